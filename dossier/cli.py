@@ -1,0 +1,121 @@
+"""The `dossier` command: parse arguments, call a stage runner, print the report, set the exit code.
+
+Heavy modules are imported inside each command, so `dossier --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dossier import __version__
+
+if TYPE_CHECKING:
+    from dossier.diagnostics import Report
+
+EXIT_OK, EXIT_CONTENT_ERRORS, EXIT_FAILURE = 0, 1, 2
+
+
+def _print_report(report: Report, quiet: bool) -> None:
+    for diagnostic in report.sorted():
+        if quiet and diagnostic.severity != "error":
+            continue
+        print(diagnostic, file=sys.stderr)
+    errors, warnings = len(report.errors), len(report.warnings)
+    if errors or (warnings and not quiet):
+        print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from dossier.pipeline import check_project
+
+    checked = check_project(args.project, include_drafts=args.drafts)
+    _print_report(checked.report, args.quiet)
+    if checked.report.has_errors:
+        return EXIT_CONTENT_ERRORS
+    if not args.quiet and checked.dossier:
+        d = checked.dossier
+        annotations = len(d.annotations())
+        print(
+            f"ok: {len(d.stories)} stories, {len(d.articles)} articles, {annotations} annotations, "
+            f"{len(d.claims)} claims, {len(d.people)} people, {len(d.sources)} sources"
+        )
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from dossier.pipeline import build_project
+    from dossier.write import BuildLocked
+
+    started = time.perf_counter()
+    try:
+        built = build_project(args.project, include_drafts=args.drafts, output_dir=args.output)
+    except BuildLocked as locked:
+        print(f"error: {locked}", file=sys.stderr)
+        return EXIT_FAILURE
+    _print_report(built.report, args.quiet)
+    if built.report.has_errors or built.written is None:
+        print("build failed; the previous site was left as it was", file=sys.stderr)
+        return EXIT_CONTENT_ERRORS
+    if not args.quiet:
+        w = built.written
+        print(
+            f"built {len(built.outputs)} files into {built.output_dir} in {time.perf_counter() - started:.2f} s "
+            f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed)"
+        )
+        if args.verbose:
+            for stage, seconds in built.checked.timings.items():
+                print(f"  {stage}: {seconds * 1000:.0f} ms")
+    return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dossier",
+        description="Build a cross-linked static site from annotated news articles.",
+    )
+    parser.add_argument("--version", action="version", version=f"dossier {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-C", "--project", type=Path, default=Path("."), metavar="DIR",
+        help="the dossier's folder, holding dossier.yaml (default: the current folder)",
+    )  # fmt: skip
+    common.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    common.add_argument("-v", "--verbose", action="store_true", help="print more: stage timings")
+    common.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    build = commands.add_parser("build", parents=[common], help="check the content and build the site")
+    build.add_argument("--drafts", action="store_true", help="include stories and articles marked draft")
+    build.add_argument("-o", "--output", type=Path, help="write the site here instead of dossier.yaml's output_dir")
+    build.set_defaults(run=cmd_build)
+
+    check = commands.add_parser("check", parents=[common], help="check the content, write nothing")
+    check.add_argument("--drafts", action="store_true", help="check drafts too")
+    check.set_defaults(run=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        print("interrupted; the previous site was left as it was", file=sys.stderr)
+        return 130
+    except Exception as problem:  # a bug or an I/O failure, not a content error
+        if args.debug:
+            raise
+        print(
+            f"internal error: {type(problem).__name__}: {problem} (run with --debug for details)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Align two articles sentence by sentence: the entry point of the comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from dossier.compare.diff import Chunk, diff_words
+from dossier.compare.features import Attributed, SentenceFeatures, Side, describe_sentences
+from dossier.compare.match import Match, all_pairs, candidate_pairs, choose_one_to_one
+from dossier.compare.score import PairScore, Signals, score_pair, weigh_terms
+from dossier.compare.segment import Sentence, split_sentences
+from dossier.compare.words import DEFAULT_SYNONYMS, synonym_table
+from dossier.model import CompareSettings
+
+PairKind = Literal["verbatim", "claim", "paraphrase"]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Whom each side credits in its sentence: the annotated sources overlapping it."""
+
+    left: tuple[Attributed, ...]
+    right: tuple[Attributed, ...]
+
+    @property
+    def left_sources(self) -> tuple[str, ...]:
+        return _unique_ids(self.left)
+
+    @property
+    def right_sources(self) -> tuple[str, ...]:
+        return _unique_ids(self.right)
+
+    @property
+    def is_attributed(self) -> bool:
+        return bool(self.left or self.right)
+
+    @property
+    def differs(self) -> bool:
+        return self.left_sources != self.right_sources
+
+
+@dataclass(frozen=True)
+class Pair:
+    left: int  # sentence indices
+    right: int
+    score: float
+    kind: PairKind
+    shared_quote: str | None  # the left side's words of the quotation both share, if long enough
+    shared_claims: tuple[str, ...]
+    signals: Signals
+    shared_words: tuple[str, ...]  # content-word stems both use, rarest first: why they were paired
+    shared_people: tuple[str, ...]
+    shared_numbers: tuple[str, ...]
+    runner_up: float  # the best rival score when the pair was chosen
+    is_ambiguous: bool  # it did not beat the runner-up by the margin
+    left_diff: tuple[Chunk, ...]
+    right_diff: tuple[Chunk, ...]
+    attribution: Attribution
+
+
+@dataclass(frozen=True)
+class Alignment:
+    left_article: str
+    right_article: str
+    left: tuple[Sentence, ...]
+    right: tuple[Sentence, ...]
+    pairs: tuple[Pair, ...]  # ordered by left sentence
+    unique_left: tuple[int, ...]  # sentences with no counterpart
+    unique_right: tuple[int, ...]
+    scored_pairs: int  # how many candidate pairs were scored: the cost of the comparison
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Both articles' sentences and the score of every candidate pair, before choosing."""
+
+    left: tuple[Sentence, ...]
+    right: tuple[Sentence, ...]
+    left_features: tuple[SentenceFeatures, ...]
+    right_features: tuple[SentenceFeatures, ...]
+    scores: dict[tuple[int, int], PairScore]  # (left index, right index) -> score and its evidence
+
+
+def score_candidates(
+    left: Side,
+    right: Side,
+    *,
+    synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS,
+    blocking: bool = True,
+) -> Candidates:
+    """Score the pairs that share an informative word, or with `blocking=False` every pair."""
+    table = synonym_table(synonyms)
+    left_sentences, right_sentences = split_sentences(left.text), split_sentences(right.text)
+    left_features = describe_sentences(left, left_sentences, table)
+    right_features = describe_sentences(right, right_sentences, table)
+    weights = weigh_terms([*left_features, *right_features])
+    if blocking:
+        pairs = candidate_pairs(left_features, right_features)
+    else:
+        pairs = all_pairs(len(left_features), len(right_features))
+    return Candidates(
+        left=tuple(left_sentences),
+        right=tuple(right_sentences),
+        left_features=tuple(left_features),
+        right_features=tuple(right_features),
+        scores={(i, j): score_pair(left_features[i], right_features[j], weights) for i, j in pairs},
+    )
+
+
+def compare_sides(
+    left: Side,
+    right: Side,
+    settings: CompareSettings,
+    *,
+    synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS,
+    blocking: bool = True,
+) -> Alignment:
+    """Pair each sentence of one article with at most one of the other's, in any order."""
+    candidates = score_candidates(left, right, synonyms=synonyms, blocking=blocking)
+    matches = choose_one_to_one(
+        {pair: evidence.score for pair, evidence in candidates.scores.items()},
+        settings.match_threshold,
+        settings.margin,
+    )
+    pairs = tuple(_pair(match, candidates, left.text, settings) for match in matches)
+    paired_left, paired_right = {p.left for p in pairs}, {p.right for p in pairs}
+    return Alignment(
+        left_article=left.article_id,
+        right_article=right.article_id,
+        left=candidates.left,
+        right=candidates.right,
+        pairs=pairs,
+        unique_left=tuple(i for i in range(len(candidates.left)) if i not in paired_left),
+        unique_right=tuple(j for j in range(len(candidates.right)) if j not in paired_right),
+        scored_pairs=len(candidates.scores),
+    )
+
+
+def _pair(match: Match, candidates: Candidates, left_text: str, settings: CompareSettings) -> Pair:
+    evidence = candidates.scores[match.left, match.right]
+    quote = evidence.shared_quote
+    is_verbatim = len(quote) >= settings.verbatim_min_words
+    left_diff, right_diff = diff_words(candidates.left[match.left].text, candidates.right[match.right].text)
+    return Pair(
+        left=match.left,
+        right=match.right,
+        score=match.score,
+        kind="verbatim" if is_verbatim else "claim" if evidence.shared_claims else "paraphrase",
+        shared_quote=left_text[quote[0].start : quote[-1].end] if is_verbatim else None,
+        shared_claims=evidence.shared_claims,
+        signals=evidence.signals,
+        shared_words=evidence.shared_words,
+        shared_people=evidence.shared_people,
+        shared_numbers=evidence.shared_numbers,
+        runner_up=match.runner_up,
+        is_ambiguous=match.is_ambiguous,
+        left_diff=left_diff,
+        right_diff=right_diff,
+        attribution=Attribution(
+            candidates.left_features[match.left].attributions,
+            candidates.right_features[match.right].attributions,
+        ),
+    )
+
+
+def _unique_ids(attributions: tuple[Attributed, ...]) -> tuple[str, ...]:
+    return tuple(sorted({a.source_id for a in attributions}))

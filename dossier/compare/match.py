@@ -1,0 +1,172 @@
+"""Which sentence pairs to score, and a one-to-one choice among the scored pairs.
+
+Blocking: a sentence is only scored against sentences that share a key with it: a content word, a
+registered person or a number found in at most `blocking_cap(n)` sentences, or an annotated claim.
+Keys found everywhere ("Flynn", "sanctions") would pair everything with everything and decide
+nothing. A sentence whose words are all that common keys on its two rarest words instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dossier.compare.features import SentenceFeatures
+
+FALLBACK_KEYS = 2
+
+
+@dataclass(frozen=True)
+class Match:
+    left: int
+    right: int
+    score: float
+    runner_up: float  # the best competing score for either sentence when the pair was chosen
+    is_ambiguous: bool  # it did not beat the runner-up by the margin
+
+
+def blocking_cap(sentence_count: int) -> int:
+    """The most sentences a key may occur in and still propose pairs."""
+    return max(10, math.ceil(2 * math.sqrt(sentence_count)))
+
+
+def candidate_pairs(left: Sequence[SentenceFeatures], right: Sequence[SentenceFeatures]) -> list[tuple[int, int]]:
+    left_keys = [_keys(f) for f in left]
+    right_keys = [_keys(f) for f in right]
+    frequency = Counter(key for keys in (*left_keys, *right_keys) for key in keys)
+    cap = blocking_cap(len(left) + len(right))
+    left_index, right_index = _index(left_keys), _index(right_keys)
+    pairs: set[tuple[int, int]] = set()
+    for i, keys in enumerate(left_keys):
+        for key in _blocking_keys(keys, frequency, cap):
+            pairs.update((i, j) for j in right_index.get(key, ()))
+    for j, keys in enumerate(right_keys):
+        if not _informative_keys(keys, frequency, cap):  # a common-words sentence looks for itself
+            for key in _blocking_keys(keys, frequency, cap):
+                pairs.update((i, j) for i in left_index.get(key, ()))
+    return sorted(pairs)
+
+
+def _index(sentence_keys: list[frozenset[str]]) -> dict[str, list[int]]:
+    index: defaultdict[str, list[int]] = defaultdict(list)
+    for position, keys in enumerate(sentence_keys):
+        for key in keys:
+            index[key].append(position)
+    return index
+
+
+def all_pairs(left_count: int, right_count: int) -> list[tuple[int, int]]:
+    return [(i, j) for i in range(left_count) for j in range(right_count)]
+
+
+def _keys(features: SentenceFeatures) -> frozenset[str]:
+    return frozenset(
+        [f"word:{t}" for t in features.terms]
+        + [f"person:{p}" for p in features.people]
+        + [f"number:{n}" for n in features.numbers]
+        + [f"claim:{c}" for c in features.claims]
+    )
+
+
+def _informative_keys(keys: frozenset[str], frequency: Counter[str], cap: int) -> list[str]:
+    return sorted(key for key in keys if frequency[key] <= cap or key.startswith("claim:"))
+
+
+def _blocking_keys(keys: frozenset[str], frequency: Counter[str], cap: int) -> list[str]:
+    """The informative keys, or failing those the rarest few."""
+    rarest_first = sorted(keys, key=lambda key: (frequency[key], key))
+    return _informative_keys(keys, frequency, cap) or rarest_first[:FALLBACK_KEYS]
+
+
+def choose_one_to_one(scores: dict[tuple[int, int], float], threshold: float, margin: float) -> list[Match]:
+    """Greedy from the best score down, with a margin rule.
+
+    A pair is taken when it clears the threshold and beats its runner-up (the best other still-free
+    pair of either of its sentences) by the margin. When it does not, the two are weighed one step
+    ahead: each is credited with the best partner left for the sentence the other would take, so a
+    title that matches a lede slightly less well than the next sentence does can take the lede and
+    leave that sentence its own match. The winner is taken if it clears the threshold by the margin,
+    and marked ambiguous. A weak pair with a close rival is left, and looked at again once other
+    pairs are taken, which may free it of its rival. Ties go to the lower indices.
+    """
+    ranked = sorted(
+        ((score, i, j) for (i, j), score in scores.items() if score >= threshold),
+        key=lambda candidate: (-candidate[0], candidate[1], candidate[2]),
+    )
+    rivals = _Rivals(scores, threshold)
+    chosen: list[Match] = []
+    while True:
+        taken = _greedy_pass(ranked, rivals, margin, strong=threshold + margin)
+        if not taken:
+            return sorted(chosen, key=lambda match: (match.left, match.right))
+        chosen.extend(taken)
+
+
+def _greedy_pass(ranked: list[tuple[float, int, int]], rivals: _Rivals, margin: float, strong: float) -> list[Match]:
+    taken: list[Match] = []
+    for score, i, j in ranked:
+        if rivals.is_taken(i, j):
+            continue
+        rival = rivals.best_rival(i, j)
+        if rival is None or score - rival[0] >= margin:
+            taken.append(rivals.take((score, i, j), runner_up=rival[0] if rival else 0.0, is_ambiguous=False))
+            continue
+        pair = (score, i, j)
+        preferred, other = (rival, pair) if rivals.is_better_ahead(rival, pair) else (pair, rival)
+        if preferred[0] >= strong:
+            taken.append(rivals.take(preferred, runner_up=other[0], is_ambiguous=True))
+    return taken
+
+
+class _Rivals:
+    """Each sentence's scored partners, best first, and which sentences are already taken."""
+
+    def __init__(self, scores: dict[tuple[int, int], float], threshold: float) -> None:
+        self.threshold = threshold
+        self.by_left: defaultdict[int, list[tuple[float, int]]] = defaultdict(list)
+        self.by_right: defaultdict[int, list[tuple[float, int]]] = defaultdict(list)
+        for (i, j), score in scores.items():
+            self.by_left[i].append((score, j))
+            self.by_right[j].append((score, i))
+        for partners in (*self.by_left.values(), *self.by_right.values()):
+            partners.sort(key=lambda partner: (-partner[0], partner[1]))
+        self.taken_left: set[int] = set()
+        self.taken_right: set[int] = set()
+
+    def is_taken(self, i: int, j: int) -> bool:
+        return i in self.taken_left or j in self.taken_right
+
+    def take(self, pair: tuple[float, int, int], runner_up: float, is_ambiguous: bool) -> Match:
+        score, i, j = pair
+        self.taken_left.add(i)
+        self.taken_right.add(j)
+        return Match(i, j, score, runner_up, is_ambiguous)
+
+    def best_rival(self, i: int, j: int) -> tuple[float, int, int] | None:
+        """The best other free pair of sentence i or of sentence j, as (score, left, right)."""
+        left_rival = self._best_right_for(i, excluding=j)
+        right_rival = self._best_left_for(j, excluding=i)
+        found = [(s, i, other) for s, other in [left_rival] if s is not None]
+        found += [(s, other, j) for s, other in [right_rival] if s is not None]
+        return min(found, key=lambda rival: (-rival[0], rival[1], rival[2]), default=None)
+
+    def is_better_ahead(self, rival: tuple[float, int, int], pair: tuple[float, int, int]) -> bool:
+        """Whether taking the rival instead of the pair leaves more score, one step ahead."""
+        return self._with_displaced(rival, pair) > self._with_displaced(pair, rival)
+
+    def _with_displaced(self, taken: tuple[float, int, int], other: tuple[float, int, int]) -> float:
+        """The taken pair's score plus the best partner left for the sentence it takes from the other."""
+        score, i, j = taken
+        if other[1] == i:  # they share the left sentence: the other's right sentence looks elsewhere
+            best = self._best_left_for(other[2], excluding=i)[0]
+        else:
+            best = self._best_right_for(other[1], excluding=j)[0]
+        return score + (best if best is not None and best >= self.threshold else 0.0)
+
+    def _best_right_for(self, i: int, excluding: int) -> tuple[float | None, int]:
+        return next(((s, j) for s, j in self.by_left[i] if j != excluding and j not in self.taken_right), (None, -1))
+
+    def _best_left_for(self, j: int, excluding: int) -> tuple[float | None, int]:
+        return next(((s, i) for s, i in self.by_right[j] if i != excluding and i not in self.taken_left), (None, -1))

@@ -1,0 +1,170 @@
+"""How alike two sentences are, from several signals, each between 0 and 1.
+
+Content signals can make a match: the rarity-weighted overlap of content words, quotation marks
+around the same words in both, the same annotated claim in both. Corroborating signals (the same
+registered people, the same numbers) only add to a pair that already shares content: every story
+about Flynn names Flynn, so a pair that shares only names is not a match.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from difflib import SequenceMatcher
+
+from dossier.compare.features import SentenceFeatures
+from dossier.compare.words import LIGHT_STEMS, Token, is_year
+
+QUOTE_WEIGHT = 0.6  # the same words quoted in both: strong, but one shared quoted word is not proof
+CLAIM_WEIGHT = 0.6  # an editor annotated the same claim in both: a match by itself
+PEOPLE_WEIGHT = 0.3
+NUMBERS_WEIGHT = 0.5
+SLIGHT_WEIGHT = 0.5  # names, years and light words weigh half as much as other words as rare
+# The lexical signal counts in full only once a pair shares this many telling words (neither
+# names nor light words): two short sentences that share one word share a coincidence.
+TELLING_WORDS_FOR_LEXICAL = 2
+# Corroboration counts in full only once the content signals reach this much, and the pair shares
+# this many telling words: a name and a count cannot rescue one shared word ("Flynn met nine
+# ambassadors" is not "Nine days later, Flynn resigned").
+CONTENT_FOR_FULL_CORROBORATION = 0.3
+TELLING_WORDS_FOR_CORROBORATION = 3
+
+
+@dataclass(frozen=True)
+class Signals:
+    lexical: float  # cosine of the content-word sets, each word weighted by its rarity
+    quote: float  # share of the quoted telling words that both quote
+    claim: float  # 1 when the same annotated claim is in both
+    people: float  # Dice overlap of the registered people named
+    numbers: float  # Dice overlap of the counts and amounts
+
+    def items(self) -> Iterator[tuple[str, float]]:
+        yield from asdict(self).items()
+
+
+@dataclass(frozen=True)
+class PairScore:
+    score: float
+    signals: Signals
+    shared_words: tuple[str, ...]  # content-word stems both share, heaviest first
+    shared_people: tuple[str, ...]
+    shared_numbers: tuple[str, ...]
+    shared_claims: tuple[str, ...]
+    shared_quote: tuple[Token, ...]  # the left side's words of the longest quotation both share
+
+
+@dataclass(frozen=True)
+class TermWeights:
+    weight: dict[str, float]  # term -> rarity
+    slight: frozenset[str]  # names, years and light words: weighed down, never telling
+
+
+def weigh_terms(features: Sequence[SentenceFeatures]) -> TermWeights:
+    """Inverse sentence frequency over both articles: a word in every sentence weighs nothing.
+
+    Words the articles mostly capitalise (Washington Post, Kremlin, Lieutenant General) are names,
+    years ("#2016") date the story, and light words (said, officials, time) could be in any
+    sentence: all are slight, weighing SLIGHT_WEIGHT of a word as rare. Counts ("#9") weigh in full.
+    """
+    frequency = Counter(term for sentence in features for term in sentence.terms)
+    capitalised = Counter(term for sentence in features for term in sentence.capitalised)
+    slight = frozenset(
+        term
+        for term, found_in in frequency.items()
+        if term in LIGHT_STEMS or is_year(term) or 2 * capitalised[term] > found_in
+    )
+    count = len(features)
+    return TermWeights(
+        weight={
+            term: math.log((count + 1) / found_in) * (SLIGHT_WEIGHT if term in slight else 1.0)
+            for term, found_in in frequency.items()
+        },
+        slight=slight,
+    )
+
+
+def score_pair(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights) -> PairScore:
+    shared_words = left.terms & right.terms
+    telling = len(shared_words - weights.slight)
+    signals = Signals(
+        lexical=_lexical(left, right, weights, telling),
+        quote=_quoted_share(left, right, weights),
+        claim=1.0 if left.claims & right.claims else 0.0,
+        people=_dice(left.people, right.people),
+        numbers=_dice(left.numbers, right.numbers),
+    )
+    return PairScore(
+        score=combine(signals, telling),
+        signals=signals,
+        shared_words=tuple(sorted(shared_words, key=lambda term: (-weights.weight[term], term))),
+        shared_people=tuple(sorted(left.people & right.people)),
+        shared_numbers=tuple(sorted(left.numbers & right.numbers)),
+        shared_claims=tuple(sorted(left.claims & right.claims)),
+        shared_quote=longest_shared_quotation(left, right),
+    )
+
+
+def combine(signals: Signals, telling_words: int) -> float:
+    content = _any_of(signals.lexical, QUOTE_WEIGHT * signals.quote, CLAIM_WEIGHT * signals.claim)
+    corroboration = _any_of(PEOPLE_WEIGHT * signals.people, NUMBERS_WEIGHT * signals.numbers)
+    gate = min(1.0, content / CONTENT_FOR_FULL_CORROBORATION)
+    gate *= min(1.0, telling_words / TELLING_WORDS_FOR_CORROBORATION)
+    return content + (1.0 - content) * corroboration * gate
+
+
+def _any_of(*chances: float) -> float:
+    """Noisy-or: each signal alone can raise the score, several together raise it more."""
+    miss = 1.0
+    for chance in chances:
+        miss *= 1.0 - chance
+    return 1.0 - miss
+
+
+def _lexical(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights, telling: int) -> float:
+    if [t.key for t in left.tokens] == [t.key for t in right.tokens]:
+        return 1.0  # the same wording is a match whatever its words
+    cosine = _weighted_cosine(left.terms, right.terms, weights.weight)
+    return cosine * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
+
+
+def _weighted_cosine(left: frozenset[str], right: frozenset[str], weights: dict[str, float]) -> float:
+    shared = math.fsum(weights[t] ** 2 for t in left & right)  # fsum: no dependence on set order
+    if shared == 0.0:
+        return 0.0
+    left_norm = math.fsum(weights[t] ** 2 for t in left)
+    right_norm = math.fsum(weights[t] ** 2 for t in right)
+    return min(1.0, shared / math.sqrt(left_norm * right_norm))
+
+
+def _quoted_share(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights) -> float:
+    """How much of the shorter quotation's telling words the other quotes too."""
+    left_quoted, right_quoted = left.quoted_terms - weights.slight, right.quoted_terms - weights.slight
+    shared = math.fsum(weights.weight[t] for t in left_quoted & right_quoted)
+    if shared == 0.0:
+        return 0.0
+    smaller = min(math.fsum(weights.weight[t] for t in left_quoted), math.fsum(weights.weight[t] for t in right_quoted))
+    # A single shared quoted word ("overreact") counts half as much as a shared phrase.
+    breadth = min(1.0, len(left_quoted & right_quoted) / 2)
+    return min(1.0, shared / smaller) * breadth
+
+
+def _dice(left: frozenset[str], right: frozenset[str]) -> float:
+    if not left or not right:
+        return 0.0
+    return 2 * len(left & right) / (len(left) + len(right))
+
+
+def longest_shared_quotation(left: SentenceFeatures, right: SentenceFeatures) -> tuple[Token, ...]:
+    """The longest run of words quoted in both, as the left side's tokens (first found on ties)."""
+    best: tuple[Token, ...] = ()
+    for left_quote in left.quotations:
+        for right_quote in right.quotations:
+            left_keys = [t.key for t in left_quote]
+            right_keys = [t.key for t in right_quote]
+            matcher = SequenceMatcher(None, left_keys, right_keys, autojunk=False)
+            match = matcher.find_longest_match(0, len(left_keys), 0, len(right_keys))
+            if match.size > len(best):
+                best = left_quote[match.a : match.a + match.size]
+    return best

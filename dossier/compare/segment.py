@@ -1,0 +1,132 @@
+"""Split an article's plain text into sentences, with exact character offsets.
+
+A paragraph break (a blank line) always ends a sentence, so a title line without a full stop stays
+on its own. Inside a paragraph a sentence ends at `.`, `!`, `?` or `…` (with any closing quotes or
+brackets glued to it) when the next word starts like a sentence: a capital, a digit, or an opening
+quote. A full stop that ends an abbreviation does not end the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int  # position among the article's sentences
+    start: int  # character offsets into the article's text: text[start:end] == self.text
+    end: int
+    text: str
+    paragraph: int  # index of the paragraph it belongs to
+
+
+PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line, spaces or \r allowed
+# A terminator, the closing quotes and brackets glued to it, and the whitespace that must follow.
+TERMINATOR = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")  # \u2026 ellipsis, \u201d \u2019 closing quotes
+OPENING_MARKS = "\"'\u201c\u2018([\u2014\u2013-"  # quotes, brackets, dashes
+LAST_WORD = re.compile(r"[\w.&'\u2019-]+$")
+INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
+
+# Abbreviations a full stop never ends a sentence after: titles and ranks come before a name.
+TITLES = frozenset(
+    str.split(
+        "mr mrs ms mx dr prof rev hon fr sr st mt ft gen lt col maj capt cmdr adm sgt cpl pvt gov sen rep "
+        "pres supt det insp messrs vs v"
+    )
+)
+# Abbreviations that precede a number: "Jan. 20", "No. 10".
+BEFORE_NUMBER = frozenset(str.split("jan feb mar apr jun jul aug sep sept oct nov dec no nos art fig vol p pp"))
+# Capitalised words that begin sentences far more often than they continue a name ("U.S. The ...").
+SENTENCE_OPENERS = frozenset(
+    str.split(
+        "the a an he she it they we i you this that these those there but and or so yet in on at as if "
+        "when while after before since although however meanwhile his her its their our my what who why "
+        "how where some many most all no not for from with by to"
+    )
+)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    for paragraph, (start, end) in enumerate(_paragraph_spans(text)):
+        for sentence_start, sentence_end in _sentence_spans(text, start, end):
+            sentences.append(
+                Sentence(
+                    index=len(sentences),
+                    start=sentence_start,
+                    end=sentence_end,
+                    text=text[sentence_start:sentence_end],
+                    paragraph=paragraph,
+                )
+            )
+    return sentences
+
+
+def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
+    start = 0
+    for match in PARAGRAPH_BREAK.finditer(text):
+        yield from _stripped(text, start, match.start())
+        start = match.end()
+    yield from _stripped(text, start, len(text))
+
+
+def _stripped(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The span without its surrounding whitespace, if anything is left."""
+    chunk = text[start:end]
+    leading = len(chunk) - len(chunk.lstrip())
+    trailing = len(chunk) - len(chunk.rstrip())
+    if leading < len(chunk):
+        yield start + leading, end - trailing
+
+
+def _sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    paragraph = text[start:end]
+    sentence_start = 0
+    for match in TERMINATOR.finditer(paragraph):
+        next_start = _skip_space(paragraph, match.end())
+        if _ends_sentence(paragraph, match, next_start):
+            yield from _stripped(text, start + sentence_start, start + match.end())
+            sentence_start = next_start
+    yield from _stripped(text, start + sentence_start, end)
+
+
+def _skip_space(paragraph: str, position: int) -> int:
+    while position < len(paragraph) and paragraph[position].isspace():
+        position += 1
+    return position
+
+
+def _ends_sentence(paragraph: str, terminator: re.Match[str], next_start: int) -> bool:
+    next_text = paragraph[next_start:]
+    if not _starts_like_sentence(next_text):
+        return False
+    if terminator.group() != ".":
+        return True  # "?", "!", "…", or a full stop inside a closing quote: "... came up." Kislyak
+    last_word = LAST_WORD.search(paragraph, 0, terminator.start())
+    if last_word is None:
+        return True
+    return not _is_abbreviation(last_word.group().lstrip("'\u2019-"), next_text)
+
+
+def _starts_like_sentence(next_text: str) -> bool:
+    first = next_text.lstrip(OPENING_MARKS)[:1]
+    return first.isupper() or first.isdigit()
+
+
+def _is_abbreviation(word: str, next_text: str) -> bool:
+    bare = word.lower()
+    if bare in TITLES:
+        return True
+    if bare in BEFORE_NUMBER and next_text[:1].isdigit():
+        return True
+    if INITIALS.fullmatch(word):
+        # "U.S. Army", "John F. Kennedy" go on; "... in the U.S. The next day" ends.
+        return _first_word(next_text).lower() not in SENTENCE_OPENERS
+    return False
+
+
+def _first_word(text: str) -> str:
+    match = re.match(r"\W*(\w+)", text)
+    return match.group(1) if match else ""

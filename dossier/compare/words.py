@@ -1,0 +1,151 @@
+"""Words as the comparison sees them: tokens with offsets, content-word stems, numbers, synonyms.
+
+English only for now: the stopword list and the Snowball stemmer are English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer  # type: ignore[import-untyped]
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int  # offsets into the article's text
+    end: int
+    key: str  # lower-cased, quote marks made alike: what the diff and the verbatim test compare
+
+
+# Initialisms (U.S.), numbers (1,000.5), then words with inner apostrophes (couldn't, Flynn's).
+TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,]\d+)*|\w+(?:['\u2019]\w+)*|[^\w\s]")
+
+STOPWORDS = frozenset(
+    str.split(
+        """a about above after again against all also am an and any are aren't as at be because been before
+    being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't
+    down during each either else ever every few for from further had hadn't has hasn't have haven't having
+    he her here hers herself him himself his how however i if in into is isn't it its itself just least
+    less like may me might more most much must mustn't my myself neither no nor not now of off on once
+    one only or other others otherwise our ours ourselves out over own per quite rather same shall she
+    should shouldn't since so some such than that the their theirs them themselves then there these they
+    this those though through thus to too toward towards under until up upon us very via was wasn't we
+    were weren't what when where whether which while who whom whose why will with within without won't
+    would wouldn't yet you your yours yourself yourselves ago already among another around away back
+    still even many"""
+    )
+)
+
+# Content words so frequent, or so light, that two sentences sharing them share little: light verbs,
+# the vocabulary of attribution, vague nouns and adverbs. They weigh little and never count as
+# shared words on their own (see score.py).
+LIGHT_WORDS = frozenset(
+    str.split(
+        """say said says tell told ask asked know knew think thought want wanted look looked see saw seem
+        get got go went come came make made take took give gave find found use used work call called try
+        need feel felt become became leave left put mean meant keep kept let begin began show showed hear
+        heard turn turned start started happen happened like believe believed add added help move bring
+        brought stand sit hold held set run live provide report reported according statement claim claimed
+        official officials source sources news press media thing things time times way day days year years
+        people person man men woman women lot lots kind sort part case point fact number place week weeks
+        month months today yesterday tomorrow something anything everything nothing someone anyone everyone
+        end side group really actually also well good new old big little great long high last first next
+        much several certain sure real right able likely different whole early later recent recently"""
+    )
+)
+
+NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        str.split(
+            "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+            "sixteen seventeen eighteen nineteen twenty"
+        )
+    )
+    if value > 1  # "one" is more often a pronoun ("no one") than a count
+} | {
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "sixty": "60",
+    "seventy": "70",
+    "eighty": "80",
+    "ninety": "90",
+    "hundred": "100",
+    "thousand": "1000",
+    "million": "1000000",
+    "billion": "1000000000",
+    "dozen": "12",
+}
+
+# Words outlets use for the same thing when they attribute or summarise: each group counts as one word.
+DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("official", "officials", "source", "sources"),
+    ("sanction", "sanctions", "penalty", "penalties", "measure", "measures"),
+    ("spokesman", "spokeswoman", "spokesperson", "spokespeople"),
+    ("adviser", "advisor"),
+    ("discuss", "talk", "speak", "spoke", "spoken"),
+)
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    return [Token(m.start() + offset, m.end() + offset, normal_key(m.group())) for m in TOKEN.finditer(text)]
+
+
+LEFT_DOUBLE, RIGHT_DOUBLE, LOW_DOUBLE = "\u201c", "\u201d", "\u201e"
+LEFT_SINGLE, RIGHT_SINGLE = "\u2018", "\u2019"  # the right one is also the typographic apostrophe
+QUOTE_MARKS_ALIKE = str.maketrans(
+    {RIGHT_SINGLE: "'", LEFT_SINGLE: "'", LEFT_DOUBLE: '"', RIGHT_DOUBLE: '"', LOW_DOUBLE: '"'}
+)
+
+
+def normal_key(token: str) -> str:
+    return token.lower().translate(QUOTE_MARKS_ALIKE)
+
+
+def is_word(key: str) -> bool:
+    return key[:1].isalnum()
+
+
+def number_value(key: str) -> str | None:
+    """The number a token stands for ("nine" and "9" alike), or None."""
+    if key[:1].isdigit():
+        return key.replace(",", "")
+    return NUMBER_WORDS.get(key)
+
+
+def is_year(term: str) -> bool:
+    """A term for a number between 1000 and 2100: "#2016"."""
+    return len(term) == 5 and term.startswith("#") and term[1:].isdigit() and 1000 <= int(term[1:]) <= 2100
+
+
+def content_term(key: str, synonyms: Mapping[str, str]) -> str | None:
+    """The stem a content word counts as, or None for stopwords, numbers and punctuation."""
+    bare = key[:-2] if key.endswith("'s") else key
+    if not is_word(bare) or bare in STOPWORDS or number_value(bare) is not None:
+        return None
+    stem = stem_word(bare)
+    return synonyms.get(stem, stem)
+
+
+@lru_cache(maxsize=65536)
+def stem_word(word: str) -> str:
+    return str(_STEMMER.stemWord(word))
+
+
+LIGHT_STEMS = frozenset(stem_word(word) for word in LIGHT_WORDS)
+
+
+def synonym_table(groups: Iterable[Iterable[str]]) -> dict[str, str]:
+    """Map the stem of every word in a group to the stem of the group's first word."""
+    table: dict[str, str] = {}
+    for group in groups:
+        stems = [stem_word(normal_key(word)) for word in group]
+        for stem in stems:
+            table[stem] = stems[0]
+    return table

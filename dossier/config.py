@@ -1,0 +1,127 @@
+"""dossier.yaml: its schema, its defaults, every config error in one pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dossier.diagnostics import Location, Report
+from dossier.located import LocatedDict, LocatedList, parse_yaml
+from dossier.model import CompareSettings, Config, Verdict
+from dossier.schema import Field, read_record
+
+CONFIG_FILE = "dossier.yaml"
+TONES = ("true", "mixed", "false", "unknown")
+
+DEFAULT_VERDICTS = (
+    Verdict("confirmed", "Confirmed", "The record supports the claim.", "true"),
+    Verdict("mostly-true", "Mostly true", "Accurate in substance, with a minor error or omission.", "true"),
+    Verdict("disputed", "Disputed", "Credible sources contradict each other.", "mixed"),
+    Verdict("misleading", "Misleading", "Partly accurate, but leaves a false impression.", "mixed"),
+    Verdict("false", "False", "The record contradicts the claim.", "false"),
+    Verdict("unverified", "Unverified", "Not established either way by the record available.", "unknown"),
+)
+
+CONFIG_FIELDS = {
+    "title": Field("text", required=True),
+    "description": Field("text", default=""),
+    "base_url": Field("text", default="/"),
+    "language": Field("language", default="en"),
+    "theme": Field("slug", default="default"),
+    "content_dir": Field("text", default="content"),
+    "output_dir": Field("text", default="build"),
+    "verdicts": Field("list"),
+    "compare": Field("mapping"),
+    "raw_html": Field("bool", default=False),
+}
+
+VERDICT_FIELDS = {
+    "id": Field("slug", required=True),
+    "label": Field("text", required=True),
+    "tone": Field("text", required=True),
+    "description": Field("text", default=""),
+}
+
+COMPARE_FIELDS = {
+    "match_threshold": Field("number", default=CompareSettings.match_threshold),
+    "verbatim_min_words": Field("number", default=CompareSettings.verbatim_min_words),
+    "margin": Field("number", default=CompareSettings.margin),
+}
+
+
+def _read_verdicts(raw: LocatedList | None, report: Report) -> tuple[Verdict, ...]:
+    if raw is None:
+        return DEFAULT_VERDICTS
+    verdicts: list[Verdict] = []
+    for index, item in enumerate(raw):
+        values = read_record(item, VERDICT_FIELDS, "a verdict", raw.item_at(index), report)
+        if values is None or values["id"] is None:
+            continue
+        if values["tone"] not in TONES:
+            where = item.value_at("tone") if isinstance(item, LocatedDict) else raw.item_at(index)
+            report.error(where, f"tone must be one of {', '.join(TONES)}, not '{values['tone']}'")
+        if any(v.id == values["id"] for v in verdicts):
+            report.error(raw.item_at(index), f"duplicate verdict id '{values['id']}'")
+            continue
+        verdicts.append(Verdict(values["id"], values["label"] or values["id"], values["description"], values["tone"]))
+    if not verdicts:
+        report.error(raw.location, "the verdict scale is empty; list at least one verdict or leave 'verdicts' out")
+    return tuple(verdicts)
+
+
+def _read_compare(raw: LocatedDict | None, report: Report) -> CompareSettings:
+    if raw is None:
+        return CompareSettings()
+    values = read_record(raw, COMPARE_FIELDS, "compare", raw.location, report)
+    if values is None:
+        return CompareSettings()
+    for key in ("match_threshold", "margin"):
+        if not 0 <= values[key] <= 1:
+            report.error(raw.value_at(key), f"{key} must be between 0 and 1, not {values[key]}")
+    return CompareSettings(
+        match_threshold=float(values["match_threshold"]),
+        verbatim_min_words=int(values["verbatim_min_words"]),
+        margin=float(values["margin"]),
+    )
+
+
+def _check_base_url(values: dict[str, Any], raw: LocatedDict, report: Report) -> str:
+    base_url = str(values["base_url"]).strip()
+    if not (base_url.startswith(("http://", "https://", "/"))):
+        report.error(
+            raw.value_at("base_url"),
+            f"base_url must be an absolute URL (https://user.github.io/repo/) or a path starting with '/', "
+            f"not '{base_url}'",
+        )
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def load_config(project_dir: Path, report: Report) -> Config | None:
+    """Read dossier.yaml, or report why it cannot be used."""
+    path = project_dir / CONFIG_FILE
+    location = Location(CONFIG_FILE)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        report.error(location, f"no {CONFIG_FILE} in {project_dir}; run `dossier init` to make one")
+        return None
+    except (OSError, UnicodeDecodeError) as problem:
+        report.error(location, f"cannot read {CONFIG_FILE}: {problem}")
+        return None
+    raw = parse_yaml(text.replace("\r\n", "\n"), CONFIG_FILE, report)
+    values = read_record(raw, CONFIG_FIELDS, CONFIG_FILE, location, report)
+    if values is None or not isinstance(raw, LocatedDict):
+        return None
+    return Config(
+        title=values["title"] or "",
+        description=values["description"],
+        base_url=_check_base_url(values, raw, report),
+        language=values["language"],
+        theme=values["theme"],
+        content_dir=values["content_dir"],
+        output_dir=values["output_dir"],
+        verdicts=_read_verdicts(values["verdicts"], report),
+        compare=_read_compare(values["compare"], report),
+        raw_html=values["raw_html"],
+        location=raw.location,
+    )

@@ -1,0 +1,79 @@
+"""Locations and diagnostics: every content problem is collected, never raised.
+
+A stage reports into a `Report` and carries on, so one run lists every problem at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A 1-based position in a file, with the path as the editor would type it."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: Severity
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity}: {self.message}"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.message)
+
+
+@dataclass
+class Report:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, location: Location, message: str) -> None:
+        self.diagnostics.append(Diagnostic("error", location, message))
+
+    def warning(self, location: Location, message: str) -> None:
+        self.diagnostics.append(Diagnostic("warning", location, message))
+
+    def extend(self, other: Report) -> None:
+        self.diagnostics.extend(other.diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for d in self.diagnostics)
+
+    def has_error_in(self, path: str) -> bool:
+        return any(d.severity == "error" and d.location.path == path for d in self.diagnostics)
+
+    def sorted(self) -> list[Diagnostic]:
+        """Sorted by path, line, column; duplicates (the same problem found twice) dropped."""
+        unique = {(d.severity, d.location, d.message): d for d in self.diagnostics}
+        return sorted(unique.values(), key=Diagnostic.sort_key)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """'; did you mean 'x'?' for the closest candidate, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,166 @@
+"""Read content/ into raw records: located YAML values and Markdown bodies, nothing interpreted yet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dossier.diagnostics import Location, Report
+from dossier.located import parse_yaml
+
+PEOPLE_FILE = "people.yaml"
+SOURCES_FILE = "sources.yaml"
+STORY_FILE = "story.yaml"
+FRONT_MATTER_FENCE = "---"
+# Larger files are refused: a dossier article is a news story, not a book.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class RawArticle:
+    id: str
+    path: str  # as shown in diagnostics: relative to the project
+    front: Any  # LocatedDict when the front matter parsed
+    body: str
+    body_line: int  # the line of the file the body starts on
+    sidecar_path: str
+    sidecar: Any  # LocatedDict, or None when there is no sidecar
+
+
+@dataclass
+class RawStory:
+    id: str
+    path: str  # of story.yaml
+    record: Any
+    articles: list[RawArticle] = field(default_factory=list)
+
+
+@dataclass
+class RawDossier:
+    people_path: str
+    people: Any
+    sources_path: str
+    sources: Any
+    stories: list[RawStory] = field(default_factory=list)
+
+
+def display_path(path: Path, project_dir: Path) -> str:
+    try:
+        return path.relative_to(project_dir).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """True when `path`, with every link followed, lies inside `folder`."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def read_text(path: Path, shown: str, project_dir: Path, report: Report) -> str | None:
+    """A file's text: UTF-8 (a BOM is dropped), CRLF and CR made LF; None with a located error otherwise."""
+    if not is_inside(path, project_dir):
+        report.error(Location(shown), "this file is a link to outside the project; it is not read")
+        return None
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            report.error(Location(shown), f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+            return None
+        data = path.read_bytes()
+    except OSError as problem:
+        report.error(Location(shown), f"cannot read the file: {problem.strerror or problem}")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        before = data[: problem.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        report.error(
+            Location(shown, line, column),
+            f"the file is not valid UTF-8 (byte 0x{data[problem.start]:02x}); save it as UTF-8",
+        )
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_yaml_file(path: Path, shown: str, project_dir: Path, report: Report) -> Any:
+    text = read_text(path, shown, project_dir, report)
+    return None if text is None else parse_yaml(text, shown, report)
+
+
+def split_front_matter(text: str, shown: str, report: Report) -> tuple[Any, str, int]:
+    """(front matter values, body, line the body starts on). The front matter's lines keep their file lines."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        report.error(Location(shown), "an article starts with front matter between '---' lines (title, outlet, ...)")
+        return None, text, 1
+    for index in range(1, len(lines)):
+        if lines[index].strip() in (FRONT_MATTER_FENCE, "..."):
+            front_text = "\n".join(lines[1:index])
+            front = parse_yaml(front_text, shown, report, line_offset=1)
+            return front, "\n".join(lines[index + 1 :]), index + 2
+    report.error(Location(shown), "the front matter has no closing '---' line")
+    return None, "", len(lines)
+
+
+def load_article(md_path: Path, project_dir: Path, report: Report) -> RawArticle | None:
+    shown = display_path(md_path, project_dir)
+    text = read_text(md_path, shown, project_dir, report)
+    if text is None:
+        return None
+    front, body, body_line = split_front_matter(text, shown, report)
+    sidecar_file = md_path.with_suffix(".yaml")
+    sidecar_shown = display_path(sidecar_file, project_dir)
+    sidecar = read_yaml_file(sidecar_file, sidecar_shown, project_dir, report) if sidecar_file.exists() else None
+    return RawArticle(md_path.stem, shown, front, body, body_line, sidecar_shown, sidecar)
+
+
+def load_story(story_dir: Path, project_dir: Path, report: Report) -> RawStory:
+    story_file = story_dir / STORY_FILE
+    shown = display_path(story_file, project_dir)
+    story = RawStory(story_dir.name, shown, read_yaml_file(story_file, shown, project_dir, report))
+    for md_path in sorted(story_dir.glob("*.md")):
+        if md_path.name.startswith((".", "_")) or md_path.name.upper() == "README.MD":
+            continue
+        article = load_article(md_path, project_dir, report)
+        if article is not None:
+            story.articles.append(article)
+    for yaml_path in sorted(story_dir.glob("*.yaml")):
+        if yaml_path.name != STORY_FILE and not yaml_path.with_suffix(".md").exists():
+            report.error(
+                Location(display_path(yaml_path, project_dir)),
+                f"annotations without an article: there is no {yaml_path.stem}.md beside this file",
+            )
+    return story
+
+
+def load_dossier(project_dir: Path, content_dir: Path, report: Report) -> RawDossier:
+    """Read every file of the dossier. Stories are the folders of content/ that hold a story.yaml."""
+    people_path, sources_path = content_dir / PEOPLE_FILE, content_dir / SOURCES_FILE
+    raw = RawDossier(
+        display_path(people_path, project_dir),
+        read_yaml_file(people_path, display_path(people_path, project_dir), project_dir, report)
+        if people_path.exists()
+        else None,
+        display_path(sources_path, project_dir),
+        read_yaml_file(sources_path, display_path(sources_path, project_dir), project_dir, report)
+        if sources_path.exists()
+        else None,
+    )
+    if not content_dir.is_dir():
+        report.error(Location(display_path(content_dir, project_dir)), "the content folder does not exist")
+        return raw
+    for story_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        if (story_dir / STORY_FILE).exists():
+            raw.stories.append(load_story(story_dir, project_dir, report))
+        elif any(story_dir.glob("*.md")):
+            report.error(
+                Location(display_path(story_dir, project_dir)),
+                f"this folder has articles but no {STORY_FILE}",
+            )
+    return raw

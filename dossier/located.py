@@ -1,0 +1,146 @@
+"""YAML read into plain values that remember where each key and value stood.
+
+PyYAML's composer keeps a start mark per node; we build dicts and lists from the node tree ourselves so
+validation can name `file:line:column` for any key or value, and so duplicate keys, alias bombs and deep
+nesting become located errors instead of silent overwrites or crashes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from dossier.diagnostics import Location, Report
+
+# A document that expands (through aliases) to more values than this is refused: an alias bomb.
+MAX_VALUES = 200_000
+
+
+class LocatedDict(dict[str, Any]):
+    """A YAML mapping: keys are the keys' source text, each key and value with its Location."""
+
+    def __init__(self, location: Location) -> None:
+        super().__init__()
+        self.location = location
+        self.key_locations: dict[str, Location] = {}
+        self.value_locations: dict[str, Location] = {}
+
+    def key_at(self, key: str) -> Location:
+        return self.key_locations.get(key, self.location)
+
+    def value_at(self, key: str) -> Location:
+        return self.value_locations.get(key, self.location)
+
+
+class LocatedList(list[Any]):
+    """A YAML sequence with the Location of each item."""
+
+    def __init__(self, location: Location) -> None:
+        super().__init__()
+        self.location = location
+        self.item_locations: list[Location] = []
+
+    def item_at(self, index: int) -> Location:
+        return self.item_locations[index] if index < len(self.item_locations) else self.location
+
+
+class InvalidScalar(str):
+    """A scalar YAML could not construct (such as the date 2017-02-30): kept as text, flagged for validation."""
+
+    problem: str = ""
+
+
+class _TooManyValues(Exception):
+    pass
+
+
+def _location(mark: yaml.Mark | None, path: str, line_offset: int) -> Location:
+    if mark is None:
+        return Location(path, 1 + line_offset, 1)
+    return Location(path, mark.line + 1 + line_offset, mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, path: str, line_offset: int, report: Report) -> None:
+        self.loader = loader
+        self.path = path
+        self.line_offset = line_offset
+        self.report = report
+        self.count = 0
+
+    def at(self, node: yaml.Node) -> Location:
+        return _location(node.start_mark, self.path, self.line_offset)
+
+    def build(self, node: yaml.Node) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooManyValues
+        if isinstance(node, yaml.MappingNode):
+            return self.build_mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            items = LocatedList(self.at(node))
+            for child in node.value:
+                items.append(self.build(child))
+                items.item_locations.append(self.at(child))
+            return items
+        return self.build_scalar(node)
+
+    def build_mapping(self, node: yaml.MappingNode) -> LocatedDict:
+        mapping = LocatedDict(self.at(node))
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.report.error(self.at(key_node), "a key must be plain text, not a list or mapping")
+                continue
+            key = str(key_node.value)
+            if key == "<<":
+                self.report.error(self.at(key_node), "merge keys ('<<') are not supported; write the keys out")
+                continue
+            if key in mapping:
+                first = mapping.key_locations[key]
+                self.report.error(self.at(key_node), f"duplicate key '{key}' (first at line {first.line}); remove one")
+                continue
+            mapping[key] = self.build(value_node)
+            mapping.key_locations[key] = self.at(key_node)
+            mapping.value_locations[key] = self.at(value_node)
+        return mapping
+
+    def build_scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as problem:
+            invalid = InvalidScalar(node.value)
+            invalid.problem = str(problem).splitlines()[0] if str(problem) else "invalid value"
+            return invalid
+
+
+def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> Any:
+    """Parse one YAML document; None (with an error in `report`) when it cannot be read.
+
+    `line_offset` shifts every line, for front matter that starts below the top of its file.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        return _Builder(loader, path, line_offset, report).build(node)
+    except yaml.MarkedYAMLError as problem:
+        mark = problem.problem_mark or problem.context_mark
+        what = problem.problem or problem.context or "invalid YAML"
+        if problem.context and problem.context_mark and problem.problem:
+            started = _location(problem.context_mark, path, line_offset)
+            what = f"{what} ({problem.context}, which starts at line {started.line}, column {started.column})"
+        report.error(_location(mark, path, line_offset), f"YAML syntax: {what}")
+    except yaml.YAMLError as problem:
+        report.error(Location(path, 1 + line_offset, 1), f"YAML: {problem}")
+    except _TooManyValues:
+        report.error(
+            Location(path, 1 + line_offset, 1),
+            f"the YAML expands to more than {MAX_VALUES:,} values (aliases repeated?); simplify it",
+        )
+    except RecursionError:
+        report.error(Location(path, 1 + line_offset, 1), "the YAML is nested too deeply")
+    finally:
+        loader.dispose()
+    return None

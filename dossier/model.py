@@ -1,0 +1,211 @@
+"""The in-memory model: plain dataclasses, no I/O.
+
+`validate` builds these from raw records; `anchor` and `link` fill in the derived fields
+(anchors, mentions, backlinks); `render` only reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dossier.diagnostics import Location
+
+SourceKind = Literal["person", "anonymous", "document", "institution", "outlet"]
+SOURCE_KINDS: tuple[SourceKind, ...] = ("person", "anonymous", "document", "institution", "outlet")
+
+AnnotationKind = Literal["claim", "source", "correction", "note", "mention"]
+AnchorMethod = Literal["exact", "normalised", "fuzzy"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    id: str
+    label: str
+    description: str
+    tone: str  # "true", "mixed", "false" or "unknown": the theme colours by tone, and always shows the label
+
+
+@dataclass(frozen=True)
+class CompareSettings:
+    """Thresholds of the comparison view (see docs/format.md for what each means)."""
+
+    match_threshold: float = 0.35
+    verbatim_min_words: int = 4
+    margin: float = 0.05
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str
+    description: str
+    base_url: str
+    language: str
+    theme: str
+    content_dir: str
+    output_dir: str
+    verdicts: tuple[Verdict, ...]
+    compare: CompareSettings
+    raw_html: bool
+    location: Location
+
+    def verdict(self, verdict_id: str) -> Verdict | None:
+        return next((v for v in self.verdicts if v.id == verdict_id), None)
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Role:
+    title: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    roles: tuple[Role, ...]
+    description: str  # Markdown
+    links: tuple[Link, ...]
+    location: Location
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every form by which the text may name this person."""
+        return (self.name, *self.aliases)
+
+
+@dataclass
+class Source:
+    id: str
+    name: str
+    kind: SourceKind
+    description: str  # Markdown
+    via: str | None  # the source this one reached the reader through (the officials via the Post)
+    person: str | None  # the registered person a named source is
+    url: str | None
+    date: dt.date | None
+    story_id: str | None  # None for the site-wide registry
+    location: Location
+
+
+@dataclass
+class Claim:
+    id: str
+    text: str
+    claimant: str  # a person or source id
+    about: tuple[str, ...]  # person ids
+    verdict: str
+    reasoning: str  # Markdown
+    evidence: tuple[str, ...]  # source ids
+    date: dt.date | None
+    is_inference: bool  # the verdict is the editor's inference, not established fact
+    story_id: str
+    location: Location
+
+
+@dataclass
+class TimelineEvent:
+    date: dt.date
+    text: str  # Markdown, inline
+    sources: tuple[str, ...]
+    is_inference: bool
+    location: Location
+
+
+@dataclass(frozen=True)
+class Selector:
+    """W3C Web Annotation TextQuoteSelector: the quote, and optional context to pick an occurrence."""
+
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Anchor:
+    start: int  # character offsets in the article's plain text
+    end: int
+    method: AnchorMethod
+    confidence: float  # 1.0 for exact and normalised matches
+    text_hash: str  # of the article text it was anchored on
+    passage: int  # index of the passage (top-level block) the quote starts in
+
+
+@dataclass
+class Annotation:
+    id: str
+    kind: AnnotationKind
+    selector: Selector
+    article_id: str
+    target: str | None  # claim, source or person id
+    note: str  # Markdown: the editor's note, or the note on a correction
+    correct: str  # corrections: the text as it should read
+    sources: tuple[str, ...]  # claim appearances: the sourcing the article gives
+    location: Location
+    anchor: Anchor | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    person_id: str
+    article_id: str
+    start: int
+    end: int
+    passage: int
+    annotation_id: str | None  # set for explicit mentions
+
+
+@dataclass
+class Article:
+    id: str
+    story_id: str
+    title: str
+    outlet: str  # source id of kind outlet
+    url: str | None
+    published: dt.date | None
+    updated: dt.date | None
+    authors: tuple[str, ...]
+    language: str
+    inferred: tuple[str, ...]  # front-matter fields the editor inferred rather than read off the page
+    is_draft: bool
+    body: str  # Markdown
+    body_line: int  # the line of the .md file where the body starts
+    location: Location
+    annotations: list[Annotation] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Story:
+    id: str
+    title: str
+    summary: str  # Markdown
+    date: dt.date | None
+    timeline: tuple[TimelineEvent, ...]
+    is_draft: bool
+    location: Location
+    claim_ids: list[str] = field(default_factory=list)
+    source_ids: list[str] = field(default_factory=list)
+    article_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Dossier:
+    config: Config
+    people: dict[str, Person]
+    sources: dict[str, Source]
+    stories: dict[str, Story]
+    articles: dict[str, Article]
+    claims: dict[str, Claim]
+
+    def annotations(self) -> list[Annotation]:
+        return [a for article in self.articles.values() for a in article.annotations]

@@ -1,0 +1,102 @@
+"""Run the stages in order: load, validate, anchor, link, render, write. Stop before render on any error."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dossier.anchor import anchor_quotes
+from dossier.config import CONFIG_FILE, load_config
+from dossier.diagnostics import Location, Report
+from dossier.link import Index, link_entities
+from dossier.load import load_dossier
+from dossier.model import Config, Dossier
+from dossier.render import Output, render_site
+from dossier.text import ArticleText, make_markdown
+from dossier.themes import resolve_themes
+from dossier.validate import validate_dossier
+from dossier.write import WriteResult, build_lock, write_site
+
+
+@dataclass
+class Checked:
+    """What the stages before render produced: enough for `check`, and the input of render."""
+
+    report: Report
+    config: Config | None = None
+    dossier: Dossier | None = None
+    texts: dict[str, ArticleText] = field(default_factory=dict)
+    index: Index | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Built:
+    checked: Checked
+    output_dir: Path | None = None
+    outputs: list[Output] = field(default_factory=list)
+    written: WriteResult | None = None
+
+    @property
+    def report(self) -> Report:
+        return self.checked.report
+
+
+def output_dir_problem(project_dir: Path, content_dir: Path, output_dir: Path) -> str | None:
+    """Why the output folder may not be used, or None. It is replaced wholesale on every build."""
+    project, content, output = project_dir.resolve(), content_dir.resolve(), output_dir.resolve()
+    if output == project or output in project.parents:
+        return f"output_dir '{output_dir}' is the project folder or contains it; building would replace it"
+    if output == content or output in content.parents or content in output.parents:
+        return f"output_dir '{output_dir}' overlaps the content folder"
+    if output.parent != project and project not in output.parents:
+        return None
+    if output.name in ("themes", "dossier.yaml"):
+        return f"output_dir '{output_dir}' would replace the project's {output.name}"
+    return None
+
+
+def check_project(project_dir: Path, include_drafts: bool = False) -> Checked:
+    """Load, validate, anchor and link, collecting every problem; writes nothing."""
+    checked = Checked(Report())
+    report = checked.report
+    started = time.perf_counter()
+    config = load_config(project_dir, report)
+    if config is None:
+        return checked
+    checked.config = config
+    content_dir = project_dir / config.content_dir
+    problem = output_dir_problem(project_dir, content_dir, project_dir / config.output_dir)
+    if problem:
+        report.error(Location(CONFIG_FILE), problem)
+    raw = load_dossier(project_dir, content_dir, report)
+    checked.dossier = validate_dossier(raw, config, report, include_drafts)
+    checked.timings["load"] = time.perf_counter() - started
+    checked.texts = anchor_quotes(checked.dossier, make_markdown(config.raw_html), report)
+    checked.index = link_entities(checked.dossier, checked.texts)
+    checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
+    return checked
+
+
+def build_project(project_dir: Path, include_drafts: bool = False, output_dir: Path | None = None) -> Built:
+    """Check, then render and write; nothing is written when anything is wrong."""
+    checked = check_project(project_dir, include_drafts)
+    built = Built(checked)
+    if checked.report.has_errors or checked.config is None or checked.dossier is None or checked.index is None:
+        return built
+    config = checked.config
+    themes = resolve_themes(config.theme, project_dir, checked.report, config.location)
+    if checked.report.has_errors:
+        return built
+    started = time.perf_counter()
+    built.outputs = render_site(checked.dossier, checked.texts, checked.index, themes, checked.report)
+    checked.timings["render"] = time.perf_counter() - started
+    if checked.report.has_errors:
+        return built
+    built.output_dir = output_dir or project_dir / config.output_dir
+    started = time.perf_counter()
+    with build_lock(built.output_dir):
+        built.written = write_site(built.outputs, built.output_dir)
+    checked.timings["write"] = time.perf_counter() - started
+    return built

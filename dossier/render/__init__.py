@@ -1,0 +1,95 @@
+"""Tokens + highlights + Jinja -> (path, bytes) pairs. Writes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from dossier import __version__, urls
+from dossier.diagnostics import Location, Report
+from dossier.link import Index
+from dossier.model import Dossier
+from dossier.render.data import dossier_json
+from dossier.render.pages import Page, SiteBuilder
+from dossier.text import ArticleText, make_markdown
+from dossier.themes import Theme, make_environment, static_files
+
+STATIC_PREFIX = "static"
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # POSIX, relative to the output folder
+    data: bytes
+
+
+# Served for any missing path, so its links cannot be relative: they are absolute, from base_url.
+NOT_FOUND_PAGE = "404.html"
+
+
+def _install_helpers(env: jinja2.Environment, dossier: Dossier, md: Any) -> None:
+    def link(context: jinja2.runtime.Context, path: str) -> str:
+        page: Page = context["page"]
+        if page.path == NOT_FOUND_PAGE:
+            return urls.absolute_url(dossier.config.base_url, path)
+        return urls.relative_url(page.path, path)
+
+    @jinja2.pass_context
+    def url(context: jinja2.runtime.Context, target: Any) -> str:
+        """A link from the page being rendered to an entity or an output path."""
+        return link(context, target if isinstance(target, str) else urls.path_for(target, dossier.articles))
+
+    @jinja2.pass_context
+    def asset(context: jinja2.runtime.Context, name: str) -> str:
+        return link(context, f"{STATIC_PREFIX}/{name}")
+
+    def markdown(text: str) -> Markup:
+        return Markup(md.render(text or ""))  # markdown-it escapes text and refuses unsafe link schemes
+
+    def markdown_inline(text: str) -> Markup:
+        return Markup(md.renderInline(text or ""))
+
+    env.globals.update(
+        url=url,
+        asset=asset,
+        absolute_url=lambda path: urls.absolute_url(dossier.config.base_url, path),
+        verdict=dossier.config.verdict,
+        site=dossier.config,
+        dossier=dossier,
+        generator=f"dossier {__version__}",
+        urls=urls,
+    )
+    env.filters.update(markdown=markdown, markdown_inline=markdown_inline)
+
+
+def _template_location(error: jinja2.TemplateError, themes: list[Theme]) -> Location:
+    filename = getattr(error, "filename", None) or getattr(error, "name", None) or "templates"
+    lineno = getattr(error, "lineno", None) or 1
+    return Location(str(filename), lineno, 1)
+
+
+def render_site(
+    dossier: Dossier, texts: dict[str, ArticleText], index: Index, themes: list[Theme], report: Report
+) -> list[Output]:
+    """Every output file of the site, rendered in memory; template errors become diagnostics."""
+    md = make_markdown(dossier.config.raw_html)
+    env = make_environment(themes)
+    _install_helpers(env, dossier, md)
+    builder = SiteBuilder(dossier, texts, index, md)
+    outputs: list[Output] = []
+    for page in builder.pages():
+        try:
+            template = env.get_template(page.template)
+            html = template.render(page=page, **page.context)
+        except jinja2.TemplateError as error:
+            report.error(_template_location(error, themes), f"template error rendering {page.path}: {error}")
+            continue
+        outputs.append(Output(page.path, html.encode("utf-8")))
+    outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index)))
+    for name, path in static_files(themes).items():
+        outputs.append(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
+    return outputs

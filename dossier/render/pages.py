@@ -1,0 +1,277 @@
+"""Which pages the site has, and what each template is given. Writes nothing."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it.common.utils import escapeHtml
+
+from dossier import urls
+from dossier.link import Index
+from dossier.model import Annotation, Article, Claim, Dossier, Mention, Person, Source, Story, Verdict
+from dossier.render.body import RenderedPassage, Span, render_body
+from dossier.text import ArticleText
+
+# How much text either side of a mention a keyword-in-context snippet shows.
+CONTEXT_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    template: str
+    title: str
+    kind: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Note:
+    """An annotation as the margin shows it, numbered in reading order."""
+
+    number: int
+    annotation: Annotation
+    claim: Claim | None
+    verdict: Verdict | None
+    source: Source | None
+    person: Person | None
+
+
+@dataclass(frozen=True)
+class PassageView:
+    index: int
+    anchor: str  # the id of its element, "p3"
+    html: str
+    notes: list[Note]
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A keyword in context: the text before, the match, the text after."""
+
+    before: str
+    match: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One place in an article: for lists of mentions and appearances."""
+
+    article: Article
+    path: str  # output path with #fragment
+    snippet: Snippet
+
+
+def snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> Snippet:
+    """The text around [start, end), cut at word boundaries, within its passage."""
+    passage_start = text.rfind("\n\n", 0, start) + 1 if text.rfind("\n\n", 0, start) >= 0 else 0
+    passage_end = text.find("\n\n", end)
+    passage_end = len(text) if passage_end < 0 else passage_end
+    left = max(passage_start, start - width)
+    right = min(passage_end, end + width)
+    before, after = text[left:start], text[end:right]
+    if left > passage_start and " " in before:
+        before = "…" + before[before.index(" ") + 1 :]
+    if right < passage_end and " " in after:
+        after = after[: after.rindex(" ")] + "…"
+    return Snippet(" ".join(before.split()) + (" " if before[-1:].isspace() else ""), text[start:end], after)
+
+
+class SiteBuilder:
+    """Assembles pages from the model, the anchored texts and the indexes."""
+
+    def __init__(self, dossier: Dossier, texts: dict[str, ArticleText], index: Index, md: Any) -> None:
+        self.dossier = dossier
+        self.texts = texts
+        self.index = index
+        self.md = md
+
+    # --- article bodies -------------------------------------------------------------------------
+
+    def notes_of(self, article: Article) -> list[Note]:
+        anchored = sorted(
+            (a for a in article.annotations if a.anchor),
+            key=lambda a: (a.anchor.start, a.anchor.end, a.id),  # type: ignore[union-attr]
+        )
+        notes = []
+        for number, annotation in enumerate(anchored, start=1):
+            claim = self.dossier.claims.get(annotation.target or "") if annotation.kind == "claim" else None
+            notes.append(
+                Note(
+                    number,
+                    annotation,
+                    claim,
+                    self.dossier.config.verdict(claim.verdict) if claim else None,
+                    self.dossier.sources.get(annotation.target or "") if annotation.kind == "source" else None,
+                    self.dossier.people.get(annotation.target or "") if annotation.kind == "mention" else None,
+                )
+            )
+        return notes
+
+    def spans_of(self, article: Article, notes: list[Note]) -> list[Span]:
+        page = urls.path_for(article)
+        spans = []
+        for order, note in enumerate(notes):
+            spans.append(self._annotation_span(page, note, order))
+        explicit = {n.annotation.id for n in notes if n.annotation.kind == "mention"}
+        for mention in article.mentions:
+            if mention.annotation_id in explicit:
+                continue
+            href = urls.relative_url(page, urls.person_path(mention.person_id))
+            spans.append(
+                Span(mention.start, mention.end, f'<a class="mention" href="{escapeHtml(href)}">', "</a>",
+                     is_link=True, order=len(notes) + 1)
+            )  # fmt: skip
+        return spans
+
+    def _annotation_span(self, page: str, note: Note, order: int) -> Span:
+        annotation = note.annotation
+        anchor = annotation.anchor
+        assert anchor is not None
+        ref = (
+            f'<sup class="note-ref"><a href="#note-{annotation.id}" id="ref-{annotation.id}"'
+            f' aria-label="note {note.number}">{note.number}</a></sup>'
+        )
+        data = f'data-annotation="{annotation.id}" data-note="{note.number}"'
+        if annotation.kind == "correction":
+            inserted = f'<ins class="correction">{escapeHtml(annotation.correct)}</ins>{ref}'
+            return Span(anchor.start, anchor.end, f'<del class="correction" {data}>', "</del>",
+                        f'<del class="correction" id="{annotation.id}" {data}>', inserted, order=order)  # fmt: skip
+        if annotation.kind == "mention" and note.person:
+            href = escapeHtml(urls.relative_url(page, urls.path_for(note.person)))
+            return Span(anchor.start, anchor.end, f'<a class="mention explicit" href="{href}" {data}>', "</a>",
+                        f'<a class="mention explicit" id="{annotation.id}" href="{href}" {data}>', ref,
+                        is_link=True, order=order)  # fmt: skip
+        tone = f" tone-{note.verdict.tone}" if note.verdict else ""
+        classes = f"hl hl-{annotation.kind}{tone}"
+        return Span(anchor.start, anchor.end, f'<mark class="{classes}" {data}>', "</mark>",
+                    f'<mark class="{classes}" id="{annotation.id}" {data}>', ref, order=order)  # fmt: skip
+
+    def passages_of(self, article: Article) -> list[PassageView]:
+        notes = self.notes_of(article)
+        text = self.texts[article.id]
+        rendered: list[RenderedPassage] = render_body(self.md, text, self.spans_of(article, notes))
+        notes_by_passage: dict[int, list[Note]] = {}
+        for note in notes:
+            anchor = note.annotation.anchor
+            assert anchor is not None
+            last_passage = text.passage_of(max(anchor.start, anchor.end - 1))
+            notes_by_passage.setdefault(last_passage, []).append(note)
+        return [
+            PassageView(p.index, urls.passage_fragment(p.index) if p.index >= 0 else "", p.html,
+                        notes_by_passage.get(p.index, []))
+            for p in rendered
+        ]  # fmt: skip
+
+    # --- places in the text ------------------------------------------------------------------
+
+    def mention_places(self, mentions: list[Mention]) -> list[Appearance]:
+        return [
+            Appearance(
+                self.dossier.articles[m.article_id],
+                urls.path_for(m, self.dossier.articles),
+                snippet(self.texts[m.article_id].text, m.start, m.end),
+            )
+            for m in mentions
+        ]
+
+    def annotation_places(self, annotations: list[Annotation]) -> list[Appearance]:
+        places = []
+        for annotation in annotations:
+            anchor = annotation.anchor
+            assert anchor is not None
+            places.append(
+                Appearance(
+                    self.dossier.articles[annotation.article_id],
+                    urls.path_for(annotation, self.dossier.articles),
+                    snippet(self.texts[annotation.article_id].text, anchor.start, anchor.end),
+                )
+            )
+        return places
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def pages(self) -> Iterator[Page]:
+        dossier = self.dossier
+        stories = sorted(dossier.stories.values(), key=lambda s: (s.date is None, s.date, s.id), reverse=False)
+        yield Page(urls.HOME, "index.html", dossier.config.title, "home", {"stories": stories})
+        for story in stories:
+            yield self.story_page(story)
+            for article_id in story.article_ids:
+                yield self.article_page(dossier.articles[article_id], story)
+        people = sorted(dossier.people.values(), key=lambda p: p.name)
+        yield Page(urls.PEOPLE_INDEX, "people.html", "People", "people", {"people": people})
+        for person in people:
+            yield self.person_page(person)
+        yield Page(urls.CLAIMS_INDEX, "claims.html", "Claims", "claims", {"claims": list(dossier.claims.values())})
+        for claim in dossier.claims.values():
+            yield self.claim_page(claim)
+        sources = sorted(dossier.sources.values(), key=lambda s: (s.kind, s.name))
+        yield Page(urls.SOURCES_INDEX, "sources.html", "Sources", "sources", {"sources": sources})
+        for source in sources:
+            yield self.source_page(source)
+        yield Page(
+            urls.CORRECTIONS_INDEX, "corrections.html", "Corrections", "corrections",
+            {"corrections": list(zip(self.index.corrections, self.annotation_places(self.index.corrections),
+                                     strict=True))},
+        )  # fmt: skip
+        yield Page("404.html", "404.html", "Page not found", "not-found")
+
+    def story_page(self, story: Story) -> Page:
+        articles = [self.dossier.articles[a] for a in story.article_ids]
+        claims = [self.dossier.claims[c] for c in story.claim_ids]
+        pairs = list(itertools.combinations(articles, 2))
+        return Page(
+            urls.story_path(story.id), "story.html", story.title, "story",
+            {"story": story, "articles": articles, "claims": claims, "pairs": pairs},
+        )  # fmt: skip
+
+    def article_page(self, article: Article, story: Story) -> Page:
+        return Page(
+            urls.path_for(article), "article.html", article.title, "article",
+            {"article": article, "story": story, "outlet": self.dossier.sources.get(article.outlet),
+             "passages": self.passages_of(article), "notes": self.notes_of(article)},
+        )  # fmt: skip
+
+    def person_page(self, person: Person) -> Page:
+        mentions = self.index.mentions.get(person.id, [])
+        by_article: dict[str, list[Appearance]] = {}
+        for place in self.mention_places(mentions):
+            by_article.setdefault(place.article.id, []).append(place)
+        claims = self.dossier.claims
+        return Page(
+            urls.path_for(person), "person.html", person.name, "person",
+            {"person": person, "mentions_by_article": by_article,
+             "claims_by": [claims[c] for c in self.index.claims_by.get(person.id, [])],
+             "claims_about": [claims[c] for c in self.index.claims_about.get(person.id, [])],
+             "co_mentions": [(self.dossier.people[p], n) for p, n in self.index.co_mentions.get(person.id, [])]},
+        )  # fmt: skip
+
+    def claim_page(self, claim: Claim) -> Page:
+        appearances = self.index.appearances.get(claim.id, [])
+        return Page(
+            urls.path_for(claim), "claim.html", claim.text, "claim",
+            {"claim": claim, "story": self.dossier.stories.get(claim.story_id),
+             "appearances": list(zip(appearances, self.annotation_places(appearances), strict=True))},
+        )  # fmt: skip
+
+    def source_page(self, source: Source) -> Page:
+        attributions = self.index.attributions.get(source.id, [])
+        chain: list[Source] = []
+        current = source.via
+        while current and current in self.dossier.sources and len(chain) < len(self.dossier.sources):
+            chain.append(self.dossier.sources[current])
+            current = self.dossier.sources[current].via
+        return Page(
+            urls.path_for(source), "source.html", source.name, "source",
+            {"source": source, "chain": chain,
+             "attributions": list(zip(attributions, self.annotation_places(attributions), strict=True)),
+             "claims_resting": [self.dossier.claims[c] for c in self.index.claims_resting_on.get(source.id, [])],
+             "claims_by": [self.dossier.claims[c] for c in self.index.claims_by.get(source.id, [])],
+             "via_this": [self.dossier.sources[s] for s in self.index.sources_of.get(source.id, [])],
+             "articles": [self.dossier.articles[a] for a in self.index.articles_by_outlet.get(source.id, [])]},
+        )  # fmt: skip

@@ -1,0 +1,190 @@
+"""Declared record shapes: each key's kind, checked in one pass that reports every problem.
+
+As MkDocs' config schema and Zola's deny_unknown_fields do: unknown keys are errors with a suggestion,
+and every value is converted or reported where it stands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from dossier.diagnostics import Location, Report, did_you_mean
+from dossier.located import InvalidScalar, LocatedDict, LocatedList
+
+Kind = Literal[
+    "text",
+    "markdown",
+    "slug",
+    "date",
+    "bool",
+    "number",
+    "url",
+    "language",
+    "texts",
+    "slugs",
+    "list",
+    "mapping",
+]
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
+SAFE_URL = re.compile(r"(?:https?://[^\s/]+[^\s]*|mailto:[^\s]+)\Z", re.IGNORECASE)
+MAX_SLUG = 80
+
+KIND_NAMES: dict[str, str] = {
+    "text": "text",
+    "markdown": "Markdown text",
+    "slug": "an id (lowercase letters, digits and hyphens)",
+    "date": "a date written YYYY-MM-DD",
+    "bool": "true or false",
+    "number": "a number",
+    "url": "an http(s):// or mailto: URL",
+    "language": "a language tag such as 'en' or 'pt-BR'",
+    "texts": "a list of texts",
+    "slugs": "a list of ids",
+    "list": "a list",
+    "mapping": "a mapping (key: value)",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: Kind
+    required: bool = False
+    default: Any = None
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:MAX_SLUG]
+
+
+def type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, dt.date):
+        return "a date"
+    return "text"
+
+
+def check_slug(value: Any, location: Location, report: Report) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        report.error(location, f"expected {KIND_NAMES['slug']}, found {type_name(value)}")
+        return None
+    text = str(value)
+    if SLUG.match(text) and len(text) <= MAX_SLUG:
+        return text
+    fix = slugify(text)
+    hint = f"; use '{fix}'" if fix else ""
+    report.error(location, f"'{text}' is not a valid id (lowercase letters, digits, single hyphens){hint}")
+    return None
+
+
+def _convert_text(value: Any, location: Location, kind: Kind, report: Report) -> Any:
+    if isinstance(value, bool):
+        report.error(location, f"'{value}' was read as a boolean; put the text in quotes")
+        return None
+    if isinstance(value, (int, float, dt.date)):
+        return str(value)
+    if not isinstance(value, str):
+        report.error(location, f"expected {KIND_NAMES[kind]}, found {type_name(value)}")
+        return None
+    return str(value)
+
+
+def _convert_date(value: Any, location: Location, report: Report) -> dt.date | None:
+    if isinstance(value, InvalidScalar):
+        report.error(location, f"invalid date '{value}': {value.problem}")
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    report.error(location, f"expected {KIND_NAMES['date']}, found '{value}'")
+    return None
+
+
+def _convert_list(value: Any, location: Location, item_kind: Kind, report: Report) -> tuple[Any, ...] | None:
+    if isinstance(value, (str, int)) and not isinstance(value, bool):
+        value_list: list[Any] = [value]  # a single item where a list is expected: accept it as a list of one
+        locations = [location]
+    elif isinstance(value, LocatedList):
+        value_list, locations = list(value), [value.item_at(i) for i in range(len(value))]
+    else:
+        report.error(location, f"expected {KIND_NAMES['texts' if item_kind == 'text' else 'slugs']}")
+        return None
+    items = [convert_value(item, at, item_kind, report) for item, at in zip(value_list, locations, strict=True)]
+    return tuple(item for item in items if item is not None)
+
+
+def convert_value(value: Any, location: Location, kind: Kind, report: Report) -> Any:
+    """The value converted to its kind, or None with an error reported at `location`."""
+    if kind in ("text", "markdown"):
+        return _convert_text(value, location, kind, report)
+    if kind == "slug":
+        return check_slug(value, location, report)
+    if kind == "date":
+        return _convert_date(value, location, report)
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+    elif kind == "number":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+    elif kind == "url":
+        if isinstance(value, str) and SAFE_URL.match(value.strip()):
+            return value.strip()
+        report.error(location, f"expected {KIND_NAMES['url']}, found '{value}'")
+        return None
+    elif kind == "language":
+        if isinstance(value, str) and LANGUAGE.match(value):
+            return value
+    elif kind == "texts":
+        return _convert_list(value, location, "text", report)
+    elif kind == "slugs":
+        return _convert_list(value, location, "slug", report)
+    elif kind == "list":
+        if isinstance(value, LocatedList):
+            return value
+    elif kind == "mapping" and isinstance(value, LocatedDict):
+        return value
+    report.error(location, f"expected {KIND_NAMES[kind]}, found {type_name(value)}")
+    return None
+
+
+def read_record(
+    record: Any, fields: Mapping[str, Field], what: str, location: Location, report: Report
+) -> dict[str, Any] | None:
+    """Check a mapping against its fields: unknown keys, missing required keys, each value's kind.
+
+    Returns every declared field (converted, or its default when missing or invalid), or None when
+    the record is not a mapping at all.
+    """
+    if not isinstance(record, LocatedDict):
+        report.error(location, f"{what} must be a mapping (key: value), found {type_name(record)}")
+        return None
+    values: dict[str, Any] = {}
+    for key in record:
+        if key not in fields:
+            report.error(record.key_at(key), f"unknown key '{key}' in {what}{did_you_mean(key, fields)}")
+    for key, spec in fields.items():
+        raw = record.get(key)
+        if raw is None:
+            if spec.required:
+                report.error(record.location, f"{what} has no '{key}' ({KIND_NAMES[spec.kind]}); add it")
+            values[key] = spec.default
+            continue
+        converted = convert_value(raw, record.value_at(key), spec.kind, report)
+        values[key] = spec.default if converted is None else converted
+    return values

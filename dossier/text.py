@@ -1,0 +1,109 @@
+"""An article's Markdown as tokens and as the plain text readers see, with offsets between the two.
+
+Quotes are anchored on the plain text (so a quote may cross emphasis, links and line breaks); each text
+token remembers where its text starts in the plain text, so render can wrap exact character spans.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+PASSAGE_BREAK = "\n\n"
+# Children of an inline token that carry text, and what each contributes to the plain text.
+TEXT_TYPES = ("text", "code_inline")
+BREAK_TYPES = ("softbreak", "hardbreak")
+
+
+def make_markdown(raw_html: bool = False) -> MarkdownIt:
+    """CommonMark with tables and strikethrough; raw HTML is text unless the site opts in (then sanitised)."""
+    return MarkdownIt("commonmark", {"html": raw_html}).enable(["table", "strikethrough"])
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A top-level block (paragraph, heading, list, quote): the unit a reader's 'paragraph' link points to."""
+
+    index: int
+    start: int
+    end: int
+    line: int  # 1-based line in the .md file
+    first_token: int
+    last_token: int  # exclusive
+
+
+@dataclass
+class ArticleText:
+    text: str
+    tokens: list[Token]
+    passages: list[Passage]
+    line_starts: list[tuple[int, int]] = field(default_factory=list)  # (offset, line), sorted
+
+    def line_of(self, offset: int) -> int:
+        index = bisect.bisect_right(self.line_starts, (offset, 1 << 30)) - 1
+        return self.line_starts[index][1] if index >= 0 else (self.passages[0].line if self.passages else 1)
+
+    def passage_of(self, offset: int) -> int:
+        starts = [p.start for p in self.passages]
+        return max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+def top_level_blocks(tokens: list[Token]) -> list[tuple[int, int]]:
+    """(first, last-exclusive) token index of each top-level block."""
+    blocks: list[tuple[int, int]] = []
+    depth, start = 0, 0
+    for index, token in enumerate(tokens):
+        if depth == 0:
+            start = index
+        depth += token.nesting
+        if depth == 0:
+            blocks.append((start, index + 1))
+    return blocks
+
+
+class _TextBuilder:
+    def __init__(self, first_line: int) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.first_line = first_line
+        self.line_starts: list[tuple[int, int]] = []
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    def add_inline(self, inline: Token) -> None:
+        line = self.first_line + (inline.map[0] if inline.map else 0)
+        for child in inline.children or []:
+            child.meta["start"] = self.length
+            if child.type in TEXT_TYPES:
+                self.line_starts.append((self.length, line))
+                self.add(child.content)
+            elif child.type in BREAK_TYPES:
+                self.add("\n")
+                line += 1
+
+
+def parse_article_text(md: MarkdownIt, body: str, first_line: int = 1) -> ArticleText:
+    """Parse `body` (whose first line is line `first_line` of its file) into tokens and plain text."""
+    tokens = md.parse(body)
+    builder = _TextBuilder(first_line)
+    passages: list[Passage] = []
+    for first, last in top_level_blocks(tokens):
+        inlines = [t for t in tokens[first:last] if t.type == "inline"]
+        if not inlines:
+            continue
+        if passages:
+            builder.add(PASSAGE_BREAK)
+        start = builder.length
+        for position, inline in enumerate(inlines):
+            if position:
+                builder.add(PASSAGE_BREAK)
+            builder.add_inline(inline)
+        block_map = tokens[first].map
+        line = first_line + (block_map[0] if block_map else 0)
+        passages.append(Passage(len(passages), start, builder.length, line, first, last))
+    return ArticleText("".join(builder.parts), tokens, passages, builder.line_starts)

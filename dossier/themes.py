@@ -1,0 +1,109 @@
+"""Where templates and static files come from: the site's theme, its parents, then the built-in default.
+
+First hit wins, per file. Every theme is also reachable by prefix (`@default/article.html`) so an override
+can extend the very template it replaces.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from dossier.diagnostics import Location, Report
+from dossier.load import read_yaml_file
+from dossier.schema import Field, read_record
+
+DEFAULT_THEME = "default"
+THEME_FILE = "theme.yaml"
+THEME_FIELDS = {"extends": Field("slug"), "description": Field("text", default="")}
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    folder: Path
+
+    @property
+    def templates(self) -> Path:
+        return self.folder / "templates"
+
+    @property
+    def static(self) -> Path:
+        return self.folder / "static"
+
+
+def builtin_themes_dir() -> Path:
+    """The built-in themes: inside the installed wheel, or the repository's themes/ when run from source."""
+    try:
+        installed = Path(str(importlib.resources.files("dossier.builtin_themes")))
+        if (installed / DEFAULT_THEME).is_dir():
+            return installed
+    except ModuleNotFoundError:
+        pass
+    return Path(__file__).resolve().parent.parent / "themes"
+
+
+def _find_theme(name: str, project_dir: Path) -> Path | None:
+    for folder in (project_dir / "themes" / name, builtin_themes_dir() / name):
+        if folder.is_dir():
+            return folder
+    return None
+
+
+def _parent_of(theme: Theme, project_dir: Path, report: Report) -> str | None:
+    theme_file = theme.folder / THEME_FILE
+    if not theme_file.exists():
+        return None
+    shown = (
+        theme_file.relative_to(project_dir).as_posix() if theme_file.is_relative_to(project_dir) else str(theme_file)
+    )
+    raw = read_yaml_file(theme_file, shown, theme.folder, report)
+    values = read_record(raw, THEME_FIELDS, THEME_FILE, Location(shown), report) if raw is not None else None
+    if values and values["extends"]:
+        return str(values["extends"])
+    return None
+
+
+def resolve_themes(name: str, project_dir: Path, report: Report, where: Location) -> list[Theme]:
+    """The search path: the named theme, the parents it `extends`, then the built-in default."""
+    chain: list[Theme] = []
+    current: str | None = name
+    while current and current not in {t.name for t in chain}:
+        folder = _find_theme(current, project_dir)
+        if folder is None:
+            report.error(where, f"no theme '{current}': looked in themes/{current}/ and the built-in themes")
+            break
+        theme = Theme(current, folder)
+        chain.append(theme)
+        current = _parent_of(theme, project_dir, report) or (None if current == DEFAULT_THEME else DEFAULT_THEME)
+    return chain
+
+
+def make_environment(themes: list[Theme]) -> jinja2.Environment:
+    by_name = {f"@{theme.name}": jinja2.FileSystemLoader(theme.templates) for theme in themes}
+    loader = jinja2.ChoiceLoader(
+        [jinja2.FileSystemLoader([theme.templates for theme in themes]), jinja2.PrefixLoader(by_name)]
+    )
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def static_files(themes: list[Theme]) -> dict[str, Path]:
+    """Every static file by its path under static/, the first theme in the search path winning."""
+    found: dict[str, Path] = {}
+    for theme in themes:
+        if not theme.static.is_dir():
+            continue
+        for path in sorted(theme.static.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                found.setdefault(path.relative_to(theme.static).as_posix(), path)
+    return found

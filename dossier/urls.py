@@ -1,0 +1,94 @@
+"""The one place that maps an entity to its output path, and paths to links.
+
+Output paths are POSIX paths inside the output folder, always ending in a file name. Links between pages
+are relative and name index.html, so the site works from any sub-path of a web server and from file://.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from dossier.model import Annotation, Article, Claim, Mention, Person, Source, Story
+
+INDEX = "index.html"
+ATOM_FEED = "feed.xml"
+DATA_FILE = "data/dossier.json"
+
+
+def page(*parts: str) -> str:
+    return posixpath.join(*parts, INDEX)
+
+
+HOME = INDEX
+PEOPLE_INDEX = page("people")
+CLAIMS_INDEX = page("claims")
+SOURCES_INDEX = page("sources")
+STORIES_INDEX = page("stories")
+CORRECTIONS_INDEX = page("corrections")
+
+
+def story_path(story_id: str) -> str:
+    return page("stories", story_id)
+
+
+def article_path(story_id: str, article_id: str) -> str:
+    return page("stories", story_id, article_id)
+
+
+def compare_path(story_id: str, left_id: str, right_id: str) -> str:
+    return page("stories", story_id, "compare", f"{left_id}--{right_id}")
+
+
+def person_path(person_id: str) -> str:
+    return page("people", person_id)
+
+
+def claim_path(claim_id: str) -> str:
+    return page("claims", claim_id)
+
+
+def source_path(source_id: str) -> str:
+    return page("sources", source_id)
+
+
+def passage_fragment(passage: int) -> str:
+    return f"p{passage + 1}"
+
+
+def path_for(entity: Any, articles: dict[str, Article] | None = None) -> str:
+    """The output path (with #fragment where it points inside a page) of any entity of the model."""
+    if isinstance(entity, Story):
+        return story_path(entity.id)
+    if isinstance(entity, Article):
+        return article_path(entity.story_id, entity.id)
+    if isinstance(entity, Person):
+        return person_path(entity.id)
+    if isinstance(entity, Claim):
+        return claim_path(entity.id)
+    if isinstance(entity, Source):
+        return source_path(entity.id)
+    if isinstance(entity, (Annotation, Mention)) and articles is not None:
+        article = articles[entity.article_id]
+        if isinstance(entity, Annotation):
+            return f"{path_for(article)}#{entity.id}"
+        return f"{path_for(article)}#{passage_fragment(entity.passage)}"
+    raise TypeError(f"no page for {type(entity).__name__}")
+
+
+def relative_url(from_path: str, to_path: str) -> str:
+    """A link from page `from_path` to `to_path` (which may carry a #fragment)."""
+    target, _, fragment = to_path.partition("#")
+    if target == from_path and fragment:
+        return f"#{fragment}"
+    link = posixpath.relpath(target, posixpath.dirname(from_path) or ".")
+    return f"{link}#{fragment}" if fragment else link
+
+
+def absolute_url(base_url: str, path: str) -> str:
+    """The public URL of a page: base_url joined with its path, without the trailing index.html."""
+    if path == INDEX:
+        path = ""
+    elif path.endswith("/" + INDEX):
+        path = path[: -len(INDEX)]
+    return base_url + path

@@ -1,0 +1,425 @@
+"""Raw records -> the model: kinds of values, unique ids, references between files, suggestions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dossier.diagnostics import Location, Report, did_you_mean
+from dossier.load import RawArticle, RawDossier, RawStory
+from dossier.located import LocatedDict, LocatedList
+from dossier.model import (
+    SOURCE_KINDS,
+    Annotation,
+    AnnotationKind,
+    Article,
+    Claim,
+    Config,
+    Dossier,
+    Link,
+    Person,
+    Role,
+    Selector,
+    Source,
+    Story,
+    TimelineEvent,
+)
+from dossier.schema import Field, check_slug, read_record, slugify
+
+PERSON_FIELDS = {
+    "id": Field("slug", required=True),
+    "name": Field("text", required=True),
+    "aliases": Field("texts", default=()),
+    "roles": Field("list"),
+    "description": Field("markdown", default=""),
+    "links": Field("list"),
+}
+ROLE_FIELDS = {"title": Field("text", required=True), "from": Field("date"), "to": Field("date")}
+LINK_FIELDS = {"title": Field("text", required=True), "url": Field("url", required=True)}
+SOURCE_FIELDS = {
+    "id": Field("slug", required=True),
+    "name": Field("text", required=True),
+    "kind": Field("text", required=True),
+    "via": Field("slug"),
+    "person": Field("slug"),
+    "url": Field("url"),
+    "date": Field("date"),
+    "description": Field("markdown", default=""),
+}
+STORY_FIELDS = {
+    "title": Field("text", required=True),
+    "summary": Field("markdown", default=""),
+    "date": Field("date"),
+    "draft": Field("bool", default=False),
+    "claims": Field("list"),
+    "sources": Field("list"),
+    "timeline": Field("list"),
+}
+CLAIM_FIELDS = {
+    "id": Field("slug", required=True),
+    "claim": Field("text", required=True),
+    "claimant": Field("slug", required=True),
+    "about": Field("slugs", default=()),
+    "verdict": Field("slug", required=True),
+    "reasoning": Field("markdown", default=""),
+    "evidence": Field("slugs", default=()),
+    "date": Field("date"),
+    "inference": Field("bool", default=False),
+}
+EVENT_FIELDS = {
+    "date": Field("date", required=True),
+    "event": Field("markdown", required=True),
+    "sources": Field("slugs", default=()),
+    "inference": Field("bool", default=False),
+}
+FRONT_MATTER_FIELDS = {
+    "title": Field("text", required=True),
+    "outlet": Field("slug", required=True),
+    "url": Field("url"),
+    "published": Field("date"),
+    "updated": Field("date"),
+    "authors": Field("texts", default=()),
+    "language": Field("language"),
+    "inferred": Field("texts", default=()),
+    "draft": Field("bool", default=False),
+}
+SELECTOR_FIELDS = {
+    "id": Field("slug"),
+    "quote": Field("text", required=True),
+    "prefix": Field("text", default=""),
+    "suffix": Field("text", default=""),
+}
+# Each sidecar list: its annotation kind, the key naming its target, and its own keys beside the selector's.
+SIDECAR_LISTS: dict[str, tuple[AnnotationKind, str | None, dict[str, Field]]] = {
+    "claims": (
+        "claim",
+        "claim",
+        {"claim": Field("slug", required=True), "sources": Field("slugs", default=())},
+    ),
+    "sources": ("source", "source", {"source": Field("slug", required=True)}),
+    "corrections": (
+        "correction",
+        None,
+        {"correct": Field("text", required=True), "note": Field("markdown", default="")},
+    ),
+    "notes": ("note", None, {"note": Field("markdown", required=True)}),
+    "mentions": ("mention", "person", {"person": Field("slug", required=True)}),
+}
+
+
+@dataclass
+class _Reference:
+    """A reference to check once every id is known."""
+
+    kinds: tuple[str, ...]  # "person", "source", "claim", "verdict", "outlet"
+    value: str
+    location: Location
+    what: str
+
+
+@dataclass
+class _Context:
+    config: Config
+    report: Report
+    references: list[_Reference] = field(default_factory=list)
+    first_seen: dict[tuple[str, str], Location] = field(default_factory=dict)
+
+    def refer(self, kinds: tuple[str, ...], value: str | None, location: Location, what: str) -> None:
+        if value:
+            self.references.append(_Reference(kinds, value, location, what))
+
+    def claim_id(self, namespace: str, value: str, location: Location, what: str) -> bool:
+        """Record an id; False (with an error) when its namespace already has it."""
+        key = (namespace, value)
+        if key in self.first_seen:
+            first = self.first_seen[key]
+            self.report.error(location, f"duplicate {what} id '{value}' (first defined at {first})")
+            return False
+        self.first_seen[key] = location
+        return True
+
+
+def _items(raw: Any, what: str, location: Location, report: Report) -> Iterable[tuple[Any, Location]]:
+    """The items of a YAML list with their locations; an error if it is not a list."""
+    if raw is None:
+        return []
+    if not isinstance(raw, LocatedList):
+        report.error(getattr(raw, "location", location), f"{what} must be a list (items starting with '- ')")
+        return []
+    return [(item, raw.item_at(index)) for index, item in enumerate(raw)]
+
+
+def _value_at(record: Any, key: str, fallback: Location) -> Location:
+    return record.value_at(key) if isinstance(record, LocatedDict) else fallback
+
+
+def _read_person(record: Any, at: Location, ctx: _Context) -> Person | None:
+    values = read_record(record, PERSON_FIELDS, "a person", at, ctx.report)
+    if values is None or values["id"] is None or values["name"] is None:
+        return None
+    roles = []
+    for item, item_at in _items(values["roles"], "roles", at, ctx.report):
+        role = read_record(item, ROLE_FIELDS, "a role", item_at, ctx.report)
+        if role and role["title"]:
+            if role["from"] and role["to"] and role["to"] < role["from"]:
+                ctx.report.error(_value_at(item, "to", item_at), "a role cannot end before it starts")
+            roles.append(Role(role["title"], role["from"], role["to"]))
+    links = []
+    for item, item_at in _items(values["links"], "links", at, ctx.report):
+        link = read_record(item, LINK_FIELDS, "a link", item_at, ctx.report)
+        if link and link["title"] and link["url"]:
+            links.append(Link(link["title"], link["url"]))
+    aliases = tuple(a for a in values["aliases"] if a.strip())
+    return Person(values["id"], values["name"], aliases, tuple(roles), values["description"], tuple(links), at)
+
+
+def _read_source(record: Any, at: Location, story_id: str | None, ctx: _Context) -> Source | None:
+    values = read_record(record, SOURCE_FIELDS, "a source", at, ctx.report)
+    if values is None or values["id"] is None or values["name"] is None:
+        return None
+    kind = values["kind"]
+    if kind not in SOURCE_KINDS:
+        ctx.report.error(
+            _value_at(record, "kind", at),
+            f"unknown source kind '{kind}'{did_you_mean(str(kind), SOURCE_KINDS)} (kinds: {', '.join(SOURCE_KINDS)})",
+        )
+        return None
+    ctx.refer(("source",), values["via"], _value_at(record, "via", at), "source")
+    ctx.refer(("person",), values["person"], _value_at(record, "person", at), "person")
+    return Source(
+        values["id"], values["name"], kind, values["description"], values["via"], values["person"],
+        values["url"], values["date"], story_id, at,
+    )  # fmt: skip
+
+
+def _read_claim(record: Any, at: Location, story_id: str, ctx: _Context) -> Claim | None:
+    values = read_record(record, CLAIM_FIELDS, "a claim", at, ctx.report)
+    if values is None or values["id"] is None or values["claim"] is None:
+        return None
+    ctx.refer(("person", "source"), values["claimant"], _value_at(record, "claimant", at), "claimant")
+    ctx.refer(("verdict",), values["verdict"], _value_at(record, "verdict", at), "verdict")
+    for person_id in values["about"]:
+        ctx.refer(("person",), person_id, _value_at(record, "about", at), "person")
+    for source_id in values["evidence"]:
+        ctx.refer(("source",), source_id, _value_at(record, "evidence", at), "source")
+    return Claim(
+        values["id"], values["claim"], values["claimant"] or "", values["about"], values["verdict"] or "",
+        values["reasoning"], values["evidence"], values["date"], values["inference"], story_id, at,
+    )  # fmt: skip
+
+
+def _read_event(record: Any, at: Location, ctx: _Context) -> TimelineEvent | None:
+    values = read_record(record, EVENT_FIELDS, "a timeline event", at, ctx.report)
+    if values is None or values["date"] is None or values["event"] is None:
+        return None
+    for source_id in values["sources"]:
+        ctx.refer(("source",), source_id, _value_at(record, "sources", at), "source")
+    return TimelineEvent(values["date"], values["event"], values["sources"], values["inference"], at)
+
+
+def _annotation_id(kind: str, target: str | None, quote: str, taken: set[str]) -> str:
+    """A readable id that survives reordering: kind and target, or kind and the quote's first words."""
+    stem = f"{kind}-{target}" if target else f"{kind}-{slugify(' '.join(quote.split()[:5]))[:40].strip('-')}"
+    candidate, number = stem, 2
+    while candidate in taken:
+        candidate, number = f"{stem}-{number}", number + 1
+    return candidate
+
+
+def _read_annotations(raw: RawArticle, ctx: _Context) -> list[Annotation]:
+    if raw.sidecar is None:
+        return []
+    file_at = Location(raw.sidecar_path)
+    values = read_record(
+        raw.sidecar,
+        {name: Field("list") for name in SIDECAR_LISTS},
+        "an annotations file",
+        file_at,
+        ctx.report,
+    )
+    if values is None:
+        return []
+    annotations: list[Annotation] = []
+    taken: set[str] = set()
+    for list_name, (kind, target_key, extra_fields) in SIDECAR_LISTS.items():
+        for item, at in _items(values[list_name], list_name, file_at, ctx.report):
+            fields = {**SELECTOR_FIELDS, **extra_fields}
+            record = read_record(item, fields, f"an entry of '{list_name}'", at, ctx.report)
+            if record is None or not record["quote"] or not record["quote"].strip():
+                if record is not None and record["quote"] is not None:
+                    ctx.report.error(_value_at(item, "quote", at), "the quote is empty")
+                continue
+            target = record[target_key] if target_key else None
+            if target_key and target is None:
+                continue
+            if target_key:
+                kinds = ("person",) if kind == "mention" else (kind,)
+                ctx.refer(kinds, target, _value_at(item, target_key, at), kind if kind != "mention" else "person")
+            for source_id in record.get("sources", ()):
+                ctx.refer(("source",), source_id, _value_at(item, "sources", at), "source")
+            annotation_id = record["id"]
+            if annotation_id in taken:
+                ctx.report.error(_value_at(item, "id", at), f"duplicate annotation id '{annotation_id}' in this file")
+                annotation_id = None
+            annotation_id = annotation_id or _annotation_id(kind, target, record["quote"], taken)
+            taken.add(annotation_id)
+            annotations.append(
+                Annotation(
+                    id=annotation_id,
+                    kind=kind,
+                    selector=Selector(record["quote"], record["prefix"], record["suffix"]),
+                    article_id=raw.id,
+                    target=target,
+                    note=record.get("note") or "",
+                    correct=record.get("correct") or "",
+                    sources=record.get("sources", ()),
+                    location=at,
+                )
+            )
+    return annotations
+
+
+def _read_article(raw: RawArticle, story_id: str, ctx: _Context) -> Article | None:
+    file_at = Location(raw.path)
+    if check_slug(raw.id, file_at, ctx.report) is None:
+        return None
+    if raw.front is None and ctx.report.has_error_in(raw.path):
+        return None
+    values = read_record(raw.front, FRONT_MATTER_FIELDS, "the front matter", Location(raw.path, 2), ctx.report)
+    if values is None or values["title"] is None:
+        return None
+    ctx.refer(("outlet",), values["outlet"], _value_at(raw.front, "outlet", file_at), "outlet")
+    for key in values["inferred"]:
+        if key not in FRONT_MATTER_FIELDS:
+            ctx.report.error(
+                _value_at(raw.front, "inferred", file_at),
+                f"'inferred' names '{key}', which is not a front-matter key{did_you_mean(key, FRONT_MATTER_FIELDS)}",
+            )
+    if not ctx.claim_id("article", raw.id, file_at, "article"):
+        return None
+    return Article(
+        id=raw.id,
+        story_id=story_id,
+        title=values["title"],
+        outlet=values["outlet"] or "",
+        url=values["url"],
+        published=values["published"],
+        updated=values["updated"],
+        authors=values["authors"],
+        language=values["language"] or ctx.config.language,
+        inferred=values["inferred"],
+        is_draft=values["draft"],
+        body=raw.body,
+        body_line=raw.body_line,
+        location=file_at,
+        annotations=_read_annotations(raw, ctx),
+    )
+
+
+@dataclass
+class _Collected:
+    people: dict[str, Person] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    stories: dict[str, Story] = field(default_factory=dict)
+    articles: dict[str, Article] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+
+
+def _collect_story(raw: RawStory, collected: _Collected, ctx: _Context) -> None:
+    at = Location(raw.path)
+    if check_slug(raw.id, at, ctx.report) is None or (raw.record is None and ctx.report.has_error_in(raw.path)):
+        return
+    values = read_record(raw.record, STORY_FIELDS, "a story", at, ctx.report)
+    if values is None or values["title"] is None or not ctx.claim_id("story", raw.id, at, "story"):
+        return
+    events = [
+        _read_event(item, item_at, ctx) for item, item_at in _items(values["timeline"], "timeline", at, ctx.report)
+    ]
+    story = Story(
+        raw.id, values["title"], values["summary"], values["date"],
+        tuple(sorted((e for e in events if e), key=lambda e: e.date)), values["draft"], at,
+    )  # fmt: skip
+    collected.stories[raw.id] = story
+    for item, item_at in _items(values["sources"], "sources", at, ctx.report):
+        source = _read_source(item, item_at, raw.id, ctx)
+        if source and ctx.claim_id("entity", source.id, item_at, "person or source"):
+            collected.sources[source.id] = source
+            story.source_ids.append(source.id)
+    for item, item_at in _items(values["claims"], "claims", at, ctx.report):
+        claim = _read_claim(item, item_at, raw.id, ctx)
+        if claim and ctx.claim_id("claim", claim.id, item_at, "claim"):
+            collected.claims[claim.id] = claim
+            story.claim_ids.append(claim.id)
+    for raw_article in raw.articles:
+        article = _read_article(raw_article, raw.id, ctx)
+        if article:
+            collected.articles[article.id] = article
+            story.article_ids.append(article.id)
+
+
+def _known_ids(collected: _Collected, config: Config) -> dict[str, set[str]]:
+    return {
+        "person": set(collected.people),
+        "source": set(collected.sources),
+        "claim": set(collected.claims),
+        "verdict": {v.id for v in config.verdicts},
+        "outlet": {s.id for s in collected.sources.values() if s.kind == "outlet"},
+    }
+
+
+def _check_references(collected: _Collected, ctx: _Context) -> None:
+    known = _known_ids(collected, ctx.config)
+    for ref in ctx.references:
+        if any(ref.value in known[kind] for kind in ref.kinds):
+            continue
+        candidates = set().union(*(known[kind] for kind in ref.kinds))
+        if ref.kinds == ("outlet",) and ref.value in known["source"]:
+            ctx.report.error(ref.location, f"'{ref.value}' is a source but not of kind 'outlet'")
+            continue
+        ctx.report.error(ref.location, f"unknown {ref.what} '{ref.value}'{did_you_mean(ref.value, candidates)}")
+
+
+def _check_via_cycles(sources: dict[str, Source], report: Report) -> None:
+    for source in sources.values():
+        seen = {source.id}
+        current = source.via
+        while current and current in sources:
+            if current in seen:
+                report.error(source.location, f"source '{source.id}' reaches itself through 'via'")
+                break
+            seen.add(current)
+            current = sources[current].via
+
+
+def _drop_drafts(collected: _Collected) -> None:
+    for story in list(collected.stories.values()):
+        if story.is_draft:
+            del collected.stories[story.id]
+            for article_id in story.article_ids:
+                collected.articles.pop(article_id, None)
+    for article in list(collected.articles.values()):
+        if article.is_draft:
+            del collected.articles[article.id]
+            collected.stories[article.story_id].article_ids.remove(article.id)
+
+
+def validate_dossier(raw: RawDossier, config: Config, report: Report, include_drafts: bool = False) -> Dossier:
+    """Build the model from raw records, reporting every problem; references are checked once all ids are known."""
+    ctx = _Context(config, report)
+    collected = _Collected()
+    for item, at in _items(raw.people, "the people registry", Location(raw.people_path), report):
+        person = _read_person(item, at, ctx)
+        if person and ctx.claim_id("entity", person.id, at, "person or source"):
+            collected.people[person.id] = person
+    for item, at in _items(raw.sources, "the sources registry", Location(raw.sources_path), report):
+        source = _read_source(item, at, None, ctx)
+        if source and ctx.claim_id("entity", source.id, at, "person or source"):
+            collected.sources[source.id] = source
+    for raw_story in raw.stories:
+        _collect_story(raw_story, collected, ctx)
+    _check_references(collected, ctx)
+    _check_via_cycles(collected.sources, report)
+    if not include_drafts:
+        _drop_drafts(collected)
+    return Dossier(config, collected.people, collected.sources, collected.stories, collected.articles, collected.claims)

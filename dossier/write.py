@@ -1,0 +1,115 @@
+"""Write the site into a staging folder, then swap it into place: a failed build leaves the old site whole.
+
+Files whose bytes did not change are hard-linked from the previous site (keeping their modification
+time), and a build that would change nothing writes nothing at all.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from dossier.render import Output
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: int
+    unchanged: int
+    removed: int
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.written or self.removed)
+
+
+class BuildLocked(Exception):
+    """Another build of the same output folder is running."""
+
+
+def safe_relative(path: str) -> PurePosixPath:
+    """The output path, checked to stay inside the output folder (a bug elsewhere must not write outside)."""
+    relative = PurePosixPath(path)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts or "" in relative.parts:
+        raise ValueError(f"refusing to write outside the output folder: {path!r}")
+    return relative
+
+
+def existing_files(folder: Path) -> set[str]:
+    if not folder.is_dir():
+        return set()
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def build_lock(output_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside the output folder for the length of a build."""
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = output_dir.parent / f".{output_dir.name}.lock"
+    with open(lock_path, "a+") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(f"another build is writing {output_dir}; wait for it to finish") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def _fill_staging(outputs: Iterable[Output], staging: Path, previous: Path) -> tuple[int, int]:
+    written = unchanged = 0
+    for output in outputs:
+        relative = safe_relative(output.path)
+        target = staging.joinpath(*relative.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = previous.joinpath(*relative.parts)
+        if _same_bytes(old, output.data):
+            try:
+                os.link(old, target)
+            except OSError:
+                shutil.copy2(old, target)
+            unchanged += 1
+        else:
+            target.write_bytes(output.data)
+            written += 1
+    return written, unchanged
+
+
+def write_site(outputs: list[Output], output_dir: Path) -> WriteResult:
+    """Make `output_dir` hold exactly `outputs`."""
+    paths = [o.path for o in outputs]
+    duplicates = sorted({p for p in paths if paths.count(p) > 1}) if len(set(paths)) != len(paths) else []
+    if duplicates:
+        raise ValueError(f"two outputs for the same path: {duplicates}")
+    old_files = existing_files(output_dir)
+    if old_files == set(paths) and all(_same_bytes(output_dir / o.path, o.data) for o in outputs):
+        return WriteResult(0, len(outputs), 0)
+    staging = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
+    retired = output_dir.parent / f".{output_dir.name}.old-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        written, unchanged = _fill_staging(outputs, staging, output_dir)
+        if output_dir.exists():
+            output_dir.rename(retired)
+        staging.rename(output_dir)
+    except BaseException:
+        if retired.exists() and not output_dir.exists():
+            retired.rename(output_dir)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+    return WriteResult(written, unchanged, len(old_files - set(paths)))

@@ -1,0 +1,49 @@
+"""Shared fixtures: real dossiers built into temporary folders, with the real pipeline."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from dossier.pipeline import Built, build_project
+
+REPO = Path(__file__).resolve().parent.parent
+TESTS = REPO / "tests"
+
+
+def copy_example(target: Path) -> Path:
+    """A copy of the example dossier (dossier.yaml and content/) in `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "dossier.yaml", target / "dossier.yaml")
+    shutil.copytree(REPO / "content", target / "content")
+    return target
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    project = copy_example(tmp_path_factory.mktemp("example"))
+    built = build_project(project)
+    assert not built.report.has_errors, "\n".join(map(str, built.report.sorted()))
+    return built
+
+
+@pytest.fixture(scope="session")
+def example_site(example_build: Built) -> Path:
+    assert example_build.output_dir is not None
+    return example_build.output_dir
+
+
+@pytest.fixture(scope="session")
+def parse_page(example_site: Path) -> Callable[[str], BeautifulSoup]:
+    cache: dict[str, BeautifulSoup] = {}
+
+    def parse(path: str) -> BeautifulSoup:
+        if path not in cache:
+            cache[path] = BeautifulSoup((example_site / path).read_text(encoding="utf-8"), "html.parser")
+        return cache[path]
+
+    return parse

@@ -1,0 +1,533 @@
+"""The comparison: sentence splitting, scoring, one-to-one matching and word diffs.
+
+The example is two outlets' account of Flynn's talks with Kislyak (tests/fixtures/compare/: The Week's
+title line and body, and The Moscow Times' body, without the pages' furniture).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dossier.compare import (
+    Alignment,
+    Chunk,
+    Pair,
+    Sentence,
+    Side,
+    compare_sides,
+    diff_words,
+    score_candidates,
+    split_sentences,
+)
+from dossier.compare.features import find_quotations
+from dossier.compare.words import STOPWORDS, stem_word
+from dossier.model import CompareSettings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "compare"
+SETTINGS = CompareSettings()
+PEOPLE = {  # as in content/people.yaml: a name and its aliases
+    "michael-flynn": ("Michael Flynn", "Flynn", "Michael T. Flynn", "Mike Flynn"),
+    "sergey-kislyak": ("Sergey Kislyak", "Kislyak", "Sergei Kislyak"),
+    "mike-pence": ("Mike Pence", "Pence"),
+    "donald-trump": ("Donald Trump", "Trump"),
+    "barack-obama": ("Barack Obama", "Obama"),
+    "vladimir-putin": ("Vladimir Putin", "Putin"),
+    "keith-kellogg": ("Keith Kellogg", "Kellogg"),
+    "sean-spicer": ("Sean Spicer", "Spicer"),
+}
+# Some of the annotations of content/flynn-kislyak/*.yaml, as (quote, id).
+WEEK_CLAIMS = (
+    (
+        "have said Michael Flynn, President Trump's national security adviser, never spoke",
+        "pence-repeated-denial",
+    ),
+    ("Flynn and Sergey Kislyak did privately discuss the sanctions", "sanctions-were-discussed"),
+    ("had no recollection of discussing sanctions", "spokesman-no-recollection"),
+    ('Flynn urged Russia "not to overreact to the penalties,"', "flynn-urged-no-overreaction"),
+)
+TIMES_CLAIMS = (
+    ("Those claims were then repeated by top U.S. officials", "pence-repeated-denial"),
+    ("he secretly discussed sanctions with Russia's ambassador", "sanctions-were-discussed"),
+    ("had no recollection of discussing sanctions", "spokesman-no-recollection"),
+    ('Flynn urged Russian diplomats not to "overreact" to sanctions', "flynn-urged-no-overreaction"),
+)
+WEEK_SOURCES = (
+    ('Nine "current and former officials', "nine-officials"),
+    ("Two of the officials", "two-officials"),
+)
+TIMES_SOURCES = (
+    ("The Washington Post newspaper", "washington-post"),
+    ("nine former and current government sources", "nine-officials"),
+    ("Two Washington Post sources", "two-officials"),
+)
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def spans(text: str, quotes: tuple[tuple[str, str], ...]) -> tuple[tuple[int, int, str], ...]:
+    """Where each quote is, as an annotation anchored by the anchor stage would be."""
+    found = []
+    for quote, target in quotes:
+        start = text.index(quote)
+        found.append((start, start + len(quote), target))
+    return tuple(found)
+
+
+def the_week(with_claims: bool = False) -> Side:
+    text = fixture_text("the-week")
+    claims = spans(text, WEEK_CLAIMS) if with_claims else ()
+    return Side("the-week", text, PEOPLE, claims, spans(text, WEEK_SOURCES))
+
+
+def the_moscow_times(with_claims: bool = False) -> Side:
+    text = fixture_text("moscow-times")
+    claims = spans(text, TIMES_CLAIMS) if with_claims else ()
+    return Side("the-moscow-times", text, PEOPLE, claims, spans(text, TIMES_SOURCES))
+
+
+@pytest.fixture(scope="module")
+def example() -> Alignment:
+    return compare_sides(the_week(), the_moscow_times(), SETTINGS)
+
+
+def week(alignment: Alignment, fragment: str) -> int:
+    return only_index(alignment.left, fragment)
+
+
+def times(alignment: Alignment, fragment: str) -> int:
+    return only_index(alignment.right, fragment)
+
+
+def only_index(sentences: tuple[Sentence, ...], fragment: str) -> int:
+    found = [s.index for s in sentences if fragment in s.text]
+    assert len(found) == 1, (fragment, found)
+    return found[0]
+
+
+def pair_of_left(alignment: Alignment, left: int) -> Pair | None:
+    return next((p for p in alignment.pairs if p.left == left), None)
+
+
+# Sentences
+
+
+def test_a_title_line_without_a_full_stop_is_a_sentence_of_its_own() -> None:
+    text = "Flynn resigns over Russia calls\n\nMichael Flynn resigned on Monday. He apologised."
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "Flynn resigns over Russia calls",
+        "Michael Flynn resigned on Monday.",
+        "He apologised.",
+    ]
+    assert [s.paragraph for s in sentences] == [0, 1, 1]
+
+
+def test_a_full_stop_inside_a_closing_quote_ends_the_sentence_after_the_quote() -> None:
+    text = 'His spokesman said Flynn "couldn\'t be certain that the topic never came up." Kislyak confirmed.'
+    assert [s.text for s in split_sentences(text)] == [
+        'His spokesman said Flynn "couldn\'t be certain that the topic never came up."',
+        "Kislyak confirmed.",
+    ]
+
+
+def test_a_quotation_ending_in_a_question_mark_goes_on_when_lower_case_follows() -> None:
+    text = "\u201cWhy now?\u201d he asked. Nobody answered."
+    assert [s.text for s in split_sentences(text)] == ["\u201cWhy now?\u201d he asked.", "Nobody answered."]
+
+
+def test_a_new_quotation_starts_a_new_sentence() -> None:
+    text = 'The letter read. "These calls were standard practice," he wrote.'
+    assert len(split_sentences(text)) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Flynn, a retired U.S. Army lieutenant general, twice told the Post.",
+        "Lt. Gen. Michael Flynn resigned on Monday.",
+        "Mr. Flynn met Dr. Smith and Gov. Jones.",
+        "Michael T. Flynn pleaded guilty.",
+        "The calls began on Dec. 29 and ended by Jan. 20 after the inauguration.",
+        "He cited No. 10 and the U.K. Foreign Office.",
+    ],
+)
+def test_abbreviations_do_not_end_a_sentence(text: str) -> None:
+    assert [s.text for s in split_sentences(text)] == [text]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Obama accused the Kremlin of interfering in the U.S. elections. President Putin refused.",
+        "He moved to the U.S. The move was quiet.",
+        "The calls ended on Jan. 20. Then the denials began.",
+    ],
+)
+def test_an_abbreviation_at_the_end_of_a_sentence_still_ends_it(text: str) -> None:
+    assert len(split_sentences(text)) == 2
+
+
+def test_the_example_articles_split_as_a_reader_would() -> None:
+    week_sentences = split_sentences(fixture_text("the-week"))
+    times_sentences = split_sentences(fixture_text("moscow-times"))
+    assert len(week_sentences) == 9  # the title line and eight sentences
+    assert len(times_sentences) == 21
+    assert week_sentences[0].text.startswith("Report: Despite denials")
+    assert week_sentences[3].text.endswith(
+        '"indicated that while he had no recollection of discussing '
+        "sanctions, he couldn't be certain that the topic never came up.\""
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="ab .!?\"'\u201c\u201dUS\n", max_size=80))
+def test_sentences_are_exact_ordered_spans_covering_all_the_text(text: str) -> None:
+    sentences = split_sentences(text)
+    position = 0
+    for index, sentence in enumerate(sentences):
+        assert sentence.index == index
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text == sentence.text.strip() != ""
+        assert text[position : sentence.start].strip() == ""  # nothing but space was left out
+        position = sentence.end
+    assert text[position:].strip() == ""
+
+
+# Quotations
+
+
+def test_quotations_straight_and_curly_but_not_apostrophes() -> None:
+    text = 'Flynn\u2019s aide said \u201cno recollection\u201d and "came up" at the New Years\u2019 party.'
+    assert [text[start:end] for start, end in find_quotations(text)] == ["no recollection", "came up"]
+
+
+def test_a_quotation_left_open_runs_to_the_end_of_its_paragraph_only() -> None:
+    text = '"Unfortunately, I briefed others.\n\nHe wrote.'
+    assert [text[start:end] for start, end in find_quotations(text)] == ["Unfortunately, I briefed others."]
+
+
+# Diffs
+
+
+def changed(chunks: tuple[Chunk, ...]) -> list[str]:
+    return [chunk.text for chunk in chunks if chunk.changed]
+
+
+def test_a_diff_gives_back_each_text_exactly() -> None:
+    left, right = "Two of the officials said so.", "Two Washington Post sources also claimed that."
+    left_chunks, right_chunks = diff_words(left, right)
+    assert "".join(c.text for c in left_chunks) == left
+    assert "".join(c.text for c in right_chunks) == right
+
+
+def test_changes_separated_by_a_stopword_read_as_one_changed_phrase() -> None:
+    left_chunks, right_chunks = diff_words(
+        "Flynn discussed the penalties on Russia today.", "Flynn discussed new sanctions on Moscow today."
+    )
+    assert changed(left_chunks) == ["the penalties on Russia"]
+    assert changed(right_chunks) == ["new sanctions on Moscow"]
+
+
+def test_changes_separated_by_a_content_word_stay_apart() -> None:
+    left_chunks, _ = diff_words("Officials said Flynn urged Russia", "Sources said Flynn urged Moscow")
+    assert changed(left_chunks) == ["Officials", "Russia"]
+
+
+def test_moving_quotation_marks_changes_no_word() -> None:
+    left_chunks, right_chunks = diff_words(
+        'Flynn urged Russia "not to overreact to" them', 'Flynn urged Russia not to "overreact" to them'
+    )
+    assert changed(left_chunks) == changed(right_chunks) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="ab c.,\"'", max_size=40), st.text(alphabet="ab c.,\"'", max_size=40))
+def test_diff_chunks_rejoin_and_changes_start_and_end_with_a_word(left: str, right: str) -> None:
+    for text, chunks in zip((left, right), diff_words(left, right), strict=True):
+        assert "".join(c.text for c in chunks) == text
+        for chunk in chunks:
+            if chunk.changed:  # a word; "U.S." ends with its full stop
+                assert chunk.text[0].isalnum() and (chunk.text[-1].isalnum() or chunk.text.endswith("."))
+                assert chunk.text == chunk.text.strip()
+
+
+# The example: what a careful reader pairs
+
+
+def test_the_spokesmans_statement_is_a_verbatim_pair(example: Alignment) -> None:
+    pair = pair_of_left(example, week(example, "his spokesman told the paper"))
+    assert pair is not None
+    assert pair.right == times(example, "Flynn's spokesperson said")
+    assert pair.kind == "verbatim"
+    assert pair.shared_quote is not None and "no recollection of discussing sanctions" in pair.shared_quote
+
+
+def test_not_to_overreact_is_a_paraphrase(example: Alignment) -> None:
+    pair = pair_of_left(example, week(example, "not to overreact to the penalties"))
+    assert pair is not None
+    assert pair.right == times(example, 'not to "overreact" to sanctions')
+    assert pair.kind == "paraphrase"
+    assert "overreact" in pair.shared_words and "sanction" in pair.shared_words  # penalties = sanctions
+    assert pair.shared_numbers == ("2",)  # "Two of the officials", "Two Washington Post sources"
+
+
+def test_the_denial_is_paired_with_a_moscow_times_denial(example: Alignment) -> None:
+    pair = pair_of_left(example, week(example, "Members of the Trump administration"))
+    assert pair is not None
+    assert pair.right in (
+        times(example, "Flynn repeatedly told the press"),
+        times(example, "Those claims were then repeated"),
+    )
+
+
+def test_nine_officials_are_a_paraphrase_with_an_attribution_note(example: Alignment) -> None:
+    pair = pair_of_left(example, week(example, 'Nine "current and former officials'))
+    assert pair is not None
+    assert pair.right == times(example, "nine former and current government sources")
+    assert pair.kind == "paraphrase"
+    assert pair.attribution.left_sources == ("nine-officials",)
+    assert pair.attribution.right_sources == ("nine-officials", "washington-post")
+    assert pair.attribution.differs
+    assert [a.text for a in pair.attribution.right] == [
+        "The Washington Post newspaper",
+        "nine former and current government sources",
+    ]
+
+
+def test_sentences_no_other_outlet_told_stay_unpaired(example: Alignment) -> None:
+    assert week(example, "the Logan Act") in example.unique_left
+    for fragment in (
+        "Keith Kellogg",
+        "gala dinner in Moscow",
+        "inadvertently briefed the Vice President-elect",  # the resignation letter, via CNN
+        "In the course of my duties",
+        "These calls were to facilitate",
+        "Such calls are standard practice",
+        "Unfortunately, because of the fast pace",
+        "I have sincerely apologized",
+    ):
+        assert times(example, fragment) in example.unique_right, fragment
+
+
+def test_every_pair_clears_the_threshold_and_the_unpaired_fall_well_short(example: Alignment) -> None:
+    scores = score_candidates(the_week(), the_moscow_times(), blocking=False).scores
+    unpaired = {("left", i) for i in example.unique_left} | {("right", j) for j in example.unique_right}
+    expected = [
+        (week(example, "his spokesman told the paper"), times(example, "Flynn's spokesperson said")),
+        (week(example, "not to overreact"), times(example, 'not to "overreact"')),
+        (week(example, "Members of the Trump administration"), times(example, "Flynn repeatedly told")),
+        (week(example, 'Nine "current'), times(example, "nine former and current")),
+    ]
+    weakest_match = min(scores[pair].score for pair in expected)
+    # The best score of a sentence that has no counterpart, with any sentence of the other article.
+    best_unpaired = max(
+        evidence.score for (i, j), evidence in scores.items() if ("left", i) in unpaired and ("right", j) in unpaired
+    )
+    assert weakest_match >= SETTINGS.match_threshold + 0.03
+    assert best_unpaired <= SETTINGS.match_threshold - 0.05
+    assert all(p.score >= SETTINGS.match_threshold for p in example.pairs)
+
+
+def test_a_name_and_a_count_do_not_make_one_shared_word_a_match() -> None:
+    left = Side("a", "Flynn met nine ambassadors in Vienna. The talks were secret. Pence denied it.", PEOPLE)
+    right = Side("b", "Nine days later, Flynn resigned. Kislyak left Washington. The Kremlin said nothing.", PEOPLE)
+    assert compare_sides(left, right, SETTINGS).pairs == ()
+
+
+def test_a_pair_that_only_shares_names_is_not_a_match() -> None:
+    left = Side("a", "Flynn told The Washington Post that officials were wrong.", PEOPLE)
+    right = Side("b", "Officials at The Washington Post praised Flynn for his garden.", PEOPLE)
+    assert compare_sides(left, right, SETTINGS).pairs == ()
+
+
+def test_blocking_finds_the_pairs_that_scoring_every_pair_finds(example: Alignment) -> None:
+    everything = compare_sides(the_week(), the_moscow_times(), SETTINGS, blocking=False)
+    assert [(p.left, p.right) for p in example.pairs] == [(p.left, p.right) for p in everything.pairs]
+    assert example.scored_pairs < everything.scored_pairs == len(example.left) * len(example.right)
+
+
+def test_annotated_claims_make_claim_pairs() -> None:
+    alignment = compare_sides(the_week(with_claims=True), the_moscow_times(with_claims=True), SETTINGS)
+    overreact = pair_of_left(alignment, week(alignment, "not to overreact"))
+    assert overreact is not None and overreact.kind == "claim"
+    assert overreact.shared_claims == ("flynn-urged-no-overreaction",)
+    denial = pair_of_left(alignment, week(alignment, "Members of the Trump administration"))
+    assert denial is not None and denial.shared_claims == ("pence-repeated-denial",)
+    assert denial.right == times(alignment, "Those claims were then repeated")
+    spokesman = pair_of_left(alignment, week(alignment, "his spokesman told the paper"))
+    assert spokesman is not None and spokesman.kind == "verbatim"  # verbatim wins over claim
+
+
+def test_a_shared_quotation_is_verbatim_from_verbatim_min_words() -> None:
+    left = Side("a", 'The aide said it was "a smooth transition" for all.')
+    right = Side("b", 'Officials called the handover "a smooth transition" on Monday.')
+    assert compare_sides(left, right, CompareSettings(verbatim_min_words=3)).pairs[0].kind == "verbatim"
+    assert compare_sides(left, right, CompareSettings(verbatim_min_words=4)).pairs[0].kind == "paraphrase"
+
+
+def test_attributions_that_match_do_not_differ() -> None:
+    text = "Two officials said the sanctions were explicit and illegal."
+    left = Side("a", text, sources=((0, 13, "two-officials"),))
+    right = Side("b", "Two sources said sanctions were explicit and illegal.", sources=((0, 11, "two-officials"),))
+    pair = compare_sides(left, right, SETTINGS).pairs[0]
+    assert pair.attribution.is_attributed and not pair.attribution.differs
+
+
+def test_the_same_input_gives_the_same_output_whatever_the_hash_seed() -> None:
+    program = (
+        "import sys; sys.path.insert(0, sys.argv[1]); sys.path.insert(0, sys.argv[2]);"
+        "import test_compare as t;"
+        "print(repr(t.compare_sides(t.the_week(True), t.the_moscow_times(True), t.SETTINGS)))"
+    )
+    outputs = set()
+    for seed in ("0", "1", "2"):
+        result = subprocess.run(
+            [sys.executable, "-c", program, str(Path(__file__).parent.parent), str(Path(__file__).parent)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outputs.add(result.stdout)
+    assert len(outputs) == 1
+
+
+# Properties, on generated articles
+
+
+def _vocabulary(seed: int, size: int) -> list[str]:
+    """Made-up content words, each with its own stem, none a stopword."""
+    syllables = ["ba", "ko", "ri", "tu", "ne", "sa", "lo", "mi", "de", "pu", "ga", "vo", "zi", "fe"]
+    rng = random.Random(seed)
+    words: dict[str, str] = {}
+    while len(words) < size:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        if word not in STOPWORDS:
+            words.setdefault(stem_word(word), word)
+    return sorted(words.values())
+
+
+VOCABULARY = _vocabulary(seed=1, size=300)
+OTHER_VOCABULARY = sorted(set(_vocabulary(seed=2, size=400)) - set(VOCABULARY))
+
+
+@st.composite
+def articles(draw: st.DrawFn, vocabulary: list[str] = VOCABULARY) -> list[list[str]]:
+    """Paragraphs of sentences of three to nine different words; no two sentences share them all."""
+    sentences = draw(
+        st.lists(
+            st.lists(st.sampled_from(vocabulary), min_size=3, max_size=9, unique=True),
+            min_size=1,
+            max_size=10,
+            unique_by=frozenset,
+        )
+    )
+    sizes = draw(st.lists(st.integers(1, 3), min_size=len(sentences), max_size=len(sentences)))
+    paragraphs: list[list[str]] = []
+    for words, size in zip(sentences, sizes, strict=True):
+        if not paragraphs or len(paragraphs[-1]) >= size:
+            paragraphs.append([])
+        paragraphs[-1].append(" ".join(words).capitalize() + ".")
+    return paragraphs
+
+
+def as_text(paragraphs: list[list[str]]) -> str:
+    return "\n\n".join(" ".join(sentences) for sentences in paragraphs)
+
+
+PROPERTY_SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY_SETTINGS
+@given(articles())
+def test_an_article_compared_with_itself_pairs_every_sentence_with_itself(
+    paragraphs: list[list[str]],
+) -> None:
+    side = Side("a", as_text(paragraphs))
+    alignment = compare_sides(side, side, SETTINGS)
+    assert [(p.left, p.right) for p in alignment.pairs] == [(s.index, s.index) for s in alignment.left]
+    assert all(p.kind == "paraphrase" and p.score == pytest.approx(1.0) for p in alignment.pairs)
+
+
+@PROPERTY_SETTINGS
+@given(articles(), st.randoms(use_true_random=False))
+def test_shuffled_paragraphs_still_pair_every_sentence_with_its_original(
+    paragraphs: list[list[str]], rng: random.Random
+) -> None:
+    shuffled = paragraphs[:]
+    rng.shuffle(shuffled)
+    alignment = compare_sides(Side("a", as_text(paragraphs)), Side("b", as_text(shuffled)), SETTINGS)
+    assert len(alignment.pairs) == len(alignment.left) == len(alignment.right)
+    for pair in alignment.pairs:
+        assert alignment.left[pair.left].text == alignment.right[pair.right].text
+
+
+@PROPERTY_SETTINGS
+@given(articles(), articles(OTHER_VOCABULARY), st.randoms(use_true_random=False))
+def test_unrelated_articles_that_share_names_and_numbers_pair_nothing(
+    left: list[list[str]], right: list[list[str]], rng: random.Random
+) -> None:
+    def with_names_and_numbers(paragraphs: list[list[str]]) -> str:
+        extras = ["Flynn", "Kislyak and Pence", "in 2016", "nine", "The Washington Post", "2"]
+        return as_text([[f"{s[:-1]} {rng.choice(extras)}." for s in sentences] for sentences in paragraphs])
+
+    alignment = compare_sides(
+        Side("a", with_names_and_numbers(left), PEOPLE),
+        Side("b", with_names_and_numbers(right), PEOPLE),
+        SETTINGS,
+    )
+    assert alignment.pairs == ()
+
+
+@PROPERTY_SETTINGS
+@given(articles(), st.randoms(use_true_random=False))
+def test_blocking_changes_nothing_on_a_retold_article(paragraphs: list[list[str]], rng: random.Random) -> None:
+    retold = [[" ".join(w for w in s.split() if rng.random() > 0.3) or s for s in p] for p in paragraphs]
+    rng.shuffle(retold)
+    left, right = Side("a", as_text(paragraphs)), Side("b", as_text(retold))
+    blocked = compare_sides(left, right, SETTINGS)
+    everything = compare_sides(left, right, SETTINGS, blocking=False)
+    assert blocked.pairs == everything.pairs
+
+
+# Cost
+
+
+def test_scored_pairs_grow_far_slower_than_all_pairs() -> None:
+    small, large = _long_article(40, seed=3), _long_article(400, seed=3)
+    small_alignment = compare_sides(Side("a", small[0]), Side("b", small[1]), SETTINGS)
+    large_alignment = compare_sides(Side("a", large[0]), Side("b", large[1]), SETTINGS)
+    all_large = len(large_alignment.left) * len(large_alignment.right)
+    assert large_alignment.scored_pairs < all_large / 5
+    assert len(large_alignment.pairs) >= 0.9 * len(large_alignment.left)
+    assert small_alignment.scored_pairs < len(small_alignment.left) * len(small_alignment.right)
+
+
+def _long_article(sentence_count: int, seed: int) -> tuple[str, str]:
+    """An article of Zipf-distributed words, and a retelling: paragraphs shuffled, words dropped."""
+    rng = random.Random(seed)
+    vocabulary = _vocabulary(seed=seed, size=2000)
+    weights = [1 / rank for rank in range(1, len(vocabulary) + 1)]
+    sentences = [
+        " ".join(rng.choices(vocabulary, weights, k=rng.randint(8, 25))).capitalize() + "."
+        for _ in range(sentence_count)
+    ]
+    paragraphs = [sentences[i : i + 3] for i in range(0, sentence_count, 3)]
+    retold = [[_retell(sentence, rng) for sentence in paragraph] for paragraph in paragraphs]
+    rng.shuffle(retold)
+    return as_text(paragraphs), as_text(retold)
+
+
+def _retell(sentence: str, rng: random.Random) -> str:
+    words = [word for word in sentence.lower().rstrip(".").split() if rng.random() > 0.2]
+    return " ".join(words or ["so"]).capitalize() + "."
