@@ -140,14 +140,20 @@ def _weighted_cosine(left: frozenset[str], right: frozenset[str], weights: dict[
 
 def _quoted_share(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights) -> float:
     """How much of the shorter quotation's telling words the other quotes too."""
-    left_quoted, right_quoted = left.quoted_terms - weights.slight, right.quoted_terms - weights.slight
+    left_quoted, right_quoted = _telling_quoted(left, weights), _telling_quoted(right, weights)
     shared = math.fsum(weights.weight[t] for t in left_quoted & right_quoted)
     if shared == 0.0:
         return 0.0
     smaller = min(math.fsum(weights.weight[t] for t in left_quoted), math.fsum(weights.weight[t] for t in right_quoted))
-    # A single shared quoted word ("overreact") counts half as much as a shared phrase.
-    breadth = min(1.0, len(left_quoted & right_quoted) / 2)
+    # One word quoted in both is as often a coincidence ("matter", "kids") as a shared source
+    # ("overreact"): the lexical signal counts it; this one wants a phrase.
+    breadth = min(1.0, (len(left_quoted & right_quoted) - 1) / 2)
     return min(1.0, shared / smaller) * breadth
+
+
+def _telling_quoted(sentence: SentenceFeatures, weights: TermWeights) -> frozenset[str]:
+    """Quoted terms, less slight words and numbers (the numbers signal counts those)."""
+    return frozenset(t for t in sentence.quoted_terms - weights.slight if not t.startswith("#"))
 
 
 def _dice(left: frozenset[str], right: frozenset[str]) -> float:
