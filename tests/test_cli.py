@@ -1,0 +1,93 @@
+"""The `dossier` command as an editor uses it: help, version, exit codes, located errors, no tracebacks."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from dossier import __version__
+from dossier.cli import main
+from tests.conftest import REPO, TESTS, copy_example
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"dossier {__version__}"
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "--project" in help_text and "--quiet" in help_text
+
+
+def test_check_on_the_example_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["check", "-C", str(REPO)], capsys)
+    assert code == 0, err
+    assert out.startswith("ok: 1 stories, 2 articles")
+
+
+def test_check_on_a_broken_copy_prints_located_errors_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["check", "-C", str(TESTS / "invalid" / "references")], capsys)
+    assert code == 1
+    assert "Traceback" not in err
+    assert "content/story/story.yaml:6:15: error: unknown claimant 'mike-pense'; did you mean 'mike-pence'?" in err
+    assert err.rstrip().endswith("18 errors, 0 warnings")
+
+
+def test_build_with_errors_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copytree(TESTS / "invalid" / "anchors", tmp_path / "site")
+    code, _, err = run(["build", "-C", str(tmp_path / "site")], capsys)
+    assert code == 1
+    assert "previous site was left as it was" in err
+    assert not (tmp_path / "site" / "build").exists()
+
+
+def test_quiet_build_prints_nothing_and_verbose_prints_timings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy_example(tmp_path)
+    assert run(["build", "-q", "-C", str(project)], capsys) == (0, "", "")
+    code, out, _ = run(["build", "-v", "-C", str(project)], capsys)
+    assert code == 0 and "0 written" in out and "render:" in out
+
+
+def test_missing_project_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["check", "-C", str(tmp_path)], capsys)
+    assert code == 1
+    assert "dossier.yaml:1:1: error: no dossier.yaml in" in err
+
+
+def test_the_wheel_ships_the_default_theme(tmp_path: Path) -> None:
+    # Build from a copy: setuptools works in ./build, which is also the site's output folder.
+    source = tmp_path / "source"
+    for folder in ("dossier", "themes"):
+        shutil.copytree(REPO / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    names = zipfile.ZipFile(next(tmp_path.glob("dossier-*.whl"))).namelist()
+    assert "dossier/builtin_themes/default/templates/article.html" in names
+    assert "dossier/builtin_themes/default/static/dossier.css" in names

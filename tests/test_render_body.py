@@ -1,0 +1,114 @@
+"""Highlights in built article pages: exact text, across inline elements, overlapping, never nested links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from dossier import urls
+from dossier.pipeline import Built, build_project
+
+SITE = Path(__file__).resolve().parent / "sites" / "inline"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    result = build_project(SITE, output_dir=tmp_path_factory.mktemp("inline") / "build")
+    assert not result.report.has_errors, [str(d) for d in result.report.sorted()]
+    return result
+
+
+@pytest.fixture(scope="module")
+def soup(built: Built) -> BeautifulSoup:
+    assert built.output_dir is not None
+    page = built.output_dir / urls.article_path("story", "engine")
+    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+
+
+def pieces(soup: BeautifulSoup, annotation_id: str) -> list[Tag]:
+    return [t for t in soup.select(f'[data-annotation="{annotation_id}"]') if t.name in ("mark", "del", "a")]
+
+
+def wrapped_text(soup: BeautifulSoup, annotation_id: str) -> str:
+    return " ".join("".join(p.get_text() for p in pieces(soup, annotation_id)).split())
+
+
+def test_a_highlight_across_emphasis_a_link_and_a_line_break_wraps_exactly_the_quote(soup: BeautifulSoup) -> None:
+    assert wrapped_text(soup, "claim-first-program") == "notes on the engine were published in the Scientific Memoirs"
+    parents = {p.parent.name for p in pieces(soup, "claim-first-program") if p.parent is not None}
+    assert {"em", "a"} <= parents, "the highlight should be split and re-opened inside <em> and <a>"
+
+
+def test_overlapping_and_nested_highlights_all_render(soup: BeautifulSoup) -> None:
+    assert wrapped_text(soup, "source-letters") == "published in the Scientific"
+    assert wrapped_text(soup, "note-in-1843-with-babbage-s-help") == "in 1843, with Babbage's help"
+    nested = soup.select('mark[data-annotation="claim-first-program"] mark[data-annotation="source-letters"]')
+    assert nested
+
+
+def test_only_the_first_piece_of_a_highlight_carries_its_id(soup: BeautifulSoup) -> None:
+    for annotation_id in ("claim-first-program", "source-letters", "note-in-1843-with-babbage-s-help"):
+        with_id = soup.find_all(id=annotation_id)
+        assert len(with_id) == 1
+        assert with_id[0] is pieces(soup, annotation_id)[0]
+
+
+def test_a_correction_strikes_the_text_and_inserts_the_fix_after_it(soup: BeautifulSoup) -> None:
+    struck = pieces(soup, "correction-memoirs-in-1843")
+    assert all(p.name == "del" for p in struck)
+    assert wrapped_text(soup, "correction-memoirs-in-1843") == "Memoirs in 1843"
+    inserted = struck[-1].find_next("ins")
+    assert isinstance(inserted, Tag) and inserted.get_text() == "Memoirs, in 1843"
+
+
+def test_normalised_quote_marks_and_dashes_anchor_on_the_published_characters(
+    built: Built, soup: BeautifulSoup
+) -> None:
+    assert wrapped_text(soup, "note-wrote-the-first-program") == "wrote “the first program”—so"
+    dossier = built.checked.dossier
+    assert dossier is not None
+    anchor = next(a for a in dossier.annotations() if a.id == "note-wrote-the-first-program").anchor
+    assert anchor is not None and anchor.method == "normalised"
+
+
+def test_no_link_is_ever_nested_in_another(soup: BeautifulSoup) -> None:
+    body = soup.select_one(".article .body")
+    assert body is not None
+    assert not body.select("a a")
+
+
+def test_every_highlight_has_a_numbered_note_and_back(soup: BeautifulSoup) -> None:
+    for note in soup.select(".notes .note"):
+        annotation_id = note["data-annotation"]
+        assert note["id"] == f"note-{annotation_id}"
+        back = note.select_one("a.note-number")
+        assert back is not None and back["href"] == f"#{annotation_id}"
+        assert soup.find(id=f"ref-{annotation_id}") is not None
+
+
+def test_mentions_are_whole_names_possessives_included_and_link_to_the_person(
+    built: Built, soup: BeautifulSoup
+) -> None:
+    dossier = built.checked.dossier
+    assert dossier is not None
+    found = [
+        (m.person_id, built.checked.texts["engine"].text[m.start : m.end]) for m in dossier.articles["engine"].mentions
+    ]
+    assert ("ada-lovelace", "Ada Lovelace") in found
+    assert ("charles-babbage", "Babbage") in found  # "Babbage's"
+    assert ("ada-lovelace", "Ада Лавлейс") in found
+    assert ("ada-lovelace", "whom") in found  # the explicit mention
+    texts = [text for _, text in found]
+    assert "Babbageish" not in " ".join(texts) and texts.count("Lovelace") == 1  # not inside "ALovelace"
+    links = soup.select("a.mention")
+    assert all(str(a["href"]).endswith("index.html") for a in links)
+    assert {a.get_text() for a in links} >= {"Ada Lovelace", "Babbage", "Ада Лавлейс"}
+
+
+def test_links_work_under_a_sub_path_base_url(built: Built, soup: BeautifulSoup) -> None:
+    canonical = soup.select_one('link[rel="canonical"]')
+    assert canonical is not None and canonical["href"] == "https://example.org/sub/path/stories/story/engine/"
+    hrefs = [str(a["href"]) for a in soup.select("a[href]") if not str(a["href"]).startswith(("http", "#"))]
+    assert hrefs and all(not h.startswith("/") for h in hrefs)
