@@ -18,7 +18,7 @@ import sys
 import unicodedata
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -26,6 +26,7 @@ from markdown_it import MarkdownIt
 from rapidfuzz import fuzz
 
 from dossier.diagnostics import Report
+from dossier.load import PreviousAnchor
 from dossier.model import Anchor, AnchorMethod, Annotation, Dossier, Person, Selector
 from dossier.text import ArticleText, parse_article_text
 
@@ -706,3 +707,24 @@ def anchor_quotes(dossier: Dossier, md: MarkdownIt, report: Report) -> dict[str,
                     text.passage_of(match.start),
                 )
     return texts
+
+
+def report_moved_anchors(
+    dossier: Dossier, texts: dict[str, ArticleText], previous: Mapping[tuple[str, str], PreviousAnchor], report: Report
+) -> None:
+    """Warn where an article's text changed since the last build and an annotation now covers other words."""
+    for article in dossier.articles.values():
+        text = texts[article.id].text
+        for annotation in article.annotations:
+            before = previous.get((article.id, annotation.id))
+            anchor = annotation.anchor
+            if before is None or anchor is None or before.text_hash == anchor.text_hash:
+                continue
+            now = text[anchor.start : anchor.end]
+            if now != before.exact_text:
+                was, method = _shown(before.exact_text), f"{anchor.method}, {anchor.confidence:.0%}"
+                report.warning(
+                    annotation.location,
+                    f'the article changed since the last build and this annotation moved: it was on "{was}", '
+                    f'it is now on "{_shown(now)}" ({method}); check it still says what you meant',
+                )

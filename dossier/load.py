@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,3 +165,28 @@ def load_dossier(project_dir: Path, content_dir: Path, report: Report) -> RawDos
                 f"this folder has articles but no {STORY_FILE}",
             )
     return raw
+
+
+@dataclass(frozen=True)
+class PreviousAnchor:
+    text_hash: str
+    exact_text: str
+
+
+def load_previous_anchors(output_dir: Path) -> dict[tuple[str, str], PreviousAnchor]:
+    """The anchors of the last build (from its data/dossier.json), to tell which annotations moved since.
+
+    A missing or unreadable file means there is nothing to compare with: it is not an error.
+    """
+    try:
+        data = json.loads((output_dir / "data" / "dossier.json").read_text(encoding="utf-8"))
+        return {
+            (article["id"], annotation["id"]): PreviousAnchor(
+                annotation["anchor"]["text_hash"], annotation["exact_text"]
+            )
+            for article in data["articles"]
+            for annotation in article["annotations"]
+            if annotation.get("anchor")
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}

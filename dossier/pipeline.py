@@ -6,11 +6,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dossier.anchor import anchor_quotes
+from dossier.anchor import anchor_quotes, report_moved_anchors
 from dossier.config import CONFIG_FILE, load_config
 from dossier.diagnostics import Location, Report
 from dossier.link import Index, link_entities
-from dossier.load import load_dossier
+from dossier.load import load_dossier, load_previous_anchors
 from dossier.model import Config, Dossier
 from dossier.render import Output, render_site
 from dossier.text import ArticleText, make_markdown
@@ -74,6 +74,8 @@ def check_project(project_dir: Path, include_drafts: bool = False) -> Checked:
     checked.dossier = validate_dossier(raw, config, report, include_drafts)
     checked.timings["load"] = time.perf_counter() - started
     checked.texts = anchor_quotes(checked.dossier, make_markdown(config.raw_html), report)
+    previous = load_previous_anchors(project_dir / config.output_dir)
+    report_moved_anchors(checked.dossier, checked.texts, previous, report)
     checked.index = link_entities(checked.dossier, checked.texts)
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
     return checked

@@ -99,3 +99,18 @@ def test_an_interrupted_write_restores_the_previous_site(tmp_path: Path, monkeyp
     monkeypatch.undo()
     assert (out / "index.html").read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["site"]  # the staging folder is gone too
+
+
+def test_a_changed_article_shows_which_annotations_moved(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    build_project(project)
+    article = project / "content" / "flynn-kislyak" / "the-week.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(
+        text.replace('urged Russia "not to overreact', 'urged Russia "not to over-react'), encoding="utf-8"
+    )
+    rebuilt = build_project(project)
+    moved = [str(d) for d in rebuilt.report.warnings if "moved" in d.message]
+    assert moved and all("the-week.yaml" in m for m in moved)
+    assert any("not to overreact" in m for m in moved)
+    assert any("fuzzy" in m for m in moved)
