@@ -91,3 +91,5 @@ def test_the_wheel_ships_the_default_theme(tmp_path: Path) -> None:
     names = zipfile.ZipFile(next(tmp_path.glob("dossier-*.whl"))).namelist()
     assert "dossier/builtin_themes/default/templates/article.html" in names
     assert "dossier/builtin_themes/default/static/dossier.css" in names
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "dossier").rglob("*.py")}
+    assert modules <= set(names), sorted(modules - set(names))

@@ -37,7 +37,7 @@ class Attribution:
         return bool(self.left or self.right)
 
     @property
-    def differs(self) -> bool:
+    def is_different(self) -> bool:
         return self.left_sources != self.right_sources
 
 
@@ -50,7 +50,7 @@ class Pair:
     shared_quote: str | None  # the left side's words of the quotation both share, if long enough
     shared_claims: tuple[str, ...]
     signals: Signals
-    shared_words: tuple[str, ...]  # content-word stems both use, rarest first: why they were paired
+    shared_words: tuple[str, ...]  # content-word stems both use, heaviest first: why they were paired
     shared_people: tuple[str, ...]
     shared_numbers: tuple[str, ...]
     runner_up: float  # the best rival score when the pair was chosen
@@ -87,6 +87,7 @@ def score_candidates(
     left: Side,
     right: Side,
     *,
+    verbatim_min_words: int = CompareSettings.verbatim_min_words,
     synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS,
     blocking: bool = True,
 ) -> Candidates:
@@ -105,7 +106,7 @@ def score_candidates(
         right=tuple(right_sentences),
         left_features=tuple(left_features),
         right_features=tuple(right_features),
-        scores={(i, j): score_pair(left_features[i], right_features[j], weights) for i, j in pairs},
+        scores={(i, j): score_pair(left_features[i], right_features[j], weights, verbatim_min_words) for i, j in pairs},
     )
 
 
@@ -118,7 +119,9 @@ def compare_sides(
     blocking: bool = True,
 ) -> Alignment:
     """Pair each sentence of one article with at most one of the other's, in any order."""
-    candidates = score_candidates(left, right, synonyms=synonyms, blocking=blocking)
+    candidates = score_candidates(
+        left, right, verbatim_min_words=settings.verbatim_min_words, synonyms=synonyms, blocking=blocking
+    )
     matches = choose_one_to_one(
         {pair: evidence.score for pair, evidence in candidates.scores.items()},
         settings.match_threshold,

@@ -1,10 +1,10 @@
 """A word-level diff of two paired sentences, cleaned up to read as changed phrases.
 
 difflib aligns the two word sequences. Then an unchanged stretch between two changes becomes part
-of one changed phrase when it is no longer than the change on either side of it (the rule of
-diff-match-patch's semantic cleanup: a word or two that happen to match amid a rewrite mislead), or
-when it is one or two short or stop words: "the penalties on Russia" against "new sanctions on
-Moscow" is one changed phrase, not three changed words.
+of one changed phrase when each change around it is more than twice its length (a word or two
+that happen to match amid a rewrite mislead; diff-match-patch's semantic cleanup has the same
+idea, less strict), or when it is one or two short or stop words: "the penalties on Russia"
+against "new sanctions on Moscow" is one changed phrase, not three changed words.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def _absorb_slight_equalities(runs: list[_Run], left_words: list[Token]) -> list
 
 
 def _is_slight(run: _Run, before: _Run, after: _Run, left_words: list[Token]) -> bool:
-    if run.size <= min(before.size, after.size):
+    if 2 * run.size < min(before.size, after.size):
         return True
     words = [left_words[i].key for i in run.left]
     return len(words) <= MAX_BRIDGED_WORDS and all(w in STOPWORDS or len(w) <= SHORT_WORD for w in words)

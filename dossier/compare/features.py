@@ -32,7 +32,8 @@ class Side:
 
     article_id: str
     text: str  # the article's plain text; paragraphs separated by a blank line
-    people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # person id -> names, aliases
+    # person id -> names and aliases, matched as whole words, case and all ("Flynn", "Flynn's")
+    people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     claims: tuple[Span, ...] = ()  # annotated claim spans
     sources: tuple[Span, ...] = ()  # annotated source attributions
 
@@ -46,6 +47,7 @@ class Attributed:
 @dataclass(frozen=True)
 class SentenceFeatures:
     tokens: tuple[Token, ...]
+    wording: tuple[str, ...]  # the words, lower-cased, without punctuation
     terms: frozenset[str]  # content-word stems and numbers ("#9"), registered people's names left out
     capitalised: frozenset[str]  # terms written with a capital past the first word: words of names
     quoted_terms: frozenset[str]  # terms inside quotation marks
@@ -77,6 +79,7 @@ def _describe(
     terms = frozenset(term for term in term_of.values() if term is not None)
     return SentenceFeatures(
         tokens=tokens,
+        wording=tuple(t.key for t in tokens if is_word(t.key)),
         terms=terms or _stopword_terms(tokens),
         capitalised=_capitalised_terms(side.text, term_of),
         quoted_terms=frozenset(term for t, term in term_of.items() if term is not None and _inside_any(t, quoted)),
@@ -102,7 +105,7 @@ def _stopword_terms(tokens: tuple[Token, ...]) -> frozenset[str]:
 
 
 def _capitalised_terms(text: str, term_of: dict[Token, str | None]) -> frozenset[str]:
-    words = [(t, term) for t, term in term_of.items() if is_word(t.key)][1:]  # the first word is always
+    words = [(t, term) for t, term in term_of.items() if is_word(t.key)][1:]  # a first word has its capital anyway
     capitalised = [term for t, term in words if term is not None and text[t.start].isupper()]
     if 2 * len(capitalised) > len(words):
         return frozenset()  # a title in title case says nothing about which words are names

@@ -1,7 +1,8 @@
 """Which sentence pairs to score, and a one-to-one choice among the scored pairs.
 
 Blocking: a sentence is only scored against sentences that share a key with it: a content word, a
-registered person or a number found in at most `blocking_cap(n)` sentences, or an annotated claim.
+registered person, a number or two quoted words in a row found in at most `blocking_cap(n)`
+sentences, or an annotated claim.
 Keys found everywhere ("Flynn", "sanctions") would pair everything with everything and decide
 nothing. A sentence whose words are all that common keys on its two rarest words instead.
 """
@@ -12,6 +13,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from dossier.compare.features import SentenceFeatures
 
@@ -67,6 +69,8 @@ def _keys(features: SentenceFeatures) -> frozenset[str]:
         + [f"person:{p}" for p in features.people]
         + [f"number:{n}" for n in features.numbers]
         + [f"claim:{c}" for c in features.claims]
+        # Word pairs inside quotation marks: a quotation both share, even of stopwords, shares one.
+        + [f"quoted:{a.key} {b.key}" for quote in features.quotations for a, b in pairwise(quote)]
     )
 
 

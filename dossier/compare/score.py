@@ -35,7 +35,7 @@ TELLING_WORDS_FOR_CORROBORATION = 3
 @dataclass(frozen=True)
 class Signals:
     lexical: float  # cosine of the content-word sets, each word weighted by its rarity
-    quote: float  # share of the quoted telling words that both quote
+    quote: float  # 1 for a shared quotation of verbatim_min_words; else the share of quoted words both quote
     claim: float  # 1 when the same annotated claim is in both
     people: float  # Dice overlap of the registered people named
     numbers: float  # Dice overlap of the counts and amounts
@@ -85,12 +85,15 @@ def weigh_terms(features: Sequence[SentenceFeatures]) -> TermWeights:
     )
 
 
-def score_pair(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights) -> PairScore:
+def score_pair(
+    left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights, verbatim_min_words: int
+) -> PairScore:
     shared_words = left.terms & right.terms
     telling = len(shared_words - weights.slight)
+    shared_quote = longest_shared_quotation(left, right)
     signals = Signals(
         lexical=_lexical(left, right, weights, telling),
-        quote=_quoted_share(left, right, weights),
+        quote=1.0 if len(shared_quote) >= verbatim_min_words else _quoted_share(left, right, weights),
         claim=1.0 if left.claims & right.claims else 0.0,
         people=_dice(left.people, right.people),
         numbers=_dice(left.numbers, right.numbers),
@@ -102,7 +105,7 @@ def score_pair(left: SentenceFeatures, right: SentenceFeatures, weights: TermWei
         shared_people=tuple(sorted(left.people & right.people)),
         shared_numbers=tuple(sorted(left.numbers & right.numbers)),
         shared_claims=tuple(sorted(left.claims & right.claims)),
-        shared_quote=longest_shared_quotation(left, right),
+        shared_quote=shared_quote,
     )
 
 
@@ -123,8 +126,8 @@ def _any_of(*chances: float) -> float:
 
 
 def _lexical(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights, telling: int) -> float:
-    if [t.key for t in left.tokens] == [t.key for t in right.tokens]:
-        return 1.0  # the same wording is a match whatever its words
+    if left.wording == right.wording:
+        return 1.0  # the same words in the same order are a match, however light the words
     cosine = _weighted_cosine(left.terms, right.terms, weights.weight)
     return cosine * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
 

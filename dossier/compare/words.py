@@ -20,6 +20,13 @@ class Token:
     key: str  # lower-cased, quote marks made alike: what the diff and the verbatim test compare
 
 
+LEFT_DOUBLE, RIGHT_DOUBLE, LOW_DOUBLE = "\u201c", "\u201d", "\u201e"
+LEFT_SINGLE, RIGHT_SINGLE = "\u2018", "\u2019"  # the right one is also the typographic apostrophe
+QUOTE_MARKS_ALIKE = str.maketrans(
+    {RIGHT_SINGLE: "'", LEFT_SINGLE: "'", LEFT_DOUBLE: '"', RIGHT_DOUBLE: '"', LOW_DOUBLE: '"'}
+)
+
+
 # Initialisms (U.S.), numbers (1,000.5), then words with inner apostrophes (couldn't, Flynn's).
 TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,]\d+)*|\w+(?:['\u2019]\w+)*|[^\w\s]")
 
@@ -95,13 +102,6 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     return [Token(m.start() + offset, m.end() + offset, normal_key(m.group())) for m in TOKEN.finditer(text)]
-
-
-LEFT_DOUBLE, RIGHT_DOUBLE, LOW_DOUBLE = "\u201c", "\u201d", "\u201e"
-LEFT_SINGLE, RIGHT_SINGLE = "\u2018", "\u2019"  # the right one is also the typographic apostrophe
-QUOTE_MARKS_ALIKE = str.maketrans(
-    {RIGHT_SINGLE: "'", LEFT_SINGLE: "'", LEFT_DOUBLE: '"', RIGHT_DOUBLE: '"', LOW_DOUBLE: '"'}
-)
 
 
 def normal_key(token: str) -> str:
