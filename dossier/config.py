@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from dossier.diagnostics import Location, Report
 from dossier.located import LocatedDict, LocatedList, parse_yaml
-from dossier.model import CompareSettings, Config, Verdict
+from dossier.model import CompareSettings, Config, Link, Verdict
 from dossier.schema import Field, read_record
 
 CONFIG_FILE = "dossier.yaml"
+HOST_NAME = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\Z")
 TONES = ("true", "mixed", "false", "unknown")
 
 DEFAULT_VERDICTS = (
@@ -33,7 +36,11 @@ CONFIG_FIELDS = {
     "verdicts": Field("list"),
     "compare": Field("mapping"),
     "raw_html": Field("bool", default=False),
+    "cname": Field("text", default=""),
+    "search": Field("bool", default=True),
+    "publisher": Field("mapping"),
 }
+PUBLISHER_FIELDS = {"name": Field("text", required=True), "url": Field("url")}
 
 VERDICT_FIELDS = {
     "id": Field("slug", required=True),
@@ -85,15 +92,52 @@ def _read_compare(raw: LocatedDict | None, report: Report) -> CompareSettings:
     )
 
 
-def _check_base_url(values: dict[str, Any], raw: LocatedDict, report: Report) -> str:
-    base_url = str(values["base_url"]).strip()
-    if not (base_url.startswith(("http://", "https://", "/"))):
-        report.error(
-            raw.value_at("base_url"),
+def _read_publisher(raw: LocatedDict | None, report: Report) -> Link | None:
+    if raw is None:
+        return None
+    values = read_record(raw, PUBLISHER_FIELDS, "publisher", raw.location, report)
+    if values is None or not values["name"]:
+        return None
+    return Link(values["name"], values["url"] or "")
+
+
+def check_base_url(text: str) -> tuple[str, str | None]:
+    """The base_url with its trailing '/', and what is wrong with it, if anything."""
+    base_url = text.strip()
+    problem = None
+    if not base_url.startswith(("http://", "https://", "/")):
+        problem = (
             f"base_url must be an absolute URL (https://user.github.io/repo/) or a path starting with '/', "
-            f"not '{base_url}'",
+            f"not '{base_url}'"
         )
-    return base_url if base_url.endswith("/") else base_url + "/"
+    return (base_url if base_url.endswith("/") else base_url + "/"), problem
+
+
+def _check_base_url(values: dict[str, Any], raw: LocatedDict, report: Report) -> str:
+    base_url, problem = check_base_url(str(values["base_url"]))
+    if problem:
+        report.error(raw.value_at("base_url"), problem)
+    return base_url
+
+
+def _check_cname(values: dict[str, Any], base_url: str, raw: LocatedDict, report: Report) -> str:
+    """A custom domain for GitHub Pages: a bare host name, which an absolute base_url must agree with."""
+    cname = str(values["cname"] or "").strip().lower().rstrip(".")
+    if not cname:
+        return ""
+    if not HOST_NAME.match(cname):
+        report.error(
+            raw.value_at("cname"),
+            f"cname must be a domain name such as 'dossier.example.org', without https:// or a path; not '{cname}'",
+        )
+        return ""
+    host = urlsplit(base_url).hostname
+    if host and host != cname:
+        report.warning(
+            raw.value_at("cname"),
+            f"cname '{cname}' differs from base_url's host '{host}'; links, feeds and the sitemap use base_url",
+        )
+    return cname
 
 
 def load_config(project_dir: Path, report: Report) -> Config | None:
@@ -112,10 +156,11 @@ def load_config(project_dir: Path, report: Report) -> Config | None:
     values = read_record(raw, CONFIG_FIELDS, CONFIG_FILE, location, report)
     if values is None or not isinstance(raw, LocatedDict):
         return None
+    base_url = _check_base_url(values, raw, report)
     return Config(
         title=values["title"] or "",
         description=values["description"],
-        base_url=_check_base_url(values, raw, report),
+        base_url=base_url,
         language=values["language"],
         theme=values["theme"],
         content_dir=values["content_dir"],
@@ -123,5 +168,8 @@ def load_config(project_dir: Path, report: Report) -> Config | None:
         verdicts=_read_verdicts(values["verdicts"], report),
         compare=_read_compare(values["compare"], report),
         raw_html=values["raw_html"],
+        cname=_check_cname(values, base_url, raw, report),
+        search=values["search"],
         location=raw.location,
+        publisher=_read_publisher(values["publisher"], report),
     )

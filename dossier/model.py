@@ -37,6 +37,12 @@ class CompareSettings:
 
 
 @dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Config:
     title: str
     description: str
@@ -49,15 +55,21 @@ class Config:
     compare: CompareSettings
     raw_html: bool
     location: Location
+    publisher: Link | None = None  # who publishes the verdicts (ClaimReview author); the site's title if unset
+    cname: str = ""  # the custom domain GitHub Pages serves the site at, written to CNAME
+    search: bool = True  # index the built site with Pagefind and show a search box
 
     def verdict(self, verdict_id: str) -> Verdict | None:
         return next((v for v in self.verdicts if v.id == verdict_id), None)
 
-
-@dataclass(frozen=True)
-class Link:
-    title: str
-    url: str
+    @property
+    def site_url(self) -> str | None:
+        """The absolute URL the site is published at, ending in '/'; None when only a path is known."""
+        if self.base_url.startswith(("http://", "https://")):
+            return self.base_url
+        if self.cname:
+            return f"https://{self.cname}{self.base_url}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,7 @@ class Claim:
     is_inference: bool  # the verdict is the editor's inference, not established fact
     story_id: str
     location: Location
+    reviewed: dt.date | None = None  # when the editor published the verdict (the story's date of review if unset)
 
 
 @dataclass
@@ -193,6 +206,7 @@ class Story:
     timeline: tuple[TimelineEvent, ...]
     is_draft: bool
     location: Location
+    reviewed: dt.date | None = None  # when the editor reviewed its claims
     claim_ids: list[str] = field(default_factory=list)
     source_ids: list[str] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)

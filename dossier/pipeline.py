@@ -6,17 +6,22 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dossier import urls
 from dossier.anchor import anchor_quotes, report_moved_anchors
+from dossier.compare.align import Alignment
+from dossier.compare.stage import PairKey, compare_stories
 from dossier.config import CONFIG_FILE, load_config
 from dossier.diagnostics import Location, Report
 from dossier.link import Index, link_entities
-from dossier.load import load_dossier, load_previous_anchors
+from dossier.load import is_inside, load_dossier, load_previous_anchors
 from dossier.model import Config, Dossier
 from dossier.render import Output, render_site
 from dossier.text import ArticleText, make_markdown
 from dossier.themes import resolve_themes
 from dossier.validate import validate_dossier
 from dossier.write import WriteResult, build_lock, write_site
+
+DEFAULT_OUTPUT_DIR = "build"
 
 
 @dataclass
@@ -28,6 +33,7 @@ class Checked:
     dossier: Dossier | None = None
     texts: dict[str, ArticleText] = field(default_factory=dict)
     index: Index | None = None
+    alignments: dict[PairKey, Alignment] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -44,16 +50,43 @@ class Built:
 
 
 def output_dir_problem(project_dir: Path, content_dir: Path, output_dir: Path) -> str | None:
-    """Why the output folder may not be used, or None. It is replaced wholesale on every build."""
+    """Why the output folder may not be used, or None. It is replaced wholesale on every build.
+
+    Refused: a symbolic link; the project, the content folder, the themes folder or dossier.yaml, or anything
+    containing or inside them; an existing file; an existing folder holding files that no build of dossier
+    wrote (no data/dossier.json), except the default `build` folder inside the project (setuptools also
+    works there, and `pip install . && dossier build` must keep working).
+    """
+    if output_dir.is_symlink():
+        return f"output_dir '{output_dir}' is a symbolic link; name the folder it points to instead"
     project, content, output = project_dir.resolve(), content_dir.resolve(), output_dir.resolve()
     if output == project or output in project.parents:
         return f"output_dir '{output_dir}' is the project folder or contains it; building would replace it"
     if output == content or output in content.parents or content in output.parents:
         return f"output_dir '{output_dir}' overlaps the content folder"
-    if output.parent != project and project not in output.parents:
-        return None
-    if output.name in ("themes", "dossier.yaml"):
-        return f"output_dir '{output_dir}' would replace the project's {output.name}"
+    for protected in (project / "themes", project / CONFIG_FILE):
+        if output == protected or protected in output.parents:
+            return f"output_dir '{output_dir}' would replace the project's {protected.name}"
+    if output.exists() and not output.is_dir():
+        return f"output_dir '{output_dir}' is a file, not a folder"
+    if output != project / DEFAULT_OUTPUT_DIR and _holds_foreign_files(output):
+        return (
+            f"output_dir '{output_dir}' holds files that dossier did not build (it has no {urls.DATA_FILE}); "
+            "a build replaces the whole folder: empty it or choose another"
+        )
+    return None
+
+
+def _holds_foreign_files(folder: Path) -> bool:
+    if not folder.is_dir() or (folder / urls.DATA_FILE).is_file():
+        return False
+    return any(folder.iterdir())
+
+
+def content_dir_problem(project_dir: Path, content_dir: Path) -> str | None:
+    """Why the content folder may not be used, or None: it must lie inside the project."""
+    if content_dir.resolve() != project_dir.resolve() and not is_inside(content_dir, project_dir):
+        return f"content_dir '{content_dir}' is outside the project folder"
     return None
 
 
@@ -67,7 +100,9 @@ def check_project(project_dir: Path, include_drafts: bool = False) -> Checked:
         return checked
     checked.config = config
     content_dir = project_dir / config.content_dir
-    problem = output_dir_problem(project_dir, content_dir, project_dir / config.output_dir)
+    problem = content_dir_problem(project_dir, content_dir) or output_dir_problem(
+        project_dir, content_dir, project_dir / config.output_dir
+    )
     if problem:
         report.error(Location(CONFIG_FILE), problem)
     raw = load_dossier(project_dir, content_dir, report)
@@ -78,6 +113,10 @@ def check_project(project_dir: Path, include_drafts: bool = False) -> Checked:
     report_moved_anchors(checked.dossier, checked.texts, previous, report)
     checked.index = link_entities(checked.dossier, checked.texts)
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
+    compare_started = time.perf_counter()
+    if not report.has_errors:
+        checked.alignments = compare_stories(checked.dossier, checked.texts)
+    checked.timings["compare"] = time.perf_counter() - compare_started
     return checked
 
 
@@ -88,11 +127,18 @@ def build_project(project_dir: Path, include_drafts: bool = False, output_dir: P
     if checked.report.has_errors or checked.config is None or checked.dossier is None or checked.index is None:
         return built
     config = checked.config
+    if output_dir is not None:  # given on the command line: checked as dossier.yaml's output_dir is
+        problem = output_dir_problem(project_dir, project_dir / config.content_dir, output_dir)
+        if problem:
+            checked.report.error(Location(str(output_dir)), problem.replace("output_dir", "the output folder", 1))
+            return built
     themes = resolve_themes(config.theme, project_dir, checked.report, config.location)
     if checked.report.has_errors:
         return built
     started = time.perf_counter()
-    built.outputs = render_site(checked.dossier, checked.texts, checked.index, themes, checked.report)
+    built.outputs = render_site(
+        checked.dossier, checked.texts, checked.index, checked.alignments, themes, checked.report
+    )
     checked.timings["render"] = time.perf_counter() - started
     if checked.report.has_errors:
         return built

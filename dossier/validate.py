@@ -52,6 +52,7 @@ STORY_FIELDS = {
     "summary": Field("markdown", default=""),
     "date": Field("date"),
     "draft": Field("bool", default=False),
+    "reviewed": Field("date"),
     "claims": Field("list"),
     "sources": Field("list"),
     "timeline": Field("list"),
@@ -66,6 +67,7 @@ CLAIM_FIELDS = {
     "evidence": Field("slugs", default=()),
     "date": Field("date"),
     "inference": Field("bool", default=False),
+    "reviewed": Field("date"),
 }
 EVENT_FIELDS = {
     "date": Field("date", required=True),
@@ -206,6 +208,7 @@ def _read_claim(record: Any, at: Location, story_id: str, ctx: _Context) -> Clai
     return Claim(
         values["id"], values["claim"], values["claimant"] or "", values["about"], values["verdict"] or "",
         values["reasoning"], values["evidence"], values["date"], values["inference"], story_id, at,
+        values["reviewed"],
     )  # fmt: skip
 
 
@@ -338,7 +341,7 @@ def _collect_story(raw: RawStory, collected: _Collected, ctx: _Context) -> None:
     ]
     story = Story(
         raw.id, values["title"], values["summary"], values["date"],
-        tuple(sorted((e for e in events if e), key=lambda e: e.date)), values["draft"], at,
+        tuple(sorted((e for e in events if e), key=lambda e: e.date)), values["draft"], at, reviewed=values["reviewed"],
     )  # fmt: skip
     collected.stories[raw.id] = story
     for item, item_at in _items(values["sources"], "sources", at, ctx.report):

@@ -10,6 +10,8 @@ import jinja2
 from markupsafe import Markup
 
 from dossier import __version__, urls
+from dossier.compare.align import Alignment
+from dossier.compare.stage import PairKey
 from dossier.diagnostics import Location, Report
 from dossier.link import Index
 from dossier.model import Dossier
@@ -73,13 +75,18 @@ def _template_location(error: jinja2.TemplateError, themes: list[Theme]) -> Loca
 
 
 def render_site(
-    dossier: Dossier, texts: dict[str, ArticleText], index: Index, themes: list[Theme], report: Report
+    dossier: Dossier,
+    texts: dict[str, ArticleText],
+    index: Index,
+    alignments: dict[PairKey, Alignment],
+    themes: list[Theme],
+    report: Report,
 ) -> list[Output]:
     """Every output file of the site, rendered in memory; template errors become diagnostics."""
     md = make_markdown(dossier.config.raw_html)
     env = make_environment(themes)
     _install_helpers(env, dossier, md)
-    builder = SiteBuilder(dossier, texts, index, md)
+    builder = SiteBuilder(dossier, texts, index, alignments, md)
     outputs: list[Output] = []
     for page in builder.pages():
         try:
@@ -89,7 +96,7 @@ def render_site(
             report.error(_template_location(error, themes), f"template error rendering {page.path}: {error}")
             continue
         outputs.append(Output(page.path, html.encode("utf-8")))
-    outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index)))
+    outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments)))
     for name, path in static_files(themes).items():
         outputs.append(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
     return outputs

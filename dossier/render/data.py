@@ -8,6 +8,9 @@ import json
 from typing import Any
 
 from dossier import urls
+from dossier.compare.align import Alignment
+from dossier.compare.segment import Sentence
+from dossier.compare.stage import PairKey
 from dossier.link import Index
 from dossier.model import Annotation, Dossier
 from dossier.text import ArticleText
@@ -35,7 +38,31 @@ def _annotation(annotation: Annotation, text: ArticleText) -> dict[str, Any]:
     return record
 
 
-def dossier_json(dossier: Dossier, texts: dict[str, ArticleText], index: Index) -> bytes:
+def _alignment(alignment: Alignment) -> dict[str, Any]:
+    def sentence(s: Sentence) -> dict[str, Any]:
+        return {"index": s.index, "start": s.start, "end": s.end, "text": s.text}
+
+    return {
+        "left_article": alignment.left_article,
+        "right_article": alignment.right_article,
+        "pairs": [
+            {"left": p.left, "right": p.right, "score": round(p.score, 4), "kind": p.kind,
+             "shared_quote": p.shared_quote, "shared_claims": list(p.shared_claims),
+             "signals": {name: round(value, 4) for name, value in p.signals.items()},
+             "is_ambiguous": p.is_ambiguous,
+             "left_sources": list(p.attribution.left_sources), "right_sources": list(p.attribution.right_sources)}
+            for p in alignment.pairs
+        ],
+        "unique_left": [sentence(alignment.left[i]) for i in alignment.unique_left],
+        "unique_right": [sentence(alignment.right[i]) for i in alignment.unique_right],
+        "left_sentences": [sentence(s) for s in alignment.left],
+        "right_sentences": [sentence(s) for s in alignment.right],
+    }  # fmt: skip
+
+
+def dossier_json(
+    dossier: Dossier, texts: dict[str, ArticleText], index: Index, alignments: dict[PairKey, Alignment]
+) -> bytes:
     articles = []
     for article in dossier.articles.values():
         record = _plain(article)
@@ -51,5 +78,6 @@ def dossier_json(dossier: Dossier, texts: dict[str, ArticleText], index: Index) 
         "people": [_plain(p) | {"mention_count": len(index.mentions.get(p.id, []))} for p in dossier.people.values()],
         "sources": [_plain(s) for s in dossier.sources.values()],
         "claims": [_plain(c) for c in dossier.claims.values()],
+        "comparisons": [_alignment(alignment) for alignment in alignments.values()],
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")

@@ -10,9 +10,12 @@ from typing import Any
 from markdown_it.common.utils import escapeHtml
 
 from dossier import urls
+from dossier.compare.align import Alignment
+from dossier.compare.stage import PairKey
 from dossier.link import Index
 from dossier.model import Annotation, Article, Claim, Dossier, Mention, Person, Source, Story, Verdict
 from dossier.render.body import RenderedPassage, Span, render_body
+from dossier.render.comparison import ComparisonView, comparison_view
 from dossier.text import ArticleText
 
 # How much text either side of a mention a keyword-in-context snippet shows.
@@ -84,10 +87,18 @@ def snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> Snip
 class SiteBuilder:
     """Assembles pages from the model, the anchored texts and the indexes."""
 
-    def __init__(self, dossier: Dossier, texts: dict[str, ArticleText], index: Index, md: Any) -> None:
+    def __init__(
+        self,
+        dossier: Dossier,
+        texts: dict[str, ArticleText],
+        index: Index,
+        alignments: dict[PairKey, Alignment],
+        md: Any,
+    ) -> None:
         self.dossier = dossier
         self.texts = texts
         self.index = index
+        self.alignments = alignments
         self.md = md
 
     # --- article bodies -------------------------------------------------------------------------
@@ -203,6 +214,8 @@ class SiteBuilder:
             yield self.story_page(story)
             for article_id in story.article_ids:
                 yield self.article_page(dossier.articles[article_id], story)
+            for left_id, right_id in itertools.combinations(story.article_ids, 2):
+                yield self.compare_page(story, left_id, right_id)
         people = sorted(dossier.people.values(), key=lambda p: p.name)
         yield Page(urls.PEOPLE_INDEX, "people.html", "People", "people", {"people": people})
         for person in people:
@@ -221,13 +234,28 @@ class SiteBuilder:
         )  # fmt: skip
         yield Page("404.html", "404.html", "Page not found", "not-found")
 
+    def comparison(self, left_id: str, right_id: str) -> ComparisonView:
+        articles = self.dossier.articles
+        return comparison_view(self.alignments[(left_id, right_id)], articles[left_id], articles[right_id])
+
     def story_page(self, story: Story) -> Page:
         articles = [self.dossier.articles[a] for a in story.article_ids]
         claims = [self.dossier.claims[c] for c in story.claim_ids]
-        pairs = list(itertools.combinations(articles, 2))
+        comparisons = [
+            (urls.compare_path(story.id, left, right), self.comparison(left, right))
+            for left, right in itertools.combinations(story.article_ids, 2)
+        ]
         return Page(
             urls.story_path(story.id), "story.html", story.title, "story",
-            {"story": story, "articles": articles, "claims": claims, "pairs": pairs},
+            {"story": story, "articles": articles, "claims": claims, "comparisons": comparisons},
+        )  # fmt: skip
+
+    def compare_page(self, story: Story, left_id: str, right_id: str) -> Page:
+        view = self.comparison(left_id, right_id)
+        title = f"{view.left.article.title} / {view.right.article.title}"
+        return Page(
+            urls.compare_path(story.id, left_id, right_id), "compare.html", f"Comparison: {title}", "compare",
+            {"story": story, "comparison": view},
         )  # fmt: skip
 
     def article_page(self, article: Article, story: Story) -> Page:
