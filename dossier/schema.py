@@ -34,6 +34,10 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 SAFE_URL = re.compile(r"(?:https?://[^\s/]+[^\s]*|mailto:[^\s]+)\Z", re.IGNORECASE)
 MAX_SLUG = 80
+# Device names Windows reserves in every folder: a page at people/con/index.html could not be checked out there.
+RESERVED_SLUGS = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{device}{n}" for device in ("com", "lpt") for n in range(10)]
+)
 
 KIND_NAMES: dict[str, str] = {
     "text": "text",
@@ -83,6 +87,9 @@ def check_slug(value: Any, location: Location, report: Report) -> str | None:
         report.error(location, f"expected {KIND_NAMES['slug']}, found {type_name(value)}")
         return None
     text = str(value)
+    if text in RESERVED_SLUGS:
+        report.error(location, f"'{text}' is a reserved file name on Windows; choose another id")
+        return None
     if SLUG.match(text) and len(text) <= MAX_SLUG:
         return text
     fix = slugify(text)

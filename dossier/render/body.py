@@ -3,7 +3,8 @@
 Highlights are character spans of the plain text (see dossier.text). Each run of text is wrapped in the
 spans that cover it, innermost inside inline elements, so a highlight that crosses emphasis or a link is
 split and re-opened there and the HTML stays well nested. Corrections strike the wrong text and insert
-the correct text after it.
+the correct text after it. A block holding raw HTML (only when the site opts in) is sanitised as a whole,
+highlights included, so the allowlist in dossier.text lets the highlights' own markup through.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from dossier.text import BREAK_TYPES, TEXT_TYPES, ArticleText, top_level_blocks
+from dossier.text import BREAK_TYPES, TEXT_TYPES, ArticleText, has_raw_html, sanitise_html, top_level_blocks
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,9 @@ def render_body(md: MarkdownIt, text: ArticleText, spans: Sequence[Span]) -> lis
     by_first_token = {p.first_token: p.index for p in text.passages}
     rendered = []
     for first, last in top_level_blocks(text.tokens):
-        html = renderer.render(text.tokens[first:last], md.options, env)
+        block = text.tokens[first:last]
+        html = renderer.render(block, md.options, env)
+        if md.options.get("html") and has_raw_html(block):
+            html = sanitise_html(html)  # the site opted in to raw HTML: keep only what the allowlist allows
         rendered.append(RenderedPassage(by_first_token.get(first, -1), html))
     return rendered
