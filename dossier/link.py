@@ -12,6 +12,16 @@ from dossier.anchor import find_mentions
 from dossier.model import Annotation, Dossier, Mention
 from dossier.text import ArticleText
 
+EntityKey = tuple[str, str]  # (kind, id): ("person", "michael-flynn"); kinds: story article person claim source
+
+
+@dataclass(frozen=True)
+class SharedSource:
+    """A source that several outlets' articles rest on, directly or through its `via` chain."""
+
+    source_id: str
+    article_ids: tuple[str, ...]
+
 
 @dataclass
 class Index:
@@ -25,6 +35,11 @@ class Index:
     sources_of: dict[str, list[str]] = field(default_factory=dict)  # source id -> sources that come via it
     co_mentions: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # person -> (other, count)
     corrections: list[Annotation] = field(default_factory=list)
+    claims_in_article: dict[str, list[str]] = field(default_factory=dict)  # article id -> claim ids it reports
+    claims_by_outlet: dict[str, list[str]] = field(default_factory=dict)  # outlet id -> claim ids its articles report
+    corrections_by_outlet: dict[str, list[Annotation]] = field(default_factory=dict)
+    shared_sources: dict[str, list[SharedSource]] = field(default_factory=dict)  # story id -> shared sourcing
+    backlinks: dict[EntityKey, list[EntityKey]] = field(default_factory=dict)  # entity -> entities referring to it
 
 
 def _detect_mentions(dossier: Dossier, texts: dict[str, ArticleText]) -> None:
@@ -98,4 +113,78 @@ def link_entities(dossier: Dossier, texts: dict[str, ArticleText]) -> Index:
     index.articles_by_outlet = _group([(a.outlet, a.id) for a in dossier.articles.values()])
     index.sources_of = _group([(s.via, s.id) for s in dossier.sources.values() if s.via])
     index.co_mentions = _co_mentions(dossier)
+    index.claims_in_article = _group([(a.article_id, a.target) for a in annotations if a.kind == "claim" and a.target])
+    index.claims_by_outlet = _group(
+        [(dossier.articles[a.article_id].outlet, a.target) for a in annotations if a.kind == "claim" and a.target]
+    )
+    corrections_by_outlet: dict[str, list[Annotation]] = defaultdict(list)
+    for correction in index.corrections:
+        corrections_by_outlet[dossier.articles[correction.article_id].outlet].append(correction)
+    index.corrections_by_outlet = dict(corrections_by_outlet)
+    index.shared_sources = {story_id: _shared_sources(dossier, story_id) for story_id in dossier.stories}
+    index.backlinks = _backlinks(dossier)
     return index
+
+
+def _sources_behind(source_id: str, dossier: Dossier) -> list[str]:
+    """The source and every source it came through (its `via` chain), nearest first."""
+    chain: list[str] = []
+    current: str | None = source_id
+    while current and current in dossier.sources and current not in chain:
+        chain.append(current)
+        current = dossier.sources[current].via
+    return chain
+
+
+def _shared_sources(dossier: Dossier, story_id: str) -> list[SharedSource]:
+    """Sources that articles of two or more outlets in the story rest on: readers should know two reports are one."""
+    resting_on: dict[str, list[str]] = defaultdict(list)
+    for article_id in dossier.stories[story_id].article_ids:
+        article = dossier.articles[article_id]
+        attributed = {a.target for a in article.annotations if a.kind == "source" and a.anchor and a.target}
+        attributed |= {s for a in article.annotations if a.anchor for s in a.sources}
+        behind = {b for source_id in attributed for b in _sources_behind(source_id, dossier)}
+        for source_id in sorted(behind - {article.outlet}):
+            resting_on[source_id].append(article_id)
+    shared = []
+    for source_id, article_ids in resting_on.items():
+        outlets = {dossier.articles[a].outlet for a in article_ids}
+        if len(outlets) >= 2:
+            shared.append(SharedSource(source_id, tuple(article_ids)))
+    # The deepest sources first (anonymous officials before the paper that quoted them).
+    return sorted(shared, key=lambda s: (-len(_sources_behind(s.source_id, dossier)), s.source_id))
+
+
+def _references(dossier: Dossier) -> list[tuple[EntityKey, EntityKey]]:
+    """Every (page, page it links to) pair the model implies."""
+    refs: list[tuple[EntityKey, EntityKey]] = []
+    party = {**{p: "person" for p in dossier.people}, **{s: "source" for s in dossier.sources}}
+    for story in dossier.stories.values():
+        refs += [(("story", story.id), ("article", a)) for a in story.article_ids]
+        refs += [(("story", story.id), ("claim", c)) for c in story.claim_ids]
+        refs += [(("story", story.id), ("source", s)) for e in story.timeline for s in e.sources]
+    for article in dossier.articles.values():
+        me = ("article", article.id)
+        refs += [(me, ("story", article.story_id)), (me, ("source", article.outlet))]
+        refs += [(me, ("person", m.person_id)) for m in article.mentions]
+        for annotation in article.annotations:
+            if annotation.target and annotation.kind in ("claim", "source"):
+                refs.append((me, (annotation.kind, annotation.target)))
+            refs += [(me, ("source", s)) for s in annotation.sources]
+    for claim in dossier.claims.values():
+        me = ("claim", claim.id)
+        refs += [(me, (party[claim.claimant], claim.claimant))] if claim.claimant in party else []
+        refs += [(me, ("person", p)) for p in claim.about] + [(me, ("source", s)) for s in claim.evidence]
+        refs.append((me, ("story", claim.story_id)))
+    for source in dossier.sources.values():
+        refs += [(("source", source.id), ("source", source.via))] if source.via else []
+        refs += [(("source", source.id), ("person", source.person))] if source.person else []
+    return refs
+
+
+def _backlinks(dossier: Dossier) -> dict[EntityKey, list[EntityKey]]:
+    backlinks: dict[EntityKey, list[EntityKey]] = defaultdict(list)
+    for source, target in _references(dossier):
+        if source != target and source not in backlinks[target]:
+            backlinks[target].append(source)
+    return {key: sorted(value) for key, value in backlinks.items()}

@@ -13,7 +13,10 @@ from dossier.model import Annotation, Article, Claim, Mention, Person, Source, S
 
 INDEX = "index.html"
 ATOM_FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
 DATA_FILE = "data/dossier.json"
+ANNOTATIONS_FILE = "data/annotations.jsonld"
 
 
 def page(*parts: str) -> str:
@@ -26,6 +29,7 @@ CLAIMS_INDEX = page("claims")
 SOURCES_INDEX = page("sources")
 STORIES_INDEX = page("stories")
 CORRECTIONS_INDEX = page("corrections")
+CORRECTIONS_FEED = "corrections/feed.xml"
 
 
 def story_path(story_id: str) -> str:
@@ -38,6 +42,10 @@ def article_path(story_id: str, article_id: str) -> str:
 
 def compare_path(story_id: str, left_id: str, right_id: str) -> str:
     return page("stories", story_id, "compare", f"{left_id}--{right_id}")
+
+
+def story_feed_path(story_id: str) -> str:
+    return posixpath.join("stories", story_id, ATOM_FEED)
 
 
 def person_path(person_id: str) -> str:
@@ -87,6 +95,9 @@ def relative_url(from_path: str, to_path: str) -> str:
 
 def absolute_url(base_url: str, path: str) -> str:
     """The public URL of a page: base_url joined with its path, without the trailing index.html."""
+    path, hash_mark, fragment = path.partition("#")
+    if hash_mark:
+        return f"{absolute_url(base_url, path)}#{fragment}"
     if path == INDEX:
         path = ""
     elif path.endswith("/" + INDEX):

@@ -15,7 +15,7 @@ from dossier.compare.stage import PairKey
 from dossier.diagnostics import Location, Report
 from dossier.link import Index
 from dossier.model import Dossier
-from dossier.render.data import dossier_json
+from dossier.render.data import dossier_json, web_annotations
 from dossier.render.pages import Page, SiteBuilder
 from dossier.text import ArticleText, make_markdown
 from dossier.themes import Theme, make_environment, static_files
@@ -97,6 +97,9 @@ def render_site(
             continue
         outputs.append(Output(page.path, html.encode("utf-8")))
     outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments)))
+    outputs.append(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
     for name, path in static_files(themes).items():
         outputs.append(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
-    return outputs
+    from dossier.render.site_files import site_files  # it imports Output from here
+
+    return outputs + site_files(dossier, env, outputs, report)

@@ -12,7 +12,7 @@ from dossier.compare.align import Alignment
 from dossier.compare.segment import Sentence
 from dossier.compare.stage import PairKey
 from dossier.link import Index
-from dossier.model import Annotation, Dossier
+from dossier.model import Annotation, Claim, Dossier, Link
 from dossier.text import ArticleText
 
 SCHEMA_VERSION = 1
@@ -81,3 +81,141 @@ def dossier_json(
         "comparisons": [_alignment(alignment) for alignment in alignments.values()],
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+# --- schema.org ClaimReview, for search engines' fact-check markup ------------------------------------
+
+
+def _party(entity_id: str, dossier: Dossier) -> dict[str, Any]:
+    if entity_id in dossier.people:
+        return {"@type": "Person", "name": dossier.people[entity_id].name}
+    source = dossier.sources.get(entity_id)
+    if source is None:
+        return {"@type": "Thing", "name": entity_id}
+    kind = (
+        "Person" if source.kind == "person" else "Organization" if source.kind in ("outlet", "institution") else "Thing"
+    )
+    return {"@type": kind, "name": source.name} | ({"url": source.url} if source.url else {})
+
+
+def _appearance(annotation: Annotation, dossier: Dossier) -> dict[str, Any]:
+    article = dossier.articles[annotation.article_id]
+    work: dict[str, Any] = {
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "url": article.url or urls.absolute_url(dossier.config.base_url, urls.path_for(article)),
+        "publisher": _party(article.outlet, dossier),
+    }
+    if article.published:
+        work["datePublished"] = article.published.isoformat()
+    if article.authors:
+        work["author"] = [{"@type": "Person", "name": name} for name in article.authors]
+    return work
+
+
+def claim_review(claim: Claim, dossier: Dossier, appearances: list[Annotation]) -> dict[str, Any]:
+    """The ClaimReview of one claim: claimReviewed, reviewRating (with alternateName), author, dates, itemReviewed."""
+    config = dossier.config
+    scale = [v.id for v in config.verdicts]
+    verdict = config.verdict(claim.verdict)
+    story = dossier.stories.get(claim.story_id)
+    reviewed = claim.reviewed or (story.reviewed if story else None)
+    publisher = config.publisher or Link(config.title, config.base_url)
+    item: dict[str, Any] = {"@type": "Claim", "author": _party(claim.claimant, dossier)}
+    if claim.date:
+        item["datePublished"] = claim.date.isoformat()
+    if appearances:
+        works = [_appearance(a, dossier) for a in appearances]
+        item["appearance"] = works
+        item["firstAppearance"] = works[0]
+    review: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "url": urls.absolute_url(config.base_url, urls.path_for(claim)),
+        "claimReviewed": claim.text,
+        "author": {"@type": "Organization", "name": publisher.title}
+        | ({"url": publisher.url} if publisher.url else {}),
+        "reviewRating": {
+            "@type": "Rating",
+            "ratingValue": len(scale) - scale.index(claim.verdict) if claim.verdict in scale else 0,
+            "bestRating": len(scale),
+            "worstRating": 1,
+            "alternateName": verdict.label if verdict else claim.verdict,
+        },
+        "itemReviewed": item,
+    }
+    if reviewed:
+        review["datePublished"] = reviewed.isoformat()
+    return review
+
+
+# --- W3C Web Annotations, so tools such as Hypothesis can read the dossier's annotations -------------
+
+CONTEXT_CHARS = 32
+MOTIVATIONS = {
+    "claim": "assessing",
+    "source": "linking",
+    "correction": "editing",
+    "note": "commenting",
+    "mention": "identifying",
+}
+
+
+def _body(annotation: Annotation, dossier: Dossier) -> list[dict[str, Any]]:
+    base = dossier.config.base_url
+    purpose = MOTIVATIONS[annotation.kind]
+    target = annotation.target or ""
+    bodies: list[dict[str, Any]] = []
+    if annotation.kind == "claim" and target in dossier.claims:
+        claim = dossier.claims[target]
+        verdict = dossier.config.verdict(claim.verdict)
+        bodies.append({"type": "SpecificResource", "source": urls.absolute_url(base, urls.claim_path(target)),
+                       "purpose": purpose})  # fmt: skip
+        bodies.append({"type": "TextualBody", "value": f"{claim.text} Verdict: {verdict.label if verdict else ''}",
+                       "format": "text/plain", "purpose": purpose})  # fmt: skip
+    elif annotation.kind in ("source", "mention") and target:
+        path = urls.source_path(target) if annotation.kind == "source" else urls.person_path(target)
+        bodies.append({"type": "SpecificResource", "source": urls.absolute_url(base, path), "purpose": purpose})
+    elif annotation.kind == "correction":
+        bodies.append({"type": "TextualBody", "value": annotation.correct, "format": "text/plain", "purpose": purpose})
+    if annotation.note:
+        bodies.append({"type": "TextualBody", "value": annotation.note, "format": "text/markdown",
+                       "purpose": "commenting"})  # fmt: skip
+    return bodies
+
+
+def web_annotations(dossier: Dossier, texts: dict[str, ArticleText]) -> bytes:
+    """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector)."""
+    base = dossier.config.base_url
+    items = []
+    for article in dossier.articles.values():
+        text = texts[article.id].text
+        page = urls.absolute_url(base, urls.path_for(article))
+        for annotation in article.annotations:
+            anchor = annotation.anchor
+            if anchor is None:
+                continue
+            items.append({
+                "id": f"{page}#{annotation.id}",
+                "type": "Annotation",
+                "motivation": MOTIVATIONS[annotation.kind],
+                "body": _body(annotation, dossier),
+                "target": {
+                    "source": article.url or page,
+                    "selector": [
+                        {"type": "TextQuoteSelector", "exact": text[anchor.start : anchor.end],
+                         "prefix": text[max(0, anchor.start - CONTEXT_CHARS) : anchor.start],
+                         "suffix": text[anchor.end : anchor.end + CONTEXT_CHARS]},
+                        {"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end},
+                    ],
+                },
+            })  # fmt: skip
+    collection = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": urls.absolute_url(base, urls.ANNOTATIONS_FILE),
+        "type": "AnnotationCollection",
+        "label": f"Annotations of {dossier.config.title}",
+        "total": len(items),
+        "first": {"type": "AnnotationPage", "items": items},
+    }
+    return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,10 +14,12 @@ from markdown_it.common.utils import escapeHtml
 from dossier import urls
 from dossier.compare.align import Alignment
 from dossier.compare.stage import PairKey
-from dossier.link import Index
+from dossier.link import EntityKey, Index
 from dossier.model import Annotation, Article, Claim, Dossier, Mention, Person, Source, Story, Verdict
 from dossier.render.body import RenderedPassage, Span, render_body
 from dossier.render.comparison import ComparisonView, comparison_view
+from dossier.render.data import claim_review
+from dossier.render.pictures import Picture, chain_picture, network_picture, timeline_picture
 from dossier.text import ArticleText
 
 # How much text either side of a mention a keyword-in-context snippet shows.
@@ -82,6 +86,12 @@ def snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> Snip
     if right < passage_end and " " in after:
         after = after[: after.rindex(" ")] + "…"
     return Snippet(" ".join(before.split()) + (" " if before[-1:].isspace() else ""), text[start:end], after)
+
+
+def _plain_inline(markdown: str) -> str:
+    """Inline Markdown as plain words, for picture labels: links keep their text, emphasis marks go."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    return " ".join(re.sub(r"[*_`]", "", text).split())
 
 
 class SiteBuilder:
@@ -204,11 +214,26 @@ class SiteBuilder:
             )
         return places
 
+    # --- links back ----------------------------------------------------------------------------
+
+    def entity(self, key: EntityKey) -> Any:
+        kind, entity_id = key
+        tables: dict[str, dict[str, Any]] = {
+            "story": self.dossier.stories, "article": self.dossier.articles, "person": self.dossier.people,
+            "claim": self.dossier.claims, "source": self.dossier.sources,
+        }  # fmt: skip
+        return tables[kind].get(entity_id)
+
+    def backlinks_of(self, kind: str, entity_id: str) -> list[tuple[str, Any]]:
+        """(kind, entity) of every page that refers to this one."""
+        found = [(k, self.entity((k, i))) for k, i in self.index.backlinks.get((kind, entity_id), [])]
+        return [(k, e) for k, e in found if e is not None]
+
     # --- pages ---------------------------------------------------------------------------------
 
     def pages(self) -> Iterator[Page]:
         dossier = self.dossier
-        stories = sorted(dossier.stories.values(), key=lambda s: (s.date is None, s.date, s.id), reverse=False)
+        stories = sorted(dossier.stories.values(), key=lambda s: (s.date is None, s.date, s.id))
         yield Page(urls.HOME, "index.html", dossier.config.title, "home", {"stories": stories})
         for story in stories:
             yield self.story_page(story)
@@ -217,7 +242,8 @@ class SiteBuilder:
             for left_id, right_id in itertools.combinations(story.article_ids, 2):
                 yield self.compare_page(story, left_id, right_id)
         people = sorted(dossier.people.values(), key=lambda p: p.name)
-        yield Page(urls.PEOPLE_INDEX, "people.html", "People", "people", {"people": people})
+        counts = {p.id: len(self.index.mentions.get(p.id, [])) for p in people}
+        yield Page(urls.PEOPLE_INDEX, "people.html", "People", "people", {"people": people, "mention_counts": counts})
         for person in people:
             yield self.person_page(person)
         yield Page(urls.CLAIMS_INDEX, "claims.html", "Claims", "claims", {"claims": list(dossier.claims.values())})
@@ -227,16 +253,50 @@ class SiteBuilder:
         yield Page(urls.SOURCES_INDEX, "sources.html", "Sources", "sources", {"sources": sources})
         for source in sources:
             yield self.source_page(source)
-        yield Page(
-            urls.CORRECTIONS_INDEX, "corrections.html", "Corrections", "corrections",
-            {"corrections": list(zip(self.index.corrections, self.annotation_places(self.index.corrections),
-                                     strict=True))},
-        )  # fmt: skip
+        yield from self.correction_pages()
         yield Page("404.html", "404.html", "Page not found", "not-found")
+
+    def correction_pages(self) -> Iterator[Page]:
+        by_outlet = [
+            (self.dossier.sources[outlet_id], list(zip(found, self.annotation_places(found), strict=True)))
+            for outlet_id, found in sorted(self.index.corrections_by_outlet.items())
+            if outlet_id in self.dossier.sources
+        ]
+        context = {"by_outlet": by_outlet, "feed_path": urls.CORRECTIONS_FEED}
+        yield Page(urls.CORRECTIONS_INDEX, "corrections.html", "Corrections", "corrections", context)
+        yield Page(urls.CORRECTIONS_FEED, "corrections.xml", f"Corrections · {self.dossier.config.title}", "feed",
+                   {**context, "updated": self.newest_date()})  # fmt: skip
+
+    def newest_date(self) -> str:
+        """The newest date in the content: feeds are dated by their content, never by the clock."""
+        dates = [d for a in self.dossier.articles.values() for d in (a.published, a.updated) if d]
+        dates += [d for s in self.dossier.stories.values() for d in (s.date, s.reviewed) if d]
+        return max(dates).isoformat() if dates else "1970-01-01"
 
     def comparison(self, left_id: str, right_id: str) -> ComparisonView:
         articles = self.dossier.articles
         return comparison_view(self.alignments[(left_id, right_id)], articles[left_id], articles[right_id])
+
+    def timeline(self, story: Story) -> Picture:
+        rows: list[tuple[dt.date, str, str, bool, Any]] = [
+            (e.date, _plain_inline(e.text), "event", e.is_inference, None) for e in story.timeline
+        ]
+        for article_id in story.article_ids:
+            article = self.dossier.articles[article_id]
+            if article.published:
+                outlet = self.dossier.sources.get(article.outlet)
+                label = f"{outlet.name if outlet else article.outlet}: {article.title}"
+                rows.append((article.published, label, "article", False, article))
+        return timeline_picture(f"Timeline of {story.title}", rows)
+
+    def claim_matrix(self, story: Story) -> list[tuple[Claim, list[list[Annotation]]]]:
+        """For each claim of the story, its appearances in each article (empty where the article lacks it)."""
+        matrix = []
+        for claim_id in story.claim_ids:
+            appearances = self.index.appearances.get(claim_id, [])
+            cells = [[a for a in appearances if a.article_id == article_id] for article_id in story.article_ids]
+            matrix.append((self.dossier.claims[claim_id], cells))
+        return matrix
 
     def story_page(self, story: Story) -> Page:
         articles = [self.dossier.articles[a] for a in story.article_ids]
@@ -247,7 +307,11 @@ class SiteBuilder:
         ]
         return Page(
             urls.story_path(story.id), "story.html", story.title, "story",
-            {"story": story, "articles": articles, "claims": claims, "comparisons": comparisons},
+            {"story": story, "articles": articles, "claims": claims, "comparisons": comparisons,
+             "timeline_picture": self.timeline(story) if story.timeline else None,
+             "matrix": self.claim_matrix(story),
+             "shared_sources": self.index.shared_sources.get(story.id, []),
+             "backlinks": self.backlinks_of("story", story.id)},
         )  # fmt: skip
 
     def compare_page(self, story: Story, left_id: str, right_id: str) -> Page:
@@ -262,21 +326,29 @@ class SiteBuilder:
         return Page(
             urls.path_for(article), "article.html", article.title, "article",
             {"article": article, "story": story, "outlet": self.dossier.sources.get(article.outlet),
-             "passages": self.passages_of(article), "notes": self.notes_of(article)},
+             "passages": self.passages_of(article), "notes": self.notes_of(article),
+             "backlinks": self.backlinks_of("article", article.id)},
         )  # fmt: skip
 
     def person_page(self, person: Person) -> Page:
         mentions = self.index.mentions.get(person.id, [])
-        by_article: dict[str, list[Appearance]] = {}
+        by_story: dict[str, dict[str, list[Appearance]]] = {}
         for place in self.mention_places(mentions):
-            by_article.setdefault(place.article.id, []).append(place)
+            by_story.setdefault(place.article.story_id, {}).setdefault(place.article.id, []).append(place)
+        mention_groups = [
+            (self.dossier.stories[story_id], [(self.dossier.articles[a], places) for a, places in articles.items()])
+            for story_id, articles in by_story.items()
+        ]
         claims = self.dossier.claims
+        co_mentions = [(self.dossier.people[p], n) for p, n in self.index.co_mentions.get(person.id, [])]
+        network = network_picture(person, person.name, len(mentions), [(p, p.name, n) for p, n in co_mentions])
         return Page(
             urls.path_for(person), "person.html", person.name, "person",
-            {"person": person, "mentions_by_article": by_article,
+            {"person": person, "mention_groups": mention_groups, "mention_count": len(mentions),
              "claims_by": [claims[c] for c in self.index.claims_by.get(person.id, [])],
              "claims_about": [claims[c] for c in self.index.claims_about.get(person.id, [])],
-             "co_mentions": [(self.dossier.people[p], n) for p, n in self.index.co_mentions.get(person.id, [])]},
+             "co_mentions": co_mentions, "network": network if co_mentions else None,
+             "backlinks": self.backlinks_of("person", person.id)},
         )  # fmt: skip
 
     def claim_page(self, claim: Claim) -> Page:
@@ -284,22 +356,47 @@ class SiteBuilder:
         return Page(
             urls.path_for(claim), "claim.html", claim.text, "claim",
             {"claim": claim, "story": self.dossier.stories.get(claim.story_id),
-             "appearances": list(zip(appearances, self.annotation_places(appearances), strict=True))},
+             "appearances": list(zip(appearances, self.annotation_places(appearances), strict=True)),
+             "claim_review": claim_review(claim, self.dossier, appearances),
+             "backlinks": self.backlinks_of("claim", claim.id)},
         )  # fmt: skip
 
-    def source_page(self, source: Source) -> Page:
-        attributions = self.index.attributions.get(source.id, [])
+    def source_chain(self, source: Source) -> list[Source]:
         chain: list[Source] = []
         current = source.via
         while current and current in self.dossier.sources and len(chain) < len(self.dossier.sources):
             chain.append(self.dossier.sources[current])
             current = self.dossier.sources[current].via
+        return chain
+
+    def chain_picture_of(self, source: Source, chain: list[Source], attributions: list[Annotation]) -> Picture | None:
+        """The source, what it reached readers through, and the outlets that reported it."""
+        reporters: list[Source] = []
+        for annotation in attributions:
+            outlet = self.dossier.sources.get(self.dossier.articles[annotation.article_id].outlet)
+            if outlet and outlet not in reporters and outlet is not source and outlet not in chain:
+                reporters.append(outlet)
+        columns = [[(s.name, s)] for s in (source, *chain)]
+        if reporters:
+            columns.append([(outlet.name, outlet) for outlet in reporters])
+        if len(columns) < 2:
+            return None
+        return chain_picture(f"How {source.name} reached readers", columns)
+
+    def source_page(self, source: Source) -> Page:
+        attributions = self.index.attributions.get(source.id, [])
+        chain = self.source_chain(source)
+        claims = self.dossier.claims
+        corrections = self.index.corrections_by_outlet.get(source.id, [])
         return Page(
             urls.path_for(source), "source.html", source.name, "source",
-            {"source": source, "chain": chain,
+            {"source": source, "chain": chain, "chain_picture": self.chain_picture_of(source, chain, attributions),
              "attributions": list(zip(attributions, self.annotation_places(attributions), strict=True)),
-             "claims_resting": [self.dossier.claims[c] for c in self.index.claims_resting_on.get(source.id, [])],
-             "claims_by": [self.dossier.claims[c] for c in self.index.claims_by.get(source.id, [])],
+             "claims_resting": [claims[c] for c in self.index.claims_resting_on.get(source.id, [])],
+             "claims_by": [claims[c] for c in self.index.claims_by.get(source.id, [])],
              "via_this": [self.dossier.sources[s] for s in self.index.sources_of.get(source.id, [])],
-             "articles": [self.dossier.articles[a] for a in self.index.articles_by_outlet.get(source.id, [])]},
+             "articles": [self.dossier.articles[a] for a in self.index.articles_by_outlet.get(source.id, [])],
+             "claims_reported": [claims[c] for c in self.index.claims_by_outlet.get(source.id, [])],
+             "corrections": list(zip(corrections, self.annotation_places(corrections), strict=True)),
+             "backlinks": self.backlinks_of("source", source.id)},
         )  # fmt: skip

@@ -1,0 +1,170 @@
+"""Entity pages of the example: people, claims, sources, outlets, corrections, cross-linked both ways."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from dossier import urls
+from dossier.pipeline import Built
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def dossier_of(built: Built):  # type: ignore[no-untyped-def]
+    assert built.checked.dossier is not None
+    return built.checked.dossier
+
+
+def test_each_claim_page_shows_every_appearance(
+    example_build: Built, parse_page: Callable[[str], BeautifulSoup]
+) -> None:
+    dossier = dossier_of(example_build)
+    for claim in dossier.claims.values():
+        soup = parse_page(urls.claim_path(claim.id))
+        appearances = [a for a in dossier.annotations() if a.kind == "claim" and a.target == claim.id]
+        listed = soup.select(".appearances blockquote a.snippet")
+        assert len(listed) == len(appearances), claim.id
+        for annotation, link in zip(appearances, listed, strict=True):
+            assert str(link["href"]).endswith(f"index.html#{annotation.id}")
+            assert " ".join(link.select_one("mark").get_text().split()) == " ".join(annotation.selector.exact.split())  # type: ignore[union-attr]
+
+
+def test_claim_review_json_ld_parses_and_has_the_required_fields(
+    example_build: Built, parse_page: Callable[[str], BeautifulSoup]
+) -> None:
+    dossier = dossier_of(example_build)
+    for claim in dossier.claims.values():
+        soup = parse_page(urls.claim_path(claim.id))
+        script = soup.select_one('script[type="application/ld+json"]')
+        assert script is not None
+        review = json.loads(script.get_text())
+        assert review["@type"] == "ClaimReview" and review["claimReviewed"] == claim.text
+        assert review["url"].endswith(f"claims/{claim.id}/")
+        rating = review["reviewRating"]
+        assert rating["alternateName"] == dossier.config.verdict(claim.verdict).label
+        assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+        assert review["author"]["name"] and review["datePublished"]
+        item = review["itemReviewed"]
+        assert item["@type"] == "Claim" and item["author"]["name"]
+        if any(a.target == claim.id for a in dossier.annotations()):
+            assert item["appearance"] and all(w["url"] for w in item["appearance"])
+
+
+def test_every_entity_is_in_the_json_export_and_has_a_page(example_build: Built, example_site: Path) -> None:
+    dossier = dossier_of(example_build)
+    data = json.loads((example_site / urls.DATA_FILE).read_text(encoding="utf-8"))
+    for kind, entities in (("people", dossier.people), ("sources", dossier.sources), ("claims", dossier.claims),
+                           ("stories", dossier.stories), ("articles", dossier.articles)):  # fmt: skip
+        assert sorted(e["id"] for e in data[kind]) == sorted(entities), kind
+        for entity in entities.values():
+            assert (example_site / urls.path_for(entity)).is_file()
+    exported = {a["id"] for article in data["articles"] for a in article["annotations"]}
+    assert exported == {a.id for a in dossier.annotations()}
+
+
+def test_annotations_are_w3c_web_annotations(example_build: Built, example_site: Path) -> None:
+    dossier = dossier_of(example_build)
+    collection = json.loads((example_site / urls.ANNOTATIONS_FILE).read_text(encoding="utf-8"))
+    assert collection["@context"] == "http://www.w3.org/ns/anno.jsonld"
+    items = collection["first"]["items"]
+    assert collection["total"] == len(items) == len(dossier.annotations())
+    for item in items:
+        assert item["type"] == "Annotation" and item["motivation"]
+        quote = next(s for s in item["target"]["selector"] if s["type"] == "TextQuoteSelector")
+        position = next(s for s in item["target"]["selector"] if s["type"] == "TextPositionSelector")
+        article_id = item["id"].split("/")[-2]
+        text = example_build.checked.texts[article_id].text
+        assert text[position["start"] : position["end"]] == quote["exact"]
+        assert text[: position["start"]].endswith(quote["prefix"]) and text[position["end"] :].startswith(
+            quote["suffix"]
+        )
+
+
+def test_the_pictures_are_well_formed_svg_and_name_what_they_draw(example_build: Built, example_site: Path) -> None:
+    dossier = dossier_of(example_build)
+    pages = {
+        urls.person_path("michael-flynn"): "network",
+        urls.story_path("flynn-kislyak"): "timeline-picture",
+        urls.source_path("nine-officials"): "chain",
+    }
+    for path, kind in pages.items():
+        soup = BeautifulSoup((example_site / path).read_text(encoding="utf-8"), "html.parser")
+        svg = soup.select_one(f"svg.{kind}")
+        assert svg is not None, path
+        tree = ElementTree.fromstring(str(svg).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1))
+        title = tree.find(f"{SVG}title")
+        desc = tree.find(f"{SVG}desc")
+        assert title is not None and title.text and desc is not None and desc.text
+        labels = [t.text for t in tree.iter(f"{SVG}text") if t.text]
+        if kind == "network":
+            co_mentioned = [name for name in ("Sergey Kislyak", "Mike Pence", "Donald Trump") if name in desc.text]
+            assert co_mentioned and all(name in labels for name in co_mentioned)
+            assert "Michael Flynn" in labels
+        if kind == "chain":
+            assert "Nine current and former US officials" in desc.text and "The Washington Post" in desc.text
+    people = {p.name for p in dossier.people.values()}
+    assert people
+
+
+def test_a_reader_reaches_every_mention_from_the_person_and_back(
+    example_build: Built, parse_page: Callable[[str], BeautifulSoup]
+) -> None:
+    person_page = urls.person_path("michael-flynn")
+    soup = parse_page(person_page)
+    for link in soup.select(".mentions a.snippet"):
+        target, _, fragment = str(link["href"]).partition("#")
+        article_page = str(Path(person_page).parent.joinpath(target)).replace("people/michael-flynn/../../", "")
+        article = parse_page(article_page)
+        assert article.find(id=fragment) is not None
+        assert article.select(f'#{fragment} a[href$="people/michael-flynn/index.html"]')
+
+
+def test_the_story_says_when_outlets_rest_on_the_same_source(parse_page: Callable[[str], BeautifulSoup]) -> None:
+    soup = parse_page(urls.story_path("flynn-kislyak"))
+    shared = [li.get_text(" ", strip=True) for li in soup.select(".shared li")]
+    assert any("Nine current and former US officials" in s and "The Washington Post" in s for s in shared)
+    assert any(s.startswith("The Washington Post") for s in shared)
+
+
+def test_the_claim_matrix_shows_which_article_reports_which_claim(
+    example_build: Built, parse_page: Callable[[str], BeautifulSoup]
+) -> None:
+    dossier = dossier_of(example_build)
+    soup = parse_page(urls.story_path("flynn-kislyak"))
+    rows = soup.select("table.matrix tbody tr")
+    assert len(rows) == len(dossier.stories["flynn-kislyak"].claim_ids)
+    no_recollection = next(r for r in rows if "no recollection" in r.get_text())
+    assert len(no_recollection.select("td a")) >= 2 and "not reported" not in no_recollection.get_text()
+
+
+def test_outlet_pages_list_articles_corrections_and_claims(parse_page: Callable[[str], BeautifulSoup]) -> None:
+    soup = parse_page(urls.source_path("the-moscow-times"))
+    text = soup.get_text(" ")
+    assert "Trump Security Advisor Michael Flynn Resigns" in text
+    assert "Barack Obama" in " ".join(i.get_text() for i in soup.select(".corrections ins"))
+    assert soup.select("#reported-heading")
+
+
+def test_corrections_are_logged_by_outlet_with_an_atom_feed(
+    example_build: Built, example_site: Path, parse_page: Callable[[str], BeautifulSoup]
+) -> None:
+    dossier = dossier_of(example_build)
+    soup = parse_page(urls.CORRECTIONS_INDEX)
+    corrections = [a for a in dossier.annotations() if a.kind == "correction"]
+    assert len(soup.select(".corrections li")) == len(corrections)
+    feed = ElementTree.parse(example_site / urls.CORRECTIONS_FEED).getroot()
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert len(feed.findall(f"{atom}entry")) == len(corrections)
+    assert all(entry.find(f"{atom}updated") is not None for entry in feed.findall(f"{atom}entry"))
+
+
+def test_backlinks_list_the_pages_that_refer_here(parse_page: Callable[[str], BeautifulSoup]) -> None:
+    soup = parse_page(urls.source_path("washington-post"))
+    referring = {a.get_text(" ", strip=True) for a in soup.select(".backlinks a")}
+    assert "Nine current and former US officials" in referring
+    assert any("Report: Despite denials" in r for r in referring)
