@@ -53,7 +53,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        built = build_project(args.project, include_drafts=args.drafts, output_dir=args.output)
+        built = build_project(
+            args.project,
+            include_drafts=args.drafts,
+            output_dir=args.output,
+            base_url=args.base_url,
+            search=not args.no_search,
+        )
     except BuildLocked as locked:
         print(f"error: {locked}", file=sys.stderr)
         return EXIT_FAILURE
@@ -64,7 +70,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if not args.quiet:
         w = built.written
         print(
-            f"built {len(built.outputs)} files into {built.output_dir} in {time.perf_counter() - started:.2f} s "
+            f"built {w.written + w.unchanged} files into {built.output_dir} in {time.perf_counter() - started:.2f} s "
             f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed)"
         )
         if args.verbose:
@@ -92,6 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", parents=[common], help="check the content and build the site")
     build.add_argument("--drafts", action="store_true", help="include stories and articles marked draft")
     build.add_argument("-o", "--output", type=Path, help="write the site here instead of dossier.yaml's output_dir")
+    build.add_argument(
+        "--base-url", metavar="URL", help="publish at this URL instead of dossier.yaml's base_url (as in CI)"
+    )
+    build.add_argument("--no-search", action="store_true", help="skip the search index (as `search: false` does)")
     build.set_defaults(run=cmd_build)
 
     check = commands.add_parser("check", parents=[common], help="check the content, write nothing")

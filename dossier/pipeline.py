@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,16 +11,17 @@ from dossier import urls
 from dossier.anchor import anchor_quotes, report_moved_anchors
 from dossier.compare.align import Alignment
 from dossier.compare.stage import PairKey, compare_stories
-from dossier.config import CONFIG_FILE, load_config
+from dossier.config import CONFIG_FILE, check_base_url, load_config
 from dossier.diagnostics import Location, Report
 from dossier.link import Index, link_entities
 from dossier.load import is_inside, load_dossier, load_previous_anchors
 from dossier.model import Config, Dossier
 from dossier.render import Output, render_site
+from dossier.search import INDEX_FOLDER, INSTALL_HINT, index_site, pagefind_binary
 from dossier.text import ArticleText, make_markdown
 from dossier.themes import resolve_themes
 from dossier.validate import validate_dossier
-from dossier.write import WriteResult, build_lock, write_site
+from dossier.write import Derived, WriteResult, build_lock, write_site
 
 DEFAULT_OUTPUT_DIR = "build"
 
@@ -120,8 +122,49 @@ def check_project(project_dir: Path, include_drafts: bool = False) -> Checked:
     return checked
 
 
-def build_project(project_dir: Path, include_drafts: bool = False, output_dir: Path | None = None) -> Built:
-    """Check, then render and write; nothing is written when anything is wrong."""
+def publishing_config(config: Config, base_url: str | None, search: bool, report: Report) -> Config:
+    """dossier.yaml's settings with the command line's `--base-url` and `--no-search` applied.
+
+    Search is turned off, with a warning, when Pagefind is not installed: pages then show no search box.
+    """
+    if base_url is not None:
+        normalised, problem = check_base_url(base_url)
+        if problem:
+            report.error(Location("--base-url"), problem)
+        config = dataclasses.replace(config, base_url=normalised)
+    wants_search = config.search and search
+    if wants_search and pagefind_binary() is None:
+        report.warning(Location(CONFIG_FILE), f"Pagefind is not installed, so the site has no search; {INSTALL_HINT}")
+        wants_search = False
+    return dataclasses.replace(config, search=wants_search)
+
+
+def search_index(config: Config, report: Report, timings: dict[str, float]) -> Derived | None:
+    """The Pagefind index, made in the staging folder before the swap; None when search is off."""
+    binary = pagefind_binary() if config.search else None
+    if binary is None:
+        return None
+
+    def make(staging: Path) -> None:
+        started = time.perf_counter()
+        index_site(staging, binary, report, Location(CONFIG_FILE))
+        timings["search"] = time.perf_counter() - started
+
+    return Derived(INDEX_FOLDER, make)
+
+
+def build_project(
+    project_dir: Path,
+    include_drafts: bool = False,
+    output_dir: Path | None = None,
+    *,
+    base_url: str | None = None,
+    search: bool = True,
+) -> Built:
+    """Check, then render and write; nothing is written when anything is wrong.
+
+    `base_url` replaces dossier.yaml's; `search=False` skips the search index, as `search: false` does.
+    """
     checked = check_project(project_dir, include_drafts)
     built = Built(checked)
     if checked.report.has_errors or checked.config is None or checked.dossier is None or checked.index is None:
@@ -132,6 +175,7 @@ def build_project(project_dir: Path, include_drafts: bool = False, output_dir: P
         if problem:
             checked.report.error(Location(str(output_dir)), problem.replace("output_dir", "the output folder", 1))
             return built
+    config = checked.config = checked.dossier.config = publishing_config(config, base_url, search, checked.report)
     themes = resolve_themes(config.theme, project_dir, checked.report, config.location)
     if checked.report.has_errors:
         return built
@@ -145,6 +189,8 @@ def build_project(project_dir: Path, include_drafts: bool = False, output_dir: P
     built.output_dir = output_dir or project_dir / config.output_dir
     started = time.perf_counter()
     with build_lock(built.output_dir):
-        built.written = write_site(built.outputs, built.output_dir)
+        built.written = write_site(
+            built.outputs, built.output_dir, search_index(config, checked.report, checked.timings)
+        )
     checked.timings["write"] = time.perf_counter() - started
     return built

@@ -10,7 +10,7 @@ import contextlib
 import fcntl
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -26,6 +26,21 @@ class WriteResult:
     @property
     def changed_anything(self) -> bool:
         return bool(self.written or self.removed)
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Files made from the staged site just before it is swapped in (the search index), in a folder of their own.
+
+    `make(staging)` writes them. They are remade only when an output changed or the folder is missing, so a
+    build that changes nothing still writes nothing; remade files whose bytes did not change keep their inode.
+    """
+
+    folder: str
+    make: Callable[[Path], object]
+
+    def holds(self, path: str) -> bool:
+        return path == self.folder or path.startswith(self.folder + "/")
 
 
 class BuildLocked(Exception):
@@ -88,21 +103,54 @@ def _fill_staging(outputs: Iterable[Output], staging: Path, previous: Path) -> t
     return written, unchanged
 
 
-def write_site(outputs: list[Output], output_dir: Path) -> WriteResult:
-    """Make `output_dir` hold exactly `outputs`."""
+def _keep_unchanged_derived(staging: Path, folder: str, previous: Path) -> tuple[int, int]:
+    """Hard-link each derived file whose bytes did not change to the previous one, as outputs are."""
+    written = unchanged = 0
+    for target in sorted((staging / folder).rglob("*")):
+        if not target.is_file() or target.is_symlink():
+            continue
+        old = previous / target.relative_to(staging)
+        if old.is_file() and _same_bytes(old, target.read_bytes()):
+            target.unlink()
+            try:
+                os.link(old, target)
+            except OSError:
+                shutil.copy2(old, target)
+            unchanged += 1
+        else:
+            written += 1
+    return written, unchanged
+
+
+def write_site(outputs: list[Output], output_dir: Path, derived: Derived | None = None) -> WriteResult:
+    """Make `output_dir` hold exactly `outputs`, plus what `derived` makes from them."""
     paths = [o.path for o in outputs]
     duplicates = sorted({p for p in paths if paths.count(p) > 1}) if len(set(paths)) != len(paths) else []
     if duplicates:
         raise ValueError(f"two outputs for the same path: {duplicates}")
+    if derived and any(derived.holds(p) for p in paths):
+        raise ValueError(
+            f"outputs inside {derived.folder}/, which is made from the site: {[p for p in paths if derived.holds(p)]}"
+        )
     old_files = existing_files(output_dir)
-    if old_files == set(paths) and all(_same_bytes(output_dir / o.path, o.data) for o in outputs):
-        return WriteResult(0, len(outputs), 0)
+    old_derived = {p for p in old_files if derived and derived.holds(p)}
+    if (
+        old_files - old_derived == set(paths)
+        and (derived is None or old_derived)
+        and all(_same_bytes(output_dir / o.path, o.data) for o in outputs)
+    ):
+        return WriteResult(0, len(outputs) + len(old_derived), 0)
     staging = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
     retired = output_dir.parent / f".{output_dir.name}.old-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
         written, unchanged = _fill_staging(outputs, staging, output_dir)
+        if derived:
+            derived.make(staging)
+            derived_written, derived_unchanged = _keep_unchanged_derived(staging, derived.folder, output_dir)
+            written, unchanged = written + derived_written, unchanged + derived_unchanged
+        new_files = existing_files(staging)
         if output_dir.exists():
             output_dir.rename(retired)
         staging.rename(output_dir)
@@ -112,4 +160,4 @@ def write_site(outputs: list[Output], output_dir: Path) -> WriteResult:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(retired, ignore_errors=True)
-    return WriteResult(written, unchanged, len(old_files - set(paths)))
+    return WriteResult(written, unchanged, len(old_files - new_files))

@@ -26,4 +26,38 @@
     el.addEventListener("focusin", function () { setActive(id, true); });
     el.addEventListener("focusout", function () { setActive(id, false); });
   });
+
+  // Search: Pagefind's UI, loaded only when JavaScript runs (the box stays hidden otherwise). Results are
+  // typed by the page kind each page declares in data-pagefind-meta="type:...".
+  var search = document.getElementById("site-search");
+  if (search) {
+    var scriptUrl = new URL(search.getAttribute("data-ui-script"), document.baseURI);
+    var typeLabels = { story: "Story", article: "Article", person: "Person", claim: "Claim", source: "Source" };
+    var style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = new URL(search.getAttribute("data-ui-style"), document.baseURI).href;
+    var script = document.createElement("script");
+    script.src = scriptUrl.href;
+    script.onload = function () {
+      if (typeof window.PagefindUI !== "function") { return; }
+      search.hidden = false;
+      new window.PagefindUI({
+        element: "#site-search",
+        bundlePath: new URL(".", scriptUrl).href,
+        baseUrl: new URL("..", scriptUrl).pathname,  // result links keep the site's sub-path
+        showImages: false,
+        showSubResults: true,
+        resetStyles: false,
+        translations: { placeholder: "Search people, claims, articles, sources" },
+        processResult: function (result) {
+          var label = typeLabels[result.meta && result.meta.type];
+          if (label) { result.meta.title = label + ": " + (result.meta.title || ""); }
+          return result;
+        }
+      });
+    };
+    script.onerror = function () { search.remove(); };  // built without an index: no box
+    document.head.appendChild(style);
+    document.head.appendChild(script);
+  }
 })();
