@@ -7,6 +7,7 @@ token remembers where its text starts in the plain text, so render can wrap exac
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -138,8 +139,11 @@ class ArticleText:
         return self.line_starts[index][1] if index >= 0 else (self.passages[0].line if self.passages else 1)
 
     def passage_of(self, offset: int) -> int:
-        starts = [p.start for p in self.passages]
-        return max(0, bisect.bisect_right(starts, offset) - 1)
+        return max(0, bisect.bisect_right(self._passage_starts, offset) - 1)
+
+    @functools.cached_property
+    def _passage_starts(self) -> list[int]:
+        return [p.start for p in self.passages]
 
 
 def top_level_blocks(tokens: list[Token]) -> list[tuple[int, int]]:

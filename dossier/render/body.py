@@ -47,8 +47,32 @@ class RenderedPassage:
 
 
 @dataclass
+class _SpanSweep:
+    """The spans touching each run of text, found by sweeping once through the spans sorted by start.
+
+    Runs of text come in reading order, so a span is taken up once and dropped once it ends: a body with
+    ten thousand highlights is not scanned in full for every run. A run out of order starts the sweep over.
+    """
+
+    spans: Sequence[Span]  # sorted by start
+    taken: int = 0  # spans[:taken] have been taken up
+    active: list[Span] = field(default_factory=list)  # taken up and not yet ended, in the order of `spans`
+    position: int = 0
+
+    def touching(self, start: int, end: int) -> list[Span]:
+        if start < self.position:
+            self.taken, self.active = 0, []
+        self.position = start
+        while self.taken < len(self.spans) and self.spans[self.taken].start < end:
+            self.active.append(self.spans[self.taken])
+            self.taken += 1
+        self.active = [s for s in self.active if s.end > start]
+        return [s for s in self.active if s.start < end]
+
+
+@dataclass
 class _InlineState:
-    spans: Sequence[Span]
+    sweep: _SpanSweep
     started: set[int]  # ids of spans whose first piece is written, shared by every block of the body
     out: list[str] = field(default_factory=list)
     open: list[Span] = field(default_factory=list)
@@ -93,10 +117,11 @@ def _without_nested_links(spans: list[Span], inside_link: bool) -> list[Span]:
 
 
 class HighlightRenderer(RendererHTML):
-    """markdown-it's HTML renderer, with text runs wrapped in the spans passed through `env["spans"]`."""
+    """markdown-it's HTML renderer, with text runs wrapped in the spans of `env["sweep"]` (or `env["spans"]`)."""
 
     def renderInline(self, tokens: Sequence[Token], options: OptionsDict, env: Any) -> str:
-        state = _InlineState(env.get("spans", ()), env.setdefault("started", set()))
+        sweep = env.setdefault("sweep", _SpanSweep(sorted(env.get("spans", ()), key=Span.nesting_key)))
+        state = _InlineState(sweep, env.setdefault("started", set()))
         for index, token in enumerate(tokens):
             if token.type in TEXT_TYPES or token.type in BREAK_TYPES:
                 self._render_text(tokens, index, options, env, state)
@@ -128,7 +153,7 @@ class HighlightRenderer(RendererHTML):
             return
         content = "\n" if token.type in BREAK_TYPES else token.content
         end = start + len(content)
-        touching = [s for s in state.spans if s.start < end and s.end > start]
+        touching = state.sweep.touching(start, end)
         if not touching:
             state.close_to(0)
             state.out.append(rule(tokens, index, options, env))
@@ -154,7 +179,7 @@ class HighlightRenderer(RendererHTML):
 def render_body(md: MarkdownIt, text: ArticleText, spans: Sequence[Span]) -> list[RenderedPassage]:
     """The body block by block; blocks with text are numbered as in `text.passages`."""
     renderer = HighlightRenderer(md)
-    env: dict[str, Any] = {"spans": sorted(spans, key=Span.nesting_key)}
+    env: dict[str, Any] = {"sweep": _SpanSweep(sorted(spans, key=Span.nesting_key))}
     by_first_token = {p.first_token: p.index for p in text.passages}
     rendered = []
     for first, last in top_level_blocks(text.tokens):
