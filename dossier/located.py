@@ -15,6 +15,9 @@ from dossier.diagnostics import Location, Report
 
 # A document that expands (through aliases) to more values than this is refused: an alias bomb.
 MAX_VALUES = 200_000
+# Lists and mappings nested deeper than this are refused as soon as the scanner meets them (a dossier's
+# YAML is a handful of levels deep; PyYAML's scanner slows down with depth and its composer recurses).
+MAX_DEPTH = 100
 
 
 class LocatedDict(dict[str, Any]):
@@ -53,6 +56,55 @@ class InvalidScalar(str):
 
 class _TooManyValues(Exception):
     pass
+
+
+class _RefersToItself(Exception):
+    pass
+
+
+class _NestedTooDeeply(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__()
+        self.mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nesting deeper than MAX_DEPTH where it starts."""
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        if self.flow_level >= MAX_DEPTH:
+            raise _NestedTooDeeply(self.get_mark())
+        super().fetch_flow_collection_start(TokenClass)
+
+    def add_indent(self, column: int) -> bool:
+        if len(self.indents) >= MAX_DEPTH:
+            raise _NestedTooDeeply(self.get_mark())
+        return bool(super().add_indent(column))
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values building `root` would make, aliases expanded, counted without expanding them."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            raise _RefersToItself
+        in_progress.add(key)
+        if isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(value) for _, value in node.value)
+        else:
+            total = 1
+        in_progress.discard(key)
+        sizes[key] = min(total, MAX_VALUES + 1)
+        return sizes[key]
+
+    return size(root)
 
 
 def _location(mark: yaml.Mark | None, path: str, line_offset: int) -> Location:
@@ -119,12 +171,22 @@ def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> An
 
     `line_offset` shifts every line, for front matter that starts below the top of its file.
     """
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return None
+        if _expanded_size(node) > MAX_VALUES:
+            raise _TooManyValues
         return _Builder(loader, path, line_offset, report).build(node)
+    except _NestedTooDeeply as problem:
+        report.error(
+            _location(problem.mark, path, line_offset), f"the YAML is nested more than {MAX_DEPTH} levels deep"
+        )
+    except _RefersToItself:
+        report.error(
+            Location(path, 1 + line_offset, 1), "an alias (*name) is used inside the value it names; write it out"
+        )
     except yaml.MarkedYAMLError as problem:
         mark = problem.problem_mark or problem.context_mark
         what = problem.problem or problem.context or "invalid YAML"
