@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -83,36 +84,68 @@ class Candidates:
     scores: dict[tuple[int, int], PairScore]  # (left index, right index) -> score and its evidence
 
 
+@dataclass(frozen=True)
+class DescribedSide:
+    """An article split into sentences and described: the part of a comparison that depends on one side only.
+
+    A story of n articles takes part in n - 1 comparisons; describing each article once saves the rest.
+    """
+
+    side: Side
+    sentences: tuple[Sentence, ...]
+    features: tuple[SentenceFeatures, ...]
+    synonyms: tuple[tuple[str, ...], ...]
+
+
+def describe_side(side: Side, synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS) -> DescribedSide:
+    groups = tuple(tuple(group) for group in synonyms)
+    sentences = split_sentences(side.text)
+    return DescribedSide(
+        side, tuple(sentences), tuple(describe_sentences(side, sentences, _synonym_table(groups))), groups
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _synonym_table(groups: tuple[tuple[str, ...], ...]) -> dict[str, str]:
+    return synonym_table(groups)
+
+
 def score_candidates(
-    left: Side,
-    right: Side,
+    left: Side | DescribedSide,
+    right: Side | DescribedSide,
     *,
     verbatim_min_words: int = CompareSettings.verbatim_min_words,
     synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS,
     blocking: bool = True,
 ) -> Candidates:
     """Score the pairs that share an informative word, or with `blocking=False` every pair."""
-    table = synonym_table(synonyms)
-    left_sentences, right_sentences = split_sentences(left.text), split_sentences(right.text)
-    left_features = describe_sentences(left, left_sentences, table)
-    right_features = describe_sentences(right, right_sentences, table)
+    groups = tuple(tuple(group) for group in synonyms)
+    left_side = _described(left, groups)
+    right_side = _described(right, groups)
+    left_features, right_features = left_side.features, right_side.features
     weights = weigh_terms([*left_features, *right_features])
     if blocking:
         pairs = candidate_pairs(left_features, right_features)
     else:
         pairs = all_pairs(len(left_features), len(right_features))
     return Candidates(
-        left=tuple(left_sentences),
-        right=tuple(right_sentences),
-        left_features=tuple(left_features),
-        right_features=tuple(right_features),
+        left=left_side.sentences,
+        right=right_side.sentences,
+        left_features=left_features,
+        right_features=right_features,
         scores={(i, j): score_pair(left_features[i], right_features[j], weights, verbatim_min_words) for i, j in pairs},
     )
 
 
+def _described(side: Side | DescribedSide, groups: tuple[tuple[str, ...], ...]) -> DescribedSide:
+    if isinstance(side, DescribedSide) and side.synonyms == groups:
+        return side
+    return describe_side(side.side if isinstance(side, DescribedSide) else side, groups)
+
+
 def compare_sides(
-    left: Side,
-    right: Side,
+    left: Side | DescribedSide,
+    right: Side | DescribedSide,
     settings: CompareSettings,
     *,
     synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS,
@@ -127,11 +160,13 @@ def compare_sides(
         settings.match_threshold,
         settings.margin,
     )
-    pairs = tuple(_pair(match, candidates, left.text, settings) for match in matches)
+    left_side = left.side if isinstance(left, DescribedSide) else left
+    right_side = right.side if isinstance(right, DescribedSide) else right
+    pairs = tuple(_pair(match, candidates, left_side.text, settings) for match in matches)
     paired_left, paired_right = {p.left for p in pairs}, {p.right for p in pairs}
     return Alignment(
-        left_article=left.article_id,
-        right_article=right.article_id,
+        left_article=left_side.article_id,
+        right_article=right_side.article_id,
         left=candidates.left,
         right=candidates.right,
         pairs=pairs,

@@ -3,6 +3,7 @@ annotated claims and attributions."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -61,7 +62,8 @@ class SentenceFeatures:
 def describe_sentences(side: Side, sentences: list[Sentence], synonyms: Mapping[str, str]) -> list[SentenceFeatures]:
     quotations = find_quotations(side.text)
     names = find_names(side.text, side.people)
-    return [_describe(side, sentence, quotations, names, synonyms) for sentence in sentences]
+    terms: dict[str, str | None] = {}  # an article repeats its words: stem each once
+    return [_describe(side, sentence, quotations, names, synonyms, terms) for sentence in sentences]
 
 
 def _describe(
@@ -70,12 +72,19 @@ def _describe(
     quotations: list[tuple[int, int]],
     names: list[Span],
     synonyms: Mapping[str, str],
+    terms_seen: dict[str, str | None],
 ) -> SentenceFeatures:
     tokens = tuple(tokenize(sentence.text, sentence.start))
     named = list(_overlapping(names, sentence))
     quoted = [_clip(span, sentence) for span in quotations if _overlaps(span, sentence)]
     # Names are matched as people, not as words; "Trump's" starts inside the name "Trump".
-    term_of = {t: _term(t.key, synonyms) for t in tokens if not _starts_inside_any(t, named)}
+    term_of = {}
+    for t in tokens:
+        if named and _starts_inside_any(t, named):
+            continue
+        if t.key not in terms_seen:
+            terms_seen[t.key] = _term(t.key, synonyms)
+        term_of[t] = terms_seen[t.key]
     terms = frozenset(term for term in term_of.values() if term is not None)
     return SentenceFeatures(
         tokens=tokens,
@@ -142,20 +151,30 @@ def _starts_inside_any(token: Token, spans: list[Span]) -> bool:
 
 def find_names(text: str, people: Mapping[str, tuple[str, ...]]) -> list[Span]:
     """Where each registered person is named: whole words, possessives included, longest name first."""
-    ids_by_name: dict[str, list[str]] = {}
-    for person_id in sorted(people):
-        for name in people[person_id]:
-            if name.strip():
-                ids_by_name.setdefault(name.strip(), []).append(person_id)
-    if not ids_by_name:
+    pattern, ids_by_name = _names_pattern(tuple((person_id, tuple(names)) for person_id, names in people.items()))
+    if pattern is None:
         return []
-    longest_first = sorted(ids_by_name, key=lambda name: (-len(name), name))
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)")
     return [
         (match.start(), match.end(), person_id)
         for match in pattern.finditer(text)
         for person_id in ids_by_name[match.group()]
     ]
+
+
+@functools.lru_cache(maxsize=16)
+def _names_pattern(
+    people: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[re.Pattern[str] | None, dict[str, list[str]]]:
+    """One pattern for every name of every person (built once per registry, not once per article)."""
+    ids_by_name: dict[str, list[str]] = {}
+    for person_id, names in sorted(people):
+        for name in names:
+            if name.strip():
+                ids_by_name.setdefault(name.strip(), []).append(person_id)
+    if not ids_by_name:
+        return None, ids_by_name
+    longest_first = sorted(ids_by_name, key=lambda name: (-len(name), name))
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, longest_first)) + r")(?!\w)"), ids_by_name
 
 
 def find_quotations(text: str) -> list[tuple[int, int]]:

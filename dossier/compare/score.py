@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 
 from dossier.compare.features import SentenceFeatures
@@ -59,6 +59,25 @@ class PairScore:
 class TermWeights:
     weight: dict[str, float]  # term -> rarity
     slight: frozenset[str]  # names, years and light words: weighed down, never telling
+    # Per-sentence sums, memoised: a sentence is scored against many others under the same weights.
+    _norms: dict[frozenset[str], float] = field(default_factory=dict, compare=False, repr=False)
+    _telling: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def norm(self, terms: frozenset[str]) -> float:
+        """The sum of the squared weights of `terms` (fsum: no dependence on set order)."""
+        found = self._norms.get(terms)
+        if found is None:
+            found = self._norms[terms] = math.fsum(self.weight[t] ** 2 for t in terms)
+        return found
+
+    def telling(self, quoted_terms: frozenset[str]) -> frozenset[str]:
+        """Quoted terms, less slight words and numbers (the numbers signal counts those)."""
+        found = self._telling.get(quoted_terms)
+        if found is None:
+            found = self._telling[quoted_terms] = frozenset(
+                t for t in quoted_terms - self.slight if not t.startswith("#")
+            )
+        return found
 
 
 def weigh_terms(features: Sequence[SentenceFeatures]) -> TermWeights:
@@ -128,21 +147,30 @@ def _any_of(*chances: float) -> float:
 def _lexical(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights, telling: int) -> float:
     if left.wording == right.wording:
         return 1.0  # the same words in the same order are a match, however light the words
-    cosine = _weighted_cosine(left.terms, right.terms, weights.weight)
+    cosine = _weighted_cosine(left.terms, right.terms, weights)
     return cosine * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
 
 
-def _weighted_cosine(left: frozenset[str], right: frozenset[str], weights: dict[str, float]) -> float:
-    shared = math.fsum(weights[t] ** 2 for t in left & right)  # fsum: no dependence on set order
+def _weighted_cosine(left: frozenset[str], right: frozenset[str], weights: dict[str, float] | TermWeights) -> float:
+    shared_terms = left & right
+    if not shared_terms:
+        return 0.0
+    table = weights.weight if isinstance(weights, TermWeights) else weights
+    shared = math.fsum(table[t] ** 2 for t in shared_terms)  # fsum: no dependence on set order
     if shared == 0.0:
         return 0.0
-    left_norm = math.fsum(weights[t] ** 2 for t in left)
-    right_norm = math.fsum(weights[t] ** 2 for t in right)
+    if isinstance(weights, TermWeights):
+        left_norm, right_norm = weights.norm(left), weights.norm(right)
+    else:
+        left_norm = math.fsum(table[t] ** 2 for t in left)
+        right_norm = math.fsum(table[t] ** 2 for t in right)
     return min(1.0, shared / math.sqrt(left_norm * right_norm))
 
 
 def _quoted_share(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights) -> float:
     """How much of the shorter quotation's telling words the other quotes too."""
+    if not left.quoted_terms or not right.quoted_terms:
+        return 0.0
     left_quoted, right_quoted = _telling_quoted(left, weights), _telling_quoted(right, weights)
     shared = math.fsum(weights.weight[t] for t in left_quoted & right_quoted)
     if shared == 0.0:
@@ -156,7 +184,7 @@ def _quoted_share(left: SentenceFeatures, right: SentenceFeatures, weights: Term
 
 def _telling_quoted(sentence: SentenceFeatures, weights: TermWeights) -> frozenset[str]:
     """Quoted terms, less slight words and numbers (the numbers signal counts those)."""
-    return frozenset(t for t in sentence.quoted_terms - weights.slight if not t.startswith("#"))
+    return weights.telling(sentence.quoted_terms)
 
 
 def _dice(left: frozenset[str], right: frozenset[str]) -> float:

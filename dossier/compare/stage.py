@@ -1,18 +1,31 @@
-"""The comparison stage: every pair of articles of every story, aligned sentence by sentence."""
+"""The comparison stage: every pair of articles of every story, aligned sentence by sentence.
+
+Each article is described once (sentences, words, names), however many pairs it takes part in. With more
+than one core and enough pairs, stories are compared in forked worker processes; results are gathered in
+story order, so the output does not depend on how the work was shared.
+"""
 
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Mapping
 
-from dossier.compare.align import Alignment, compare_sides
+from dossier.compare.align import Alignment, DescribedSide, compare_sides, describe_side
 from dossier.compare.features import Side
-from dossier.model import Article, Dossier
+from dossier.model import Article, CompareSettings, Dossier
 from dossier.text import ArticleText
 
 PairKey = tuple[str, str]  # (left article id, right article id), in the story's order
+# Below this many pairs, starting workers costs more than it saves.
+PARALLEL_MIN_PAIRS = 40
 
 
-def side_of(article: Article, text: ArticleText, dossier: Dossier) -> Side:
+def side_of(
+    article: Article, text: ArticleText, dossier: Dossier, people: Mapping[str, tuple[str, ...]] | None = None
+) -> Side:
     """The article as the comparison sees it: its text, the people it may name, its annotated claims and sources."""
     spans: dict[str, list[tuple[int, int, str]]] = {"claim": [], "source": []}
     for annotation in article.annotations:
@@ -21,17 +34,85 @@ def side_of(article: Article, text: ArticleText, dossier: Dossier) -> Side:
     return Side(
         article_id=article.id,
         text=text.text,
-        people={person.id: person.names for person in dossier.people.values()},
+        people=people if people is not None else {person.id: person.names for person in dossier.people.values()},
         claims=tuple(spans["claim"]),
         sources=tuple(spans["source"]),
     )
 
 
-def compare_stories(dossier: Dossier, texts: dict[str, ArticleText]) -> dict[PairKey, Alignment]:
-    """Alignments for each pair of articles within each story (n articles: n (n - 1) / 2 pairs)."""
-    sides = {article.id: side_of(article, texts[article.id], dossier) for article in dossier.articles.values()}
+# One story's work: its sides, and the pairs to align among them.
+_Job = tuple[list[Side], list[PairKey]]
+Lookup = Callable[[Side, Side], Alignment | None]  # a cached alignment, or None
+
+
+def _align_story(job: _Job, settings: CompareSettings) -> list[tuple[PairKey, Alignment]]:
+    sides, pairs = job
+    described: dict[str, DescribedSide] = {}
+    by_id = {side.article_id: side for side in sides}
+    aligned = []
+    for left, right in pairs:
+        for article_id in (left, right):
+            if article_id not in described:
+                described[article_id] = describe_side(by_id[article_id])
+        aligned.append(((left, right), compare_sides(described[left], described[right], settings)))
+    return aligned
+
+
+_WORK: tuple[list[_Job], CompareSettings] | None = None  # set in the parent just before forking
+
+
+def _align_job(index: int) -> list[tuple[PairKey, Alignment]]:
+    assert _WORK is not None
+    jobs, settings = _WORK
+    return _align_story(jobs[index], settings)
+
+
+def _workers(pairs: int) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return min(cores, 8) if can_fork and cores > 1 and pairs >= PARALLEL_MIN_PAIRS else 1
+
+
+def compare_stories(
+    dossier: Dossier, texts: dict[str, ArticleText], cached: Lookup | None = None
+) -> dict[PairKey, Alignment]:
+    """Alignments for each pair of articles within each story (n articles: n (n - 1) / 2 pairs).
+
+    `cached(left, right)` may return an alignment made before from the very same sides and settings.
+    """
+    people = {person.id: person.names for person in dossier.people.values()}
+    settings = dossier.config.compare
+    sides = {article.id: side_of(article, texts[article.id], dossier, people) for article in dossier.articles.values()}
+    found: dict[PairKey, Alignment] = {}
+    jobs: list[_Job] = []
+    for story in dossier.stories.values():
+        missing = []
+        for left, right in itertools.combinations(story.article_ids, 2):
+            alignment = cached(sides[left], sides[right]) if cached else None
+            if alignment is None:
+                missing.append((left, right))
+            else:
+                found[(left, right)] = alignment
+        if missing:
+            needed = sorted({a for pair in missing for a in pair}, key=story.article_ids.index)
+            jobs.append(([sides[a] for a in needed], missing))
+    made = _run(jobs, settings)
     alignments: dict[PairKey, Alignment] = {}
     for story in dossier.stories.values():
-        for left, right in itertools.combinations(story.article_ids, 2):
-            alignments[(left, right)] = compare_sides(sides[left], sides[right], dossier.config.compare)
+        for pair in itertools.combinations(story.article_ids, 2):
+            alignments[pair] = found[pair] if pair in found else made[pair]
     return alignments
+
+
+def _run(jobs: list[_Job], settings: CompareSettings) -> dict[PairKey, Alignment]:
+    global _WORK
+    workers = _workers(sum(len(pairs) for _, pairs in jobs))
+    if workers == 1:
+        return dict(pair for job in jobs for pair in _align_story(job, settings))
+    _WORK = (jobs, settings)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            chunks = pool.map(_align_job, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 8)))
+    finally:
+        _WORK = None
+    return dict(pair for chunk in chunks for pair in chunk)
