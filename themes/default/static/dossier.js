@@ -48,15 +48,41 @@
         showImages: false,
         showSubResults: true,
         resetStyles: false,
-        translations: { placeholder: "Search people, claims, articles, sources" },
+        translations: { placeholder: "Search the dossier" },
         processResult: function (result) {
           var label = typeLabels[result.meta && result.meta.type];
           if (label) { result.meta.title = label + ": " + (result.meta.title || ""); }
           return result;
         }
       });
+      labelInput();
     };
     script.onerror = function () { search.remove(); };  // built without an index: no box
+    // Pagefind labels its input with a title only; give it a real (visually hidden) label.
+    var labelInput = function () {
+      var input = search.querySelector("input");
+      if (!input || input.id) { return; }
+      input.id = "site-search-input";
+      var label = document.createElement("label");
+      label.className = "visually-hidden";
+      label.htmlFor = input.id;
+      label.textContent = "Search the dossier";
+      input.parentNode.insertBefore(label, input);
+    };
+    // The results drop down over the page: open while the search has focus, closed by Escape or a click outside.
+    var setOpen = function (open) { search.classList.toggle("is-open", open); };
+    search.addEventListener("focusin", function () { setOpen(true); });
+    search.addEventListener("input", function () { setOpen(true); });
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        setOpen(false);
+        var input = search.querySelector("input");
+        if (input) { input.focus(); }
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!search.contains(event.target)) { setOpen(false); }
+    });
     document.head.appendChild(style);
     document.head.appendChild(script);
   }

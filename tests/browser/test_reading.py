@@ -1,0 +1,134 @@
+"""The reader's experience in a real browser: pages load cleanly, annotations show and toggle, search works,
+and each page type is screenshot at desktop and phone widths (test-artifacts/screenshots/)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page, Response, expect
+
+from tests.browser.conftest import PAGE_TYPES, SUB_PATH, PublishedSite
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
+
+
+@dataclass
+class Problems:
+    """What went wrong while pages loaded: console errors, uncaught exceptions, failed requests."""
+
+    console: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.console or self.failed)
+
+
+@pytest.fixture
+def problems(page: Page) -> Iterator[Problems]:
+    found = Problems()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            found.console.append(f"{message.text} ({message.location.get('url')})")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            found.failed.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: found.console.append(f"uncaught: {error}"))
+    page.on("response", on_response)
+    page.on("requestfailed", lambda request: found.failed.append(f"{request.failure} {request.url}"))
+    yield found
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_every_page_type_loads_without_console_errors(
+    kind: str, page: Page, problems: Problems, published_site: PublishedSite
+) -> None:
+    response = page.goto(published_site.url_of(PAGE_TYPES[kind]))
+    assert response is not None and response.status == 200
+    expect(page.locator("h1").first).to_be_visible()
+    expect(page.locator("#site-search input")).to_be_visible()  # dossier.js ran and loaded Pagefind's UI
+    page.wait_for_load_state("networkidle")
+    assert not problems, problems
+
+
+def test_highlights_and_margin_notes_show_and_the_toggle_hides_them(
+    page: Page, problems: Problems, published_site: PublishedSite
+) -> None:
+    page.goto(published_site.url_of(PAGE_TYPES["article"]))
+    highlight = page.locator("mark.hl-claim").first
+    note = page.locator(".notes .note").first
+    expect(highlight).to_be_visible()
+    expect(note).to_be_visible()
+    shown = highlight.evaluate("el => getComputedStyle(el).backgroundColor")
+    assert shown != "rgba(0, 0, 0, 0)", "a claim highlight has no background"
+    # On a wide screen the notes sit in the margin, beside their passage's text.
+    text_box = page.locator(".passage-text").first.bounding_box()
+    note_box = page.locator(".passage .notes").first.bounding_box()
+    assert text_box and note_box and note_box["x"] >= text_box["x"] + text_box["width"]
+
+    toggle = page.get_by_label("Show annotations")
+    toggle.uncheck()
+    expect(note).to_be_hidden()
+    assert highlight.evaluate("el => getComputedStyle(el).backgroundColor") == "rgba(0, 0, 0, 0)"
+    page.reload()  # the choice is remembered
+    expect(page.get_by_label("Show annotations")).not_to_be_checked()
+    expect(page.locator(".notes .note").first).to_be_hidden()
+
+    page.get_by_label("Show annotations").check()
+    expect(page.locator(".notes .note").first).to_be_visible()
+    assert page.locator("mark.hl-claim").first.evaluate("el => getComputedStyle(el).backgroundColor") == shown
+    assert not problems, problems
+
+
+def test_margin_notes_stack_under_their_passage_on_a_phone(page: Page, published_site: PublishedSite) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(published_site.url_of(PAGE_TYPES["article"]))
+    text_box = page.locator(".passage-text").first.bounding_box()
+    note_box = page.locator(".passage .notes").first.bounding_box()
+    assert text_box and note_box and note_box["y"] >= text_box["y"] + text_box["height"] - 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways on a phone"
+
+
+def test_highlights_and_notes_light_each_other_up(page: Page, published_site: PublishedSite) -> None:
+    page.goto(published_site.url_of(PAGE_TYPES["article"]))
+    highlight = page.locator("mark.hl-claim[data-annotation]").first
+    annotation_id = highlight.get_attribute("data-annotation")
+    highlight.hover()
+    expect(page.locator(f'.note[data-annotation="{annotation_id}"]')).to_have_class(re.compile(r"\bis-active\b"))
+
+
+def test_search_finds_michael_flynn_typed_as_a_person(
+    page: Page, problems: Problems, published_site: PublishedSite
+) -> None:
+    page.goto(published_site.url_of(PAGE_TYPES["claims"]))  # any page: the box is on every one
+    box = page.get_by_role("search").locator("input")
+    box.fill("Michael Flynn")
+    result = page.locator(".pagefind-ui__result-link", has_text="Person: Michael Flynn")
+    expect(result).to_be_visible(timeout=10_000)
+    assert result.get_attribute("href") == f"/{SUB_PATH}people/michael-flynn/"
+    result.click()
+    expect(page).to_have_url(published_site.url_of("people/michael-flynn/index.html"))
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_screenshot_at_desktop_and_phone_widths(
+    kind: str, page: Page, published_site: PublishedSite, screenshots: Path
+) -> None:
+    """For people to look at (test-artifacts/screenshots/), and proof that nothing scrolls sideways on a phone."""
+    page.goto(published_site.url_of(PAGE_TYPES[kind]))
+    page.locator("#site-search input").wait_for()
+    for name, (width, height) in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=screenshots / f"{kind}-{name}.png", full_page=True, animations="disabled")
+        overflow = page.evaluate("document.documentElement.scrollWidth") - width
+        assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at {width}px"
