@@ -79,6 +79,33 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from dossier.importer import ImportFailed, ImportRequest, import_article
+
+    request = ImportRequest(
+        project_dir=args.project,
+        story_id=args.story,
+        source=args.source,
+        slug=args.slug,
+        from_text=args.from_text,
+        title=args.title,
+        outlet=args.outlet,
+        force=args.force,
+        keep_html=args.keep_html,
+        timeout=args.timeout,
+    )
+    try:
+        imported = import_article(request)
+    except ImportFailed as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return problem.exit_code
+    _print_report(imported.report, args.quiet)
+    if not args.quiet:
+        for line in imported.summary():
+            print(line)
+    return EXIT_OK
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dossier",
@@ -107,6 +134,35 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", parents=[common], help="check the content, write nothing")
     check.add_argument("--drafts", action="store_true", help="check drafts too")
     check.set_defaults(run=cmd_check)
+
+    imports = commands.add_parser(
+        "import", parents=[common], help="bring an article in from a web address, a saved page or pasted text"
+    )
+    imports.add_argument(
+        "source", nargs="?", metavar="URL|FILE.html", help="the page: an http(s) address or a saved .html file"
+    )
+    imports.add_argument("--story", required=True, metavar="STORY", help="the story to add it to (its folder's name)")
+    imports.add_argument("--slug", metavar="ID", help="the article's id (default: made from outlet, date and headline)")
+    imports.add_argument(
+        "--from-text",
+        type=Path,
+        metavar="FILE",
+        help="take the text from this file (plain text, or Markdown if .md); the page, if given, supplies the metadata",
+    )
+    imports.add_argument("--title", help="the headline, when the page has none or a wrong one")
+    imports.add_argument(
+        "--outlet", metavar="ID", help="the outlet's source id, instead of the one found from the page"
+    )
+    imports.add_argument("--force", action="store_true", help="replace an article imported before")
+    imports.add_argument("--keep-html", action="store_true", help="keep the page beside the article as ID.source.html")
+    imports.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="give up a download after this long (default: 30)",
+    )
+    imports.set_defaults(run=cmd_import)
     return parser
 
 

@@ -1,0 +1,662 @@
+"""`dossier import`: real pages in, Markdown articles out, checked and built with the real pipeline.
+
+Pages come from ../shared/corpus (real news pages, saved whole) and from a local HTTP server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import json
+import re
+import socket
+import threading
+import time
+import urllib.error
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dossier import importer
+from dossier.cli import main
+from dossier.importer import FetchFailed, Imported, ImportFailed, ImportRequest, import_article
+from dossier.pipeline import build_project, check_project
+from dossier.text import make_markdown, parse_article_text
+from tests.conftest import REPO, copy_example
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+STORY = "flynn-kislyak"
+
+
+def corpus_cases() -> list[dict[str, Any]]:
+    assert (CORPUS / "corpus.json").is_file(), f"the test corpus should be at {CORPUS} (../shared/corpus)"
+    cases: list[dict[str, Any]] = json.loads((CORPUS / "corpus.json").read_text(encoding="utf-8"))
+    return cases
+
+
+def split_article(path: Path) -> tuple[dict[str, Any], str]:
+    """(front matter, body) of an article file."""
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    front, body = text[4:].split("\n---\n", 1)
+    return yaml.safe_load(front), body
+
+
+def article_text(path: Path) -> str:
+    """What a reader of the built page sees of the article (and what annotations quote)."""
+    return parse_article_text(make_markdown(), split_article(path)[1]).text
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_example(tmp_path / "site")
+
+
+def do_import(project: Path, source: str | Path | None, **options: Any) -> Imported:
+    return import_article(
+        ImportRequest(project, options.pop("story", STORY), None if source is None else str(source), **options)
+    )
+
+
+# --- the corpus: every page keeps its text and drops its furniture ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Imported]]:
+    """The example dossier with every corpus page imported into its story, raw HTML kept beside each."""
+    project = copy_example(tmp_path_factory.mktemp("corpus"))
+    imported = {}
+    for case in corpus_cases():
+        imported[case["file"]] = do_import(project, CORPUS / case["file"], keep_html=True)
+    return project, imported
+
+
+@pytest.mark.parametrize("case", corpus_cases(), ids=lambda case: Path(case["file"]).stem)
+def test_corpus_page_keeps_the_article_and_drops_the_furniture(
+    case: dict[str, Any], corpus_project: tuple[Path, dict[str, Imported]]
+) -> None:
+    _, imported = corpus_project
+    path = imported[case["file"]].article_path
+    text = article_text(path)
+    source = path.read_text(encoding="utf-8")
+    for wanted in case["with"]:
+        assert wanted in text, f"{wanted!r} is missing from the imported article"
+    for unwanted in case["without"]:
+        assert unwanted not in text and unwanted not in source, f"{unwanted!r} was imported"
+
+
+def test_corpus_metadata_is_read_off_the_pages(corpus_project: tuple[Path, dict[str, Imported]]) -> None:
+    _, imported = corpus_project
+    fronts = {Path(name).stem: split_article(result.article_path)[0] for name, result in imported.items()}
+    telegraph = fronts["telegraph.co.uk.plumber"]
+    # The page's JSON-LD says "escenic" (a CMS placeholder); the headline readers saw is the h1.
+    assert telegraph["title"] == "Plumber jailed after boiler killed millionaire's daughter"
+    assert telegraph["authors"] == ["Poppie Platt"]
+    assert str(telegraph["published"]) == "2012-04-17"
+    assert telegraph["language"] == "en-GB"
+    cnn = fronts["edition.cnn.com-royal"]
+    assert cnn["outlet"] == "cnn"  # registered in the example's sources.yaml, matched by the address's host
+    assert cnn["authors"] == ["Rob Picheta"]  # trafilatura says "Rob Picheta; CNN": the outlet is no author
+    assert cnn["url"] == "https://www.cnn.com/2021/03/08/uk/meghan-harry-oprah-interview-recap-scli-gbr-intl/index.html"
+    assert fronts["nytimes.com.blackouts"]["outlet"] == "new-york-times"  # matched by host too
+    assert fronts["bbc.com.52241221"]["outlet"] == "bbc-news"  # a new outlet, appended to sources.yaml
+    assert "authors" not in fronts["cbsnews.com.carolina"]  # "CBS News February" is not a person
+
+
+def test_corpus_articles_pass_check_and_build(corpus_project: tuple[Path, dict[str, Imported]]) -> None:
+    project, imported = corpus_project
+    checked = check_project(project)
+    assert not checked.report.has_errors, "\n".join(map(str, checked.report.sorted()))
+    assert checked.dossier is not None
+    for result in imported.values():
+        assert result.article_path.stem in checked.dossier.articles
+        assert result.html_path is not None and result.html_path.is_file()  # kept, and not read as content
+    built = build_project(project)
+    assert not built.report.has_errors, "\n".join(map(str, built.report.sorted()))
+    assert built.written is not None and built.output_dir is not None
+    assert not list(built.output_dir.rglob("*.source.html"))
+
+
+def test_new_outlets_are_appended_to_sources_without_touching_the_rest(
+    corpus_project: tuple[Path, dict[str, Imported]],
+) -> None:
+    project, imported = corpus_project
+    original = (REPO / "content" / "sources.yaml").read_text(encoding="utf-8")
+    now = (project / "content" / "sources.yaml").read_text(encoding="utf-8")
+    assert now.startswith(original)
+    added = yaml.safe_load(now[len(original) :])
+    new_ids = sorted(r.outlet.id for r in imported.values() if r.outlet.is_new)
+    assert sorted(entry["id"] for entry in added) == new_ids
+    assert all(entry["kind"] == "outlet" for entry in added)
+    assert {"cnn", "new-york-times"}.isdisjoint(new_ids)
+
+
+# --- determinism, overwriting, slugs --------------------------------------------------------------------
+
+
+def test_importing_the_same_page_twice_gives_the_same_files(tmp_path: Path) -> None:
+    page = CORPUS / "pages" / "politico.com.retirement.html"
+    first, second = copy_example(tmp_path / "one"), copy_example(tmp_path / "two")
+    a = do_import(first, page, keep_html=True)
+    b = do_import(second, page, keep_html=True)
+    for relative in (a.shown_path, f"content/{STORY}/{a.article_path.stem}.source.html", "content/sources.yaml"):
+        assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative
+    again = do_import(first, page, keep_html=True)
+    assert not again.written and not again.outlet.is_new
+    assert (first / a.shown_path).read_bytes() == (second / b.shown_path).read_bytes()
+    forced = do_import(first, page, force=True)
+    assert not forced.written
+    assert (first / "content" / "sources.yaml").read_bytes() == (second / "content" / "sources.yaml").read_bytes()
+
+
+def test_an_edited_article_is_not_overwritten_unless_forced(project: Path) -> None:
+    page = CORPUS / "pages" / "nytimes.com.blackouts.html"
+    path = do_import(project, page).article_path
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe editor's own line.\n", encoding="utf-8")
+    edited = path.read_bytes()
+    with pytest.raises(ImportFailed, match=r"already exists and differs.*--force"):
+        do_import(project, page)
+    assert path.read_bytes() == edited
+    sidecar = path.with_suffix(".yaml")
+    sidecar.write_text("notes: []\n", encoding="utf-8")
+    replaced = do_import(project, page, force=True)
+    assert replaced.written and b"The editor's own line." not in path.read_bytes()
+    assert sidecar.read_text(encoding="utf-8") == "notes: []\n"  # annotations are kept, with a warning
+    assert any("annotations kept" in d.message for d in replaced.report.warnings)
+
+
+def test_default_slug_comes_from_outlet_date_and_headline(project: Path) -> None:
+    result = do_import(project, CORPUS / "pages" / "nytimes.com.blackouts.html")
+    assert result.article_path.name == "new-york-times-2020-08-16-rolling-blackouts-in-california.md"
+    assert (
+        importer.default_slug("the-week", None, "Trump\u2019s adviser: \u201cNo comment\u201d")
+        == "the-week-trumps-adviser-no-comment"
+    )
+
+
+@pytest.mark.parametrize("slug", ["../escape", "/etc/passwd", "UPPER", "a/b", "con", "x" * 81, ""])
+def test_unsafe_slugs_are_refused(project: Path, slug: str) -> None:
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    with pytest.raises(ImportFailed, match="--slug"):
+        do_import(project, CORPUS / "pages" / "nytimes.com.blackouts.html", slug=slug)
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
+@pytest.mark.parametrize("story", ["../content", "/tmp", "no-such-story"])
+def test_unsafe_or_unknown_stories_are_refused(project: Path, story: str) -> None:
+    with pytest.raises(ImportFailed, match="story"):
+        do_import(project, CORPUS / "pages" / "nytimes.com.blackouts.html", story=story)
+
+
+def test_an_article_id_taken_by_another_story_is_refused(project: Path) -> None:
+    other = project / "content" / "other-story"
+    other.mkdir()
+    (other / "story.yaml").write_text("title: Another story\n", encoding="utf-8")
+    with pytest.raises(ImportFailed, match="already has an article 'the-week'"):
+        do_import(project, CORPUS / "pages" / "nytimes.com.blackouts.html", story="other-story", slug="the-week")
+
+
+def test_a_link_in_place_of_the_article_is_not_followed(project: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text("mine\n", encoding="utf-8")
+    (project / "content" / STORY / "linked.md").symlink_to(outside)
+    with pytest.raises(ImportFailed, match="is a link"):
+        do_import(project, CORPUS / "pages" / "nytimes.com.blackouts.html", slug="linked", force=True)
+    assert outside.read_text(encoding="utf-8") == "mine\n"
+
+
+# --- what the page does not say --------------------------------------------------------------------------
+
+PLAIN_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title>
+<meta property="og:site_name" content="La Gazette du Port"></head><body>
+<nav><a href="/">Accueil</a> <a href="/politique">Politique</a></nav>
+<article><h1>{title}</h1>
+{paragraphs}
+</article><footer>Tous droits réservés.</footer></body></html>"""
+
+
+def plain_page(title: str = "Le conseil municipal vote le budget du port", paragraphs: int = 6) -> str:
+    body = "\n".join(
+        f"<p>Paragraphe {n}: le conseil municipal a débattu longuement du budget du port, des quais et des "
+        f"bateaux de pêche, avant un vote serré en fin de soirée sur la question numéro {n}.</p>"
+        for n in range(1, paragraphs + 1)
+    )
+    return PLAIN_PAGE.format(title=title, paragraphs=body)
+
+
+def test_a_missing_date_and_author_are_warnings_and_comments_never_guesses(project: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(plain_page(), encoding="utf-8")
+    result = do_import(project, page)
+    source = result.article_path.read_text(encoding="utf-8")
+    front, _ = split_article(result.article_path)
+    assert "published" not in front and "authors" not in front and "url" not in front
+    assert "# published: YYYY-MM-DD" in source and "# authors:" in source and "# url:" in source
+    assert front["title"] == "Le conseil municipal vote le budget du port"
+    assert front["language"] == "fr" and front["outlet"] == "la-gazette-du-port"
+    warnings = {(d.location.line, d.message) for d in result.report.warnings}
+    lines = source.split("\n")
+    assert any(lines[line - 1].startswith("# published") and "no publication date" in m for line, m in warnings)
+    assert any(lines[line - 1].startswith("# authors") and "no author" in m for line, m in warnings)
+    checked = check_project(project)
+    assert not checked.report.has_errors, "\n".join(map(str, checked.report.sorted()))
+
+
+def test_a_page_without_text_is_a_clear_error(project: Path, tmp_path: Path) -> None:
+    page = tmp_path / "empty.html"
+    page.write_text("<html><head><title>Nothing here at all</title></head><body><nav>Home</nav></body></html>")
+    with pytest.raises(ImportFailed, match=r"no article text found on the page \(only 1 word\).*--from-text"):
+        do_import(project, page, outlet="the-week")
+    not_html = tmp_path / "notes.txt"
+    not_html.write_text("just some notes\n", encoding="utf-8")
+    with pytest.raises(ImportFailed, match="not an HTML page"):
+        do_import(project, not_html)
+
+
+def test_a_sources_file_that_cannot_be_appended_is_left_alone(project: Path, tmp_path: Path) -> None:
+    sources = project / "content" / "sources.yaml"
+    flow = (
+        "[{id: the-week, name: The Week, kind: outlet}, {id: the-moscow-times, name: The Moscow Times, kind: outlet}]\n"
+    )
+    original = sources.read_text(encoding="utf-8")
+    sources.write_text(original.replace("- id: the-week\n", "- id: the-week\n", 1), encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text(plain_page(), encoding="utf-8")
+    assert importer.appended_sources(flow, importer.outlet_entry("x", "X", None), "x") is None
+    assert importer.appended_sources("key: value\n", importer.outlet_entry("x", "X", None), "x") is None
+    sources.write_text(flow, encoding="utf-8")
+    result = do_import(project, page)
+    assert result.outlet.is_new and not result.outlet.registered
+    assert sources.read_text(encoding="utf-8") == flow
+    (warning,) = [d for d in result.report.warnings if d.location.path.endswith("sources.yaml")]
+    assert "- id: la-gazette-du-port" in warning.message and "kind: outlet" in warning.message
+
+
+def test_an_indented_or_empty_sources_file_is_appended_to() -> None:
+    entry = importer.outlet_entry("la-gazette", "La Gazette: du port", "https://gazette.example/")
+    indented = "  - id: the-week\n    name: The Week\n    kind: outlet\n"
+    for text in ("", "# no sources yet\n", indented, indented.rstrip("\n"), indented.replace("\n", "\r\n")):
+        result = importer.appended_sources(text, entry, "la-gazette")
+        assert result is not None and result.startswith(text)
+        assert yaml.safe_load(result)[-1] == {
+            "id": "la-gazette",
+            "name": "La Gazette: du port",
+            "kind": "outlet",
+            "url": "https://gazette.example/",
+        }
+
+
+def test_outlet_given_by_hand(project: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(plain_page(), encoding="utf-8")
+    assert split_article(do_import(project, page, outlet="the-week").article_path)[0]["outlet"] == "the-week"
+    with pytest.raises(ImportFailed, match="'kremlin' is a source of kind 'institution', not an outlet"):
+        do_import(project, page, outlet="kremlin", slug="other")
+    with pytest.raises(ImportFailed, match="'michael-flynn' is a person"):
+        do_import(project, page, outlet="michael-flynn", slug="other")
+
+
+# --- pasted text -----------------------------------------------------------------------------------------
+
+
+def test_from_text_takes_the_text_and_the_page_the_metadata(project: Path, tmp_path: Path) -> None:
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text(
+        "First pasted paragraph, with *stars*, <b>tags</b> and [brackets](javascript:alert(1)).\n\n"
+        "# Not a heading\n\n1. not a list\n",
+        encoding="utf-8",
+    )
+    result = do_import(project, CORPUS / "pages" / "nytimes.com.blackouts.html", from_text=pasted)
+    front, body = split_article(result.article_path)
+    assert front["title"] == "Rolling Blackouts in California Have Power Experts Stumped"
+    assert front["outlet"] == "new-york-times" and front["authors"] == ["Ivan Penn"]
+    text = article_text(result.article_path)
+    assert text == (
+        "First pasted paragraph, with *stars*, <b>tags</b> and [brackets](javascript:alert(1)).\n\n"
+        "# Not a heading\n\n1. not a list"
+    )
+    importer.check_markdown_is_safe(body)
+
+
+def test_from_markdown_keeps_its_structure_and_loses_its_html(project: Path, tmp_path: Path) -> None:
+    pasted = tmp_path / "pasted.md"
+    pasted.write_text(
+        "# A pasted headline\n\nA paragraph with **bold**, a [good link](https://example.org/a) and a "
+        "[bad one](javascript:alert(1)).\n\n<script>alert(2)</script>\n\n> A quotation.\n\n- one\n- two\n\n"
+        '<img src=x onerror="alert(3)">\n',
+        encoding="utf-8",
+    )
+    result = do_import(project, None, from_text=pasted, outlet="the-week")
+    front, body = split_article(result.article_path)
+    assert front["title"] == "A pasted headline" and front["outlet"] == "the-week"
+    assert "**bold**" in body and "[good link](https://example.org/a)" in body
+    assert "\n> A quotation." in body and "- one\n- two" in body
+    assert "javascript:" not in body.replace("](javascript", "")  # only as text: [bad one](javascript:...)
+    importer.check_markdown_is_safe(body)
+    text = article_text(result.article_path)
+    assert "<script>alert(2)</script>" in text and "A pasted headline" not in text
+    assert not check_project(project).report.has_errors
+
+
+def test_from_text_without_a_page_needs_a_title_and_an_outlet(project: Path, tmp_path: Path) -> None:
+    pasted = tmp_path / "pasted.txt"
+    pasted.write_text("Only text.\n", encoding="utf-8")
+    with pytest.raises(ImportFailed, match="--title"):
+        do_import(project, None, from_text=pasted, outlet="the-week")
+    with pytest.raises(ImportFailed, match="--outlet"):
+        do_import(project, None, from_text=pasted, title="A title")
+
+
+# --- untrusted pages: no HTML, no script links, text stays text -----------------------------------------
+
+EVIL_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Evil page title here</title>
+<link rel="canonical" href="https://evil.example/a/b.html">
+<meta property="og:site_name" content="Evil Times"><meta name="author" content="Eve Doe">
+<meta property="article:published_time" content="2024-03-15T10:00:00Z"></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Evil page title here</h1>
+<p>First paragraph with a <a href="javascript:alert(1)">javascript link</a> and a
+<a href=" JaVaScRiPt:alert(2)">mixed case one</a> and <a href="data:text/html,hi">data</a> and
+<a href="vbscript:msgbox(1)">vb</a> and <a href="/relative/path">relative</a> and
+<a href="https://example.org/ok_(x) y">good</a>.</p>
+<p>Literal text: &lt;script&gt;alert(3)&lt;/script&gt; and &lt;img src=x onerror=alert(4)&gt; and
+&lt;javascript:alert(5)&gt; and [click](javascript:alert(6)) and *stars* and _under_ and &amp;copy; and `tick`.</p>
+<p># not a heading, just a hash at the start of a paragraph in the article text.</p>
+<p>1. not a list either, but a numbered sentence that is long enough to be kept.</p>
+<p>[ref]: javascript:alert(7) a reference definition lookalike in the text [ref].</p>
+<p>- a dash, + a plus, = an equals sign, > a quote mark and | a pipe | and ~~tildes~~ in the text.</p>
+<blockquote><p>A quoted passage from somebody important, long enough to be kept by the extractor.</p></blockquote>
+<h2>A subheading</h2>
+<ul><li>List item one with enough words to count as content here.</li>
+<li>List item two, also with enough words to count as content.</li></ul>
+<p>Some <strong>bold</strong> and <em>italic</em> text with <code>code &lt;b&gt;</code> in it and more words.</p>
+<script>document.write("injected")</script><iframe src="https://evil.example/frame"></iframe>
+<p onclick="alert(8)">Last paragraph of the evil article, long enough to be considered main content.</p>
+</article><footer>Copyright Evil Times. All rights reserved.</footer></body></html>"""
+
+
+def test_an_untrusted_page_cannot_smuggle_html_or_script_links(project: Path, tmp_path: Path) -> None:
+    page = tmp_path / "evil.html"
+    page.write_text(EVIL_PAGE, encoding="utf-8")
+    result = do_import(project, page)
+    front, body = split_article(result.article_path)
+    assert front["title"] == "Evil page title here" and front["authors"] == ["Eve Doe"]
+    assert str(front["published"]) == "2024-03-15" and front["url"] == "https://evil.example/a/b.html"
+    importer.check_markdown_is_safe(body)
+    for text in ("javascript link", "mixed case one", "data", "vb"):
+        assert f"[{text}](" not in body  # the text stays, the link goes
+    assert "[relative](https://evil.example/relative/path)" in body  # resolved against the page's address
+    assert "[good](https://example.org/ok_%28x%29%20y)" in body
+    text = article_text(result.article_path)
+    for literal in (
+        "<script>alert(3)</script>",
+        "<img src=x onerror=alert(4)>",
+        "[click](javascript:alert(6)) and *stars* and _under_ and &copy; and `tick`",
+        "# not a heading",
+        "1. not a list",
+        "[ref]: javascript:alert(7)",
+        "- a dash, + a plus, = an equals sign, > a quote mark and | a pipe | and ~~tildes~~",
+    ):
+        assert literal in text, literal
+    assert "injected" not in text and "Copyright Evil Times" not in text and "Home" not in text
+    assert "\n> A quoted passage" in body and "\n## A subheading\n" in body and "**bold**" in body
+    built = build_project(project)
+    assert not built.report.has_errors, "\n".join(map(str, built.report.sorted()))
+    assert built.output_dir is not None
+    (html_path,) = [p for p in built.output_dir.rglob("*.html") if result.article_path.stem in p.parts]
+    soup = BeautifulSoup(html_path.read_text(encoding="utf-8"), "html.parser")
+    article = soup.find("article") or soup
+    assert not article.find_all(["script", "iframe", "img"])
+    for anchor in article.find_all("a", href=True):
+        assert not str(anchor["href"]).lower().startswith(("javascript:", "data:", "vbscript:"))
+    assert not article.find_all(attrs={"onclick": True})
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn")),
+            st.sampled_from("\n*_`[]()<>&#;!|~\\-+=.1 "),
+        ),
+        max_size=80,
+    )
+)
+def test_any_text_renders_as_exactly_itself(text: str) -> None:
+    blocks = importer.text_blocks(text)
+    markdown = "\n\n".join(block.markdown for block in blocks)
+    importer.check_markdown_is_safe(markdown)
+    rendered = parse_article_text(make_markdown(), markdown).text
+    assert " ".join(rendered.split()) == " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("<p>more than <em>12,500</em> <em>cameras</em> in</p>", "more than *12,500* *cameras* in"),
+        (
+            "<p><b>UCLA students</b> <a href='https://a.b/'>raised</a> worries</p>",
+            "**UCLA students** [raised](https://a.b/) worries",
+        ),
+        ("<p>a<b> spaced </b>b</p>", "a **spaced** b"),
+        ("<p><b>33%</b>of those</p>", "33%of those"),  # not bold in Markdown: written as plain text
+        ("<p>x<b>**</b>y and <em><b>both</b></em></p>", "x\\*\\*y and *both*"),
+        ("<p>a<br>b<br><br>c</p>", "a\\\nb\\\nc"),
+        ("<p><code>a `tick` here</code></p>", "``a `tick` here``"),
+        ("<p><a href='https://a.b/'><img src='x.png'></a>Caption</p>", "Caption"),
+        ("<ol><li>one</li><li>two<ul><li>sub</li></ul></li></ol>", "1. one\n\n2. two\n\n   - sub"),
+        ("<blockquote><p>q1</p><p>q2</p></blockquote>", "> q1\n>\n> q2"),
+        ("<h1>Title ##</h1>", "## Title \\##"),
+        ("<table><tr><th>a|b</th><th>c</th></tr><tr><td>1</td></tr></table>", "| a\\|b | c |\n| --- | --- |\n| 1 |  |"),
+        ("<pre>code ```\n  indented</pre>", "````\ncode ```\n  indented\n````"),
+    ],
+)
+def test_html_is_written_as_markdown(html: str, markdown: str) -> None:
+    fragment = importer.lxml_html.fragment_fromstring(html, create_parent="div")
+    written = "\n\n".join(block.markdown for block in importer.blocks_of(fragment))
+    assert written == markdown
+    importer.check_markdown_is_safe(written)
+
+
+def test_only_http_and_mailto_links_survive() -> None:
+    assert importer.safe_url("https://example.org/a b(c)") == "https://example.org/a%20b%28c%29"
+    assert importer.safe_url("HTTP://Example.org/") == "http://Example.org/"
+    assert importer.safe_url("mailto:letters@example.org") == "mailto:letters@example.org"
+    assert importer.safe_url("mailto:letters@example.org", http_only=True) is None
+    assert importer.safe_url("https://bücher.example/ä") == "https://xn--bcher-kva.example/%C3%A4"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "/relative", "//evil.example/x", "ftp://x.y/", "https://"):
+        assert importer.safe_url(bad) is None, bad
+
+
+# --- downloads from a local server (127.0.0.1 only) ------------------------------------------------------
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    routes: ClassVar[dict[str, Callable[[Handler], None]]] = {}
+
+    def do_GET(self) -> None:
+        route = self.routes.get(self.path.split("?")[0])
+        if route is None:
+            self.send_error(404, "Not Found")
+            return
+        route(self)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def send(handler: Handler, body: bytes, content_type: str | None, status: int = 200, **headers: str | None) -> None:
+    handler.send_response(status)
+    if content_type:
+        handler.send_header("Content-Type", content_type)
+    length = headers.pop("length", str(len(body)))
+    if length is not None:
+        handler.send_header("Content-Length", length)
+    for name, value in headers.items():
+        handler.send_header(name.replace("_", "-"), str(value))
+    handler.end_headers()
+    with contextlib.suppress(OSError):  # the client gave up (the timeout test)
+        handler.wfile.write(body)
+
+
+CNN_PAGE = (CORPUS / "pages" / "edition.cnn.com-royal.html").read_bytes()
+ROUTES: dict[str, Callable[[Handler], None]] = {
+    "/cnn.html": lambda h: send(h, CNN_PAGE, "text/html; charset=utf-8"),
+    "/plain.html": lambda h: send(h, plain_page().encode("utf-8"), "text/html; charset=utf-8"),
+    "/latin1.html": lambda h: send(h, plain_page().encode("latin-1"), "text/html; charset=ISO-8859-1"),
+    "/untyped.html": lambda h: send(h, plain_page().encode("utf-8"), None),
+    "/report.pdf": lambda h: send(h, b"%PDF-1.4 not a page", "application/pdf"),
+    "/slow.html": lambda h: (time.sleep(1.5), send(h, b"<html>late</html>", "text/html"))[1],
+    "/huge.html": lambda h: send(h, b"<html>", "text/html", length=str(50 * 1024 * 1024)),
+    "/moved": lambda h: send(h, b"", "text/html", status=302, Location="/plain.html"),
+    "/to-file": lambda h: send(h, b"", "text/html", status=302, Location="file:///etc/passwd"),
+    "/to-ftp": lambda h: send(h, b"", "text/html", status=302, Location="ftp://127.0.0.1/x"),
+    "/stream.html": lambda h: send(h, CNN_PAGE, "text/html", length=None),
+    "/broken": lambda h: send(h, b"", "text/html", status=500),
+}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    Handler.routes = ROUTES
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    httpd.block_on_close = False
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_a_url_is_imported_with_its_canonical_address(project: Path, server: str) -> None:
+    result = do_import(project, f"{server}/cnn.html", keep_html=True)
+    front, _ = split_article(result.article_path)
+    assert front["url"].startswith("https://www.cnn.com/2021/03/08/")  # the page's canonical address
+    assert front["outlet"] == "cnn"
+    assert result.html_path is not None and result.html_path.read_bytes() == CNN_PAGE
+    assert "Harry also criticized" in article_text(result.article_path)
+
+
+def test_a_page_without_canonical_keeps_the_address_it_came_from(project: Path, server: str) -> None:
+    result = do_import(project, f"{server}/moved")  # redirected to /plain.html
+    front, _ = split_article(result.article_path)
+    assert front["url"] == f"{server}/plain.html"
+    latin = do_import(project, f"{server}/latin1.html", slug="latin")
+    assert "débattu" in article_text(latin.article_path)  # decoded with the charset the server named
+    untyped = do_import(project, f"{server}/untyped.html", slug="untyped")
+    assert "débattu" in article_text(untyped.article_path)
+
+
+@pytest.mark.parametrize(
+    ("path", "timeout", "message"),
+    [
+        ("/missing.html", 5.0, r"the server answered HTTP 404 Not Found; check the address"),
+        ("/broken", 5.0, r"HTTP 500 .*try again later"),
+        ("/slow.html", 0.3, r"no answer from 127\.0\.0\.1:\d+ within 0\.3 s \(use --timeout"),
+        ("/report.pdf", 5.0, r"sent application/pdf, not an HTML page"),
+        ("/huge.html", 5.0, r"52,428,800 bytes, more than the 10,485,760 allowed"),
+        ("/to-file", 5.0, r"redirects to file:///etc/passwd, which cannot be followed"),
+        ("/to-ftp", 5.0, r"redirects to ftp://127\.0\.0\.1/x, which is not an http\(s\) address"),
+    ],
+)
+def test_download_failures_are_clear(
+    project: Path, server: str, path: str, timeout: float, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    started = time.monotonic()
+    code, out, err = run(
+        ["import", f"{server}{path}", "--story", STORY, "-C", str(project), "--timeout", str(timeout)], capsys
+    )
+    assert time.monotonic() - started < timeout + 2
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {server}{path}: ") and "Traceback" not in err
+    assert re.search(message, err), err
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
+def test_a_refused_connection_and_a_failed_lookup_are_named() -> None:
+    with socket.socket() as probe:  # a port on 127.0.0.1 that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchFailed, match=f"127.0.0.1:{port} refused the connection"):
+        importer.fetch_page(f"http://127.0.0.1:{port}/x", 5)
+    lookup = urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+    assert importer.describe_network_error(lookup, "https://no-such-host.invalid/a", 5) == (
+        "https://no-such-host.invalid/a: cannot find the host 'no-such-host.invalid' "
+        "(DNS lookup failed: Name or service not known)"
+    )
+    with pytest.raises(ImportFailed, match="only http:// and https://"):
+        importer.fetch_page("ftp://127.0.0.1/x", 5)
+
+
+def test_a_download_too_large_in_fact_is_cut_off(server: str) -> None:
+    with pytest.raises(FetchFailed, match="larger than the 1,000 bytes allowed"):
+        importer.fetch_page(f"{server}/stream.html", 5, max_bytes=1000)  # no Content-Length: counted
+
+
+# --- the command -----------------------------------------------------------------------------------------
+
+
+def test_the_command_prints_what_it_found_and_what_it_did_not(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(plain_page(), encoding="utf-8")
+    code, out, err = run(["import", str(page), "--story", STORY, "-C", str(project), "--keep-html"], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith(f"imported content/{STORY}/la-gazette-du-port-le-conseil-municipal-vote-le-budget.md (")
+    assert "  outlet     la-gazette-du-port (La Gazette du Port), new: added to content/sources.yaml" in lines
+    assert "  published  not found" in lines and "  authors    not found" in lines
+    assert f"  kept       content/{STORY}/la-gazette-du-port-le-conseil-municipal-vote-le-budget.source.html" in lines
+    assert "warning: the page gives no publication date" in err and "0 errors, 3 warnings" in err
+    code, out, _ = run(["import", str(page), "--story", STORY, "-C", str(project), "--keep-html"], capsys)
+    assert code == 0 and out.startswith("unchanged: ")
+    code, out, err = run(["import", str(page), "--story", STORY, "-C", str(project), "--slug", "x", "-q"], capsys)
+    assert code == 0 and out == "" and err == ""
+    assert run(["check", "-C", str(project)], capsys)[0] == 0
+
+
+def test_command_errors_are_one_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = str(CORPUS / "pages" / "nytimes.com.blackouts.html")
+    code, out, err = run(["import", page, "--story", "flynn-kislyk", "-C", str(project)], capsys)
+    assert code == 1 and out == ""
+    assert err == (
+        "error: there is no story 'flynn-kislyk'; did you mean 'flynn-kislyak'? (stories: flynn-kislyak); "
+        "a story is a folder of content with a story.yaml\n"
+    )
+    code, _, err = run(["import", "www.example.com/story.html", "--story", STORY, "-C", str(project)], capsys)
+    assert (
+        code == 1
+        and err == "error: www.example.com/story.html: no such file; did you mean https://www.example.com/story.html?\n"
+    )
+    code, _, err = run(["import", "--story", STORY, "-C", str(project)], capsys)
+    assert code == 1 and "--from-text" in err
+
+
+def test_help_lists_the_import_options(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", "--help"])
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    for option in ("--story", "--slug", "--force", "--keep-html", "--from-text", "--timeout", "--outlet", "--title"):
+        assert option in help_text
