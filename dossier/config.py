@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dossier.diagnostics import Location, Report
-from dossier.located import LocatedDict, LocatedList, parse_yaml
+from dossier.located import LocatedDict, LocatedList, decode_text, parse_yaml
 from dossier.model import CompareSettings, Config, Link, Verdict
 from dossier.schema import Field, read_record
 
@@ -145,14 +145,17 @@ def load_config(project_dir: Path, report: Report) -> Config | None:
     path = project_dir / CONFIG_FILE
     location = Location(CONFIG_FILE)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         report.error(location, f"no {CONFIG_FILE} in {project_dir}; run `dossier init` to make one")
         return None
-    except (OSError, UnicodeDecodeError) as problem:
-        report.error(location, f"cannot read {CONFIG_FILE}: {problem}")
+    except OSError as problem:
+        report.error(location, f"cannot read {CONFIG_FILE}: {problem.strerror or problem}")
         return None
-    raw = parse_yaml(text.replace("\r\n", "\n"), CONFIG_FILE, report)
+    text = decode_text(data, CONFIG_FILE, report)
+    if text is None:
+        return None
+    raw = parse_yaml(text, CONFIG_FILE, report)
     values = read_record(raw, CONFIG_FIELDS, CONFIG_FILE, location, report)
     if values is None or not isinstance(raw, LocatedDict):
         return None

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.diagnostics import Location, Report
-from dossier.located import parse_yaml
+from dossier.located import decode_text, parse_yaml
 
 PEOPLE_FILE = "people.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -63,7 +63,7 @@ def is_inside(path: Path, folder: Path) -> bool:
 
 
 def read_text(path: Path, shown: str, project_dir: Path, report: Report) -> str | None:
-    """A file's text: UTF-8 (a BOM is dropped), CRLF and CR made LF; None with a located error otherwise."""
+    """A file's text (see located.decode_text), or None with a located error: outside the project, too big."""
     if not is_inside(path, project_dir):
         report.error(Location(shown), "this file is a link to outside the project; it is not read")
         return None
@@ -75,18 +75,7 @@ def read_text(path: Path, shown: str, project_dir: Path, report: Report) -> str 
     except OSError as problem:
         report.error(Location(shown), f"cannot read the file: {problem.strerror or problem}")
         return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as problem:
-        before = data[: problem.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        report.error(
-            Location(shown, line, column),
-            f"the file is not valid UTF-8 (byte 0x{data[problem.start]:02x}); save it as UTF-8",
-        )
-        return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return decode_text(data, shown, report)
 
 
 def read_yaml_file(path: Path, shown: str, project_dir: Path, report: Report) -> Any:

@@ -7,6 +7,7 @@ nesting become located errors instead of silent overwrites or crashes.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -18,6 +19,44 @@ MAX_VALUES = 200_000
 # Lists and mappings nested deeper than this are refused as soon as the scanner meets them (a dossier's
 # YAML is a handful of levels deep; PyYAML's scanner slows down with depth and its composer recurses).
 MAX_DEPTH = 100
+
+
+# Characters no page can carry: XML 1.0 refuses them (feeds, sitemaps) and HTML counts them as errors.
+# Tab and line feed are fine; carriage returns never get this far (files are read with LF line ends).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def control_character_problem(text: str) -> tuple[int, str] | None:
+    """(offset, message) of the first character no page can show, or None."""
+    found = CONTROL_CHARACTERS.search(text)
+    if found is None:
+        return None
+    return found.start(), f"the text holds the control character U+{ord(found.group()):04X}; remove it"
+
+
+def decode_text(data: bytes, shown: str, report: Report) -> str | None:
+    """A file's bytes as text: UTF-8 (a BOM is dropped), CRLF and CR made LF, no control characters.
+
+    None, with an error at the line and column of the first bad byte or character, when it is not.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        before = data[: problem.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        report.error(
+            Location(shown, line, column),
+            f"the file is not valid UTF-8 (byte 0x{data[problem.start]:02x}); save it as UTF-8",
+        )
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    unshowable = control_character_problem(text)
+    if unshowable:
+        offset, message = unshowable
+        report.error(_position(text, offset, shown, 0), message)
+        return None
+    return text
 
 
 class LocatedDict(dict[str, Any]):
@@ -107,6 +146,11 @@ def _expanded_size(root: yaml.Node) -> int:
     return size(root)
 
 
+def _position(text: str, offset: int, path: str, line_offset: int) -> Location:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Location(path, text.count("\n", 0, offset) + 1 + line_offset, offset - line_start + 1)
+
+
 def _location(mark: yaml.Mark | None, path: str, line_offset: int) -> Location:
     if mark is None:
         return Location(path, 1 + line_offset, 1)
@@ -171,7 +215,14 @@ def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> An
 
     `line_offset` shifts every line, for front matter that starts below the top of its file.
     """
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as problem:  # it checks every character before anything is parsed
+        report.error(
+            _position(text, problem.position, path, line_offset),
+            f"the character U+{problem.character:04X} is not allowed in YAML; remove it",
+        )
+        return None
     try:
         node = loader.get_single_node()
         if node is None:

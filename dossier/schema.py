@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from dossier.diagnostics import Location, Report, did_you_mean
-from dossier.located import InvalidScalar, LocatedDict, LocatedList
+from dossier.located import CONTROL_CHARACTERS, InvalidScalar, LocatedDict, LocatedList, control_character_problem
 
 Kind = Literal[
     "text",
@@ -107,6 +107,10 @@ def _convert_text(value: Any, location: Location, kind: Kind, report: Report) ->
     if not isinstance(value, str):
         report.error(location, f"expected {KIND_NAMES[kind]}, found {type_name(value)}")
         return None
+    problem = control_character_problem(value)
+    if problem:
+        report.error(location, problem[1])
+        return None
     return str(value)
 
 
@@ -150,7 +154,7 @@ def convert_value(value: Any, location: Location, kind: Kind, report: Report) ->
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return value
     elif kind == "url":
-        if isinstance(value, str) and SAFE_URL.match(value.strip()):
+        if isinstance(value, str) and SAFE_URL.match(value.strip()) and not CONTROL_CHARACTERS.search(value):
             return value.strip()
         report.error(location, f"expected {KIND_NAMES['url']}, found '{value}'")
         return None
