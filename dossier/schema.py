@@ -79,6 +79,8 @@ def type_name(value: Any) -> str:
         return "nothing"
     if isinstance(value, dt.date):
         return "a date"
+    if isinstance(value, bytes):
+        return "binary data (!!binary)"
     return "text"
 
 

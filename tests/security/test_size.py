@@ -188,3 +188,23 @@ def test_a_project_with_a_huge_number_of_small_files_is_not_a_problem(tmp_path: 
         (junk / f"{n}.bin").write_bytes(os.urandom(16))
     built = build_project(project)
     assert not built.report.has_errors
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!python/object/apply:os.system ['touch {marker}']\n",
+        "!!python/object/apply:os.system\nargs: ['touch {marker}']\n",
+        "a: !!python/name:os.system\n",
+        "a: !!python/object/new:subprocess.Popen [['touch', '{marker}']]\n",
+        "a: !!binary aGVsbG8=\n",
+    ],
+)
+def test_yaml_tags_never_build_python_objects(tmp_path: Path, text: str) -> None:
+    """Only the safe loader is used, and lists and mappings are built by dossier itself, whatever their tag."""
+    marker = tmp_path / "ran"
+    report = Report()
+    value = parse_yaml(text.format(marker=marker), "x.yaml", report)
+    assert not marker.exists()
+    for item in [value, *(value.values() if isinstance(value, dict) else [])]:
+        assert item is None or isinstance(item, (str, bytes, list, dict)), type(item)
