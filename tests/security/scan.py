@@ -68,7 +68,7 @@ def scan_site(root: Path, base_url: str = "/") -> Scan:
         if path.suffix in (".html", ".htm"):
             scan.pages += 1
             scan_page(relative, path.read_text(encoding="utf-8"), present, scan, base_url)
-        elif path.suffix == ".json":
+        elif path.suffix in (".json", ".jsonld", ".webmanifest"):
             try:
                 json.loads(path.read_text(encoding="utf-8"))
             except ValueError as problem:
