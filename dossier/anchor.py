@@ -110,7 +110,7 @@ def find_mentions(text: str, people: Iterable[Person]) -> list[tuple[str, int, i
     whitespace inside a name may be any run of whitespace. A name shared by two people belongs to the one
     registered first.
     """
-    owners = _owners_by_name(people)
+    owners = _owners_of(tuple((person.id, person.names) for person in people))
     if not owners:
         return []
     view = _normalised_view(text)
@@ -614,14 +614,15 @@ def _merge_regions(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
 # --- mentions -------------------------------------------------------------------------------------
 
 
-def _owners_by_name(people: Iterable[Person]) -> dict[str, str]:
-    """Normalised name -> person id; a name two people share belongs to the one registered first."""
+@functools.lru_cache(maxsize=8)
+def _owners_of(people: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    """_owners_by_name, once per registry rather than once per article."""
     owners: dict[str, str] = {}
-    for person in people:
-        for name in person.names:
+    for person_id, names in people:
+        for name in names:
             key = normalise_text(name).strip()
             if key:
-                owners.setdefault(key, person.id)
+                owners.setdefault(key, person_id)
     return owners
 
 

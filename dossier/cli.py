@@ -59,6 +59,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             output_dir=args.output,
             base_url=args.base_url,
             search=not args.no_search,
+            cache=True,
         )
     except BuildLocked as locked:
         print(f"error: {locked}", file=sys.stderr)

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from dossier import urls
 from dossier.anchor import anchor_quotes, report_moved_anchors
+from dossier.cache import CacheStore, cache_dir_for
 from dossier.compare.align import Alignment
+from dossier.compare.stage import CACHE_NAMESPACE as COMPARE_CACHE
 from dossier.compare.stage import PairKey, compare_stories
 from dossier.config import CONFIG_FILE, check_base_url, load_config
 from dossier.diagnostics import Location, Report
@@ -17,6 +19,7 @@ from dossier.link import Index, link_entities
 from dossier.load import is_inside, load_dossier, load_previous_anchors
 from dossier.model import Config, Dossier
 from dossier.render import Output, render_site
+from dossier.render.incremental import PageCache
 from dossier.search import INDEX_FOLDER, INSTALL_HINT, index_site, pagefind_binary
 from dossier.text import ArticleText, make_markdown
 from dossier.themes import resolve_themes
@@ -36,6 +39,8 @@ class Checked:
     texts: dict[str, ArticleText] = field(default_factory=dict)
     index: Index | None = None
     alignments: dict[PairKey, Alignment] = field(default_factory=dict)
+    alignment_keys: dict[PairKey, str] = field(default_factory=dict)  # a digest of each alignment's inputs
+    cache: CacheStore | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -92,8 +97,14 @@ def content_dir_problem(project_dir: Path, content_dir: Path) -> str | None:
     return None
 
 
-def check_project(project_dir: Path, include_drafts: bool = False) -> Checked:
-    """Load, validate, anchor and link, collecting every problem; writes nothing."""
+def check_project(
+    project_dir: Path, include_drafts: bool = False, *, use_cache: bool = False, output_dir: Path | None = None
+) -> Checked:
+    """Load, validate, anchor and link, collecting every problem; writes nothing.
+
+    For builds, `use_cache` takes alignments from (and stores new ones in) the build cache beside the output
+    folder, `output_dir` or dossier.yaml's (see dossier/cache.py).
+    """
     checked = Checked(Report())
     report = checked.report
     started = time.perf_counter()
@@ -117,9 +128,18 @@ def check_project(project_dir: Path, include_drafts: bool = False) -> Checked:
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
     compare_started = time.perf_counter()
     if not report.has_errors:
-        checked.alignments = compare_stories(checked.dossier, checked.texts)
+        checked.cache = _cache_store(project_dir, config, output_dir) if use_cache else None
+        checked.alignments = compare_stories(checked.dossier, checked.texts, checked.cache, checked.alignment_keys)
     checked.timings["compare"] = time.perf_counter() - compare_started
     return checked
+
+
+def _cache_store(project_dir: Path, config: Config, output_dir: Path | None) -> CacheStore | None:
+    """The build cache beside the output folder, or None when that folder may not be used."""
+    output = output_dir or project_dir / config.output_dir
+    if output_dir_problem(project_dir, project_dir / config.content_dir, output):
+        return None
+    return CacheStore(cache_dir_for(output))
 
 
 def publishing_config(config: Config, base_url: str | None, search: bool, report: Report) -> Config:
@@ -160,12 +180,15 @@ def build_project(
     *,
     base_url: str | None = None,
     search: bool = True,
+    cache: bool = False,
 ) -> Built:
     """Check, then render and write; nothing is written when anything is wrong.
 
     `base_url` replaces dossier.yaml's; `search=False` skips the search index, as `search: false` does.
+    `cache=True` (as `dossier build` does) keeps a build cache in `.dossier-cache/` beside the output folder
+    and re-renders only the pages whose inputs changed; the bytes are those of a build without it.
     """
-    checked = check_project(project_dir, include_drafts)
+    checked = check_project(project_dir, include_drafts, use_cache=cache, output_dir=output_dir)
     built = Built(checked)
     if checked.report.has_errors or checked.config is None or checked.dossier is None or checked.index is None:
         return built
@@ -179,18 +202,24 @@ def build_project(
     themes = resolve_themes(config.theme, project_dir, checked.report, config.location)
     if checked.report.has_errors:
         return built
+    built.output_dir = output_dir or project_dir / config.output_dir
+    store = checked.cache
+    pages = PageCache(store, built.output_dir, config, themes) if store else None
     started = time.perf_counter()
     built.outputs = render_site(
-        checked.dossier, checked.texts, checked.index, checked.alignments, themes, checked.report
-    )
+        checked.dossier, checked.texts, checked.index, checked.alignments, themes, checked.report,
+        pages, checked.alignment_keys,
+    )  # fmt: skip
     checked.timings["render"] = time.perf_counter() - started
     if checked.report.has_errors:
         return built
-    built.output_dir = output_dir or project_dir / config.output_dir
     started = time.perf_counter()
     with build_lock(built.output_dir):
         built.written = write_site(
             built.outputs, built.output_dir, search_index(config, checked.report, checked.timings)
         )
     checked.timings["write"] = time.perf_counter() - started
+    if store and pages:
+        pages.save()
+        store.finish(COMPARE_CACHE)
     return built

@@ -11,10 +11,12 @@ import itertools
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
+from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.compare.align import Alignment, DescribedSide, compare_sides, describe_side
 from dossier.compare.features import Side
+from dossier.compare.words import DEFAULT_SYNONYMS
 from dossier.model import Article, CompareSettings, Dossier
 from dossier.text import ArticleText
 
@@ -42,7 +44,16 @@ def side_of(
 
 # One story's work: its sides, and the pairs to align among them.
 _Job = tuple[list[Side], list[PairKey]]
-Lookup = Callable[[Side, Side], Alignment | None]  # a cached alignment, or None
+CACHE_NAMESPACE = "compare"
+
+
+def _side_key(side: Side, people_key: str) -> str:
+    return digest(side.article_id, side.text, people_key, fingerprint((side.claims, side.sources)))
+
+
+def pair_key(left_key: str, right_key: str, settings: CompareSettings) -> str:
+    """What an alignment is made from: both sides, the people registry, the settings, the synonyms, the version."""
+    return digest(version_key(), CACHE_NAMESPACE, left_key, right_key, fingerprint((settings, DEFAULT_SYNONYMS)))
 
 
 def _align_story(job: _Job, settings: CompareSettings) -> list[tuple[PairKey, Alignment]]:
@@ -74,29 +85,42 @@ def _workers(pairs: int) -> int:
 
 
 def compare_stories(
-    dossier: Dossier, texts: dict[str, ArticleText], cached: Lookup | None = None
+    dossier: Dossier,
+    texts: dict[str, ArticleText],
+    store: CacheStore | None = None,
+    keys: dict[PairKey, str] | None = None,
 ) -> dict[PairKey, Alignment]:
     """Alignments for each pair of articles within each story (n articles: n (n - 1) / 2 pairs).
 
-    `cached(left, right)` may return an alignment made before from the very same sides and settings.
+    With a `store`, a pair whose inputs are unchanged since it was last aligned is taken from it, and new
+    alignments are stored. `keys`, when given, receives the digest of each pair's inputs.
     """
     people = {person.id: person.names for person in dossier.people.values()}
     settings = dossier.config.compare
     sides = {article.id: side_of(article, texts[article.id], dossier, people) for article in dossier.articles.values()}
+    people_key = fingerprint(sorted(people.items()))
+    side_keys = {article_id: _side_key(side, people_key) for article_id, side in sides.items()}
     found: dict[PairKey, Alignment] = {}
+    pair_keys: dict[PairKey, str] = {}
     jobs: list[_Job] = []
     for story in dossier.stories.values():
         missing = []
         for left, right in itertools.combinations(story.article_ids, 2):
-            alignment = cached(sides[left], sides[right]) if cached else None
-            if alignment is None:
-                missing.append((left, right))
-            else:
+            key = pair_keys[(left, right)] = pair_key(side_keys[left], side_keys[right], settings)
+            alignment = store.get(CACHE_NAMESPACE, key) if store else None
+            if isinstance(alignment, Alignment):
                 found[(left, right)] = alignment
+            else:
+                missing.append((left, right))
         if missing:
             needed = sorted({a for pair in missing for a in pair}, key=story.article_ids.index)
             jobs.append(([sides[a] for a in needed], missing))
     made = _run(jobs, settings)
+    if store:
+        for pair, alignment in made.items():
+            store.put(CACHE_NAMESPACE, pair_keys[pair], alignment)
+    if keys is not None:
+        keys.update(pair_keys)
     alignments: dict[PairKey, Alignment] = {}
     for story in dossier.stories.values():
         for pair in itertools.combinations(story.article_ids, 2):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from dossier.diagnostics import Location, Report
 from dossier.link import Index
 from dossier.model import Dossier
 from dossier.render.data import dossier_json, web_annotations
+from dossier.render.incremental import Fingerprints, PageCache, Recorder, recording_views, render_pages
 from dossier.render.pages import Page, SiteBuilder
 from dossier.text import ArticleText, make_markdown
 from dossier.themes import Theme, make_environment, static_files
@@ -81,22 +83,35 @@ def render_site(
     alignments: dict[PairKey, Alignment],
     themes: list[Theme],
     report: Report,
+    cache: PageCache | None = None,
+    alignment_keys: Mapping[PairKey, str] | None = None,
 ) -> list[Output]:
-    """Every output file of the site, rendered in memory; template errors become diagnostics."""
+    """Every output file of the site, rendered in memory; template errors become diagnostics.
+
+    With a `cache`, a page none of whose inputs changed since the last build is not rendered again: its
+    previous bytes are reused (see render/incremental.py). `alignment_keys` name each alignment's inputs.
+    """
     md = make_markdown(dossier.config.raw_html)
     env = make_environment(themes)
-    _install_helpers(env, dossier, md)
-    builder = SiteBuilder(dossier, texts, index, alignments, md)
-    outputs: list[Output] = []
-    for page in builder.pages():
+    recorder = Recorder()
+    views = recording_views(dossier, index, texts, alignments, recorder)
+    _install_helpers(env, views.dossier, md)
+    builder = SiteBuilder(views.dossier, views.texts, views.index, views.alignments, md)
+    if cache is not None:
+        cache.start(Fingerprints(dossier, index, alignments, alignment_keys or {}))
+
+    def render(page: Page) -> bytes | None:
         try:
             template = env.get_template(page.template)
             html = template.render(page=page, **page.context)
         except jinja2.TemplateError as error:
             report.error(_template_location(error, themes), f"template error rendering {page.path}: {error}")
-            continue
-        outputs.append(Output(page.path, html.encode("utf-8")))
-    outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments)))
+            return None
+        return html.encode("utf-8")
+
+    outputs = [Output(path, data) for path, data in render_pages(builder.page_plan(), render, recorder, cache)]
+    comparison = cache.comparison_json if cache is not None else None
+    outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments, comparison)))
     outputs.append(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
     for name, path in static_files(themes).items():
         outputs.append(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from dossier import urls
@@ -60,9 +61,24 @@ def _alignment(alignment: Alignment) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def comparison_json(alignment: Alignment) -> str:
+    """One comparison as it stands in dossier.json, as if at the top level (see `dossier_json`)."""
+    return json.dumps(_alignment(alignment), ensure_ascii=False, indent=1, sort_keys=True)
+
+
+_COMPARISONS = "\x00comparisons\x00"  # a placeholder no real value can be (JSON escapes the NULs)
+
+
 def dossier_json(
-    dossier: Dossier, texts: dict[str, ArticleText], index: Index, alignments: dict[PairKey, Alignment]
+    dossier: Dossier,
+    texts: dict[str, ArticleText],
+    index: Index,
+    alignments: dict[PairKey, Alignment],
+    comparison: Callable[[PairKey, Alignment], str] | None = None,
 ) -> bytes:
+    """The whole model as JSON. The comparisons, most of its bytes, are encoded one by one (`comparison` may
+    take each from a cache) and spliced in: JSON with an indent nests by prefixing every line, so the bytes are
+    those of encoding the document whole."""
     articles = []
     for article in dossier.articles.values():
         record = _plain(article)
@@ -78,9 +94,16 @@ def dossier_json(
         "people": [_plain(p) | {"mention_count": len(index.mentions.get(p.id, []))} for p in dossier.people.values()],
         "sources": [_plain(s) for s in dossier.sources.values()],
         "claims": [_plain(c) for c in dossier.claims.values()],
-        "comparisons": [_alignment(alignment) for alignment in alignments.values()],
+        "comparisons": [_COMPARISONS] if alignments else [],
     }
-    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+    if alignments:
+        encode = comparison or (lambda _, alignment: comparison_json(alignment))
+        nested = ",\n  ".join(encode(key, a).replace("\n", "\n  ") for key, a in alignments.items())
+        placeholder = json.dumps(_COMPARISONS)
+        assert text.count(placeholder) == 1
+        text = text.replace(placeholder, nested)
+    return (text + "\n").encode("utf-8")
 
 
 # --- schema.org ClaimReview, for search engines' fact-check markup ------------------------------------

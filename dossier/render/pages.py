@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -232,29 +233,82 @@ class SiteBuilder:
     # --- pages ---------------------------------------------------------------------------------
 
     def pages(self) -> Iterator[Page]:
+        return (make() for _, make in self.page_plan())
+
+    def page_plan(self) -> list[tuple[str, Callable[[], Page]]]:
+        """Every page's output path, in order, with what builds it: a page can be skipped without building it.
+
+        Each builder looks up what it needs itself (through `self.dossier` and `self.index`), so what a
+        page reads can be recorded while it is built (see render/incremental.py).
+        """
         dossier = self.dossier
-        stories = sorted(dossier.stories.values(), key=lambda s: (s.date is None, s.date, s.id))
-        yield Page(urls.HOME, "index.html", dossier.config.title, "home", {"stories": stories})
-        for story in stories:
-            yield self.story_page(story)
+        plan: list[tuple[str, Callable[[], Page]]] = [(urls.HOME, self.home_page)]
+        for story in self.sorted_stories():
+            plan.append((urls.story_path(story.id), functools.partial(self.story_page_of, story.id)))
             for article_id in story.article_ids:
-                yield self.article_page(dossier.articles[article_id], story)
+                path = urls.path_for(dossier.articles[article_id])
+                plan.append((path, functools.partial(self.article_page_of, article_id, story.id)))
             for left_id, right_id in itertools.combinations(story.article_ids, 2):
-                yield self.compare_page(story, left_id, right_id)
-        people = sorted(dossier.people.values(), key=lambda p: p.name)
+                path = urls.compare_path(story.id, left_id, right_id)
+                plan.append((path, functools.partial(self.compare_page_of, story.id, left_id, right_id)))
+        plan.append((urls.PEOPLE_INDEX, self.people_page))
+        for person in self.sorted_people():
+            plan.append((urls.path_for(person), functools.partial(self.person_page_of, person.id)))
+        plan.append((urls.CLAIMS_INDEX, self.claims_page))
+        for claim in list(dossier.claims.values()):
+            plan.append((urls.path_for(claim), functools.partial(self.claim_page_of, claim.id)))
+        plan.append((urls.SOURCES_INDEX, self.sources_page))
+        for source in self.sorted_sources():
+            plan.append((urls.path_for(source), functools.partial(self.source_page_of, source.id)))
+        plan.append((urls.CORRECTIONS_INDEX, lambda: self.correction_pages_list()[0]))
+        plan.append((urls.CORRECTIONS_FEED, lambda: self.correction_pages_list()[1]))
+        plan.append(("404.html", lambda: Page("404.html", "404.html", "Page not found", "not-found")))
+        return plan
+
+    def sorted_stories(self) -> list[Story]:
+        return sorted(self.dossier.stories.values(), key=lambda s: (s.date is None, s.date, s.id))
+
+    def sorted_people(self) -> list[Person]:
+        return sorted(self.dossier.people.values(), key=lambda p: p.name)
+
+    def sorted_sources(self) -> list[Source]:
+        return sorted(self.dossier.sources.values(), key=lambda s: (s.kind, s.name))
+
+    def home_page(self) -> Page:
+        return Page(urls.HOME, "index.html", self.dossier.config.title, "home", {"stories": self.sorted_stories()})
+
+    def people_page(self) -> Page:
+        people = self.sorted_people()
         counts = {p.id: len(self.index.mentions.get(p.id, [])) for p in people}
-        yield Page(urls.PEOPLE_INDEX, "people.html", "People", "people", {"people": people, "mention_counts": counts})
-        for person in people:
-            yield self.person_page(person)
-        yield Page(urls.CLAIMS_INDEX, "claims.html", "Claims", "claims", {"claims": list(dossier.claims.values())})
-        for claim in dossier.claims.values():
-            yield self.claim_page(claim)
-        sources = sorted(dossier.sources.values(), key=lambda s: (s.kind, s.name))
-        yield Page(urls.SOURCES_INDEX, "sources.html", "Sources", "sources", {"sources": sources})
-        for source in sources:
-            yield self.source_page(source)
-        yield from self.correction_pages()
-        yield Page("404.html", "404.html", "Page not found", "not-found")
+        return Page(urls.PEOPLE_INDEX, "people.html", "People", "people", {"people": people, "mention_counts": counts})
+
+    def claims_page(self) -> Page:
+        claims = list(self.dossier.claims.values())
+        return Page(urls.CLAIMS_INDEX, "claims.html", "Claims", "claims", {"claims": claims})
+
+    def sources_page(self) -> Page:
+        return Page(urls.SOURCES_INDEX, "sources.html", "Sources", "sources", {"sources": self.sorted_sources()})
+
+    def story_page_of(self, story_id: str) -> Page:
+        return self.story_page(self.dossier.stories[story_id])
+
+    def article_page_of(self, article_id: str, story_id: str) -> Page:
+        return self.article_page(self.dossier.articles[article_id], self.dossier.stories[story_id])
+
+    def compare_page_of(self, story_id: str, left_id: str, right_id: str) -> Page:
+        return self.compare_page(self.dossier.stories[story_id], left_id, right_id)
+
+    def person_page_of(self, person_id: str) -> Page:
+        return self.person_page(self.dossier.people[person_id])
+
+    def claim_page_of(self, claim_id: str) -> Page:
+        return self.claim_page(self.dossier.claims[claim_id])
+
+    def source_page_of(self, source_id: str) -> Page:
+        return self.source_page(self.dossier.sources[source_id])
+
+    def correction_pages_list(self) -> list[Page]:
+        return list(self.correction_pages())
 
     def correction_pages(self) -> Iterator[Page]:
         by_outlet = [

@@ -1,0 +1,308 @@
+"""Re-render only the pages whose inputs changed, as Lektor does: record what each page reads.
+
+While a page is built and rendered, the model's tables (people, sources, stories, articles, claims), the
+indexes, the texts and the alignments are seen through `RecordingDict`s that note every key the page looks
+up, and a note of the whole table when it iterates one. The page's record keeps those dependencies and a
+digest of what each held. On the next build a page whose every dependency still holds the same value (and
+whose templates, configuration and dossier version are the same) is not rendered: its bytes are taken from
+the previous output, after checking their digest. A page is a pure function of what it read, so this gives
+exactly the bytes a clean build gives; tests/test_incremental.py checks that over random edits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown_it
+
+from dossier.cache import CacheStore, digest, fingerprint, version_key
+from dossier.compare.align import Alignment
+from dossier.compare.stage import PairKey
+from dossier.link import Index
+from dossier.model import Config, Dossier
+from dossier.render.data import comparison_json
+from dossier.text import ArticleText
+from dossier.themes import Theme
+
+EVERYTHING = "*"  # the key noted when a page iterates a whole table
+PAGES_NAMESPACE = "pages"
+JSON_NAMESPACE = "json"
+RECORDS_KEY = "records"
+
+Dependency = tuple[str, Any]  # (table, key)
+
+
+class Recorder:
+    """Collects the dependencies of the page being built; notes nothing between pages."""
+
+    def __init__(self) -> None:
+        self.deps: set[Dependency] | None = None
+
+    def note(self, table: str, key: Any) -> None:
+        if self.deps is not None:
+            self.deps.add((table, key))
+
+
+class RecordingDict(dict[Any, Any]):
+    """A dict that tells its recorder which keys are read."""
+
+    def __init__(self, table: str, recorder: Recorder, data: Mapping[Any, Any]) -> None:
+        super().__init__(data)
+        self._table = table
+        self._recorder = recorder
+
+    def __getitem__(self, key: Any) -> Any:
+        self._recorder.note(self._table, key)
+        return super().__getitem__(key)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._recorder.note(self._table, key)
+        return super().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._recorder.note(self._table, key)
+        return super().__contains__(key)
+
+    def _everything(self) -> None:
+        self._recorder.note(self._table, EVERYTHING)
+
+    def __iter__(self) -> Iterator[Any]:
+        self._everything()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._everything()
+        return super().__len__()
+
+    def keys(self) -> Any:
+        self._everything()
+        return super().keys()
+
+    def values(self) -> Any:
+        self._everything()
+        return super().values()
+
+    def items(self) -> Any:
+        self._everything()
+        return super().items()
+
+
+class RecordingList(list[Any]):
+    """A list that tells its recorder when it is read at all (it counts as one value)."""
+
+    def __init__(self, table: str, recorder: Recorder, data: list[Any]) -> None:
+        super().__init__(data)
+        self._table = table
+        self._recorder = recorder
+
+    def __iter__(self) -> Iterator[Any]:
+        self._recorder.note(self._table, EVERYTHING)
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._recorder.note(self._table, EVERYTHING)
+        return super().__len__()
+
+    def __getitem__(self, index: Any) -> Any:
+        self._recorder.note(self._table, EVERYTHING)
+        return super().__getitem__(index)
+
+
+@dataclasses.dataclass
+class Views:
+    """The model as pages see it: every lookup noted by the recorder."""
+
+    dossier: Dossier
+    index: Index
+    texts: dict[str, ArticleText]
+    alignments: dict[PairKey, Alignment]
+
+
+TABLES = ("people", "sources", "stories", "articles", "claims")
+
+
+def recording_views(
+    dossier: Dossier,
+    index: Index,
+    texts: dict[str, ArticleText],
+    alignments: dict[PairKey, Alignment],
+    recorder: Recorder,
+) -> Views:
+    def recording(name: str) -> RecordingDict:
+        return RecordingDict(name, recorder, getattr(dossier, name))
+
+    index_fields: dict[str, Any] = {}
+    for item in dataclasses.fields(index):
+        value = getattr(index, item.name)
+        table = f"index.{item.name}"
+        index_fields[item.name] = (
+            RecordingDict(table, recorder, value) if isinstance(value, dict) else RecordingList(table, recorder, value)
+        )
+    return Views(
+        dataclasses.replace(
+            dossier,
+            people=recording("people"),
+            sources=recording("sources"),
+            stories=recording("stories"),
+            articles=recording("articles"),
+            claims=recording("claims"),
+        ),
+        dataclasses.replace(index, **index_fields),
+        RecordingDict("texts", recorder, texts),
+        RecordingDict("alignments", recorder, alignments),
+    )
+
+
+class Fingerprints:
+    """A digest of what each dependency holds now, each computed at most once per build."""
+
+    def __init__(
+        self,
+        dossier: Dossier,
+        index: Index,
+        alignments: dict[PairKey, Alignment],
+        alignment_keys: Mapping[PairKey, str],
+    ) -> None:
+        self.tables: dict[str, Mapping[Any, Any]] = {name: getattr(dossier, name) for name in TABLES}
+        for item in dataclasses.fields(index):
+            value = getattr(index, item.name)
+            self.tables[f"index.{item.name}"] = value if isinstance(value, dict) else {EVERYTHING: value}
+        self.articles = dossier.articles
+        self.alignments = alignments
+        self.alignment_keys = alignment_keys
+        self._known: dict[Dependency, str] = {}
+
+    def of(self, dependency: Dependency) -> str:
+        found = self._known.get(dependency)
+        if found is None:
+            found = self._known[dependency] = self._compute(*dependency)
+        return found
+
+    def _compute(self, table: str, key: Any) -> str:
+        if table == "texts":  # an article's text is made from its body alone (the Markdown settings are global)
+            article = self.articles.get(key)
+            return digest("text", article.body, str(article.body_line)) if article else "missing"
+        if table == "alignments":
+            if key in self.alignment_keys:
+                return self.alignment_keys[key]
+            return fingerprint(("present", self.alignments[key])) if key in self.alignments else "missing"
+        values = self.tables.get(table)
+        if values is None:
+            return "no such table"
+        if key == EVERYTHING:
+            if EVERYTHING in values and len(values) == 1:  # a list field of the index
+                return fingerprint(values[EVERYTHING])
+            return fingerprint(list(values.items()))
+        return fingerprint(("present", values[key])) if key in values else "missing"
+
+    def combined(self, dependencies: tuple[Dependency, ...]) -> str:
+        return digest(*(f"{table}\0{key!r}\0{self.of((table, key))}" for table, key in dependencies))
+
+
+@dataclasses.dataclass(frozen=True)
+class PageRecord:
+    dependencies: tuple[Dependency, ...]
+    inputs: str  # Fingerprints.combined(dependencies) when it was rendered
+    output: str  # digest of the bytes written
+
+
+def templates_digest(themes: list[Theme]) -> str:
+    parts: list[bytes | str] = []
+    for position, theme in enumerate(themes):
+        folder = theme.templates
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                parts += [str(position), path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+class PageCache:
+    """The records of the previous build's pages, and the records of this one as pages are rendered."""
+
+    def __init__(self, store: CacheStore, previous_output: Path, config: Config, themes: list[Theme]) -> None:
+        self.store = store
+        self.previous_output = previous_output
+        self.global_key = digest(
+            version_key(), fingerprint(config), templates_digest(themes), jinja2.__version__, markdown_it.__version__
+        )
+        stored = store.get(PAGES_NAMESPACE, RECORDS_KEY)
+        self.previous: dict[str, PageRecord] = {}
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.global_key:
+            self.previous = stored[1]
+        self.records: dict[str, PageRecord] = {}
+        self.fingerprints: Fingerprints | None = None
+        self.reused = 0
+
+    def start(self, fingerprints: Fingerprints) -> None:
+        self.fingerprints = fingerprints
+
+    def reuse(self, path: str) -> bytes | None:
+        """The previous bytes of the page at `path` if nothing it read has changed, else None."""
+        record = self.previous.get(path)
+        if record is None or self.fingerprints is None:
+            return None
+        if self.fingerprints.combined(record.dependencies) != record.inputs:
+            return None
+        try:
+            data = (self.previous_output / path).read_bytes()
+        except OSError:
+            return None
+        if digest(data) != record.output:
+            return None
+        self.records[path] = record
+        self.reused += 1
+        return data
+
+    def remember(self, path: str, dependencies: set[Dependency], data: bytes) -> None:
+        assert self.fingerprints is not None
+        ordered = tuple(sorted(dependencies, key=lambda dependency: (dependency[0], repr(dependency[1]))))
+        self.records[path] = PageRecord(ordered, self.fingerprints.combined(ordered), digest(data))
+
+    def comparison_json(self, pair: PairKey, alignment: Alignment) -> str:
+        """A comparison's part of dossier.json, from the cache when its alignment's inputs are unchanged."""
+        key = self.fingerprints.alignment_keys.get(pair) if self.fingerprints else None
+        if key is None:
+            return comparison_json(alignment)
+        key = digest(key, "json")
+        found = self.store.get(JSON_NAMESPACE, key)
+        if isinstance(found, str):
+            return found
+        made = comparison_json(alignment)
+        self.store.put(JSON_NAMESPACE, key, made)
+        return made
+
+    def save(self) -> None:
+        self.store.finish(JSON_NAMESPACE)
+        self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, self.records))
+
+
+def render_pages(
+    plan: list[tuple[str, Callable[[], Any]]],
+    render: Callable[[Any], bytes | None],
+    recorder: Recorder,
+    cache: PageCache | None,
+) -> Iterator[tuple[str, bytes]]:
+    """Each planned page's bytes: reused where the cache allows, else built and rendered with its reads noted."""
+    for path, make in plan:
+        if cache is not None:
+            data = cache.reuse(path)
+            if data is not None:
+                yield path, data
+                continue
+        recorder.deps = set()
+        try:
+            rendered = render(make())
+            dependencies = recorder.deps
+        finally:
+            recorder.deps = None
+        if rendered is None:
+            continue
+        if cache is not None:
+            cache.remember(path, dependencies, rendered)
+        yield path, rendered

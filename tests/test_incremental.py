@@ -1,0 +1,186 @@
+"""An incremental build (with the build cache) gives exactly the bytes of a clean build, after any edits.
+
+Random sequences of edits, additions and deletions of articles, annotations, people and the configuration are
+applied to a copy of the example; after each, the project is rebuilt incrementally in place and built clean
+(no cache, empty output folder) in another folder, and the two sites are compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dossier.cache import CACHE_FOLDER
+from dossier.pipeline import Built, build_project
+from tests.conftest import copy_example
+
+STORY = Path("content") / "flynn-kislyak"
+ARTICLES = ("the-week", "the-moscow-times")
+# Phrases that occur once in the-week.md, for new annotations.
+PHRASES = ("Logan Act", "by phone, and in person", "the Obama administration", "lieutenant general")
+# Names that occur in the articles' text but belong to no registered person.
+NEW_NAMES = ("Sean Spicer", "Catherine Garcia", "Logan")
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _replace_in(path: Path, pattern: str, replacement: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(pattern, replacement, text, count=1), encoding="utf-8")
+
+
+# --- the edits: each takes the project and a number to vary what it writes -----------------------------
+
+
+def edit_note(project: Path, n: int) -> None:
+    sidecar = project / STORY / f"{ARTICLES[n % 2]}.yaml"
+    _replace_in(sidecar, r"(\n    note: >-\n      )", rf"\g<1>Edited {n}: ")
+
+
+def edit_article(project: Path, n: int) -> None:
+    articles = sorted((project / STORY).glob("*.md"))
+    article = articles[n % len(articles)]
+    with article.open("a", encoding="utf-8") as out:
+        out.write(f"\nA sentence added by edit {n}, naming Kislyak.\n")
+
+
+def add_annotation(project: Path, n: int) -> None:
+    sidecar = project / STORY / "the-week.yaml"
+    phrase = PHRASES[n % len(PHRASES)]
+    _replace_in(sidecar, r"\nnotes:\n", f'\nnotes:\n  - id: added-{n}\n    quote: "{phrase}"\n    note: Added {n}.\n')
+
+
+def remove_annotation(project: Path, n: int) -> None:
+    sidecar = project / STORY / "the-week.yaml"
+    _replace_in(sidecar, r"  - id: added-\d+\n    quote: \"[^\"]*\"\n    note: Added \d+\.\n", "")
+
+
+def add_article(project: Path, n: int) -> None:
+    source = (project / STORY / "the-week.md").read_text(encoding="utf-8")
+    text = source.replace("title: ", f"title: Copy {n} of ", 1).replace("Members of", f"In copy {n}, members of", 1)
+    (project / STORY / f"copy-{n}.md").write_text(text, encoding="utf-8")
+    (project / STORY / f"copy-{n}.yaml").write_text(
+        f'notes:\n  - quote: "In copy {n}, members of"\n    note: The copy\'s own note.\n'
+        "sources:\n  - source: washington-post\n    quote: The Washington Post\n",
+        encoding="utf-8",
+    )
+
+
+def remove_article(project: Path, n: int) -> None:
+    copies = sorted((project / STORY).glob("copy-*.md"))
+    if copies:
+        victim = copies[n % len(copies)]
+        victim.unlink()
+        victim.with_suffix(".yaml").unlink(missing_ok=True)
+
+
+def edit_person(project: Path, n: int) -> None:
+    _replace_in(project / "content" / "people.yaml", r"(\n  description: >-\n    )", rf"\g<1>Edited {n}. ")
+
+
+def add_person(project: Path, n: int) -> None:
+    name = NEW_NAMES[n % len(NEW_NAMES)]
+    slug = name.lower().replace(" ", "-")
+    people = project / "content" / "people.yaml"
+    if f"id: added-{slug}\n" not in people.read_text(encoding="utf-8"):
+        with people.open("a", encoding="utf-8") as out:
+            out.write(f"\n- id: added-{slug}\n  name: {name}\n")
+
+
+def remove_person(project: Path, n: int) -> None:
+    _replace_in(project / "content" / "people.yaml", r"\n- id: added-[a-z-]+\n  name: [A-Za-z ]+\n", "\n")
+
+
+def edit_config(project: Path, n: int) -> None:
+    _replace_in(project / "dossier.yaml", r'\ntitle: "', f'\ntitle: "{n} ')
+
+
+def edit_claim(project: Path, n: int) -> None:
+    _replace_in(project / STORY / "story.yaml", r'(\n    verdict: )"false"', r"\1misleading")
+
+
+EDITS: list[Callable[[Path, int], None]] = [
+    edit_note,
+    edit_article,
+    add_annotation,
+    remove_annotation,
+    add_article,
+    remove_article,
+    edit_person,
+    add_person,
+    remove_person,
+    edit_config,
+    edit_claim,
+]
+
+
+def clean_build(project: Path, scratch: Path) -> tuple[Built, dict[str, bytes]]:
+    shutil.rmtree(scratch, ignore_errors=True)
+    shutil.copytree(project, scratch, ignore=shutil.ignore_patterns("build", CACHE_FOLDER, ".build.lock"))
+    built = build_project(scratch)
+    return built, site_files(scratch / "build") if built.written else {}
+
+
+def check_same(project: Path, scratch: Path) -> None:
+    incremental = build_project(project, cache=True)
+    clean, clean_files = clean_build(project, scratch)
+    assert sorted(map(str, incremental.report.errors)) == sorted(map(str, clean.report.errors))
+    if incremental.written is None:
+        return
+    incremental_files = site_files(project / "build")
+    assert sorted(incremental_files) == sorted(clean_files)
+    differing = [path for path in clean_files if incremental_files[path] != clean_files[path]]
+    assert differing == []
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 5)), min_size=1, max_size=5))
+def test_an_incremental_build_equals_a_clean_build(edits: list[tuple[Callable[[Path, int], None], int]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        project = copy_example(Path(folder) / "project")
+        first = build_project(project, cache=True)
+        assert first.written is not None
+        for edit, n in edits:
+            edit(project, n)
+            check_same(project, Path(folder) / "clean")
+
+
+def test_a_second_build_with_the_cache_renders_nothing_and_writes_nothing(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    build_project(project, cache=True)
+    again = build_project(project, cache=True)
+    assert again.written is not None and not again.written.changed_anything
+
+
+def test_an_edited_note_re_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    first = build_project(project, cache=True)
+    assert first.written is not None
+    before = site_files(project / "build")
+    edit_note(project, 1)  # a note of the-moscow-times
+    again = build_project(project, cache=True)
+    assert again.written is not None
+    after = site_files(project / "build")
+    changed = sorted(path for path in after if before.get(path) != after[path])
+    assert "stories/flynn-kislyak/the-moscow-times/index.html" in changed
+    assert "stories/flynn-kislyak/the-week/index.html" not in changed
+    assert not any(path.startswith("people/") for path in changed)
+
+
+def test_a_damaged_output_file_is_rendered_again(tmp_path: Path) -> None:
+    """The cache trusts the previous output only when its bytes are what the cache recorded."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, cache=True)
+    page = project / "build" / "people" / "michael-flynn" / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"damaged")
+    build_project(project, cache=True)
+    assert page.read_bytes() == original
