@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -13,6 +14,7 @@ from dossier.pipeline import Built, build_project
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def copy_example(target: Path) -> Path:
@@ -21,6 +23,20 @@ def copy_example(target: Path) -> Path:
     shutil.copy(REPO / "dossier.yaml", target / "dossier.yaml")
     shutil.copytree(REPO / "content", target / "content")
     return target
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """pytest-playwright's one Chromium per session is Debian's (`playwright install` cannot download one here;
+    see ../shared/TOOLING.md). Browser tests use its `browser` or `page` fixture: a second `sync_playwright()`
+    in the same session fails."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/dev-setup.sh does)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": ["--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"],
+    }
 
 
 @pytest.fixture(scope="session")

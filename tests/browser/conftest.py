@@ -1,4 +1,8 @@
-"""The browser suite's fixtures: the example, published under a sub-path on 127.0.0.1, and one Chromium.
+"""The browser suite's fixtures: the example, published under a sub-path on 127.0.0.1.
+
+Chromium itself (Debian's, one per session) is pytest-playwright's `browser` fixture, launched with the
+arguments tests/conftest.py gives it; every test that needs a browser should use it (or `page`): a second
+`sync_playwright()` in the same session fails ("Sync API inside the asyncio loop").
 
 The example is built with base_url http://127.0.0.1:PORT/dossier-example/ (a project site on GitHub Pages
 looks like this) into WWW/dossier-example/, and WWW is served by http.server, so every absolute URL the site
@@ -22,7 +26,6 @@ import pytest
 from dossier.pipeline import build_project
 from tests.conftest import REPO, copy_example
 
-CHROMIUM = Path("/usr/bin/chromium")
 SUB_PATH = "dossier-example/"
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 AXE = REPO / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
@@ -105,18 +108,6 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Publish
 def base_url(published_site: PublishedSite) -> str:
     """pytest-playwright's base URL: `page.goto("people/")` opens the published site's people page."""
     return published_site.url
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    """Debian's chromium (`playwright install` cannot download browsers here); see ../shared/TOOLING.md."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/dev-setup.sh does)")
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "args": ["--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"],
-    }
 
 
 @pytest.fixture(scope="session")
