@@ -34,7 +34,7 @@ from urllib.parse import quote, urlsplit
 import trafilatura
 import yaml
 from htmldate import find_date
-from lxml import html as lxml_html  # type: ignore[import-untyped]
+from lxml import html as lxml_html
 from trafilatura.utils import decode_file
 
 from dossier import __version__

@@ -44,7 +44,7 @@ def test_check_on_the_example_passes(capsys: pytest.CaptureFixture[str]) -> None
 
 
 def test_check_on_a_broken_copy_prints_located_errors_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(["check", "-C", str(TESTS / "invalid" / "references")], capsys)
+    code, _out, err = run(["check", "-C", str(TESTS / "invalid" / "references")], capsys)
     assert code == 1
     assert "Traceback" not in err
     assert "content/story/story.yaml:6:15: error: unknown claimant 'mike-pense'; did you mean 'mike-pence'?" in err
