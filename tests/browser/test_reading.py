@@ -181,3 +181,16 @@ def test_keyboard_users_get_a_skip_link_and_a_visible_focus(page: Page, publishe
             "() => { const s = getComputedStyle(document.activeElement); return [s.outlineStyle, s.outlineWidth]; }"
         )
         assert outline[0] != "none" and outline[1] != "0px", outline
+
+
+def test_opened_from_disk_the_site_works_without_a_search_box(
+    page: Page, problems: Problems, published_site: PublishedSite
+) -> None:
+    """file:// (the README's first step): relative links work; search, which needs http, is not offered."""
+    page.goto((published_site.folder / PAGE_TYPES["article"]).as_uri())
+    expect(page.locator("mark.hl-claim").first).to_be_visible()
+    expect(page.locator("#site-search")).to_have_count(0)
+    page.get_by_role("navigation", name="Site").get_by_role("link", name="People").click()
+    expect(page).to_have_url((published_site.folder / "people" / "index.html").as_uri())
+    expect(page.locator("h1")).to_have_text("People")
+    assert not problems, problems

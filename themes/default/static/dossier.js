@@ -30,7 +30,9 @@
   // Search: Pagefind's UI, loaded only when JavaScript runs (the box stays hidden otherwise). Results are
   // typed by the page kind each page declares in data-pagefind-meta="type:...".
   var search = document.getElementById("site-search");
-  if (search) {
+  if (search && window.location.protocol === "file:") {
+    search.remove();  // Pagefind loads its index with fetch and import(), which browsers refuse from file://
+  } else if (search) {
     var scriptUrl = new URL(search.getAttribute("data-ui-script"), document.baseURI);
     var typeLabels = { story: "Story", article: "Article", person: "Person", claim: "Claim", source: "Source" };
     var style = document.createElement("link");
