@@ -10,7 +10,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from dossier import urls
-from dossier.pipeline import Built
+from dossier.pipeline import Built, build_project
+from tests.conftest import copy_example
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -150,17 +151,33 @@ def test_outlet_pages_list_articles_corrections_and_claims(parse_page: Callable[
     assert soup.select("#reported-heading")
 
 
-def test_corrections_are_logged_by_outlet_with_an_atom_feed(
-    example_build: Built, example_site: Path, parse_page: Callable[[str], BeautifulSoup]
-) -> None:
+def test_corrections_are_logged_by_outlet(example_build: Built, parse_page: Callable[[str], BeautifulSoup]) -> None:
     dossier = dossier_of(example_build)
     soup = parse_page(urls.CORRECTIONS_INDEX)
     corrections = [a for a in dossier.annotations() if a.kind == "correction"]
     assert len(soup.select(".corrections li")) == len(corrections)
-    feed = ElementTree.parse(example_site / urls.CORRECTIONS_FEED).getroot()
+    outlets = [h.get_text(" ", strip=True) for h in soup.select("main h2")]
+    assert any(o.startswith("The Moscow Times") for o in outlets) and any(o.startswith("The Week") for o in outlets)
+    # base_url "/" gives no absolute address, so there is no feed to link to.
+    assert soup.select_one('link[type="application/atom+xml"][title="Corrections"]') is None
+
+
+def test_corrections_have_an_atom_feed_when_the_site_address_is_known(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    config = project / "dossier.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('base_url: "/"', 'base_url: "https://example.org/dossier/"'),
+        encoding="utf-8",
+    )
+    built = build_project(project, search=False)
+    assert built.output_dir is not None and not built.report.has_errors
+    feed = ElementTree.parse(built.output_dir / urls.CORRECTIONS_FEED).getroot()
     atom = "{http://www.w3.org/2005/Atom}"
-    assert len(feed.findall(f"{atom}entry")) == len(corrections)
-    assert all(entry.find(f"{atom}updated") is not None for entry in feed.findall(f"{atom}entry"))
+    entries = feed.findall(f"{atom}entry")
+    assert len(entries) == len([a for a in dossier_of(built).annotations() if a.kind == "correction"])
+    for entry in entries:
+        assert entry.findtext(f"{atom}id", "").startswith("https://example.org/dossier/stories/")
+        assert entry.find(f"{atom}updated") is not None
 
 
 def test_backlinks_list_the_pages_that_refer_here(parse_page: Callable[[str], BeautifulSoup]) -> None:

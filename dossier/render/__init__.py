@@ -60,7 +60,7 @@ def _install_helpers(env: jinja2.Environment, dossier: Dossier, md: Any) -> None
     env.globals.update(
         url=url,
         asset=asset,
-        absolute_url=lambda path: urls.absolute_url(dossier.config.base_url, path),
+        absolute_url=lambda path: urls.absolute_url(dossier.config.site_url or dossier.config.base_url, path),
         verdict=dossier.config.verdict,
         site=dossier.config,
         dossier=dossier,

@@ -126,7 +126,8 @@ def _appearance(annotation: Annotation, dossier: Dossier) -> dict[str, Any]:
     work: dict[str, Any] = {
         "@type": "NewsArticle",
         "headline": article.title,
-        "url": article.url or urls.absolute_url(dossier.config.base_url, urls.path_for(article)),
+        "url": article.url
+        or urls.absolute_url(dossier.config.site_url or dossier.config.base_url, urls.path_for(article)),
         "publisher": _party(article.outlet, dossier),
     }
     if article.published:
@@ -154,7 +155,7 @@ def claim_review(claim: Claim, dossier: Dossier, appearances: list[Annotation]) 
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "url": urls.absolute_url(config.base_url, urls.path_for(claim)),
+        "url": urls.absolute_url(config.site_url or config.base_url, urls.path_for(claim)),
         "claimReviewed": claim.text,
         "author": {"@type": "Organization", "name": publisher.title}
         | ({"url": publisher.url} if publisher.url else {}),
@@ -185,7 +186,7 @@ MOTIVATIONS = {
 
 
 def _body(annotation: Annotation, dossier: Dossier) -> list[dict[str, Any]]:
-    base = dossier.config.base_url
+    base = dossier.config.site_url or dossier.config.base_url
     purpose = MOTIVATIONS[annotation.kind]
     target = annotation.target or ""
     bodies: list[dict[str, Any]] = []
@@ -209,7 +210,7 @@ def _body(annotation: Annotation, dossier: Dossier) -> list[dict[str, Any]]:
 
 def web_annotations(dossier: Dossier, texts: dict[str, ArticleText]) -> bytes:
     """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector)."""
-    base = dossier.config.base_url
+    base = dossier.config.site_url or dossier.config.base_url
     items = []
     for article in dossier.articles.values():
         text = texts[article.id].text

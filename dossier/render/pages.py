@@ -261,7 +261,8 @@ class SiteBuilder:
         for source in self.sorted_sources():
             plan.append((urls.path_for(source), functools.partial(self.source_page_of, source.id)))
         plan.append((urls.CORRECTIONS_INDEX, lambda: self.correction_pages_list()[0]))
-        plan.append((urls.CORRECTIONS_FEED, lambda: self.correction_pages_list()[1]))
+        if dossier.config.site_url is not None:
+            plan.append((urls.CORRECTIONS_FEED, lambda: self.correction_pages_list()[1]))
         plan.append(("404.html", lambda: Page("404.html", "404.html", "Page not found", "not-found")))
         return plan
 
@@ -316,10 +317,13 @@ class SiteBuilder:
             for outlet_id, found in sorted(self.index.corrections_by_outlet.items())
             if outlet_id in self.dossier.sources
         ]
-        context = {"by_outlet": by_outlet, "feed_path": urls.CORRECTIONS_FEED}
+        # A feed needs absolute URLs: it is made only when the site's address is known (base_url or cname).
+        has_feed = self.dossier.config.site_url is not None
+        context = {"by_outlet": by_outlet, "feed_path": urls.CORRECTIONS_FEED if has_feed else None}
         yield Page(urls.CORRECTIONS_INDEX, "corrections.html", "Corrections", "corrections", context)
-        yield Page(urls.CORRECTIONS_FEED, "corrections.xml", f"Corrections · {self.dossier.config.title}", "feed",
-                   {**context, "updated": self.newest_date()})  # fmt: skip
+        if has_feed:
+            yield Page(urls.CORRECTIONS_FEED, "corrections.xml", f"Corrections · {self.dossier.config.title}",
+                       "feed", {**context, "updated": self.newest_date()})  # fmt: skip
 
     def newest_date(self) -> str:
         """The newest date in the content: feeds are dated by their content, never by the clock."""
