@@ -80,6 +80,49 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from dossier.serve import serve_project
+
+    return serve_project(
+        args.project,
+        args.host,
+        args.port,
+        args.drafts,
+        search=not args.no_search,
+        verbose=args.verbose,
+        quiet=args.quiet,
+        debug=args.debug,
+    )
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from dossier.scaffold import ScaffoldError, init_project
+
+    try:
+        written = init_project(args.folder or args.project, title=args.title, force=args.force)
+    except ScaffoldError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_FAILURE
+    if not args.quiet:
+        for line in written.lines():
+            print(line)
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from dossier.scaffold import ScaffoldError, new_entity
+
+    try:
+        written = new_entity(args.project, args.kind, vars(args))
+    except ScaffoldError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_FAILURE
+    if not args.quiet:
+        for line in written.lines():
+            print(line)
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from dossier.importer import ImportFailed, ImportRequest, import_article
 
@@ -164,6 +207,51 @@ def _parser() -> argparse.ArgumentParser:
         help="give up a download after this long (default: 30)",
     )
     imports.set_defaults(run=cmd_import)
+
+    serve = commands.add_parser("serve", parents=[common], help="serve the site, rebuild and reload on every save")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--drafts", action=argparse.BooleanOptionalAction, default=True,
+        help="show stories and articles marked draft (default: yes)",
+    )  # fmt: skip
+    serve.add_argument("--no-search", action="store_true", help="skip the search index: faster rebuilds")
+    serve.set_defaults(run=cmd_serve)
+
+    init = commands.add_parser("init", parents=[common], help="make a new dossier, with a sample story")
+    init.add_argument("folder", nargs="?", type=Path, metavar="DIR", help="where (default: the -C folder)")
+    init.add_argument("--title", help="the site's title (default: made from the folder's name)")
+    init.add_argument("--force", action="store_true", help="write into a folder that is not empty (never overwrites)")
+    init.set_defaults(run=cmd_init)
+
+    new = commands.add_parser("new", help="add a story, article, person, source or claim skeleton")
+    kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)
+    new_story = kinds.add_parser("story", parents=[common], help="content/STORY/story.yaml")
+    new_story.add_argument("story", metavar="STORY", help="the story's id (a slug: flynn-kislyak)")
+    new_story.add_argument("--title", help="its title")
+    new_story.add_argument("--draft", action="store_true", help="mark it draft")
+    new_article = kinds.add_parser("article", parents=[common], help="content/STORY/ARTICLE.md and its .yaml")
+    new_article.add_argument("story", metavar="STORY", help="the story it belongs to")
+    new_article.add_argument("article", metavar="ARTICLE", help="the article's id (a slug: the-week)")
+    new_article.add_argument("--outlet", help="its outlet's source id (default: the article's id, if an outlet)")
+    new_article.add_argument("--title", help="its headline")
+    new_article.add_argument("--url", help="where it was published")
+    new_article.add_argument("--draft", action="store_true", help="mark it draft")
+    new_person = kinds.add_parser("person", parents=[common], help="an entry in content/people.yaml")
+    new_person.add_argument("id", metavar="ID", help="the person's id (a slug: michael-flynn)")
+    new_person.add_argument("name", metavar="NAME", help='the name as a reader knows it: "Michael Flynn"')
+    new_source = kinds.add_parser("source", parents=[common], help="an entry in content/sources.yaml")
+    new_source.add_argument("id", metavar="ID", help="the source's id (a slug: washington-post)")
+    new_source.add_argument("name", metavar="NAME", help='its name: "The Washington Post"')
+    new_source.add_argument("--kind", dest="source_kind", required=True, help="person, anonymous, document, ...")
+    new_source.add_argument("--url", help="its address")
+    new_claim = kinds.add_parser("claim", parents=[common], help="a claim in content/STORY/story.yaml")
+    new_claim.add_argument("story", metavar="STORY", help="the story it belongs to")
+    new_claim.add_argument("id", metavar="ID", help="the claim's id (a slug: flynn-denied-sanctions-talk)")
+    new_claim.add_argument("--claimant", required=True, help="who made it: a person or source id")
+    new_claim.add_argument("--verdict", help="a verdict id (default: unverified, or the scale's last)")
+    new_claim.add_argument("--text", help="the claim in one sentence")
+    new.set_defaults(run=cmd_new)
     return parser
 
 

@@ -1,0 +1,270 @@
+"""`dossier init` and `dossier new`: what they write passes `dossier check`, and they never clobber."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dossier.cli import main
+from dossier.pipeline import build_project, check_project
+from dossier.scaffold import ScaffoldError, append_to_list, init_project, scaffold_dir, yaml_scalar
+from tests.conftest import copy_example
+
+
+def run(*argv: str) -> int:
+    return main(list(argv))
+
+
+def assert_checks_clean(project: Path, include_drafts: bool = False) -> None:
+    checked = check_project(project, include_drafts=include_drafts)
+    assert checked.report.diagnostics == [], "\n".join(map(str, checked.report.sorted()))
+
+
+def only_insertions(old: str, new: str) -> bool:
+    """True when `new` is `old` with lines added and none changed or removed."""
+    matcher = difflib.SequenceMatcher(a=old.splitlines(), b=new.splitlines(), autojunk=False)
+    return all(tag in ("equal", "insert") for tag, *_ in matcher.get_opcodes())
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "my-dossier"
+    assert run("init", str(folder), "-q") == 0
+    return folder
+
+
+# ---- dossier init ----
+
+
+def test_an_initd_dossier_checks_clean_and_builds(project: Path) -> None:
+    assert_checks_clean(project)
+    built = build_project(project)
+    assert built.written is not None and not built.report.errors
+    assert (project / "build" / "stories" / "harbour-bridge" / "eastmoor-herald" / "index.html").is_file()
+    assert yaml.safe_load((project / "dossier.yaml").read_text(encoding="utf-8"))["title"] == "My dossier"
+
+
+def test_init_writes_the_editors_files(project: Path) -> None:
+    story = "content/harbour-bridge/"
+    for name in ("dossier.yaml", "README.md", ".gitignore", ".github/workflows/pages.yml", "content/people.yaml",
+                 "content/sources.yaml", story + "story.yaml", story + "eastmoor-herald.md",
+                 story + "eastmoor-herald.yaml"):  # fmt: skip
+        assert (project / name).is_file(), name
+    assert not list(project.rglob("*.in")), "template suffixes are dropped"
+    assert not list(project.rglob("dot-*")), "dot- names become dotfiles"
+    assert "/build/" in (project / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_the_pages_workflow_builds_and_deploys_with_the_official_actions(project: Path) -> None:
+    text = (project / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["concurrency"]["group"] == "pages"
+    build_steps = workflow["jobs"]["build"]["steps"]
+    uses = [step["uses"].split("@")[0] for step in build_steps if "uses" in step]
+    assert uses == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
+                    "actions/upload-pages-artifact"]  # fmt: skip
+    upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "build"
+    runs = [step["run"] for step in build_steps if "run" in step]
+    assert runs == ["pip install dossier", "dossier build"]
+    assert "HOW DOSSIER IS INSTALLED" in text
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["environment"]["name"] == "github-pages"
+    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    assert run("init", str(tmp_path)) == 2
+    assert "is not empty (notes.txt)" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_init_with_force_adds_its_files_and_keeps_every_existing_one(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# My own readme\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    written = init_project(tmp_path, force=True)
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == "# My own readme\n"
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert written.kept == [tmp_path / "README.md"]
+    assert (tmp_path / "dossier.yaml").is_file()
+    assert_checks_clean(tmp_path)
+
+
+def test_init_accepts_a_fresh_git_repository(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    init_project(tmp_path, title="Eastmoor: the bridge")
+    assert yaml.safe_load((tmp_path / "dossier.yaml").read_text(encoding="utf-8"))["title"] == "Eastmoor: the bridge"
+    assert_checks_clean(tmp_path)
+
+
+def test_every_skeleton_is_a_file_of_the_builtin_theme() -> None:
+    folder = scaffold_dir()
+    assert (folder / "init" / "dossier.yaml.in").is_file()
+    for kind in ("story.yaml", "article.md", "article.yaml", "person.yaml", "source.yaml", "claim.yaml"):
+        assert (folder / "new" / f"{kind}.in").is_file(), kind
+
+
+# ---- dossier new ----
+
+
+def test_new_commands_write_files_that_check_clean(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    c = ("-C", str(project))
+    assert run("new", "story", "city-budget", "--title", "The 2026 budget: a dossier", *c) == 0
+    assert (
+        run("new", "source", "city-gazette", "The City Gazette", "--kind", "outlet", "--url", "https://x.test/", *c)
+        == 0
+    )
+    assert run("new", "person", "lena-ortiz", "Lena O'Brien-Ortiz", *c) == 0
+    assert run("new", "article", "city-budget", "city-gazette", "--title", "Budget: yes", *c) == 0
+    assert run("new", "article", "city-budget", "second-look", "--outlet", "eastmoor-herald", "--draft", *c) == 0
+    assert run("new", "claim", "city-budget", "budget-balanced", "--claimant", "lena-ortiz", *c) == 0
+    assert run("new", "claim", "city-budget", "budget-late", "--claimant", "city-gazette", "--verdict", "false",
+               "--text", "The budget was late: again", *c) == 0  # fmt: skip
+    assert run("new", "claim", "harbour-bridge", "ferries-free", "--claimant", "ana-ruiz", *c) == 0
+    out = capsys.readouterr().out
+    assert "wrote content/city-budget/story.yaml" in out
+    assert "wrote content/city-budget/city-gazette.md" in out
+    assert "added to content/people.yaml" in out
+    assert_checks_clean(project)
+    assert_checks_clean(project, include_drafts=True)
+    checked = check_project(project, include_drafts=True)
+    assert checked.dossier is not None
+    assert checked.dossier.people["lena-ortiz"].name == "Lena O'Brien-Ortiz"
+    assert checked.dossier.claims["budget-late"].text == "The budget was late: again"
+    assert checked.dossier.claims["budget-late"].verdict == "false"
+    assert checked.dossier.claims["budget-balanced"].verdict == "unverified"
+    assert checked.dossier.articles["second-look"].is_draft
+    assert checked.dossier.stories["city-budget"].title == "The 2026 budget: a dossier"
+    assert set(checked.dossier.stories["harbour-bridge"].claim_ids) >= {"bridge-safe-today", "ferries-free"}
+    assert build_project(project, include_drafts=True).written is not None
+
+
+def test_new_entries_keep_the_files_comments_and_layout(project: Path) -> None:
+    people, story = project / "content" / "people.yaml", project / "content" / "harbour-bridge" / "story.yaml"
+    before_people, before_story = people.read_text(encoding="utf-8"), story.read_text(encoding="utf-8")
+    assert run("new", "person", "sam-lee", "Sam Lee", "-C", str(project), "-q") == 0
+    assert run("new", "claim", "harbour-bridge", "first-new", "--claimant", "sam-lee", "-C", str(project), "-q") == 0
+    assert run("new", "claim", "harbour-bridge", "second-new", "--claimant", "sam-lee", "-C", str(project), "-q") == 0
+    after_people, after_story = people.read_text(encoding="utf-8"), story.read_text(encoding="utf-8")
+    assert after_people.startswith(before_people)
+    assert "\n\n- id: sam-lee\n  name: Sam Lee\n" in after_people  # spaced out, as the file's entries are
+    assert only_insertions(before_story, after_story)
+    assert after_story.index("first-new") < after_story.index("second-new")
+    claims = yaml.safe_load(after_story)["claims"]
+    assert [c["id"] for c in claims][-2:] == ["first-new", "second-new"]
+    assert_checks_clean(project)
+
+
+def test_the_example_dossier_takes_new_entries_too(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "example")
+    story = project / "content" / "flynn-kislyak" / "story.yaml"
+    sources = project / "content" / "sources.yaml"
+    before_story, before_sources = story.read_text(encoding="utf-8"), sources.read_text(encoding="utf-8")
+    assert run("new", "claim", "flynn-kislyak", "a-new-claim", "--claimant", "michael-flynn", "-C", str(project)) == 0
+    assert run("new", "source", "a-new-source", "A new source", "--kind", "document", "-C", str(project)) == 0
+    assert only_insertions(before_story, story.read_text(encoding="utf-8"))
+    assert only_insertions(before_sources, sources.read_text(encoding="utf-8"))
+    checked = check_project(project)
+    assert not checked.report.errors, "\n".join(map(str, checked.report.errors))
+    assert checked.dossier is not None and "a-new-claim" in checked.dossier.claims
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (("story", "harbour-bridge"), "already exists"),
+        (("story", "Harbour Bridge"), "try 'harbour-bridge'"),
+        (("article", "no-such-story", "x", "--outlet", "eastmoor-herald"), "there is no story 'no-such-story'"),
+        (("article", "harbour-bridge", "eastmoor-herald"), "already exists"),
+        (
+            ("article", "harbour-bridge", "fresh"),
+            "name the article's outlet with --outlet ID (outlets: eastmoor-herald)",
+        ),
+        (("article", "harbour-bridge", "fresh", "--outlet", "eastmoor-herold"), "did you mean 'eastmoor-herald'?"),
+        (("article", "harbour-bridge", "fresh", "--outlet", "eastmoor-council"), "not an outlet"),
+        (("article", "harbour-bridge", "fresh", "--outlet", "eastmoor-herald", "--url", "ftp://x"), "http"),
+        (("person", "ana-ruiz", "Another Ana"), "already a person 'ana-ruiz'"),
+        (("person", "eastmoor-herald", "A person"), "already a source 'eastmoor-herald'"),
+        (("person", "Ana_Ruiz", "Ana"), "is not an id"),
+        (("person", "someone", "   "), "the name is empty"),
+        (("source", "ana-ruiz", "A source", "--kind", "outlet"), "already a person 'ana-ruiz'"),
+        (("source", "new-one", "A source", "--kind", "newspaper"), "--kind must be one of"),
+        (("claim", "harbour-bridge", "bridge-safe-today", "--claimant", "ana-ruiz"), "already a claim"),
+        (("claim", "harbour-bridge", "fresh", "--claimant", "ana-ruz"), "did you mean 'ana-ruiz'?"),
+        (("claim", "harbour-bridge", "fresh", "--claimant", "ana-ruiz", "--verdict", "true"), "unknown verdict"),
+    ],
+)
+def test_new_refuses_and_says_why(
+    project: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], message: str
+) -> None:
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    assert run("new", *argv, "-C", str(project)) == 2
+    assert message in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+def test_new_refuses_a_file_with_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    people = project / "content" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8") + "- id: [broken\n", encoding="utf-8")
+    assert run("new", "person", "sam-lee", "Sam Lee", "-C", str(project)) == 2
+    assert "content/people.yaml has errors; fix them first" in capsys.readouterr().err
+
+
+def test_new_outside_a_dossier_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("new", "person", "sam-lee", "Sam Lee", "-C", str(tmp_path)) == 2
+    assert "no dossier.yaml" in capsys.readouterr().err
+
+
+# ---- appending to a YAML list as text ----
+
+ENTRY = "- id: new\n  name: New\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "expected"),
+    [
+        ("", None, "- id: new\n  name: New\n"),
+        ("# only a comment\n", None, "# only a comment\n\n- id: new\n  name: New\n"),
+        ("[]\n", None, "- id: new\n  name: New\n"),
+        ("- id: a\n  name: A", None, "- id: a\n  name: A\n- id: new\n  name: New\n"),
+        ("  - id: a\n    name: A\n# end\n", None, "  - id: a\n    name: A\n  - id: new\n    name: New\n# end\n"),
+        ("title: T\n", "claims", "title: T\n\nclaims:\n  - id: new\n    name: New\n"),
+        ("title: T\nclaims:\nsources: []\n", "claims", "title: T\nclaims:\n  - id: new\n    name: New\nsources: []\n"),
+        ("claims: []  # none yet\n", "claims", "claims:\n  - id: new\n    name: New  # none yet\n"),
+        ("claims:\n- id: a\nx: 1\n", "claims", "claims:\n- id: a\n- id: new\n  name: New\nx: 1\n"),
+        (
+            "claims:\n  - id: a\n    why: >-\n      long\n      text\n\n  # a comment about the next key\nx: 1\n",
+            "claims",
+            "claims:\n  - id: a\n    why: >-\n      long\n      text\n  - id: new\n    name: New\n\n"
+            "  # a comment about the next key\nx: 1\n",
+        ),
+        (
+            "claims:\n  - id: a\n    # why: commented out\n\n# Sources:\nx: 1\n",
+            "claims",
+            "claims:\n  - id: a\n    # why: commented out\n  - id: new\n    name: New\n\n# Sources:\nx: 1\n",
+        ),
+    ],
+)
+def test_append_to_list(text: str, key: str | None, expected: str) -> None:
+    assert append_to_list(text, ENTRY, key, "f.yaml") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "key"), [("[a, b]\n", None), ("a: 1\n", None), ("claims: [a]\n", "claims"), ("- a\n", "claims")]
+)
+def test_append_to_list_refuses_what_it_cannot_extend_as_text(text: str, key: str | None) -> None:
+    with pytest.raises(ScaffoldError):
+        append_to_list(text, ENTRY, key, "f.yaml")
+
+
+@pytest.mark.parametrize(
+    "value", ["Ana Ruiz", "true", "no", "2017-02-14", "a: b", "O'Brien", '"x"', "# x", "- x", "Сергей"]
+)
+def test_yaml_scalar_reads_back_as_the_same_text(value: str) -> None:
+    assert yaml.safe_load(f"key: {yaml_scalar(value)}\n") == {"key": value}

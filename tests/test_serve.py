@@ -1,0 +1,662 @@
+"""`dossier serve`: a real server on 127.0.0.1 (an ephemeral port), real files, real watchdog events.
+
+Every wait is bounded by a deadline and ends on an event (a server-sent event, a poll that sees the state it
+waits for); none sleeps a fixed time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import http.client
+import io
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+from dossier.pipeline import build_project
+from dossier.serve import (
+    INTERNAL_PREFIX,
+    ChangeCollector,
+    ChangeSet,
+    Internal,
+    NotFound,
+    Redirect,
+    Refused,
+    ServeSession,
+    SitePath,
+    WatchedPaths,
+    base_path_of,
+    inject,
+    is_editor_temp,
+    route,
+)
+from tests.conftest import copy_example
+
+BASE_URL = "https://user.github.io/repo/"
+BASE = "/repo/"
+STORY = "content/flynn-kislyak"
+ARTICLE_PAGE = BASE + "stories/flynn-kislyak/the-week/"
+NOTE_TEXT = "The sanctions imposed by Obama remain in place."
+WAIT = 20.0  # the bound on every wait; a healthy run takes well under a second for each
+
+
+def set_base_url(project: Path, base_url: str) -> None:
+    config = project / "dossier.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('base_url: "/"', f'base_url: "{base_url}"', 1), encoding="utf-8")
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def digest_tree(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+# ---- a served project ----
+
+
+@dataclass
+class Served:
+    project: Path
+    session: ServeSession
+    out: io.StringIO
+    err: io.StringIO
+
+    @property
+    def port(self) -> int:
+        assert self.session.server is not None
+        return self.session.server.port
+
+    def get(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
+        try:
+            connection.request(method, path)
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            connection.close()
+
+    def raw(self, target: str) -> tuple[int, bytes]:
+        """Send a request line exactly as given (no client normalises it) and return the status and body."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=WAIT) as connection:
+            connection.sendall(f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+            received = b""
+            while chunk := connection.recv(65536):
+                received += chunk
+        head, _, body = received.partition(b"\r\n\r\n")
+        return int(head.split(b" ", 2)[1]), body
+
+    def events(self) -> EventStream:
+        return EventStream(self.port)
+
+
+class EventStream:
+    """A minimal server-sent-events client on a raw socket, with deadlines."""
+
+    def __init__(self, port: int) -> None:
+        self.socket = socket.create_connection(("127.0.0.1", port), timeout=WAIT)
+        self.socket.sendall(b"GET /__dossier/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+        self.buffer = b""
+        head = self._read_until(b"\r\n\r\n", time.monotonic() + WAIT)
+        assert head.startswith(b"HTTP/1.1 200"), head
+        assert b"text/event-stream" in head
+
+    def close(self) -> None:
+        self.socket.close()
+
+    def _read_until(self, separator: bytes, deadline: float) -> bytes:
+        while separator not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"nothing more from the event stream; so far: {self.buffer!r}")
+            self.socket.settimeout(remaining)
+            try:
+                chunk = self.socket.recv(65536)
+            except TimeoutError:
+                continue
+            if not chunk:
+                raise EOFError(f"the event stream ended; so far: {self.buffer!r}")
+            self.buffer += chunk
+        block, self.buffer = self.buffer.split(separator, 1)
+        return block
+
+    def next_event(self, deadline: float) -> tuple[str, dict[str, Any]]:
+        while True:
+            block = self._read_until(b"\n\n", deadline).decode()
+            name, data = "", ""
+            for line in block.split("\n"):
+                if line.startswith("event: "):
+                    name = line[len("event: ") :]
+                elif line.startswith("data: "):
+                    data += line[len("data: ") :]
+            if name:
+                return name, json.loads(data)
+
+    def wait_for(
+        self, name: str, matches: Callable[[dict[str, Any]], bool] = lambda data: True, timeout: float = WAIT
+    ) -> dict[str, Any]:
+        """The first `name` event whose data `matches`, skipping any other; fails after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        seen = []
+        while True:
+            try:
+                event, data = self.next_event(deadline)
+            except TimeoutError:
+                raise AssertionError(f"no matching '{name}' event within {timeout} s; saw {seen}") from None
+            seen.append((event, data))
+            if event == name and matches(data):
+                return data
+
+
+@contextlib.contextmanager
+def serving(project: Path, **options: Any) -> Iterator[Served]:
+    """Serve `project` on an ephemeral port; rebuild on a thread of its own, as the CLI does on the main one."""
+    out, err = io.StringIO(), io.StringIO()
+    session = ServeSession(project, port=0, out=out, err=err, **options)
+    runner = threading.Thread(target=session.run, name="test-serve-run", daemon=True)
+    try:
+        session.start()
+        runner.start()
+        yield Served(project, session, out, err)
+    finally:
+        session.stop()
+        runner.join(timeout=WAIT)
+        session.close()
+    assert not runner.is_alive()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    project = copy_example(tmp_path / "project")
+    set_base_url(project, BASE_URL)
+    with serving(project) as running:
+        yield running
+
+
+SIDECAR = STORY + "/the-week.yaml"
+NOTE = "True when published: the Trump administration"
+
+
+def edit_note(project: Path, marker: str) -> None:
+    replace_in(project / SIDECAR, NOTE, f"{marker}: the Trump administration")
+
+
+def page_text(body: bytes) -> str:
+    return BeautifulSoup(body, "html.parser").get_text(" ")
+
+
+# ---- routing, as pure functions ----
+
+
+@pytest.mark.parametrize(
+    ("base_url", "expected"),
+    [("/", "/"), ("https://user.github.io/repo/", "/repo/"), ("https://example.org", "/"), ("/a/b", "/a/b/")],
+)
+def test_the_base_path_is_base_urls_path(base_url: str, expected: str) -> None:
+    assert base_path_of(base_url) == expected
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("/repo/", SitePath((), True)),
+        ("/repo/people/", SitePath(("people",), True)),
+        ("/repo/static/dossier.css?v=1", SitePath(("static", "dossier.css"), False)),
+        ("/repo/people/caf%C3%A9/", SitePath(("people", "café"), True)),
+        ("/", Redirect("/repo/")),
+        ("/repo", Redirect("/repo/")),
+        ("/elsewhere/", NotFound()),
+        ("/repo/.git/config", NotFound()),
+        ("/__dossier/events", Internal("events")),
+    ],
+)
+def test_route(target: str, expected: object) -> None:
+    assert route(target, BASE) == expected
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/repo/../etc/passwd",
+        "/repo/%2e%2e/%2e%2e/etc/passwd",
+        "/repo/%2E%2E%2Fetc%2Fpasswd",
+        "/repo/..%2f..%2fetc/passwd",
+        "/repo/people/./x",
+        "/repo/%5c..%5cetc",
+        "/repo/a\\..\\b",
+        "/repo/%00",
+        "/repo//etc/passwd",
+        "/repo/%ff",
+        "http://evil.example/etc/passwd",
+        "*",
+    ],
+)
+def test_route_refuses_what_could_leave_the_site(target: str) -> None:
+    assert isinstance(route(target, BASE), Refused)
+
+
+def test_the_script_goes_before_the_last_body_end_tag() -> None:
+    assert inject(b"<body>x</body>\n</BODY>", b"<s>") == b"<body>x</body>\n<s></BODY>"
+    assert inject(b"<p>no body", b"<s>") == b"<p>no body<s>"
+
+
+# ---- which changes matter ----
+
+
+def test_editor_temp_files_are_not_changes() -> None:
+    for name in (".the-week.yaml.swp", "the-week.yaml~", ".#the-week.yaml", "#the-week.yaml#", "4913",
+                 "the-week.yaml.tmp", "the-week.yaml___jb_tmp___", ".goutputstream-X1Y2"):  # fmt: skip
+        assert is_editor_temp(name), name
+    for name in ("the-week.yaml", "story.yaml", "dossier.css", "notes~draft.md"):
+        assert not is_editor_temp(name), name
+
+
+def test_only_the_content_themes_and_config_matter(tmp_path: Path) -> None:
+    watched = WatchedPaths.of(tmp_path, "content", ignored=[tmp_path / "build"])
+    root = watched.project_dir
+    assert watched.kind_of(root / "dossier.yaml") == "config"
+    assert watched.kind_of(root / "content/s/a.yaml") == "content"
+    assert watched.kind_of(root / "themes/mine/templates/article.html") == "theme"
+    for ignored in ("build/index.html", ".build.lock", ".build.staging-1/x.html", ".venv/lib/x.py", "notes.txt",
+                    "content/s/.a.yaml.swp", "content/.git/HEAD", "content/s/a.yaml~"):  # fmt: skip
+        assert watched.kind_of(root / ignored) is None, ignored
+
+
+def test_a_file_made_and_gone_within_a_batch_is_not_a_change(tmp_path: Path) -> None:
+    watched = WatchedPaths.of(tmp_path)
+    real = watched.content_dir / "s" / "a.yaml"
+    real.parent.mkdir(parents=True)
+    real.write_text("x", encoding="utf-8")
+    temporary = real.with_name("sedX1y2Z3")  # sed -i, and editors saving through an unrecognisable name
+    changes = ChangeSet.of({temporary: {"created", "modified", "moved-away"}, real: {"moved-here"}}, watched)
+    assert changes.paths == {"content/s/a.yaml"}
+    assert changes.kinds == {"content"}
+    deleted = ChangeSet.of({watched.content_dir / "s" / "gone.md": {"deleted"}}, watched)
+    assert deleted.paths == {"content/s/gone.md"}
+
+
+def test_a_burst_of_changes_is_one_batch() -> None:
+    collector = ChangeCollector(quiet=0.05, longest=5.0)
+    paths = [Path(f"/p/{i}") for i in range(20)]
+
+    def burst() -> None:
+        for path in paths:
+            collector.add(path)
+
+    writer = threading.Thread(target=burst)
+    writer.start()
+    first = collector.next_batch(timeout=WAIT)
+    writer.join()
+    rest = collector.next_batch(timeout=0.2) or {}
+    assert set(first or {}) | set(rest) == set(paths)
+    assert len(first or {}) >= 1
+    assert collector.next_batch(timeout=0.01) == {}
+    collector.close()
+    assert collector.next_batch() is None
+
+
+# ---- the server ----
+
+
+def test_serves_the_site_under_its_base_path(served: Served) -> None:
+    status, headers, body = served.get(BASE)
+    assert status == 200
+    assert headers["content-type"] == "text/html; charset=utf-8"
+    assert headers["cache-control"] == "no-store"
+    assert BeautifulSoup(body, "html.parser").find("script", src=INTERNAL_PREFIX + "livereload.js") is not None
+    assert served.get("/")[0] == 302 and served.get("/")[1]["location"] == BASE
+    assert served.get("/repo")[1]["location"] == BASE
+    status, headers, _ = served.get(BASE + "people")
+    assert (status, headers["location"]) == (302, BASE + "people/")
+    assert served.get(BASE + "people/")[0] == 200
+    assert served.get(BASE + "people/index.html")[0] == 200
+    status, headers, body = served.get(BASE + "static/dossier.css")
+    assert status == 200 and headers["content-type"].startswith("text/css")
+    assert body == (served.session.output_dir / "static" / "dossier.css").read_bytes()
+    assert served.get(INTERNAL_PREFIX + "livereload.js")[1]["content-type"].startswith("text/javascript")
+    status, headers, body = served.get(BASE, method="HEAD")
+    assert status == 200 and body == b"" and int(headers["content-length"]) > 0
+
+
+def test_a_missing_page_is_the_sites_404_page_with_status_404(served: Served) -> None:
+    for path in (BASE + "no-such-page/", BASE + "people/nobody/", "/not-under-the-base/"):
+        status, _, body = served.get(path)
+        assert status == 404, path
+        assert BeautifulSoup(body, "html.parser").h1.get_text() == "Page not found"
+
+
+def test_the_live_reload_script_is_only_in_served_pages(served: Served) -> None:
+    on_disk = served.session.output_dir / "stories" / "flynn-kislyak" / "the-week" / "index.html"
+    assert b"__dossier" not in on_disk.read_bytes()
+    _, _, body = served.get(ARTICLE_PAGE)
+    assert body.replace(inject(b"", b""), b"") != on_disk.read_bytes()
+    assert b"__dossier/livereload.js" in body
+    for built in served.session.output_dir.rglob("*"):
+        assert not built.is_file() or b"__dossier" not in built.read_bytes(), built
+
+
+ESCAPES = (
+    "/../../../../etc/passwd",
+    "/repo/../../../../etc/passwd",
+    "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/repo/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+    "/repo/..%2f..%2f..%2fetc/passwd",
+    "/repo/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
+    "//etc/passwd",
+    "/repo//etc/passwd",
+    "/repo/%2fetc/passwd",
+    "/etc/passwd",
+    "http://127.0.0.1/etc/passwd",
+    "/repo/..\\..\\etc\\passwd",
+)
+
+
+def test_requests_that_try_to_leave_the_site_are_refused(served: Served) -> None:
+    for target in ESCAPES:
+        status, body = served.raw(target)
+        assert status in (400, 403, 404), (target, status)
+        assert b"root:" not in body, target
+
+
+def test_links_out_of_the_site_are_refused(served: Served, tmp_path: Path) -> None:
+    secret = tmp_path / "outside"
+    secret.mkdir()
+    (secret / "secret.txt").write_text("root:x:0:0", encoding="utf-8")
+    site = served.session.output_dir
+    (site / "escape").symlink_to(secret, target_is_directory=True)
+    (site / "leak.txt").symlink_to(secret / "secret.txt")
+    for path in (BASE + "escape/secret.txt", BASE + "leak.txt", BASE + "escape/"):
+        status, body = served.raw(path)
+        assert status == 403, path
+        assert b"root:" not in body
+
+
+# ---- rebuilding and reloading ----
+
+
+def test_an_annotation_change_rebuilds_and_reloads_the_pages(served: Served) -> None:
+    stream = served.events()
+    hello = stream.wait_for("hello")
+    assert hello == {"build": 1, "errors": []}
+    edit_note(served.project, "EDITED-ONCE")
+    reload = stream.wait_for("reload")
+    assert reload["build"] == 2
+    assert "stories/flynn-kislyak/the-week/index.html" in reload["changed"]
+    assert "EDITED-ONCE" in page_text(served.get(ARTICLE_PAGE)[2])
+    assert "full rebuild after content/flynn-kislyak/the-week.yaml changed" in served.out.getvalue()
+    _, _, body = served.get(ARTICLE_PAGE)
+    assert b'data-dossier-build="2"' in body
+    stream.close()
+
+
+def test_an_atomic_save_is_seen(served: Served) -> None:
+    stream = served.events()
+    stream.wait_for("hello")
+    sidecar = served.project / SIDECAR
+    temporary = sidecar.with_name(".the-week.yaml.tmp-save")
+    temporary.write_text(sidecar.read_text(encoding="utf-8").replace(NOTE, "ATOMIC: x"), encoding="utf-8")
+    os.replace(temporary, sidecar)
+    stream.wait_for("reload")
+    assert "ATOMIC" in page_text(served.get(ARTICLE_PAGE)[2])
+    assert ".tmp-save" not in served.out.getvalue()
+
+
+def test_broken_yaml_shows_located_errors_keeps_the_last_good_site_and_fixing_clears_them(served: Served) -> None:
+    stream = served.events()
+    stream.wait_for("hello")
+    sidecar = served.project / SIDECAR
+    good = sidecar.read_text(encoding="utf-8")
+    sidecar.write_text(good + "\nnotes:\n  - quote: [unclosed\n", encoding="utf-8")
+    errors = stream.wait_for("errors")["errors"]
+    lines = len(good.splitlines())
+    assert [e["path"] for e in errors] == [SIDECAR]
+    assert errors[0]["location"] == f"{SIDECAR}:{errors[0]['line']}:{errors[0]['column']}"
+    assert errors[0]["line"] > lines
+    assert errors[0]["message"].startswith("YAML syntax")
+    assert f"{errors[0]['location']}: error: YAML syntax" in served.err.getvalue()
+    assert "still serving the last good site" in served.err.getvalue()
+    status, _, body = served.get(ARTICLE_PAGE)
+    assert status == 200 and "True when published" in page_text(body)
+    late = served.events()  # a page opened now sees the errors at once
+    assert late.wait_for("hello")["errors"] == errors
+    sidecar.write_text(good, encoding="utf-8")
+    assert stream.wait_for("reload")["build"] == 2
+    assert served.events().wait_for("hello") == {"build": 2, "errors": []}
+    late.close()
+    stream.close()
+
+
+def test_the_served_site_after_a_change_equals_a_clean_build(served: Served, tmp_path: Path) -> None:
+    stream = served.events()
+    stream.wait_for("hello")
+    edit_note(served.project, "COMPARED")
+    replace_in(served.project / STORY / "story.yaml", "title: ", "title: EDITED ")
+    stream.wait_for("reload")
+    # the two edits may land in one batch or two: wait until the served copy has both
+    deadline = time.monotonic() + WAIT
+    while "COMPARED" not in page_text(served.get(ARTICLE_PAGE)[2]) or "EDITED" not in page_text(served.get(BASE)[2]):
+        assert time.monotonic() < deadline, "the served site never showed both edits"
+        stream.wait_for("reload", timeout=deadline - time.monotonic())
+    clean = copy_example(tmp_path / "clean")
+    shutil.copy(served.project / "dossier.yaml", clean / "dossier.yaml")
+    shutil.rmtree(clean / "content")
+    shutil.copytree(served.project / "content", clean / "content")
+    built = build_project(clean, include_drafts=True, output_dir=tmp_path / "clean-site")
+    assert built.written is not None, "\n".join(map(str, built.report.sorted()))
+    assert digest_tree(served.session.output_dir) == digest_tree(tmp_path / "clean-site")
+
+
+def test_new_moved_and_deleted_stories_are_followed(served: Served) -> None:
+    stream = served.events()
+    stream.wait_for("hello")
+    fresh = served.project / "content" / "fresh-story"
+    fresh.mkdir()
+    (fresh / "story.yaml").write_text("title: A fresh story\n", encoding="utf-8")
+    stream.wait_for("reload", lambda data: "stories/fresh-story/index.html" in data["changed"])
+    assert served.get(BASE + "stories/fresh-story/")[0] == 200
+    fresh.rename(fresh.with_name("renamed-story"))
+    stream.wait_for("reload", lambda data: "stories/renamed-story/index.html" in data["changed"])
+    assert served.get(BASE + "stories/fresh-story/")[0] == 404
+    assert served.get(BASE + "stories/renamed-story/")[0] == 200
+    shutil.rmtree(fresh.with_name("renamed-story"))
+    stream.wait_for("reload", lambda data: "stories/renamed-story/index.html" in data["changed"])
+    assert served.get(BASE + "stories/renamed-story/")[0] == 404
+
+
+def test_a_theme_folder_made_while_serving_is_watched(served: Served) -> None:
+    stream = served.events()
+    stream.wait_for("hello")
+    theme = served.project / "themes" / "mine"
+    (theme / "static").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n", encoding="utf-8")
+    (theme / "static" / "extra.css").write_text("body { color: red; }\n", encoding="utf-8")
+    replace_in(served.project / "dossier.yaml", "theme: default", "theme: mine")
+    stream.wait_for("reload", lambda data: "static/extra.css" in data["changed"])
+    (theme / "static" / "extra.css").write_text("body { color: blue; }\n", encoding="utf-8")
+    stream.wait_for("reload", lambda data: "static/extra.css" in data["changed"])
+    assert served.get(BASE + "static/extra.css")[2] == b"body { color: blue; }\n"
+
+
+def test_a_base_url_change_moves_the_site(served: Served) -> None:
+    stream = served.events()
+    stream.wait_for("hello")
+    replace_in(served.project / "dossier.yaml", BASE_URL, "https://example.org/moved/")
+    stream.wait_for("reload")
+    assert served.get("/moved/")[0] == 200
+    assert served.get(BASE)[0] == 404
+    assert "now serving at http://127.0.0.1:" in served.out.getvalue()
+
+
+def test_drafts_are_served_unless_turned_off(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    replace_in(project / STORY / "the-moscow-times.md", "---\n", "---\ndraft: true\n")
+    with serving(project) as running:
+        assert running.get("/stories/flynn-kislyak/the-moscow-times/")[0] == 200
+    with serving(project, include_drafts=False) as running:
+        assert running.get("/stories/flynn-kislyak/the-moscow-times/")[0] == 404
+
+
+def test_a_first_build_that_fails_serves_a_waiting_page_until_fixed(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    people = project / "content" / "people.yaml"
+    good = people.read_text(encoding="utf-8")
+    people.write_text(good + "\n- id: [broken\n", encoding="utf-8")
+    with serving(project) as running:
+        status, _, body = running.get("/")
+        assert status == 503
+        assert b"__dossier/livereload.js" in body
+        stream = running.events()
+        hello = stream.wait_for("hello")
+        assert hello["build"] == 0
+        assert "content/people.yaml" in {error["path"] for error in hello["errors"]}
+        assert "no site to serve yet" in running.err.getvalue()
+        people.write_text(good, encoding="utf-8")
+        assert stream.wait_for("reload")["build"] == 1
+        assert running.get("/")[0] == 200
+        stream.close()
+
+
+def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    command = [sys.executable, "-m", "dossier", "serve", "-C", str(project), "--port", "0"]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a backgrounded shell may ignore it
+    )
+    try:
+        assert process.stdout is not None
+        line = ""
+        deadline = time.monotonic() + WAIT
+        while not line.startswith("serving "):
+            assert time.monotonic() < deadline and process.poll() is None, "the server never said it was serving"
+            line = process.stdout.readline()
+        port = int(line.split()[1].split(":")[2].split("/")[0])
+        stream = EventStream(port)  # an open event stream must not keep the server alive
+        stream.wait_for("hello")
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=WAIT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert out.strip().endswith("stopped")
+    assert "Traceback" not in err
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    stream.close()
+
+
+def test_serve_without_a_dossier_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from dossier.cli import main
+
+    assert main(["serve", "-C", str(tmp_path), "--port", "0"]) == 1
+    assert "no dossier.yaml" in capsys.readouterr().err
+
+
+def test_a_taken_port_is_an_error_not_a_traceback(served: Served, capsys: pytest.CaptureFixture[str]) -> None:
+    from dossier.cli import main
+
+    assert main(["serve", "-C", str(served.project), "--port", str(served.port)]) == 2
+    assert "cannot listen on 127.0.0.1:" in capsys.readouterr().err
+
+
+# ---- in a browser ----
+
+CHROMIUM = Path("/usr/bin/chromium")
+HOSTILE_QUOTE = '<img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture
+def chromium(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Debian's Chromium, launched from pytest-playwright's session-wide Playwright (one event loop for all)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    try:
+        playwright = request.getfixturevalue("playwright")
+    except pytest.FixtureLookupError:
+        pytest.skip("pytest-playwright is not installed")
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=["--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"],
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.mark.browser
+def test_a_page_reloads_after_a_save_and_shows_errors_over_the_last_good_page(tmp_path: Path, chromium: Any) -> None:
+    project = copy_example(tmp_path / "project")
+    set_base_url(project, BASE_URL)
+    sidecar = project / SIDECAR
+    good = sidecar.read_text(encoding="utf-8")
+    timeout_ms = WAIT * 1000
+    with serving(project) as running:
+        context = chromium.new_context()
+        try:
+            page = context.new_page()
+            page.set_default_timeout(timeout_ms)
+            connected = "html[data-dossier-serve=connected]"
+            page.goto(f"http://127.0.0.1:{running.port}{ARTICLE_PAGE}")
+            page.wait_for_selector(connected, state="attached")
+            assert "BROWSER-EDIT" not in page.inner_text("main")
+
+            # a save reloads the page, which shows the change
+            page.evaluate("window.__servedBefore = true")
+            edit_note(project, "BROWSER-EDIT")
+            page.wait_for_function("() => window.__servedBefore === undefined")
+            page.wait_for_selector(connected, state="attached")
+            assert "BROWSER-EDIT" in page.content()
+
+            # broken YAML: an overlay with the located error, over the page as it was
+            page.evaluate("window.__servedBefore = true")
+            sidecar.write_text(good + "\nnotes:\n  - quote: [unclosed\n", encoding="utf-8")
+            overlay = page.locator("#dossier-error-overlay .panel")
+            overlay.wait_for(state="visible")
+            assert f"{SIDECAR}:" in overlay.inner_text()
+            assert "YAML syntax" in overlay.inner_text()
+            assert page.evaluate("window.__servedBefore") is True, "an error must not reload the page"
+            assert "BROWSER-EDIT" in page.content()
+
+            # an error quoting markup shows it as text, and never runs it
+            hostile = f"notes:\n  - quote: '{HOSTILE_QUOTE}'\n    note: x\n"
+            sidecar.write_text(good.replace("notes:\n", hostile, 1), encoding="utf-8")
+            page.wait_for_function(
+                "quote => document.querySelector('#dossier-error-overlay').shadowRoot.textContent.includes(quote)",
+                arg=HOSTILE_QUOTE,
+            )
+            assert page.evaluate("window.__pwned") is None
+            assert page.locator("#dossier-error-overlay img").count() == 0
+
+            # fixing the file clears the overlay and reloads
+            sidecar.write_text(good, encoding="utf-8")
+            page.wait_for_function("() => window.__servedBefore === undefined")
+            page.wait_for_selector(connected, state="attached")
+            assert page.locator("#dossier-error-overlay").count() == 0
+            assert "BROWSER-EDIT" not in page.content()
+        finally:
+            context.close()
