@@ -396,15 +396,36 @@ def _check_via_cycles(sources: dict[str, Source], report: Report) -> None:
 
 
 def _drop_drafts(collected: _Collected) -> None:
+    """Leave drafts out: a draft story takes its articles, claims and story-local sources with it."""
+    dropped: set[str] = set()
     for story in list(collected.stories.values()):
         if story.is_draft:
             del collected.stories[story.id]
             for article_id in story.article_ids:
                 collected.articles.pop(article_id, None)
+            for claim_id in story.claim_ids:
+                collected.claims.pop(claim_id, None)
+            for source_id in story.source_ids:
+                collected.sources.pop(source_id, None)
+            dropped.update(story.claim_ids, story.source_ids)
     for article in list(collected.articles.values()):
         if article.is_draft:
             del collected.articles[article.id]
             collected.stories[article.story_id].article_ids.remove(article.id)
+    if not dropped:
+        return
+    # What is still published may not point at what is not: annotations of a dropped claim or source go too.
+    for article in collected.articles.values():
+        article.annotations = [
+            a for a in article.annotations if a.kind not in ("claim", "source") or a.target not in dropped
+        ]
+        for annotation in article.annotations:
+            annotation.sources = tuple(s for s in annotation.sources if s not in dropped)
+    for claim in collected.claims.values():
+        claim.evidence = tuple(s for s in claim.evidence if s not in dropped)
+    for source in collected.sources.values():
+        if source.via in dropped:
+            source.via = None
 
 
 def validate_dossier(raw: RawDossier, config: Config, report: Report, include_drafts: bool = False) -> Dossier:
