@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
 import pickle
 import tempfile
@@ -39,16 +40,51 @@ def digest(*parts: bytes | str) -> str:
 
 
 def fingerprint(value: Any) -> str:
-    """A digest of a plain value (dataclasses, lists, dicts, strings, numbers), through pickle.
+    """A digest of a plain, acyclic value (dataclasses, lists, dicts, strings, numbers), through pickle.
 
-    Equal fingerprints mean equal values. Equal values may, rarely, give different fingerprints (a set's
-    order differs between processes): that costs a cache miss, never a wrong page.
+    The pickler runs without its memo ("fast" mode), so the bytes depend on the value alone, not on which of
+    its parts happen to be one shared object (interned strings differ between processes). Equal fingerprints
+    mean equal values; equal values may still give different fingerprints (a set's order differs between
+    processes): that costs a cache miss, never a wrong page.
     """
-    return digest(pickle.dumps(value, protocol=PICKLE_PROTOCOL))
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=PICKLE_PROTOCOL)
+    pickler.fast = True  # no memo: see above
+    pickler.dump(value)
+    return digest(buffer.getvalue())
 
 
 def version_key() -> str:
     return f"dossier {__version__}, cache format {FORMAT}"
+
+
+# The only classes a cache entry may name. A .dossier-cache/ may come with a project (a pull request, a shared
+# folder): an entry naming anything else (os.system, a function) is refused, never called.
+ALLOWED_CLASSES = frozenset(
+    {
+        ("datetime", "date"),
+        ("dossier.compare.align", "Alignment"),
+        ("dossier.compare.align", "Attribution"),
+        ("dossier.compare.align", "Pair"),
+        ("dossier.compare.diff", "Chunk"),
+        ("dossier.compare.features", "Attributed"),
+        ("dossier.compare.score", "Signals"),
+        ("dossier.compare.segment", "Sentence"),
+        ("dossier.compare.words", "Token"),
+        ("dossier.diagnostics", "Location"),
+        ("dossier.located", "LocatedDict"),
+        ("dossier.located", "LocatedList"),
+        ("dossier.located", "InvalidScalar"),
+        ("dossier.render.incremental", "PageRecord"),
+    }
+)
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in ALLOWED_CLASSES:
+            raise pickle.UnpicklingError(f"the build cache may not name {module}.{name}")
+        return super().find_class(module, name)
 
 
 class CacheStore:
@@ -62,10 +98,10 @@ class CacheStore:
         return self.folder / namespace / f"{key}.pickle"
 
     def get(self, namespace: str, key: str) -> Any | None:
-        """The value stored under `key`, or None (also for an unreadable entry: it is made again)."""
+        """The value stored under `key`, or None (also for an unreadable or refused entry: it is made again)."""
         try:
-            value = pickle.loads(self._path(namespace, key).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, TypeError):
+            value = _SafeUnpickler(io.BytesIO(self._path(namespace, key).read_bytes())).load()
+        except Exception:  # missing, damaged or refused (pickle fails in many ways): made again
             return None
         self._used.setdefault(namespace, set()).add(key)
         return value

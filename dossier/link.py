@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from dossier.anchor import find_mentions
+from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.model import Annotation, Dossier, Mention
 from dossier.text import ArticleText
 
@@ -42,13 +43,22 @@ class Index:
     backlinks: dict[EntityKey, list[EntityKey]] = field(default_factory=dict)  # entity -> entities referring to it
 
 
-def _detect_mentions(dossier: Dossier, texts: dict[str, ArticleText]) -> None:
+MENTIONS_CACHE = "mentions"
+
+
+def _detect_mentions(dossier: Dossier, texts: dict[str, ArticleText], store: CacheStore | None) -> None:
     people = list(dossier.people.values())
+    people_key = fingerprint([(person.id, person.names) for person in people]) if store else ""
     for article in dossier.articles.values():
         text = texts[article.id]
+        key = digest(version_key(), MENTIONS_CACHE, people_key, text.text) if store else ""
+        names = store.get(MENTIONS_CACHE, key) if store else None
+        if not isinstance(names, list):
+            names = find_mentions(text.text, people)
+            if store:
+                store.put(MENTIONS_CACHE, key, names)
         found = [
-            Mention(person_id, article.id, start, end, text.passage_of(start), None)
-            for person_id, start, end in find_mentions(text.text, people)
+            Mention(person_id, article.id, start, end, text.passage_of(start), None) for person_id, start, end in names
         ]
         for annotation in article.annotations:
             if annotation.kind == "mention" and annotation.anchor and annotation.target:
@@ -83,9 +93,12 @@ def _co_mentions(dossier: Dossier) -> dict[str, list[tuple[str, int]]]:
     }
 
 
-def link_entities(dossier: Dossier, texts: dict[str, ArticleText]) -> Index:
-    """Detect mentions (stored on each article) and build every reverse index render needs."""
-    _detect_mentions(dossier, texts)
+def link_entities(dossier: Dossier, texts: dict[str, ArticleText], store: CacheStore | None = None) -> Index:
+    """Detect mentions (stored on each article) and build every reverse index render needs.
+
+    With a build cache `store`, an article's mentions are found again only when its text or the people changed.
+    """
+    _detect_mentions(dossier, texts, store)
     index = Index()
     mentions: dict[str, list[Mention]] = defaultdict(list)
     for story in dossier.stories.values():

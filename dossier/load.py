@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,12 +79,16 @@ def read_text(path: Path, shown: str, project_dir: Path, report: Report) -> str 
     return decode_text(data, shown, report)
 
 
-def read_yaml_file(path: Path, shown: str, project_dir: Path, report: Report) -> Any:
+# Parses one YAML text (text, shown path, report, line offset): parse_yaml, or a memo of it (see pipeline).
+YamlParser = Callable[[str, str, Report, int], Any]
+
+
+def read_yaml_file(path: Path, shown: str, project_dir: Path, report: Report, parse: YamlParser = parse_yaml) -> Any:
     text = read_text(path, shown, project_dir, report)
-    return None if text is None else parse_yaml(text, shown, report)
+    return None if text is None else parse(text, shown, report, 0)
 
 
-def split_front_matter(text: str, shown: str, report: Report) -> tuple[Any, str, int]:
+def split_front_matter(text: str, shown: str, report: Report, parse: YamlParser = parse_yaml) -> tuple[Any, str, int]:
     """(front matter values, body, line the body starts on). The front matter's lines keep their file lines."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
@@ -92,32 +97,32 @@ def split_front_matter(text: str, shown: str, report: Report) -> tuple[Any, str,
     for index in range(1, len(lines)):
         if lines[index].strip() in (FRONT_MATTER_FENCE, "..."):
             front_text = "\n".join(lines[1:index])
-            front = parse_yaml(front_text, shown, report, line_offset=1)
+            front = parse(front_text, shown, report, 1)
             return front, "\n".join(lines[index + 1 :]), index + 2
     report.error(Location(shown), "the front matter has no closing '---' line")
     return None, "", len(lines)
 
 
-def load_article(md_path: Path, project_dir: Path, report: Report) -> RawArticle | None:
+def load_article(md_path: Path, project_dir: Path, report: Report, parse: YamlParser = parse_yaml) -> RawArticle | None:
     shown = display_path(md_path, project_dir)
     text = read_text(md_path, shown, project_dir, report)
     if text is None:
         return None
-    front, body, body_line = split_front_matter(text, shown, report)
+    front, body, body_line = split_front_matter(text, shown, report, parse)
     sidecar_file = md_path.with_suffix(".yaml")
     sidecar_shown = display_path(sidecar_file, project_dir)
-    sidecar = read_yaml_file(sidecar_file, sidecar_shown, project_dir, report) if sidecar_file.exists() else None
+    sidecar = read_yaml_file(sidecar_file, sidecar_shown, project_dir, report, parse) if sidecar_file.exists() else None
     return RawArticle(md_path.stem, shown, front, body, body_line, sidecar_shown, sidecar)
 
 
-def load_story(story_dir: Path, project_dir: Path, report: Report) -> RawStory:
+def load_story(story_dir: Path, project_dir: Path, report: Report, parse: YamlParser = parse_yaml) -> RawStory:
     story_file = story_dir / STORY_FILE
     shown = display_path(story_file, project_dir)
-    story = RawStory(story_dir.name, shown, read_yaml_file(story_file, shown, project_dir, report))
+    story = RawStory(story_dir.name, shown, read_yaml_file(story_file, shown, project_dir, report, parse))
     for md_path in sorted(story_dir.glob("*.md")):
         if md_path.name.startswith((".", "_")) or md_path.name.upper() == "README.MD":
             continue
-        article = load_article(md_path, project_dir, report)
+        article = load_article(md_path, project_dir, report, parse)
         if article is not None:
             story.articles.append(article)
     for yaml_path in sorted(story_dir.glob("*.yaml")):
@@ -129,16 +134,16 @@ def load_story(story_dir: Path, project_dir: Path, report: Report) -> RawStory:
     return story
 
 
-def load_dossier(project_dir: Path, content_dir: Path, report: Report) -> RawDossier:
+def load_dossier(project_dir: Path, content_dir: Path, report: Report, parse: YamlParser = parse_yaml) -> RawDossier:
     """Read every file of the dossier. Stories are the folders of content/ that hold a story.yaml."""
     people_path, sources_path = content_dir / PEOPLE_FILE, content_dir / SOURCES_FILE
     raw = RawDossier(
         display_path(people_path, project_dir),
-        read_yaml_file(people_path, display_path(people_path, project_dir), project_dir, report)
+        read_yaml_file(people_path, display_path(people_path, project_dir), project_dir, report, parse)
         if people_path.exists()
         else None,
         display_path(sources_path, project_dir),
-        read_yaml_file(sources_path, display_path(sources_path, project_dir), project_dir, report)
+        read_yaml_file(sources_path, display_path(sources_path, project_dir), project_dir, report, parse)
         if sources_path.exists()
         else None,
     )
@@ -147,7 +152,7 @@ def load_dossier(project_dir: Path, content_dir: Path, report: Report) -> RawDos
         return raw
     for story_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         if (story_dir / STORY_FILE).exists():
-            raw.stories.append(load_story(story_dir, project_dir, report))
+            raw.stories.append(load_story(story_dir, project_dir, report, parse))
         elif any(story_dir.glob("*.md")):
             report.error(
                 Location(display_path(story_dir, project_dir)),

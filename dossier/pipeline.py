@@ -6,17 +6,19 @@ import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dossier import urls
 from dossier.anchor import anchor_quotes, report_moved_anchors
-from dossier.cache import CacheStore, cache_dir_for
+from dossier.cache import CacheStore, cache_dir_for, digest, version_key
 from dossier.compare.align import Alignment
 from dossier.compare.stage import CACHE_NAMESPACE as COMPARE_CACHE
 from dossier.compare.stage import PairKey, compare_stories
 from dossier.config import CONFIG_FILE, check_base_url, load_config
 from dossier.diagnostics import Location, Report
-from dossier.link import Index, link_entities
-from dossier.load import is_inside, load_dossier, load_previous_anchors
+from dossier.link import MENTIONS_CACHE, Index, link_entities
+from dossier.load import YamlParser, is_inside, load_dossier, load_previous_anchors
+from dossier.located import parse_yaml
 from dossier.model import Config, Dossier
 from dossier.render import Output, render_site
 from dossier.render.incremental import PageCache
@@ -118,20 +120,43 @@ def check_project(
     )
     if problem:
         report.error(Location(CONFIG_FILE), problem)
-    raw = load_dossier(project_dir, content_dir, report)
+    if use_cache and not report.has_errors:
+        checked.cache = _cache_store(project_dir, config, output_dir)
+    parse = _memoised_yaml(checked.cache) if checked.cache else parse_yaml
+    raw = load_dossier(project_dir, content_dir, report, parse)
     checked.dossier = validate_dossier(raw, config, report, include_drafts)
     checked.timings["load"] = time.perf_counter() - started
     checked.texts = anchor_quotes(checked.dossier, make_markdown(config.raw_html), report)
     previous = load_previous_anchors(project_dir / config.output_dir)
     report_moved_anchors(checked.dossier, checked.texts, previous, report)
-    checked.index = link_entities(checked.dossier, checked.texts)
+    checked.index = link_entities(checked.dossier, checked.texts, checked.cache)
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
     compare_started = time.perf_counter()
     if not report.has_errors:
-        checked.cache = _cache_store(project_dir, config, output_dir) if use_cache else None
         checked.alignments = compare_stories(checked.dossier, checked.texts, checked.cache, checked.alignment_keys)
     checked.timings["compare"] = time.perf_counter() - compare_started
     return checked
+
+
+YAML_CACHE = "yaml"
+
+
+def _memoised_yaml(store: CacheStore) -> YamlParser:
+    """parse_yaml, with each text's located values kept in the build cache (texts that parse without a problem)."""
+
+    def parse(text: str, path: str, report: Report, line_offset: int) -> Any:
+        key = digest(version_key(), YAML_CACHE, text, path, str(line_offset))
+        found = store.get(YAML_CACHE, key)
+        if isinstance(found, tuple) and len(found) == 1:
+            return found[0]
+        own = Report()
+        value = parse_yaml(text, path, own, line_offset)
+        report.extend(own)
+        if not own.diagnostics:
+            store.put(YAML_CACHE, key, (value,))
+        return value
+
+    return parse
 
 
 def _cache_store(project_dir: Path, config: Config, output_dir: Path | None) -> CacheStore | None:
@@ -222,4 +247,6 @@ def build_project(
     if store and pages:
         pages.save()
         store.finish(COMPARE_CACHE)
+        store.finish(YAML_CACHE)
+        store.finish(MENTIONS_CACHE)
     return built

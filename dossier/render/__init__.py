@@ -111,7 +111,8 @@ def render_site(
 
     outputs = [Output(path, data) for path, data in render_pages(builder.page_plan(), render, recorder, cache)]
     comparison = cache.comparison_json if cache is not None else None
-    outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments, comparison)))
+    article = cache.article_json if cache is not None else None
+    outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments, comparison, article)))
     outputs.append(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
     for name, path in static_files(themes).items():
         outputs.append(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))

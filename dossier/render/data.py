@@ -13,7 +13,7 @@ from dossier.compare.align import Alignment
 from dossier.compare.segment import Sentence
 from dossier.compare.stage import PairKey
 from dossier.link import Index
-from dossier.model import Annotation, Claim, Dossier, Link
+from dossier.model import Annotation, Article, Claim, Dossier, Link
 from dossier.text import ArticleText
 
 SCHEMA_VERSION = 1
@@ -66,7 +66,16 @@ def comparison_json(alignment: Alignment) -> str:
     return json.dumps(_alignment(alignment), ensure_ascii=False, indent=1, sort_keys=True)
 
 
-_COMPARISONS = "\x00comparisons\x00"  # a placeholder no real value can be (JSON escapes the NULs)
+def article_json(article: Article, text: ArticleText) -> str:
+    """One article's record in dossier.json, as if at the top level (see `dossier_json`)."""
+    record = _plain(article)
+    record.pop("body")
+    record["path"] = urls.path_for(article)
+    record["annotations"] = [_annotation(a, text) for a in article.annotations]
+    return json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+_PLACEHOLDER = "\x00{}\x00"  # no real value can be one (JSON escapes the NULs, and content may not hold them)
 
 
 def dossier_json(
@@ -75,34 +84,36 @@ def dossier_json(
     index: Index,
     alignments: dict[PairKey, Alignment],
     comparison: Callable[[PairKey, Alignment], str] | None = None,
+    article: Callable[[Article, ArticleText], str] | None = None,
 ) -> bytes:
-    """The whole model as JSON. The comparisons, most of its bytes, are encoded one by one (`comparison` may
-    take each from a cache) and spliced in: JSON with an indent nests by prefixing every line, so the bytes are
-    those of encoding the document whole."""
-    articles = []
-    for article in dossier.articles.values():
-        record = _plain(article)
-        record.pop("body")
-        record["path"] = urls.path_for(article)
-        record["annotations"] = [_annotation(a, texts[article.id]) for a in article.annotations]
-        articles.append(record)
-    data = {
+    """The whole model as JSON.
+
+    The articles and the comparisons, most of its bytes, are encoded one by one (`article` and `comparison` may
+    take each from a cache) and spliced into the rest: JSON with an indent nests a value by prefixing each of
+    its lines, so the bytes are exactly those of encoding the document whole.
+    """
+    encode_article = article or article_json
+    encode_comparison = comparison or (lambda _, alignment: comparison_json(alignment))
+    parts = {
+        "articles": [encode_article(a, texts[a.id]) for a in dossier.articles.values()],
+        "comparisons": [encode_comparison(key, a) for key, a in alignments.items()],
+    }
+    data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "site": _plain(dossier.config),
         "stories": [_plain(s) for s in dossier.stories.values()],
-        "articles": articles,
         "people": [_plain(p) | {"mention_count": len(index.mentions.get(p.id, []))} for p in dossier.people.values()],
         "sources": [_plain(s) for s in dossier.sources.values()],
         "claims": [_plain(c) for c in dossier.claims.values()],
-        "comparisons": [_COMPARISONS] if alignments else [],
     }
+    for name, items in parts.items():
+        data[name] = [_PLACEHOLDER.format(name)] if items else []
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
-    if alignments:
-        encode = comparison or (lambda _, alignment: comparison_json(alignment))
-        nested = ",\n  ".join(encode(key, a).replace("\n", "\n  ") for key, a in alignments.items())
-        placeholder = json.dumps(_COMPARISONS)
-        assert text.count(placeholder) == 1
-        text = text.replace(placeholder, nested)
+    for name, items in parts.items():
+        if items:  # a list at the top level nests its items two spaces deep
+            placeholder = json.dumps(_PLACEHOLDER.format(name))
+            assert text.count(placeholder) == 1
+            text = text.replace(placeholder, ",\n  ".join(item.replace("\n", "\n  ") for item in items))
     return (text + "\n").encode("utf-8")
 
 

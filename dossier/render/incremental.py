@@ -23,8 +23,8 @@ from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.compare.align import Alignment
 from dossier.compare.stage import PairKey
 from dossier.link import Index
-from dossier.model import Config, Dossier
-from dossier.render.data import comparison_json
+from dossier.model import Article, Config, Dossier
+from dossier.render.data import article_json, comparison_json
 from dossier.text import ArticleText
 from dossier.themes import Theme
 
@@ -274,6 +274,17 @@ class PageCache:
         if isinstance(found, str):
             return found
         made = comparison_json(alignment)
+        self.store.put(JSON_NAMESPACE, key, made)
+        return made
+
+    def article_json(self, article: Article, text: ArticleText) -> str:
+        """An article's record in dossier.json, from the cache when the article is unchanged (its text is made
+        from its body, which the article holds)."""
+        key = digest(self.global_key, fingerprint(article), "article json")  # the Markdown settings are global
+        found = self.store.get(JSON_NAMESPACE, key)
+        if isinstance(found, str):
+            return found
+        made = article_json(article, text)
         self.store.put(JSON_NAMESPACE, key, made)
         return made
 
