@@ -6,6 +6,7 @@ are relative and name index.html, so the site works from any sub-path of a web s
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from typing import Any
 
@@ -89,8 +90,28 @@ def relative_url(from_path: str, to_path: str) -> str:
     target, _, fragment = to_path.partition("#")
     if target == from_path and fragment:
         return f"#{fragment}"
-    link = posixpath.relpath(target, posixpath.dirname(from_path) or ".")
+    link = _relative(posixpath.dirname(from_path), target)
     return f"{link}#{fragment}" if fragment else link
+
+
+@functools.lru_cache(maxsize=65536)
+def _relative(folder: str, target: str) -> str:
+    """posixpath.relpath(target, folder or "."), for the clean relative paths of the output folder (a site has
+    hundreds of thousands of links: relpath's abspath calls were a tenth of rendering)."""
+    if _is_clean(folder) and _is_clean(target):
+        start = folder.split("/") if folder else []
+        parts = target.split("/")
+        shared = 0
+        while shared < min(len(start), len(parts)) and start[shared] == parts[shared]:
+            shared += 1
+        return "/".join([".."] * (len(start) - shared) + parts[shared:]) or "."
+    return posixpath.relpath(target, folder or ".")
+
+
+def _is_clean(path: str) -> bool:
+    if not path:
+        return True
+    return not path.startswith("/") and all(part not in ("", ".", "..") for part in path.split("/"))
 
 
 def absolute_url(base_url: str, path: str) -> str:

@@ -109,7 +109,7 @@ def render_site(
             return None
         return html.encode("utf-8")
 
-    outputs = [Output(path, data) for path, data in render_pages(builder.page_plan(), render, recorder, cache)]
+    outputs = [Output(path, data) for path, data in render_pages(builder.page_plan(), render, recorder, cache, report)]
     comparison = cache.comparison_json if cache is not None else None
     article = cache.article_json if cache is not None else None
     outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments, comparison, article)))

@@ -12,6 +12,9 @@ exactly the bytes a clean build gives; tests/test_incremental.py checks that ove
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +25,7 @@ import markdown_it
 from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.compare.align import Alignment
 from dossier.compare.stage import PairKey
+from dossier.diagnostics import Diagnostic, Report
 from dossier.link import Index
 from dossier.model import Article, Config, Dossier
 from dossier.render.data import article_json, comparison_json
@@ -293,27 +297,91 @@ class PageCache:
         self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, self.records))
 
 
+# Below this many pages to render, starting workers costs more than it saves.
+PARALLEL_MIN_PAGES = 200
+_Todo = list[tuple[str, Callable[[], Any]]]
+_Made = tuple[bytes | None, set[Dependency]]
+_WORK: tuple[_Todo, Callable[[Any], bytes | None], Recorder, Report] | None = None  # set just before forking
+
+
+def _render_one(make: Callable[[], Any], render: Callable[[Any], bytes | None], recorder: Recorder) -> _Made:
+    recorder.deps = set()
+    try:
+        rendered = render(make())
+        return rendered, recorder.deps
+    finally:
+        recorder.deps = None
+
+
+def _render_chunk(bounds: tuple[int, int]) -> tuple[list[_Made], list[Diagnostic]]:
+    """In a worker: render todo[start:end]; the diagnostics it reported go back with the pages."""
+    assert _WORK is not None
+    todo, render, recorder, report = _WORK
+    before = len(report.diagnostics)
+    made = [_render_one(make, render, recorder) for _, make in todo[bounds[0] : bounds[1]]]
+    return made, report.diagnostics[before:]
+
+
+def _workers(pages: int) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return min(cores, 8) if can_fork and cores > 1 and pages >= PARALLEL_MIN_PAGES else 1
+
+
+def _render_all(todo: _Todo, render: Callable[[Any], bytes | None], recorder: Recorder, report: Report) -> list[_Made]:
+    """Render each page of `todo`, in forked workers when there are many and more than one core.
+
+    Workers take contiguous chunks and their results are gathered in order, so the site does not depend on how
+    the work was shared; pages are pure functions of the model, which each worker has whole.
+    """
+    global _WORK
+    workers = _workers(len(todo))
+    if workers == 1:
+        return [_render_one(make, render, recorder) for _, make in todo]
+    size = -(-len(todo) // (workers * 4))
+    bounds = [(start, min(start + size, len(todo))) for start in range(0, len(todo), size)]
+    _WORK = (todo, render, recorder, report)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            chunks = pool.map(_render_chunk, bounds, chunksize=1)
+    finally:
+        _WORK = None
+    made: list[_Made] = []
+    for pages, diagnostics in chunks:
+        made.extend(pages)
+        report.diagnostics.extend(diagnostics)
+    return made
+
+
 def render_pages(
     plan: list[tuple[str, Callable[[], Any]]],
     render: Callable[[Any], bytes | None],
     recorder: Recorder,
     cache: PageCache | None,
-) -> Iterator[tuple[str, bytes]]:
-    """Each planned page's bytes: reused where the cache allows, else built and rendered with its reads noted."""
-    for path, make in plan:
-        if cache is not None:
-            data = cache.reuse(path)
-            if data is not None:
-                yield path, data
-                continue
-        recorder.deps = set()
-        try:
-            rendered = render(make())
-            dependencies = recorder.deps
-        finally:
-            recorder.deps = None
+    report: Report,
+) -> list[tuple[str, bytes]]:
+    """Each planned page's bytes, in plan order: reused where the cache allows, else built and rendered with its
+    reads noted (a page that fails to render is left out; its error is in `report`)."""
+    reused: dict[int, bytes] = {}
+    todo: _Todo = []
+    positions: list[int] = []
+    for position, (path, make) in enumerate(plan):
+        data = cache.reuse(path) if cache is not None else None
+        if data is not None:
+            reused[position] = data
+        else:
+            todo.append((path, make))
+            positions.append(position)
+    made = dict(zip(positions, _render_all(todo, render, recorder, report), strict=True))
+    pages: list[tuple[str, bytes]] = []
+    for position, (path, _) in enumerate(plan):
+        if position in reused:
+            pages.append((path, reused[position]))
+            continue
+        rendered, dependencies = made[position]
         if rendered is None:
             continue
         if cache is not None:
             cache.remember(path, dependencies, rendered)
-        yield path, rendered
+        pages.append((path, rendered))
+    return pages
