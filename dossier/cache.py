@@ -20,7 +20,7 @@ from typing import Any
 from dossier import __version__
 
 CACHE_FOLDER = ".dossier-cache"
-FORMAT = 1  # bump when what is stored changes shape
+FORMAT = 2  # bump when what is stored changes shape
 PICKLE_PROTOCOL = 5
 
 
@@ -88,45 +88,87 @@ class _SafeUnpickler(pickle.Unpickler):
 
 
 class CacheStore:
-    """Values by key in one folder; a namespace per kind of value (`compare`, `pages`)."""
+    """Values by key, in one folder: a namespace per kind of value (`compare`, `yaml`, `pages`, ...).
+
+    A namespace is kept in up to 16 files, by the first character of the keys (hex digests), so a build reads
+    and writes a few large files rather than thousands of small ones (on a slow disk the small ones cost more
+    than the work they save). A shard is read whole when first used; `put` keeps the value in memory, and
+    `finish(namespace)` writes back each changed shard, holding only the entries this build used, atomically.
+    A build that stops before `finish` leaves the cache as it was.
+    """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._shards: dict[tuple[str, str], dict[str, bytes]] = {}
         self._used: dict[str, set[str]] = {}
+        self._changed: set[tuple[str, str]] = set()
 
-    def _path(self, namespace: str, key: str) -> Path:
-        return self.folder / namespace / f"{key}.pickle"
+    def _path(self, shard: tuple[str, str]) -> Path:
+        return self.folder / f"{shard[0]}-{shard[1]}.pickle"
+
+    def _shard(self, namespace: str, key: str) -> dict[str, bytes]:
+        shard = (namespace, key[:1] or "_")
+        if shard not in self._shards:
+            try:
+                loaded = _SafeUnpickler(io.BytesIO(self._path(shard).read_bytes())).load()
+            except Exception:  # missing, damaged or refused (pickle fails in many ways): start it again
+                loaded = None
+            is_valid = isinstance(loaded, dict) and all(
+                isinstance(k, str) and isinstance(v, bytes) for k, v in loaded.items()
+            )
+            self._shards[shard] = loaded if is_valid else {}
+        return self._shards[shard]
 
     def get(self, namespace: str, key: str) -> Any | None:
         """The value stored under `key`, or None (also for an unreadable or refused entry: it is made again)."""
+        data = self._shard(namespace, key).get(key)
+        if data is None:
+            return None
         try:
-            value = _SafeUnpickler(io.BytesIO(self._path(namespace, key).read_bytes())).load()
-        except Exception:  # missing, damaged or refused (pickle fails in many ways): made again
+            value = _SafeUnpickler(io.BytesIO(data)).load()
+        except Exception:
             return None
         self._used.setdefault(namespace, set()).add(key)
         return value
 
     def put(self, namespace: str, key: str, value: Any) -> None:
-        """Store atomically (temporary file, then rename), so a crash never leaves half an entry."""
+        self._shard(namespace, key)[key] = pickle.dumps(value, protocol=PICKLE_PROTOCOL)
         self._used.setdefault(namespace, set()).add(key)
-        target = self._path(namespace, key)
+        self._changed.add((namespace, key[:1] or "_"))
+
+    def finish(self, namespace: str) -> None:
+        """Write `namespace` back with only the entries this build used; a shard it did not use is deleted."""
+        used = self._used.get(namespace, set())
+        if self.folder.is_dir():
+            for path in self.folder.glob(f"{namespace}-*.pickle"):
+                shard = (namespace, path.stem[len(namespace) + 1 :])
+                if shard not in self._shards:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+        for shard, entries in sorted(self._shards.items()):
+            if shard[0] != namespace:
+                continue
+            kept = {key: data for key, data in entries.items() if key in used}
+            if len(kept) == len(entries) and shard not in self._changed:
+                continue
+            self._shards[shard] = kept
+            self._changed.discard(shard)
+            if kept:
+                self._write(self._path(shard), kept)
+            else:
+                with contextlib.suppress(OSError):
+                    self._path(shard).unlink()
+
+    def _write(self, target: Path, entries: dict[str, bytes]) -> None:
+        """Temporary file, then rename: a crash never leaves half a shard."""
+        temporary = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             with os.fdopen(handle, "wb") as out:
-                pickle.dump(value, out, protocol=PICKLE_PROTOCOL)
+                pickle.dump(entries, out, protocol=PICKLE_PROTOCOL)
             os.replace(temporary, target)
         except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(temporary)
-
-    def finish(self, namespace: str) -> None:
-        """Delete the entries of `namespace` this build did not use."""
-        used = self._used.get(namespace, set())
-        folder = self.folder / namespace
-        if not folder.is_dir():
-            return
-        for path in folder.iterdir():
-            if (path.suffix == ".pickle" and path.stem not in used) or path.name.startswith(".tmp-"):
+            if temporary is not None:
                 with contextlib.suppress(OSError):
-                    path.unlink()
+                    os.unlink(temporary)

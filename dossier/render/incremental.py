@@ -295,6 +295,7 @@ class PageCache:
     def save(self) -> None:
         self.store.finish(JSON_NAMESPACE)
         self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, self.records))
+        self.store.finish(PAGES_NAMESPACE)
 
 
 # Below this many pages to render, starting workers costs more than it saves.
