@@ -21,6 +21,8 @@ ANNOTATIONS_FILE = "data/annotations.jsonld"
 
 
 def page(*parts: str) -> str:
+    if all(part and "/" not in part for part in parts):  # ids: posixpath.join is slow for the common case
+        return "/".join((*parts, INDEX))
     return posixpath.join(*parts, INDEX)
 
 

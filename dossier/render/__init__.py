@@ -113,7 +113,8 @@ def render_site(
     comparison = cache.comparison_json if cache is not None else None
     article = cache.article_json if cache is not None else None
     outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments, comparison, article)))
-    outputs.append(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
+    items_of = cache.annotation_items if cache is not None else None
+    outputs.append(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts, items_of)))
     for name, path in static_files(themes).items():
         outputs.append(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
     from dossier.render.site_files import site_files  # it imports Output from here

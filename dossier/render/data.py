@@ -219,38 +219,69 @@ def _body(annotation: Annotation, dossier: Dossier) -> list[dict[str, Any]]:
     return bodies
 
 
-def web_annotations(dossier: Dossier, texts: dict[str, ArticleText]) -> bytes:
-    """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector)."""
+def annotation_items(article: Article, text: ArticleText, dossier: Dossier) -> list[str]:
+    """The JSON of each anchored annotation of one article as a W3C Web Annotation, each as if at the top level.
+
+    Besides the article it reads only the site's address, the claims it quotes and the verdicts (see
+    `claims_quoted`), so it can be cached by those.
+    """
     base = dossier.config.site_url or dossier.config.base_url
+    text_of = text.text
+    page = urls.absolute_url(base, urls.path_for(article))
     items = []
-    for article in dossier.articles.values():
-        text = texts[article.id].text
-        page = urls.absolute_url(base, urls.path_for(article))
-        for annotation in article.annotations:
-            anchor = annotation.anchor
-            if anchor is None:
-                continue
-            items.append({
-                "id": f"{page}#{annotation.id}",
-                "type": "Annotation",
-                "motivation": MOTIVATIONS[annotation.kind],
-                "body": _body(annotation, dossier),
-                "target": {
-                    "source": article.url or page,
-                    "selector": [
-                        {"type": "TextQuoteSelector", "exact": text[anchor.start : anchor.end],
-                         "prefix": text[max(0, anchor.start - CONTEXT_CHARS) : anchor.start],
-                         "suffix": text[anchor.end : anchor.end + CONTEXT_CHARS]},
-                        {"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end},
-                    ],
-                },
-            })  # fmt: skip
+    for annotation in article.annotations:
+        anchor = annotation.anchor
+        if anchor is None:
+            continue
+        item = {
+            "id": f"{page}#{annotation.id}",
+            "type": "Annotation",
+            "motivation": MOTIVATIONS[annotation.kind],
+            "body": _body(annotation, dossier),
+            "target": {
+                "source": article.url or page,
+                "selector": [
+                    {"type": "TextQuoteSelector", "exact": text_of[anchor.start : anchor.end],
+                     "prefix": text_of[max(0, anchor.start - CONTEXT_CHARS) : anchor.start],
+                     "suffix": text_of[anchor.end : anchor.end + CONTEXT_CHARS]},
+                    {"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end},
+                ],
+            },
+        }  # fmt: skip
+        items.append(json.dumps(item, ensure_ascii=False, indent=1))
+    return items
+
+
+def claims_quoted(article: Article, dossier: Dossier) -> list[tuple[str, Claim | None]]:
+    """The claims an article's annotations quote, as `annotation_items` reads them."""
+    return [(a.target, dossier.claims.get(a.target)) for a in article.annotations if a.kind == "claim" and a.target]
+
+
+def web_annotations(
+    dossier: Dossier,
+    texts: dict[str, ArticleText],
+    items_of: Callable[[Article, ArticleText, Dossier], list[str]] | None = None,
+) -> bytes:
+    """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector).
+
+    The annotations are encoded article by article (`items_of` may take them from a cache) and spliced in, as
+    in `dossier_json`: the bytes are those of encoding the collection whole.
+    """
+    base = dossier.config.site_url or dossier.config.base_url
+    encode = items_of or annotation_items
+    items = [item for article in dossier.articles.values() for item in encode(article, texts[article.id], dossier)]
+    placeholder = _PLACEHOLDER.format("items")
     collection = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": urls.absolute_url(base, urls.ANNOTATIONS_FILE),
         "type": "AnnotationCollection",
         "label": f"Annotations of {dossier.config.title}",
         "total": len(items),
-        "first": {"type": "AnnotationPage", "items": items},
+        "first": {"type": "AnnotationPage", "items": [placeholder] if items else []},
     }
-    return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    text = json.dumps(collection, ensure_ascii=False, indent=1)
+    if items:  # the items stand three levels deep
+        encoded = json.dumps(placeholder)
+        assert text.count(encoded) == 1
+        text = text.replace(encoded, ",\n   ".join(item.replace("\n", "\n   ") for item in items))
+    return (text + "\n").encode("utf-8")

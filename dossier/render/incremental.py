@@ -28,7 +28,7 @@ from dossier.compare.stage import PairKey
 from dossier.diagnostics import Diagnostic, Report
 from dossier.link import Index
 from dossier.model import Article, Config, Dossier
-from dossier.render.data import article_json, comparison_json
+from dossier.render.data import annotation_items, article_json, claims_quoted, comparison_json
 from dossier.text import ArticleText
 from dossier.themes import Theme
 
@@ -289,6 +289,17 @@ class PageCache:
         if isinstance(found, str):
             return found
         made = article_json(article, text)
+        self.store.put(JSON_NAMESPACE, key, made)
+        return made
+
+    def annotation_items(self, article: Article, text: ArticleText, dossier: Dossier) -> list[str]:
+        """An article's part of annotations.jsonld, from the cache when neither it nor the claims it quotes changed
+        (the site's address and the verdicts are in the global key)."""
+        key = digest(self.global_key, fingerprint(article), fingerprint(claims_quoted(article, dossier)), "w3c")
+        found = self.store.get(JSON_NAMESPACE, key)
+        if isinstance(found, list) and all(isinstance(item, str) for item in found):
+            return found
+        made = annotation_items(article, text, dossier)
         self.store.put(JSON_NAMESPACE, key, made)
         return made
 
