@@ -771,7 +771,11 @@ class FullRebuild:
     def __call__(self, changes: ChangeSet | None) -> Rebuilt:
         started = time.perf_counter()
         built = build_project(
-            self.project_dir, include_drafts=self.include_drafts, output_dir=self.output_dir, search=self.search
+            self.project_dir,
+            include_drafts=self.include_drafts,
+            output_dir=self.output_dir,
+            search=self.search,
+            cache=True,
         )
         seconds = time.perf_counter() - started
         config = built.checked.config

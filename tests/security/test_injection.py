@@ -169,8 +169,15 @@ def hostile_scan(hostile_build: Built) -> Scan:
 
 
 @pytest.fixture(scope="module")
-def clean_scan(example_site: Path) -> Scan:
-    return scan_site(example_site)
+def clean_scan(tmp_path_factory: pytest.TempPathFactory) -> Scan:
+    """The example built with an absolute base_url, as the hostile build has: feeds and their links included."""
+    project = copy_example(tmp_path_factory.mktemp("clean"))
+    config = project / "dossier.yaml"
+    text = config.read_text(encoding="utf-8").replace('base_url: "/"', 'base_url: "https://example.com/"')
+    config.write_text(text, encoding="utf-8")
+    built = build_project(project, search=False)
+    assert built.output_dir is not None and not built.report.has_errors
+    return scan_site(built.output_dir, "https://example.com/")
 
 
 def test_the_payloads_reach_every_kind_of_page(hostile_build: Built) -> None:
