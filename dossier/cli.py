@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dossier import __version__
 
@@ -95,11 +95,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
 
 
-def cmd_init(args: argparse.Namespace) -> int:
-    from dossier.scaffold import ScaffoldError, init_project
+def _run_scaffold(args: argparse.Namespace, make: Callable[[], Any]) -> int:
+    """Run a scaffold command and print what it wrote; a refusal is an error line, not a traceback."""
+    from dossier.scaffold import ScaffoldError
 
     try:
-        written = init_project(args.folder or args.project, title=args.title, force=args.force)
+        written = make()
     except ScaffoldError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_FAILURE
@@ -107,20 +108,18 @@ def cmd_init(args: argparse.Namespace) -> int:
         for line in written.lines():
             print(line)
     return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from dossier.scaffold import init_project
+
+    return _run_scaffold(args, lambda: init_project(args.folder or args.project, title=args.title, force=args.force))
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from dossier.scaffold import ScaffoldError, new_entity
+    from dossier.scaffold import new_entity
 
-    try:
-        written = new_entity(args.project, args.kind, vars(args))
-    except ScaffoldError as problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return EXIT_FAILURE
-    if not args.quiet:
-        for line in written.lines():
-            print(line)
-    return EXIT_OK
+    return _run_scaffold(args, lambda: new_entity(args.project, args.kind, vars(args)))
 
 
 def cmd_import(args: argparse.Namespace) -> int:

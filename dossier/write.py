@@ -92,15 +92,20 @@ def _fill_staging(outputs: Iterable[Output], staging: Path, previous: Path) -> t
         target.parent.mkdir(parents=True, exist_ok=True)
         old = previous.joinpath(*relative.parts)
         if _same_bytes(old, output.data):
-            try:
-                os.link(old, target)
-            except OSError:
-                shutil.copy2(old, target)
+            _reuse(old, target)
             unchanged += 1
         else:
             target.write_bytes(output.data)
             written += 1
     return written, unchanged
+
+
+def _reuse(old: Path, target: Path) -> None:
+    """Keep the previous file (same inode and time) where the bytes did not change; copy where links fail."""
+    try:
+        os.link(old, target)
+    except OSError:
+        shutil.copy2(old, target)
 
 
 def _keep_unchanged_derived(staging: Path, folder: str, previous: Path) -> tuple[int, int]:
@@ -112,10 +117,7 @@ def _keep_unchanged_derived(staging: Path, folder: str, previous: Path) -> tuple
         old = previous / target.relative_to(staging)
         if old.is_file() and _same_bytes(old, target.read_bytes()):
             target.unlink()
-            try:
-                os.link(old, target)
-            except OSError:
-                shutil.copy2(old, target)
+            _reuse(old, target)
             unchanged += 1
         else:
             written += 1
