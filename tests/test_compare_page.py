@@ -98,4 +98,10 @@ def test_the_alignment_is_in_the_data_export(example_site: Path) -> None:
     kinds = {pair["kind"] for pair in comparison["pairs"]}
     assert "verbatim" in kinds
     assert all(0 <= pair["score"] <= 1 for pair in comparison["pairs"])
-    assert any("Logan Act" in s["text"] for s in comparison["unique_right"])
+    right = data["sentences"][comparison["right_article"]]
+    assert [s["index"] for s in right] == list(range(len(right)))
+    assert any("Logan Act" in right[i]["text"] for i in comparison["unique_right"])
+    paired_left = {pair["left"] for pair in comparison["pairs"]}
+    left = data["sentences"]["the-moscow-times"]
+    assert paired_left.isdisjoint(comparison["unique_left"])
+    assert paired_left | set(comparison["unique_left"]) == set(range(len(left)))

@@ -110,11 +110,8 @@ def render_site(
         return html.encode("utf-8")
 
     outputs = [Output(path, data) for path, data in render_pages(builder.page_plan(), render, recorder, cache, report)]
-    comparison = cache.comparison_json if cache is not None else None
-    article = cache.article_json if cache is not None else None
-    outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments, comparison, article)))
-    items_of = cache.annotation_items if cache is not None else None
-    outputs.append(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts, items_of)))
+    outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments)))
+    outputs.append(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
     for name, path in static_files(themes).items():
         outputs.append(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
     from dossier.render.site_files import site_files  # it imports Output from here

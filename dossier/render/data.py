@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable
 from typing import Any
 
 from dossier import urls
@@ -16,7 +15,7 @@ from dossier.link import Index
 from dossier.model import Annotation, Article, Claim, Dossier, Link
 from dossier.text import ArticleText
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: compact; comparisons give sentences by index into `sentences`
 
 
 def _plain(value: Any) -> Any:
@@ -39,10 +38,12 @@ def _annotation(annotation: Annotation, text: ArticleText) -> dict[str, Any]:
     return record
 
 
-def _alignment(alignment: Alignment) -> dict[str, Any]:
-    def sentence(s: Sentence) -> dict[str, Any]:
-        return {"index": s.index, "start": s.start, "end": s.end, "text": s.text}
+def _sentences(sentences: list[Sentence] | tuple[Sentence, ...]) -> list[dict[str, Any]]:
+    return [{"index": s.index, "start": s.start, "end": s.end, "text": s.text} for s in sentences]
 
+
+def _alignment(alignment: Alignment) -> dict[str, Any]:
+    """A comparison; its sentences are given by index into `sentences[article id]`, listed once per article."""
     return {
         "left_article": alignment.left_article,
         "right_article": alignment.right_article,
@@ -54,50 +55,39 @@ def _alignment(alignment: Alignment) -> dict[str, Any]:
              "left_sources": list(p.attribution.left_sources), "right_sources": list(p.attribution.right_sources)}
             for p in alignment.pairs
         ],
-        "unique_left": [sentence(alignment.left[i]) for i in alignment.unique_left],
-        "unique_right": [sentence(alignment.right[i]) for i in alignment.unique_right],
-        "left_sentences": [sentence(s) for s in alignment.left],
-        "right_sentences": [sentence(s) for s in alignment.right],
+        "unique_left": list(alignment.unique_left),
+        "unique_right": list(alignment.unique_right),
     }  # fmt: skip
 
 
-def comparison_json(alignment: Alignment) -> str:
-    """One comparison as it stands in dossier.json, as if at the top level (see `dossier_json`)."""
-    return json.dumps(_alignment(alignment), ensure_ascii=False, indent=1, sort_keys=True)
+def _compared_sentences(alignments: dict[PairKey, Alignment]) -> dict[str, list[dict[str, Any]]]:
+    """Each compared article's sentences, once: every comparison splits an article the same way."""
+    sentences: dict[str, list[dict[str, Any]]] = {}
+    for alignment in alignments.values():
+        for article_id, side in ((alignment.left_article, alignment.left), (alignment.right_article, alignment.right)):
+            if article_id not in sentences:
+                sentences[article_id] = _sentences(side)
+    return sentences
 
 
-def article_json(article: Article, text: ArticleText) -> str:
-    """One article's record in dossier.json, as if at the top level (see `dossier_json`)."""
-    record = _plain(article)
+def _article(article: Article, text: ArticleText) -> dict[str, Any]:
+    record: dict[str, Any] = _plain(article)
     record.pop("body")
     record["path"] = urls.path_for(article)
     record["annotations"] = [_annotation(a, text) for a in article.annotations]
-    return json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True)
+    return record
 
 
-_PLACEHOLDER = "\x00{}\x00"  # no real value can be one (JSON escapes the NULs, and content may not hold them)
+def encode_json(value: Any, *, sort_keys: bool = True) -> str:
+    """Compact JSON, which the standard library encodes in C (an indent makes it fall back to Python, ten
+    times slower on a large site); readers that want it indented can pretty-print it."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
 
 
 def dossier_json(
-    dossier: Dossier,
-    texts: dict[str, ArticleText],
-    index: Index,
-    alignments: dict[PairKey, Alignment],
-    comparison: Callable[[PairKey, Alignment], str] | None = None,
-    article: Callable[[Article, ArticleText], str] | None = None,
+    dossier: Dossier, texts: dict[str, ArticleText], index: Index, alignments: dict[PairKey, Alignment]
 ) -> bytes:
-    """The whole model as JSON.
-
-    The articles and the comparisons, most of its bytes, are encoded one by one (`article` and `comparison` may
-    take each from a cache) and spliced into the rest: JSON with an indent nests a value by prefixing each of
-    its lines, so the bytes are exactly those of encoding the document whole.
-    """
-    encode_article = article or article_json
-    encode_comparison = comparison or (lambda _, alignment: comparison_json(alignment))
-    parts = {
-        "articles": [encode_article(a, texts[a.id]) for a in dossier.articles.values()],
-        "comparisons": [encode_comparison(key, a) for key, a in alignments.items()],
-    }
+    """The whole model as JSON (docs/data.md)."""
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "site": _plain(dossier.config),
@@ -105,16 +95,11 @@ def dossier_json(
         "people": [_plain(p) | {"mention_count": len(index.mentions.get(p.id, []))} for p in dossier.people.values()],
         "sources": [_plain(s) for s in dossier.sources.values()],
         "claims": [_plain(c) for c in dossier.claims.values()],
+        "articles": [_article(a, texts[a.id]) for a in dossier.articles.values()],
+        "sentences": _compared_sentences(alignments),
+        "comparisons": [_alignment(a) for a in alignments.values()],
     }
-    for name, items in parts.items():
-        data[name] = [_PLACEHOLDER.format(name)] if items else []
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
-    for name, items in parts.items():
-        if items:  # a list at the top level nests its items two spaces deep
-            placeholder = json.dumps(_PLACEHOLDER.format(name))
-            assert text.count(placeholder) == 1
-            text = text.replace(placeholder, ",\n  ".join(item.replace("\n", "\n  ") for item in items))
-    return (text + "\n").encode("utf-8")
+    return (encode_json(data) + "\n").encode("utf-8")
 
 
 # --- schema.org ClaimReview, for search engines' fact-check markup ------------------------------------
@@ -219,12 +204,8 @@ def _body(annotation: Annotation, dossier: Dossier) -> list[dict[str, Any]]:
     return bodies
 
 
-def annotation_items(article: Article, text: ArticleText, dossier: Dossier) -> list[str]:
-    """The JSON of each anchored annotation of one article as a W3C Web Annotation, each as if at the top level.
-
-    Besides the article it reads only the site's address, the claims it quotes and the verdicts (see
-    `claims_quoted`), so it can be cached by those.
-    """
+def annotation_items(article: Article, text: ArticleText, dossier: Dossier) -> list[dict[str, Any]]:
+    """Each anchored annotation of one article as a W3C Web Annotation."""
     base = dossier.config.site_url or dossier.config.base_url
     text_of = text.text
     page = urls.absolute_url(base, urls.path_for(article))
@@ -248,40 +229,21 @@ def annotation_items(article: Article, text: ArticleText, dossier: Dossier) -> l
                 ],
             },
         }  # fmt: skip
-        items.append(json.dumps(item, ensure_ascii=False, indent=1))
+        items.append(item)
     return items
 
 
-def claims_quoted(article: Article, dossier: Dossier) -> list[tuple[str, Claim | None]]:
-    """The claims an article's annotations quote, as `annotation_items` reads them."""
-    return [(a.target, dossier.claims.get(a.target)) for a in article.annotations if a.kind == "claim" and a.target]
-
-
-def web_annotations(
-    dossier: Dossier,
-    texts: dict[str, ArticleText],
-    items_of: Callable[[Article, ArticleText, Dossier], list[str]] | None = None,
-) -> bytes:
-    """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector).
-
-    The annotations are encoded article by article (`items_of` may take them from a cache) and spliced in, as
-    in `dossier_json`: the bytes are those of encoding the collection whole.
-    """
+def web_annotations(dossier: Dossier, texts: dict[str, ArticleText]) -> bytes:
+    """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector)."""
     base = dossier.config.site_url or dossier.config.base_url
-    encode = items_of or annotation_items
-    items = [item for article in dossier.articles.values() for item in encode(article, texts[article.id], dossier)]
-    placeholder = _PLACEHOLDER.format("items")
+    articles = dossier.articles.values()
+    items = [item for article in articles for item in annotation_items(article, texts[article.id], dossier)]
     collection = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": urls.absolute_url(base, urls.ANNOTATIONS_FILE),
         "type": "AnnotationCollection",
         "label": f"Annotations of {dossier.config.title}",
         "total": len(items),
-        "first": {"type": "AnnotationPage", "items": [placeholder] if items else []},
+        "first": {"type": "AnnotationPage", "items": items},
     }
-    text = json.dumps(collection, ensure_ascii=False, indent=1)
-    if items:  # the items stand three levels deep
-        encoded = json.dumps(placeholder)
-        assert text.count(encoded) == 1
-        text = text.replace(encoded, ",\n   ".join(item.replace("\n", "\n   ") for item in items))
-    return (text + "\n").encode("utf-8")
+    return (encode_json(collection, sort_keys=False) + "\n").encode("utf-8")

@@ -27,14 +27,12 @@ from dossier.compare.align import Alignment
 from dossier.compare.stage import PairKey
 from dossier.diagnostics import Diagnostic, Report
 from dossier.link import Index
-from dossier.model import Article, Config, Dossier
-from dossier.render.data import annotation_items, article_json, claims_quoted, comparison_json
+from dossier.model import Config, Dossier
 from dossier.text import ArticleText
 from dossier.themes import Theme
 
 EVERYTHING = "*"  # the key noted when a page iterates a whole table
 PAGES_NAMESPACE = "pages"
-JSON_NAMESPACE = "json"
 RECORDS_KEY = "records"
 
 Dependency = tuple[str, Any]  # (table, key)
@@ -268,43 +266,7 @@ class PageCache:
         ordered = tuple(sorted(dependencies, key=lambda dependency: (dependency[0], repr(dependency[1]))))
         self.records[path] = PageRecord(ordered, self.fingerprints.combined(ordered), digest(data))
 
-    def comparison_json(self, pair: PairKey, alignment: Alignment) -> str:
-        """A comparison's part of dossier.json, from the cache when its alignment's inputs are unchanged."""
-        key = self.fingerprints.alignment_keys.get(pair) if self.fingerprints else None
-        if key is None:
-            return comparison_json(alignment)
-        key = digest(key, "json")
-        found = self.store.get(JSON_NAMESPACE, key)
-        if isinstance(found, str):
-            return found
-        made = comparison_json(alignment)
-        self.store.put(JSON_NAMESPACE, key, made)
-        return made
-
-    def article_json(self, article: Article, text: ArticleText) -> str:
-        """An article's record in dossier.json, from the cache when the article is unchanged (its text is made
-        from its body, which the article holds)."""
-        key = digest(self.global_key, fingerprint(article), "article json")  # the Markdown settings are global
-        found = self.store.get(JSON_NAMESPACE, key)
-        if isinstance(found, str):
-            return found
-        made = article_json(article, text)
-        self.store.put(JSON_NAMESPACE, key, made)
-        return made
-
-    def annotation_items(self, article: Article, text: ArticleText, dossier: Dossier) -> list[str]:
-        """An article's part of annotations.jsonld, from the cache when neither it nor the claims it quotes changed
-        (the site's address and the verdicts are in the global key)."""
-        key = digest(self.global_key, fingerprint(article), fingerprint(claims_quoted(article, dossier)), "w3c")
-        found = self.store.get(JSON_NAMESPACE, key)
-        if isinstance(found, list) and all(isinstance(item, str) for item in found):
-            return found
-        made = annotation_items(article, text, dossier)
-        self.store.put(JSON_NAMESPACE, key, made)
-        return made
-
     def save(self) -> None:
-        self.store.finish(JSON_NAMESPACE)
         self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, self.records))
         self.store.finish(PAGES_NAMESPACE)
 
