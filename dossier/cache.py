@@ -160,15 +160,19 @@ class CacheStore:
                     self._path(shard).unlink()
 
     def _write(self, target: Path, entries: dict[str, bytes]) -> None:
-        """Temporary file, then rename: a crash never leaves half a shard."""
-        temporary = None
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump(entries, out, protocol=PICKLE_PROTOCOL)
-            os.replace(temporary, target)
-        except OSError:
-            if temporary is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+        write_atomically(target, pickle.dumps(entries, protocol=PICKLE_PROTOCOL))
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Temporary file, then rename: a crash never leaves half a file. A failure leaves the old file."""
+    temporary = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except OSError:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

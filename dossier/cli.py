@@ -60,6 +60,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             base_url=args.base_url,
             search=not args.no_search,
             cache=True,
+            skip_unchanged=True,
         )
     except BuildLocked as locked:
         print(f"error: {locked}", file=sys.stderr)

@@ -25,6 +25,7 @@ from dossier.render.incremental import PageCache
 from dossier.search import INDEX_FOLDER, INSTALL_HINT, index_site, pagefind_binary
 from dossier.text import ArticleText, make_markdown
 from dossier.themes import resolve_themes
+from dossier.unchanged import BuildInputs, inputs_digest, record_build, replay_if_unchanged
 from dossier.validate import validate_dossier
 from dossier.write import Derived, WriteResult, build_lock, write_site
 
@@ -206,13 +207,52 @@ def build_project(
     base_url: str | None = None,
     search: bool = True,
     cache: bool = False,
+    skip_unchanged: bool = False,
 ) -> Built:
     """Check, then render and write; nothing is written when anything is wrong.
 
     `base_url` replaces dossier.yaml's; `search=False` skips the search index, as `search: false` does.
     `cache=True` (as `dossier build` does) keeps a build cache in `.dossier-cache/` beside the output folder
     and re-renders only the pages whose inputs changed; the bytes are those of a build without it.
+    `skip_unchanged=True` (with the cache) stops early when nothing changed since the last build
+    (dossier/unchanged.py): the result then has no outputs, and its report repeats that build's warnings.
     """
+    started = time.perf_counter()
+    inputs = _build_inputs(project_dir, include_drafts, output_dir, base_url, search) if skip_unchanged else None
+    inputs_key = inputs_digest(inputs) if inputs and cache else None
+    if inputs and inputs_key:
+        replayed = replay_if_unchanged(inputs, inputs_key)
+        if replayed:
+            report, files = replayed
+            built = Built(Checked(report, timings={"unchanged": time.perf_counter() - started}), inputs.output_dir)
+            built.written = WriteResult(written=0, unchanged=files, removed=0)
+            return built
+    built = _build_checked(project_dir, include_drafts, output_dir, base_url, search, cache)
+    if inputs and inputs_key and built.written is not None and not built.report.has_errors:
+        record_build(inputs, inputs_key, built.report)
+    return built
+
+
+def _build_inputs(
+    project_dir: Path, include_drafts: bool, output_dir: Path | None, base_url: str | None, search: bool
+) -> BuildInputs | None:
+    """What decides a build's output, for telling that nothing changed; None when the configuration has
+    problems (the full build reports them)."""
+    report = Report()
+    config = load_config(project_dir, report)
+    if config is None or report.has_errors:
+        return None
+    content_dir, output = project_dir / config.content_dir, output_dir or project_dir / config.output_dir
+    if content_dir_problem(project_dir, content_dir) or output_dir_problem(project_dir, content_dir, output):
+        return None
+    options = (f"drafts={include_drafts}", f"base_url={base_url}", f"search={search}", f"output={output.resolve()}")
+    pagefind = pagefind_binary() if config.search and search else None
+    return BuildInputs(project_dir, content_dir, output, cache_dir_for(output), options, pagefind)
+
+
+def _build_checked(
+    project_dir: Path, include_drafts: bool, output_dir: Path | None, base_url: str | None, search: bool, cache: bool
+) -> Built:
     checked = check_project(project_dir, include_drafts, use_cache=cache, output_dir=output_dir)
     built = Built(checked)
     if checked.report.has_errors or checked.config is None or checked.dossier is None or checked.index is None:

@@ -65,7 +65,7 @@ def test_quiet_build_prints_nothing_and_verbose_prints_timings(
     project = copy_example(tmp_path)
     assert run(["build", "-q", "-C", str(project)], capsys) == (0, "", "")
     code, out, _ = run(["build", "-v", "-C", str(project)], capsys)
-    assert code == 0 and "0 written" in out and "render:" in out
+    assert code == 0 and "0 written" in out and "unchanged:" in out  # nothing changed: stopped early
 
 
 def test_missing_project_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -130,7 +130,7 @@ def clean_build(project: Path, scratch: Path) -> tuple[Built, dict[str, bytes]]:
 
 
 def check_same(project: Path, scratch: Path) -> None:
-    incremental = build_project(project, cache=True)
+    incremental = build_project(project, cache=True, skip_unchanged=True)
     clean, clean_files = clean_build(project, scratch)
     assert sorted(map(str, incremental.report.errors)) == sorted(map(str, clean.report.errors))
     if incremental.written is None:

@@ -1,0 +1,129 @@
+"""Skip a build whose inputs and output are exactly as the last build left them.
+
+After a successful `dossier build`, a manifest is kept with the build cache: a digest of everything the
+build read (dossier.yaml, every file of the content folder and of the themes, the build's options, the code
+of dossier itself and the Pagefind binary it ran) and the size and modification time of every file it left
+in the output folder, with the warnings it printed. The next build computes the same digest first; when it
+matches and the output folder is untouched, there is nothing to do: the warnings are printed again and the
+build stops, having written nothing. Anything else (one changed byte, a file added or removed on either
+side) runs the whole pipeline.
+
+The digest is taken before the build reads its inputs, so a file saved while a build runs is seen as changed
+by the next build. The manifest is JSON (the cache folder may come from someone else: nothing in it runs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dossier.cache import version_key, write_atomically
+from dossier.diagnostics import Diagnostic, Location, Report
+from dossier.themes import builtin_themes_dir
+
+MANIFEST = "last-build.json"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+OutputState = dict[str, list[int]]  # output path -> [size, modification time in ns]
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    """Where a build reads and writes, and the options that change its output."""
+
+    project_dir: Path
+    content_dir: Path
+    output_dir: Path
+    cache_dir: Path
+    options: tuple[str, ...]  # drafts, base URL, search: anything on the command line that changes the site
+    pagefind: Path | None  # the binary the build would run, when search is on
+
+
+def _files_under(folder: Path, skip: set[Path]) -> list[Path]:
+    """Every file below `folder` in a stable order, leaving out hidden entries and the `skip` folders."""
+    found: list[Path] = []
+    for root, folders, files in os.walk(folder):
+        here = Path(root)
+        folders[:] = sorted(f for f in folders if not f.startswith((".", "__pycache__")) and here / f not in skip)
+        found.extend(here / name for name in sorted(files) if not name.startswith("."))
+    return found
+
+
+def inputs_digest(inputs: BuildInputs) -> str:
+    """A digest of everything a build reads: file contents for the dossier, sizes and times for the tool."""
+    hasher = hashlib.blake2b(digest_size=20)
+
+    def add(*parts: str | bytes) -> None:
+        for part in parts:
+            data = part.encode() if isinstance(part, str) else part
+            hasher.update(len(data).to_bytes(8, "little") + data)
+
+    add(version_key(), *inputs.options)
+    skip = {inputs.output_dir.resolve(), inputs.cache_dir.resolve().parent}
+    project = inputs.project_dir
+    for folder in (inputs.content_dir, project / "themes"):
+        for path in _files_under(folder.resolve(), skip):
+            add(str(path), path.read_bytes())
+    for path in [project / "dossier.yaml"]:
+        add(str(path), path.read_bytes() if path.is_file() else b"")
+    code = [path for path in _files_under(PACKAGE_DIR, set()) if path.suffix == ".py"]
+    tools = code + _files_under(builtin_themes_dir(), set()) + ([inputs.pagefind] if inputs.pagefind else [])
+    for path in tools:
+        status = path.stat()
+        add(str(path), f"{status.st_size} {status.st_mtime_ns}")
+    return hasher.hexdigest()
+
+
+def output_state(output_dir: Path) -> OutputState:
+    """Each file in the output folder with its size and modification time (hidden files too: a build
+    removes anything it did not write)."""
+    state: OutputState = {}
+    for root, folders, files in os.walk(output_dir):
+        folders.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            status = os.lstat(path)
+            state[os.path.relpath(path, output_dir).replace(os.sep, "/")] = [status.st_size, status.st_mtime_ns]
+    return state
+
+
+def replay_if_unchanged(inputs: BuildInputs, digest: str) -> tuple[Report, int] | None:
+    """The last build's warnings and file count when its inputs digest was `digest` and its output folder is
+    as it left it; None when anything differs or no manifest can be read."""
+    try:
+        manifest = json.loads((inputs.cache_dir / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("inputs") != digest or not inputs.output_dir.is_dir():
+            return None
+        if manifest.get("output") != output_state(inputs.output_dir):
+            return None
+        report = Report([_diagnostic(item) for item in manifest["diagnostics"]])
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return report, len(manifest["output"])
+
+
+def record_build(inputs: BuildInputs, digest: str, report: Report) -> None:
+    """Keep the manifest of a build that just succeeded (see the module's docstring)."""
+    manifest = {
+        "inputs": digest,
+        "output": output_state(inputs.output_dir),
+        "diagnostics": [_plain_diagnostic(d) for d in report.diagnostics],
+    }
+    text = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
+    write_atomically(inputs.cache_dir / MANIFEST, text.encode("utf-8"))
+
+
+def _plain_diagnostic(diagnostic: Diagnostic) -> list[Any]:
+    where = diagnostic.location
+    return [diagnostic.severity, where.path, where.line, where.column, diagnostic.message]
+
+
+def _diagnostic(item: list[Any]) -> Diagnostic:
+    severity, path, line, column, message = item
+    if severity not in ("error", "warning") or not all(isinstance(v, str) for v in (path, message)):
+        raise ValueError("not a diagnostic")
+    return Diagnostic(severity, Location(path, int(line), int(column)), message)
