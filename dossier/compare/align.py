@@ -7,10 +7,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from dossier.compare.diff import Chunk, diff_words
-from dossier.compare.features import Attributed, SentenceFeatures, Side, describe_sentences
-from dossier.compare.match import Match, all_pairs, candidate_pairs, choose_one_to_one
-from dossier.compare.score import PairScore, Signals, score_pair, weigh_terms
+from dossier.compare.diff import Chunk, Words, diff_texts
+from dossier.compare.features import Attributed, SentenceFeatures, Side, Vocabulary, describe_sentences
+from dossier.compare.match import BlockingKeys, Match, all_pairs, blocking_keys, candidate_pairs, choose_one_to_one
+from dossier.compare.score import (
+    PairScore,
+    Signals,
+    TermCounts,
+    TermWeights,
+    count_terms,
+    pair_score,
+    score_pair,
+    weigh_counts,
+)
 from dossier.compare.segment import Sentence, split_sentences
 from dossier.compare.words import DEFAULT_SYNONYMS, synonym_table
 from dossier.model import CompareSettings
@@ -95,19 +104,20 @@ class DescribedSide:
     sentences: tuple[Sentence, ...]
     features: tuple[SentenceFeatures, ...]
     synonyms: tuple[tuple[str, ...], ...]
+    term_counts: TermCounts  # for weighing terms over both sides
+    blocking: BlockingKeys  # for finding the pairs to score
 
 
 def describe_side(side: Side, synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS) -> DescribedSide:
     groups = tuple(tuple(group) for group in synonyms)
     sentences = split_sentences(side.text)
-    return DescribedSide(
-        side, tuple(sentences), tuple(describe_sentences(side, sentences, _synonym_table(groups))), groups
-    )
+    features = tuple(describe_sentences(side, sentences, _vocabulary(groups)))
+    return DescribedSide(side, tuple(sentences), features, groups, count_terms(features), blocking_keys(features))
 
 
 @functools.lru_cache(maxsize=8)
-def _synonym_table(groups: tuple[tuple[str, ...], ...]) -> dict[str, str]:
-    return synonym_table(groups)
+def _vocabulary(groups: tuple[tuple[str, ...], ...]) -> Vocabulary:
+    return Vocabulary(synonym_table(groups))
 
 
 def score_candidates(
@@ -119,15 +129,8 @@ def score_candidates(
     blocking: bool = True,
 ) -> Candidates:
     """Score the pairs that share an informative word, or with `blocking=False` every pair."""
-    groups = tuple(tuple(group) for group in synonyms)
-    left_side = _described(left, groups)
-    right_side = _described(right, groups)
+    left_side, right_side, weights, pairs = _candidates(left, right, synonyms, blocking)
     left_features, right_features = left_side.features, right_side.features
-    weights = weigh_terms([*left_features, *right_features])
-    if blocking:
-        pairs = candidate_pairs(left_features, right_features)
-    else:
-        pairs = all_pairs(len(left_features), len(right_features))
     return Candidates(
         left=left_side.sentences,
         right=right_side.sentences,
@@ -135,6 +138,21 @@ def score_candidates(
         right_features=right_features,
         scores={(i, j): score_pair(left_features[i], right_features[j], weights, verbatim_min_words) for i, j in pairs},
     )
+
+
+def _candidates(
+    left: Side | DescribedSide, right: Side | DescribedSide, synonyms: Iterable[Iterable[str]], blocking: bool
+) -> tuple[DescribedSide, DescribedSide, TermWeights, list[tuple[int, int]]]:
+    """Both sides described, the weights of their terms, and the pairs of sentences to score."""
+    groups = tuple(tuple(group) for group in synonyms)
+    left_side = _described(left, groups)
+    right_side = _described(right, groups)
+    weights = weigh_counts(left_side.term_counts, right_side.term_counts)
+    if blocking:
+        pairs = candidate_pairs(left_side.blocking, right_side.blocking)
+    else:
+        pairs = all_pairs(len(left_side.features), len(right_side.features))
+    return left_side, right_side, weights, pairs
 
 
 def _described(side: Side | DescribedSide, groups: tuple[tuple[str, ...], ...]) -> DescribedSide:
@@ -152,41 +170,42 @@ def compare_sides(
     blocking: bool = True,
 ) -> Alignment:
     """Pair each sentence of one article with at most one of the other's, in any order."""
-    candidates = score_candidates(
-        left, right, verbatim_min_words=settings.verbatim_min_words, synonyms=synonyms, blocking=blocking
-    )
-    matches = choose_one_to_one(
-        {pair: evidence.score for pair, evidence in candidates.scores.items()},
-        settings.match_threshold,
-        settings.margin,
-    )
-    left_side = left.side if isinstance(left, DescribedSide) else left
-    right_side = right.side if isinstance(right, DescribedSide) else right
-    pairs = tuple(_pair(match, candidates, left_side.text, settings) for match in matches)
+    left_side, right_side, weights, candidates = _candidates(left, right, synonyms, blocking)
+    left_features, right_features = left_side.features, right_side.features
+    verbatim_min_words = settings.verbatim_min_words
+    # Choosing needs only the scores; the evidence (shared words, quotation, diff) is gathered for the chosen.
+    scores = {
+        (i, j): pair_score(left_features[i], right_features[j], weights, verbatim_min_words) for i, j in candidates
+    }
+    matches = choose_one_to_one(scores, settings.match_threshold, settings.margin)
+    pairs = tuple(_pair(match, left_side, right_side, weights, settings) for match in matches)
     paired_left, paired_right = {p.left for p in pairs}, {p.right for p in pairs}
     return Alignment(
-        left_article=left_side.article_id,
-        right_article=right_side.article_id,
-        left=candidates.left,
-        right=candidates.right,
+        left_article=left_side.side.article_id,
+        right_article=right_side.side.article_id,
+        left=left_side.sentences,
+        right=right_side.sentences,
         pairs=pairs,
-        unique_left=tuple(i for i in range(len(candidates.left)) if i not in paired_left),
-        unique_right=tuple(j for j in range(len(candidates.right)) if j not in paired_right),
-        scored_pairs=len(candidates.scores),
+        unique_left=tuple(i for i in range(len(left_side.sentences)) if i not in paired_left),
+        unique_right=tuple(j for j in range(len(right_side.sentences)) if j not in paired_right),
+        scored_pairs=len(scores),
     )
 
 
-def _pair(match: Match, candidates: Candidates, left_text: str, settings: CompareSettings) -> Pair:
-    evidence = candidates.scores[match.left, match.right]
+def _pair(
+    match: Match, left: DescribedSide, right: DescribedSide, weights: TermWeights, settings: CompareSettings
+) -> Pair:
+    left_features, right_features = left.features[match.left], right.features[match.right]
+    evidence = score_pair(left_features, right_features, weights, settings.verbatim_min_words)
     quote = evidence.shared_quote
     is_verbatim = len(quote) >= settings.verbatim_min_words
-    left_diff, right_diff = diff_words(candidates.left[match.left].text, candidates.right[match.right].text)
+    left_diff, right_diff = diff_texts(_words(left, match.left), _words(right, match.right))
     return Pair(
         left=match.left,
         right=match.right,
         score=match.score,
         kind="verbatim" if is_verbatim else "claim" if evidence.shared_claims else "paraphrase",
-        shared_quote=left_text[quote[0].start : quote[-1].end] if is_verbatim else None,
+        shared_quote=left.side.text[quote[0].start : quote[-1].end] if is_verbatim else None,
         shared_claims=evidence.shared_claims,
         signals=evidence.signals,
         shared_words=evidence.shared_words,
@@ -196,11 +215,13 @@ def _pair(match: Match, candidates: Candidates, left_text: str, settings: Compar
         is_ambiguous=match.is_ambiguous,
         left_diff=left_diff,
         right_diff=right_diff,
-        attribution=Attribution(
-            candidates.left_features[match.left].attributions,
-            candidates.right_features[match.right].attributions,
-        ),
+        attribution=Attribution(left_features.attributions, right_features.attributions),
     )
+
+
+def _words(side: DescribedSide, index: int) -> Words:
+    sentence, features = side.sentences[index], side.features[index]
+    return Words(sentence.text, features.wording, features.word_spans, offset=sentence.start)
 
 
 def _unique_ids(attributions: tuple[Attributed, ...]) -> tuple[str, ...]:

@@ -9,11 +9,12 @@ against "new sanctions on Moscow" is one changed phrase, not three changed words
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import NamedTuple
 
-from dossier.compare.words import STOPWORDS, Token, is_word, tokenize
+from dossier.compare.words import STOPWORDS, is_word, token_spans
 
 MAX_BRIDGED_WORDS = 2
 SHORT_WORD = 3  # letters
@@ -37,27 +38,40 @@ class _Run:
         return max(len(self.left), len(self.right))
 
 
+@dataclass(frozen=True)
+class Words:
+    """A text's words, as the diff compares them: their keys, and where each is."""
+
+    text: str
+    keys: Sequence[str]
+    spans: Sequence[tuple[int, int]]  # (start, end) of each word, counted from `offset` characters before text
+    offset: int = 0  # where text starts in what the spans count in (the article, for a sentence's words)
+
+
 def diff_words(left: str, right: str) -> tuple[tuple[Chunk, ...], tuple[Chunk, ...]]:
     """Chunks of each text, in order; joined, each side's chunks give back its text exactly."""
+    return diff_texts(words_of(left), words_of(right))
+
+
+def words_of(text: str) -> Words:
     # Words only: punctuation and quotation marks go with the words around them, so moving a quote
     # mark ("not to overreact" against not to "overreact") changes nothing.
-    left_words = [t for t in tokenize(left) if is_word(t.key)]
-    right_words = [t for t in tokenize(right) if is_word(t.key)]
-    matcher = SequenceMatcher(None, [t.key for t in left_words], [t.key for t in right_words], autojunk=False)
+    words = [(start, end, key) for start, end, key in token_spans(text) if is_word(key)]
+    return Words(text, tuple(key for _, _, key in words), tuple((start, end) for start, end, _ in words))
+
+
+def diff_texts(left: Words, right: Words) -> tuple[tuple[Chunk, ...], tuple[Chunk, ...]]:
+    """diff_words for texts already split into words (a sentence's words are known from describing it)."""
+    if left.keys == right.keys:
+        return _chunks(left, []), _chunks(right, [])  # what difflib finds: one unchanged run
+    matcher = SequenceMatcher(None, left.keys, right.keys, autojunk=False)
     runs = [_Run(tag == "equal", range(i1, i2), range(j1, j2)) for tag, i1, i2, j1, j2 in matcher.get_opcodes()]
-    runs = _absorb_slight_equalities(runs, left_words)
-    left_changed = [True] * len(left_words)
-    right_changed = [True] * len(right_words)
-    for run in runs:
-        if run.is_equal:
-            for i in run.left:
-                left_changed[i] = False
-            for j in run.right:
-                right_changed[j] = False
-    return _chunks(left, left_words, left_changed), _chunks(right, right_words, right_changed)
+    runs = _absorb_slight_equalities(runs, left.keys)
+    changed = [run for run in runs if not run.is_equal]
+    return _chunks(left, [run.left for run in changed]), _chunks(right, [run.right for run in changed])
 
 
-def _absorb_slight_equalities(runs: list[_Run], left_words: list[Token]) -> list[_Run]:
+def _absorb_slight_equalities(runs: list[_Run], left_words: Sequence[str]) -> list[_Run]:
     """Merge each slight unchanged run, with the changes around it, into one change, until none is left.
 
     difflib's runs alternate between equal and changed, so an inner equal run lies between two changes.
@@ -75,34 +89,28 @@ def _absorb_slight_equalities(runs: list[_Run], left_words: list[Token]) -> list
     return runs
 
 
-def _is_slight(run: _Run, before: _Run, after: _Run, left_words: list[Token]) -> bool:
+def _is_slight(run: _Run, before: _Run, after: _Run, left_words: Sequence[str]) -> bool:
     if 2 * run.size < min(before.size, after.size):
         return True
-    words = [left_words[i].key for i in run.left]
+    words = [left_words[i] for i in run.left]
     return len(words) <= MAX_BRIDGED_WORDS and all(w in STOPWORDS or len(w) <= SHORT_WORD for w in words)
 
 
-def _chunks(text: str, words: list[Token], changed: list[bool]) -> tuple[Chunk, ...]:
+def _chunks(words: Words, changed_runs: list[range]) -> tuple[Chunk, ...]:
+    """The text cut into unchanged and changed chunks; a changed chunk runs from the first word of a run of
+    changed words to its last, with what lies between them. Runs of changed words are never adjacent (difflib
+    puts an unchanged run between any two changes), so chunks alternate."""
+    text, spans, offset = words.text, words.spans, words.offset
     pieces: list[Chunk] = []
     position = 0
-    for word, is_changed in zip(words, changed, strict=True):
-        # What lies between words (spaces, punctuation) is unchanged, unless inside a changed phrase.
-        between = text[position : word.start]
-        if is_changed and pieces and pieces[-1].changed:
-            pieces[-1] = Chunk(pieces[-1].text + between + text[word.start : word.end], True)
-        else:
-            _append(pieces, Chunk(between, False))
-            _append(pieces, Chunk(text[word.start : word.end], is_changed))
-        position = word.end
-    _append(pieces, Chunk(text[position:], False))
+    for run in changed_runs:
+        if not run:
+            continue  # words added on the other side only
+        start, end = spans[run.start][0] - offset, spans[run.stop - 1][1] - offset
+        if position < start:
+            pieces.append(Chunk(text[position:start], False))
+        pieces.append(Chunk(text[start:end], True))
+        position = end
+    if position < len(text):
+        pieces.append(Chunk(text[position:], False))
     return tuple(pieces)
-
-
-def _append(pieces: list[Chunk], chunk: Chunk) -> None:
-    """Add a chunk, joining it to the last one if they are alike."""
-    if not chunk.text:
-        return
-    if pieces and pieces[-1].changed == chunk.changed:
-        pieces[-1] = Chunk(pieces[-1].text + chunk.text, chunk.changed)
-    else:
-        pieces.append(chunk)

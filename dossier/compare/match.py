@@ -13,7 +13,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, product
 
 from dossier.compare.features import SentenceFeatures
 
@@ -34,29 +34,75 @@ def blocking_cap(sentence_count: int) -> int:
     return max(10, math.ceil(2 * math.sqrt(sentence_count)))
 
 
-def candidate_pairs(left: Sequence[SentenceFeatures], right: Sequence[SentenceFeatures]) -> list[tuple[int, int]]:
-    left_keys = [_keys(f) for f in left]
-    right_keys = [_keys(f) for f in right]
-    frequency = Counter(key for keys in (*left_keys, *right_keys) for key in keys)
-    cap = blocking_cap(len(left) + len(right))
-    left_index, right_index = _index(left_keys), _index(right_keys)
+@dataclass(frozen=True)
+class BlockingKeys:
+    """One article's blocking keys, sentence by sentence: the part of blocking that depends on one side only."""
+
+    keys: tuple[frozenset[str], ...]  # of each sentence
+    count: Counter[str]  # how many of the article's sentences have each key
+    index: dict[str, list[int]]  # key -> the sentences that have it
+    # Each sentence's keys, those fewest of the article's sentences have first: where an informative key is
+    # likeliest, so that looking for one usually stops at the first.
+    rarest_first: tuple[tuple[str, ...], ...]
+
+
+def blocking_keys(features: Sequence[SentenceFeatures]) -> BlockingKeys:
+    keys = tuple(_keys(f) for f in features)
+    count = Counter(key for sentence_keys in keys for key in sentence_keys)
+    return BlockingKeys(
+        keys=keys,
+        count=count,
+        index=_index(keys),
+        rarest_first=tuple(tuple(sorted(sentence_keys, key=count.__getitem__)) for sentence_keys in keys),
+    )
+
+
+def candidate_pairs(left: BlockingKeys, right: BlockingKeys) -> list[tuple[int, int]]:
+    """The pairs of sentences that share an informative key, and those proposed by sentences that have none.
+
+    Each sentence proposes its partners through its informative keys: taken together, that is every pair of
+    a left and a right sentence that share an informative key, and looking at the keys both articles have
+    finds those pairs without looking at each sentence's keys.
+    """
+    frequency = _Frequency(left.count, right.count)
+    cap = blocking_cap(len(left.keys) + len(right.keys))
     pairs: set[tuple[int, int]] = set()
-    for i, keys in enumerate(left_keys):
-        for key in _blocking_keys(keys, frequency, cap):
-            pairs.update((i, j) for j in right_index.get(key, ()))
-    for j, keys in enumerate(right_keys):
-        if not _informative_keys(keys, frequency, cap):  # a common-words sentence looks for itself
-            for key in _blocking_keys(keys, frequency, cap):
-                pairs.update((i, j) for i in left_index.get(key, ()))
+    for key in left.index.keys() & right.index.keys():
+        if frequency[key] <= cap or key.startswith("claim:"):
+            pairs.update(product(left.index[key], right.index[key]))
+    for i in _without_informative_keys(left, frequency, cap):
+        for key in _blocking_keys(left.keys[i], frequency, cap):
+            pairs.update((i, j) for j in right.index.get(key, ()))
+    for j in _without_informative_keys(right, frequency, cap):  # a common-words sentence looks for itself
+        for key in _blocking_keys(right.keys[j], frequency, cap):
+            pairs.update((i, j) for i in left.index.get(key, ()))
     return sorted(pairs)
 
 
-def _index(sentence_keys: list[frozenset[str]]) -> dict[str, list[int]]:
+class _Frequency:
+    """How many sentences of both articles have a key: the sum of each article's count, without merging them."""
+
+    def __init__(self, left: Counter[str], right: Counter[str]) -> None:
+        self.left, self.right = left, right
+
+    def __getitem__(self, key: str) -> int:
+        return self.left.get(key, 0) + self.right.get(key, 0)
+
+
+def _without_informative_keys(side: BlockingKeys, frequency: _Frequency, cap: int) -> list[int]:
+    return [
+        position
+        for position, keys in enumerate(side.rarest_first)
+        if not any(frequency[key] <= cap or key.startswith("claim:") for key in keys)
+    ]
+
+
+def _index(sentence_keys: Sequence[frozenset[str]]) -> dict[str, list[int]]:
     index: defaultdict[str, list[int]] = defaultdict(list)
     for position, keys in enumerate(sentence_keys):
         for key in keys:
             index[key].append(position)
-    return index
+    return dict(index)
 
 
 def all_pairs(left_count: int, right_count: int) -> list[tuple[int, int]]:
@@ -74,11 +120,11 @@ def _keys(features: SentenceFeatures) -> frozenset[str]:
     )
 
 
-def _informative_keys(keys: frozenset[str], frequency: Counter[str], cap: int) -> list[str]:
+def _informative_keys(keys: frozenset[str], frequency: _Frequency, cap: int) -> list[str]:
     return sorted(key for key in keys if frequency[key] <= cap or key.startswith("claim:"))
 
 
-def _blocking_keys(keys: frozenset[str], frequency: Counter[str], cap: int) -> list[str]:
+def _blocking_keys(keys: frozenset[str], frequency: _Frequency, cap: int) -> list[str]:
     """The informative keys, or failing those the rarest few."""
     rarest_first = sorted(keys, key=lambda key: (frequency[key], key))
     return _informative_keys(keys, frequency, cap) or rarest_first[:FALLBACK_KEYS]

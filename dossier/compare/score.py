@@ -80,6 +80,23 @@ class TermWeights:
         return found
 
 
+@dataclass(frozen=True)
+class TermCounts:
+    """How many of one article's sentences use each term, and write it capitalised: what weighing needs of a side."""
+
+    sentences: int
+    terms: Counter[str]
+    capitalised: Counter[str]
+
+
+def count_terms(features: Sequence[SentenceFeatures]) -> TermCounts:
+    return TermCounts(
+        sentences=len(features),
+        terms=Counter(term for sentence in features for term in sentence.terms),
+        capitalised=Counter(term for sentence in features for term in sentence.capitalised),
+    )
+
+
 def weigh_terms(features: Sequence[SentenceFeatures]) -> TermWeights:
     """Inverse sentence frequency over both articles: a word in every sentence weighs nothing.
 
@@ -87,18 +104,30 @@ def weigh_terms(features: Sequence[SentenceFeatures]) -> TermWeights:
     years ("#2016") date the story, and light words (said, officials, time) could be in any
     sentence: all are slight, weighing SLIGHT_WEIGHT of a word as rare. Counts ("#9") weigh in full.
     """
-    frequency = Counter(term for sentence in features for term in sentence.terms)
-    capitalised = Counter(term for sentence in features for term in sentence.capitalised)
+    return weigh_counts(count_terms(features))
+
+
+def weigh_counts(*sides: TermCounts) -> TermWeights:
+    """weigh_terms over the sentences of all the sides, from each side's counts (a side is counted once, however
+    many comparisons it takes part in)."""
+    frequency: dict[str, int] = {}
+    capitalised: dict[str, int] = {}
+    for side in sides:
+        for term, found_in in side.terms.items():
+            frequency[term] = frequency.get(term, 0) + found_in
+        for term, found_in in side.capitalised.items():
+            capitalised[term] = capitalised.get(term, 0) + found_in
     slight = frozenset(
         term
         for term, found_in in frequency.items()
-        if term in LIGHT_STEMS or is_year(term) or 2 * capitalised[term] > found_in
+        if term in LIGHT_STEMS or is_year(term) or 2 * capitalised.get(term, 0) > found_in
     )
-    count = len(features)
+    count = sum(side.sentences for side in sides)
+    # A term's rarity depends only on how many sentences use it: one logarithm for each such number.
+    rarity = {found_in: math.log((count + 1) / found_in) for found_in in set(frequency.values())}
     return TermWeights(
         weight={
-            term: math.log((count + 1) / found_in) * (SLIGHT_WEIGHT if term in slight else 1.0)
-            for term, found_in in frequency.items()
+            term: rarity[found_in] * (SLIGHT_WEIGHT if term in slight else 1.0) for term, found_in in frequency.items()
         },
         slight=slight,
     )
@@ -112,8 +141,8 @@ def score_pair(
     shared_quote = longest_shared_quotation(left, right)
     signals = Signals(
         lexical=_lexical(left, right, weights, telling),
-        quote=1.0 if len(shared_quote) >= verbatim_min_words else _quoted_share(left, right, weights),
-        claim=1.0 if left.claims & right.claims else 0.0,
+        quote=_quote(left, right, weights, shared_quote, verbatim_min_words),
+        claim=_claim(left, right),
         people=_dice(left.people, right.people),
         numbers=_dice(left.numbers, right.numbers),
     )
@@ -125,6 +154,20 @@ def score_pair(
         shared_numbers=tuple(sorted(left.numbers & right.numbers)),
         shared_claims=tuple(sorted(left.claims & right.claims)),
         shared_quote=shared_quote,
+    )
+
+
+def pair_score(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights, verbatim_min_words: int) -> float:
+    """score_pair(...).score, the same to the last bit, without gathering the evidence: for every candidate pair,
+    when only the chosen few need theirs."""
+    telling = len((left.terms & right.terms) - weights.slight)
+    lexical = _lexical(left, right, weights, telling)
+    quote = _quote(left, right, weights, longest_shared_quotation(left, right), verbatim_min_words)
+    claim = _claim(left, right)
+    if lexical == 0.0 and quote == 0.0 and claim == 0.0:
+        return 0.0  # what combine gives when no content signal counts: corroboration alone scores nothing
+    return combine(
+        Signals(lexical, quote, claim, _dice(left.people, right.people), _dice(left.numbers, right.numbers)), telling
     )
 
 
@@ -165,6 +208,20 @@ def _weighted_cosine(left: frozenset[str], right: frozenset[str], weights: dict[
         left_norm = math.fsum(table[t] ** 2 for t in left)
         right_norm = math.fsum(table[t] ** 2 for t in right)
     return min(1.0, shared / math.sqrt(left_norm * right_norm))
+
+
+def _quote(
+    left: SentenceFeatures,
+    right: SentenceFeatures,
+    weights: TermWeights,
+    shared_quote: tuple[Token, ...],
+    verbatim_min_words: int,
+) -> float:
+    return 1.0 if len(shared_quote) >= verbatim_min_words else _quoted_share(left, right, weights)
+
+
+def _claim(left: SentenceFeatures, right: SentenceFeatures) -> float:
+    return 1.0 if left.claims & right.claims else 0.0
 
 
 def _quoted_share(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights) -> float:

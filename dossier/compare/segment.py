@@ -27,6 +27,7 @@ PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line, spaces or \r a
 TERMINATOR = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")  # \u2026 ellipsis, \u201d \u2019 closing quotes
 OPENING_MARKS = "\"'\u201c\u2018([\u2014\u2013-"  # quotes, brackets, dashes
 LAST_WORD = re.compile(r"[\w.&'\u2019-]+$")
+LAST_WORD_WINDOW = 64  # characters
 INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
 
 # Abbreviations a full stop never ends a sentence after: titles and ranks come before a name.
@@ -104,10 +105,23 @@ def _ends_sentence(paragraph: str, terminator: re.Match[str], next_start: int) -
         return False
     if terminator.group() != ".":
         return True  # "?", "!", "…", or a full stop inside a closing quote: "... came up." Kislyak
-    last_word = LAST_WORD.search(paragraph, 0, terminator.start())
+    last_word = _last_word(paragraph, terminator.start())
     if last_word is None:
         return True
     return not _is_abbreviation(last_word.group().lstrip("'\u2019-"), next_text)
+
+
+def _last_word(paragraph: str, end: int) -> re.Match[str] | None:
+    """LAST_WORD.search(paragraph, 0, end), without scanning the paragraph from its start at every full stop.
+
+    A match found in a window is the one a search from 0 finds, unless it starts at the window's edge: then
+    the word may go on to the left.
+    """
+    window_start = max(0, end - LAST_WORD_WINDOW)
+    found = LAST_WORD.search(paragraph, window_start, end)
+    if found is not None and found.start() == window_start and window_start > 0:
+        return LAST_WORD.search(paragraph, 0, end)
+    return found
 
 
 def _starts_like_sentence(next_text: str) -> bool:
