@@ -12,11 +12,11 @@ from dossier.compare.features import Attributed, SentenceFeatures, Side, Vocabul
 from dossier.compare.match import BlockingKeys, Match, all_pairs, blocking_keys, candidate_pairs, choose_one_to_one
 from dossier.compare.score import (
     PairScore,
+    PairScorer,
     Signals,
     TermCounts,
     TermWeights,
     count_terms,
-    pair_score,
     score_pair,
     weigh_counts,
 )
@@ -171,12 +171,9 @@ def compare_sides(
 ) -> Alignment:
     """Pair each sentence of one article with at most one of the other's, in any order."""
     left_side, right_side, weights, candidates = _candidates(left, right, synonyms, blocking)
-    left_features, right_features = left_side.features, right_side.features
-    verbatim_min_words = settings.verbatim_min_words
     # Choosing needs only the scores; the evidence (shared words, quotation, diff) is gathered for the chosen.
-    scores = {
-        (i, j): pair_score(left_features[i], right_features[j], weights, verbatim_min_words) for i, j in candidates
-    }
+    scorer = PairScorer(left_side.features, right_side.features, weights, settings.verbatim_min_words)
+    scores = {(i, j): scorer.score(i, j) for i, j in candidates}
     matches = choose_one_to_one(scores, settings.match_threshold, settings.margin)
     pairs = tuple(_pair(match, left_side, right_side, weights, settings) for match in matches)
     paired_left, paired_right = {p.left for p in pairs}, {p.right for p in pairs}

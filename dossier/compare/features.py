@@ -14,12 +14,13 @@ from dossier.compare.words import (
     LEFT_SINGLE,
     RIGHT_DOUBLE,
     RIGHT_SINGLE,
+    TOKEN,
     Token,
     content_term,
     is_word,
     is_year,
+    normal_key,
     number_value,
-    token_spans,
 )
 
 QUOTE_MARKS = f'"{LEFT_DOUBLE}{RIGHT_DOUBLE}{LEFT_SINGLE}{RIGHT_SINGLE}'
@@ -61,19 +62,20 @@ class SentenceFeatures:
 
 
 class Vocabulary:
-    """What each token key counts as under one synonym table: its term (None for stopwords, numbers aside, and
-    punctuation) and whether it is a word. Articles share most of their words, so it is kept across articles."""
+    """What each token counts as under one synonym table: its key, its term (None for stopwords, numbers aside,
+    and punctuation) and whether it is a word. Articles share most of their words, so it is kept across articles."""
 
-    MAX_KEYS = 200_000  # a long `dossier serve` session meets new words; start again past this many
+    MAX_TOKENS = 200_000  # a long `dossier serve` session meets new words; start again past this many
 
     def __init__(self, synonyms: Mapping[str, str]) -> None:
         self.synonyms = synonyms
-        self.known: dict[str, tuple[str | None, bool]] = {}
+        self.known: dict[str, tuple[str, str | None, bool]] = {}  # token -> (key, term, is a word)
 
-    def learn(self, key: str) -> tuple[str | None, bool]:
-        if len(self.known) >= self.MAX_KEYS:
+    def learn(self, token: str) -> tuple[str, str | None, bool]:
+        if len(self.known) >= self.MAX_TOKENS:
             self.known.clear()
-        found = self.known[key] = (_term(key, self.synonyms), is_word(key))
+        key = normal_key(token)
+        found = self.known[token] = (key, _term(key, self.synonyms), is_word(key))
         return found
 
 
@@ -90,22 +92,19 @@ def _describe(
     names: list[Span],
     vocabulary: Vocabulary,
 ) -> SentenceFeatures:
-    # Tokens as (start, end, key) tuples, not Tokens: this loop runs for every word of every article.
-    tokens = token_spans(sentence.text, sentence.start)
+    # Tokens as tuples, not Tokens: these loops run for every word of every article.
+    known = vocabulary.known
+    tokens = [  # (start, end, key, term, is a word); matching in the article's text gives its offsets
+        (match.start(), match.end(), *(known.get(match.group()) or vocabulary.learn(match.group())))
+        for match in TOKEN.finditer(side.text, sentence.start, sentence.end)
+    ]
     named = list(_overlapping(names, sentence))
     quoted = [_clip(span, sentence) for span in quotations if _overlaps(span, sentence)]
-    words: list[tuple[int, int, str]] = []
-    termed: list[tuple[int, int, str | None, bool]] = []  # (start, end, term, is a word) of tokens outside names
-    known = vocabulary.known
-    for start, end, key in tokens:
-        term, is_a_word = known.get(key) or vocabulary.learn(key)
-        if is_a_word:
-            words.append((start, end, key))
-        # Names are matched as people, not as words; "Trump's" starts inside the name "Trump".
-        if not (named and _starts_inside_any(start, named)):
-            termed.append((start, end, term, is_a_word))
+    # Names are matched as people, not as words; "Trump's" starts inside the name "Trump".
+    termed = [token for token in tokens if not _starts_inside_any(token[0], named)] if named else tokens
+    words = [(start, end, key) for start, end, key, _, is_a_word in tokens if is_a_word]
     wording = tuple(key for _, _, key in words)
-    terms = frozenset(term for _, _, term, _ in termed if term is not None)
+    terms = frozenset(term for _, _, _, term, _ in termed if term is not None)
     return SentenceFeatures(
         wording=wording,
         word_spans=tuple((start, end) for start, end, _ in words),
@@ -113,8 +112,10 @@ def _describe(
         terms=terms or frozenset(wording),
         capitalised=_capitalised_terms(side.text, termed),
         quoted_terms=frozenset(
-            term for start, end, term, _ in termed if term is not None and _inside_any(start, end, quoted)
-        ),
+            term for start, end, _, term, _ in termed if term is not None and _inside_any(start, end, quoted)
+        )
+        if quoted
+        else frozenset(),
         quotations=tuple(_quoted_words(words, span) for span in quoted),
         people=frozenset(person_id for _, _, person_id in named),
         numbers=frozenset(term[1:] for term in terms if term.startswith("#") and not is_year(term)),
@@ -131,9 +132,9 @@ def _term(key: str, synonyms: Mapping[str, str]) -> str | None:
     return f"#{number}" if number is not None else content_term(key, synonyms)
 
 
-def _capitalised_terms(text: str, termed: list[tuple[int, int, str | None, bool]]) -> frozenset[str]:
+def _capitalised_terms(text: str, termed: list[tuple[int, int, str, str | None, bool]]) -> frozenset[str]:
     # A first word is capitalised anyway.
-    words = [(start, term) for start, _, term, is_a_word in termed if is_a_word][1:]
+    words = [(start, term) for start, _, _, term, is_a_word in termed if is_a_word][1:]
     capitalised = [term for start, term in words if term is not None and text[start].isupper()]
     if 2 * len(capitalised) > len(words):
         return frozenset()  # a title in title case says nothing about which words are names

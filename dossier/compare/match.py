@@ -175,13 +175,15 @@ class _Rivals:
 
     def __init__(self, scores: dict[tuple[int, int], float], threshold: float) -> None:
         self.threshold = threshold
+        # Partners as (-score, index): sorted as tuples, best first and lower index first on ties, with no key
+        # function to call for each (negating a float is exact, so -(-score) gives the score back).
         self.by_left: defaultdict[int, list[tuple[float, int]]] = defaultdict(list)
         self.by_right: defaultdict[int, list[tuple[float, int]]] = defaultdict(list)
         for (i, j), score in scores.items():
-            self.by_left[i].append((score, j))
-            self.by_right[j].append((score, i))
+            self.by_left[i].append((-score, j))
+            self.by_right[j].append((-score, i))
         for partners in (*self.by_left.values(), *self.by_right.values()):
-            partners.sort(key=lambda partner: (-partner[0], partner[1]))
+            partners.sort()
         self.taken_left: set[int] = set()
         self.taken_right: set[int] = set()
 
@@ -216,7 +218,7 @@ class _Rivals:
         return score + (best if best is not None and best >= self.threshold else 0.0)
 
     def _best_right_for(self, i: int, excluding: int) -> tuple[float | None, int]:
-        return next(((s, j) for s, j in self.by_left[i] if j != excluding and j not in self.taken_right), (None, -1))
+        return next(((-s, j) for s, j in self.by_left[i] if j != excluding and j not in self.taken_right), (None, -1))
 
     def _best_left_for(self, j: int, excluding: int) -> tuple[float | None, int]:
-        return next(((s, i) for s, i in self.by_right[j] if i != excluding and i not in self.taken_left), (None, -1))
+        return next(((-s, i) for s, i in self.by_right[j] if i != excluding and i not in self.taken_left), (None, -1))

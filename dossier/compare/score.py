@@ -87,13 +87,16 @@ class TermCounts:
     sentences: int
     terms: Counter[str]
     capitalised: Counter[str]
+    years: frozenset[str]  # the terms that are years ("#2016")
 
 
 def count_terms(features: Sequence[SentenceFeatures]) -> TermCounts:
+    terms = Counter(term for sentence in features for term in sentence.terms)
     return TermCounts(
         sentences=len(features),
-        terms=Counter(term for sentence in features for term in sentence.terms),
+        terms=terms,
         capitalised=Counter(term for sentence in features for term in sentence.capitalised),
+        years=frozenset(term for term in terms if is_year(term)),
     )
 
 
@@ -117,10 +120,11 @@ def weigh_counts(*sides: TermCounts) -> TermWeights:
             frequency[term] = frequency.get(term, 0) + found_in
         for term, found_in in side.capitalised.items():
             capitalised[term] = capitalised.get(term, 0) + found_in
+    # Slight: light words, years, and words mostly capitalised (a term is only capitalised where it is used).
     slight = frozenset(
-        term
-        for term, found_in in frequency.items()
-        if term in LIGHT_STEMS or is_year(term) or 2 * capitalised.get(term, 0) > found_in
+        (frequency.keys() & LIGHT_STEMS)
+        | {term for side in sides for term in side.years}
+        | {term for term, found_in in capitalised.items() if 2 * found_in > frequency[term]}
     )
     count = sum(side.sentences for side in sides)
     # A term's rarity depends only on how many sentences use it: one logarithm for each such number.
@@ -157,23 +161,65 @@ def score_pair(
     )
 
 
-def pair_score(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights, verbatim_min_words: int) -> float:
-    """score_pair(...).score, the same to the last bit, without gathering the evidence: for every candidate pair,
-    when only the chosen few need theirs."""
-    telling = len((left.terms & right.terms) - weights.slight)
-    lexical = _lexical(left, right, weights, telling)
-    quote = _quote(left, right, weights, longest_shared_quotation(left, right), verbatim_min_words)
-    claim = _claim(left, right)
-    if lexical == 0.0 and quote == 0.0 and claim == 0.0:
-        return 0.0  # what combine gives when no content signal counts: corroboration alone scores nothing
-    return combine(
-        Signals(lexical, quote, claim, _dice(left.people, right.people), _dice(left.numbers, right.numbers)), telling
-    )
+class PairScorer:
+    """score_pair(...).score, the same to the last bit, for pairs of two articles' sentences, without the evidence.
+
+    Choosing needs the score of every candidate pair, but only the chosen few need their evidence (shared words
+    sorted by weight, the shared quotation). What depends on one sentence (the sum of its squared weights) is
+    worked out once, not once per pair, and once no content signal counts the rest is not looked at: the
+    score is 0 then, whatever corroborates (see combine). tests/test_compare.py checks both agree.
+    """
+
+    def __init__(
+        self,
+        left: Sequence[SentenceFeatures],
+        right: Sequence[SentenceFeatures],
+        weights: TermWeights,
+        verbatim_min_words: int,
+    ) -> None:
+        self.left, self.right = left, right
+        self.weights = weights
+        self.verbatim_min_words = verbatim_min_words
+        self.square = {term: weight**2 for term, weight in weights.weight.items()}
+        self.left_norms = [self._norm(sentence.terms) for sentence in left]
+        self.right_norms = [self._norm(sentence.terms) for sentence in right]
+        # The quote signal of a pair in which a side quotes nothing (see _quote: no words shared, none quoted).
+        self.unquoted = 1.0 if verbatim_min_words <= 0 else 0.0
+
+    def _norm(self, terms: frozenset[str]) -> float:
+        return math.fsum([self.square[t] for t in terms])  # as TermWeights.norm
+
+    def score(self, i: int, j: int) -> float:
+        left, right = self.left[i], self.right[j]
+        shared = left.terms & right.terms
+        telling = len(shared - self.weights.slight)
+        if left.wording == right.wording:
+            lexical = 1.0  # as _lexical
+        elif shared:
+            cosine = _cosine(math.fsum([self.square[t] for t in shared]), self.left_norms[i], self.right_norms[j])
+            lexical = cosine * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
+        else:
+            lexical = 0.0
+        if left.quotations and right.quotations:
+            quote = _quote(left, right, self.weights, longest_shared_quotation(left, right), self.verbatim_min_words)
+        else:
+            quote = self.unquoted
+        claim = _claim(left, right) if left.claims else 0.0
+        if lexical == 0.0 and quote == 0.0 and claim == 0.0:
+            return 0.0
+        people = _dice(left.people, right.people)
+        return combine_values(lexical, quote, claim, people, _dice(left.numbers, right.numbers), telling)
 
 
 def combine(signals: Signals, telling_words: int) -> float:
-    content = _any_of(signals.lexical, QUOTE_WEIGHT * signals.quote, CLAIM_WEIGHT * signals.claim)
-    corroboration = _any_of(PEOPLE_WEIGHT * signals.people, NUMBERS_WEIGHT * signals.numbers)
+    return combine_values(signals.lexical, signals.quote, signals.claim, signals.people, signals.numbers, telling_words)
+
+
+def combine_values(
+    lexical: float, quote: float, claim: float, people: float, numbers: float, telling_words: int
+) -> float:
+    content = _any_of(lexical, QUOTE_WEIGHT * quote, CLAIM_WEIGHT * claim)
+    corroboration = _any_of(PEOPLE_WEIGHT * people, NUMBERS_WEIGHT * numbers)
     gate = min(1.0, content / CONTENT_FOR_FULL_CORROBORATION)
     gate *= min(1.0, telling_words / TELLING_WORDS_FOR_CORROBORATION)
     return content + (1.0 - content) * corroboration * gate
@@ -207,6 +253,13 @@ def _weighted_cosine(left: frozenset[str], right: frozenset[str], weights: dict[
     else:
         left_norm = math.fsum(table[t] ** 2 for t in left)
         right_norm = math.fsum(table[t] ** 2 for t in right)
+    return _cosine(shared, left_norm, right_norm)
+
+
+def _cosine(shared: float, left_norm: float, right_norm: float) -> float:
+    """The weighted cosine from the sums of the squared weights of the shared terms and of each side's."""
+    if shared == 0.0:
+        return 0.0
     return min(1.0, shared / math.sqrt(left_norm * right_norm))
 
 
