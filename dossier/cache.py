@@ -131,6 +131,13 @@ class CacheStore:
         self._used.setdefault(namespace, set()).add(key)
         return value
 
+    def keep(self, namespace: str, key: str) -> bool:
+        """Whether an entry is stored under `key`; it is kept at `finish` as if read (`get` reads it later)."""
+        if key not in self._shard(namespace, key):
+            return False
+        self._used.setdefault(namespace, set()).add(key)
+        return True
+
     def put(self, namespace: str, key: str, value: Any) -> None:
         self._shard(namespace, key)[key] = pickle.dumps(value, protocol=PICKLE_PROTOCOL)
         self._used.setdefault(namespace, set()).add(key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,14 +21,14 @@ from dossier.link import MENTIONS_CACHE, Index, link_entities
 from dossier.load import YamlParser, is_inside, load_dossier, load_previous_anchors
 from dossier.located import parse_yaml
 from dossier.model import Config, Dossier
-from dossier.render import Output, render_site
+from dossier.render import render_site
 from dossier.render.incremental import PageCache
 from dossier.search import INDEX_FOLDER, INSTALL_HINT, index_site, pagefind_binary
 from dossier.text import ArticleText, make_markdown
 from dossier.themes import resolve_themes
 from dossier.unchanged import BuildInputs, inputs_digest, record_build, replay_if_unchanged
 from dossier.validate import validate_dossier
-from dossier.write import Derived, WriteResult, build_lock, write_site
+from dossier.write import Derived, StagedSite, WriteResult, build_lock
 
 DEFAULT_OUTPUT_DIR = "build"
 
@@ -41,7 +42,7 @@ class Checked:
     dossier: Dossier | None = None
     texts: dict[str, ArticleText] = field(default_factory=dict)
     index: Index | None = None
-    alignments: dict[PairKey, Alignment] = field(default_factory=dict)
+    alignments: Mapping[PairKey, Alignment] = field(default_factory=dict)
     alignment_keys: dict[PairKey, str] = field(default_factory=dict)  # a digest of each alignment's inputs
     cache: CacheStore | None = None
     timings: dict[str, float] = field(default_factory=dict)
@@ -51,7 +52,7 @@ class Checked:
 class Built:
     checked: Checked
     output_dir: Path | None = None
-    outputs: list[Output] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # of the files written, search index aside
     written: WriteResult | None = None
 
     @property
@@ -268,22 +269,21 @@ def _build_checked(
     if checked.report.has_errors:
         return built
     built.output_dir = output_dir or project_dir / config.output_dir
-    store = checked.cache
+    report, timings, store = checked.report, checked.timings, checked.cache
     pages = PageCache(store, built.output_dir, config, themes) if store else None
     started = time.perf_counter()
-    built.outputs = render_site(
-        checked.dossier, checked.texts, checked.index, checked.alignments, themes, checked.report,
-        pages, checked.alignment_keys,
-    )  # fmt: skip
-    checked.timings["render"] = time.perf_counter() - started
-    if checked.report.has_errors:
-        return built
-    started = time.perf_counter()
-    with build_lock(built.output_dir):
-        built.written = write_site(
-            built.outputs, built.output_dir, search_index(config, checked.report, checked.timings)
-        )
-    checked.timings["write"] = time.perf_counter() - started
+    with build_lock(built.output_dir), StagedSite(built.output_dir, search_index(config, report, timings)) as site:
+        built.paths = render_site(
+            checked.dossier, checked.texts, checked.index, checked.alignments, themes, report, site.add,
+            pages, checked.alignment_keys,
+        )  # fmt: skip
+        timings["render"] = time.perf_counter() - started  # with writing into the staging folder
+        if report.has_errors:
+            site.abort()
+            return built
+        started = time.perf_counter()
+        built.written = site.commit()
+    timings["write"] = time.perf_counter() - started  # the search index, the swap
     if store and pages:
         pages.save()
         store.finish(COMPARE_CACHE)

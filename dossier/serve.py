@@ -11,7 +11,6 @@ no-site-yet page are files of the built-in theme (`themes/default/serve/`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import html
 import json
 import mimetypes
@@ -754,10 +753,6 @@ class Rebuild(Protocol):
     def __call__(self, changes: ChangeSet | None) -> Rebuilt: ...
 
 
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
 class FullRebuild:
     """Check and build everything into `output_dir`, whatever changed."""
 
@@ -766,7 +761,6 @@ class FullRebuild:
         self.output_dir = output_dir
         self.include_drafts = include_drafts
         self.search = search
-        self._digests: dict[str, bytes] = {}
 
     def __call__(self, changes: ChangeSet | None) -> Rebuilt:
         started = time.perf_counter()
@@ -781,12 +775,9 @@ class FullRebuild:
         config = built.checked.config
         if built.written is None:
             return Rebuilt(built.report, config, False, seconds=seconds, timings=built.checked.timings)
-        digests = {output.path: _digest(output.data) for output in built.outputs}
-        changed = sorted(path for path, digest in digests.items() if self._digests.get(path) != digest)
-        changed += sorted(set(self._digests) - set(digests))
-        self._digests = digests
+        changed = list(built.written.changed)  # against the last build: the folder is serve's own
         return Rebuilt(
-            built.report, config, True, changed, len(digests), seconds, "full rebuild", built.checked.timings
+            built.report, config, True, changed, len(built.paths), seconds, "full rebuild", built.checked.timings
         )
 
 

@@ -1,7 +1,8 @@
 """Write the site into a staging folder, then swap it into place: a failed build leaves the old site whole.
 
+Files are written as they are rendered (`StagedSite.add`), so a large site is never held in memory whole.
 Files whose bytes did not change are hard-linked from the previous site (keeping their modification
-time), and a build that would change nothing writes nothing at all.
+time), and a build that would change nothing leaves the output folder as it was.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class WriteResult:
     written: int
     unchanged: int
     removed: int
+    changed: tuple[str, ...] = ()  # the outputs written or removed (not the derived files), sorted
 
     @property
     def changed_anything(self) -> bool:
@@ -56,9 +58,14 @@ def safe_relative(path: str) -> PurePosixPath:
 
 
 def existing_files(folder: Path) -> set[str]:
-    if not folder.is_dir():
-        return set()
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
+    """Every file (and link) below `folder`, as POSIX paths relative to it."""
+    found: set[str] = set()
+    for root, folders, files in os.walk(folder):
+        relative = os.path.relpath(root, folder).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        found.update(prefix + name for name in files)
+        found.update(prefix + name for name in folders if os.path.islink(os.path.join(root, name)))
+    return found
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -82,22 +89,6 @@ def build_lock(output_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
-
-
-def _fill_staging(outputs: Iterable[Output], staging: Path, previous: Path) -> tuple[int, int]:
-    written = unchanged = 0
-    for output in outputs:
-        relative = safe_relative(output.path)
-        target = staging.joinpath(*relative.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        old = previous.joinpath(*relative.parts)
-        if _same_bytes(old, output.data):
-            _reuse(old, target)
-            unchanged += 1
-        else:
-            target.write_bytes(output.data)
-            written += 1
-    return written, unchanged
 
 
 def _reuse(old: Path, target: Path) -> None:
@@ -124,42 +115,82 @@ def _keep_unchanged_derived(staging: Path, folder: str, previous: Path) -> tuple
     return written, unchanged
 
 
-def write_site(outputs: list[Output], output_dir: Path, derived: Derived | None = None) -> WriteResult:
+class StagedSite:
+    """A new site written beside the old one; `commit` swaps it into place, `abort` (or an exception inside the
+    `with` block) removes it and leaves the old site untouched."""
+
+    def __init__(self, output_dir: Path, derived: Derived | None = None) -> None:
+        self.output_dir = output_dir
+        self.derived = derived
+        self.old_files = existing_files(output_dir)
+        self.staging = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
+        self.paths: set[str] = set()
+        self.written: list[str] = []
+        self.unchanged = 0
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir(parents=True)
+
+    def __enter__(self) -> StagedSite:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is not None:
+            self.abort()
+
+    def add(self, output: Output) -> None:
+        """Stage one output: linked to the previous file when its bytes are the same, else written."""
+        path = output.path
+        if path in self.paths:
+            raise ValueError(f"two outputs for the same path: {path!r}")
+        if self.derived and self.derived.holds(path):
+            raise ValueError(f"an output inside {self.derived.folder}/, which is made from the site: {path!r}")
+        relative = safe_relative(path)
+        self.paths.add(path)
+        target = self.staging.joinpath(*relative.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = self.output_dir.joinpath(*relative.parts)
+        if _same_bytes(old, output.data):
+            _reuse(old, target)
+            self.unchanged += 1
+        else:
+            target.write_bytes(output.data)
+            self.written.append(path)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def commit(self) -> WriteResult:
+        """Swap the staged site in (after making the derived files); nothing changes when no file would."""
+        derived, output_dir = self.derived, self.output_dir
+        old_derived = {p for p in self.old_files if derived and derived.holds(p)}
+        removed = sorted(self.old_files - old_derived - self.paths)
+        changed = tuple(sorted(self.written + removed))
+        if not changed and (derived is None or old_derived):
+            self.abort()
+            return WriteResult(0, self.unchanged + len(old_derived), 0)
+        written, unchanged = len(self.written), self.unchanged
+        retired = output_dir.parent / f".{output_dir.name}.old-{os.getpid()}"
+        try:
+            if derived:
+                derived.make(self.staging)
+                derived_written, derived_unchanged = _keep_unchanged_derived(self.staging, derived.folder, output_dir)
+                written, unchanged = written + derived_written, unchanged + derived_unchanged
+            new_files = existing_files(self.staging)
+            if output_dir.exists():
+                output_dir.rename(retired)
+            self.staging.rename(output_dir)
+        except BaseException:
+            if retired.exists() and not output_dir.exists():
+                retired.rename(output_dir)
+            self.abort()
+            raise
+        shutil.rmtree(retired, ignore_errors=True)
+        return WriteResult(written, unchanged, len(self.old_files - new_files), changed)
+
+
+def write_site(outputs: Iterable[Output], output_dir: Path, derived: Derived | None = None) -> WriteResult:
     """Make `output_dir` hold exactly `outputs`, plus what `derived` makes from them."""
-    paths = [o.path for o in outputs]
-    duplicates = sorted({p for p in paths if paths.count(p) > 1}) if len(set(paths)) != len(paths) else []
-    if duplicates:
-        raise ValueError(f"two outputs for the same path: {duplicates}")
-    if derived and any(derived.holds(p) for p in paths):
-        raise ValueError(
-            f"outputs inside {derived.folder}/, which is made from the site: {[p for p in paths if derived.holds(p)]}"
-        )
-    old_files = existing_files(output_dir)
-    old_derived = {p for p in old_files if derived and derived.holds(p)}
-    if (
-        old_files - old_derived == set(paths)
-        and (derived is None or old_derived)
-        and all(_same_bytes(output_dir / o.path, o.data) for o in outputs)
-    ):
-        return WriteResult(0, len(outputs) + len(old_derived), 0)
-    staging = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
-    retired = output_dir.parent / f".{output_dir.name}.old-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    try:
-        written, unchanged = _fill_staging(outputs, staging, output_dir)
-        if derived:
-            derived.make(staging)
-            derived_written, derived_unchanged = _keep_unchanged_derived(staging, derived.folder, output_dir)
-            written, unchanged = written + derived_written, unchanged + derived_unchanged
-        new_files = existing_files(staging)
-        if output_dir.exists():
-            output_dir.rename(retired)
-        staging.rename(output_dir)
-    except BaseException:
-        if retired.exists() and not output_dir.exists():
-            retired.rename(output_dir)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-    return WriteResult(written, unchanged, len(old_files - new_files))
+    with StagedSite(output_dir, derived) as site:
+        for output in outputs:
+            site.add(output)
+        return site.commit()

@@ -7,6 +7,7 @@ applied to a copy of the example; after each, the project is rebuilt incremental
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
 import tempfile
@@ -184,3 +185,21 @@ def test_a_damaged_output_file_is_rendered_again(tmp_path: Path) -> None:
     page.write_bytes(b"damaged")
     build_project(project, cache=True)
     assert page.read_bytes() == original
+
+
+def test_a_damaged_alignment_in_the_cache_is_aligned_again(tmp_path: Path) -> None:
+    """Alignments are read from the cache only when asked for; one that cannot be read is made again."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, cache=True)
+    expected = site_files(project / "build")
+    shards = sorted((project / CACHE_FOLDER).rglob("compare-*.pickle"))
+    assert shards
+    for shard in shards:
+        entries = pickle.loads(shard.read_bytes())
+        shard.write_bytes(pickle.dumps({key: b"not a pickle" for key in entries}))
+    for shard in (project / CACHE_FOLDER).rglob("json-*.pickle"):
+        shard.unlink()  # so that dossier.json needs the alignment itself
+    (project / "build" / "stories/flynn-kislyak/compare/the-moscow-times--the-week/index.html").unlink()
+    again = build_project(project, cache=True)
+    assert again.written is not None
+    assert site_files(project / "build") == expected

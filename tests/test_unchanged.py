@@ -106,7 +106,7 @@ def test_other_options_or_another_output_folder_are_not_the_build_on_record(
     assert main(["build", "-C", str(project), "--no-search", "-v", "--drafts"]) == 0
     assert "render:" in capsys.readouterr()[0]
     built = build_project(project, output_dir=project / "elsewhere", search=False, cache=True, skip_unchanged=True)
-    assert built.outputs and (project / "elsewhere" / "index.html").is_file()
+    assert built.paths and (project / "elsewhere" / "index.html").is_file()
 
 
 def test_a_damaged_manifest_means_a_full_build(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

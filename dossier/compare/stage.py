@@ -11,7 +11,7 @@ import itertools
 import multiprocessing
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.compare.align import Alignment, DescribedSide, compare_sides, describe_side
@@ -84,32 +84,69 @@ def _workers(pairs: int) -> int:
     return min(cores, 8) if can_fork and cores > 1 and pairs >= PARALLEL_MIN_PAIRS else 1
 
 
+class Alignments(Mapping[PairKey, Alignment]):
+    """Each pair's alignment, in story order; one stored in the build cache is unpickled when first read."""
+
+    def __init__(
+        self,
+        order: list[PairKey],
+        made: dict[PairKey, Alignment],
+        stored: dict[PairKey, str],
+        store: CacheStore | None,
+        align_again: Callable[[PairKey], Alignment],
+    ) -> None:
+        self._order = order
+        self._made = made
+        self._stored = stored
+        self._store = store
+        self._align_again = align_again
+
+    def __getitem__(self, pair: PairKey) -> Alignment:
+        found = self._made.get(pair)
+        if found is None:
+            key = self._stored[pair]  # a KeyError for a pair of no story
+            stored = self._store.get(CACHE_NAMESPACE, key) if self._store else None
+            if not isinstance(stored, Alignment):  # damaged or refused: the cache is only a shortcut
+                stored = self._align_again(pair)
+                if self._store:
+                    self._store.put(CACHE_NAMESPACE, key, stored)
+            found = self._made[pair] = stored
+        return found
+
+    def __iter__(self) -> Iterator[PairKey]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
 def compare_stories(
     dossier: Dossier,
     texts: dict[str, ArticleText],
     store: CacheStore | None = None,
     keys: dict[PairKey, str] | None = None,
-) -> dict[PairKey, Alignment]:
+) -> Alignments:
     """Alignments for each pair of articles within each story (n articles: n (n - 1) / 2 pairs).
 
-    With a `store`, a pair whose inputs are unchanged since it was last aligned is taken from it, and new
-    alignments are stored. `keys`, when given, receives the digest of each pair's inputs.
+    With a `store`, a pair whose inputs are unchanged since it was last aligned is taken from it (when read),
+    and new alignments are stored. `keys`, when given, receives the digest of each pair's inputs.
     """
     people = {person.id: person.names for person in dossier.people.values()}
     settings = dossier.config.compare
     sides = {article.id: side_of(article, texts[article.id], dossier, people) for article in dossier.articles.values()}
     people_key = fingerprint(sorted(people.items()))
     side_keys = {article_id: _side_key(side, people_key) for article_id, side in sides.items()}
-    found: dict[PairKey, Alignment] = {}
+    stored: dict[PairKey, str] = {}
     pair_keys: dict[PairKey, str] = {}
+    order: list[PairKey] = []
     jobs: list[_Job] = []
     for story in dossier.stories.values():
         missing = []
         for left, right in itertools.combinations(story.article_ids, 2):
+            order.append((left, right))
             key = pair_keys[(left, right)] = pair_key(side_keys[left], side_keys[right], settings)
-            alignment = store.get(CACHE_NAMESPACE, key) if store else None
-            if isinstance(alignment, Alignment):
-                found[(left, right)] = alignment
+            if store and store.keep(CACHE_NAMESPACE, key):
+                stored[(left, right)] = key
             else:
                 missing.append((left, right))
         if missing:
@@ -121,11 +158,11 @@ def compare_stories(
             store.put(CACHE_NAMESPACE, pair_keys[pair], alignment)
     if keys is not None:
         keys.update(pair_keys)
-    alignments: dict[PairKey, Alignment] = {}
-    for story in dossier.stories.values():
-        for pair in itertools.combinations(story.article_ids, 2):
-            alignments[pair] = found[pair] if pair in found else made[pair]
-    return alignments
+
+    def align_again(pair: PairKey) -> Alignment:
+        return _align_story(([sides[pair[0]], sides[pair[1]]], [pair]), settings)[0][1]
+
+    return Alignments(order, made, stored, store, align_again)
 
 
 def _run(jobs: list[_Job], settings: CompareSettings) -> dict[PairKey, Alignment]:

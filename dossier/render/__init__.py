@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ from dossier.compare.stage import PairKey
 from dossier.diagnostics import Location, Report
 from dossier.link import Index
 from dossier.model import Dossier
-from dossier.render.data import dossier_json, web_annotations
+from dossier.render.data import ComparisonJson, dossier_json, web_annotations
 from dossier.render.incremental import Fingerprints, PageCache, Recorder, recording_views, render_pages
 from dossier.render.pages import Page, SiteBuilder
 from dossier.text import ArticleText, make_markdown
@@ -80,13 +80,15 @@ def render_site(
     dossier: Dossier,
     texts: dict[str, ArticleText],
     index: Index,
-    alignments: dict[PairKey, Alignment],
+    alignments: Mapping[PairKey, Alignment],
     themes: list[Theme],
     report: Report,
+    sink: Callable[[Output], None],
     cache: PageCache | None = None,
     alignment_keys: Mapping[PairKey, str] | None = None,
-) -> list[Output]:
-    """Every output file of the site, rendered in memory; template errors become diagnostics.
+) -> list[str]:
+    """Every output file of the site, each passed to `sink` as soon as it is made (so the site is never held
+    in memory whole); returns their paths. Template errors become diagnostics.
 
     With a `cache`, a page none of whose inputs changed since the last build is not rendered again: its
     previous bytes are reused (see render/incremental.py). `alignment_keys` name each alignment's inputs.
@@ -109,11 +111,24 @@ def render_site(
             return None
         return html.encode("utf-8")
 
-    outputs = [Output(path, data) for path, data in render_pages(builder.page_plan(), render, recorder, cache, report)]
-    outputs.append(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments)))
-    outputs.append(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
+    paths: list[str] = []
+
+    def emit(output: Output) -> None:
+        sink(output)
+        paths.append(output.path)
+
+    paths += render_pages(builder.page_plan(), render, recorder, cache, report, lambda p, b: sink(Output(p, b)))
+
+    def comparison(pair: PairKey) -> ComparisonJson:
+        assert cache is not None
+        return cache.comparison_json(pair, alignments)
+
+    emit(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments, comparison if cache else None)))
+    emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
     for name, path in static_files(themes).items():
-        outputs.append(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
+        emit(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
     from dossier.render.site_files import site_files  # it imports Output from here
 
-    return outputs + site_files(dossier, env, outputs, report)
+    for output in site_files(dossier, env, paths, report):
+        emit(output)
+    return paths

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from dossier import urls
 from dossier.compare.align import Alignment
+from dossier.compare.score import Signals
 from dossier.compare.segment import Sentence
 from dossier.compare.stage import PairKey
 from dossier.link import Index
@@ -18,15 +21,23 @@ from dossier.text import ArticleText
 SCHEMA_VERSION = 2  # 2: compact; comparisons give sentences by index into `sentences`
 
 
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "location")
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "location"}
+    """The value as JSON types: dataclasses as dicts of their fields (without source locations), dates as text."""
+    if isinstance(value, (str, int, float, type(None))):
+        return value
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     return value
 
 
@@ -50,7 +61,7 @@ def _alignment(alignment: Alignment) -> dict[str, Any]:
         "pairs": [
             {"left": p.left, "right": p.right, "score": round(p.score, 4), "kind": p.kind,
              "shared_quote": p.shared_quote, "shared_claims": list(p.shared_claims),
-             "signals": {name: round(value, 4) for name, value in p.signals.items()},
+             "signals": {name: round(getattr(p.signals, name), 4) for name in _field_names(Signals)},
              "is_ambiguous": p.is_ambiguous,
              "left_sources": list(p.attribution.left_sources), "right_sources": list(p.attribution.right_sources)}
             for p in alignment.pairs
@@ -60,14 +71,17 @@ def _alignment(alignment: Alignment) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _compared_sentences(alignments: dict[PairKey, Alignment]) -> dict[str, list[dict[str, Any]]]:
-    """Each compared article's sentences, once: every comparison splits an article the same way."""
-    sentences: dict[str, list[dict[str, Any]]] = {}
-    for alignment in alignments.values():
-        for article_id, side in ((alignment.left_article, alignment.left), (alignment.right_article, alignment.right)):
-            if article_id not in sentences:
-                sentences[article_id] = _sentences(side)
-    return sentences
+# One comparison's parts of dossier.json, encoded: the comparison, then its left and right article's sentences.
+ComparisonJson = tuple[str, str, str]
+
+
+def comparison_json(alignment: Alignment) -> ComparisonJson:
+    """A comparison's JSON and its articles' sentences' (each as it stands in dossier.json), for caching."""
+    return (
+        encode_json(_alignment(alignment)),
+        encode_json(_sentences(alignment.left)),
+        encode_json(_sentences(alignment.right)),
+    )
 
 
 def _article(article: Article, text: ArticleText) -> dict[str, Any]:
@@ -84,10 +98,27 @@ def encode_json(value: Any, *, sort_keys: bool = True) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys)
 
 
+_PLACEHOLDER = "\x00{}\x00"  # no real value can be one (JSON escapes the NULs, and content may not hold them)
+
+
 def dossier_json(
-    dossier: Dossier, texts: dict[str, ArticleText], index: Index, alignments: dict[PairKey, Alignment]
+    dossier: Dossier,
+    texts: dict[str, ArticleText],
+    index: Index,
+    alignments: Mapping[PairKey, Alignment],
+    comparison: Callable[[PairKey], ComparisonJson] | None = None,
 ) -> bytes:
-    """The whole model as JSON (docs/data.md)."""
+    """The whole model as JSON (docs/data.md).
+
+    The comparisons, most of its bytes, are encoded one by one (`comparison` may take each from a cache, so
+    that an alignment nothing asked for is never read) and spliced in: the bytes are exactly those of
+    encoding the document whole.
+    """
+    encoded = [comparison(pair) if comparison else comparison_json(alignments[pair]) for pair in alignments]
+    sentences: dict[str, str] = {}
+    for (left, right), (_, left_sentences, right_sentences) in zip(alignments, encoded, strict=True):
+        sentences.setdefault(left, left_sentences)
+        sentences.setdefault(right, right_sentences)
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "site": _plain(dossier.config),
@@ -96,10 +127,19 @@ def dossier_json(
         "sources": [_plain(s) for s in dossier.sources.values()],
         "claims": [_plain(c) for c in dossier.claims.values()],
         "articles": [_article(a, texts[a.id]) for a in dossier.articles.values()],
-        "sentences": _compared_sentences(alignments),
-        "comparisons": [_alignment(a) for a in alignments.values()],
+        "sentences": _PLACEHOLDER.format("sentences"),
+        "comparisons": _PLACEHOLDER.format("comparisons"),
     }
-    return (encode_json(data) + "\n").encode("utf-8")
+    spliced = {
+        "sentences": "{" + ",".join(f"{encode_json(key)}:{sentences[key]}" for key in sorted(sentences)) + "}",
+        "comparisons": "[" + ",".join(part for part, _, _ in encoded) + "]",
+    }
+    text = encode_json(data)
+    for name, value in spliced.items():
+        placeholder = encode_json(_PLACEHOLDER.format(name))
+        assert text.count(placeholder) == 1
+        text = text.replace(placeholder, value)
+    return (text + "\n").encode("utf-8")
 
 
 # --- schema.org ClaimReview, for search engines' fact-check markup ------------------------------------

@@ -28,10 +28,12 @@ from dossier.compare.stage import PairKey
 from dossier.diagnostics import Diagnostic, Report
 from dossier.link import Index
 from dossier.model import Config, Dossier
+from dossier.render.data import ComparisonJson, comparison_json
 from dossier.text import ArticleText
 from dossier.themes import Theme
 
 EVERYTHING = "*"  # the key noted when a page iterates a whole table
+JSON_NAMESPACE = "json"
 PAGES_NAMESPACE = "pages"
 RECORDS_KEY = "records"
 
@@ -93,6 +95,28 @@ class RecordingDict(dict[Any, Any]):
         return super().items()
 
 
+class RecordingMapping(Mapping[Any, Any]):
+    """A read-only view that tells its recorder which keys are read, without copying what it wraps (the
+    alignments are read from the cache only when a page asks for one)."""
+
+    def __init__(self, table: str, recorder: Recorder, data: Mapping[Any, Any]) -> None:
+        self._table = table
+        self._recorder = recorder
+        self._data = data
+
+    def __getitem__(self, key: Any) -> Any:
+        self._recorder.note(self._table, key)
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        self._recorder.note(self._table, EVERYTHING)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._recorder.note(self._table, EVERYTHING)
+        return len(self._data)
+
+
 class RecordingList(list[Any]):
     """A list that tells its recorder when it is read at all (it counts as one value)."""
 
@@ -121,7 +145,7 @@ class Views:
     dossier: Dossier
     index: Index
     texts: dict[str, ArticleText]
-    alignments: dict[PairKey, Alignment]
+    alignments: Mapping[PairKey, Alignment]
 
 
 TABLES = ("people", "sources", "stories", "articles", "claims")
@@ -131,7 +155,7 @@ def recording_views(
     dossier: Dossier,
     index: Index,
     texts: dict[str, ArticleText],
-    alignments: dict[PairKey, Alignment],
+    alignments: Mapping[PairKey, Alignment],
     recorder: Recorder,
 ) -> Views:
     def recording(name: str) -> RecordingDict:
@@ -155,7 +179,7 @@ def recording_views(
         ),
         dataclasses.replace(index, **index_fields),
         RecordingDict("texts", recorder, texts),
-        RecordingDict("alignments", recorder, alignments),
+        RecordingMapping("alignments", recorder, alignments),
     )
 
 
@@ -166,7 +190,7 @@ class Fingerprints:
         self,
         dossier: Dossier,
         index: Index,
-        alignments: dict[PairKey, Alignment],
+        alignments: Mapping[PairKey, Alignment],
         alignment_keys: Mapping[PairKey, str],
     ) -> None:
         self.tables: dict[str, Mapping[Any, Any]] = {name: getattr(dossier, name) for name in TABLES}
@@ -266,13 +290,30 @@ class PageCache:
         ordered = tuple(sorted(dependencies, key=lambda dependency: (dependency[0], repr(dependency[1]))))
         self.records[path] = PageRecord(ordered, self.fingerprints.combined(ordered), digest(data))
 
+    def comparison_json(self, pair: PairKey, alignments: Mapping[PairKey, Alignment]) -> ComparisonJson:
+        """A comparison's parts of dossier.json, from the cache when its alignment's inputs are unchanged (then
+        the alignment itself is not read)."""
+        key = self.fingerprints.alignment_keys.get(pair) if self.fingerprints else None
+        if key is None:
+            return comparison_json(alignments[pair])
+        key = digest(key, "json")
+        found = self.store.get(JSON_NAMESPACE, key)
+        if isinstance(found, tuple) and len(found) == 3 and all(isinstance(part, str) for part in found):
+            return found
+        made = comparison_json(alignments[pair])
+        self.store.put(JSON_NAMESPACE, key, made)
+        return made
+
     def save(self) -> None:
+        self.store.finish(JSON_NAMESPACE)
         self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, self.records))
         self.store.finish(PAGES_NAMESPACE)
 
 
 # Below this many pages to render, starting workers costs more than it saves.
 PARALLEL_MIN_PAGES = 200
+# Pages per piece of work sent to a worker: enough to share the work evenly, few enough to keep memory low.
+CHUNK_PAGES = 100
 _Todo = list[tuple[str, Callable[[], Any]]]
 _Made = tuple[bytes | None, set[Dependency]]
 _WORK: tuple[_Todo, Callable[[Any], bytes | None], Recorder, Report] | None = None  # set just before forking
@@ -302,29 +343,31 @@ def _workers(pages: int) -> int:
     return min(cores, 8) if can_fork and cores > 1 and pages >= PARALLEL_MIN_PAGES else 1
 
 
-def _render_all(todo: _Todo, render: Callable[[Any], bytes | None], recorder: Recorder, report: Report) -> list[_Made]:
-    """Render each page of `todo`, in forked workers when there are many and more than one core.
+def _render_all(
+    todo: _Todo, render: Callable[[Any], bytes | None], recorder: Recorder, report: Report
+) -> Iterator[_Made]:
+    """Render each page of `todo`, in order, in forked workers when there are many and more than one core.
 
-    Workers take contiguous chunks and their results are gathered in order, so the site does not depend on how
-    the work was shared; pages are pure functions of the model, which each worker has whole.
+    Workers take contiguous chunks and their results are passed on in order as they arrive (so the site does
+    not depend on how the work was shared, and only a few chunks are in memory at once); pages are pure
+    functions of the model, which each worker has whole.
     """
     global _WORK
     workers = _workers(len(todo))
     if workers == 1:
-        return [_render_one(make, render, recorder) for _, make in todo]
-    size = -(-len(todo) // (workers * 4))
+        for _, make in todo:
+            yield _render_one(make, render, recorder)
+        return
+    size = min(-(-len(todo) // (workers * 4)), CHUNK_PAGES)
     bounds = [(start, min(start + size, len(todo))) for start in range(0, len(todo), size)]
     _WORK = (todo, render, recorder, report)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunks = pool.map(_render_chunk, bounds, chunksize=1)
+            for pages, diagnostics in pool.imap(_render_chunk, bounds, chunksize=1):
+                report.diagnostics.extend(diagnostics)
+                yield from pages
     finally:
         _WORK = None
-    made: list[_Made] = []
-    for pages, diagnostics in chunks:
-        made.extend(pages)
-        report.diagnostics.extend(diagnostics)
-    return made
 
 
 def render_pages(
@@ -333,29 +376,25 @@ def render_pages(
     recorder: Recorder,
     cache: PageCache | None,
     report: Report,
-) -> list[tuple[str, bytes]]:
-    """Each planned page's bytes, in plan order: reused where the cache allows, else built and rendered with its
-    reads noted (a page that fails to render is left out; its error is in `report`)."""
-    reused: dict[int, bytes] = {}
+    sink: Callable[[str, bytes], None],
+) -> list[str]:
+    """Pass each planned page's bytes to `sink`: reused where the cache allows, else built and rendered with its
+    reads noted. Returns the paths of the pages made, in plan order (a page that fails to render is left out;
+    its error is in `report`)."""
+    made: set[str] = set()
     todo: _Todo = []
-    positions: list[int] = []
-    for position, (path, make) in enumerate(plan):
+    for path, make in plan:
         data = cache.reuse(path) if cache is not None else None
         if data is not None:
-            reused[position] = data
+            sink(path, data)
+            made.add(path)
         else:
             todo.append((path, make))
-            positions.append(position)
-    made = dict(zip(positions, _render_all(todo, render, recorder, report), strict=True))
-    pages: list[tuple[str, bytes]] = []
-    for position, (path, _) in enumerate(plan):
-        if position in reused:
-            pages.append((path, reused[position]))
-            continue
-        rendered, dependencies = made[position]
+    for (path, _), (rendered, dependencies) in zip(todo, _render_all(todo, render, recorder, report), strict=True):
         if rendered is None:
             continue
         if cache is not None:
             cache.remember(path, dependencies, rendered)
-        pages.append((path, rendered))
-    return pages
+        sink(path, rendered)
+        made.add(path)
+    return [path for path, _ in plan if path in made]

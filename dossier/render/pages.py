@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -103,7 +103,7 @@ class SiteBuilder:
         dossier: Dossier,
         texts: dict[str, ArticleText],
         index: Index,
-        alignments: dict[PairKey, Alignment],
+        alignments: Mapping[PairKey, Alignment],
         md: Any,
     ) -> None:
         self.dossier = dossier

@@ -163,8 +163,8 @@ def sitemap(page_paths: list[str], dates: dict[str, dt.date], site_url: str) -> 
     ]
 
 
-def site_files(dossier: Dossier, env: jinja2.Environment, outputs: list[Output], report: Report) -> list[Output]:
-    """The extra files of a published site, given the pages rendered so far; template errors are reported."""
+def site_files(dossier: Dossier, env: jinja2.Environment, paths: list[str], report: Report) -> list[Output]:
+    """The extra files of a published site, given the paths of the files made so far; template errors are reported."""
     from dossier.render import Output  # the package imports this module, so import from it late
 
     extra = [Output(".nojekyll", b"")]  # GitHub Pages: serve the files as they are, without Jekyll
@@ -186,7 +186,7 @@ def site_files(dossier: Dossier, env: jinja2.Environment, outputs: list[Output],
     if site_url:
         for path, feed in feeds(dossier, site_url).items():
             render(FEED_TEMPLATE, path, feed.title, feed=feed)
-        entries = sitemap([o.path for o in outputs], content_dates(dossier), site_url)
+        entries = sitemap(paths, content_dates(dossier), site_url)
         render(SITEMAP_TEMPLATE, urls.SITEMAP, "Sitemap", entries=entries)
     sitemap_url = urls.absolute_url(site_url, urls.SITEMAP) if site_url else None
     render(ROBOTS_TEMPLATE, urls.ROBOTS, "robots.txt", sitemap_url=sitemap_url)

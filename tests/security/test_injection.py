@@ -188,7 +188,7 @@ def test_the_payloads_reach_every_kind_of_page(hostile_build: Built) -> None:
     assert len(payload_notes) == len(PAYLOADS) * len(dossier.articles)
     assert all(a.anchor is not None for a in dossier.annotations())
     assert all(a.anchor is not None and a.anchor.method == "exact" for a in payload_notes)
-    pages = {output.path for output in hostile_build.outputs}
+    pages = set(hostile_build.paths)
     for entity in [*dossier.stories.values(), *dossier.articles.values(), *dossier.people.values()]:
         assert urls.path_for(entity) in pages
     for entity in [*dossier.claims.values(), *dossier.sources.values()]:
