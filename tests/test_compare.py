@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from dossier.compare import (
     Alignment,
+    Candidates,
     Chunk,
     Pair,
     Sentence,
@@ -27,7 +28,10 @@ from dossier.compare import (
     score_candidates,
     split_sentences,
 )
+from dossier.compare.align import describe_side, sentence_words
+from dossier.compare.diff import diff_texts
 from dossier.compare.features import find_quotations
+from dossier.compare.score import PairScorer, weigh_terms
 from dossier.compare.words import STOPWORDS, stem_word
 from dossier.model import CompareSettings
 
@@ -540,3 +544,50 @@ def _long_article(sentence_count: int, seed: int) -> tuple[str, str]:
 def _retell(sentence: str, rng: random.Random) -> str:
     words = [word for word in sentence.lower().rstrip(".").split() if rng.random() > 0.2]
     return " ".join(words or ["so"]).capitalize() + "."
+
+
+# What is computed only for speed gives what the plain computation gives, to the last bit
+
+
+def _scores_without_evidence(candidates: Candidates, verbatim_min_words: int) -> dict[tuple[int, int], float]:
+    weights = weigh_terms([*candidates.left_features, *candidates.right_features])
+    scorer = PairScorer(candidates.left_features, candidates.right_features, weights, verbatim_min_words)
+    return scorer.scores(candidates.scores)
+
+
+@pytest.mark.parametrize("verbatim_min_words", [0, 1, 4])
+def test_scores_without_evidence_are_the_scores_to_the_last_bit(verbatim_min_words: int) -> None:
+    long_left, long_right = _long_article(60, seed=5)
+    for left, right in [
+        (the_week(True), the_moscow_times(True)),
+        (the_moscow_times(), the_week()),
+        (Side("a", long_left), Side("b", long_right)),
+    ]:
+        candidates = score_candidates(left, right, verbatim_min_words=verbatim_min_words, blocking=False)
+        expected = {pair: evidence.score for pair, evidence in candidates.scores.items()}
+        assert _scores_without_evidence(candidates, verbatim_min_words) == expected
+
+
+@PROPERTY_SETTINGS
+@given(articles(), articles(), st.randoms(use_true_random=False))
+def test_scores_without_evidence_agree_on_generated_articles(
+    left: list[list[str]], right: list[list[str]], rng: random.Random
+) -> None:
+    extras = ["Flynn", "Kislyak and Pence", "in 2016", "nine", '"a smooth transition"', "2", ""]
+
+    def with_extras(paragraphs: list[list[str]]) -> str:
+        return as_text([[f"{s[:-1]} {rng.choice(extras)}." for s in sentences] for sentences in paragraphs])
+
+    candidates = score_candidates(
+        Side("a", with_extras(left), PEOPLE), Side("b", with_extras(right), PEOPLE), blocking=False
+    )
+    expected = {pair: evidence.score for pair, evidence in candidates.scores.items()}
+    assert _scores_without_evidence(candidates, SETTINGS.verbatim_min_words) == expected
+
+
+def test_diffs_of_described_sentences_are_the_diffs_of_their_texts() -> None:
+    left, right = describe_side(the_week()), describe_side(the_moscow_times())
+    for i, left_sentence in enumerate(left.sentences):
+        for j, right_sentence in enumerate(right.sentences):
+            described = diff_texts(sentence_words(left, i), sentence_words(right, j))
+            assert described == diff_words(left_sentence.text, right_sentence.text)

@@ -173,7 +173,7 @@ def compare_sides(
     left_side, right_side, weights, candidates = _candidates(left, right, synonyms, blocking)
     # Choosing needs only the scores; the evidence (shared words, quotation, diff) is gathered for the chosen.
     scorer = PairScorer(left_side.features, right_side.features, weights, settings.verbatim_min_words)
-    scores = {(i, j): scorer.score(i, j) for i, j in candidates}
+    scores = scorer.scores(candidates)
     matches = choose_one_to_one(scores, settings.match_threshold, settings.margin)
     pairs = tuple(_pair(match, left_side, right_side, weights, settings) for match in matches)
     paired_left, paired_right = {p.left for p in pairs}, {p.right for p in pairs}
@@ -196,7 +196,7 @@ def _pair(
     evidence = score_pair(left_features, right_features, weights, settings.verbatim_min_words)
     quote = evidence.shared_quote
     is_verbatim = len(quote) >= settings.verbatim_min_words
-    left_diff, right_diff = diff_texts(_words(left, match.left), _words(right, match.right))
+    left_diff, right_diff = diff_texts(sentence_words(left, match.left), sentence_words(right, match.right))
     return Pair(
         left=match.left,
         right=match.right,
@@ -216,7 +216,8 @@ def _pair(
     )
 
 
-def _words(side: DescribedSide, index: int) -> Words:
+def sentence_words(side: DescribedSide, index: int) -> Words:
+    """A described sentence's words, for diffing: known from describing it, so not tokenised again."""
     sentence, features = side.sentences[index], side.features[index]
     return Words(sentence.text, features.wording, features.word_spans, offset=sentence.start)
 

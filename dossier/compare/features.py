@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ QUOTE_MARKS = f'"{LEFT_DOUBLE}{RIGHT_DOUBLE}{LEFT_SINGLE}{RIGHT_SINGLE}'
 QUOTE_MARK = re.compile(f"[{QUOTE_MARKS}]")
 
 Span = tuple[int, int, str]  # (start, end, id): offsets into the article's text
+_Token = tuple[int, int, str, str | None, bool]  # (start, end, key, term, is a word): a Token and what it counts as
 
 
 @dataclass(frozen=True)
@@ -101,13 +103,12 @@ def _describe(
     named = list(_overlapping(names, sentence))
     quoted = [_clip(span, sentence) for span in quotations if _overlaps(span, sentence)]
     # Names are matched as people, not as words; "Trump's" starts inside the name "Trump".
-    termed = [token for token in tokens if not _starts_inside_any(token[0], named)] if named else tokens
-    words = [(start, end, key) for start, end, key, _, is_a_word in tokens if is_a_word]
-    wording = tuple(key for _, _, key in words)
+    termed = _outside(tokens, named) if named else tokens
+    wording = tuple(key for _, _, key, _, is_a_word in tokens if is_a_word)
     terms = frozenset(term for _, _, _, term, _ in termed if term is not None)
     return SentenceFeatures(
         wording=wording,
-        word_spans=tuple((start, end) for start, end, _ in words),
+        word_spans=tuple((start, end) for start, end, _, _, is_a_word in tokens if is_a_word),
         # A sentence of stopwords only ("So it was.") still needs something to be matched by.
         terms=terms or frozenset(wording),
         capitalised=_capitalised_terms(side.text, termed),
@@ -116,7 +117,7 @@ def _describe(
         )
         if quoted
         else frozenset(),
-        quotations=tuple(_quoted_words(words, span) for span in quoted),
+        quotations=tuple(_quoted_words(tokens, span) for span in quoted),
         people=frozenset(person_id for _, _, person_id in named),
         numbers=frozenset(term[1:] for term in terms if term.startswith("#") and not is_year(term)),
         claims=frozenset(claim_id for _, _, claim_id in _overlapping(side.claims, sentence)),
@@ -132,7 +133,7 @@ def _term(key: str, synonyms: Mapping[str, str]) -> str | None:
     return f"#{number}" if number is not None else content_term(key, synonyms)
 
 
-def _capitalised_terms(text: str, termed: list[tuple[int, int, str, str | None, bool]]) -> frozenset[str]:
+def _capitalised_terms(text: str, termed: list[_Token]) -> frozenset[str]:
     # A first word is capitalised anyway.
     words = [(start, term) for start, _, _, term, is_a_word in termed if is_a_word][1:]
     capitalised = [term for start, term in words if term is not None and text[start].isupper()]
@@ -141,8 +142,25 @@ def _capitalised_terms(text: str, termed: list[tuple[int, int, str, str | None, 
     return frozenset(capitalised)
 
 
-def _quoted_words(words: list[tuple[int, int, str]], span: tuple[int, int]) -> tuple[Token, ...]:
-    return tuple(Token(start, end, key) for start, end, key in words if span[0] <= start and end <= span[1])
+def _quoted_words(tokens: list[_Token], span: tuple[int, int]) -> tuple[Token, ...]:
+    return tuple(
+        Token(start, end, key)
+        for start, end, key, _, is_a_word in tokens
+        if is_a_word and span[0] <= start and end <= span[1]
+    )
+
+
+def _outside(tokens: list[_Token], names: list[Span]) -> list[_Token]:
+    """The tokens that do not start inside a name; names are in the text's order, as find_names gives them."""
+    starts = [token[0] for token in tokens]
+    kept: list[_Token] = []
+    position = 0  # the first token after the names so far
+    for name_start, name_end, _ in names:
+        first = bisect_left(starts, name_start)
+        kept += tokens[position:first]
+        position = max(position, bisect_left(starts, name_end))
+    kept += tokens[position:]
+    return kept
 
 
 def _overlapping(spans: Iterable[Span], sentence: Sentence) -> Iterator[Span]:
@@ -159,10 +177,6 @@ def _clip(span: tuple[int, int], sentence: Sentence) -> tuple[int, int]:
 
 def _inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(span_start <= start and end <= span_end for span_start, span_end in spans)
-
-
-def _starts_inside_any(start: int, spans: list[Span]) -> bool:
-    return any(span_start <= start < span_end for span_start, span_end, _ in spans)
 
 
 def find_names(text: str, people: Mapping[str, tuple[str, ...]]) -> list[Span]:

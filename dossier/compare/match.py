@@ -68,8 +68,9 @@ def candidate_pairs(left: BlockingKeys, right: BlockingKeys) -> list[tuple[int, 
     cap = blocking_cap(len(left.keys) + len(right.keys))
     pairs: set[tuple[int, int]] = set()
     for key in left.index.keys() & right.index.keys():
-        if frequency[key] <= cap or key.startswith("claim:"):
-            pairs.update(product(left.index[key], right.index[key]))
+        left_sentences, right_sentences = left.index[key], right.index[key]
+        if len(left_sentences) + len(right_sentences) <= cap or key.startswith("claim:"):
+            pairs.update(product(left_sentences, right_sentences))
     for i in _without_informative_keys(left, frequency, cap):
         for key in _blocking_keys(left.keys[i], frequency, cap):
             pairs.update((i, j) for j in right.index.get(key, ()))
@@ -90,10 +91,11 @@ class _Frequency:
 
 
 def _without_informative_keys(side: BlockingKeys, frequency: _Frequency, cap: int) -> list[int]:
+    left, right = frequency.left, frequency.right
     return [
         position
         for position, keys in enumerate(side.rarest_first)
-        if not any(frequency[key] <= cap or key.startswith("claim:") for key in keys)
+        if not any(left.get(key, 0) + right.get(key, 0) <= cap or key.startswith("claim:") for key in keys)
     ]
 
 
