@@ -28,7 +28,8 @@ QUOTE_MARKS = f'"{LEFT_DOUBLE}{RIGHT_DOUBLE}{LEFT_SINGLE}{RIGHT_SINGLE}'
 QUOTE_MARK = re.compile(f"[{QUOTE_MARKS}]")
 
 Span = tuple[int, int, str]  # (start, end, id): offsets into the article's text
-_Token = tuple[int, int, str, str | None, bool]  # (start, end, key, term, is a word): a Token and what it counts as
+_Meaning = tuple[str, str | None, bool]  # (key, term, is a word): what a token counts as
+_Token = tuple[int, int, _Meaning]  # (start, end, meaning): a Token and what it counts as
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,9 @@ class Vocabulary:
 
     def __init__(self, synonyms: Mapping[str, str]) -> None:
         self.synonyms = synonyms
-        self.known: dict[str, tuple[str, str | None, bool]] = {}  # token -> (key, term, is a word)
+        self.known: dict[str, _Meaning] = {}  # token -> (key, term, is a word)
 
-    def learn(self, token: str) -> tuple[str, str | None, bool]:
+    def learn(self, token: str) -> _Meaning:
         if len(self.known) >= self.MAX_TOKENS:
             self.known.clear()
         key = normal_key(token)
@@ -96,24 +97,24 @@ def _describe(
 ) -> SentenceFeatures:
     # Tokens as tuples, not Tokens: these loops run for every word of every article.
     known = vocabulary.known
-    tokens = [  # (start, end, key, term, is a word); matching in the article's text gives its offsets
-        (match.start(), match.end(), *(known.get(match.group()) or vocabulary.learn(match.group())))
+    tokens = [  # (start, end, (key, term, is a word)); matching in the article's text gives its offsets
+        (match.start(), match.end(), known.get(match.group()) or vocabulary.learn(match.group()))
         for match in TOKEN.finditer(side.text, sentence.start, sentence.end)
     ]
     named = list(_overlapping(names, sentence))
     quoted = [_clip(span, sentence) for span in quotations if _overlaps(span, sentence)]
     # Names are matched as people, not as words; "Trump's" starts inside the name "Trump".
     termed = _outside(tokens, named) if named else tokens
-    wording = tuple(key for _, _, key, _, is_a_word in tokens if is_a_word)
-    terms = frozenset(term for _, _, _, term, _ in termed if term is not None)
+    wording = tuple(key for _, _, (key, _, is_a_word) in tokens if is_a_word)
+    terms = frozenset(term for _, _, (_, term, _) in termed if term is not None)
     return SentenceFeatures(
         wording=wording,
-        word_spans=tuple((start, end) for start, end, _, _, is_a_word in tokens if is_a_word),
+        word_spans=tuple((start, end) for start, end, (_, _, is_a_word) in tokens if is_a_word),
         # A sentence of stopwords only ("So it was.") still needs something to be matched by.
         terms=terms or frozenset(wording),
         capitalised=_capitalised_terms(side.text, termed),
         quoted_terms=frozenset(
-            term for start, end, _, term, _ in termed if term is not None and _inside_any(start, end, quoted)
+            term for start, end, (_, term, _) in termed if term is not None and _inside_any(start, end, quoted)
         )
         if quoted
         else frozenset(),
@@ -135,7 +136,7 @@ def _term(key: str, synonyms: Mapping[str, str]) -> str | None:
 
 def _capitalised_terms(text: str, termed: list[_Token]) -> frozenset[str]:
     # A first word is capitalised anyway.
-    words = [(start, term) for start, _, _, term, is_a_word in termed if is_a_word][1:]
+    words = [(start, term) for start, _, (_, term, is_a_word) in termed if is_a_word][1:]
     capitalised = [term for start, term in words if term is not None and text[start].isupper()]
     if 2 * len(capitalised) > len(words):
         return frozenset()  # a title in title case says nothing about which words are names
@@ -145,7 +146,7 @@ def _capitalised_terms(text: str, termed: list[_Token]) -> frozenset[str]:
 def _quoted_words(tokens: list[_Token], span: tuple[int, int]) -> tuple[Token, ...]:
     return tuple(
         Token(start, end, key)
-        for start, end, key, _, is_a_word in tokens
+        for start, end, (key, _, is_a_word) in tokens
         if is_a_word and span[0] <= start and end <= span[1]
     )
 

@@ -41,20 +41,12 @@ class BlockingKeys:
     keys: tuple[frozenset[str], ...]  # of each sentence
     count: Counter[str]  # how many of the article's sentences have each key
     index: dict[str, list[int]]  # key -> the sentences that have it
-    # Each sentence's keys, those fewest of the article's sentences have first: where an informative key is
-    # likeliest, so that looking for one usually stops at the first.
-    rarest_first: tuple[tuple[str, ...], ...]
 
 
 def blocking_keys(features: Sequence[SentenceFeatures]) -> BlockingKeys:
     keys = tuple(_keys(f) for f in features)
     count = Counter(key for sentence_keys in keys for key in sentence_keys)
-    return BlockingKeys(
-        keys=keys,
-        count=count,
-        index=_index(keys),
-        rarest_first=tuple(tuple(sorted(sentence_keys, key=count.__getitem__)) for sentence_keys in keys),
-    )
+    return BlockingKeys(keys=keys, count=count, index=_index(keys))
 
 
 def candidate_pairs(left: BlockingKeys, right: BlockingKeys) -> list[tuple[int, int]]:
@@ -94,7 +86,7 @@ def _without_informative_keys(side: BlockingKeys, frequency: _Frequency, cap: in
     left, right = frequency.left, frequency.right
     return [
         position
-        for position, keys in enumerate(side.rarest_first)
+        for position, keys in enumerate(side.keys)  # most keys are informative: looking usually stops at the first
         if not any(left.get(key, 0) + right.get(key, 0) <= cap or key.startswith("claim:") for key in keys)
     ]
 
@@ -143,11 +135,10 @@ def choose_one_to_one(scores: dict[tuple[int, int], float], threshold: float, ma
     and marked ambiguous. A weak pair with a close rival is left, and looked at again once other
     pairs are taken, which may free it of its rival. Ties go to the lower indices.
     """
-    ranked = sorted(
-        ((score, i, j) for (i, j), score in scores.items() if score >= threshold),
-        key=lambda candidate: (-candidate[0], candidate[1], candidate[2]),
-    )
-    rivals = _Rivals(scores, threshold)
+    # Every pair as (-score, i, j), sorted once: best first, ties to the lower indices; negating is exact.
+    best_first = sorted([(-score, i, j) for (i, j), score in scores.items()])
+    ranked = [(-negated, i, j) for negated, i, j in best_first if -negated >= threshold]
+    rivals = _Rivals(best_first, threshold)
     chosen: list[Match] = []
     while True:
         taken = _greedy_pass(ranked, rivals, margin, strong=threshold + margin)
@@ -175,17 +166,15 @@ def _greedy_pass(ranked: list[tuple[float, int, int]], rivals: _Rivals, margin: 
 class _Rivals:
     """Each sentence's scored partners, best first, and which sentences are already taken."""
 
-    def __init__(self, scores: dict[tuple[int, int], float], threshold: float) -> None:
+    def __init__(self, best_first: list[tuple[float, int, int]], threshold: float) -> None:
+        """`best_first`: every scored pair as (-score, left, right), sorted."""
         self.threshold = threshold
-        # Partners as (-score, index): sorted as tuples, best first and lower index first on ties, with no key
-        # function to call for each (negating a float is exact, so -(-score) gives the score back).
+        # Each sentence's partners as (-score, index), in the order of best_first: best first, lower index first.
         self.by_left: defaultdict[int, list[tuple[float, int]]] = defaultdict(list)
         self.by_right: defaultdict[int, list[tuple[float, int]]] = defaultdict(list)
-        for (i, j), score in scores.items():
-            self.by_left[i].append((-score, j))
-            self.by_right[j].append((-score, i))
-        for partners in (*self.by_left.values(), *self.by_right.values()):
-            partners.sort()
+        for negated, i, j in best_first:
+            self.by_left[i].append((negated, j))
+            self.by_right[j].append((negated, i))
         self.taken_left: set[int] = set()
         self.taken_right: set[int] = set()
 

@@ -204,11 +204,11 @@ class PairScorer:
             telling = len(shared - slight)
             if left.wording == right.wording:
                 lexical = 1.0  # as _lexical
-            elif shared:
+            elif telling:
                 cosine = _cosine(fsum([square[t] for t in shared]), left_norms[i], right_norms[j])
                 lexical = cosine * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
             else:
-                lexical = 0.0
+                lexical = 0.0  # no words shared but slight ones: the cosine counts for nothing (times 0)
             if left.quotations and right.quotations:
                 quote = _quote(left, right, weights, longest_shared_quotation(left, right), verbatim_min_words)
             else:

@@ -27,7 +27,7 @@ PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line, spaces or \r a
 TERMINATOR = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")  # \u2026 ellipsis, \u201d \u2019 closing quotes
 OPENING_MARKS = "\"'\u201c\u2018([\u2014\u2013-"  # quotes, brackets, dashes
 LAST_WORD = re.compile(r"[\w.&'\u2019-]+$")
-LAST_WORD_WINDOW = 64  # characters
+LAST_WORD_WINDOW = 32  # characters: longer than most words
 INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
 
 # Abbreviations a full stop never ends a sentence after: titles and ranks come before a name.
