@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from dossier.compare.segment import PARAGRAPH_BREAK, Sentence
 from dossier.compare.words import (
@@ -83,16 +84,18 @@ class Vocabulary:
 
 
 def describe_sentences(side: Side, sentences: list[Sentence], vocabulary: Vocabulary) -> list[SentenceFeatures]:
-    quotations = find_quotations(side.text)
-    names = find_names(side.text, side.people)
+    quotations = _InTextOrder(find_quotations(side.text))
+    names = _InTextOrder(find_names(side.text, side.people))
     return [_describe(side, sentence, quotations, names, vocabulary) for sentence in sentences]
 
 
+# List comprehensions rather than generator expressions below: in these loops, over every word of every
+# article, a generator's cost for each item shows.
 def _describe(
     side: Side,
     sentence: Sentence,
-    quotations: list[tuple[int, int]],
-    names: list[Span],
+    quotations: _InTextOrder[tuple[int, int]],
+    names: _InTextOrder[Span],
     vocabulary: Vocabulary,
 ) -> SentenceFeatures:
     # Tokens as tuples, not Tokens: these loops run for every word of every article.
@@ -101,32 +104,54 @@ def _describe(
         (match.start(), match.end(), known.get(match.group()) or vocabulary.learn(match.group()))
         for match in TOKEN.finditer(side.text, sentence.start, sentence.end)
     ]
-    named = list(_overlapping(names, sentence))
-    quoted = [_clip(span, sentence) for span in quotations if _overlaps(span, sentence)]
+    named = names.overlapping(sentence)
+    quoted = [_clip(span, sentence) for span in quotations.overlapping(sentence)]
     # Names are matched as people, not as words; "Trump's" starts inside the name "Trump".
     termed = _outside(tokens, named) if named else tokens
-    wording = tuple(key for _, _, (key, _, is_a_word) in tokens if is_a_word)
-    terms = frozenset(term for _, _, (_, term, _) in termed if term is not None)
+    wording = tuple([key for _, _, (key, _, is_a_word) in tokens if is_a_word])
+    terms = frozenset([term for _, _, (_, term, _) in termed if term is not None])
     return SentenceFeatures(
         wording=wording,
-        word_spans=tuple((start, end) for start, end, (_, _, is_a_word) in tokens if is_a_word),
+        word_spans=tuple([(start, end) for start, end, (_, _, is_a_word) in tokens if is_a_word]),
         # A sentence of stopwords only ("So it was.") still needs something to be matched by.
         terms=terms or frozenset(wording),
         capitalised=_capitalised_terms(side.text, termed),
         quoted_terms=frozenset(
-            term for start, end, (_, term, _) in termed if term is not None and _inside_any(start, end, quoted)
+            [term for start, end, (_, term, _) in termed if term is not None and _inside_any(start, end, quoted)]
         )
         if quoted
         else frozenset(),
-        quotations=tuple(_quoted_words(tokens, span) for span in quoted),
-        people=frozenset(person_id for _, _, person_id in named),
-        numbers=frozenset(term[1:] for term in terms if term.startswith("#") and not is_year(term)),
-        claims=frozenset(claim_id for _, _, claim_id in _overlapping(side.claims, sentence)),
+        quotations=tuple([_quoted_words(tokens, span) for span in quoted]),
+        people=frozenset([person_id for _, _, person_id in named]),
+        numbers=frozenset([term[1:] for term in terms if term.startswith("#") and not is_year(term)]),
+        claims=frozenset([claim_id for _, _, claim_id in _overlapping(side.claims, sentence)])
+        if side.claims
+        else frozenset(),
         attributions=tuple(
-            Attributed(source_id, side.text[start:end])
-            for start, end, source_id in sorted(_overlapping(side.sources, sentence))
+            [
+                Attributed(source_id, side.text[start:end])
+                for start, end, source_id in sorted(_overlapping(side.sources, sentence))
+            ]
         ),
     )
+
+
+_SpanT = TypeVar("_SpanT", tuple[int, int], Span)
+
+
+class _InTextOrder(Generic[_SpanT]):
+    """Spans that do not overlap, in the text's order (quotations, names; a name found for two people is
+    there twice), so those overlapping a sentence are a slice, found by bisection rather than by looking at
+    every span for every sentence."""
+
+    def __init__(self, spans: list[_SpanT]) -> None:
+        self.spans: list[_SpanT] = spans
+        self.starts: list[int] = [span[0] for span in spans]
+        self.ends: list[int] = [span[1] for span in spans]  # in order too: the spans do not overlap
+
+    def overlapping(self, sentence: Sentence) -> list[_SpanT]:
+        first = bisect_right(self.ends, sentence.start)  # the first span that ends after the sentence starts
+        return self.spans[first : bisect_left(self.starts, sentence.end, first)]
 
 
 def _term(key: str, synonyms: Mapping[str, str]) -> str | None:
@@ -166,10 +191,6 @@ def _outside(tokens: list[_Token], names: list[Span]) -> list[_Token]:
 
 def _overlapping(spans: Iterable[Span], sentence: Sentence) -> Iterator[Span]:
     return (span for span in spans if span[0] < sentence.end and span[1] > sentence.start)
-
-
-def _overlaps(span: tuple[int, int], sentence: Sentence) -> bool:
-    return span[0] < sentence.end and span[1] > sentence.start
 
 
 def _clip(span: tuple[int, int], sentence: Sentence) -> tuple[int, int]:
