@@ -10,7 +10,7 @@ nothing. A sentence whose words are all that common keys on its two rarest words
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise, product
@@ -39,14 +39,12 @@ class BlockingKeys:
     """One article's blocking keys, sentence by sentence: the part of blocking that depends on one side only."""
 
     keys: tuple[frozenset[str], ...]  # of each sentence
-    count: Counter[str]  # how many of the article's sentences have each key
-    index: dict[str, list[int]]  # key -> the sentences that have it
+    index: dict[str, list[int]]  # key -> the sentences that have it (how many: the key's frequency)
 
 
 def blocking_keys(features: Sequence[SentenceFeatures]) -> BlockingKeys:
-    keys = tuple(_keys(f) for f in features)
-    count = Counter(key for sentence_keys in keys for key in sentence_keys)
-    return BlockingKeys(keys=keys, count=count, index=_index(keys))
+    keys = tuple([_keys(f) for f in features])
+    return BlockingKeys(keys=keys, index=_index(keys))
 
 
 def candidate_pairs(left: BlockingKeys, right: BlockingKeys) -> list[tuple[int, int]]:
@@ -56,7 +54,7 @@ def candidate_pairs(left: BlockingKeys, right: BlockingKeys) -> list[tuple[int, 
     a left and a right sentence that share an informative key, and looking at the keys both articles have
     finds those pairs without looking at each sentence's keys.
     """
-    frequency = _Frequency(left.count, right.count)
+    frequency = _Frequency(left.index, right.index)
     cap = blocking_cap(len(left.keys) + len(right.keys))
     pairs: set[tuple[int, int]] = set()
     for key in left.index.keys() & right.index.keys():
@@ -73,13 +71,13 @@ def candidate_pairs(left: BlockingKeys, right: BlockingKeys) -> list[tuple[int, 
 
 
 class _Frequency:
-    """How many sentences of both articles have a key: the sum of each article's count, without merging them."""
+    """How many sentences of both articles have a key, from each article's index, without merging them."""
 
-    def __init__(self, left: Counter[str], right: Counter[str]) -> None:
+    def __init__(self, left: dict[str, list[int]], right: dict[str, list[int]]) -> None:
         self.left, self.right = left, right
 
     def __getitem__(self, key: str) -> int:
-        return self.left.get(key, 0) + self.right.get(key, 0)
+        return len(self.left.get(key, ())) + len(self.right.get(key, ()))
 
 
 def _without_informative_keys(side: BlockingKeys, frequency: _Frequency, cap: int) -> list[int]:
@@ -87,7 +85,7 @@ def _without_informative_keys(side: BlockingKeys, frequency: _Frequency, cap: in
     return [
         position
         for position, keys in enumerate(side.keys)  # most keys are informative: looking usually stops at the first
-        if not any(left.get(key, 0) + right.get(key, 0) <= cap or key.startswith("claim:") for key in keys)
+        if not any(len(left.get(key, ())) + len(right.get(key, ())) <= cap or key.startswith("claim:") for key in keys)
     ]
 
 
@@ -96,7 +94,7 @@ def _index(sentence_keys: Sequence[frozenset[str]]) -> dict[str, list[int]]:
     for position, keys in enumerate(sentence_keys):
         for key in keys:
             index[key].append(position)
-    return dict(index)
+    return index
 
 
 def all_pairs(left_count: int, right_count: int) -> list[tuple[int, int]]:

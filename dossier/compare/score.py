@@ -96,7 +96,7 @@ def count_terms(features: Sequence[SentenceFeatures]) -> TermCounts:
         sentences=len(features),
         terms=terms,
         capitalised=Counter(term for sentence in features for term in sentence.capitalised),
-        years=frozenset(term for term in terms if is_year(term)),
+        years=frozenset([term for term in terms if term.startswith("#") and is_year(term)]),
     )
 
 
