@@ -20,7 +20,7 @@ from typing import Any
 from dossier import __version__
 
 CACHE_FOLDER = ".dossier-cache"
-FORMAT = 2  # bump when what is stored changes shape
+FORMAT = 3  # bump when what is stored changes shape
 PICKLE_PROTOCOL = 5
 
 

@@ -31,6 +31,7 @@ from dossier.validate import validate_dossier
 from dossier.write import Derived, StagedSite, WriteResult, build_lock
 
 DEFAULT_OUTPUT_DIR = "build"
+SPARE_SITE = "spare-site"  # in the build cache: the site the last build replaced, staged into next time
 
 
 @dataclass
@@ -272,10 +273,12 @@ def _build_checked(
     report, timings, store = checked.report, checked.timings, checked.cache
     pages = PageCache(store, built.output_dir, config, themes) if store else None
     started = time.perf_counter()
-    with build_lock(built.output_dir), StagedSite(built.output_dir, search_index(config, report, timings)) as site:
+    spare = cache_dir_for(built.output_dir) / SPARE_SITE if store else None
+    derived = search_index(config, report, timings)
+    with build_lock(built.output_dir), StagedSite(built.output_dir, derived, spare) as site:
         built.paths = render_site(
             checked.dossier, checked.texts, checked.index, checked.alignments, themes, report, site.add,
-            pages, checked.alignment_keys,
+            site.keep_previous, pages, checked.alignment_keys,
         )  # fmt: skip
         timings["render"] = time.perf_counter() - started  # with writing into the staging folder
         if report.has_errors:
@@ -285,6 +288,7 @@ def _build_checked(
         built.written = site.commit()
     timings["write"] = time.perf_counter() - started  # the search index, the swap
     if store and pages:
+        pages.note_written(built.output_dir)
         pages.save()
         store.finish(COMPARE_CACHE)
         store.finish(YAML_CACHE)

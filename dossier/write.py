@@ -117,18 +117,43 @@ def _keep_unchanged_derived(staging: Path, folder: str, previous: Path) -> tuple
 
 class StagedSite:
     """A new site written beside the old one; `commit` swaps it into place, `abort` (or an exception inside the
-    `with` block) removes it and leaves the old site untouched."""
+    `with` block) removes it and leaves the old site untouched.
 
-    def __init__(self, output_dir: Path, derived: Derived | None = None) -> None:
+    With a `spare` folder (the build cache keeps one), the site the last swap retired is not deleted but kept
+    there, and the next build stages into it: it already has the site's folders and most of its files (linked
+    to the live ones), so a small edit costs a few file operations instead of a folder and a link per page
+    (folders are slow to make and remove on some disks). Nothing in the spare is trusted: a file is kept only
+    when it is the live file itself (same inode) or has the new bytes, leftovers are removed before the swap,
+    and a spare holding any symbolic link is not used.
+    """
+
+    def __init__(self, output_dir: Path, derived: Derived | None = None, spare: Path | None = None) -> None:
         self.output_dir = output_dir
         self.derived = derived
+        self.spare = spare
         self.old_files = existing_files(output_dir)
         self.staging = output_dir.parent / f".{output_dir.name}.staging-{os.getpid()}"
         self.paths: set[str] = set()
         self.written: list[str] = []
         self.unchanged = 0
+        self._folders: set[Path] = set()
         shutil.rmtree(self.staging, ignore_errors=True)
-        self.staging.mkdir(parents=True)
+        self.leftovers = self._recycle_spare()
+        if self.leftovers is None:
+            self.staging.mkdir(parents=True)
+
+    def _recycle_spare(self) -> set[str] | None:
+        """The files of the spare, moved to the staging folder; None when there is no usable spare."""
+        if self.spare is None or not self.spare.is_dir() or self.spare.is_symlink():
+            return None
+        try:
+            self.spare.rename(self.staging)
+        except OSError:
+            return None
+        files = _files_without_links(self.staging)
+        if files is None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+        return files
 
     def __enter__(self) -> StagedSite:
         return self
@@ -139,22 +164,69 @@ class StagedSite:
 
     def add(self, output: Output) -> None:
         """Stage one output: linked to the previous file when its bytes are the same, else written."""
-        path = output.path
+        old, target = self._places(output.path)
+        self.paths.add(output.path)
+        if _same_bytes(old, output.data):
+            self._link(output.path, old, target)
+            self.unchanged += 1
+        else:
+            self._clear(output.path, target)  # a leftover may be linked to a live file: never write through it
+            target.write_bytes(output.data)
+            self.written.append(output.path)
+
+    def keep_previous(self, path: str) -> bool:
+        """Stage the previous site's file at `path` as it is (the caller knows it is unchanged), unread; False
+        when there is none to keep."""
+        old, target = self._places(path)
+        try:
+            self._link(path, old, target)
+        except OSError:
+            return False
+        self.paths.add(path)
+        self.unchanged += 1
+        return True
+
+    def _link(self, path: str, old: Path, target: Path) -> None:
+        """Make `target` the previous file itself (same inode and time); a copy where links fail."""
+        if self.leftovers is not None and path in self.leftovers and os.path.samefile(old, target):
+            return
+        self._clear(path, target)
+        _reuse(old, target)
+
+    def _clear(self, path: str, target: Path) -> None:
+        """Remove what the spare left at `target` (a file, or a folder where there is now a file)."""
+        if self.leftovers is None:
+            return
+        if path in self.leftovers:
+            target.unlink()
+        elif target.is_dir():
+            shutil.rmtree(target)
+
+    def _places(self, path: str) -> tuple[Path, Path]:
+        """The previous file and the staged file for an output path, checked; the staged file's folder made."""
         if path in self.paths:
             raise ValueError(f"two outputs for the same path: {path!r}")
         if self.derived and self.derived.holds(path):
             raise ValueError(f"an output inside {self.derived.folder}/, which is made from the site: {path!r}")
-        relative = safe_relative(path)
-        self.paths.add(path)
-        target = self.staging.joinpath(*relative.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        old = self.output_dir.joinpath(*relative.parts)
-        if _same_bytes(old, output.data):
-            _reuse(old, target)
-            self.unchanged += 1
-        else:
-            target.write_bytes(output.data)
-            self.written.append(path)
+        parts = safe_relative(path).parts
+        target = self.staging.joinpath(*parts)
+        if target.parent not in self._folders:
+            self._make_folder(target.parent)
+            self._folders.add(target.parent)
+        return self.output_dir.joinpath(*parts), target
+
+    def _make_folder(self, folder: Path) -> None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except (FileExistsError, NotADirectoryError):
+            if self.leftovers is None:
+                raise
+            # The spare has a file where this site has a folder: remove it and try again.
+            for above in [*reversed(folder.relative_to(self.staging).parents), folder.relative_to(self.staging)]:
+                if (self.staging / above).is_file():
+                    (self.staging / above).unlink()
+                    self.leftovers.discard(above.as_posix())
+            folder.mkdir(parents=True, exist_ok=True)
 
     def abort(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
@@ -166,16 +238,19 @@ class StagedSite:
         removed = sorted(self.old_files - old_derived - self.paths)
         changed = tuple(sorted(self.written + removed))
         if not changed and (derived is None or old_derived):
-            self.abort()
+            self._retire(self.staging)
             return WriteResult(0, self.unchanged + len(old_derived), 0)
         written, unchanged = len(self.written), self.unchanged
         retired = output_dir.parent / f".{output_dir.name}.old-{os.getpid()}"
         try:
+            self._remove_leftovers()
             if derived:
                 derived.make(self.staging)
                 derived_written, derived_unchanged = _keep_unchanged_derived(self.staging, derived.folder, output_dir)
                 written, unchanged = written + derived_written, unchanged + derived_unchanged
-            new_files = existing_files(self.staging)
+            new_files = set(self.paths)
+            if derived:
+                new_files |= {f"{derived.folder}/{p}" for p in existing_files(self.staging / derived.folder)}
             if output_dir.exists():
                 output_dir.rename(retired)
             self.staging.rename(output_dir)
@@ -184,8 +259,50 @@ class StagedSite:
                 retired.rename(output_dir)
             self.abort()
             raise
-        shutil.rmtree(retired, ignore_errors=True)
+        self._retire(retired)
         return WriteResult(written, unchanged, len(self.old_files - new_files), changed)
+
+    def _remove_leftovers(self) -> None:
+        """Remove what the spare held that this site does not (and its derived folder, which is made anew)."""
+        if self.leftovers is None:
+            return
+        folders: set[PurePosixPath] = set()
+        for path in sorted(self.leftovers - self.paths):
+            with contextlib.suppress(FileNotFoundError):  # gone with a folder that became a file
+                (self.staging / path).unlink()
+            folders.update(PurePosixPath(path).parents)
+        if self.derived:
+            shutil.rmtree(self.staging / self.derived.folder, ignore_errors=True)
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+            if folder.parts:
+                with contextlib.suppress(OSError):  # not empty: it holds this site's files
+                    (self.staging / folder).rmdir()
+
+    def _retire(self, folder: Path) -> None:
+        """Keep `folder` as the spare for the next build, or delete it when there is no spare."""
+        if self.spare is not None and not self.spare.exists():
+            with contextlib.suppress(OSError):
+                self.spare.parent.mkdir(parents=True, exist_ok=True)
+                folder.rename(self.spare)
+                return
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _files_without_links(folder: Path) -> set[str] | None:
+    """Every file below `folder` (relative POSIX paths), or None when anything there is a symbolic link."""
+    found: set[str] = set()
+    pending = [(folder, "")]
+    while pending:
+        here, prefix = pending.pop()
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    return None
+                if entry.is_dir():
+                    pending.append((Path(entry.path), prefix + entry.name + "/"))
+                else:
+                    found.add(prefix + entry.name)
+    return found
 
 
 def write_site(outputs: Iterable[Output], output_dir: Path, derived: Derived | None = None) -> WriteResult:

@@ -104,6 +104,11 @@ def edit_config(project: Path, n: int) -> None:
     _replace_in(project / "dossier.yaml", r'\ntitle: "', f'\ntitle: "{n} ')
 
 
+def edit_outlet(project: Path, n: int) -> None:
+    """The Week's name, which pages and the feeds read from the sources registry."""
+    _replace_in(project / "content" / "sources.yaml", r"\n  name: The Week[^\n]*", f"\n  name: The Week {n}")
+
+
 def edit_claim(project: Path, n: int) -> None:
     _replace_in(project / STORY / "story.yaml", r'(\n    verdict: )"false"', r"\1misleading")
 
@@ -120,6 +125,7 @@ EDITS: list[Callable[[Path, int], None]] = [
     remove_person,
     edit_config,
     edit_claim,
+    edit_outlet,
 ]
 
 
@@ -147,6 +153,8 @@ def check_same(project: Path, scratch: Path) -> None:
 def test_an_incremental_build_equals_a_clean_build(edits: list[tuple[Callable[[Path, int], None], int]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         project = copy_example(Path(folder) / "project")
+        # An absolute address, so that the feeds and the sitemap are built (and compared) too.
+        _replace_in(project / "dossier.yaml", r'\nbase_url: "/"', '\nbase_url: "https://dossier.example.org/flynn/"')
         first = build_project(project, cache=True)
         assert first.written is not None
         for edit, n in edits:
@@ -203,3 +211,61 @@ def test_a_damaged_alignment_in_the_cache_is_aligned_again(tmp_path: Path) -> No
     again = build_project(project, cache=True)
     assert again.written is not None
     assert site_files(project / "build") == expected
+
+
+# --- the spare site: the next build stages into the site the last one replaced ----------------------------
+
+WEEK_PAGE = "stories/flynn-kislyak/the-week/index.html"
+
+
+def spare_of(project: Path) -> Path:
+    return project / CACHE_FOLDER / "build" / "spare-site"
+
+
+def test_a_file_the_live_site_shares_with_the_spare_is_never_written_through(tmp_path: Path) -> None:
+    """Unchanged files are hard links between the live site and the spare; a change must replace, not edit."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, cache=True)
+    edit_article(project, 0)  # the-moscow-times: its page changes, the-week's does not
+    build_project(project, cache=True)
+    live = (project / "build" / WEEK_PAGE).read_bytes()
+    assert (spare_of(project) / WEEK_PAGE).samefile(project / "build" / WEEK_PAGE)
+    _replace_in(project / STORY / "the-week.md", r"\n\n", "\n\nA new first paragraph for the test.\n\n")
+    build_project(project, cache=True)
+    assert b"A new first paragraph" in (project / "build" / WEEK_PAGE).read_bytes()
+    assert (spare_of(project) / WEEK_PAGE).read_bytes() == live  # the site it replaced kept its bytes
+
+
+def test_a_spare_with_leftovers_and_clashing_paths_still_gives_the_clean_site(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    build_project(project, cache=True)
+    build_project(project, cache=True, output_dir=project / "clean")  # no spare is made for it yet
+    expected = site_files(project / "clean")
+    spare = spare_of(project)
+    shutil.copytree(project / "build", spare)
+    (spare / "stale" / "index.html").parent.mkdir()
+    (spare / "stale" / "index.html").write_text("stale", encoding="utf-8")
+    (spare / "people").rename(spare / "people-moved")
+    (spare / "people").write_text("a file where the people folder belongs", encoding="utf-8")
+    shutil.rmtree(spare / "claims")
+    (spare / "robots.txt").unlink()
+    (spare / "robots.txt").mkdir()  # a folder where a file belongs
+    (project / "build" / "index.html").unlink()  # so that the build does not stop early
+    edit_note(project, 2)
+    build_project(project, cache=True)
+    build_project(project, cache=False, output_dir=project / "clean")
+    assert site_files(project / "build") == site_files(project / "clean")
+    assert site_files(project / "build") != expected  # the note changed
+
+
+def test_a_cached_feed_follows_an_edit_to_a_registry_it_reads(tmp_path: Path) -> None:
+    """Feeds are cached with what their templates read (the outlet's name comes from the sources registry)."""
+    project = copy_example(tmp_path / "project")
+    _replace_in(project / "dossier.yaml", r'\nbase_url: "/"', '\nbase_url: "https://dossier.example.org/flynn/"')
+    build_project(project, cache=True)
+    feed = project / "build" / "stories" / "flynn-kislyak" / "feed.xml"
+    assert "The Week," in feed.read_text(encoding="utf-8")
+    edit_outlet(project, 7)
+    build_project(project, cache=True)
+    assert "The Week 7," in feed.read_text(encoding="utf-8")
+    check_same(project, tmp_path / "clean")

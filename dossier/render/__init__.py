@@ -17,7 +17,7 @@ from dossier.diagnostics import Location, Report
 from dossier.link import Index
 from dossier.model import Dossier
 from dossier.render.data import ComparisonJson, dossier_json, web_annotations
-from dossier.render.incremental import Fingerprints, PageCache, Recorder, recording_views, render_pages
+from dossier.render.incremental import Fingerprints, PageCache, Recorder, recorded, recording_views, render_pages
 from dossier.render.pages import Page, SiteBuilder
 from dossier.text import ArticleText, make_markdown
 from dossier.themes import Theme, make_environment, static_files
@@ -84,11 +84,13 @@ def render_site(
     themes: list[Theme],
     report: Report,
     sink: Callable[[Output], None],
+    keep: Callable[[str], bool],
     cache: PageCache | None = None,
     alignment_keys: Mapping[PairKey, str] | None = None,
 ) -> list[str]:
     """Every output file of the site, each passed to `sink` as soon as it is made (so the site is never held
-    in memory whole); returns their paths. Template errors become diagnostics.
+    in memory whole), or to `keep` (keep the previous file) when the cache knows it is unchanged; returns
+    their paths. Template errors become diagnostics.
 
     With a `cache`, a page none of whose inputs changed since the last build is not rendered again: its
     previous bytes are reused (see render/incremental.py). `alignment_keys` name each alignment's inputs.
@@ -117,18 +119,26 @@ def render_site(
         sink(output)
         paths.append(output.path)
 
-    paths += render_pages(builder.page_plan(), render, recorder, cache, report, lambda p, b: sink(Output(p, b)))
+    paths += render_pages(builder.page_plan(), render, recorder, cache, report, lambda p, b: sink(Output(p, b)), keep)
 
     def comparison(pair: PairKey) -> ComparisonJson:
         assert cache is not None
         return cache.comparison_json(pair, alignments)
 
-    emit(Output(urls.DATA_FILE, dossier_json(dossier, texts, index, alignments, comparison if cache else None)))
+    if cache is not None:
+        data = dossier_json(dossier, texts, index, alignments, comparison, cache.article_json)
+    else:
+        data = dossier_json(dossier, texts, index, alignments)
+    emit(Output(urls.DATA_FILE, data))
     emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
     for name, path in static_files(themes).items():
         emit(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
     from dossier.render.site_files import site_files  # it imports Output from here
 
-    for output in site_files(dossier, env, paths, report):
+    def rendered_once(path: str, inputs: object, make: Callable[[], bytes | None]) -> bytes | None:
+        assert cache is not None
+        return cache.rendered(path, inputs, lambda: recorded(make, recorder))
+
+    for output in site_files(dossier, env, paths, report, rendered_once if cache is not None else None):
         emit(output)
     return paths

@@ -84,12 +84,13 @@ def comparison_json(alignment: Alignment) -> ComparisonJson:
     )
 
 
-def _article(article: Article, text: ArticleText) -> dict[str, Any]:
+def article_json(article: Article, text: ArticleText) -> str:
+    """An article's record in dossier.json, encoded (the text is made from the body, which the article holds)."""
     record: dict[str, Any] = _plain(article)
     record.pop("body")
     record["path"] = urls.path_for(article)
     record["annotations"] = [_annotation(a, text) for a in article.annotations]
-    return record
+    return encode_json(record)
 
 
 def encode_json(value: Any, *, sort_keys: bool = True) -> str:
@@ -107,12 +108,13 @@ def dossier_json(
     index: Index,
     alignments: Mapping[PairKey, Alignment],
     comparison: Callable[[PairKey], ComparisonJson] | None = None,
+    article: Callable[[Article, ArticleText], str] = article_json,
 ) -> bytes:
     """The whole model as JSON (docs/data.md).
 
-    The comparisons, most of its bytes, are encoded one by one (`comparison` may take each from a cache, so
-    that an alignment nothing asked for is never read) and spliced in: the bytes are exactly those of
-    encoding the document whole.
+    The articles and the comparisons, most of its bytes, are encoded one by one (`article` and `comparison`
+    may take each from a cache, so that an alignment nothing asked for is never read) and spliced in: the
+    bytes are exactly those of encoding the document whole.
     """
     encoded = [comparison(pair) if comparison else comparison_json(alignments[pair]) for pair in alignments]
     sentences: dict[str, str] = {}
@@ -126,11 +128,12 @@ def dossier_json(
         "people": [_plain(p) | {"mention_count": len(index.mentions.get(p.id, []))} for p in dossier.people.values()],
         "sources": [_plain(s) for s in dossier.sources.values()],
         "claims": [_plain(c) for c in dossier.claims.values()],
-        "articles": [_article(a, texts[a.id]) for a in dossier.articles.values()],
+        "articles": _PLACEHOLDER.format("articles"),
         "sentences": _PLACEHOLDER.format("sentences"),
         "comparisons": _PLACEHOLDER.format("comparisons"),
     }
     spliced = {
+        "articles": "[" + ",".join(article(a, texts[a.id]) for a in dossier.articles.values()) + "]",
         "sentences": "{" + ",".join(f"{encode_json(key)}:{sentences[key]}" for key in sorted(sentences)) + "}",
         "comparisons": "[" + ",".join(part for part, _, _ in encoded) + "]",
     }

@@ -27,13 +27,13 @@ from dossier.compare.align import Alignment
 from dossier.compare.stage import PairKey
 from dossier.diagnostics import Diagnostic, Report
 from dossier.link import Index
-from dossier.model import Config, Dossier
-from dossier.render.data import ComparisonJson, comparison_json
+from dossier.model import Article, Config, Dossier
+from dossier.render.data import ComparisonJson, article_json, comparison_json
 from dossier.text import ArticleText
 from dossier.themes import Theme
 
 EVERYTHING = "*"  # the key noted when a page iterates a whole table
-JSON_NAMESPACE = "json"
+PARTS_NAMESPACE = "parts"  # parts of files that are not pages: records of dossier.json, feeds
 PAGES_NAMESPACE = "pages"
 RECORDS_KEY = "records"
 
@@ -201,6 +201,7 @@ class Fingerprints:
         self.alignments = alignments
         self.alignment_keys = alignment_keys
         self._known: dict[Dependency, str] = {}
+        self._parts: dict[Dependency, str] = {}
 
     def of(self, dependency: Dependency) -> str:
         found = self._known.get(dependency)
@@ -226,7 +227,15 @@ class Fingerprints:
         return fingerprint(("present", values[key])) if key in values else "missing"
 
     def combined(self, dependencies: tuple[Dependency, ...]) -> str:
-        return digest(*(f"{table}\0{key!r}\0{self.of((table, key))}" for table, key in dependencies))
+        return digest("".join(map(self._part, dependencies)))
+
+    def _part(self, dependency: Dependency) -> str:
+        """One dependency and its fingerprint as a line (repr escapes NULs and line ends in keys)."""
+        found = self._parts.get(dependency)
+        if found is None:
+            table, key = dependency
+            found = self._parts[dependency] = f"{table}\0{key!r}\0{self.of(dependency)}\n"
+        return found
 
 
 @dataclasses.dataclass(frozen=True)
@@ -234,6 +243,25 @@ class PageRecord:
     dependencies: tuple[Dependency, ...]
     inputs: str  # Fingerprints.combined(dependencies) when it was rendered
     output: str  # digest of the bytes written
+    # The file as the build left it (size, modification time, inode): when it still is, it is kept unread.
+    on_disk: tuple[int, int, int] | None = None
+
+
+def _ordered(dependencies: set[Dependency]) -> tuple[Dependency, ...]:
+    return tuple(sorted(dependencies, key=lambda dependency: (dependency[0], repr(dependency[1]))))
+
+
+def recorded(make: Callable[[], bytes | None], recorder: Recorder) -> _Made:
+    """What `make` returns, with what it read."""
+    return _render_one(lambda: None, lambda _: make(), recorder)
+
+
+def _on_disk(path: Path) -> tuple[int, int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ino
 
 
 def templates_digest(themes: list[Theme]) -> str:
@@ -268,26 +296,32 @@ class PageCache:
     def start(self, fingerprints: Fingerprints) -> None:
         self.fingerprints = fingerprints
 
-    def reuse(self, path: str) -> bytes | None:
-        """The previous bytes of the page at `path` if nothing it read has changed, else None."""
+    def reuse(self, path: str) -> bytes | Path | None:
+        """None when the page at `path` must be rendered again (something it read changed); else the previous
+        file, untouched since the last build wrote it (so it need not be read), or its bytes, checked."""
         record = self.previous.get(path)
         if record is None or self.fingerprints is None:
             return None
         if self.fingerprints.combined(record.dependencies) != record.inputs:
             return None
-        try:
-            data = (self.previous_output / path).read_bytes()
-        except OSError:
-            return None
-        if digest(data) != record.output:
-            return None
-        self.records[path] = record
+        previous = self.previous_output / path
+        found: bytes | Path
+        if record.on_disk is not None and _on_disk(previous) == record.on_disk:
+            found = previous
+        else:
+            try:
+                found = previous.read_bytes()
+            except OSError:
+                return None
+            if digest(found) != record.output:
+                return None
+        self.records[path] = dataclasses.replace(record, on_disk=None)
         self.reused += 1
-        return data
+        return found
 
     def remember(self, path: str, dependencies: set[Dependency], data: bytes) -> None:
         assert self.fingerprints is not None
-        ordered = tuple(sorted(dependencies, key=lambda dependency: (dependency[0], repr(dependency[1]))))
+        ordered = _ordered(dependencies)
         self.records[path] = PageRecord(ordered, self.fingerprints.combined(ordered), digest(data))
 
     def comparison_json(self, pair: PairKey, alignments: Mapping[PairKey, Alignment]) -> ComparisonJson:
@@ -297,15 +331,47 @@ class PageCache:
         if key is None:
             return comparison_json(alignments[pair])
         key = digest(key, "json")
-        found = self.store.get(JSON_NAMESPACE, key)
+        found = self.store.get(PARTS_NAMESPACE, key)
         if isinstance(found, tuple) and len(found) == 3 and all(isinstance(part, str) for part in found):
             return found
         made = comparison_json(alignments[pair])
-        self.store.put(JSON_NAMESPACE, key, made)
+        self.store.put(PARTS_NAMESPACE, key, made)
         return made
 
+    def article_json(self, article: Article, text: ArticleText) -> str:
+        """An article's record in dossier.json, from the cache when the article is unchanged (its text is made
+        from its body, which the article holds; the Markdown settings are in the global key)."""
+        key = digest(self.global_key, fingerprint(article), "article json")
+        found = self.store.get(PARTS_NAMESPACE, key)
+        if isinstance(found, str):
+            return found
+        made = article_json(article, text)
+        self.store.put(PARTS_NAMESPACE, key, made)
+        return made
+
+    def rendered(self, path: str, inputs: object, make: Callable[[], _Made]) -> bytes | None:
+        """The file at `path` as last rendered from `inputs`, when nothing else it read (noted as pages' reads
+        are) changed since; else made now by `make`. A file that failed to render is not kept."""
+        assert self.fingerprints is not None
+        key = digest(self.global_key, path, fingerprint(inputs), "site file")
+        found = self.store.get(PARTS_NAMESPACE, key)
+        if isinstance(found, tuple) and len(found) == 3 and isinstance(found[2], bytes):
+            dependencies, combined, data = found
+            if self.fingerprints.combined(dependencies) == combined:
+                return bytes(data)
+        made, read = make()
+        if made is not None:
+            ordered = _ordered(read)
+            self.store.put(PARTS_NAMESPACE, key, (ordered, self.fingerprints.combined(ordered), made))
+        return made
+
+    def note_written(self, output_dir: Path) -> None:
+        """Note how each page's file stands in the output folder the build left (see `reuse`)."""
+        for path, record in self.records.items():
+            self.records[path] = dataclasses.replace(record, on_disk=_on_disk(output_dir / path))
+
     def save(self) -> None:
-        self.store.finish(JSON_NAMESPACE)
+        self.store.finish(PARTS_NAMESPACE)
         self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, self.records))
         self.store.finish(PAGES_NAMESPACE)
 
@@ -377,16 +443,19 @@ def render_pages(
     cache: PageCache | None,
     report: Report,
     sink: Callable[[str, bytes], None],
+    keep: Callable[[str], bool],
 ) -> list[str]:
-    """Pass each planned page's bytes to `sink`: reused where the cache allows, else built and rendered with its
-    reads noted. Returns the paths of the pages made, in plan order (a page that fails to render is left out;
-    its error is in `report`)."""
+    """Pass each planned page's bytes to `sink`, or have `keep` keep the previous file where the cache says it is
+    unchanged; the rest are built and rendered with their reads noted. Returns the paths of the pages made, in
+    plan order (a page that fails to render is left out; its error is in `report`)."""
     made: set[str] = set()
     todo: _Todo = []
     for path, make in plan:
-        data = cache.reuse(path) if cache is not None else None
-        if data is not None:
-            sink(path, data)
+        found = cache.reuse(path) if cache is not None else None
+        if isinstance(found, Path) and keep(path):
+            made.add(path)
+        elif isinstance(found, bytes):
+            sink(path, found)
             made.add(path)
         else:
             todo.append((path, make))

@@ -9,6 +9,7 @@ a `cname`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -163,21 +164,33 @@ def sitemap(page_paths: list[str], dates: dict[str, dt.date], site_url: str) -> 
     ]
 
 
-def site_files(dossier: Dossier, env: jinja2.Environment, paths: list[str], report: Report) -> list[Output]:
-    """The extra files of a published site, given the paths of the files made so far; template errors are reported."""
+# Renders a file unless the cache holds the bytes rendered from the same (template, title, context) value.
+Memo = Callable[[str, object, Callable[[], bytes | None]], bytes | None]
+
+
+def site_files(
+    dossier: Dossier, env: jinja2.Environment, paths: list[str], report: Report, memo: Memo | None = None
+) -> list[Output]:
+    """The extra files of a published site, given the paths of the files made so far; template errors are
+    reported. `memo` may keep each rendered file (a site has a feed per story) under a digest of its inputs."""
     from dossier.render import Output  # the package imports this module, so import from it late
 
     extra = [Output(".nojekyll", b"")]  # GitHub Pages: serve the files as they are, without Jekyll
 
     def render(template: str, path: str, title: str, **context: object) -> None:
-        page = Page(path, template, title, template.partition(".")[0])
-        try:
-            text = env.get_template(template).render(page=page, **context)
-        except jinja2.TemplateError as error:
-            where = Location(getattr(error, "filename", None) or template, getattr(error, "lineno", None) or 1, 1)
-            report.error(where, f"template error rendering {path}: {error}")
-            return
-        extra.append(Output(path, text.encode("utf-8")))
+        def make() -> bytes | None:
+            page = Page(path, template, title, template.partition(".")[0])
+            try:
+                text = env.get_template(template).render(page=page, **context)
+            except jinja2.TemplateError as error:
+                where = Location(getattr(error, "filename", None) or template, getattr(error, "lineno", None) or 1, 1)
+                report.error(where, f"template error rendering {path}: {error}")
+                return None
+            return text.encode("utf-8")
+
+        data = memo(path, (template, title, sorted(context.items())), make) if memo else make()
+        if data is not None:
+            extra.append(Output(path, data))
 
     config = dossier.config
     if config.cname:

@@ -43,3 +43,22 @@ def test_a_planted_cache_entry_cannot_run_code(tmp_path: Path) -> None:
     (project / "build" / "index.html").unlink()  # so the next build has pages to make
     build_project(project, cache=True)
     assert not marker.exists()
+
+
+def test_a_planted_spare_site_with_links_is_not_used(tmp_path: Path) -> None:
+    """The spare site (.dossier-cache/<output>/spare-site) is staged into; one holding a symbolic link could
+    send writes elsewhere, so it is thrown away, and nothing outside the project changes."""
+    project = copy_example(tmp_path / "project")
+    assert build_project(project, cache=True).written is not None
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    spare = project / ".dossier-cache" / "build" / "spare-site"
+    spare.mkdir(parents=True, exist_ok=True)
+    (spare / "stories").symlink_to(outside, target_is_directory=True)
+    (spare / "index.html").symlink_to(tmp_path / "outside-file")
+    (project / "content" / "flynn-kislyak" / "the-week.md").open("a", encoding="utf-8").write("\nA new line.\n")
+    built = build_project(project, cache=True)
+    assert built.written is not None and built.written.written
+    assert list(outside.iterdir()) == [] and not (tmp_path / "outside-file").exists()
+    assert not (project / "build" / "stories").is_symlink()
+    assert (project / "build" / "stories" / "flynn-kislyak" / "the-week" / "index.html").is_file()
