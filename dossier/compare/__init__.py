@@ -8,16 +8,23 @@ outlets tell the same facts in different orders. `score_candidates` stops before
 explaining a comparison or tuning it.
 
 How cost grows, for n and m sentences of at most L words. Segmenting and describing are
-O((n + m) L). Only pairs that share a blocking key are scored, each at O(L) (match.py): a key
-found in at most c = max(10, 2 sqrt(n + m)) sentences proposes at most c partners per occurrence,
-so at most c (n + m) L pairs are scored where all pairs would be n m; in the worst case that grows
-as n^1.5, and for two articles that share little it grows about linearly. Choosing sorts the P
-scored pairs, O(P log P), then passes over them once per round in which taking pairs frees a
-weaker pair of its rival (rarely more than two rounds). Measured on news text (the trafilatura
-test pages; the second article a retelling: paragraphs shuffled, a fifth of the words dropped),
-one core: 40 sentences each 20 ms (296 of 930 pairs scored), 100 each 55 ms, 200 each 130 ms,
-400 each 0.4 s (13,100 of 143,600 pairs scored; scoring all pairs takes 2.2 s and chooses the
-same pairs).
+O((n + m) L), once per article however many comparisons it takes part in (`describe_side`; the
+blocking keys and term counts are kept with it). Only pairs that share a blocking key are scored,
+each at O(L) (match.py): a key found in at most c = max(10, 2 sqrt(n + m)) sentences proposes at
+most c partners per occurrence, so at most c (n + m) L pairs are scored where all pairs would be
+n m; in the worst case that grows as n^1.5, and for two articles that share little it grows about
+linearly. Every candidate gets its score alone (score.PairScorer, the same to the last bit as
+score_pair's); only the chosen pairs get their evidence and their word diff. Choosing sorts the P
+scored pairs once, O(P log P), then passes over them once per round in which taking pairs frees a
+weaker pair of its rival (rarely more than two rounds).
+
+Measured on one core (process time, best of 5 runs, each in a fresh process, alternating with the
+code before this was tuned, on a shared machine): the benchmark dossier (benchmarks/generate.py),
+its first 40 stories, 400 pairs of articles of about 43 sentences, 3.5 ms per pair with describing
+(10.1 ms before). The tests' generated retellings (tests/test_compare.py `_long_article`: the
+second article shuffled, a fifth of its words dropped; both described each time): 40 sentences
+each 7 ms (470 of 1,600 pairs scored), 100 each 23 ms, 200 each 54 ms, 400 each 0.15 s (18,000 of
+160,000 pairs scored; scoring all pairs takes 0.8 s and chooses the same pairs).
 """
 
 from dossier.compare.align import (

@@ -187,7 +187,7 @@ class PairScorer:
         self.unquoted = 1.0 if verbatim_min_words <= 0 else 0.0
 
     def _norm(self, terms: frozenset[str]) -> float:
-        return math.fsum([self.square[t] for t in terms])  # as TermWeights.norm
+        return math.fsum(map(self.square.__getitem__, terms))  # as TermWeights.norm
 
     def scores(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], float]:
         """The score of each pair (left index, right index). One loop for all pairs, with what it reads in locals:
@@ -198,7 +198,8 @@ class PairScorer:
         verbatim_min_words, unquoted = self.verbatim_min_words, self.unquoted
         fsum = math.fsum
         found: dict[tuple[int, int], float] = {}
-        for i, j in pairs:
+        for pair in pairs:
+            i, j = pair
             left, right = left_sentences[i], right_sentences[j]
             shared = left.terms & right.terms
             telling = len(shared - slight)
@@ -215,10 +216,10 @@ class PairScorer:
                 quote = unquoted
             claim = _claim(left, right) if left.claims else 0.0
             if lexical == 0.0 and quote == 0.0 and claim == 0.0:
-                found[i, j] = 0.0
+                found[pair] = 0.0
             else:
                 people, numbers = _dice(left.people, right.people), _dice(left.numbers, right.numbers)
-                found[i, j] = combine_values(lexical, quote, claim, people, numbers, telling)
+                found[pair] = combine_values(lexical, quote, claim, people, numbers, telling)
         return found
 
 
