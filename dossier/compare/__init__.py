@@ -18,13 +18,14 @@ score_pair's); only the chosen pairs get their evidence and their word diff. Cho
 scored pairs once, O(P log P), then passes over them once per round in which taking pairs frees a
 weaker pair of its rival (rarely more than two rounds).
 
-Measured on one core (process time, best of 5 runs, each in a fresh process, alternating with the
-code before this was tuned, on a shared machine): the benchmark dossier (benchmarks/generate.py),
-its first 40 stories, 400 pairs of articles of about 43 sentences, 3.5 ms per pair with describing
-(10.1 ms before). The tests' generated retellings (tests/test_compare.py `_long_article`: the
-second article shuffled, a fifth of its words dropped; both described each time): 40 sentences
-each 7 ms (470 of 1,600 pairs scored), 100 each 23 ms, 200 each 54 ms, 400 each 0.15 s (18,000 of
-160,000 pairs scored; scoring all pairs takes 0.8 s and chooses the same pairs).
+Measured on one core (process time; on a shared machine, so the best of several runs, each in a
+fresh process, alternating with the code as it was before it was tuned for speed). The benchmark
+dossier (benchmarks/generate.py), its first 40 stories: 400 pairs of articles of about 43
+sentences, 3.3 ms per pair, describing included (10.3 ms before; medians 3.7 and 11.1 ms). The
+tests' generated retellings (tests/test_compare.py `_long_article`: the second article shuffled, a
+fifth of its words dropped; both sides described in each call): 40 sentences each 7 ms (470 of
+1,600 pairs scored; 17 ms before), 100 each 22 ms, 200 each 51 ms, 400 each 0.16 s (18,000 of
+160,000 pairs scored; 0.33 s before; scoring all pairs takes 0.7 s and chooses the same pairs).
 """
 
 from dossier.compare.align import (
