@@ -18,7 +18,7 @@ from dossier.compare.stage import PairKey, compare_stories
 from dossier.config import CONFIG_FILE, check_base_url, load_config
 from dossier.diagnostics import Location, Report
 from dossier.link import MENTIONS_CACHE, Index, link_entities
-from dossier.load import YamlParser, is_inside, load_dossier, load_previous_anchors
+from dossier.load import YamlParser, is_inside, load_dossier
 from dossier.located import parse_yaml
 from dossier.model import Config, Dossier
 from dossier.render import render_site
@@ -26,7 +26,14 @@ from dossier.render.incremental import PageCache
 from dossier.search import INDEX_FOLDER, INSTALL_HINT, index_site, pagefind_binary
 from dossier.text import ArticleText, make_markdown
 from dossier.themes import resolve_themes
-from dossier.unchanged import BuildInputs, inputs_digest, record_build, replay_if_unchanged
+from dossier.unchanged import (
+    BuildInputs,
+    inputs_digest,
+    previous_anchors,
+    record_anchors,
+    record_build,
+    replay_if_unchanged,
+)
 from dossier.validate import validate_dossier
 from dossier.write import Derived, StagedSite, WriteResult, build_lock
 
@@ -130,7 +137,7 @@ def check_project(
     checked.dossier = validate_dossier(raw, config, report, include_drafts)
     checked.timings["load"] = time.perf_counter() - started
     checked.texts = anchor_quotes(checked.dossier, make_markdown(config.raw_html), report)
-    previous = load_previous_anchors(project_dir / config.output_dir)
+    previous = previous_anchors(project_dir / config.output_dir, checked.cache.folder if checked.cache else None)
     report_moved_anchors(checked.dossier, checked.texts, previous, report)
     checked.index = link_entities(checked.dossier, checked.texts, checked.cache)
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
@@ -288,6 +295,7 @@ def _build_checked(
         built.written = site.commit()
     timings["write"] = time.perf_counter() - started  # the search index, the swap
     if store and pages:
+        record_anchors(built.output_dir, store.folder, checked.dossier, checked.texts)
         pages.note_written(built.output_dir)
         pages.save()
         store.finish(COMPARE_CACHE)

@@ -21,8 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dossier import urls
 from dossier.cache import version_key, write_atomically
 from dossier.diagnostics import Diagnostic, Location, Report
+from dossier.load import PreviousAnchor, load_previous_anchors
+from dossier.model import Dossier
+from dossier.text import ArticleText
 from dossier.themes import builtin_themes_dir
 
 MANIFEST = "last-build.json"
@@ -127,3 +131,50 @@ def _diagnostic(item: list[Any]) -> Diagnostic:
     if severity not in ("error", "warning") or not all(isinstance(v, str) for v in (path, message)):
         raise ValueError("not a diagnostic")
     return Diagnostic(severity, Location(path, int(line), int(column)), message)
+
+
+# --- the anchors of the last build, kept small -------------------------------------------------------------
+# A build warns where an annotation moved since the last one, reading the last build's anchors from its
+# data/dossier.json (tens of megabytes on a large site). A build with the cache also keeps just the anchors
+# beside its manifest, with the size and time of the dossier.json they came from, and reads those instead while
+# that file is unchanged.
+
+ANCHORS = "last-anchors.json"
+
+
+def previous_anchors(output_dir: Path, cache_dir: Path | None) -> dict[tuple[str, str], PreviousAnchor]:
+    """The last build's anchors, from the cache's copy when it still matches the output, else from the output."""
+    data_file = output_dir / urls.DATA_FILE
+    if cache_dir is not None:
+        try:
+            kept = json.loads((cache_dir / ANCHORS).read_text(encoding="utf-8"))
+            if kept["data_file"] == _stat_of(data_file):
+                return {(a, b): PreviousAnchor(str(h), str(t)) for a, b, h, t in kept["anchors"]}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    return load_previous_anchors(output_dir)
+
+
+def record_anchors(output_dir: Path, cache_dir: Path, dossier: Dossier, texts: dict[str, ArticleText]) -> None:
+    """Keep the anchors of the build that just wrote `output_dir` (see `previous_anchors`)."""
+    anchors = [
+        [
+            article.id,
+            annotation.id,
+            annotation.anchor.text_hash,
+            texts[article.id].text[annotation.anchor.start : annotation.anchor.end],
+        ]
+        for article in dossier.articles.values()
+        for annotation in article.annotations
+        if annotation.anchor
+    ]
+    kept = {"data_file": _stat_of(output_dir / urls.DATA_FILE), "anchors": anchors}
+    write_atomically(cache_dir / ANCHORS, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _stat_of(path: Path) -> list[int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns, status.st_ino]

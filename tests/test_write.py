@@ -101,16 +101,31 @@ def test_an_interrupted_write_restores_the_previous_site(tmp_path: Path, monkeyp
     assert os.listdir(tmp_path) == ["site"]  # the staging folder is gone too
 
 
-def test_a_changed_article_shows_which_annotations_moved(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cache", [False, True], ids=["from dossier.json", "from the cache's copy"])
+def test_a_changed_article_shows_which_annotations_moved(tmp_path: Path, cache: bool) -> None:
     project = copy_example(tmp_path)
-    build_project(project)
+    build_project(project, cache=cache)
     article = project / "content" / "flynn-kislyak" / "the-week.md"
     text = article.read_text(encoding="utf-8")
     article.write_text(
         text.replace('urged Russia "not to overreact', 'urged Russia "not to over-react'), encoding="utf-8"
     )
-    rebuilt = build_project(project)
+    rebuilt = build_project(project, cache=cache)
     moved = [str(d) for d in rebuilt.report.warnings if "moved" in d.message]
     assert moved and all("the-week.yaml" in m for m in moved)
     assert any("not to overreact" in m for m in moved)
     assert any("fuzzy" in m for m in moved)
+    again = build_project(project, cache=cache)  # compared with the build just made: nothing moved since
+    assert not [d for d in again.report.warnings if "moved" in d.message]
+
+
+def test_the_caches_copy_of_the_anchors_is_not_used_once_the_site_was_built_without_it(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    build_project(project, cache=True)
+    article = project / "content" / "flynn-kislyak" / "the-week.md"
+    original = article.read_text(encoding="utf-8")
+    article.write_text(original.replace('"not to overreact', '"not to over-react'), encoding="utf-8")
+    build_project(project)  # no cache: build/ changes, the cache's copy of the anchors does not
+    article.write_text(original, encoding="utf-8")
+    rebuilt = build_project(project, cache=True)
+    assert any("moved" in d.message and "over-react" in d.message for d in rebuilt.report.warnings)
