@@ -198,6 +198,7 @@ class StagedSite:
         if self.leftovers is None:
             return
         if path in self.leftovers:
+            self.leftovers.discard(path)
             target.unlink()
         elif target.is_dir():
             shutil.rmtree(target)
