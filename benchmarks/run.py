@@ -132,7 +132,8 @@ def serve_latency(project: Path, times: int) -> Figure | str:
         import dossier.serve  # noqa: F401
     except ImportError:
         return "dossier.serve does not exist yet"
-    command = [PYTHON, "-m", "dossier", "serve", "-C", str(project), "--port", "0", "-q"]
+    # Without the search index, as every build measured here: Pagefind re-indexes the whole site on a change.
+    command = [PYTHON, "-m", "dossier", "serve", "-C", str(project), "--port", "0", "-q", "--no-search"]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert server.stdout is not None

@@ -137,7 +137,9 @@ def check_project(
     checked.dossier = validate_dossier(raw, config, report, include_drafts)
     checked.timings["load"] = time.perf_counter() - started
     checked.texts = anchor_quotes(checked.dossier, make_markdown(config.raw_html), report)
-    previous = previous_anchors(project_dir / config.output_dir, checked.cache.folder if checked.cache else None)
+    # Compared with the last build into the same folder (for `serve`, the last site it served).
+    last_output = output_dir or project_dir / config.output_dir
+    previous = previous_anchors(last_output, checked.cache.folder if checked.cache else None)
     report_moved_anchors(checked.dossier, checked.texts, previous, report)
     checked.index = link_entities(checked.dossier, checked.texts, checked.cache)
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]

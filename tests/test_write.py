@@ -129,3 +129,18 @@ def test_the_caches_copy_of_the_anchors_is_not_used_once_the_site_was_built_with
     article.write_text(original, encoding="utf-8")
     rebuilt = build_project(project, cache=True)
     assert any("moved" in d.message and "over-react" in d.message for d in rebuilt.report.warnings)
+
+
+def test_moved_annotations_are_told_against_the_last_build_into_the_same_folder(tmp_path: Path) -> None:
+    """`serve` builds into a folder of its own: its warnings compare with the last site it served, not build/."""
+    project = copy_example(tmp_path)
+    build_project(project)
+    article = project / "content" / "flynn-kislyak" / "the-week.md"
+    article.write_text(article.read_text(encoding="utf-8").replace('"not to overreact', '"not to over-react'))
+    served = project.parent / "served"
+    first = build_project(project, output_dir=served, cache=True)
+    assert first.written is not None
+    assert not [d for d in first.report.warnings if "moved" in d.message]  # nothing served before
+    article.write_text(article.read_text(encoding="utf-8").replace('"not to over-react', '"not to overreact'))
+    second = build_project(project, output_dir=served, cache=True)
+    assert any("moved" in d.message and "over-react" in d.message for d in second.report.warnings)

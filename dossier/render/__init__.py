@@ -70,6 +70,17 @@ def _install_helpers(env: jinja2.Environment, dossier: Dossier, md: Any) -> None
     env.filters.update(markdown=markdown, markdown_inline=markdown_inline)
 
 
+HELPER_GLOBALS = ("url", "asset", "absolute_url", "verdict", "site", "dossier", "generator", "urls")
+HELPER_FILTERS = ("markdown", "markdown_inline")
+
+
+def _remove_helpers(env: jinja2.Environment) -> None:
+    for name in HELPER_GLOBALS:
+        env.globals.pop(name, None)
+    for name in HELPER_FILTERS:
+        env.filters.pop(name, None)
+
+
 def _template_location(error: jinja2.TemplateError, themes: list[Theme]) -> Location:
     filename = getattr(error, "filename", None) or getattr(error, "name", None) or "templates"
     lineno = getattr(error, "lineno", None) or 1
@@ -100,45 +111,50 @@ def render_site(
     recorder = Recorder()
     views = recording_views(dossier, index, texts, alignments, recorder)
     _install_helpers(env, views.dossier, md)
-    builder = SiteBuilder(views.dossier, views.texts, views.index, views.alignments, md)
-    if cache is not None:
-        cache.start(Fingerprints(dossier, index, alignments, alignment_keys or {}))
+    try:
+        builder = SiteBuilder(views.dossier, views.texts, views.index, views.alignments, md)
+        if cache is not None:
+            cache.start(Fingerprints(dossier, index, alignments, alignment_keys or {}))
 
-    def render(page: Page) -> bytes | None:
-        try:
-            template = env.get_template(page.template)
-            html = template.render(page=page, **page.context)
-        except jinja2.TemplateError as error:
-            report.error(_template_location(error, themes), f"template error rendering {page.path}: {error}")
-            return None
-        return html.encode("utf-8")
+        def render(page: Page) -> bytes | None:
+            try:
+                template = env.get_template(page.template)
+                html = template.render(page=page, **page.context)
+            except jinja2.TemplateError as error:
+                report.error(_template_location(error, themes), f"template error rendering {page.path}: {error}")
+                return None
+            return html.encode("utf-8")
 
-    paths: list[str] = []
+        paths: list[str] = []
 
-    def emit(output: Output) -> None:
-        sink(output)
-        paths.append(output.path)
+        def emit(output: Output) -> None:
+            sink(output)
+            paths.append(output.path)
 
-    paths += render_pages(builder.page_plan(), render, recorder, cache, report, lambda p, b: sink(Output(p, b)), keep)
+        paths += render_pages(
+            builder.page_plan(), render, recorder, cache, report, lambda p, b: sink(Output(p, b)), keep
+        )
 
-    def comparison(pair: PairKey) -> ComparisonJson:
-        assert cache is not None
-        return cache.comparison_json(pair, alignments)
+        def comparison(pair: PairKey) -> ComparisonJson:
+            assert cache is not None
+            return cache.comparison_json(pair, alignments)
 
-    if cache is not None:
-        data = dossier_json(dossier, texts, index, alignments, comparison, cache.article_json)
-    else:
-        data = dossier_json(dossier, texts, index, alignments)
-    emit(Output(urls.DATA_FILE, data))
-    emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
-    for name, path in static_files(themes).items():
-        emit(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
-    from dossier.render.site_files import site_files  # it imports Output from here
+        if cache is not None:
+            data = dossier_json(dossier, texts, index, alignments, comparison, cache.article_json)
+        else:
+            data = dossier_json(dossier, texts, index, alignments)
+        emit(Output(urls.DATA_FILE, data))
+        emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
+        for name, path in static_files(themes).items():
+            emit(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
+        from dossier.render.site_files import site_files  # it imports Output from here
 
-    def rendered_once(path: str, inputs: object, make: Callable[[], bytes | None]) -> bytes | None:
-        assert cache is not None
-        return cache.rendered(path, inputs, lambda: recorded(make, recorder))
+        def rendered_once(path: str, inputs: object, make: Callable[[], bytes | None]) -> bytes | None:
+            assert cache is not None
+            return cache.rendered(path, inputs, lambda: recorded(make, recorder))
 
-    for output in site_files(dossier, env, paths, report, rendered_once if cache is not None else None):
-        emit(output)
-    return paths
+        for output in site_files(dossier, env, paths, report, rendered_once if cache is not None else None):
+            emit(output)
+        return paths
+    finally:  # the environment outlives the build (themes.make_environment): let go of this model
+        _remove_helpers(env)
