@@ -229,8 +229,9 @@ def build_project(
     (dossier/unchanged.py): the result then has no outputs, and its report repeats that build's warnings.
     """
     started = time.perf_counter()
-    inputs = _build_inputs(project_dir, include_drafts, output_dir, base_url, search) if skip_unchanged else None
-    inputs_key = inputs_digest(inputs) if inputs and cache else None
+    wants_skip = skip_unchanged and cache  # the manifest lives in the cache
+    inputs = _build_inputs(project_dir, include_drafts, output_dir, base_url, search) if wants_skip else None
+    inputs_key = inputs_digest(inputs) if inputs else None
     if inputs and inputs_key:
         replayed = replay_if_unchanged(inputs, inputs_key)
         if replayed:
