@@ -45,7 +45,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
-from watchdog.observers.api import ObservedWatch
+from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from dossier.config import CONFIG_FILE
 from dossier.diagnostics import Diagnostic, Location, Report
@@ -113,6 +113,21 @@ class WatchedPaths:
         appear when they are created; it may also hold a virtualenv or a build folder nobody should watch.
         """
         return [(self.project_dir, False), (self.content_dir, True), (self.themes_dir, True)]
+
+    def snapshot(self) -> dict[str, tuple[int, int]]:
+        """Each file that matters to the site, with its size and modification time."""
+        found: dict[str, tuple[int, int]] = {}
+        for folder, recursive in self.folders():
+            for root, folders, files in os.walk(folder):
+                if not recursive:
+                    folders.clear()
+                for name in files:
+                    path = Path(root) / name
+                    if self.kind_of(path) is not None:
+                        with contextlib.suppress(OSError):
+                            status = path.stat()
+                            found[str(path)] = (status.st_size, status.st_mtime_ns)
+        return found
 
     def kind_of(self, path: Path) -> ChangeKind | None:
         """What a change to `path` (absolute) affects, or None when it does not matter to the site."""
@@ -256,13 +271,16 @@ class Watcher:
 
     def __init__(self, on_change: OnChange) -> None:
         self._handler = _Forward(on_change)
-        self._observer = Observer()
+        self._observer: BaseObserver | None = None  # made by start(): making one starts a thread already
         self._watches: dict[tuple[Path, bool], tuple[ObservedWatch, int]] = {}
 
     def start(self) -> None:
+        self._observer = Observer()
         self._observer.start()
 
     def stop(self) -> None:
+        if self._observer is None:
+            return
         self._observer.stop()
         if self._observer.is_alive():
             self._observer.join(timeout=5)
@@ -271,7 +289,10 @@ class Watcher:
         return sorted(self._watches)
 
     def sync(self, folders: list[tuple[Path, bool]]) -> None:
-        """Watch exactly those of `folders` that exist now; re-watch any that was deleted and made again."""
+        """Watch exactly those of `folders` that exist now; re-watch any that was deleted and made again.
+        Before `start` it does nothing (the session syncs once it has started)."""
+        if self._observer is None:
+            return
         wanted: dict[tuple[Path, bool], int] = {}
         for folder, recursive in folders:
             with contextlib.suppress(OSError):
@@ -845,12 +866,19 @@ class ServeSession:
         self.close()
 
     def start(self) -> None:
-        """Listen, watch, build once, then answer requests. Raises OSError when the port is taken."""
+        """Listen, build once, watch, then answer requests. Raises OSError when the port is taken.
+
+        The first build runs before any other thread starts, so that it may fork workers (the whole site is made
+        then); a file saved while it ran is caught by comparing the watched files before and after it.
+        """
         log = self._log_request if self.verbose else None
         self.server = DossierServer((self.host, self.port), self.output_dir, self.hub, ServeAssets.load(), log)
+        before = self.watched.snapshot()
+        self._rebuild(None)
         self.watcher.start()
         self.watcher.sync(self.watched.folders())
-        self._rebuild(None)
+        if self.watched.snapshot() != before:
+            self.collector.add(self.watched.config_file)  # something changed during the build: build again
         self._server_thread = start_server(self.server)
 
     def run(self) -> None:

@@ -32,6 +32,7 @@ from dossier.serve import (
     INTERNAL_PREFIX,
     ChangeCollector,
     ChangeSet,
+    FullRebuild,
     Internal,
     NotFound,
     Redirect,
@@ -660,3 +661,27 @@ def test_a_page_reloads_after_a_save_and_shows_errors_over_the_last_good_page(tm
             assert "BROWSER-EDIT" not in page.content()
         finally:
             context.close()
+
+
+def test_a_save_during_the_first_build_is_built_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first build runs before the watcher starts (so that it may fork workers): a file saved meanwhile is
+    found by comparing the watched files before and after it, and built."""
+    project = copy_example(tmp_path / "project")
+    set_base_url(project, BASE_URL)
+    real = FullRebuild.__call__
+    calls = []
+
+    def saving_while_building(self: FullRebuild, changes: Any) -> Any:
+        result = real(self, changes)
+        calls.append(changes)
+        if len(calls) == 1:
+            edit_note(project, "Saved during the first build")
+        return result
+
+    monkeypatch.setattr(FullRebuild, "__call__", saving_while_building)
+    with serving(project) as running:
+        deadline = time.monotonic() + WAIT
+        while "Saved during the first build" not in page_text(running.get(ARTICLE_PAGE)[2]):
+            assert time.monotonic() < deadline, "the save made during the first build was not built"
+            time.sleep(0.05)
+    assert len(calls) == 2
