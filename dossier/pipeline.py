@@ -29,6 +29,7 @@ from dossier.themes import resolve_themes
 from dossier.unchanged import (
     BuildInputs,
     inputs_digest,
+    last_manifest,
     previous_anchors,
     record_anchors,
     record_build,
@@ -231,9 +232,10 @@ def build_project(
     started = time.perf_counter()
     wants_skip = skip_unchanged and cache  # the manifest lives in the cache
     inputs = _build_inputs(project_dir, include_drafts, output_dir, base_url, search) if wants_skip else None
-    inputs_key = inputs_digest(inputs) if inputs else None
+    manifest = last_manifest(inputs) if inputs else {}
+    inputs_key, input_files = inputs_digest(inputs, manifest) if inputs else (None, {})
     if inputs and inputs_key:
-        replayed = replay_if_unchanged(inputs, inputs_key)
+        replayed = replay_if_unchanged(inputs, manifest, inputs_key)
         if replayed:
             report, files = replayed
             built = Built(Checked(report, timings={"unchanged": time.perf_counter() - started}), inputs.output_dir)
@@ -241,7 +243,7 @@ def build_project(
             return built
     built = _build_checked(project_dir, include_drafts, output_dir, base_url, search, cache)
     if inputs and inputs_key and built.written is not None and not built.report.has_errors:
-        record_build(inputs, inputs_key, built.report)
+        record_build(inputs, inputs_key, input_files, built.report)
     return built
 
 

@@ -9,7 +9,9 @@ build stops, having written nothing. Anything else (one changed byte, a file add
 side) runs the whole pipeline.
 
 The digest is taken before the build reads its inputs, so a file saved while a build runs is seen as changed
-by the next build. The manifest is JSON (the cache folder may come from someone else: nothing in it runs).
+by the next build. The manifest also keeps each of the dossier's files with its size, modification time (in
+nanoseconds) and the digest of its content, so that only the files whose size or time changed are read again
+to take the digest (a touched but unchanged file still counts as unchanged). The manifest is JSON (the cache folder may come from someone else: nothing in it runs).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ MANIFEST = "last-build.json"
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 OutputState = dict[str, list[int]]  # output path -> [size, modification time in ns]
+FileTable = dict[str, list[Any]]  # input path -> [size, modification time in ns, digest of the content]
 
 
 @dataclass(frozen=True)
@@ -57,8 +60,19 @@ def _files_under(folder: Path, skip: set[Path]) -> list[Path]:
     return found
 
 
-def inputs_digest(inputs: BuildInputs) -> str:
-    """A digest of everything a build reads: file contents for the dossier, sizes and times for the tool."""
+def last_manifest(inputs: BuildInputs) -> dict[str, Any]:
+    """The manifest of the last build into this output folder; empty when there is none or it is unreadable."""
+    try:
+        manifest = json.loads((inputs.cache_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def inputs_digest(inputs: BuildInputs, manifest: dict[str, Any]) -> tuple[str, FileTable]:
+    """A digest of everything a build reads (file contents for the dossier, sizes and times for the tool), and
+    the table of the dossier's files it was made from. A file whose size and time are those the manifest gives
+    is not read again: its digest is taken from there."""
     hasher = hashlib.blake2b(digest_size=20)
 
     def add(*parts: str | bytes) -> None:
@@ -69,17 +83,36 @@ def inputs_digest(inputs: BuildInputs) -> str:
     add(version_key(), *inputs.options)
     skip = {inputs.output_dir.resolve(), inputs.cache_dir.resolve().parent}
     project = inputs.project_dir
-    for folder in (inputs.content_dir, project / "themes"):
-        for path in _files_under(folder.resolve(), skip):
-            add(str(path), path.read_bytes())
-    for path in [project / "dossier.yaml"]:
-        add(str(path), path.read_bytes() if path.is_file() else b"")
+    known = manifest.get("files")
+    known = known if isinstance(known, dict) else {}
+    files: FileTable = {}
+    dossier_files = [
+        path for folder in (inputs.content_dir, project / "themes") for path in _files_under(folder.resolve(), skip)
+    ]
+    for path in [*dossier_files, project / "dossier.yaml"]:
+        files[str(path)] = entry = _file_entry(path, known.get(str(path)))
+        add(str(path), entry[2])
     code = [path for path in _files_under(PACKAGE_DIR, set()) if path.suffix == ".py"]
     tools = code + _files_under(builtin_themes_dir(), set()) + ([inputs.pagefind] if inputs.pagefind else [])
     for path in tools:
         status = path.stat()
         add(str(path), f"{status.st_size} {status.st_mtime_ns}")
-    return hasher.hexdigest()
+    return hasher.hexdigest(), files
+
+
+def _file_entry(path: Path, known: object) -> list[Any]:
+    """[size, modification time, digest of the content] of a file (a missing one: no content)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return [-1, 0, ""]
+    if isinstance(known, list) and len(known) == 3 and known[:2] == [status.st_size, status.st_mtime_ns]:
+        return known
+    try:
+        content = hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+    except OSError:
+        content = ""
+    return [status.st_size, status.st_mtime_ns, content]
 
 
 def output_state(output_dir: Path) -> OutputState:
@@ -95,11 +128,10 @@ def output_state(output_dir: Path) -> OutputState:
     return state
 
 
-def replay_if_unchanged(inputs: BuildInputs, digest: str) -> tuple[Report, int] | None:
+def replay_if_unchanged(inputs: BuildInputs, manifest: dict[str, Any], digest: str) -> tuple[Report, int] | None:
     """The last build's warnings and file count when its inputs digest was `digest` and its output folder is
-    as it left it; None when anything differs or no manifest can be read."""
+    as it left it; None when anything differs or the manifest is not whole."""
     try:
-        manifest = json.loads((inputs.cache_dir / MANIFEST).read_text(encoding="utf-8"))
         if manifest.get("inputs") != digest or not inputs.output_dir.is_dir():
             return None
         if manifest.get("output") != output_state(inputs.output_dir):
@@ -110,10 +142,11 @@ def replay_if_unchanged(inputs: BuildInputs, digest: str) -> tuple[Report, int] 
     return report, len(manifest["output"])
 
 
-def record_build(inputs: BuildInputs, digest: str, report: Report) -> None:
+def record_build(inputs: BuildInputs, digest: str, files: FileTable, report: Report) -> None:
     """Keep the manifest of a build that just succeeded (see the module's docstring)."""
     manifest = {
         "inputs": digest,
+        "files": files,
         "output": output_state(inputs.output_dir),
         "diagnostics": [_plain_diagnostic(d) for d in report.diagnostics],
     }

@@ -28,6 +28,12 @@ def build(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
     return out, err
 
 
+def _same_size_edit(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(EXACT, EXACT.replace("Post", "Pist"), 1), encoding="utf-8")
+    assert len(path.read_bytes()) == len(text.encode())
+
+
 @pytest.fixture
 def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     project = copy_example(tmp_path / "project")
@@ -52,6 +58,7 @@ def test_a_second_build_with_nothing_changed_stops_early_and_leaves_the_site_as_
         pytest.param(lambda p: (p / SIDECAR).write_text((p / SIDECAR).read_text() + "\n", encoding="utf-8"), id="yaml"),
         pytest.param(lambda p: (p / "dossier.yaml").write_text("title: Renamed\n", encoding="utf-8"), id="config"),
         pytest.param(lambda p: (p / "content" / "stray.txt").write_text("x", encoding="utf-8"), id="new-file"),
+        pytest.param(lambda p: _same_size_edit(p / SIDECAR), id="same-size"),
     ],
 )
 def test_any_change_to_the_inputs_runs_the_whole_build(

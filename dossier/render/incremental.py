@@ -341,7 +341,9 @@ class PageCache:
     def article_json(self, article: Article, text: ArticleText) -> str:
         """An article's record in dossier.json, from the cache when the article is unchanged (its text is made
         from its body, which the article holds; the Markdown settings are in the global key)."""
-        key = digest(self.global_key, fingerprint(article), "article json")
+        assert self.fingerprints is not None
+        # The article's fingerprint as the pages' records take it: each article is pickled once per build.
+        key = digest(self.global_key, self.fingerprints.of(("articles", article.id)), "article json")
         found = self.store.get(PARTS_NAMESPACE, key)
         if isinstance(found, str):
             return found
