@@ -14,6 +14,7 @@ import io
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,19 +40,29 @@ def digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()
 
 
-def fingerprint(value: Any) -> str:
+def fingerprint(value: Any, known: Callable[[Any], str | None] | None = None) -> str:
     """A digest of a plain, acyclic value (dataclasses, lists, dicts, strings, numbers), through pickle.
 
     The pickler runs without its memo ("fast" mode), so the bytes depend on the value alone, not on which of
     its parts happen to be one shared object (interned strings differ between processes). Equal fingerprints
     mean equal values; equal values may still give different fingerprints (a set's order differs between
-    processes): that costs a cache miss, never a wrong page.
+    processes): that costs a cache miss, never a wrong page. `known` may give a part's fingerprint already
+    taken (a model entity inside a feed), which then stands in for the part.
     """
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=PICKLE_PROTOCOL)
+    pickler = _Fingerprinter(buffer, known) if known else pickle.Pickler(buffer, protocol=PICKLE_PROTOCOL)
     pickler.fast = True  # no memo: see above
     pickler.dump(value)
     return digest(buffer.getvalue())
+
+
+class _Fingerprinter(pickle.Pickler):
+    def __init__(self, buffer: io.BytesIO, known: Callable[[Any], str | None]) -> None:
+        super().__init__(buffer, protocol=PICKLE_PROTOCOL)
+        self._known = known
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return self._known(obj)
 
 
 def version_key() -> str:

@@ -11,7 +11,8 @@ side) runs the whole pipeline.
 The digest is taken before the build reads its inputs, so a file saved while a build runs is seen as changed
 by the next build. The manifest also keeps each of the dossier's files with its size, modification time (in
 nanoseconds) and the digest of its content, so that only the files whose size or time changed are read again
-to take the digest (a touched but unchanged file still counts as unchanged). The manifest is JSON (the cache folder may come from someone else: nothing in it runs).
+to take the digest (a touched but unchanged file still counts as unchanged).
+The manifest is JSON (the cache folder may come from someone else: nothing in it runs).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from dossier.compare.align import Alignment
 from dossier.compare.stage import PairKey
 from dossier.diagnostics import Diagnostic, Report
 from dossier.link import Index
-from dossier.model import Article, Config, Dossier
+from dossier.model import Article, Claim, Config, Dossier, Person, Source, Story
 from dossier.render.data import ComparisonJson, article_json, comparison_json
 from dossier.text import ArticleText
 from dossier.themes import Theme
@@ -149,6 +149,13 @@ class Views:
 
 
 TABLES = ("people", "sources", "stories", "articles", "claims")
+_TABLE_OF: dict[type, str] = {
+    Person: "people",
+    Source: "sources",
+    Story: "stories",
+    Article: "articles",
+    Claim: "claims",
+}
 
 
 def recording_views(
@@ -225,6 +232,14 @@ class Fingerprints:
                 return fingerprint(values[EVERYTHING])
             return fingerprint(list(values.items()))
         return fingerprint(("present", values[key])) if key in values else "missing"
+
+    def of_entity(self, value: Any) -> str | None:
+        """The fingerprint of `value` when it is one of the model's entities (as its table holds it), else None."""
+        table = _TABLE_OF.get(type(value))
+        entity_id = getattr(value, "id", None)
+        if table is None or self.tables[table].get(entity_id) is not value:
+            return None
+        return f"{table}\0{entity_id}\0{self.of((table, entity_id))}"
 
     def combined(self, dependencies: tuple[Dependency, ...]) -> str:
         return digest("".join(map(self._part, dependencies)))
@@ -355,7 +370,7 @@ class PageCache:
         """The file at `path` as last rendered from `inputs`, when nothing else it read (noted as pages' reads
         are) changed since; else made now by `make`. A file that failed to render is not kept."""
         assert self.fingerprints is not None
-        key = digest(self.global_key, path, fingerprint(inputs), "site file")
+        key = digest(self.global_key, path, fingerprint(inputs, self.fingerprints.of_entity), "site file")
         found = self.store.get(PARTS_NAMESPACE, key)
         if isinstance(found, tuple) and len(found) == 3 and isinstance(found[2], bytes):
             dependencies, combined, data = found
