@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -197,14 +199,24 @@ def publishing_config(config: Config, base_url: str | None, search: bool, report
     return dataclasses.replace(config, search=wants_search)
 
 
-def search_index(config: Config, report: Report, timings: dict[str, float]) -> Derived | None:
-    """The Pagefind index, made in the staging folder before the swap; None when search is off."""
+def search_index(
+    config: Config, report: Report, timings: dict[str, float], keep_from: Path | None = None
+) -> Derived | None:
+    """The Pagefind index, made in the staging folder before the swap; None when search is off.
+
+    With `keep_from` (a site folder that has an index), that index is kept as it is instead (linked, not
+    made again): `serve` does so when indexing the whole site again would hold up every reload.
+    """
     binary = pagefind_binary() if config.search else None
     if binary is None:
         return None
+    kept = keep_from / INDEX_FOLDER if keep_from is not None else None
 
     def make(staging: Path) -> None:
         started = time.perf_counter()
+        if kept is not None and kept.is_dir() and not kept.is_symlink():
+            shutil.copytree(kept, staging / INDEX_FOLDER, copy_function=os.link, symlinks=True, dirs_exist_ok=True)
+            return
         index_site(staging, binary, report, Location(CONFIG_FILE))
         timings["search"] = time.perf_counter() - started
 
@@ -220,6 +232,7 @@ def build_project(
     search: bool = True,
     cache: bool = False,
     skip_unchanged: bool = False,
+    keep_search_index: bool = False,
 ) -> Built:
     """Check, then render and write; nothing is written when anything is wrong.
 
@@ -228,6 +241,7 @@ def build_project(
     and re-renders only the pages whose inputs changed; the bytes are those of a build without it.
     `skip_unchanged=True` (with the cache) stops early when nothing changed since the last build
     (dossier/unchanged.py): the result then has no outputs, and its report repeats that build's warnings.
+    `keep_search_index=True` keeps the output folder's search index instead of making it again.
     """
     started = time.perf_counter()
     wants_skip = skip_unchanged and cache  # the manifest lives in the cache
@@ -241,7 +255,7 @@ def build_project(
             built = Built(Checked(report, timings={"unchanged": time.perf_counter() - started}), inputs.output_dir)
             built.written = WriteResult(written=0, unchanged=files, removed=0)
             return built
-    built = _build_checked(project_dir, include_drafts, output_dir, base_url, search, cache)
+    built = _build_checked(project_dir, include_drafts, output_dir, base_url, search, cache, keep_search_index)
     if inputs and inputs_key and built.written is not None and not built.report.has_errors:
         record_build(inputs, inputs_key, input_files, built.report)
     return built
@@ -265,7 +279,13 @@ def _build_inputs(
 
 
 def _build_checked(
-    project_dir: Path, include_drafts: bool, output_dir: Path | None, base_url: str | None, search: bool, cache: bool
+    project_dir: Path,
+    include_drafts: bool,
+    output_dir: Path | None,
+    base_url: str | None,
+    search: bool,
+    cache: bool,
+    keep_search_index: bool,
 ) -> Built:
     checked = check_project(project_dir, include_drafts, use_cache=cache, output_dir=output_dir)
     built = Built(checked)
@@ -286,7 +306,7 @@ def _build_checked(
     pages = PageCache(store, built.output_dir, config, themes) if store else None
     started = time.perf_counter()
     spare = cache_dir_for(built.output_dir) / SPARE_SITE if store else None
-    derived = search_index(config, report, timings)
+    derived = search_index(config, report, timings, built.output_dir if keep_search_index else None)
     with build_lock(built.output_dir), StagedSite(built.output_dir, derived, spare) as site:
         built.paths = render_site(
             checked.dossier, checked.texts, checked.index, checked.alignments, themes, report, site.add,

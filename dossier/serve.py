@@ -777,29 +777,38 @@ class Rebuild(Protocol):
 class FullRebuild:
     """Check and build everything into `output_dir`, whatever changed."""
 
+    # Re-indexing the whole site for search after every change is skipped once it takes longer than this: the
+    # index of the last build that made one is kept (new and edited text is then found after a restart).
+    REINDEX_SECONDS = 1.0
+
     def __init__(self, project_dir: Path, output_dir: Path, include_drafts: bool, search: bool = True) -> None:
         self.project_dir = project_dir
         self.output_dir = output_dir
         self.include_drafts = include_drafts
         self.search = search
+        self.indexing_seconds = 0.0  # how long the last search index took to make
 
     def __call__(self, changes: ChangeSet | None) -> Rebuilt:
         started = time.perf_counter()
+        keep_index = self.indexing_seconds > self.REINDEX_SECONDS
         built = build_project(
             self.project_dir,
             include_drafts=self.include_drafts,
             output_dir=self.output_dir,
             search=self.search,
             cache=True,
+            keep_search_index=keep_index,
         )
+        self.indexing_seconds = built.checked.timings.get("search", self.indexing_seconds)
         seconds = time.perf_counter() - started
         config = built.checked.config
         if built.written is None:
             return Rebuilt(built.report, config, False, seconds=seconds, timings=built.checked.timings)
         changed = list(built.written.changed)  # against the last build: the folder is serve's own
-        return Rebuilt(
-            built.report, config, True, changed, len(built.paths), seconds, "full rebuild", built.checked.timings
-        )
+        how = "full rebuild"
+        if keep_index and config is not None and config.search:
+            how += f" (search index kept: making it takes {self.indexing_seconds:.0f} s; restart serve to renew it)"
+        return Rebuilt(built.report, config, True, changed, len(built.paths), seconds, how, built.checked.timings)
 
 
 # ---- a session -----------------------------------------------------------------------------------------------------

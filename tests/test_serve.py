@@ -28,6 +28,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from dossier.pipeline import build_project
+from dossier.search import pagefind_binary
 from dossier.serve import (
     INTERNAL_PREFIX,
     ChangeCollector,
@@ -685,3 +686,23 @@ def test_a_save_during_the_first_build_is_built_too(tmp_path: Path, monkeypatch:
             assert time.monotonic() < deadline, "the save made during the first build was not built"
             time.sleep(0.05)
     assert len(calls) == 2
+
+
+def test_a_slow_search_index_is_kept_rather_than_made_after_every_change(tmp_path: Path) -> None:
+    """Re-indexing a large site takes seconds; once it takes longer than FullRebuild.REINDEX_SECONDS, serve keeps
+    the index it has (linked, not made again) and says so."""
+    if pagefind_binary() is None:
+        pytest.skip("Pagefind is not installed")
+    project = copy_example(tmp_path / "project")
+    output = tmp_path / "served"
+    rebuild = FullRebuild(project, output, include_drafts=True, search=True)
+    first = rebuild(None)
+    assert first.is_written and "search" in first.timings and "kept" not in first.how
+    index_files = {p: p.stat().st_ino for p in sorted((output / "pagefind").rglob("*")) if p.is_file()}
+    assert index_files
+    rebuild.indexing_seconds = FullRebuild.REINDEX_SECONDS + 1  # as if the first index had been slow to make
+    edit_note(project, "Edited while serving")
+    second = rebuild(None)
+    assert second.is_written and "search index kept" in second.how and "search" not in second.timings
+    assert "Edited while serving" in page_text((output / "stories/flynn-kislyak/the-week/index.html").read_bytes())
+    assert {p: p.stat().st_ino for p in sorted((output / "pagefind").rglob("*")) if p.is_file()} == index_files
