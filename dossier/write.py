@@ -59,13 +59,31 @@ def safe_relative(path: str) -> PurePosixPath:
 
 def existing_files(folder: Path) -> set[str]:
     """Every file (and link) below `folder`, as POSIX paths relative to it."""
+    return _walk(folder)[0]
+
+
+def _walk(folder: Path) -> tuple[set[str], bool]:
+    """Every file and link below `folder` (relative POSIX paths; links are not followed), and whether any link
+    was met. A site is a folder per page, so this is one directory read per page: walk it as few times as can be."""
     found: set[str] = set()
-    for root, folders, files in os.walk(folder):
-        relative = os.path.relpath(root, folder).replace(os.sep, "/")
-        prefix = "" if relative == "." else relative + "/"
-        found.update(prefix + name for name in files)
-        found.update(prefix + name for name in folders if os.path.islink(os.path.join(root, name)))
-    return found
+    has_links = False
+    pending = [(str(folder), "")]
+    while pending:
+        here, prefix = pending.pop()
+        try:
+            entries = os.scandir(here)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    has_links = True
+                    found.add(prefix + entry.name)
+                elif entry.is_dir():
+                    pending.append((entry.path, prefix + entry.name + "/"))
+                else:
+                    found.add(prefix + entry.name)
+    return found, has_links
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
@@ -291,19 +309,8 @@ class StagedSite:
 
 def _files_without_links(folder: Path) -> set[str] | None:
     """Every file below `folder` (relative POSIX paths), or None when anything there is a symbolic link."""
-    found: set[str] = set()
-    pending = [(folder, "")]
-    while pending:
-        here, prefix = pending.pop()
-        with os.scandir(here) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    return None
-                if entry.is_dir():
-                    pending.append((Path(entry.path), prefix + entry.name + "/"))
-                else:
-                    found.add(prefix + entry.name)
-    return found
+    files, has_links = _walk(folder)
+    return None if has_links else files
 
 
 def write_site(outputs: Iterable[Output], output_dir: Path, derived: Derived | None = None) -> WriteResult:

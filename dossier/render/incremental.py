@@ -306,7 +306,6 @@ class PageCache:
             self.previous = stored[1]
         self.records: dict[str, PageRecord] = {}
         self.fingerprints: Fingerprints | None = None
-        self.reused = 0
 
     def start(self, fingerprints: Fingerprints) -> None:
         self.fingerprints = fingerprints
@@ -331,7 +330,6 @@ class PageCache:
             if digest(found) != record.output:
                 return None
         self.records[path] = dataclasses.replace(record, on_disk=None)
-        self.reused += 1
         return found
 
     def remember(self, path: str, dependencies: set[Dependency], data: bytes) -> None:
