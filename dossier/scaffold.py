@@ -151,6 +151,10 @@ def init_project(folder: Path, title: str | None = None, force: bool = False) ->
             continue
         _create(target, fill(source, values))
         written.created.append(target)
+    if not written.created and not written.kept:
+        raise ScaffoldError(
+            f"the new dossier's files are missing from this installation ({skeleton}); reinstall dossier"
+        )
     if written.kept:
         written.notes.append(f"{len(written.kept)} files were already there and were left as they were")
     where = "" if folder.resolve() == Path.cwd() else f"cd {folder} && "

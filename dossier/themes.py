@@ -7,7 +7,6 @@ can extend the very template it replaces.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,13 +37,12 @@ class Theme:
 
 
 def builtin_themes_dir() -> Path:
-    """The built-in themes: inside the installed wheel, or the repository's themes/ when run from source."""
-    try:
-        installed = Path(str(importlib.resources.files("dossier.builtin_themes")))
-        if (installed / DEFAULT_THEME).is_dir():
-            return installed
-    except ModuleNotFoundError:
-        pass
+    """The built-in themes: `dossier/builtin_themes/` inside an installed wheel, else the repository's themes/
+    (an editable install or a checkout). Found beside this file, not through importlib.resources: the folder
+    has no __init__.py, so on Python 3.11 `files()` gives a MultiplexedPath, which is no file-system path."""
+    installed = Path(__file__).resolve().parent / "builtin_themes"
+    if (installed / DEFAULT_THEME).is_dir():
+        return installed
     return Path(__file__).resolve().parent.parent / "themes"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,17 @@ from dossier.pipeline import Built, build_project
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
 CHROMIUM = Path("/usr/bin/chromium")
+
+# Without Playwright (`pip install -e '.[test]'` alone) tests/browser/ cannot even be imported, and marks only
+# deselect after import: leave the folder out of collection and say so in the header.
+HAS_PLAYWRIGHT = importlib.util.find_spec("playwright") is not None
+collect_ignore = [] if HAS_PLAYWRIGHT else ["browser"]
+
+
+def pytest_report_header() -> str | None:
+    if HAS_PLAYWRIGHT:
+        return None
+    return "tests/browser/ not collected: Playwright is not installed (pip install -e '.[test,browser]')"
 
 
 def copy_example(target: Path) -> Path:

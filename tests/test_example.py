@@ -88,7 +88,7 @@ def test_article_text_is_the_seed_text_without_furniture(parse_page: Callable[[s
 
 
 def test_seed_paragraphs_are_kept_word_for_word(example_build: Built) -> None:
-    seeds = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+    seeds = Path(__file__).resolve().parent / "fixtures" / "seeds"
     week_seed = (seeds / "000_39def215840d889d.txt").read_text(encoding="utf-8").split("\n")
     dossier = example_build.checked.dossier
     assert dossier is not None

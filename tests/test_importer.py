@@ -1,11 +1,13 @@
 """`dossier import`: real pages in, Markdown articles out, checked and built with the real pipeline.
 
-Pages come from ../shared/corpus (real news pages, saved whole) and from a local HTTP server on 127.0.0.1.
+Pages come from tests/fixtures/corpus (real news pages, saved whole; see its README.md) and from a local HTTP
+server on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import http.server
 import json
 import re
@@ -30,12 +32,11 @@ from dossier.pipeline import build_project, check_project
 from dossier.text import make_markdown, parse_article_text
 from tests.conftest import REPO, copy_example
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"  # pages gzipped; the `corpus` fixture unpacks them
 STORY = "flynn-kislyak"
 
 
 def corpus_cases() -> list[dict[str, Any]]:
-    assert (CORPUS / "corpus.json").is_file(), f"the test corpus should be at {CORPUS} (../shared/corpus)"
     cases: list[dict[str, Any]] = json.loads((CORPUS / "corpus.json").read_text(encoding="utf-8"))
     return cases
 
@@ -59,6 +60,21 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return code, out, err
 
 
+def corpus_bytes(file: str) -> bytes:
+    """A corpus page as it was saved (`file` as corpus.json names it: pages/NAME.html)."""
+    return gzip.decompress((CORPUS / f"{file}.gz").read_bytes())
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus unpacked, as a folder of saved pages (pages/NAME.html) like those an editor imports."""
+    folder = tmp_path_factory.mktemp("corpus")
+    (folder / "pages").mkdir()
+    for case in corpus_cases():
+        (folder / case["file"]).write_bytes(corpus_bytes(case["file"]))
+    return folder
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_example(tmp_path / "site")
@@ -74,12 +90,12 @@ def do_import(project: Path, source: str | Path | None, **options: Any) -> Impor
 
 
 @pytest.fixture(scope="module")
-def corpus_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Imported]]:
+def corpus_project(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> tuple[Path, dict[str, Imported]]:
     """The example dossier with every corpus page imported into its story, raw HTML kept beside each."""
     project = copy_example(tmp_path_factory.mktemp("corpus"))
     imported = {}
     for case in corpus_cases():
-        imported[case["file"]] = do_import(project, CORPUS / case["file"], keep_html=True)
+        imported[case["file"]] = do_import(project, corpus / case["file"], keep_html=True)
     return project, imported
 
 
@@ -146,8 +162,8 @@ def test_new_outlets_are_appended_to_sources_without_touching_the_rest(
 # --- determinism, overwriting, slugs --------------------------------------------------------------------
 
 
-def test_importing_the_same_page_twice_gives_the_same_files(tmp_path: Path) -> None:
-    page = CORPUS / "pages" / "politico.com.retirement.html"
+def test_importing_the_same_page_twice_gives_the_same_files(tmp_path: Path, corpus: Path) -> None:
+    page = corpus / "pages" / "politico.com.retirement.html"
     first, second = copy_example(tmp_path / "one"), copy_example(tmp_path / "two")
     a = do_import(first, page, keep_html=True)
     b = do_import(second, page, keep_html=True)
@@ -161,8 +177,8 @@ def test_importing_the_same_page_twice_gives_the_same_files(tmp_path: Path) -> N
     assert (first / "content" / "sources.yaml").read_bytes() == (second / "content" / "sources.yaml").read_bytes()
 
 
-def test_an_edited_article_is_not_overwritten_unless_forced(project: Path) -> None:
-    page = CORPUS / "pages" / "nytimes.com.blackouts.html"
+def test_an_edited_article_is_not_overwritten_unless_forced(project: Path, corpus: Path) -> None:
+    page = corpus / "pages" / "nytimes.com.blackouts.html"
     path = do_import(project, page).article_path
     path.write_text(path.read_text(encoding="utf-8") + "\nThe editor's own line.\n", encoding="utf-8")
     edited = path.read_bytes()
@@ -177,8 +193,8 @@ def test_an_edited_article_is_not_overwritten_unless_forced(project: Path) -> No
     assert any("annotations kept" in d.message for d in replaced.report.warnings)
 
 
-def test_default_slug_comes_from_outlet_date_and_headline(project: Path) -> None:
-    result = do_import(project, CORPUS / "pages" / "nytimes.com.blackouts.html")
+def test_default_slug_comes_from_outlet_date_and_headline(project: Path, corpus: Path) -> None:
+    result = do_import(project, corpus / "pages" / "nytimes.com.blackouts.html")
     assert result.article_path.name == "new-york-times-2020-08-16-rolling-blackouts-in-california.md"
     assert (
         importer.default_slug("the-week", None, "Trump\u2019s adviser: \u201cNo comment\u201d")
@@ -187,33 +203,33 @@ def test_default_slug_comes_from_outlet_date_and_headline(project: Path) -> None
 
 
 @pytest.mark.parametrize("slug", ["../escape", "/etc/passwd", "UPPER", "a/b", "con", "x" * 81, ""])
-def test_unsafe_slugs_are_refused(project: Path, slug: str) -> None:
+def test_unsafe_slugs_are_refused(project: Path, slug: str, corpus: Path) -> None:
     before = sorted(p.relative_to(project) for p in project.rglob("*"))
     with pytest.raises(ImportFailed, match="--slug"):
-        do_import(project, CORPUS / "pages" / "nytimes.com.blackouts.html", slug=slug)
+        do_import(project, corpus / "pages" / "nytimes.com.blackouts.html", slug=slug)
     assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
 
 
 @pytest.mark.parametrize("story", ["../content", "/tmp", "no-such-story"])
-def test_unsafe_or_unknown_stories_are_refused(project: Path, story: str) -> None:
+def test_unsafe_or_unknown_stories_are_refused(project: Path, story: str, corpus: Path) -> None:
     with pytest.raises(ImportFailed, match="story"):
-        do_import(project, CORPUS / "pages" / "nytimes.com.blackouts.html", story=story)
+        do_import(project, corpus / "pages" / "nytimes.com.blackouts.html", story=story)
 
 
-def test_an_article_id_taken_by_another_story_is_refused(project: Path) -> None:
+def test_an_article_id_taken_by_another_story_is_refused(project: Path, corpus: Path) -> None:
     other = project / "content" / "other-story"
     other.mkdir()
     (other / "story.yaml").write_text("title: Another story\n", encoding="utf-8")
     with pytest.raises(ImportFailed, match="already has an article 'the-week'"):
-        do_import(project, CORPUS / "pages" / "nytimes.com.blackouts.html", story="other-story", slug="the-week")
+        do_import(project, corpus / "pages" / "nytimes.com.blackouts.html", story="other-story", slug="the-week")
 
 
-def test_a_link_in_place_of_the_article_is_not_followed(project: Path, tmp_path: Path) -> None:
+def test_a_link_in_place_of_the_article_is_not_followed(project: Path, tmp_path: Path, corpus: Path) -> None:
     outside = tmp_path / "outside.md"
     outside.write_text("mine\n", encoding="utf-8")
     (project / "content" / STORY / "linked.md").symlink_to(outside)
     with pytest.raises(ImportFailed, match="is a link"):
-        do_import(project, CORPUS / "pages" / "nytimes.com.blackouts.html", slug="linked", force=True)
+        do_import(project, corpus / "pages" / "nytimes.com.blackouts.html", slug="linked", force=True)
     assert outside.read_text(encoding="utf-8") == "mine\n"
 
 
@@ -311,14 +327,14 @@ def test_outlet_given_by_hand(project: Path, tmp_path: Path) -> None:
 # --- pasted text -----------------------------------------------------------------------------------------
 
 
-def test_from_text_takes_the_text_and_the_page_the_metadata(project: Path, tmp_path: Path) -> None:
+def test_from_text_takes_the_text_and_the_page_the_metadata(project: Path, tmp_path: Path, corpus: Path) -> None:
     pasted = tmp_path / "pasted.txt"
     pasted.write_text(
         "First pasted paragraph, with *stars*, <b>tags</b> and [brackets](javascript:alert(1)).\n\n"
         "# Not a heading\n\n1. not a list\n",
         encoding="utf-8",
     )
-    result = do_import(project, CORPUS / "pages" / "nytimes.com.blackouts.html", from_text=pasted)
+    result = do_import(project, corpus / "pages" / "nytimes.com.blackouts.html", from_text=pasted)
     front, body = split_article(result.article_path)
     assert front["title"] == "Rolling Blackouts in California Have Power Experts Stumped"
     assert front["outlet"] == "new-york-times" and front["authors"] == ["Ivan Penn"]
@@ -511,7 +527,7 @@ def send(handler: Handler, body: bytes, content_type: str | None, status: int = 
         handler.wfile.write(body)
 
 
-CNN_PAGE = (CORPUS / "pages" / "edition.cnn.com-royal.html").read_bytes()
+CNN_PAGE = corpus_bytes("pages/edition.cnn.com-royal.html")
 ROUTES: dict[str, Callable[[Handler], None]] = {
     "/cnn.html": lambda h: send(h, CNN_PAGE, "text/html; charset=utf-8"),
     "/plain.html": lambda h: send(h, plain_page().encode("utf-8"), "text/html; charset=utf-8"),
@@ -636,8 +652,8 @@ def test_the_command_prints_what_it_found_and_what_it_did_not(
     assert run(["check", "-C", str(project)], capsys)[0] == 0
 
 
-def test_command_errors_are_one_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    page = str(CORPUS / "pages" / "nytimes.com.blackouts.html")
+def test_command_errors_are_one_line(project: Path, capsys: pytest.CaptureFixture[str], corpus: Path) -> None:
+    page = str(corpus / "pages" / "nytimes.com.blackouts.html")
     code, out, err = run(["import", page, "--story", "flynn-kislyk", "-C", str(project)], capsys)
     assert code == 1 and out == ""
     assert err == (

@@ -47,6 +47,19 @@ def test_an_initd_dossier_checks_clean_and_builds(project: Path) -> None:
     assert yaml.safe_load((project / "dossier.yaml").read_text(encoding="utf-8"))["title"] == "My dossier"
 
 
+def test_init_that_would_write_nothing_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An installation without the skeleton (as a wheel that could not find its theme was) must not pass for
+    a new dossier: exit non-zero, say why, and write nothing."""
+    empty = tmp_path / "no-skeleton"
+    empty.mkdir()
+    monkeypatch.setattr("dossier.scaffold.scaffold_dir", lambda: empty)
+    assert run("init", str(tmp_path / "site")) != 0
+    assert "missing from this installation" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()
+
+
 def test_init_writes_the_editors_files(project: Path) -> None:
     story = "content/harbour-bridge/"
     for name in ("dossier.yaml", "README.md", ".gitignore", ".github/workflows/pages.yml", "content/people.yaml",

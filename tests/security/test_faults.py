@@ -151,12 +151,16 @@ def test_a_full_disk_at_the_os_level_leaves_the_previous_site_whole(built_exampl
 
 
 def test_ctrl_c_during_a_real_build_leaves_the_previous_site_whole(built_example: tuple[Path, dict[str, str]]) -> None:
-    """A real SIGINT, sent by the build to itself while it writes the tenth file."""
+    """A real SIGINT, sent by the build to itself while it writes the tenth file.
+
+    The child restores Python's own Ctrl-C handler first: a process started from a shell's background job (as
+    CI runs the suite) inherits SIGINT *ignored*, so the signal would be dropped and the build would finish."""
     project, site = built_example
     result = run_python(
         """
         import os, signal, sys
         from pathlib import Path
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         real, calls = Path.write_bytes, [0]
         def write_bytes(self, data):
             calls[0] += 1
