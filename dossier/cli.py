@@ -78,6 +78,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         if args.verbose:
             for stage, seconds in built.checked.timings.items():
                 print(f"  {stage}: {seconds * 1000:.0f} ms")
+        config = built.checked.config
+        if config is not None and config.site_url is None:
+            print(
+                f"note: no feeds or sitemap, and canonical links are relative: base_url '{config.base_url}' is a "
+                "path; to publish, build with the site's address (--base-url https://USER.github.io/REPO/, as the "
+                "Pages workflow does)"
+            )
     return EXIT_OK
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from dossier import __version__
 from dossier.config import CONFIG_FILE, load_config
 from dossier.diagnostics import Report, did_you_mean
 from dossier.load import PEOPLE_FILE, SOURCES_FILE, STORY_FILE, RawDossier, display_path, load_dossier
@@ -31,6 +32,7 @@ DOT_PREFIX = "dot-"  # package data skips dotfiles: `dot-gitignore` is written a
 IGNORED_IN_EMPTY_FOLDER = frozenset({".git"})
 DEFAULT_VERDICT = "unverified"
 COMMENTED = "# "  # an optional line left as a hint
+PAGES_WORKFLOW = Path("dot-github", "workflows", "pages.yml.in")
 
 
 class ScaffoldError(Exception):
@@ -59,6 +61,11 @@ class Written:
 
 def scaffold_dir() -> Path:
     return builtin_themes_dir() / DEFAULT_THEME / "scaffold"
+
+
+def pages_workflow() -> str:
+    """The GitHub Pages workflow exactly as `dossier init` writes it (docs/deploy.md shows the same text)."""
+    return fill(scaffold_dir() / "init" / PAGES_WORKFLOW, {"version": __version__})
 
 
 def yaml_scalar(value: str) -> str:
@@ -139,7 +146,10 @@ def init_project(folder: Path, title: str | None = None, force: bool = False) ->
             f"{folder} is not empty ({shown}); choose an empty folder, or add --force to write the new dossier's "
             "files beside these (an existing file is never overwritten)"
         )
-    values = {"title": yaml_scalar(_one_line(title, "title") if title else _humanise(folder.resolve().name))}
+    values = {
+        "title": yaml_scalar(_one_line(title, "title") if title else _humanise(folder.resolve().name)),
+        "version": __version__,  # the Pages workflow installs the release that made the dossier
+    }
     skeleton = scaffold_dir() / "init"
     written = Written(folder)
     for source in sorted(skeleton.rglob("*")):

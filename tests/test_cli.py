@@ -28,13 +28,25 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"dossier {__version__}"
 
 
-@pytest.mark.parametrize("command", ["build", "check"])
+COMMANDS = ["build", "check", "serve", "init", "import", "new story", "new article", "new person", "new source",
+            "new claim"]  # fmt: skip
+
+
+def test_the_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listed = capsys.readouterr().out
+    assert all(command.split()[0] in listed for command in COMMANDS)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        main([command, "--help"])
+        main([*command.split(), "--help"])
     assert exit_info.value.code == 0
     help_text = capsys.readouterr().out
-    assert "--project" in help_text and "--quiet" in help_text
+    assert help_text.startswith(f"usage: dossier {command}")
+    assert "--project" in help_text and "--quiet" in help_text and "--debug" in help_text
 
 
 def test_check_on_the_example_passes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,6 +80,17 @@ def test_quiet_build_prints_nothing_and_verbose_prints_timings(
     assert code == 0 and "0 written" in out and "unchanged:" in out  # nothing changed: stopped early
 
 
+def test_a_build_without_the_sites_address_says_what_it_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy_example(tmp_path)
+    code, out, _ = run(["build", "--no-search", "-C", str(project)], capsys)
+    assert code == 0 and "note: no feeds or sitemap" in out and "base_url '/' is a path" in out
+    code, out, _ = run(["build", "--no-search", "-C", str(project), "--base-url", "https://x.example/r/"], capsys)
+    assert code == 0 and "note:" not in out
+    assert (project / "build" / "sitemap.xml").is_file()
+
+
 def test_missing_project_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["check", "-C", str(tmp_path)], capsys)
     assert code == 1
@@ -88,7 +111,7 @@ def test_the_wheel_ships_the_default_theme(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    names = zipfile.ZipFile(next(tmp_path.glob("dossier-*.whl"))).namelist()
+    names = zipfile.ZipFile(next(tmp_path.glob("dossier_ssg-*.whl"))).namelist()
     assert "dossier/builtin_themes/default/templates/article.html" in names
     assert "dossier/builtin_themes/default/static/dossier.css" in names
     modules = {p.relative_to(REPO).as_posix() for p in (REPO / "dossier").rglob("*.py")}

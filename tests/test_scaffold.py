@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from dossier import __version__
 from dossier.cli import main
 from dossier.pipeline import build_project, check_project
 from dossier.scaffold import ScaffoldError, append_to_list, init_project, scaffold_dir, yaml_scalar
-from tests.conftest import copy_example
+from tests.conftest import REPO, copy_example
 
 
 def run(*argv: str) -> int:
@@ -74,21 +76,37 @@ def test_init_writes_the_editors_files(project: Path) -> None:
 def test_the_pages_workflow_builds_and_deploys_with_the_official_actions(project: Path) -> None:
     text = (project / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
     workflow = yaml.safe_load(text)
-    assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert workflow["permissions"] == {}, "nothing granted by default"
     assert workflow["concurrency"]["group"] == "pages"
-    build_steps = workflow["jobs"]["build"]["steps"]
-    uses = [step["uses"].split("@")[0] for step in build_steps if "uses" in step]
-    assert uses == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
-                    "actions/upload-pages-artifact"]  # fmt: skip
-    upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
-    assert upload["with"]["path"] == "build"
+    build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
+    assert build["permissions"] == {"contents": "read", "pages": "read"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    build_steps = build["steps"]
+    uses = [step["uses"] for step in build_steps if "uses" in step] + [s["uses"] for s in deploy["steps"]]
+    assert [u.split("@")[0] for u in uses] == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
+                                              "actions/upload-pages-artifact", "actions/deploy-pages"]  # fmt: skip
+    assert all(re.fullmatch(r"[\w/-]+@[0-9a-f]{40}", u) for u in uses), "every action pinned by commit"
+    assert build_steps[0]["with"]["persist-credentials"] is False
     runs = [step["run"] for step in build_steps if "run" in step]
-    assert runs == ["pip install dossier", "dossier build"]
-    assert "HOW DOSSIER IS INSTALLED" in text
-    deploy = workflow["jobs"]["deploy"]
+    assert runs == [f'python -m pip install "dossier-ssg=={__version__}"',
+                    'dossier build --base-url "${BASE_URL}/" --output _site']  # fmt: skip
+    (built,) = [step for step in build_steps if step.get("run", "").startswith("dossier build")]
+    assert built["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}", "configure-pages says the address"
+    upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"] == {"path": "_site", "include-hidden-files": True}
     assert deploy["needs"] == "build"
     assert deploy["environment"]["name"] == "github-pages"
-    assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def test_the_deploy_guide_shows_the_workflow_init_writes(project: Path) -> None:
+    """docs/deploy.md and `dossier init` give one workflow (scripts/sync-deploy-doc.py copies it over)."""
+    guide = (REPO / "docs" / "deploy.md").read_text(encoding="utf-8")
+    shown = guide.split("<!-- the init workflow: begin -->\n```yaml\n", 1)[1].split(
+        "```\n<!-- the init workflow: end", 1
+    )[0]
+    assert shown == (project / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"), (
+        "run: .venv/bin/python scripts/sync-deploy-doc.py"
+    )
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

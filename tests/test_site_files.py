@@ -120,6 +120,19 @@ def test_every_page_has_sharing_meta_canonical_link_and_favicon(published: Path)
         assert canonical["href"] == urls.absolute_url(SITE, shown.as_posix())
 
 
+def test_a_site_that_does_not_know_its_address_claims_none(example_site: Path) -> None:
+    """base_url "/" (the example's): a canonical link or og:url at the domain's root would be wrong for a site
+    served under https://USER.github.io/REPO/, so there is none (and no feed or sitemap)."""
+    pages = sorted(example_site.rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        head = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").head
+        assert head is not None
+        assert head.find("link", rel="canonical") is None, page
+        assert head.find("meta", property="og:url") is None, page
+    assert not (example_site / "feed.xml").exists() and not (example_site / "sitemap.xml").exists()
+
+
 def test_search_markup_types_each_entity_page(published: Path, tmp_path: Path) -> None:
     def main_of(path: str) -> dict[str, object]:
         soup = BeautifulSoup((published / path).read_text(encoding="utf-8"), "html.parser")
