@@ -8,11 +8,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dossier.diagnostics import Location, Report
-from dossier.located import LocatedDict, LocatedList, decode_text, parse_yaml
+from dossier.located import LocatedDict, LocatedList, decode_text, parse_yaml, twin_yaml_problem, yaml_file
 from dossier.model import CompareSettings, Config, Link, Verdict
 from dossier.schema import Field, read_record
 
 CONFIG_FILE = "dossier.yaml"
+CONFIG_STEM = "dossier"  # dossier.yml is read too
 HOST_NAME = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\Z")
 TONES = ("true", "mixed", "false", "unknown")
 
@@ -141,22 +142,26 @@ def _check_cname(values: dict[str, Any], base_url: str, raw: LocatedDict, report
 
 
 def load_config(project_dir: Path, report: Report) -> Config | None:
-    """Read dossier.yaml, or report why it cannot be used."""
-    path = project_dir / CONFIG_FILE
-    location = Location(CONFIG_FILE)
+    """Read dossier.yaml (or dossier.yml), or report why it cannot be used."""
+    path = yaml_file(project_dir, CONFIG_STEM)
+    location = Location(path.name)
+    twin = twin_yaml_problem(project_dir, CONFIG_STEM)
+    if twin:
+        report.error(Location(f"{CONFIG_STEM}.yml", 1, 1), twin)
+        return None
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         report.error(location, f"no {CONFIG_FILE} in {project_dir}; run `dossier init` to make one")
         return None
     except OSError as problem:
-        report.error(location, f"cannot read {CONFIG_FILE}: {problem.strerror or problem}")
+        report.error(location, f"cannot read {path.name}: {problem.strerror or problem}")
         return None
-    text = decode_text(data, CONFIG_FILE, report)
+    text = decode_text(data, path.name, report)
     if text is None:
         return None
-    raw = parse_yaml(text, CONFIG_FILE, report)
-    values = read_record(raw, CONFIG_FIELDS, CONFIG_FILE, location, report)
+    raw = parse_yaml(text, path.name, report)
+    values = read_record(raw, CONFIG_FIELDS, path.name, location, report)
     if values is None or not isinstance(raw, LocatedDict):
         return None
     base_url = _check_base_url(values, raw, report)

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from dossier.diagnostics import Location, Report
-from dossier.located import decode_text, parse_yaml
+from dossier.located import decode_text, parse_yaml, twin_yaml_problem, yaml_file
 
 PEOPLE_FILE = "people.yaml"
 SOURCES_FILE = "sources.yaml"
 STORY_FILE = "story.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")  # read alike; see located.yaml_file
 FRONT_MATTER_FENCE = "---"
 # Larger files are refused: a dossier article is a news story, not a book.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -103,20 +104,30 @@ def split_front_matter(text: str, shown: str, report: Report, parse: YamlParser 
     return None, "", len(lines)
 
 
+def find_yaml(folder: Path, name: str, project_dir: Path, report: Report) -> Path:
+    """The YAML file `name` (`people.yaml`, or a sidecar's stem) in `folder`, spelt .yaml or .yml; both there is a
+    located error."""
+    stem = name.removesuffix(".yaml")
+    problem = twin_yaml_problem(folder, stem)
+    if problem:
+        report.error(Location(display_path(folder / f"{stem}.yml", project_dir), 1, 1), problem)
+    return yaml_file(folder, stem)
+
+
 def load_article(md_path: Path, project_dir: Path, report: Report, parse: YamlParser = parse_yaml) -> RawArticle | None:
     shown = display_path(md_path, project_dir)
     text = read_text(md_path, shown, project_dir, report)
     if text is None:
         return None
     front, body, body_line = split_front_matter(text, shown, report, parse)
-    sidecar_file = md_path.with_suffix(".yaml")
+    sidecar_file = find_yaml(md_path.parent, md_path.stem, project_dir, report)
     sidecar_shown = display_path(sidecar_file, project_dir)
     sidecar = read_yaml_file(sidecar_file, sidecar_shown, project_dir, report, parse) if sidecar_file.exists() else None
     return RawArticle(md_path.stem, shown, front, body, body_line, sidecar_shown, sidecar)
 
 
 def load_story(story_dir: Path, project_dir: Path, report: Report, parse: YamlParser = parse_yaml) -> RawStory:
-    story_file = story_dir / STORY_FILE
+    story_file = find_yaml(story_dir, STORY_FILE, project_dir, report)
     shown = display_path(story_file, project_dir)
     story = RawStory(story_dir.name, shown, read_yaml_file(story_file, shown, project_dir, report, parse))
     for md_path in sorted(story_dir.glob("*.md")):
@@ -125,8 +136,9 @@ def load_story(story_dir: Path, project_dir: Path, report: Report, parse: YamlPa
         article = load_article(md_path, project_dir, report, parse)
         if article is not None:
             story.articles.append(article)
-    for yaml_path in sorted(story_dir.glob("*.yaml")):
-        if yaml_path.name != STORY_FILE and not yaml_path.with_suffix(".md").exists():
+    yaml_paths = sorted(path for path in story_dir.iterdir() if path.suffix in YAML_SUFFIXES)
+    for yaml_path in yaml_paths:
+        if yaml_path.stem != STORY_FILE.removesuffix(".yaml") and not yaml_path.with_suffix(".md").exists():
             report.error(
                 Location(display_path(yaml_path, project_dir)),
                 f"annotations without an article: there is no {yaml_path.stem}.md beside this file",
@@ -136,7 +148,8 @@ def load_story(story_dir: Path, project_dir: Path, report: Report, parse: YamlPa
 
 def load_dossier(project_dir: Path, content_dir: Path, report: Report, parse: YamlParser = parse_yaml) -> RawDossier:
     """Read every file of the dossier. Stories are the folders of content/ that hold a story.yaml."""
-    people_path, sources_path = content_dir / PEOPLE_FILE, content_dir / SOURCES_FILE
+    people_path = find_yaml(content_dir, PEOPLE_FILE, project_dir, report)
+    sources_path = find_yaml(content_dir, SOURCES_FILE, project_dir, report)
     raw = RawDossier(
         display_path(people_path, project_dir),
         read_yaml_file(people_path, display_path(people_path, project_dir), project_dir, report, parse)
@@ -151,7 +164,7 @@ def load_dossier(project_dir: Path, content_dir: Path, report: Report, parse: Ya
         report.error(Location(display_path(content_dir, project_dir)), "the content folder does not exist")
         return raw
     for story_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        if (story_dir / STORY_FILE).exists():
+        if yaml_file(story_dir, STORY_FILE.removesuffix(".yaml")).exists():
             raw.stories.append(load_story(story_dir, project_dir, report, parse))
         elif any(story_dir.glob("*.md")):
             report.error(

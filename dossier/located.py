@@ -12,6 +12,7 @@ errors are the ones we report. Both give the same nodes and marks for a well-for
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -25,6 +26,21 @@ MAX_VALUES = 200_000
 # Lists and mappings nested deeper than this are refused as soon as the scanner meets them (a dossier's
 # YAML is a handful of levels deep; PyYAML's scanner slows down with depth and its composer recurses).
 MAX_DEPTH = 100
+
+
+def yaml_file(folder: Path, stem: str) -> Path:
+    """`stem.yaml` in `folder`, or `stem.yml` where only that exists: editors use both spellings, and a file
+    silently ignored for its suffix would drop everything in it."""
+    path = folder / f"{stem}.yaml"
+    other = folder / f"{stem}.yml"
+    return other if other.exists() and not path.exists() else path
+
+
+def twin_yaml_problem(folder: Path, stem: str) -> str | None:
+    """Why `stem.yml` may not stand beside `stem.yaml` (which one is meant is not ours to guess), or None."""
+    if (folder / f"{stem}.yaml").exists() and (folder / f"{stem}.yml").exists():
+        return f"both {stem}.yaml and {stem}.yml are here and dossier reads one: merge them into {stem}.yaml"
+    return None
 
 
 # Characters no page can carry: XML 1.0 refuses them (feeds, sitemaps) and HTML counts them as errors.

@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from dossier.diagnostics import Location, Report
-from dossier.load import read_yaml_file
+from dossier.load import find_yaml, read_yaml_file
 from dossier.schema import Field, read_record
 
 DEFAULT_THEME = "default"
@@ -54,7 +54,7 @@ def _find_theme(name: str, project_dir: Path) -> Path | None:
 
 
 def _parent_of(theme: Theme, project_dir: Path, report: Report) -> str | None:
-    theme_file = theme.folder / THEME_FILE
+    theme_file = find_yaml(theme.folder, THEME_FILE, project_dir, report)
     if not theme_file.exists():
         return None
     shown = (

@@ -90,7 +90,7 @@ def inputs_digest(inputs: BuildInputs, manifest: dict[str, Any]) -> tuple[str, F
     dossier_files = [
         path for folder in (inputs.content_dir, project / "themes") for path in _files_under(folder.resolve(), skip)
     ]
-    for path in [*dossier_files, project / "dossier.yaml"]:
+    for path in [*dossier_files, project / "dossier.yaml", project / "dossier.yml"]:  # either may be the config
         files[str(path)] = entry = _file_entry(path, known.get(str(path)))
         add(str(path), entry[2])
     code = [path for path in _files_under(PACKAGE_DIR, set()) if path.suffix == ".py"]
