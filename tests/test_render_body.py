@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ from bs4 import BeautifulSoup, Tag
 
 from dossier import urls
 from dossier.pipeline import Built, build_project
+from dossier.render import long_date
+from tests.conftest import REPO
 
 SITE = Path(__file__).resolve().parent / "sites" / "inline"
 
@@ -112,3 +115,11 @@ def test_links_work_under_a_sub_path_base_url(built: Built, soup: BeautifulSoup)
     assert canonical is not None and canonical["href"] == "https://example.org/sub/path/stories/story/engine/"
     hrefs = [str(a["href"]) for a in soup.select("a[href]") if not str(a["href"]).startswith(("http", "#"))]
     assert hrefs and all(not h.startswith("/") for h in hrefs)
+
+
+def test_dates_are_written_the_same_on_every_platform_and_locale() -> None:
+    """One filter formats every date: strftime's '%-d' is glibc's only and '%B' follows the locale."""
+    assert long_date(dt.date(2017, 2, 4)) == "4 February 2017"
+    assert long_date(dt.date(2016, 12, 29)) == "29 December 2016"
+    templates = (REPO / "themes" / "default" / "templates").rglob("*")
+    assert not [t for t in templates if t.is_file() and "strftime" in t.read_text(encoding="utf-8")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,11 +68,21 @@ def _install_helpers(env: jinja2.Environment, dossier: Dossier, md: Any) -> None
         generator=f"dossier {__version__}",
         urls=urls,
     )
-    env.filters.update(markdown=markdown, markdown_inline=markdown_inline)
+    env.filters.update(markdown=markdown, markdown_inline=markdown_inline, long_date=long_date)
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")  # fmt: skip
+
+
+def long_date(day: dt.date) -> str:
+    """'14 February 2017', whatever the platform and locale (strftime's '%-d' is glibc's; '%B' follows LC_TIME,
+    so the same content would give other bytes on another machine)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 HELPER_GLOBALS = ("url", "asset", "absolute_url", "verdict", "site", "dossier", "generator", "urls")
-HELPER_FILTERS = ("markdown", "markdown_inline")
+HELPER_FILTERS = ("markdown", "markdown_inline", "long_date")
 
 
 def _remove_helpers(env: jinja2.Environment) -> None:
