@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -11,7 +13,9 @@ from bs4 import BeautifulSoup
 
 from dossier import urls
 from dossier.cli import main
+from dossier.diagnostics import Location, Report
 from dossier.pipeline import Built, build_project
+from dossier.search import ENTRY_FILE, INDEX_FOLDER, index_site, pagefind_binary
 from tests.conftest import copy_example
 from tests.test_write import digest_tree
 
@@ -216,6 +220,25 @@ def test_search_indexes_the_site_and_a_rebuild_keeps_the_unchanged_index_files(t
     assert rebuilt.written is not None and rebuilt.written.written > 0
     assert (index / "pagefind-ui.js").stat().st_ino == ui_inode  # the same bytes: hard-linked, not rewritten
     assert not [p for p in tmp_path.iterdir() if ".staging" in p.name or ".old" in p.name]
+
+
+def test_the_search_index_of_a_site_in_several_languages_is_the_same_every_time(tmp_path: Path) -> None:
+    """Pagefind lists languages in hash-map order, random per run; the index must not differ between builds."""
+    project = copy_example(tmp_path / "project")
+    story = project / "content" / "flynn-kislyak"
+    for article, language in (("the-week", "en-US"), ("the-moscow-times", "de")):
+        path = story / f"{article}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("---\n", f"---\nlanguage: {language}\n", 1), "utf-8")
+    site = build(project, search=False).output_dir
+    binary = pagefind_binary()
+    assert site is not None and binary is not None
+    entries = set()
+    for _ in range(4):
+        shutil.rmtree(site / INDEX_FOLDER, ignore_errors=True)
+        assert index_site(site, binary, Report(), Location("dossier.yaml"))
+        entries.add((site / INDEX_FOLDER / ENTRY_FILE).read_bytes())
+    (entry,) = entries
+    assert list(json.loads(entry)["languages"]) == ["de", "en", "en-us"]
 
 
 def test_search_false_and_no_search_skip_the_index(tmp_path: Path) -> None:
