@@ -141,7 +141,7 @@ def _served_url(server: subprocess.Popen[str]) -> str:
 
 
 def _fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=20) as response:  # noqa: S310 (our own server on 127.0.0.1)
+    with urllib.request.urlopen(url, timeout=20) as response:  # our own server, on 127.0.0.1
         if response.status != 200:
             raise CheckFailed(f"GET {url} answered {response.status}")
         return str(response.read().decode("utf-8"))
