@@ -81,7 +81,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         config = built.checked.config
         if config is not None and config.site_url is None:
             print(
-                f"note: no feeds or sitemap, and canonical links are relative: base_url '{config.base_url}' is a "
+                f"note: no feeds, sitemap, canonical or share links: base_url '{config.base_url}' is a "
                 "path; to publish, build with the site's address (--base-url https://USER.github.io/REPO/, as the "
                 "Pages workflow does)"
             )

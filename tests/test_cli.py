@@ -85,7 +85,7 @@ def test_a_build_without_the_sites_address_says_what_it_left_out(
 ) -> None:
     project = copy_example(tmp_path)
     code, out, _ = run(["build", "--no-search", "-C", str(project)], capsys)
-    assert code == 0 and "note: no feeds or sitemap" in out and "base_url '/' is a path" in out
+    assert code == 0 and "note: no feeds, sitemap, canonical or share links" in out and "base_url '/' is a path" in out
     code, out, _ = run(["build", "--no-search", "-C", str(project), "--base-url", "https://x.example/r/"], capsys)
     assert code == 0 and "note:" not in out
     assert (project / "build" / "sitemap.xml").is_file()
