@@ -1,0 +1,91 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  var toggle = document.getElementById("show-annotations");
+  if (toggle) {
+    var stored = null;
+    try { stored = window.localStorage.getItem("dossier-annotations"); } catch (e) { /* storage may be off */ }
+    if (stored === "hidden") { toggle.checked = false; }
+    var apply = function () {
+      document.body.classList.toggle("hide-annotations", !toggle.checked);
+      try { window.localStorage.setItem("dossier-annotations", toggle.checked ? "shown" : "hidden"); } catch (e) { /* ignore */ }
+    };
+    toggle.addEventListener("change", apply);
+    apply();
+  }
+  // Hovering or focusing a highlight lights up its note, and the other way round.
+  function setActive(id, on) {
+    document.querySelectorAll('[data-annotation="' + id + '"]').forEach(function (el) {
+      el.classList.toggle("is-active", on);
+    });
+  }
+  document.querySelectorAll("[data-annotation]").forEach(function (el) {
+    var id = el.getAttribute("data-annotation");
+    el.addEventListener("mouseenter", function () { setActive(id, true); });
+    el.addEventListener("mouseleave", function () { setActive(id, false); });
+    el.addEventListener("focusin", function () { setActive(id, true); });
+    el.addEventListener("focusout", function () { setActive(id, false); });
+  });
+
+  // Search: Pagefind's UI, loaded only when JavaScript runs (the box stays hidden otherwise). Results are
+  // typed by the page kind each page declares in data-pagefind-meta="type:...".
+  var search = document.getElementById("site-search");
+  if (search && window.location.protocol === "file:") {
+    search.remove();  // Pagefind loads its index with fetch and import(), which browsers refuse from file://
+  } else if (search) {
+    var scriptUrl = new URL(search.getAttribute("data-ui-script"), document.baseURI);
+    var typeLabels = { story: "Story", article: "Article", person: "Person", claim: "Claim", source: "Source" };
+    var style = document.createElement("link");
+    style.rel = "stylesheet";
+    style.href = new URL(search.getAttribute("data-ui-style"), document.baseURI).href;
+    var script = document.createElement("script");
+    script.src = scriptUrl.href;
+    script.onload = function () {
+      if (typeof window.PagefindUI !== "function") { return; }
+      search.hidden = false;
+      new window.PagefindUI({
+        element: "#site-search",
+        bundlePath: new URL(".", scriptUrl).href,
+        baseUrl: new URL("..", scriptUrl).pathname,  // result links keep the site's sub-path
+        showImages: false,
+        showSubResults: true,
+        resetStyles: false,
+        translations: { placeholder: "Search the dossier" },
+        processResult: function (result) {
+          var label = typeLabels[result.meta && result.meta.type];
+          if (label) { result.meta.title = label + ": " + (result.meta.title || ""); }
+          return result;
+        }
+      });
+      labelInput();
+    };
+    script.onerror = function () { search.remove(); };  // built without an index: no box
+    // Pagefind labels its input with a title only; give it a real (visually hidden) label.
+    var labelInput = function () {
+      var input = search.querySelector("input");
+      if (!input || input.id) { return; }
+      input.id = "site-search-input";
+      var label = document.createElement("label");
+      label.className = "visually-hidden";
+      label.htmlFor = input.id;
+      label.textContent = "Search the dossier";
+      input.parentNode.insertBefore(label, input);
+    };
+    // The results drop down over the page: open while the search has focus, closed by Escape or a click outside.
+    var setOpen = function (open) { search.classList.toggle("is-open", open); };
+    search.addEventListener("focusin", function () { setOpen(true); });
+    search.addEventListener("input", function () { setOpen(true); });
+    search.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        setOpen(false);
+        var input = search.querySelector("input");
+        if (input) { input.focus(); }
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!search.contains(event.target)) { setOpen(false); }
+    });
+    document.head.appendChild(style);
+    document.head.appendChild(script);
+  }
+})();
