@@ -384,11 +384,12 @@ def _check_references(collected: _Collected, ctx: _Context) -> None:
 
 
 def _check_via_cycles(sources: dict[str, Source], report: Report) -> None:
+    """An error on each source of a `via` loop; a source that only leads into a loop is not on it."""
     for source in sources.values():
-        seen = {source.id}
+        seen = set()
         current = source.via
-        while current and current in sources:
-            if current in seen:
+        while current and current in sources and current not in seen:
+            if current == source.id:
                 report.error(source.location, f"source '{source.id}' reaches itself through 'via'")
                 break
             seen.add(current)

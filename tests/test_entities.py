@@ -10,7 +10,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from dossier import urls
-from dossier.pipeline import Built, build_project
+from dossier.pipeline import Built, build_project, check_project
 from tests.conftest import copy_example
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -185,3 +185,38 @@ def test_backlinks_list_the_pages_that_refer_here(parse_page: Callable[[str], Be
     referring = {a.get_text(" ", strip=True) for a in soup.select(".backlinks a")}
     assert "Nine current and former US officials" in referring
     assert any("Report: Despite denials" in r for r in referring)
+
+
+def test_a_via_chain_that_comes_back_to_itself_is_an_error_on_each_source_in_it(tmp_path: Path) -> None:
+    """A source reached through itself has no origin to show: every source on the loop is named, none other."""
+    project = copy_example(tmp_path)
+    sources = project / "content" / "sources.yaml"
+    first = len(sources.read_text(encoding="utf-8").splitlines()) + 2  # the line of the first new `- id:`
+    entries = [("relay-a", "relay-b"), ("relay-b", "relay-c"), ("relay-c", "relay-a"), ("echo", "echo"),
+               ("outside", "relay-a")]  # fmt: skip
+    with sources.open("a", encoding="utf-8") as file:
+        file.write("\n" + "".join(f"- id: {i}\n  name: {i}\n  kind: anonymous\n  via: {via}\n" for i, via in entries))
+    errors = [str(d) for d in check_project(project).report.errors]
+    assert errors == [
+        f"content/sources.yaml:{first + 4 * n}:3: error: source '{source}' reaches itself through 'via'"
+        for n, source in enumerate(["relay-a", "relay-b", "relay-c", "echo"])
+    ]
+
+
+def test_an_annotation_whose_words_changed_since_the_last_build_is_pointed_out(tmp_path: Path) -> None:
+    """The article was edited under an annotation: the next build warns with the words before and after."""
+    project = copy_example(tmp_path)
+    assert build_project(project, search=False).written is not None
+    article = project / "content" / "flynn-kislyak" / "the-week.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("did not discuss sanctions, but", "did not discus sanctions, but", 1), "utf-8")
+    rebuilt = build_project(project, search=False)
+    moved = [str(w) for w in rebuilt.report.warnings if "moved" in str(w)]
+    assert moved == [
+        "content/flynn-kislyak/the-week.yaml:14:5: warning: the article changed since the last build and this "
+        'annotation moved: it was on "twice told the Post that he and Kislyak did not discuss sanctions", it is '
+        'now on "twice told the Post that he and Kislyak did not discus sanctions" (fuzzy, 99%); check it still '
+        "says what you meant"
+    ]
+    again = build_project(project, search=False)
+    assert not [w for w in again.report.warnings if "moved" in str(w)], "warned once, against the last build"
