@@ -54,7 +54,7 @@ def test_no_recollection_is_highlighted_in_both_articles(parse_page: Callable[[s
     for article_id in ARTICLES:
         soup = parse_page(article_page(article_id))
         claim_marks = soup.select("mark.hl-claim")
-        texts = {squash(highlight_text(soup, m["data-annotation"])) for m in claim_marks}  # type: ignore[index]
+        texts = {squash(highlight_text(soup, str(m["data-annotation"]))) for m in claim_marks}
         assert any("had no recollection of discussing sanctions" in t for t in texts), article_id
         note_links = {a["href"] for a in soup.select(".note-claim a[href]")}
         assert any("no-recollection" in str(href) for href in note_links), note_links

@@ -51,7 +51,7 @@ def test_axe_finds_no_serious_violation_in_either_colour_scheme(
     page.add_script_tag(path=axe_script)
     serious = []
     for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+        page.emulate_media(color_scheme=scheme)
         result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
         serious += [
             f"{scheme}: {v['impact']}: {v['id']}: {v['help']} ({len(v['nodes'])}x, e.g. {v['nodes'][0]['target']}: "

@@ -5,7 +5,9 @@ Cyrillic names, emoji. Each gives the right site or an error at the line and col
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
+from typing import Literal, cast
 
 import pytest
 from bs4 import BeautifulSoup
@@ -57,12 +59,13 @@ def test_a_bom_crlf_or_cr_in_every_file_gives_the_same_site_byte_for_byte(tmp_pa
     plain = small_project(tmp_path / "plain", sidecar=SIDECAR)
     built = build_project(plain)
     assert built.written is not None
-    for name, convert in {
+    conversions: dict[str, Callable[[bytes], bytes]] = {
         "bom": lambda data: b"\xef\xbb\xbf" + data,
         "crlf": lambda data: data.replace(b"\n", b"\r\n"),
         "cr": lambda data: data.replace(b"\n", b"\r"),
         "bom-crlf": lambda data: b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n"),
-    }.items():
+    }
+    for name, convert in conversions.items():
         project = small_project(tmp_path / name, sidecar=SIDECAR)
         for where in EVERY_FILE:
             (project / where).write_bytes(convert((project / where).read_bytes()))
@@ -142,7 +145,7 @@ def nfd(text: str) -> str:
 @pytest.mark.parametrize(("body_form", "quote_form"), [("NFC", "NFD"), ("NFD", "NFC"), ("NFD", "NFD")])
 def test_nfc_and_nfd_quotes_and_names_match_each_other(tmp_path: Path, body_form: str, quote_form: str) -> None:
     def form(kind: str, text: str) -> str:
-        return unicodedata.normalize(kind, text)
+        return unicodedata.normalize(cast(Literal["NFC", "NFD"], kind), text)
 
     body = form(body_form, "Renée Müller met José Núñez at the café in Besançon.\n")
     people = form(quote_form, "- id: renee-muller\n  name: Renée Müller\n- id: jose-nunez\n  name: José Núñez\n")

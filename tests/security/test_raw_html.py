@@ -89,7 +89,7 @@ def test_harmless_markup_survives_sanitising() -> None:
     link = soup.find("a")
     assert link is not None and link["href"] == "https://example.org/x"
     cell = soup.find("td")
-    assert cell is not None and cell["style"].replace(" ", "") == "text-align:right"
+    assert cell is not None and str(cell["style"]).replace(" ", "") == "text-align:right"
 
 
 def test_without_the_opt_in_raw_html_is_shown_as_text() -> None:
