@@ -100,10 +100,6 @@ DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
 _STEMMER = snowballstemmer.stemmer("english")
 
 
-def tokenize(text: str, offset: int = 0) -> list[Token]:
-    return [Token(start, end, key) for start, end, key in token_spans(text, offset)]
-
-
 def token_spans(text: str, offset: int = 0) -> list[tuple[int, int, str]]:
     """The tokens as (start, end, key): for loops over every word of an article, where Tokens cost too much."""
     return [(m.start() + offset, m.end() + offset, normal_key(m.group())) for m in TOKEN.finditer(text)]

@@ -232,9 +232,6 @@ class SiteBuilder:
 
     # --- pages ---------------------------------------------------------------------------------
 
-    def pages(self) -> Iterator[Page]:
-        return (make() for _, make in self.page_plan())
-
     def page_plan(self) -> list[tuple[str, Callable[[], Page]]]:
         """Every page's output path, in order, with what builds it: a page can be skipped without building it.
 
