@@ -10,12 +10,10 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dossier import __version__
-
-if TYPE_CHECKING:
-    from dossier.diagnostics import Report
+from dossier.diagnostics import Report, for_terminal
 
 EXIT_OK, EXIT_CONTENT_ERRORS, EXIT_FAILURE = 0, 1, 2
 
@@ -63,7 +61,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             skip_unchanged=True,
         )
     except BuildLocked as locked:
-        print(f"error: {locked}", file=sys.stderr)
+        print(for_terminal(f"error: {locked}"), file=sys.stderr)
         return EXIT_FAILURE
     _print_report(built.report, args.quiet)
     if built.report.has_errors or built.written is None:
@@ -110,11 +108,11 @@ def _run_scaffold(args: argparse.Namespace, make: Callable[[], Any]) -> int:
     try:
         written = make()
     except ScaffoldError as problem:
-        print(f"error: {problem}", file=sys.stderr)
+        print(for_terminal(f"error: {problem}"), file=sys.stderr)
         return EXIT_FAILURE
     if not args.quiet:
         for line in written.lines():
-            print(line)
+            print(for_terminal(line))
     return EXIT_OK
 
 
@@ -148,12 +146,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     try:
         imported = import_article(request)
     except ImportFailed as problem:
-        print(f"error: {problem}", file=sys.stderr)
+        print(for_terminal(f"error: {problem}"), file=sys.stderr)
         return problem.exit_code
     _print_report(imported.report, args.quiet)
     if not args.quiet:
         for line in imported.summary():
-            print(line)
+            print(for_terminal(line))
     return EXIT_OK
 
 
@@ -273,7 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"internal error: {type(problem).__name__}: {problem} (run with --debug for details)",
+            for_terminal(f"internal error: {type(problem).__name__}: {problem} (run with --debug for details)"),
             file=sys.stderr,
         )
         return EXIT_FAILURE

@@ -14,6 +14,8 @@ from dossier.schema import Field, read_record
 
 CONFIG_FILE = "dossier.yaml"
 CONFIG_STEM = "dossier"  # dossier.yml is read too
+# Characters a base_url never needs and a link, robots.txt or the sitemap must never carry.
+UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f\\\"'<>`]")
 HOST_NAME = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\Z")
 TONES = ("true", "mixed", "false", "unknown")
 
@@ -50,6 +52,7 @@ VERDICT_FIELDS = {
     "description": Field("text", default=""),
 }
 
+MAX_VERBATIM_MIN_WORDS = 100  # a shared quotation longer than this is no threshold at all
 COMPARE_FIELDS = {
     "match_threshold": Field("number", default=CompareSettings.match_threshold),
     "verbatim_min_words": Field("number", default=CompareSettings.verbatim_min_words),
@@ -83,12 +86,23 @@ def _read_compare(raw: LocatedDict | None, report: Report) -> CompareSettings:
     values = read_record(raw, COMPARE_FIELDS, "compare", raw.location, report)
     if values is None:
         return CompareSettings()
+    problems = 0
     for key in ("match_threshold", "margin"):
         if not 0 <= values[key] <= 1:
             report.error(raw.value_at(key), f"{key} must be between 0 and 1, not {values[key]}")
+            problems += 1
+    words = values["verbatim_min_words"]
+    if not (float(words).is_integer() and 1 <= words <= MAX_VERBATIM_MIN_WORDS):
+        report.error(
+            raw.value_at("verbatim_min_words"),
+            f"verbatim_min_words must be a whole number of words from 1 to {MAX_VERBATIM_MIN_WORDS}, not {words}",
+        )
+        problems += 1
+    if problems:
+        return CompareSettings()  # never used: the build stops on the errors
     return CompareSettings(
         match_threshold=float(values["match_threshold"]),
-        verbatim_min_words=int(values["verbatim_min_words"]),
+        verbatim_min_words=int(words),
         margin=float(values["margin"]),
     )
 
@@ -103,15 +117,35 @@ def _read_publisher(raw: LocatedDict | None, report: Report) -> Link | None:
 
 
 def check_base_url(text: str) -> tuple[str, str | None]:
-    """The base_url with its trailing '/', and what is wrong with it, if anything."""
+    """The base_url with its trailing '/', and what is wrong with it, if anything.
+
+    It lands in every page's links, robots.txt and the sitemap, and may come from a pull request: a host hidden
+    in a path ('//evil.example/', '/\\evil.example/', which browsers read as another site), a line break (a new
+    line in robots.txt) or a quote is refused, not escaped."""
     base_url = text.strip()
-    problem = None
-    if not base_url.startswith(("http://", "https://", "/")):
-        problem = (
+    with_slash = base_url if base_url.endswith("/") else base_url + "/"
+    return with_slash, _base_url_problem(base_url)
+
+
+def _base_url_problem(base_url: str) -> str | None:
+    if UNSAFE_IN_URL.search(base_url):
+        return f"base_url may not hold spaces, line breaks, quotes, angle brackets or backslashes: {base_url!r}"
+    if base_url.startswith(("http://", "https://")):
+        parts = urlsplit(base_url)
+        if not parts.hostname or parts.username or parts.password or parts.query or parts.fragment:
+            return f"base_url must be a plain address such as https://user.github.io/repo/, not '{base_url}'"
+        return None
+    if base_url.startswith("//"):
+        return (
+            f"base_url '{base_url}' starts with '//', which browsers read as another site's address; "
+            "write a path with one '/' (/repo/) or the full address (https://host/repo/)"
+        )
+    if not base_url.startswith("/"):
+        return (
             f"base_url must be an absolute URL (https://user.github.io/repo/) or a path starting with '/', "
             f"not '{base_url}'"
         )
-    return (base_url if base_url.endswith("/") else base_url + "/"), problem
+    return None
 
 
 def _check_base_url(values: dict[str, Any], raw: LocatedDict, report: Report) -> str:

@@ -6,11 +6,21 @@ A stage reports into a `Report` and carries on, so one run lists every problem a
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+# Control characters a terminal would obey (ESC starts sequences that clear the screen, recolour it or retitle
+# the window; C1's CSI is ESC's one-byte form): a file name or a quoted value may hold them.
+TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def for_terminal(text: str) -> str:
+    """`text` with every control character but tab and line feed shown as its escape (\\x1b), not obeyed."""
+    return TERMINAL_CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -32,7 +42,7 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity}: {self.message}"
+        return for_terminal(f"{self.location}: {self.severity}: {self.message}")
 
     def sort_key(self) -> tuple[str, int, int, str]:
         loc = self.location

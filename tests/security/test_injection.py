@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from dossier import urls
+from dossier.cli import main
 from dossier.pipeline import Built, build_project, check_project
 from tests.conftest import copy_example
 from tests.security.scan import Scan, parse_html, scan_site
@@ -49,7 +50,9 @@ MARKDOWN_PAYLOAD = (
 FIELD_PAYLOAD = f"{TEXT_PAYLOAD} {MARKDOWN_PAYLOAD}"
 # Valid http(s) URLs (whitespace-free), so they pass validation and reach the templates' attributes.
 URL_PAYLOAD = "https://example.com/?q=\"'><script>alert(1)</script>&x='onmouseover='alert(1)"
-BASE_URL_PAYLOAD = "https://example.com/\"'><script>alert(1)</script>/"
+# base_url refuses raw quotes, angle brackets, spaces and line breaks (see the base_url tests below); what passes
+# may still carry an ampersand and percent-escapes, which every attribute must escape once and never decode.
+BASE_URL_PAYLOAD = "https://example.com/a&amp;b=%22%3E%3Cscript%3Ealert(1)%3C/script%3E/"
 
 # Keys whose values are ids, references, enumerations, dates, numbers or paths: validated, not free text.
 NOT_FREE_TEXT = frozenset({
@@ -285,3 +288,78 @@ def test_link_urls_other_than_http_and_mailto_are_refused(tmp_path: Path, url: s
     checked = check_project(project)
     assert any("expected an http(s):// or mailto: URL" in d.message for d in checked.report.errors)
     assert all(d.location.path == "content/people.yaml" for d in checked.report.errors)
+
+
+# --- configuration: a dossier.yaml change in a pull request is untrusted input ----------------------------------
+
+HOSTILE_BASE_URLS = [
+    "//evil.example/",  # protocol-relative: another host
+    "/\\evil.example/",  # browsers read a backslash as a slash: another host too
+    "/repo/\nDisallow: /",  # a line injected into robots.txt
+    "https://example.org/a\nSitemap: https://evil.example/s.xml",
+    '/repo/"><script>alert(1)</script>',
+    "https://user:secret@example.org/",
+    "https://example.org/?q=1",
+    "javascript:alert(1)",
+]
+
+
+@pytest.mark.parametrize("base_url", HOSTILE_BASE_URLS)
+def test_a_base_url_that_hides_another_host_or_a_line_break_is_refused(tmp_path: Path, base_url: str) -> None:
+    project = copy_example(tmp_path)
+    config = project / "dossier.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('base_url: "/"', f"base_url: {json.dumps(base_url)}", 1), encoding="utf-8")
+    errors = check_project(project).report.errors
+    assert len(errors) == 1 and "base_url" in errors[0].message, [str(e) for e in errors]
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if row.startswith("base_url:"))
+    assert (errors[0].location.path, errors[0].location.line, errors[0].location.column) == ("dossier.yaml", line, 11)
+
+
+@pytest.mark.parametrize("base_url", HOSTILE_BASE_URLS)
+def test_a_hostile_base_url_on_the_command_line_builds_nothing(
+    tmp_path: Path, base_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy_example(tmp_path)
+    assert main(["build", "-q", "--no-search", "-C", str(project), "--base-url", base_url]) == 1
+    assert "--base-url:1:1: error: base_url" in capsys.readouterr().err
+    assert not (project / "build").exists()
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("verbatim_min_words: -5", "verbatim_min_words must be a whole number of words from 1 to 100, not -5"),
+        ("verbatim_min_words: 0", "verbatim_min_words must be a whole number of words from 1 to 100, not 0"),
+        ("verbatim_min_words: 2.5", "verbatim_min_words must be a whole number of words from 1 to 100, not 2.5"),
+        ("verbatim_min_words: .inf", "verbatim_min_words must be a whole number of words from 1 to 100, not inf"),
+        ("verbatim_min_words: 1000000000000000000000", "from 1 to 100, not 1000000000000000000000"),
+        ("match_threshold: .nan", "match_threshold must be between 0 and 1, not nan"),
+        ("margin: -.inf", "margin must be between 0 and 1, not -inf"),
+        ("margin: true", "expected a number, found a boolean"),
+    ],
+)
+def test_out_of_range_comparison_settings_are_located_errors_not_crashes(
+    tmp_path: Path, setting: str, expected: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = copy_example(tmp_path)
+    config = project / "dossier.yaml"
+    lines = [row for row in config.read_text(encoding="utf-8").splitlines() if not row.startswith(("compare:", "  "))]
+    config.write_text("\n".join([*lines, "compare:", f"  {setting}", ""]), encoding="utf-8")
+    assert main(["build", "-q", "--no-search", "-C", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "internal error" not in err
+    assert f"dossier.yaml:{len(lines) + 2}:" in err and expected in err
+
+
+def test_terminal_control_sequences_in_file_names_are_shown_not_obeyed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file name can hold ESC sequences (clear the screen, recolour, retitle the window): printed escaped."""
+    project = copy_example(tmp_path)
+    story = project / "content" / "flynn-kislyak"
+    (story / "evil\x1b[2J\x1b]0;pwned\x07\x9b31m.yaml").write_text("notes: []\n", encoding="utf-8")
+    assert main(["check", "-C", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert not any(char in err for char in "\x1b\x07\x9b")
+    assert "content/flynn-kislyak/evil\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m.yaml:1:1: error: annotations without" in err
