@@ -44,7 +44,7 @@ from dossier.load import SOURCES_FILE, STORY_FILE, display_path, is_inside, load
 from dossier.located import parse_yaml
 from dossier.model import Source
 from dossier.schema import LANGUAGE, MAX_SLUG, SAFE_URL, check_slug
-from dossier.text import make_markdown, parse_article_text
+from dossier.text import make_markdown
 from dossier.validate import validate_dossier
 
 MIN_ARTICLE_WORDS = 15  # less is a menu or a paywall notice, not an article
@@ -1617,8 +1617,3 @@ def _warn_about_gaps(imported: Imported, text: str, request: ImportRequest, proj
             "the article's text was replaced and these annotations kept; run `dossier check` to see whether "
             "their quotes still anchor",
         )
-
-
-def article_text(markdown: str) -> str:
-    """The plain text readers see of an article body (what annotations quote)."""
-    return parse_article_text(make_markdown(), markdown).text
