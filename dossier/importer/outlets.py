@@ -1,0 +1,188 @@
+"""Which outlet published the page: a registered one, matched by the address's host or by name, or a new
+one, with the entry that registers it in sources.yaml (see docs/import.md, "Outlets").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import yaml
+
+from dossier.diagnostics import Location, Report, did_you_mean
+from dossier.importer.extract import words
+from dossier.importer.failures import ImportFailed
+from dossier.importer.front_matter import url_scalar, yaml_scalar
+from dossier.importer.safe_markdown import safe_url
+from dossier.load import SOURCES_FILE
+from dossier.located import parse_yaml
+from dossier.model import Source
+from dossier.schema import MAX_SLUG, check_slug
+
+
+@dataclass
+class OutletChoice:
+    id: str
+    name: str
+    is_new: bool = False
+    entry: str = ""  # the YAML a new outlet needs in sources.yaml
+    registered: bool = False  # the entry was appended to sources.yaml
+
+
+def host_of(url: str | None) -> str | None:
+    """The host of an address, lowercase, without `www.`; None when there is none."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.lower().removeprefix("www.") if host else None
+
+
+def _name_key(name: str) -> str:
+    """A name as it is compared: its words, without a leading "the" ("The New York Times" is "New York Times")."""
+    name_words = words(name)
+    if name_words and name_words[0] == "the":
+        name_words = name_words[1:]
+    return "".join(name_words)
+
+
+def match_outlet(sitename: str | None, page_url: str | None, outlets: list[Source]) -> Source | None:
+    """The registered outlet this page is from: by its address's host first, then by name."""
+    host = host_of(page_url)
+    if host:
+        matches = [
+            (len(outlet_host), outlet.id, outlet)
+            for outlet in outlets
+            if (outlet_host := host_of(outlet.url)) and (host == outlet_host or host.endswith("." + outlet_host))
+        ]
+        if matches:
+            return max(matches, key=lambda m: (m[0], m[1]))[2]
+    if sitename:
+        key = _name_key(sitename)
+        for outlet in sorted(outlets, key=lambda o: o.id):
+            if key and _name_key(outlet.name) == key:
+                return outlet
+    return None
+
+
+def ascii_slug(text: str, max_length: int = MAX_SLUG) -> str:
+    """A slug of `text`: accents dropped, lowercase letters, digits and single hyphens, cut at a hyphen."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "").replace("'", ""))
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > max_length:
+        slug = slug[: max_length + 1].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
+    return slug.strip("-")
+
+
+def outlet_name(sitename: str | None, page_url: str | None) -> str | None:
+    """A name for a new outlet: the site's own name, or one made from its host (axios.com: Axios)."""
+    if sitename and not re.fullmatch(r"[\w-]+(\.[\w-]+)+", sitename):
+        return sitename
+    host = host_of(sitename if sitename and "." in sitename else None) or host_of(page_url)
+    if sitename and not host:
+        host = sitename.lower().removeprefix("www.")
+    if not host:
+        return None
+    return host.split(".")[0].replace("-", " ").title()
+
+
+def outlet_entry(outlet_id: str, name: str, url: str | None, indent: str = "") -> str:
+    lines = [
+        f"{indent}# Added by `dossier import`: check the name.",
+        f"{indent}- id: {outlet_id}",
+        f"{indent}  name: {yaml_scalar(name)}",
+        f"{indent}  kind: outlet",
+    ]
+    if url:
+        lines.append(f"{indent}  url: {url_scalar(url)}")
+    return "\n".join(lines) + "\n"
+
+
+def _site_root(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return safe_url(f"{parts.scheme}://{parts.netloc}/", http_only=True)
+
+
+def choose_outlet(
+    requested: str | None,
+    sitename: str | None,
+    page_url: str | None,
+    sources: dict[str, Source],
+    entity_ids: set[str],
+) -> OutletChoice:
+    outlets = [s for s in sources.values() if s.kind == "outlet"]
+    if requested:
+        if check_slug(requested, Location("--outlet"), Report()) is None:
+            raise ImportFailed(f"--outlet '{requested}' is not an id (lowercase letters, digits, single hyphens)")
+        known = sources.get(requested)
+        if known is not None and known.kind == "outlet":
+            return OutletChoice(known.id, known.name)
+        if known is not None or requested in entity_ids:
+            kind = f"a source of kind '{known.kind}'" if known else "a person"
+            raise ImportFailed(f"--outlet '{requested}' is {kind}, not an outlet")
+        name = outlet_name(sitename, page_url)
+        if name is None:
+            suggestion = did_you_mean(requested, [o.id for o in outlets])
+            raise ImportFailed(
+                f"unknown outlet '{requested}'{suggestion}: register it in {SOURCES_FILE} (kind: outlet) first"
+            )
+        return OutletChoice(requested, name, True, outlet_entry(requested, name, _site_root(page_url)))
+    matched = match_outlet(sitename, page_url, outlets)
+    if matched is not None:
+        return OutletChoice(matched.id, matched.name)
+    name = outlet_name(sitename, page_url)
+    if name is None:
+        raise ImportFailed("the page does not say which outlet published it; give one with --outlet ID")
+    outlet_id = ascii_slug(name, 40) or ascii_slug(host_of(page_url) or "", 40)
+    if not outlet_id:
+        raise ImportFailed(f"cannot make an id for the outlet '{name}'; give one with --outlet ID")
+    if outlet_id in sources and sources[outlet_id].kind == "outlet":
+        return OutletChoice(outlet_id, sources[outlet_id].name)
+    base, number = outlet_id, 1
+    while outlet_id in entity_ids:  # a person or another kind of source has it
+        number += 1
+        outlet_id = f"{base}-outlet" if number == 2 else f"{base}-outlet-{number - 1}"
+    return OutletChoice(outlet_id, name, True, outlet_entry(outlet_id, name, _site_root(page_url)))
+
+
+def appended_sources(text: str, entry: str, outlet_id: str) -> str | None:
+    """sources.yaml's text with the entry appended, or None when appending could change its meaning.
+
+    Only a block list (or an empty file) is appended to; the result must read back as the same list
+    plus one outlet.
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        before = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    newline = "\r\n" if "\r\n" in text else "\n"
+    indent = ""
+    if node is not None:
+        if not isinstance(node, yaml.SequenceNode) or node.flow_style:
+            return None
+        indent = " " * node.start_mark.column
+    if indent:
+        entry = "".join(indent + line if line.strip() else line for line in entry.splitlines(keepends=True))
+    addition = entry.replace("\n", newline)
+    separator = "" if not text or text.endswith(("\n", "\r")) else newline
+    result = text + separator + (newline if text.strip() else "") + addition
+    try:
+        after = yaml.safe_load(result)
+    except yaml.YAMLError:
+        return None
+    old = before or []
+    if not isinstance(after, list) or after[:-1] != old or len(after) != len(old) + 1:
+        return None
+    if not isinstance(after[-1], dict) or after[-1].get("id") != outlet_id or after[-1].get("kind") != "outlet":
+        return None
+    report = Report()
+    parse_yaml(result, SOURCES_FILE, report)
+    return None if report.has_errors else result
