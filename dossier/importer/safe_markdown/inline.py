@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -261,37 +262,29 @@ def _drop_last_space(pieces: list[_Piece]) -> None:
             return
 
 
+# How emphasis flanking sees a piece that is not text: by the character its Markdown starts or ends with.
+# A link's end is written "](address)": ")" seen from after it, "]" from before it.
+MARK_CHARS = {"open": "*", "close": "*", "link": "[", "code": "`", "break": "\n"}
+
+
 def _char_before(pieces: list[_Piece], index: int) -> str:
-    for piece in reversed(pieces[:index]):
-        if piece.kind == "text" and piece.value:
-            return piece.value[-1]
-        if piece.kind in ("open", "close"):
-            return "*"
-        if piece.kind == "link":
-            return "["
-        if piece.kind == "end":
-            return ")"
-        if piece.kind == "code":
-            return "`"
-        if piece.kind == "break":
-            return "\n"
-    return " "
+    """The character written just before piece `index` (a space at the start)."""
+    return _nearest_char(reversed(pieces[:index]), text_side=-1, link_end=")")
 
 
 def _char_after(pieces: list[_Piece], index: int) -> str:
-    for piece in pieces[index + 1 :]:
+    """The character written just after piece `index` (a space at the end)."""
+    return _nearest_char(pieces[index + 1 :], text_side=0, link_end="]")
+
+
+def _nearest_char(pieces: Iterable[_Piece], text_side: int, link_end: str) -> str:
+    for piece in pieces:
         if piece.kind == "text" and piece.value:
-            return piece.value[0]
-        if piece.kind in ("open", "close"):
-            return "*"
-        if piece.kind == "link":
-            return "["
+            return piece.value[text_side]
         if piece.kind == "end":
-            return "]"
-        if piece.kind == "code":
-            return "`"
-        if piece.kind == "break":
-            return "\n"
+            return link_end
+        if piece.kind in MARK_CHARS:
+            return MARK_CHARS[piece.kind]
     return " "
 
 
