@@ -11,24 +11,16 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
 
 import trafilatura
 from htmldate import find_date
+from lxml.etree import _Element
+from lxml.html import HtmlElement
 
 from dossier.importer.failures import ImportFailed
 from dossier.importer.safe_markdown import Block, blocks_of, safe_url
 from dossier.schema import LANGUAGE
 
-TRAFILATURA_OPTIONS: dict[str, Any] = {
-    "include_comments": False,
-    "include_tables": True,
-    "include_images": False,
-    "include_formatting": True,
-    "include_links": True,
-    "deduplicate": False,
-    "with_metadata": False,
-}
 # Class and id words that mark page furniture (whole words of the attribute, split at '-', '_' and case).
 # trafilatura drops most furniture itself; these catch what it keeps (letters-to-the-editor calls,
 # author bios, sign-up boxes with neutral names). An element holding much of the page's text is never
@@ -71,7 +63,7 @@ def clean_field(text: str | None) -> str | None:
     return " ".join(kept.split()) or None
 
 
-def _class_words(element: Any) -> set[str]:
+def _class_words(element: HtmlElement) -> set[str]:
     """The words of an element's class and id: split at anything but letters and digits, and at case changes."""
     found: set[str] = set()
     for attribute in ("class", "id"):
@@ -82,17 +74,19 @@ def _class_words(element: Any) -> set[str]:
     return found
 
 
-def _paragraph_chars(element: Any) -> int:
+def _paragraph_chars(element: HtmlElement) -> int:
     return sum(len(p.text_content()) for p in element.iter("p"))
 
 
-def _is_attached(element: Any, root: Any) -> bool:
-    while element.getparent() is not None:
-        element = element.getparent()
-    return bool(element is root)
+def _is_attached(element: HtmlElement, root: HtmlElement) -> bool:
+    """False once an ancestor of `element` was dropped from the tree."""
+    top = element
+    while (parent := top.getparent()) is not None:
+        top = parent
+    return top is root
 
 
-def prune_furniture(tree: Any) -> int:
+def prune_furniture(tree: HtmlElement) -> int:
     """Drop elements whose class or id names them furniture, unless they hold much of the text."""
     total = _paragraph_chars(tree) or 1
     candidates = [
@@ -112,22 +106,32 @@ def prune_furniture(tree: Any) -> int:
     return dropped
 
 
-def _extract_body(tree: Any, base_url: str | None) -> Any:
+def _extract_body(tree: HtmlElement, base_url: str | None) -> _Element | None:
     """The main text of `tree` (a copy is used) as trafilatura's tree (p, head, list, quote, hi, ref...), or None.
 
     Its tree, not its XML output: the XML is pretty-printed, which drops the spaces between two inline
     elements ("<b>students</b> <a>raised</a>").
     """
-    document = trafilatura.bare_extraction(copy.deepcopy(tree), url=base_url, **TRAFILATURA_OPTIONS)
-    body = getattr(document, "body", None)
+    document = trafilatura.bare_extraction(
+        copy.deepcopy(tree),
+        url=base_url,
+        include_comments=False,
+        include_tables=True,
+        include_images=False,
+        include_formatting=True,
+        include_links=True,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    body: _Element | None = getattr(document, "body", None)
     return body if body is not None and "".join(body.itertext()).strip() else None
 
 
-def _plain(element: Any) -> str:
+def _plain(element: _Element | None) -> str:
     return squash("".join(element.itertext())) if element is not None else ""
 
 
-def _probe(element: Any) -> str | None:
+def _probe(element: HtmlElement) -> str | None:
     """The start of the first real paragraph inside `element`: how to tell whether an extraction has it."""
     for paragraph in element.iter("p", "li"):
         text = squash(paragraph.text_content())
@@ -136,23 +140,23 @@ def _probe(element: Any) -> str | None:
     return None
 
 
-def _contains(ancestor: Any, element: Any) -> bool:
+def _contains(ancestor: _Element, element: _Element) -> bool:
     return any(parent is ancestor for parent in element.iterancestors())
 
 
-def repeated_parts(tree: Any, extracted_text: str) -> list[Any]:
+def repeated_parts(tree: HtmlElement, extracted_text: str) -> list[HtmlElement]:
     """The parts of a newsletter or live blog, when trafilatura kept only some of them.
 
     Such a page repeats one container (same tag, same class) per item; trafilatura takes the first.
     A group counts when its members hold real paragraphs, none holds another or a headline (`h1`: a
     follow-up article of an endless page), and the extraction has some members' text but not all.
     """
-    groups: dict[tuple[str, str], list[Any]] = {}
+    groups: dict[tuple[str, str], list[HtmlElement]] = {}
     for element in tree.iter("div", "section", "article"):
         name = element.get("class")
         if name and name.strip():
-            groups.setdefault((element.tag, " ".join(name.split())), []).append(element)
-    best: list[Any] = []
+            groups.setdefault((str(element.tag), " ".join(name.split())), []).append(element)
+    best: list[HtmlElement] = []
     best_weight = 0
     for members in groups.values():
         probed = [(m, p) for m in members if (p := _probe(m)) is not None]
@@ -170,7 +174,7 @@ def repeated_parts(tree: Any, extracted_text: str) -> list[Any]:
     return best
 
 
-def _part_section(member: Any, members: list[Any]) -> Any:
+def _part_section(member: HtmlElement, members: list[HtmlElement]) -> HtmlElement:
     """The largest ancestor of `member` holding no other member: its heading and caption come along."""
     section = member
     while True:
@@ -182,7 +186,7 @@ def _part_section(member: Any, members: list[Any]) -> Any:
         section = parent
 
 
-def _extract_parts(tree: Any, members: list[Any], base_url: str | None) -> list[Any]:
+def _extract_parts(tree: HtmlElement, members: list[HtmlElement], base_url: str | None) -> list[_Element]:
     """Each part extracted from a copy of the whole page without the other parts.
 
     The whole page, not the part alone: trafilatura then reads each part as it read the first one.
@@ -213,7 +217,7 @@ class Extracted:
     parts: int = 1
 
 
-def _meta_content(tree: Any, xpath: str) -> str | None:
+def _meta_content(tree: HtmlElement, xpath: str) -> str | None:
     for value in tree.xpath(xpath):
         text = clean_field(str(value))
         if text:
@@ -221,7 +225,7 @@ def _meta_content(tree: Any, xpath: str) -> str | None:
     return None
 
 
-def choose_title(tree: Any, metadata_title: str | None) -> str | None:
+def choose_title(tree: HtmlElement, metadata_title: str | None) -> str | None:
     """The headline as published: the page's `h1` when it agrees with the metadata, else the metadata's.
 
     Pages often carry a different headline for social media (og:title) or a CMS placeholder in their
@@ -255,7 +259,7 @@ def choose_authors(raw: str | None, sitename: str | None) -> tuple[str, ...]:
     return tuple(authors)
 
 
-def page_language(tree: Any) -> str | None:
+def page_language(tree: HtmlElement) -> str | None:
     for xpath in (
         "/html/@lang",
         "/html/@xml:lang",

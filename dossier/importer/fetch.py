@@ -14,8 +14,9 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from http.client import HTTPMessage
 from pathlib import Path
-from typing import Any
+from typing import IO
 from urllib.parse import urlsplit
 
 from trafilatura.utils import decode_file
@@ -45,7 +46,7 @@ def is_url(source: str) -> bool:
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(
-        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage, newurl: str
     ) -> urllib.request.Request | None:
         if urlsplit(newurl).scheme.lower() not in ("http", "https"):
             raise FetchFailed(f"{req.full_url}: redirects to {newurl}, which is not an http(s) address")
@@ -69,7 +70,7 @@ def describe_network_error(problem: BaseException, url: str, timeout: float) -> 
             429: "; the site is limiting requests: wait and try again, or save the page from your browser",
         }.get(problem.code, "; try again later, or save the page from your browser" if problem.code >= 500 else "")
         return f"{url}: the server answered HTTP {problem.code} {problem.reason}{hint}"
-    reason: Any = problem.reason if isinstance(problem, urllib.error.URLError) else problem
+    reason: str | BaseException = problem.reason if isinstance(problem, urllib.error.URLError) else problem
     if isinstance(reason, socket.gaierror):
         return f"{url}: cannot find the host '{host}' (DNS lookup failed: {reason.strerror or reason})"
     if isinstance(reason, ConnectionRefusedError):

@@ -11,9 +11,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from lxml import html as lxml_html
+from lxml.etree import _Element
+from markdown_it.token import Token
 
 from dossier.importer.safe_markdown.inline import SKIPPED_TAGS, Inline, tag_name
 from dossier.text import make_markdown
@@ -49,7 +50,7 @@ class Block:
     items: tuple[Block, ...] = ()  # a list's items, each as one block
 
 
-def _heading_level(element: Any) -> int | None:
+def _heading_level(element: _Element) -> int | None:
     tag = tag_name(element)
     if tag in HEADINGS:
         return HEADINGS[tag]
@@ -58,19 +59,24 @@ def _heading_level(element: Any) -> int | None:
     return None
 
 
-def _is_block(element: Any) -> bool:
+def _is_block(element: _Element) -> bool:
     tag = tag_name(element)
     if tag in BLOCK_TAGS:
         return True
     # trafilatura writes a block of code as a <code> of its own, an inline one inside a paragraph.
-    return tag == "code" and tag_name(element.getparent()) in BLOCK_TAGS - PARAGRAPH_TAGS - {"head", "item", "li"}
+    parent = element.getparent()
+    return (
+        tag == "code"
+        and parent is not None
+        and tag_name(parent) in BLOCK_TAGS - PARAGRAPH_TAGS - {"head", "item", "li"}
+    )
 
 
-def _is_code_block(element: Any) -> bool:
+def _is_code_block(element: _Element) -> bool:
     return tag_name(element) in CODE_BLOCK_TAGS or tag_name(element) == "code"
 
 
-def blocks_of(container: Any) -> list[Block]:
+def blocks_of(container: _Element) -> list[Block]:
     """The Markdown blocks of an element's content."""
     blocks: list[Block] = []
     inline = Inline()
@@ -104,7 +110,7 @@ def _paragraph(inline: Inline) -> list[Block]:
     return [Block(markdown, "paragraph", plain, tuple(inline.links), inline.link_chars)] if plain.strip() else []
 
 
-def _block(element: Any) -> list[Block]:
+def _block(element: _Element) -> list[Block]:
     tag = tag_name(element)
     level = _heading_level(element)
     if level is not None:
@@ -141,7 +147,7 @@ def _block(element: Any) -> list[Block]:
     return blocks_of(element)  # containers, stray items, rows and cells
 
 
-def _list(element: Any) -> list[Block]:
+def _list(element: _Element) -> list[Block]:
     ordered = tag_name(element) == "ol" or element.get("rend") == "ol"
     items: list[list[Block]] = []
     for child in element:
@@ -174,7 +180,7 @@ def _list(element: Any) -> list[Block]:
     return [Block(markdown, "list", "\n\n".join(b.text for b in summaries), items=summaries)]
 
 
-def _table(element: Any) -> list[Block]:
+def _table(element: _Element) -> list[Block]:
     rows: list[list[str]] = []
     texts: list[str] = []
     for row in element.iter():
@@ -241,7 +247,7 @@ def check_markdown_is_safe(markdown: str) -> None:
                 raise AssertionError(f"the imported Markdown links to {href!r}")
 
 
-def _all_tokens(tokens: Iterable[Any]) -> Iterator[Any]:
+def _all_tokens(tokens: Iterable[Token]) -> Iterator[Token]:
     for token in tokens:
         yield token
         if token.children:

@@ -11,8 +11,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote, urlsplit
+
+from lxml.etree import _Element
 
 from dossier.schema import SAFE_URL
 
@@ -99,7 +100,7 @@ class Inline:
         if text:
             self.pieces.append(_Piece("text", text))
 
-    def element(self, element: Any) -> None:
+    def element(self, element: _Element) -> None:
         tag = tag_name(element)
         if tag in SKIPPED_TAGS:
             self.text(element.tail)
@@ -123,7 +124,7 @@ class Inline:
             self.children(element)
         self.text(element.tail)
 
-    def children(self, element: Any) -> None:
+    def children(self, element: _Element) -> None:
         self.text(element.text)
         for child in element:
             if isinstance(child.tag, str):
@@ -131,7 +132,7 @@ class Inline:
             else:
                 self.text(child.tail)  # a comment or processing instruction: only its tail is text
 
-    def _link(self, element: Any) -> None:
+    def _link(self, element: _Element) -> None:
         url = safe_url(element.get("target") or element.get("href") or "")
         if url is None or self.link:
             self.children(element)
@@ -301,12 +302,12 @@ def code_span(text: str) -> str:
     return f"{fence}{padding}{text}{padding}{fence}"
 
 
-def tag_name(element: Any) -> str:
+def tag_name(element: _Element) -> str:
     tag = element.tag if isinstance(element.tag, str) else ""
     return tag.rsplit("}", 1)[-1].lower()
 
 
-def _emphasis(element: Any) -> str | None:
+def _emphasis(element: _Element) -> str | None:
     tag = tag_name(element)
     rend = element.get("rend") or ""
     if tag in BOLD or rend == "#b":
