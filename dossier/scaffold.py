@@ -10,7 +10,6 @@ written and the entry is printed to paste by hand.
 from __future__ import annotations
 
 import copy
-import os
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from dossier.atomic_write import write_atomically
 from dossier.config import CONFIG_FILE, load_config
 from dossier.diagnostics import Report, did_you_mean
 from dossier.load import PEOPLE_FILE, SOURCES_FILE, STORY_FILE, RawDossier, display_path, load_dossier
@@ -80,18 +80,6 @@ def _create(path: Path, text: str) -> None:
             new_file.write(text)
     except FileExistsError:
         raise ScaffoldError(f"{path} already exists; nothing was written") from None
-
-
-def _replace(path: Path, text: str) -> None:
-    """Replace a file's text atomically (a temporary file renamed over it), keeping its permissions."""
-    temporary = path.with_name(f".{path.name}.dossier-new.tmp")
-    temporary.write_text(text, encoding="utf-8", newline="\n")
-    try:
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def check_id(value: str, what: str) -> str:
@@ -361,7 +349,7 @@ def _append_entry(path: Path, entry: str, key: str | None, shown: str) -> bool:
     if not is_as_expected:
         raise ScaffoldError(f"could not add the entry to {shown} without disturbing it; add it by hand:\n{entry}")
     if existed:
-        _replace(path, updated)
+        write_atomically(path, updated.encode("utf-8"))
     else:
         _create(path, updated)
     return not existed

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dossier.atomic_write import write_atomically
 from dossier.config import load_config
 from dossier.diagnostics import Location, Report, did_you_mean
 from dossier.importer.extract import Extracted, clean_field, drop_title_heading, extract_page, squash
@@ -144,26 +143,6 @@ def _read_project(project_dir: Path, story_id: str) -> _Project:
             for md in story_folder.glob("*.md"):
                 article_stories.setdefault(md.stem, story_folder.name)
     return _Project(content_dir, story_dir, dossier.sources, entity_ids, article_stories)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then swap it in: never a half-written file."""
-    mode = (path.stat().st_mode & 0o777) if path.exists() else (0o666 & ~_umask())
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def import_article(request: ImportRequest) -> Imported:
