@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from anyascii import anyascii
+
 from dossier.diagnostics import Location, Report, did_you_mean
 from dossier.located import CONTROL_CHARACTERS, InvalidScalar, LocatedDict, LocatedList, control_character_problem
 
@@ -62,8 +64,19 @@ class Field:
     default: Any = None
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:MAX_SLUG]
+def slugify(text: str, max_length: int = MAX_SLUG) -> str:
+    """An id made from `text` in any script: "Zürich" is `zurich`, "Сергей Кисляк" `sergey-kislyak`,
+    "Trump's adviser" `trumps-adviser`; at most `max_length` characters, cut at a hyphen where there is one.
+
+    anyascii writes each character in ASCII (it also makes CJK syllables and emoji into words, where dropping
+    what is not ASCII would leave nothing); apostrophes join the word they are in. Empty when `text` holds no
+    letter or digit.
+    """
+    ascii_text = anyascii(text).replace("'", "").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+    if len(slug) > max_length:
+        slug = slug[: max_length + 1].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
+    return slug.strip("-")
 
 
 def type_name(value: Any) -> str:

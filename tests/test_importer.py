@@ -203,6 +203,36 @@ def test_default_slug_comes_from_outlet_date_and_headline(project: Path, corpus:
     )
 
 
+@pytest.mark.parametrize(
+    ("sitename", "title", "outlet_id", "slug"),
+    [
+        (
+            "Коммерсантъ",
+            "Сергей Кисляк встретился с Майклом Флинном в Вашингтоне",  # noqa: RUF001 (Cyrillic is the point)
+            "kommersant",
+            "kommersant-sergey-kislyak-vstretilsya-s-mayklom-flinnom",
+        ),
+        (
+            "Süddeutsche Zeitung",
+            "Jürgen Müller trifft François Hollande im Élysée",
+            "suddeutsche-zeitung",
+            "suddeutsche-zeitung-jurgen-muller-trifft-francois-hollande",
+        ),
+    ],
+)
+def test_outlets_and_headlines_in_any_script_give_usable_ids(
+    project: Path, tmp_path: Path, sitename: str, title: str, outlet_id: str, slug: str
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(plain_page(title).replace("La Gazette du Port", sitename), encoding="utf-8")
+    result = do_import(project, page)
+    assert result.outlet.id == outlet_id and result.outlet.is_new and result.outlet.registered
+    assert result.article_path.name == f"{slug}.md"
+    assert split_article(result.article_path)[0]["title"] == title
+    checked = check_project(project)
+    assert not checked.report.has_errors, "\n".join(map(str, checked.report.sorted()))
+
+
 @pytest.mark.parametrize("slug", ["../escape", "/etc/passwd", "UPPER", "a/b", "con", "x" * 81, ""])
 def test_unsafe_slugs_are_refused(project: Path, slug: str, corpus: Path) -> None:
     before = sorted(p.relative_to(project) for p in project.rglob("*"))

@@ -222,6 +222,27 @@ def test_new_refuses_and_says_why(
     assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.parametrize(
+    ("kind", "name", "options", "suggestion"),
+    [
+        ("story", "Zürich", (), "zurich"),
+        ("person", "Jürgen Müller", (), "jurgen-muller"),
+        ("person", "François Hollande", (), "francois-hollande"),
+        ("source", "Élysée", ("--kind", "institution"), "elysee"),
+        ("person", "Сергей Кисляк", (), "sergey-kislyak"),
+    ],
+)
+def test_new_suggests_an_id_for_a_name_in_any_script(
+    project: Path, capsys: pytest.CaptureFixture[str], kind: str, name: str, options: tuple[str, ...], suggestion: str
+) -> None:
+    """The name given where an id belongs is refused with an id made from it, which then works."""
+    names = () if kind == "story" else (name,)
+    assert run("new", kind, name, *names, *options, "-C", str(project)) == 2
+    assert f"try '{suggestion}'" in capsys.readouterr().err
+    assert run("new", kind, suggestion, *names, *options, "-C", str(project), "-q") == 0
+    assert_checks_clean(project, include_drafts=True)
+
+
 def test_new_refuses_a_file_with_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     people = project / "content" / "people.yaml"
     people.write_text(people.read_text(encoding="utf-8") + "- id: [broken\n", encoding="utf-8")

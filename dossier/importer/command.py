@@ -20,11 +20,11 @@ from dossier.importer.failures import ImportFailed
 from dossier.importer.fetch import MAX_PAGE_BYTES, Page, decode_page, fetch_page, is_url, read_page_file
 from dossier.importer.front_matter import Front, front_matter_lines
 from dossier.importer.furniture import drop_furniture
-from dossier.importer.outlets import OutletChoice, appended_sources, ascii_slug, choose_outlet
+from dossier.importer.outlets import OutletChoice, appended_sources, choose_outlet
 from dossier.importer.safe_markdown import check_markdown_is_safe, markdown_blocks, text_blocks
 from dossier.load import SOURCES_FILE, STORY_FILE, display_path, is_inside, load_dossier
 from dossier.model import Source
-from dossier.schema import check_slug
+from dossier.schema import check_slug, slugify
 from dossier.validate import validate_dossier
 
 MIN_ARTICLE_WORDS = 15  # less is a menu or a paywall notice, not an article
@@ -95,7 +95,7 @@ class Imported:
 def default_slug(outlet_id: str, published: dt.date | None, title: str) -> str:
     """outlet-date-first-words-of-the-title, at most 60 characters, cut at a word."""
     head = f"{outlet_id}-{published.isoformat()}" if published else outlet_id
-    words = ascii_slug(title).split("-")[:6]
+    words = slugify(title).split("-")[:6]
     slug = head
     for word in words:
         if not word or len(slug) + 1 + len(word) > 60:

@@ -5,7 +5,6 @@ one, with the entry that registers it in sources.yaml (see docs/import.md, "Outl
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -19,7 +18,7 @@ from dossier.importer.safe_markdown import safe_url
 from dossier.load import SOURCES_FILE
 from dossier.located import parse_yaml
 from dossier.model import Source
-from dossier.schema import MAX_SLUG, check_slug
+from dossier.schema import check_slug, slugify
 
 
 @dataclass
@@ -67,16 +66,6 @@ def match_outlet(sitename: str | None, page_url: str | None, outlets: list[Sourc
             if key and _name_key(outlet.name) == key:
                 return outlet
     return None
-
-
-def ascii_slug(text: str, max_length: int = MAX_SLUG) -> str:
-    """A slug of `text`: accents dropped, lowercase letters, digits and single hyphens, cut at a hyphen."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "").replace("'", ""))
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
-    if len(slug) > max_length:
-        slug = slug[: max_length + 1].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
-    return slug.strip("-")
 
 
 def outlet_name(sitename: str | None, page_url: str | None) -> str | None:
@@ -140,7 +129,7 @@ def choose_outlet(
     name = outlet_name(sitename, page_url)
     if name is None:
         raise ImportFailed("the page does not say which outlet published it; give one with --outlet ID")
-    outlet_id = ascii_slug(name, 40) or ascii_slug(host_of(page_url) or "", 40)
+    outlet_id = slugify(name, 40) or slugify(host_of(page_url) or "", 40)
     if not outlet_id:
         raise ImportFailed(f"cannot make an id for the outlet '{name}'; give one with --outlet ID")
     if outlet_id in sources and sources[outlet_id].kind == "outlet":
