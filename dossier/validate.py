@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-
-from anyascii import anyascii
 
 from dossier.diagnostics import Location, Report, did_you_mean
 from dossier.load import RawArticle, RawDossier, RawStory
@@ -232,13 +231,16 @@ def _annotation_id(kind: str, target: str | None, quote: str, taken: set[str]) -
     return candidate
 
 
+APOSTROPHE = re.compile("['\u2019\u02bc]")
+
+
 def _first_words_slug(quote: str) -> str:
     """The quote's first five words as an id, at most 40 characters.
 
     An apostrophe parts words here ("Trump's" is `trump-s`), as it did before `slugify` learnt to join them:
     the id is the annotation's address on its page, so links to it must not move.
     """
-    words = anyascii(" ".join(quote.split()[:5])).replace("'", " ")
+    words = APOSTROPHE.sub(" ", " ".join(quote.split()[:5]))
     return slugify(words)[:40].strip("-")
 
 

@@ -17,6 +17,9 @@ from dossier.schema import MAX_SLUG, SLUG, slugify
         ("Сергей Кисляк", "sergey-kislyak"),
         ("Коммерсантъ", "kommersant"),
         ("Straße", "strasse"),
+        ("Coronavirus: £1,000 fine", "coronavirus-1-000-fine"),  # a symbol parts words, it is not spelt out
+        ("AI Can Do Great Things\u2014If It", "ai-can-do-great-things-if-it"),
+        ("Zu\u0308rich", "zurich"),  # decomposed: the accent is a mark of its own
         ("Trump\u2019s adviser: \u201cNo comment\u201d", "trumps-adviser-no-comment"),
         ("The  New--York   Times!", "the-new-york-times"),
         ("", ""),
