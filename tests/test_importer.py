@@ -27,9 +27,10 @@ from dossier.cli import main
 from dossier.importer import FetchFailed, Imported, ImportFailed, ImportRequest, import_article
 from dossier.importer.command import default_slug
 from dossier.importer.fetch import describe_network_error, fetch_page
-from dossier.importer.outlets import appended_sources, outlet_entry
+from dossier.importer.outlets import outlet_entry
 from dossier.importer.safe_markdown import check_markdown_is_safe
 from dossier.pipeline import build_project, check_project
+from dossier.project_files import ProjectFileError, append_to_list, append_yaml_entry
 from dossier.text import make_markdown, parse_article_text
 from tests.conftest import REPO, copy_example
 
@@ -321,8 +322,9 @@ def test_a_sources_file_that_cannot_be_appended_is_left_alone(project: Path, tmp
     sources.write_text(original.replace("- id: the-week\n", "- id: the-week\n", 1), encoding="utf-8")
     page = tmp_path / "page.html"
     page.write_text(plain_page(), encoding="utf-8")
-    assert appended_sources(flow, outlet_entry("x", "X", None), "x") is None
-    assert appended_sources("key: value\n", outlet_entry("x", "X", None), "x") is None
+    for text in (flow, "key: value\n"):
+        with pytest.raises(ProjectFileError, match="add the entry by hand"):
+            append_to_list(text, outlet_entry("x", "X", None), None, "sources.yaml")
     sources.write_text(flow, encoding="utf-8")
     result = do_import(project, page)
     assert result.outlet.is_new and not result.outlet.registered
@@ -331,12 +333,15 @@ def test_a_sources_file_that_cannot_be_appended_is_left_alone(project: Path, tmp
     assert "- id: la-gazette-du-port" in warning.message and "kind: outlet" in warning.message
 
 
-def test_an_indented_or_empty_sources_file_is_appended_to() -> None:
+def test_an_indented_or_empty_sources_file_is_appended_to(tmp_path: Path) -> None:
     entry = outlet_entry("la-gazette", "La Gazette: du port", "https://gazette.example/")
     indented = "  - id: the-week\n    name: The Week\n    kind: outlet\n"
+    sources = tmp_path / "sources.yaml"
     for text in ("", "# no sources yet\n", indented, indented.rstrip("\n"), indented.replace("\n", "\r\n")):
-        result = appended_sources(text, entry, "la-gazette")
-        assert result is not None and result.startswith(text)
+        sources.write_bytes(text.encode("utf-8"))
+        append_yaml_entry(sources, entry, None, "sources.yaml")
+        result = sources.read_bytes().decode("utf-8")
+        assert result.startswith(text) and ("\r\n" not in text or "\n" not in result.replace("\r\n", ""))
         assert yaml.safe_load(result)[-1] == {
             "id": "la-gazette",
             "name": "La Gazette: du port",

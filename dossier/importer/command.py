@@ -13,19 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.atomic_write import write_atomically
-from dossier.config import load_config
-from dossier.diagnostics import Location, Report, did_you_mean
+from dossier.diagnostics import Location, Report
 from dossier.importer.extract import Extracted, clean_field, drop_title_heading, extract_page, squash
 from dossier.importer.failures import ImportFailed
 from dossier.importer.fetch import MAX_PAGE_BYTES, Page, decode_page, fetch_page, is_url, read_page_file
 from dossier.importer.front_matter import Front, front_matter_lines
 from dossier.importer.furniture import drop_furniture
-from dossier.importer.outlets import OutletChoice, appended_sources, choose_outlet
-from dossier.importer.safe_markdown import check_markdown_is_safe, markdown_blocks, text_blocks
-from dossier.load import SOURCES_FILE, STORY_FILE, display_path, is_inside, load_dossier
-from dossier.model import Source
-from dossier.schema import check_slug, slugify
-from dossier.validate import validate_dossier
+from dossier.importer.outlets import OutletChoice, choose_outlet, register_outlet
+from dossier.importer.safe_markdown import Block, check_markdown_is_safe, markdown_blocks, text_blocks
+from dossier.load import SOURCES_FILE, display_path
+from dossier.project_files import Project, ProjectFileError, check_id
+from dossier.schema import slugify
 
 MIN_ARTICLE_WORDS = 15  # less is a menu or a paywall notice, not an article
 SOURCE_HTML_SUFFIX = ".source.html"  # the raw page kept beside the article; load.py reads only *.md and *.yaml
@@ -89,7 +87,107 @@ class Imported:
         return lines
 
 
-# --- slugs and the project -------------------------------------------------------------------------------
+def import_article(request: ImportRequest) -> Imported:
+    """Import one article into a story. Raises ImportFailed with the reason when it cannot."""
+    try:
+        return _import(request)
+    except ProjectFileError as refusal:  # the project refused an id or a story: one line, as ours are
+        raise ImportFailed(str(refusal)) from None
+
+
+def _import(request: ImportRequest) -> Imported:
+    started = time.perf_counter()
+    if request.source is None and request.from_text is None:
+        raise ImportFailed("give the page to import (an address or a saved .html file), or --from-text FILE")
+    project = Project.read(request.project_dir)
+    story_dir = project.story_dir(request.story_id, "--story")
+    if request.slug is not None:
+        check_id(request.slug, "--slug")
+
+    page, found = _read_article(request)
+    page_url = found.url or (page.url if page else None)
+    title = clean_field(request.title) or found.title
+    if not title:
+        raise ImportFailed("no headline found; give one with --title")
+    blocks, dropped = drop_furniture(drop_title_heading(found.blocks, title), page_url)
+    words = sum(len(b.text.split()) for b in blocks)
+    if not blocks or (request.from_text is None and words < MIN_ARTICLE_WORDS):
+        where = request.source or str(request.from_text)
+        found_words = f" (only {words} word{'s' * (words != 1)})" if words else ""
+        raise ImportFailed(
+            f"{where}: no article text found on the page{found_words}; "
+            "copy the text into a file and use --from-text FILE"
+        )
+    body = "\n\n".join(block.markdown for block in blocks) + "\n"
+    check_markdown_is_safe(body)
+
+    outlet = choose_outlet(request.outlet, found.sitename, page_url, project.sources, project.entity_ids)
+    front = Front(title, outlet.id, found.url, found.published, found.updated, found.authors, found.language)
+    slug = _article_id(request, front, project)
+    article_path = story_dir / f"{slug}.md"
+    html_path = story_dir / f"{slug}{SOURCE_HTML_SUFFIX}" if request.keep_html and page else None
+    text = "\n".join(front_matter_lines(front)) + "\n\n" + body
+    outputs = [(article_path, text.encode("utf-8"))]
+    if html_path is not None and page is not None:
+        outputs.append((html_path, page.data))
+    _check_nothing_is_lost(outputs, story_dir, request)
+    is_changed = any(not path.exists() or path.read_bytes() != data for path, data in outputs)
+
+    if outlet.is_new:
+        outlet.registered = register_outlet(project, outlet)
+    for path, data in outputs:
+        if not path.exists() or path.read_bytes() != data:
+            write_atomically(path, data)
+
+    imported = Imported(
+        article_path=article_path,
+        shown_path=project.shown(article_path),
+        front=front,
+        outlet=outlet,
+        words=words,
+        blocks=len(blocks),
+        written=is_changed,
+        html_path=html_path,
+        parts=found.parts,
+        dropped=dropped,
+        sources_shown=project.shown(project.content_dir / SOURCES_FILE),
+        html_shown=project.shown(html_path) if html_path else None,
+    )
+    _warn_about_gaps(imported, text, request)
+    imported.seconds = time.perf_counter() - started
+    return imported
+
+
+def _read_article(request: ImportRequest) -> tuple[Page | None, Extracted]:
+    """The page (when there is one) and what it says; with --from-text, the text is the file's."""
+    page: Page | None = None
+    found = Extracted()
+    if request.source is not None:
+        page = (
+            fetch_page(request.source, request.timeout)
+            if is_url(request.source)
+            else read_page_file(Path(request.source))
+        )
+        found = extract_page(decode_page(page), page.url, with_body=request.from_text is None)
+    if request.from_text is not None:
+        found.blocks = _pasted_blocks(request.from_text)
+        found.parts = 1
+        if not found.title and found.blocks and found.blocks[0].kind == "heading":
+            found.title = squash(found.blocks[0].text)
+    return page, found
+
+
+def _pasted_blocks(text_file: Path) -> list[Block]:
+    """A file of pasted text as blocks: Markdown when it is named so, else plain text."""
+    if not text_file.is_file():
+        raise ImportFailed(f"{text_file}: no such file")
+    if text_file.stat().st_size > MAX_PAGE_BYTES:
+        raise ImportFailed(f"{text_file}: the file is larger than the {MAX_PAGE_BYTES:,} bytes allowed")
+    try:
+        pasted = text_file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        raise ImportFailed(f"{text_file}: not UTF-8 text (byte {problem.start}); save it as UTF-8") from None
+    return markdown_blocks(pasted) if text_file.suffix.lower() in MARKDOWN_SUFFIXES else text_blocks(pasted)
 
 
 def default_slug(outlet_id: str, published: dt.date | None, title: str) -> str:
@@ -104,171 +202,37 @@ def default_slug(outlet_id: str, published: dt.date | None, title: str) -> str:
     return slug
 
 
-@dataclass
-class _Project:
-    content_dir: Path
-    story_dir: Path
-    sources: dict[str, Source]
-    entity_ids: set[str]
-    article_stories: dict[str, str]  # article id -> its story id
-
-
-def _read_project(project_dir: Path, story_id: str) -> _Project:
-    report = Report()
-    config = load_config(project_dir, report)
-    if config is None:
-        problems = "; ".join(str(d) for d in report.sorted() if d.severity == "error")
-        raise ImportFailed(f"cannot read the project's configuration: {problems}")
-    content_dir = project_dir / config.content_dir
-    if not content_dir.is_dir() or not is_inside(content_dir, project_dir):
-        raise ImportFailed(f"the content folder {display_path(content_dir, project_dir)} does not exist")
-    if check_slug(story_id, Location("--story"), Report()) is None:
-        raise ImportFailed(f"--story '{story_id}' is not an id (lowercase letters, digits, single hyphens)")
-    story_dir = content_dir / story_id
-    if not (story_dir / STORY_FILE).is_file():
-        stories = sorted(p.name for p in content_dir.iterdir() if (p / STORY_FILE).is_file())
-        listing = f" (stories: {', '.join(stories)})" if stories else ""
-        raise ImportFailed(
-            f"there is no story '{story_id}'{did_you_mean(story_id, stories)}{listing}; "
-            f"a story is a folder of {display_path(content_dir, project_dir)} with a {STORY_FILE}"
-        )
-    if story_dir.is_symlink() or not is_inside(story_dir, content_dir):
-        raise ImportFailed(f"the story folder {display_path(story_dir, project_dir)} lies outside the content folder")
-    quiet = Report()  # the project's own problems are `dossier check`'s business
-    dossier = validate_dossier(load_dossier(project_dir, content_dir, quiet), config, quiet, include_drafts=True)
-    entity_ids = set(dossier.people) | set(dossier.sources)
-    article_stories = {article.id: article.story_id for article in dossier.articles.values()}
-    for story_folder in content_dir.iterdir():  # articles that did not validate still hold their ids
-        if (story_folder / STORY_FILE).is_file():
-            for md in story_folder.glob("*.md"):
-                article_stories.setdefault(md.stem, story_folder.name)
-    return _Project(content_dir, story_dir, dossier.sources, entity_ids, article_stories)
-
-
-def import_article(request: ImportRequest) -> Imported:
-    """Import one article into a story. Raises ImportFailed with the reason when it cannot."""
-    started = time.perf_counter()
-    if request.source is None and request.from_text is None:
-        raise ImportFailed("give the page to import (an address or a saved .html file), or --from-text FILE")
-    project = _read_project(request.project_dir, request.story_id)
-    if request.slug is not None and check_slug(request.slug, Location("--slug"), Report()) is None:
-        raise ImportFailed(f"--slug '{request.slug}' is not an id (lowercase letters, digits, single hyphens)")
-
-    page: Page | None = None
-    found = Extracted()
-    if request.source is not None:
-        page = (
-            fetch_page(request.source, request.timeout)
-            if is_url(request.source)
-            else read_page_file(Path(request.source))
-        )
-        found = extract_page(decode_page(page), page.url, with_body=request.from_text is None)
-    if request.from_text is not None:
-        text_file = request.from_text
-        if not text_file.is_file():
-            raise ImportFailed(f"{text_file}: no such file")
-        if text_file.stat().st_size > MAX_PAGE_BYTES:
-            raise ImportFailed(f"{text_file}: the file is larger than the {MAX_PAGE_BYTES:,} bytes allowed")
-        try:
-            pasted = text_file.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as problem:
-            raise ImportFailed(f"{text_file}: not UTF-8 text (byte {problem.start}); save it as UTF-8") from None
-        is_markdown = text_file.suffix.lower() in MARKDOWN_SUFFIXES
-        found.blocks = markdown_blocks(pasted) if is_markdown else text_blocks(pasted)
-        found.parts = 1
-        if not found.title and found.blocks and found.blocks[0].kind == "heading":
-            found.title = squash(found.blocks[0].text)
-
-    title = clean_field(request.title) or found.title
-    if not title:
-        raise ImportFailed("no headline found; give one with --title")
-    blocks = drop_title_heading(found.blocks, title)
-    blocks, dropped = drop_furniture(blocks, found.url or (page.url if page else None))
-    words = sum(len(b.text.split()) for b in blocks)
-    if not blocks or (request.from_text is None and words < MIN_ARTICLE_WORDS):
-        where = request.source or str(request.from_text)
-        found_words = f" (only {words} word{'s' * (words != 1)})" if words else ""
-        raise ImportFailed(
-            f"{where}: no article text found on the page{found_words}; "
-            "copy the text into a file and use --from-text FILE"
-        )
-    body = "\n\n".join(block.markdown for block in blocks) + "\n"
-    check_markdown_is_safe(body)
-
-    page_url = found.url or (page.url if page else None)
-    outlet = choose_outlet(request.outlet, found.sitename, page_url, project.sources, project.entity_ids)
-    front = Front(title, outlet.id, found.url, found.published, found.updated, found.authors, found.language)
-    slug = request.slug or default_slug(outlet.id, front.published, title)
-    if check_slug(slug, Location("slug"), Report()) is None:
-        raise ImportFailed(f"cannot make an id from '{title}'; give one with --slug")
+def _article_id(request: ImportRequest, front: Front, project: Project) -> str:
+    """--slug, or one made from the outlet, date and headline; refused when another story has it."""
+    slug = request.slug or default_slug(front.outlet, front.published, front.title)
+    try:
+        check_id(slug, "the article id")
+    except ProjectFileError:
+        raise ImportFailed(f"cannot make an id from '{front.title}'; give one with --slug") from None
     other_story = project.article_stories.get(slug)
     if other_story is not None and other_story != request.story_id:
         raise ImportFailed(
             f"the story '{other_story}' already has an article '{slug}' (article ids are unique site-wide); "
             "choose another with --slug"
         )
+    return slug
 
-    article_path = project.story_dir / f"{slug}.md"
-    html_path = project.story_dir / f"{slug}{SOURCE_HTML_SUFFIX}" if request.keep_html and page else None
-    text = "\n".join(front_matter_lines(front)) + "\n\n" + body
-    outputs = [(article_path, text.encode("utf-8"))]
-    if html_path is not None and page is not None:
-        outputs.append((html_path, page.data))
-    shown = display_path(article_path, request.project_dir)
+
+def _check_nothing_is_lost(outputs: list[tuple[Path, bytes]], story_dir: Path, request: ImportRequest) -> None:
+    """Refuse to write through a link, or over a file that differs from this import unless forced."""
     for path, data in outputs:
-        if path.is_symlink() or path.resolve().parent != project.story_dir.resolve():
-            raise ImportFailed(f"{display_path(path, request.project_dir)} is a link; it is not replaced")
+        shown = display_path(path, request.project_dir)
+        if path.is_symlink() or path.resolve().parent != story_dir.resolve():
+            raise ImportFailed(f"{shown} is a link; it is not replaced")
         if path.exists() and path.read_bytes() != data and not request.force:
             raise ImportFailed(
-                f"{display_path(path, request.project_dir)} already exists and differs from this import; "
+                f"{shown} already exists and differs from this import; "
                 "use --force to replace it, or --slug to import beside it"
             )
-    is_changed = any(not path.exists() or path.read_bytes() != data for path, data in outputs)
-
-    if outlet.is_new:
-        outlet.registered = _register_outlet(project.content_dir, outlet)
-    for path, data in outputs:
-        if not path.exists() or path.read_bytes() != data:
-            write_atomically(path, data)
-
-    imported = Imported(
-        article_path=article_path,
-        shown_path=shown,
-        front=front,
-        outlet=outlet,
-        words=words,
-        blocks=len(blocks),
-        written=is_changed,
-        html_path=html_path,
-        parts=found.parts,
-        dropped=dropped,
-        sources_shown=display_path(project.content_dir / SOURCES_FILE, request.project_dir),
-        html_shown=display_path(html_path, request.project_dir) if html_path else None,
-    )
-    _warn_about_gaps(imported, text, request, project)
-    imported.seconds = time.perf_counter() - started
-    return imported
 
 
-def _register_outlet(content_dir: Path, outlet: OutletChoice) -> bool:
-    """Append the new outlet to sources.yaml; False (the editor adds it by hand) when that is not safe."""
-    path = content_dir / SOURCES_FILE
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        return False
-    try:
-        raw = path.read_bytes() if path.exists() else b""
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return False
-    result = appended_sources(text, outlet.entry, outlet.id)
-    if result is None:
-        return False
-    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    write_atomically(path, bom + result.encode("utf-8"))
-    return True
-
-
-def _warn_about_gaps(imported: Imported, text: str, request: ImportRequest, project: _Project) -> None:
+def _warn_about_gaps(imported: Imported, text: str, request: ImportRequest) -> None:
+    """Warnings, each at its line: what the page did not say, an outlet to add by hand, annotations to check."""
     report, shown = imported.report, imported.shown_path
     lines = text.split("\n")
 
@@ -284,7 +248,7 @@ def _warn_about_gaps(imported: Imported, text: str, request: ImportRequest, proj
     if imported.front.url is None:
         report.warning(Location(shown, line_of("# url")), "the page does not say its address; add it as url")
     if imported.outlet.is_new and not imported.outlet.registered:
-        sources = display_path(project.content_dir / SOURCES_FILE, request.project_dir)
+        sources = imported.sources_shown
         report.warning(
             Location(sources),
             f"the outlet '{imported.outlet.id}' is new and {sources} could not be appended to safely; "

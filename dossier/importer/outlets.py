@@ -8,17 +8,14 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import yaml
-
-from dossier.diagnostics import Location, Report, did_you_mean
+from dossier.diagnostics import did_you_mean
 from dossier.importer.extract import words
 from dossier.importer.failures import ImportFailed
-from dossier.importer.front_matter import url_scalar, yaml_scalar
 from dossier.importer.safe_markdown import safe_url
 from dossier.load import SOURCES_FILE
-from dossier.located import parse_yaml
 from dossier.model import Source
-from dossier.schema import check_slug, slugify
+from dossier.project_files import Project, ProjectFileError, append_yaml_entry, check_id, yaml_scalar
+from dossier.schema import slugify
 
 
 @dataclass
@@ -80,15 +77,16 @@ def outlet_name(sitename: str | None, page_url: str | None) -> str | None:
     return host.split(".")[0].replace("-", " ").title()
 
 
-def outlet_entry(outlet_id: str, name: str, url: str | None, indent: str = "") -> str:
+def outlet_entry(outlet_id: str, name: str, url: str | None) -> str:
+    """The entry registering a new outlet in sources.yaml, under a comment asking the editor to check it."""
     lines = [
-        f"{indent}# Added by `dossier import`: check the name.",
-        f"{indent}- id: {outlet_id}",
-        f"{indent}  name: {yaml_scalar(name)}",
-        f"{indent}  kind: outlet",
+        "# Added by `dossier import`: check the name.",
+        f"- id: {yaml_scalar(outlet_id)}",
+        f"  name: {yaml_scalar(name)}",
+        "  kind: outlet",
     ]
     if url:
-        lines.append(f"{indent}  url: {url_scalar(url)}")
+        lines.append(f"  url: {yaml_scalar(url)}")
     return "\n".join(lines) + "\n"
 
 
@@ -108,8 +106,7 @@ def choose_outlet(
 ) -> OutletChoice:
     outlets = [s for s in sources.values() if s.kind == "outlet"]
     if requested:
-        if check_slug(requested, Location("--outlet"), Report()) is None:
-            raise ImportFailed(f"--outlet '{requested}' is not an id (lowercase letters, digits, single hyphens)")
+        check_id(requested, "--outlet")
         known = sources.get(requested)
         if known is not None and known.kind == "outlet":
             return OutletChoice(known.id, known.name)
@@ -141,37 +138,11 @@ def choose_outlet(
     return OutletChoice(outlet_id, name, True, outlet_entry(outlet_id, name, _site_root(page_url)))
 
 
-def appended_sources(text: str, entry: str, outlet_id: str) -> str | None:
-    """sources.yaml's text with the entry appended, or None when appending could change its meaning.
-
-    Only a block list (or an empty file) is appended to; the result must read back as the same list
-    plus one outlet.
-    """
+def register_outlet(project: Project, outlet: OutletChoice) -> bool:
+    """Add the new outlet to sources.yaml; False (the editor adds it by hand) when that is not safe."""
+    path = project.content_dir / SOURCES_FILE
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        before = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return None
-    newline = "\r\n" if "\r\n" in text else "\n"
-    indent = ""
-    if node is not None:
-        if not isinstance(node, yaml.SequenceNode) or node.flow_style:
-            return None
-        indent = " " * node.start_mark.column
-    if indent:
-        entry = "".join(indent + line if line.strip() else line for line in entry.splitlines(keepends=True))
-    addition = entry.replace("\n", newline)
-    separator = "" if not text or text.endswith(("\n", "\r")) else newline
-    result = text + separator + (newline if text.strip() else "") + addition
-    try:
-        after = yaml.safe_load(result)
-    except yaml.YAMLError:
-        return None
-    old = before or []
-    if not isinstance(after, list) or after[:-1] != old or len(after) != len(old) + 1:
-        return None
-    if not isinstance(after[-1], dict) or after[-1].get("id") != outlet_id or after[-1].get("kind") != "outlet":
-        return None
-    report = Report()
-    parse_yaml(result, SOURCES_FILE, report)
-    return None if report.has_errors else result
+        append_yaml_entry(path, outlet.entry, None, project.shown(path))
+    except ProjectFileError:  # the warning shows the entry to add by hand, and the article is still written
+        return False
+    return True
