@@ -32,6 +32,8 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 @dataclass(frozen=True)
 class ImportRequest:
+    """What to import and where: the command line's options."""
+
     project_dir: Path
     story_id: str
     source: str | None = None  # an http(s):// address or the path of a saved page
@@ -46,6 +48,8 @@ class ImportRequest:
 
 @dataclass
 class Imported:
+    """What an import wrote, what it found and what it did not: the command's report."""
+
     article_path: Path
     shown_path: str  # relative to the project, as diagnostics show it
     front: Front
@@ -111,13 +115,7 @@ def _import(request: ImportRequest) -> Imported:
         raise ImportFailed("no headline found; give one with --title")
     blocks, dropped = drop_furniture(drop_title_heading(found.blocks, title), page_url)
     words = sum(len(b.text.split()) for b in blocks)
-    if not blocks or (request.from_text is None and words < MIN_ARTICLE_WORDS):
-        where = request.source or str(request.from_text)
-        found_words = f" (only {words} word{'s' * (words != 1)})" if words else ""
-        raise ImportFailed(
-            f"{where}: no article text found on the page{found_words}; "
-            "copy the text into a file and use --from-text FILE"
-        )
+    _check_there_is_an_article(blocks, words, request)
     body = "\n\n".join(block.markdown for block in blocks) + "\n"
     check_markdown_is_safe(body)
 
@@ -175,6 +173,17 @@ def _read_article(request: ImportRequest) -> tuple[Page | None, Extracted]:
         if not found.title and found.blocks and found.blocks[0].kind == "heading":
             found.title = squash(found.blocks[0].text)
     return page, found
+
+
+def _check_there_is_an_article(blocks: list[Block], words: int, request: ImportRequest) -> None:
+    """A page with (almost) no text left is a menu, a paywall or a page drawn by script: say what to do."""
+    if not blocks or (request.from_text is None and words < MIN_ARTICLE_WORDS):
+        where = request.source or str(request.from_text)
+        found_words = f" (only {words} word{'s' * (words != 1)})" if words else ""
+        raise ImportFailed(
+            f"{where}: no article text found on the page{found_words}; "
+            "copy the text into a file and use --from-text FILE"
+        )
 
 
 def _pasted_blocks(text_file: Path) -> list[Block]:

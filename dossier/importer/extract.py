@@ -75,6 +75,7 @@ def _class_words(element: HtmlElement) -> set[str]:
 
 
 def _paragraph_chars(element: HtmlElement) -> int:
+    """How much paragraph text an element holds: the measure of how much of the article it is."""
     return sum(len(p.text_content()) for p in element.iter("p"))
 
 
@@ -206,6 +207,8 @@ def _extract_parts(tree: HtmlElement, members: list[HtmlElement], base_url: str 
 
 @dataclass
 class Extracted:
+    """What the page says; None (or empty) where it does not say."""
+
     title: str | None = None
     authors: tuple[str, ...] = ()
     published: dt.date | None = None
@@ -218,6 +221,7 @@ class Extracted:
 
 
 def _meta_content(tree: HtmlElement, xpath: str) -> str | None:
+    """The first non-empty value the XPath finds, cleaned for one line of YAML."""
     for value in tree.xpath(xpath):
         text = clean_field(str(value))
         if text:
@@ -260,6 +264,7 @@ def choose_authors(raw: str | None, sitename: str | None) -> tuple[str, ...]:
 
 
 def page_language(tree: HtmlElement) -> str | None:
+    """The page's language tag: `<html lang>`, Content-Language or og:locale, when it is a valid tag."""
     for xpath in (
         "/html/@lang",
         "/html/@xml:lang",
@@ -286,6 +291,15 @@ def extract_page(html_text: str, page_url: str | None, with_body: bool = True) -
     tree = trafilatura.load_html(html_text)
     if tree is None:
         raise ImportFailed("the page could not be read as HTML")
+    found = _metadata(tree, page_url)
+    if with_body:
+        mains = _main_texts(tree, found.url or page_url)
+        found.blocks = [block for element in mains for block in blocks_of(element)]
+        found.parts = max(1, len(mains))
+    return found
+
+
+def _metadata(tree: HtmlElement, page_url: str | None) -> Extracted:
     metadata = trafilatura.extract_metadata(copy.deepcopy(tree), default_url=page_url, extensive=False)
     found = Extracted(
         title=choose_title(tree, clean_field(metadata.title)),
@@ -298,9 +312,12 @@ def extract_page(html_text: str, page_url: str | None, with_body: bool = True) -
     updated = _date(find_date(copy.deepcopy(tree), original_date=False, extensive_search=False))
     if updated and found.published and updated > found.published:
         found.updated = updated
-    if not with_body:
-        return found
-    base_url = found.url or page_url
+    return found
+
+
+def _main_texts(tree: HtmlElement, base_url: str | None) -> list[_Element]:
+    """The article's text as trafilatura extracts it from the page without its furniture (from the whole page
+    when pruning lost too much of the text), one extraction per part of a page in parts."""
     pruned = copy.deepcopy(tree)
     prune_furniture(pruned)
     main = _extract_body(pruned, base_url)
@@ -308,14 +325,9 @@ def extract_page(html_text: str, page_url: str | None, with_body: bool = True) -
     if main is None or len(_plain(main)) < MIN_KEPT_SHARE * len(_plain(whole)):
         main, pruned = whole, tree
     if main is None:
-        return found
-    mains = [main]
+        return []
     members = repeated_parts(pruned, _plain(main))
-    if members:
-        mains = _extract_parts(pruned, members, base_url) or mains
-        found.parts = len(mains)
-    found.blocks = [block for element in mains for block in blocks_of(element)]
-    return found
+    return (_extract_parts(pruned, members, base_url) if members else []) or [main]
 
 
 def drop_title_heading(blocks: list[Block], title: str) -> list[Block]:

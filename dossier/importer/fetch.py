@@ -14,7 +14,6 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from http.client import HTTPMessage
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
@@ -31,6 +30,8 @@ USER_AGENT = f"dossier/{__version__} (article import)"
 
 @dataclass(frozen=True)
 class Page:
+    """A page's bytes as they came, and where from."""
+
     data: bytes
     url: str | None  # where it was downloaded from, after redirects; None for a saved file
     name: str  # as the editor gave it
@@ -41,12 +42,21 @@ URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def is_url(source: str) -> bool:
+    """An address (`scheme://...`), as opposed to the path of a saved page."""
     return bool(URL_SCHEME.match(source))
 
 
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows redirects to http(s) addresses only: never to file:, ftp: or anything else."""
+
     def redirect_request(
-        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: HTTPMessage, newurl: str
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
     ) -> urllib.request.Request | None:
         if urlsplit(newurl).scheme.lower() not in ("http", "https"):
             raise FetchFailed(f"{req.full_url}: redirects to {newurl}, which is not an http(s) address")
@@ -107,16 +117,7 @@ def fetch_page(url: str, timeout: float, max_bytes: int = MAX_PAGE_BYTES) -> Pag
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
                 raise FetchFailed(f"{url}: the page is {int(length):,} bytes, more than the {max_bytes:,} allowed")
-            chunks: list[bytes] = []
-            size = 0
-            while chunk := response.read(64 * 1024):
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchFailed(f"{url}: the page is larger than the {max_bytes:,} bytes allowed")
-                if time.monotonic() - started > timeout:
-                    raise FetchFailed(f"{url}: the download took longer than {timeout:g} s (use --timeout)")
-                chunks.append(chunk)
-            data = b"".join(chunks)
+            data = _read_capped(response, url, max_bytes, started, timeout)
             if media_type is None and not _looks_like_html(data):
                 raise FetchFailed(f"{url}: the server did not say what it sent, and it is not HTML")
             return Page(data, response.geturl(), url, response.headers.get_content_charset())
@@ -124,6 +125,20 @@ def fetch_page(url: str, timeout: float, max_bytes: int = MAX_PAGE_BYTES) -> Pag
         raise
     except (urllib.error.URLError, OSError, http.client.HTTPException) as problem:
         raise FetchFailed(describe_network_error(problem, url, timeout)) from problem
+
+
+def _read_capped(response: IO[bytes], url: str, max_bytes: int, started: float, timeout: float) -> bytes:
+    """The body, read in chunks and refused as soon as it is too large or too late (a server may trickle)."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := response.read(64 * 1024):
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchFailed(f"{url}: the page is larger than the {max_bytes:,} bytes allowed")
+        if time.monotonic() - started > timeout:
+            raise FetchFailed(f"{url}: the download took longer than {timeout:g} s (use --timeout)")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _looks_like_html(data: bytes) -> bool:

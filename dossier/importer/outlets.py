@@ -20,6 +20,8 @@ from dossier.schema import slugify
 
 @dataclass
 class OutletChoice:
+    """The article's outlet: registered already, or new (with the entry that registers it)."""
+
     id: str
     name: str
     is_new: bool = False
@@ -91,6 +93,7 @@ def outlet_entry(outlet_id: str, name: str, url: str | None) -> str:
 
 
 def _site_root(url: str | None) -> str | None:
+    """The address of the site's home page, for a new outlet's `url`."""
     if not url:
         return None
     parts = urlsplit(url)
@@ -104,23 +107,13 @@ def choose_outlet(
     sources: dict[str, Source],
     entity_ids: set[str],
 ) -> OutletChoice:
-    outlets = [s for s in sources.values() if s.kind == "outlet"]
+    """The outlet --outlet names, else the registered one the page matches, else a new one named after the site.
+
+    `sources` are the project's sources, `entity_ids` every id people and sources hold.
+    """
     if requested:
-        check_id(requested, "--outlet")
-        known = sources.get(requested)
-        if known is not None and known.kind == "outlet":
-            return OutletChoice(known.id, known.name)
-        if known is not None or requested in entity_ids:
-            kind = f"a source of kind '{known.kind}'" if known else "a person"
-            raise ImportFailed(f"--outlet '{requested}' is {kind}, not an outlet")
-        name = outlet_name(sitename, page_url)
-        if name is None:
-            suggestion = did_you_mean(requested, [o.id for o in outlets])
-            raise ImportFailed(
-                f"unknown outlet '{requested}'{suggestion}: register it in {SOURCES_FILE} (kind: outlet) first"
-            )
-        return OutletChoice(requested, name, True, outlet_entry(requested, name, _site_root(page_url)))
-    matched = match_outlet(sitename, page_url, outlets)
+        return _requested_outlet(requested, sitename, page_url, sources, entity_ids)
+    matched = match_outlet(sitename, page_url, [s for s in sources.values() if s.kind == "outlet"])
     if matched is not None:
         return OutletChoice(matched.id, matched.name)
     name = outlet_name(sitename, page_url)
@@ -131,11 +124,38 @@ def choose_outlet(
         raise ImportFailed(f"cannot make an id for the outlet '{name}'; give one with --outlet ID")
     if outlet_id in sources and sources[outlet_id].kind == "outlet":
         return OutletChoice(outlet_id, sources[outlet_id].name)
+    outlet_id = _unused_id(outlet_id, entity_ids)
+    return OutletChoice(outlet_id, name, True, outlet_entry(outlet_id, name, _site_root(page_url)))
+
+
+def _requested_outlet(
+    requested: str, sitename: str | None, page_url: str | None, sources: dict[str, Source], entity_ids: set[str]
+) -> OutletChoice:
+    """The registered outlet --outlet names, or a new one by that id, named after the site."""
+    check_id(requested, "--outlet")
+    known = sources.get(requested)
+    if known is not None and known.kind == "outlet":
+        return OutletChoice(known.id, known.name)
+    if known is not None or requested in entity_ids:
+        kind = f"a source of kind '{known.kind}'" if known else "a person"
+        raise ImportFailed(f"--outlet '{requested}' is {kind}, not an outlet")
+    name = outlet_name(sitename, page_url)
+    if name is None:
+        outlets = [s.id for s in sources.values() if s.kind == "outlet"]
+        raise ImportFailed(
+            f"unknown outlet '{requested}'{did_you_mean(requested, outlets)}: "
+            f"register it in {SOURCES_FILE} (kind: outlet) first"
+        )
+    return OutletChoice(requested, name, True, outlet_entry(requested, name, _site_root(page_url)))
+
+
+def _unused_id(outlet_id: str, entity_ids: set[str]) -> str:
+    """`outlet_id`, or `outlet_id-outlet` (then -outlet-2, ...) when a person or another source has it."""
     base, number = outlet_id, 1
-    while outlet_id in entity_ids:  # a person or another kind of source has it
+    while outlet_id in entity_ids:
         number += 1
         outlet_id = f"{base}-outlet" if number == 2 else f"{base}-outlet-{number - 1}"
-    return OutletChoice(outlet_id, name, True, outlet_entry(outlet_id, name, _site_root(page_url)))
+    return outlet_id
 
 
 def register_outlet(project: Project, outlet: OutletChoice) -> bool:
