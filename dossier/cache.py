@@ -11,14 +11,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
-import os
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from dossier import __version__
+from dossier.atomic_write import write_atomically
 
 CACHE_FOLDER = ".dossier-cache"
 FORMAT = 3  # bump when what is stored changes shape
@@ -178,19 +177,8 @@ class CacheStore:
                     self._path(shard).unlink()
 
     def _write(self, target: Path, entries: dict[str, bytes]) -> None:
-        write_atomically(target, pickle.dumps(entries, protocol=PICKLE_PROTOCOL))
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Temporary file, then rename: a crash never leaves half a file. A failure leaves the old file."""
-    temporary = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, target)
-    except OSError:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+        # The cache only saves time: a build whose cache cannot be written (a full disk, a read-only folder)
+        # still succeeds, the shard keeps its old entries, and the next build makes the missing ones again.
+        with contextlib.suppress(OSError):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, pickle.dumps(entries, protocol=PICKLE_PROTOCOL))

@@ -2,29 +2,25 @@
 
 The skeletons are files of the built-in theme (`themes/default/scaffold/`, see its README.md), never strings
 in here. New files are created exclusively (nothing is ever overwritten); a person, source or claim is added
-to its YAML file as text, so the editor's comments and layout stay exactly as they were, and the result is
-parsed again before it is written: if the file would not read back as before plus the new entry, nothing is
-written and the entry is printed to paste by hand.
+to its YAML file as text (`project_files.append_yaml_entry`, which `dossier import` uses too), so the editor's
+comments and layout stay exactly as they were, and the result is parsed again before it is written: if the
+file would not read back as before plus the new entry, nothing is written and the entry is printed to paste
+by hand.
 """
 
 from __future__ import annotations
 
-import copy
-import os
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from dossier import __version__
-from dossier.config import CONFIG_FILE, load_config
-from dossier.diagnostics import Report, did_you_mean
-from dossier.load import PEOPLE_FILE, SOURCES_FILE, STORY_FILE, RawDossier, display_path, load_dossier
-from dossier.model import SOURCE_KINDS, Config
-from dossier.schema import MAX_SLUG, SLUG, slugify
+from dossier.diagnostics import did_you_mean
+from dossier.load import PEOPLE_FILE, SOURCES_FILE, STORY_FILE, display_path
+from dossier.model import SOURCE_KINDS
+from dossier.project_files import Project, ProjectFileError, append_yaml_entry, check_id, yaml_scalar
 from dossier.themes import DEFAULT_THEME, builtin_themes_dir
 
 TEMPLATE_SUFFIX = ".in"
@@ -35,8 +31,8 @@ COMMENTED = "# "  # an optional line left as a hint
 PAGES_WORKFLOW = Path("dot-github", "workflows", "pages.yml.in")
 
 
-class ScaffoldError(Exception):
-    """A refusal: the message says why, and what to do instead."""
+# `dossier init` and `dossier new` refuse as the project's files do (project_files): one kind, shown as one line.
+ScaffoldError = ProjectFileError
 
 
 @dataclass
@@ -68,12 +64,6 @@ def pages_workflow() -> str:
     return fill(scaffold_dir() / "init" / PAGES_WORKFLOW, {"version": __version__})
 
 
-def yaml_scalar(value: str) -> str:
-    """`value` as a YAML scalar on one line: plain where YAML reads it back as the same text, quoted otherwise."""
-    dumped = yaml.safe_dump(value, allow_unicode=True, width=1_000_000)
-    return dumped.removesuffix("\n...\n").removesuffix("\n")
-
-
 def fill(skeleton: Path, values: Mapping[str, str]) -> str:
     text = skeleton.read_text(encoding="utf-8")
     return string.Template(text).substitute(values) if skeleton.name.endswith(TEMPLATE_SUFFIX) else text
@@ -87,28 +77,6 @@ def _create(path: Path, text: str) -> None:
             new_file.write(text)
     except FileExistsError:
         raise ScaffoldError(f"{path} already exists; nothing was written") from None
-
-
-def _replace(path: Path, text: str) -> None:
-    """Replace a file's text atomically (a temporary file renamed over it), keeping its permissions."""
-    temporary = path.with_name(f".{path.name}.dossier-new.tmp")
-    temporary.write_text(text, encoding="utf-8", newline="\n")
-    try:
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def check_id(value: str, what: str) -> str:
-    if SLUG.match(value) and len(value) <= MAX_SLUG:
-        return value
-    suggestion = slugify(value)
-    hint = f"; try '{suggestion}'" if suggestion else ""
-    raise ScaffoldError(
-        f"{what} '{value}' is not an id: use lowercase letters, digits and single hyphens, at most {MAX_SLUG}{hint}"
-    )
 
 
 def _one_line(value: str, what: str) -> str:
@@ -172,211 +140,6 @@ def init_project(folder: Path, title: str | None = None, force: bool = False) ->
     return written
 
 
-# ---- dossier new: what the project already holds ----
-
-
-def _items(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list) else []
-
-
-def _id_of(item: Any) -> str | None:
-    return str(item["id"]) if isinstance(item, dict) and "id" in item else None
-
-
-@dataclass
-class _Project:
-    """The ids a new entry must not repeat and may refer to, read from the files as they are."""
-
-    project_dir: Path
-    config: Config
-    content_dir: Path
-    raw: RawDossier
-    report: Report
-    people: set[str] = field(default_factory=set)
-    sources: dict[str, str] = field(default_factory=dict)  # id -> kind
-    claims: set[str] = field(default_factory=set)
-    stories: set[str] = field(default_factory=set)
-    articles: set[str] = field(default_factory=set)
-
-    @classmethod
-    def read(cls, project_dir: Path) -> _Project:
-        report = Report()
-        config = load_config(project_dir, report)
-        if config is None:
-            problem = report.sorted()[0] if report.diagnostics else f"cannot read {CONFIG_FILE}"
-            raise ScaffoldError(f"{problem}")
-        content_dir = project_dir / config.content_dir
-        raw = load_dossier(project_dir, content_dir, report) if content_dir.is_dir() else RawDossier("", None, "", None)
-        project = cls(project_dir, config, content_dir, raw, report)
-        project.people = {i for i in map(_id_of, _items(raw.people)) if i}
-        all_sources = _items(raw.sources)
-        for story in raw.stories:
-            record = story.record if isinstance(story.record, dict) else {}
-            all_sources += _items(record.get("sources"))
-            project.claims |= {i for i in map(_id_of, _items(record.get("claims"))) if i}
-            project.stories.add(story.id)
-            project.articles |= {article.id for article in story.articles}
-        project.sources = {i: str(s.get("kind", "")) for s in all_sources if (i := _id_of(s))}
-        return project
-
-    def shown(self, path: Path) -> str:
-        return display_path(path, self.project_dir)
-
-    def story_file(self, story_id: str) -> Path:
-        check_id(story_id, "the story")
-        path = self.content_dir / story_id / STORY_FILE
-        if not path.is_file():
-            known = sorted(self.stories)
-            hint = f"{did_you_mean(story_id, known)}" if known else "; make it with `dossier new story`"
-            raise ScaffoldError(f"there is no story '{story_id}' ({self.shown(path)} does not exist){hint}")
-        return path
-
-    def check_new_entity_id(self, entity_id: str) -> None:
-        """People and sources share one set of ids."""
-        if entity_id in self.people:
-            raise ScaffoldError(f"there is already a person '{entity_id}'; choose another id")
-        if entity_id in self.sources:
-            raise ScaffoldError(f"there is already a source '{entity_id}'; choose another id")
-
-    def check_no_errors_in(self, path: Path) -> None:
-        shown = self.shown(path)
-        errors = [d for d in self.report.sorted() if d.severity == "error" and d.location.path == shown]
-        if errors:
-            raise ScaffoldError(f"{shown} has errors; fix them first:\n" + "\n".join(map(str, errors)))
-
-
-# ---- dossier new: appending an entry to a YAML list, as text ----
-
-
-def _indent(text: str, columns: int) -> str:
-    pad = " " * columns
-    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
-
-
-def _last_leaf(node: yaml.Node) -> yaml.Node:
-    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.value:
-        last = node.value[-1]
-        node = last[1] if isinstance(node, yaml.MappingNode) else last
-    return node
-
-
-def _is_blank_separated(text: str, items: list[yaml.Node]) -> bool:
-    """True when the list's last item is preceded by an empty line (entries spaced out, as people.yaml is)."""
-    if len(items) < 2:
-        return False
-    lines = text.split("\n")
-    line = items[-1].start_mark.line
-    return line > 0 and not lines[line - 1].strip()
-
-
-def _end_of_items(text: str, sequence: yaml.SequenceNode) -> int:
-    """Where to insert after a block list's last item: after its last line, before trailing blank lines."""
-    position = _last_leaf(sequence).end_mark.index
-    if position == 0 or text[position - 1] != "\n":
-        newline = text.find("\n", position)
-        position = len(text) if newline < 0 else newline + 1
-    while position >= 2 and text[position - 1] == "\n" and text[position - 2] == "\n":
-        position -= 1
-    return _after_item_comments(text, position, sequence.start_mark.column)
-
-
-def _after_item_comments(text: str, position: int, column: int) -> int:
-    """Past the comment lines indented under the last item (its commented-out keys), which belong to it."""
-    end = position
-    for line in text[position:].splitlines(keepends=True):
-        stripped = line.strip()
-        if not stripped:
-            position += len(line)
-            continue
-        if not stripped.startswith("#") or len(line) - len(line.lstrip(" ")) <= column:
-            break
-        position += len(line)
-        end = position
-    return end
-
-
-def _splice_into_block_list(text: str, sequence: yaml.SequenceNode, entry: str) -> str:
-    position = _end_of_items(text, sequence)
-    block = _indent(entry, sequence.start_mark.column)
-    if _is_blank_separated(text, sequence.value):
-        block = "\n" + block
-    if position > 0 and text[position - 1] != "\n":
-        block = "\n" + block
-    return text[:position] + block + text[position:]
-
-
-def _splice_as_value(text: str, value: yaml.Node, entry: str, columns: int) -> str:
-    """Replace an empty value (`claims:`, `claims: []`) with a block list holding the entry."""
-    start, end = value.start_mark.index, value.end_mark.index
-    while start > 0 and text[start - 1] == " ":
-        start -= 1
-    return text[:start] + "\n" + _indent(entry, columns).rstrip("\n") + text[end:]
-
-
-def _is_empty(node: yaml.Node) -> bool:
-    if isinstance(node, yaml.ScalarNode):
-        return node.tag == "tag:yaml.org,2002:null"
-    return isinstance(node, yaml.SequenceNode) and node.flow_style is True and not node.value
-
-
-def _compose(text: str, shown: str) -> yaml.Node | None:
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as problem:
-        raise ScaffoldError(f"{shown} is not valid YAML; fix it first: {problem}") from None
-
-
-def append_to_list(text: str, entry: str, key: str | None, shown: str) -> str:
-    """`text` with `entry` (a YAML list item at column 0) appended to the top-level list, or to list `key`."""
-    root = _compose(text, shown)
-    ending = "" if not text or text.endswith("\n") else "\n"
-    if key is None:
-        if root is None:  # empty, or comments only
-            return text + ending + ("\n" if text.strip() else "") + entry
-        if _is_empty(root):  # `[]` or `~`
-            return text[: root.start_mark.index] + entry.rstrip("\n") + text[root.end_mark.index :]
-        if isinstance(root, yaml.SequenceNode) and root.flow_style is not True:
-            return _splice_into_block_list(text, root, entry)
-        raise ScaffoldError(f"{shown} is not a block list ('- id: ...' entries); add the entry by hand:\n{entry}")
-    if root is None:
-        return text + ending + f"{key}:\n" + _indent(entry, 2)
-    if not isinstance(root, yaml.MappingNode):
-        raise ScaffoldError(f"{shown} is not a mapping of keys; add the entry by hand:\n{entry}")
-    for key_node, value_node in root.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-            if _is_empty(value_node):
-                return _splice_as_value(text, value_node, entry, key_node.start_mark.column + 2)
-            if isinstance(value_node, yaml.SequenceNode) and value_node.flow_style is not True:
-                return _splice_into_block_list(text, value_node, entry)
-            raise ScaffoldError(f"'{key}' in {shown} is not a block list; add the entry by hand:\n{entry}")
-    return text + ending + f"\n{key}:\n" + _indent(entry, 2)
-
-
-def _append_entry(path: Path, entry: str, key: str | None, shown: str) -> bool:
-    """Append `entry` to the list in `path`; True when the file was created. Verifies before writing."""
-    existed = path.exists()
-    text = path.read_text(encoding="utf-8") if existed else ""
-    updated = append_to_list(text, entry, key, shown)
-    expected = copy.deepcopy(yaml.safe_load(text)) if text.strip() else None
-    item = yaml.safe_load(entry)[0]
-    if key is None:
-        expected = [*(expected or []), item]
-    else:
-        expected = dict(expected or {})
-        expected[key] = [*(expected.get(key) or []), item]
-    try:
-        is_as_expected = yaml.safe_load(updated) == expected
-    except yaml.YAMLError:
-        is_as_expected = False
-    if not is_as_expected:
-        raise ScaffoldError(f"could not add the entry to {shown} without disturbing it; add it by hand:\n{entry}")
-    if existed:
-        _replace(path, updated)
-    else:
-        _create(path, updated)
-    return not existed
-
-
 # ---- dossier new: each kind ----
 
 
@@ -394,7 +157,7 @@ def _check_url(url: str | None) -> str | None:
     return url
 
 
-def new_story(project: _Project, story_id: str, title: str | None, is_draft: bool) -> Written:
+def new_story(project: Project, story_id: str, title: str | None, is_draft: bool) -> Written:
     check_id(story_id, "the story id")
     path = project.content_dir / story_id / STORY_FILE
     if path.exists():
@@ -410,8 +173,8 @@ def new_story(project: _Project, story_id: str, title: str | None, is_draft: boo
     return written
 
 
-def _outlet_for(project: _Project, article_id: str, outlet: str | None) -> str:
-    outlets = sorted(i for i, kind in project.sources.items() if kind == "outlet")
+def _outlet_for(project: Project, article_id: str, outlet: str | None) -> str:
+    outlets = sorted(i for i, kind in project.source_kinds.items() if kind == "outlet")
     if outlet is None:
         if article_id in outlets:
             return article_id
@@ -423,8 +186,8 @@ def _outlet_for(project: _Project, article_id: str, outlet: str | None) -> str:
     check_id(outlet, "the outlet")
     if outlet in outlets:
         return outlet
-    if outlet in project.sources:
-        raise ScaffoldError(f"'{outlet}' is a source of kind '{project.sources[outlet]}', not an outlet")
+    if outlet in project.source_kinds:
+        raise ScaffoldError(f"'{outlet}' is a source of kind '{project.source_kinds[outlet]}', not an outlet")
     raise ScaffoldError(
         f"unknown outlet '{outlet}'{did_you_mean(outlet, outlets)}; add it with "
         f'`dossier new source {outlet} "Name" --kind outlet`'
@@ -432,7 +195,7 @@ def _outlet_for(project: _Project, article_id: str, outlet: str | None) -> str:
 
 
 def new_article(
-    project: _Project,
+    project: Project,
     story_id: str,
     article_id: str,
     outlet: str | None,
@@ -440,13 +203,13 @@ def new_article(
     url: str | None,
     is_draft: bool,
 ) -> Written:
-    story_file = project.story_file(story_id)
+    story_dir = project.story_dir(story_id)
     check_id(article_id, "the article id")
-    markdown, sidecar = story_file.parent / f"{article_id}.md", story_file.parent / f"{article_id}.yaml"
+    markdown, sidecar = story_dir / f"{article_id}.md", story_dir / f"{article_id}.yaml"
     for path in (markdown, sidecar):
         if path.exists():
             raise ScaffoldError(f"{project.shown(path)} already exists; nothing was written")
-    if article_id in project.articles:
+    if article_id in project.article_stories:
         raise ScaffoldError(f"another story already has an article '{article_id}'; article ids are site-wide")
     values = {
         "title": yaml_scalar(_one_line(title, "title") if title else "The headline, as published"),
@@ -463,7 +226,7 @@ def new_article(
     return written
 
 
-def new_person(project: _Project, person_id: str, name: str) -> Written:
+def new_person(project: Project, person_id: str, name: str) -> Written:
     check_id(person_id, "the person id")
     project.check_new_entity_id(person_id)
     path = project.content_dir / PEOPLE_FILE
@@ -472,7 +235,7 @@ def new_person(project: _Project, person_id: str, name: str) -> Written:
     return _appended(project, path, entry, None)
 
 
-def new_source(project: _Project, source_id: str, name: str, kind: str, url: str | None) -> Written:
+def new_source(project: Project, source_id: str, name: str, kind: str, url: str | None) -> Written:
     check_id(source_id, "the source id")
     if kind not in SOURCE_KINDS:
         raise ScaffoldError(f"--kind must be one of {', '.join(SOURCE_KINDS)}, not '{kind}'")
@@ -490,13 +253,13 @@ def new_source(project: _Project, source_id: str, name: str, kind: str, url: str
 
 
 def new_claim(
-    project: _Project, story_id: str, claim_id: str, claimant: str, verdict: str | None, text: str | None
+    project: Project, story_id: str, claim_id: str, claimant: str, verdict: str | None, text: str | None
 ) -> Written:
-    path = project.story_file(story_id)
+    path = project.story_dir(story_id) / STORY_FILE
     check_id(claim_id, "the claim id")
     if claim_id in project.claims:
         raise ScaffoldError(f"there is already a claim '{claim_id}'; claim ids are site-wide")
-    known = project.people | set(project.sources)
+    known = project.people | set(project.source_kinds)
     if claimant not in known:
         raise ScaffoldError(
             f"unknown claimant '{claimant}'{did_you_mean(claimant, known)}: a claimant is a person or source id; "
@@ -516,8 +279,8 @@ def new_claim(
     return _appended(project, path, _skeleton("claim.yaml", values), "claims")
 
 
-def _appended(project: _Project, path: Path, entry: str, key: str | None) -> Written:
-    is_created = _append_entry(path, entry, key, project.shown(path))
+def _appended(project: Project, path: Path, entry: str, key: str | None) -> Written:
+    is_created = append_yaml_entry(path, entry, key, project.shown(path))
     written = Written(project.project_dir)
     (written.created if is_created else written.changed).append(path)
     return written
@@ -525,7 +288,7 @@ def _appended(project: _Project, path: Path, entry: str, key: str | None) -> Wri
 
 def new_entity(project_dir: Path, kind: str, options: Mapping[str, Any]) -> Written:
     """Run `dossier new KIND` with the command line's options."""
-    project = _Project.read(project_dir)
+    project = Project.read(project_dir)
     if kind == "story":
         return new_story(project, options["story"], options.get("title"), bool(options.get("draft")))
     if kind == "article":

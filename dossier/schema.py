@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from anyascii import anyascii
 
 from dossier.diagnostics import Location, Report, did_you_mean
 from dossier.located import CONTROL_CHARACTERS, InvalidScalar, LocatedDict, LocatedList, control_character_problem
@@ -34,6 +37,7 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*\Z")
 SAFE_URL = re.compile(r"(?:https?://[^\s/]+[^\s]*|mailto:[^\s]+)\Z", re.IGNORECASE)
 MAX_SLUG = 80
+APOSTROPHES = "'\u2019"  # inside a word they join it: "Trump's" is `trumps`
 # Device names Windows reserves in every folder: a page at people/con/index.html could not be checked out there.
 RESERVED_SLUGS = frozenset(
     ["con", "prn", "aux", "nul"] + [f"{device}{n}" for device in ("com", "lpt") for n in range(10)]
@@ -62,8 +66,24 @@ class Field:
     default: Any = None
 
 
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:MAX_SLUG]
+def slugify(text: str, max_length: int = MAX_SLUG) -> str:
+    """An id made from `text` in any script: "Zürich" is `zurich`, "Сергей Кисляк" `sergey-kislyak`,
+    "Trump's adviser" `trumps-adviser`; at most `max_length` characters, cut at a hyphen where there is one.
+
+    Letters, digits and accents are written in ASCII by anyascii (dropping what is not ASCII would leave
+    nothing of Cyrillic or Chinese); symbols and punctuation only part words ("£1,000" is `1-000`, not
+    `gbp1-000`); apostrophes join the word they are in. Empty when `text` holds no letter or digit.
+    """
+    ascii_text = "".join(_ascii_letters(char) for char in text if char not in APOSTROPHES)
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.replace("'", "").lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[: max_length + 1].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
+    return slug.strip("-")
+
+
+def _ascii_letters(char: str) -> str:
+    """A letter, digit or mark (an accent) as ASCII; anything else as a space."""
+    return anyascii(char) if unicodedata.category(char)[0] in "LNM" else " "
 
 
 def type_name(value: Any) -> str:

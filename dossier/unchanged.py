@@ -17,6 +17,7 @@ The manifest is JSON (the cache folder may come from someone else: nothing in it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -25,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from dossier import urls
-from dossier.cache import version_key, write_atomically
+from dossier.atomic_write import write_atomically
+from dossier.cache import version_key
 from dossier.diagnostics import Diagnostic, Location, Report
 from dossier.load import PreviousAnchor, load_previous_anchors
 from dossier.model import Dossier
@@ -152,7 +154,7 @@ def record_build(inputs: BuildInputs, digest: str, files: FileTable, report: Rep
         "diagnostics": [_plain_diagnostic(d) for d in report.diagnostics],
     }
     text = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
-    write_atomically(inputs.cache_dir / MANIFEST, text.encode("utf-8"))
+    _keep(inputs.cache_dir / MANIFEST, text.encode("utf-8"))
 
 
 def _plain_diagnostic(diagnostic: Diagnostic) -> list[Any]:
@@ -203,7 +205,16 @@ def record_anchors(output_dir: Path, cache_dir: Path, dossier: Dossier, texts: d
         if annotation.anchor
     ]
     kept = {"data_file": _stat_of(output_dir / urls.DATA_FILE), "anchors": anchors}
-    write_atomically(cache_dir / ANCHORS, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode())
+    _keep(cache_dir / ANCHORS, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _keep(path: Path, data: bytes) -> None:
+    """Write a file of the cache folder; failing is no error (a full disk, a read-only folder). These files
+    only spare the next build work, and one left by an earlier build is used only while what it records (the
+    inputs' digest and the output's files, or dossier.json's size and time) still holds."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data)
 
 
 def _stat_of(path: Path) -> list[int] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -223,11 +224,24 @@ def _read_event(record: Any, at: Location, ctx: _Context) -> TimelineEvent | Non
 
 def _annotation_id(kind: str, target: str | None, quote: str, taken: set[str]) -> str:
     """A readable id that survives reordering: kind and target, or kind and the quote's first words."""
-    stem = f"{kind}-{target}" if target else f"{kind}-{slugify(' '.join(quote.split()[:5]))[:40].strip('-')}"
+    stem = f"{kind}-{target}" if target else f"{kind}-{_first_words_slug(quote)}"
     candidate, number = stem, 2
     while candidate in taken:
         candidate, number = f"{stem}-{number}", number + 1
     return candidate
+
+
+APOSTROPHE = re.compile("['\u2019\u02bc]")
+
+
+def _first_words_slug(quote: str) -> str:
+    """The quote's first five words as an id, at most 40 characters.
+
+    An apostrophe parts words here ("Trump's" is `trump-s`), as it did before `slugify` learnt to join them:
+    the id is the annotation's address on its page, so links to it must not move.
+    """
+    words = APOSTROPHE.sub(" ", " ".join(quote.split()[:5]))
+    return slugify(words)[:40].strip("-")
 
 
 def _read_annotations(raw: RawArticle, ctx: _Context) -> list[Annotation]:

@@ -22,13 +22,15 @@ from typing import Any, ClassVar
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from dossier import importer
 from dossier.cli import main
 from dossier.importer import FetchFailed, Imported, ImportFailed, ImportRequest, import_article
+from dossier.importer.command import default_slug
+from dossier.importer.fetch import describe_network_error, fetch_page
+from dossier.importer.outlets import outlet_entry
+from dossier.importer.safe_markdown import check_markdown_is_safe
 from dossier.pipeline import build_project, check_project
+from dossier.project_files import ProjectFileError, append_to_list, append_yaml_entry
 from dossier.text import make_markdown, parse_article_text
 from tests.conftest import REPO, copy_example
 
@@ -197,9 +199,39 @@ def test_default_slug_comes_from_outlet_date_and_headline(project: Path, corpus:
     result = do_import(project, corpus / "pages" / "nytimes.com.blackouts.html")
     assert result.article_path.name == "new-york-times-2020-08-16-rolling-blackouts-in-california.md"
     assert (
-        importer.default_slug("the-week", None, "Trump\u2019s adviser: \u201cNo comment\u201d")
+        default_slug("the-week", None, "Trump\u2019s adviser: \u201cNo comment\u201d")
         == "the-week-trumps-adviser-no-comment"
     )
+
+
+@pytest.mark.parametrize(
+    ("sitename", "title", "outlet_id", "slug"),
+    [
+        (
+            "Коммерсантъ",
+            "Сергей Кисляк встретился с Майклом Флинном в Вашингтоне",  # noqa: RUF001 (Cyrillic is the point)
+            "kommersant",
+            "kommersant-sergey-kislyak-vstretilsya-s-mayklom-flinnom",
+        ),
+        (
+            "Süddeutsche Zeitung",
+            "Jürgen Müller trifft François Hollande im Élysée",
+            "suddeutsche-zeitung",
+            "suddeutsche-zeitung-jurgen-muller-trifft-francois-hollande",
+        ),
+    ],
+)
+def test_outlets_and_headlines_in_any_script_give_usable_ids(
+    project: Path, tmp_path: Path, sitename: str, title: str, outlet_id: str, slug: str
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(plain_page(title).replace("La Gazette du Port", sitename), encoding="utf-8")
+    result = do_import(project, page)
+    assert result.outlet.id == outlet_id and result.outlet.is_new and result.outlet.registered
+    assert result.article_path.name == f"{slug}.md"
+    assert split_article(result.article_path)[0]["title"] == title
+    checked = check_project(project)
+    assert not checked.report.has_errors, "\n".join(map(str, checked.report.sorted()))
 
 
 @pytest.mark.parametrize("slug", ["../escape", "/etc/passwd", "UPPER", "a/b", "con", "x" * 81, ""])
@@ -290,8 +322,9 @@ def test_a_sources_file_that_cannot_be_appended_is_left_alone(project: Path, tmp
     sources.write_text(original.replace("- id: the-week\n", "- id: the-week\n", 1), encoding="utf-8")
     page = tmp_path / "page.html"
     page.write_text(plain_page(), encoding="utf-8")
-    assert importer.appended_sources(flow, importer.outlet_entry("x", "X", None), "x") is None
-    assert importer.appended_sources("key: value\n", importer.outlet_entry("x", "X", None), "x") is None
+    for text in (flow, "key: value\n"):
+        with pytest.raises(ProjectFileError, match="add the entry by hand"):
+            append_to_list(text, outlet_entry("x", "X", None), None, "sources.yaml")
     sources.write_text(flow, encoding="utf-8")
     result = do_import(project, page)
     assert result.outlet.is_new and not result.outlet.registered
@@ -300,12 +333,15 @@ def test_a_sources_file_that_cannot_be_appended_is_left_alone(project: Path, tmp
     assert "- id: la-gazette-du-port" in warning.message and "kind: outlet" in warning.message
 
 
-def test_an_indented_or_empty_sources_file_is_appended_to() -> None:
-    entry = importer.outlet_entry("la-gazette", "La Gazette: du port", "https://gazette.example/")
+def test_an_indented_or_empty_sources_file_is_appended_to(tmp_path: Path) -> None:
+    entry = outlet_entry("la-gazette", "La Gazette: du port", "https://gazette.example/")
     indented = "  - id: the-week\n    name: The Week\n    kind: outlet\n"
+    sources = tmp_path / "sources.yaml"
     for text in ("", "# no sources yet\n", indented, indented.rstrip("\n"), indented.replace("\n", "\r\n")):
-        result = importer.appended_sources(text, entry, "la-gazette")
-        assert result is not None and result.startswith(text)
+        sources.write_bytes(text.encode("utf-8"))
+        append_yaml_entry(sources, entry, None, "sources.yaml")
+        result = sources.read_bytes().decode("utf-8")
+        assert result.startswith(text) and ("\r\n" not in text or "\n" not in result.replace("\r\n", ""))
         assert yaml.safe_load(result)[-1] == {
             "id": "la-gazette",
             "name": "La Gazette: du port",
@@ -343,7 +379,7 @@ def test_from_text_takes_the_text_and_the_page_the_metadata(project: Path, tmp_p
         "First pasted paragraph, with *stars*, <b>tags</b> and [brackets](javascript:alert(1)).\n\n"
         "# Not a heading\n\n1. not a list"
     )
-    importer.check_markdown_is_safe(body)
+    check_markdown_is_safe(body)
 
 
 def test_from_markdown_keeps_its_structure_and_loses_its_html(project: Path, tmp_path: Path) -> None:
@@ -360,7 +396,7 @@ def test_from_markdown_keeps_its_structure_and_loses_its_html(project: Path, tmp
     assert "**bold**" in body and "[good link](https://example.org/a)" in body
     assert "\n> A quotation." in body and "- one\n- two" in body
     assert "javascript:" not in body.replace("](javascript", "")  # only as text: [bad one](javascript:...)
-    importer.check_markdown_is_safe(body)
+    check_markdown_is_safe(body)
     text = article_text(result.article_path)
     assert "<script>alert(2)</script>" in text and "A pasted headline" not in text
     assert not check_project(project).report.has_errors
@@ -410,7 +446,7 @@ def test_an_untrusted_page_cannot_smuggle_html_or_script_links(project: Path, tm
     front, body = split_article(result.article_path)
     assert front["title"] == "Evil page title here" and front["authors"] == ["Eve Doe"]
     assert str(front["published"]) == "2024-03-15" and front["url"] == "https://evil.example/a/b.html"
-    importer.check_markdown_is_safe(body)
+    check_markdown_is_safe(body)
     for text in ("javascript link", "mixed case one", "data", "vb"):
         assert f"[{text}](" not in body  # the text stays, the link goes
     assert "[relative](https://evil.example/relative/path)" in body  # resolved against the page's address
@@ -438,62 +474,6 @@ def test_an_untrusted_page_cannot_smuggle_html_or_script_links(project: Path, tm
     for anchor in article.find_all("a", href=True):
         assert not str(anchor["href"]).lower().startswith(("javascript:", "data:", "vbscript:"))
     assert not article.find_all(attrs={"onclick": True})
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.text(
-        alphabet=st.one_of(
-            st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp", "Co", "Cn")),
-            st.sampled_from("\n*_`[]()<>&#;!|~\\-+=.1 "),
-        ),
-        max_size=80,
-    )
-)
-def test_any_text_renders_as_exactly_itself(text: str) -> None:
-    blocks = importer.text_blocks(text)
-    markdown = "\n\n".join(block.markdown for block in blocks)
-    importer.check_markdown_is_safe(markdown)
-    rendered = parse_article_text(make_markdown(), markdown).text
-    assert " ".join(rendered.split()) == " ".join(text.split())
-
-
-@pytest.mark.parametrize(
-    ("html", "markdown"),
-    [
-        ("<p>more than <em>12,500</em> <em>cameras</em> in</p>", "more than *12,500* *cameras* in"),
-        (
-            "<p><b>UCLA students</b> <a href='https://a.b/'>raised</a> worries</p>",
-            "**UCLA students** [raised](https://a.b/) worries",
-        ),
-        ("<p>a<b> spaced </b>b</p>", "a **spaced** b"),
-        ("<p><b>33%</b>of those</p>", "33%of those"),  # not bold in Markdown: written as plain text
-        ("<p>x<b>**</b>y and <em><b>both</b></em></p>", "x\\*\\*y and *both*"),
-        ("<p>a<br>b<br><br>c</p>", "a\\\nb\\\nc"),
-        ("<p><code>a `tick` here</code></p>", "``a `tick` here``"),
-        ("<p><a href='https://a.b/'><img src='x.png'></a>Caption</p>", "Caption"),
-        ("<ol><li>one</li><li>two<ul><li>sub</li></ul></li></ol>", "1. one\n\n2. two\n\n   - sub"),
-        ("<blockquote><p>q1</p><p>q2</p></blockquote>", "> q1\n>\n> q2"),
-        ("<h1>Title ##</h1>", "## Title \\##"),
-        ("<table><tr><th>a|b</th><th>c</th></tr><tr><td>1</td></tr></table>", "| a\\|b | c |\n| --- | --- |\n| 1 |  |"),
-        ("<pre>code ```\n  indented</pre>", "````\ncode ```\n  indented\n````"),
-    ],
-)
-def test_html_is_written_as_markdown(html: str, markdown: str) -> None:
-    fragment = importer.lxml_html.fragment_fromstring(html, create_parent="div")
-    written = "\n\n".join(block.markdown for block in importer.blocks_of(fragment))
-    assert written == markdown
-    importer.check_markdown_is_safe(written)
-
-
-def test_only_http_and_mailto_links_survive() -> None:
-    assert importer.safe_url("https://example.org/a b(c)") == "https://example.org/a%20b%28c%29"
-    assert importer.safe_url("HTTP://Example.org/") == "http://Example.org/"
-    assert importer.safe_url("mailto:letters@example.org") == "mailto:letters@example.org"
-    assert importer.safe_url("mailto:letters@example.org", http_only=True) is None
-    assert importer.safe_url("https://bücher.example/ä") == "https://xn--bcher-kva.example/%C3%A4"
-    for bad in ("javascript:alert(1)", "data:text/html,x", "/relative", "//evil.example/x", "ftp://x.y/", "https://"):
-        assert importer.safe_url(bad) is None, bad
 
 
 # --- downloads from a local server (127.0.0.1 only) ------------------------------------------------------
@@ -614,19 +594,19 @@ def test_a_refused_connection_and_a_failed_lookup_are_named() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(FetchFailed, match=f"127.0.0.1:{port} refused the connection"):
-        importer.fetch_page(f"http://127.0.0.1:{port}/x", 5)
+        fetch_page(f"http://127.0.0.1:{port}/x", 5)
     lookup = urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
-    assert importer.describe_network_error(lookup, "https://no-such-host.invalid/a", 5) == (
+    assert describe_network_error(lookup, "https://no-such-host.invalid/a", 5) == (
         "https://no-such-host.invalid/a: cannot find the host 'no-such-host.invalid' "
         "(DNS lookup failed: Name or service not known)"
     )
     with pytest.raises(ImportFailed, match="only http:// and https://"):
-        importer.fetch_page("ftp://127.0.0.1/x", 5)
+        fetch_page("ftp://127.0.0.1/x", 5)
 
 
 def test_a_download_too_large_in_fact_is_cut_off(server: str) -> None:
     with pytest.raises(FetchFailed, match="larger than the 1,000 bytes allowed"):
-        importer.fetch_page(f"{server}/stream.html", 5, max_bytes=1000)  # no Content-Length: counted
+        fetch_page(f"{server}/stream.html", 5, max_bytes=1000)  # no Content-Length: counted
 
 
 # --- the command -----------------------------------------------------------------------------------------

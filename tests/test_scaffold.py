@@ -12,7 +12,7 @@ import yaml
 from dossier import __version__
 from dossier.cli import main
 from dossier.pipeline import build_project, check_project
-from dossier.scaffold import ScaffoldError, append_to_list, init_project, scaffold_dir, yaml_scalar
+from dossier.scaffold import init_project, scaffold_dir
 from tests.conftest import REPO, copy_example
 
 
@@ -240,6 +240,27 @@ def test_new_refuses_and_says_why(
     assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
 
 
+@pytest.mark.parametrize(
+    ("kind", "name", "options", "suggestion"),
+    [
+        ("story", "Zürich", (), "zurich"),
+        ("person", "Jürgen Müller", (), "jurgen-muller"),
+        ("person", "François Hollande", (), "francois-hollande"),
+        ("source", "Élysée", ("--kind", "institution"), "elysee"),
+        ("person", "Сергей Кисляк", (), "sergey-kislyak"),
+    ],
+)
+def test_new_suggests_an_id_for_a_name_in_any_script(
+    project: Path, capsys: pytest.CaptureFixture[str], kind: str, name: str, options: tuple[str, ...], suggestion: str
+) -> None:
+    """The name given where an id belongs is refused with an id made from it, which then works."""
+    names = () if kind == "story" else (name,)
+    assert run("new", kind, name, *names, *options, "-C", str(project)) == 2
+    assert f"try '{suggestion}'" in capsys.readouterr().err
+    assert run("new", kind, suggestion, *names, *options, "-C", str(project), "-q") == 0
+    assert_checks_clean(project, include_drafts=True)
+
+
 def test_new_refuses_a_file_with_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     people = project / "content" / "people.yaml"
     people.write_text(people.read_text(encoding="utf-8") + "- id: [broken\n", encoding="utf-8")
@@ -250,52 +271,3 @@ def test_new_refuses_a_file_with_errors(project: Path, capsys: pytest.CaptureFix
 def test_new_outside_a_dossier_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("new", "person", "sam-lee", "Sam Lee", "-C", str(tmp_path)) == 2
     assert "no dossier.yaml" in capsys.readouterr().err
-
-
-# ---- appending to a YAML list as text ----
-
-ENTRY = "- id: new\n  name: New\n"
-
-
-@pytest.mark.parametrize(
-    ("text", "key", "expected"),
-    [
-        ("", None, "- id: new\n  name: New\n"),
-        ("# only a comment\n", None, "# only a comment\n\n- id: new\n  name: New\n"),
-        ("[]\n", None, "- id: new\n  name: New\n"),
-        ("- id: a\n  name: A", None, "- id: a\n  name: A\n- id: new\n  name: New\n"),
-        ("  - id: a\n    name: A\n# end\n", None, "  - id: a\n    name: A\n  - id: new\n    name: New\n# end\n"),
-        ("title: T\n", "claims", "title: T\n\nclaims:\n  - id: new\n    name: New\n"),
-        ("title: T\nclaims:\nsources: []\n", "claims", "title: T\nclaims:\n  - id: new\n    name: New\nsources: []\n"),
-        ("claims: []  # none yet\n", "claims", "claims:\n  - id: new\n    name: New  # none yet\n"),
-        ("claims:\n- id: a\nx: 1\n", "claims", "claims:\n- id: a\n- id: new\n  name: New\nx: 1\n"),
-        (
-            "claims:\n  - id: a\n    why: >-\n      long\n      text\n\n  # a comment about the next key\nx: 1\n",
-            "claims",
-            "claims:\n  - id: a\n    why: >-\n      long\n      text\n  - id: new\n    name: New\n\n"
-            "  # a comment about the next key\nx: 1\n",
-        ),
-        (
-            "claims:\n  - id: a\n    # why: commented out\n\n# Sources:\nx: 1\n",
-            "claims",
-            "claims:\n  - id: a\n    # why: commented out\n  - id: new\n    name: New\n\n# Sources:\nx: 1\n",
-        ),
-    ],
-)
-def test_append_to_list(text: str, key: str | None, expected: str) -> None:
-    assert append_to_list(text, ENTRY, key, "f.yaml") == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "key"), [("[a, b]\n", None), ("a: 1\n", None), ("claims: [a]\n", "claims"), ("- a\n", "claims")]
-)
-def test_append_to_list_refuses_what_it_cannot_extend_as_text(text: str, key: str | None) -> None:
-    with pytest.raises(ScaffoldError):
-        append_to_list(text, ENTRY, key, "f.yaml")
-
-
-@pytest.mark.parametrize(
-    "value", ["Ana Ruiz", "true", "no", "2017-02-14", "a: b", "O'Brien", '"x"', "# x", "- x", "Сергей"]
-)
-def test_yaml_scalar_reads_back_as_the_same_text(value: str) -> None:
-    assert yaml.safe_load(f"key: {yaml_scalar(value)}\n") == {"key": value}

@@ -47,7 +47,7 @@ def test_names_windows_reserves_are_refused_as_ids(tmp_path: Path, reserved: str
         ("The Week.md", "'The Week' is not a valid id (lowercase letters, digits, single hyphens); use 'the-week'"),
         ("con.md", "'con' is a reserved file name on Windows; choose another id"),
         ("a..b.md", "'a..b' is not a valid id (lowercase letters, digits, single hyphens); use 'a-b'"),
-        ("über.md", "'über' is not a valid id (lowercase letters, digits, single hyphens); use 'ber'"),
+        ("über.md", "'über' is not a valid id (lowercase letters, digits, single hyphens); use 'uber'"),
     ],
 )
 def test_article_file_names_are_ids_too(tmp_path: Path, name: str, error: str) -> None:

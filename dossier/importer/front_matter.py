@@ -1,0 +1,43 @@
+"""The article's front matter: what the page said, and a commented line for each field it did not say."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dossier.project_files import yaml_scalar
+
+
+@dataclass
+class Front:
+    """The article's front matter, as written."""
+
+    title: str
+    outlet: str
+    url: str | None = None
+    published: dt.date | None = None
+    updated: dt.date | None = None
+    authors: tuple[str, ...] = ()
+    language: str | None = None
+
+
+MISSING_DATE = "# published: YYYY-MM-DD   the page gives no date: add it if you find one, never guess"
+MISSING_AUTHORS = "# authors: [First Last]   the page names no author: add them if you find them"
+MISSING_URL = "# url: https://...   the saved page does not say where it was published"
+
+
+def front_matter_lines(front: Front) -> list[str]:
+    """The front matter's lines, between its fences; a field the page did not give is a comment to fill in."""
+    lines = ["---", f"title: {yaml_scalar(front.title)}", f"outlet: {yaml_scalar(front.outlet)}"]
+    lines.append(f"url: {yaml_scalar(front.url)}" if front.url else MISSING_URL)
+    lines.append(f"published: {front.published.isoformat()}" if front.published else MISSING_DATE)
+    if front.updated:
+        lines.append(f"updated: {front.updated.isoformat()}")
+    if front.authors:
+        lines.append(f"authors: [{', '.join(yaml_scalar(a, in_flow=True) for a in front.authors)}]")
+    else:
+        lines.append(MISSING_AUTHORS)
+    if front.language:
+        lines.append(f"language: {front.language}")
+    lines.append("---")
+    return lines
