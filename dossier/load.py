@@ -164,7 +164,7 @@ def load_dossier(project_dir: Path, content_dir: Path, report: Report, parse: Ya
         report.error(Location(display_path(content_dir, project_dir)), "the content folder does not exist")
         return raw
     for story_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
-        if yaml_file(story_dir, STORY_FILE.removesuffix(".yaml")).exists():
+        if yaml_file(story_dir, STORY_FILE).exists():
             raw.stories.append(load_story(story_dir, project_dir, report, parse))
         elif any(story_dir.glob("*.md")):
             report.error(

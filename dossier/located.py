@@ -28,16 +28,18 @@ MAX_VALUES = 200_000
 MAX_DEPTH = 100
 
 
-def yaml_file(folder: Path, stem: str) -> Path:
-    """`stem.yaml` in `folder`, or `stem.yml` where only that exists: editors use both spellings, and a file
-    silently ignored for its suffix would drop everything in it."""
+def yaml_file(folder: Path, name: str) -> Path:
+    """`name` (`people.yaml`, or a sidecar's stem) in `folder`, spelt .yaml, or .yml where only that exists:
+    editors use both spellings, and a file silently ignored for its suffix would drop everything in it."""
+    stem = name.removesuffix(".yaml")
     path = folder / f"{stem}.yaml"
     other = folder / f"{stem}.yml"
     return other if other.exists() and not path.exists() else path
 
 
-def twin_yaml_problem(folder: Path, stem: str) -> str | None:
+def twin_yaml_problem(folder: Path, name: str) -> str | None:
     """Why `stem.yml` may not stand beside `stem.yaml` (which one is meant is not ours to guess), or None."""
+    stem = name.removesuffix(".yaml")
     if (folder / f"{stem}.yaml").exists() and (folder / f"{stem}.yml").exists():
         return f"both {stem}.yaml and {stem}.yml are here and dossier reads one: merge them into {stem}.yaml"
     return None

@@ -28,7 +28,7 @@ from dossier.atomic_write import write_atomically
 from dossier.config import load_config
 from dossier.diagnostics import Report, did_you_mean
 from dossier.load import STORY_FILE, RawDossier, display_path, is_inside, load_dossier
-from dossier.located import parse_yaml
+from dossier.located import parse_yaml, yaml_file
 from dossier.model import Config, Source
 from dossier.schema import MAX_SLUG, RESERVED_SLUGS, SLUG, slugify
 from dossier.validate import validate_dossier
@@ -107,7 +107,7 @@ class Project:
         """The folder of an existing story: a real folder of the content folder holding a story.yaml."""
         check_id(story_id, what)
         story_dir = self.content_dir / story_id
-        if not (story_dir / STORY_FILE).is_file():
+        if not yaml_file(story_dir, STORY_FILE).is_file():
             stories = sorted(self.stories)
             known = f"{did_you_mean(story_id, stories)} (stories: {', '.join(stories)})" if stories else ""
             make_one = "" if stories else "; make one with `dossier new story ID`"

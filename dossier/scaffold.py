@@ -19,6 +19,7 @@ from typing import Any
 from dossier import __version__
 from dossier.diagnostics import did_you_mean
 from dossier.load import PEOPLE_FILE, SOURCES_FILE, STORY_FILE, display_path
+from dossier.located import yaml_file
 from dossier.model import SOURCE_KINDS
 from dossier.project_files import Project, ProjectFileError, append_yaml_entry, check_id, yaml_scalar
 from dossier.themes import DEFAULT_THEME, builtin_themes_dir
@@ -160,7 +161,7 @@ def _check_url(url: str | None) -> str | None:
 def new_story(project: Project, story_id: str, title: str | None, is_draft: bool) -> Written:
     check_id(story_id, "the story id")
     path = project.content_dir / story_id / STORY_FILE
-    if path.exists():
+    if yaml_file(path.parent, STORY_FILE).exists():
         raise ScaffoldError(f"{project.shown(path)} already exists; nothing was written")
     values = {
         "title": yaml_scalar(_one_line(title, "title") if title else _humanise(story_id)),
@@ -229,7 +230,7 @@ def new_article(
 def new_person(project: Project, person_id: str, name: str) -> Written:
     check_id(person_id, "the person id")
     project.check_new_entity_id(person_id)
-    path = project.content_dir / PEOPLE_FILE
+    path = yaml_file(project.content_dir, PEOPLE_FILE)
     project.check_no_errors_in(path)
     entry = _skeleton("person.yaml", {"id": person_id, "name": yaml_scalar(_one_line(name, "name"))})
     return _appended(project, path, entry, None)
@@ -240,7 +241,7 @@ def new_source(project: Project, source_id: str, name: str, kind: str, url: str 
     if kind not in SOURCE_KINDS:
         raise ScaffoldError(f"--kind must be one of {', '.join(SOURCE_KINDS)}, not '{kind}'")
     project.check_new_entity_id(source_id)
-    path = project.content_dir / SOURCES_FILE
+    path = yaml_file(project.content_dir, SOURCES_FILE)
     project.check_no_errors_in(path)
     values = {
         "id": source_id,
@@ -255,7 +256,7 @@ def new_source(project: Project, source_id: str, name: str, kind: str, url: str 
 def new_claim(
     project: Project, story_id: str, claim_id: str, claimant: str, verdict: str | None, text: str | None
 ) -> Written:
-    path = project.story_dir(story_id) / STORY_FILE
+    path = yaml_file(project.story_dir(story_id), STORY_FILE)
     check_id(claim_id, "the claim id")
     if claim_id in project.claims:
         raise ScaffoldError(f"there is already a claim '{claim_id}'; claim ids are site-wide")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dossier.cli import main
 from dossier.pipeline import build_project, check_project
 from tests.conftest import copy_example
 from tests.security.project import tree_digest
@@ -101,3 +102,21 @@ def test_an_edit_to_dossier_yml_is_built(tmp_path: Path) -> None:
     rebuilt = build_project(project, search=False, cache=True, skip_unchanged=True)
     assert rebuilt.written is not None and rebuilt.written.written > 0
     assert "Renamed" in (project / "build" / "index.html").read_text(encoding="utf-8")
+
+
+def test_new_and_import_add_to_the_yml_files_that_are_there(tmp_path: Path) -> None:
+    """`dossier new` and `dossier import` write into people.yml, sources.yml and story.yml, never a twin .yaml."""
+    project = copy_example(tmp_path)
+    renamed_to_yml(project, "content/people.yaml", "content/sources.yaml", f"{STORY}/story.yaml")
+    for command in (
+        ["new", "person", "jane-doe", "Jane Doe"],
+        ["new", "source", "city-hall", "City Hall", "--kind", "institution"],
+        ["new", "claim", "flynn-kislyak", "jane-doe-said", "--claimant", "jane-doe", "--text", "She said it."],
+    ):
+        assert main([*command, "-q", "-C", str(project)]) == 0, command
+    assert "jane-doe" in (project / "content" / "people.yml").read_text(encoding="utf-8")
+    assert "city-hall" in (project / "content" / "sources.yml").read_text(encoding="utf-8")
+    assert "jane-doe-said" in (project / STORY / "story.yml").read_text(encoding="utf-8")
+    assert not list(project.rglob("people.yaml")) and not list(project.rglob("story.yaml"))
+    checked = check_project(project)
+    assert not checked.report.errors and checked.dossier is not None and "jane-doe" in checked.dossier.people

@@ -22,6 +22,7 @@ from dossier.importer.furniture import drop_furniture
 from dossier.importer.outlets import OutletChoice, choose_outlet, register_outlet
 from dossier.importer.safe_markdown import Block, check_markdown_is_safe, markdown_blocks, text_blocks
 from dossier.load import SOURCES_FILE, display_path
+from dossier.located import yaml_file
 from dossier.project_files import Project, ProjectFileError, check_id
 from dossier.schema import slugify
 
@@ -148,7 +149,7 @@ def _import(request: ImportRequest) -> Imported:
         html_path=html_path,
         parts=found.parts,
         dropped=dropped,
-        sources_shown=project.shown(project.content_dir / SOURCES_FILE),
+        sources_shown=project.shown(yaml_file(project.content_dir, SOURCES_FILE)),
         html_shown=project.shown(html_path) if html_path else None,
     )
     _warn_about_gaps(imported, text, request)
@@ -263,7 +264,7 @@ def _warn_about_gaps(imported: Imported, text: str, request: ImportRequest) -> N
             f"the outlet '{imported.outlet.id}' is new and {sources} could not be appended to safely; "
             f"add this entry to it:\n{imported.outlet.entry.rstrip()}",
         )
-    sidecar = imported.article_path.with_suffix(".yaml")
+    sidecar = yaml_file(imported.article_path.parent, imported.article_path.stem)
     if imported.written and request.force and sidecar.exists():
         report.warning(
             Location(display_path(sidecar, request.project_dir)),

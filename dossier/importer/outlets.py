@@ -13,6 +13,7 @@ from dossier.importer.extract import words
 from dossier.importer.failures import ImportFailed
 from dossier.importer.safe_markdown import safe_url
 from dossier.load import SOURCES_FILE
+from dossier.located import yaml_file
 from dossier.model import Source
 from dossier.project_files import Project, ProjectFileError, append_yaml_entry, check_id, yaml_scalar
 from dossier.schema import slugify
@@ -160,7 +161,7 @@ def _unused_id(outlet_id: str, entity_ids: set[str]) -> str:
 
 def register_outlet(project: Project, outlet: OutletChoice) -> bool:
     """Add the new outlet to sources.yaml; False (the editor adds it by hand) when that is not safe."""
-    path = project.content_dir / SOURCES_FILE
+    path = yaml_file(project.content_dir, SOURCES_FILE)
     try:
         append_yaml_entry(path, outlet.entry, None, project.shown(path))
     except ProjectFileError:  # the warning shows the entry to add by hand, and the article is still written
