@@ -117,6 +117,13 @@ class InvalidScalar(str):
     problem: str = ""
 
 
+class WrittenNumber(int):
+    """An integer YAML read from other text than its digits (`007`, `0x1f`, `1_000`, the sexagesimal `12:30`):
+    the same number, with what the editor wrote, so an id is never renamed silently (`007` is not `7`)."""
+
+    written: str = ""
+
+
 class _TooManyValues(Exception):
     pass
 
@@ -261,11 +268,16 @@ class _Builder:
 
     def build_scalar(self, node: yaml.Node) -> Any:
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as problem:
             invalid = InvalidScalar(node.value)
             invalid.problem = str(problem).splitlines()[0] if str(problem) else "invalid value"
             return invalid
+        if type(value) is int and str(node.value) != str(value):
+            number = WrittenNumber(value)
+            number.written = str(node.value)
+            return number
+        return value
 
 
 def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> Any:

@@ -16,7 +16,14 @@ from typing import Any, Literal
 from anyascii import anyascii
 
 from dossier.diagnostics import Location, Report, did_you_mean
-from dossier.located import CONTROL_CHARACTERS, InvalidScalar, LocatedDict, LocatedList, control_character_problem
+from dossier.located import (
+    CONTROL_CHARACTERS,
+    InvalidScalar,
+    LocatedDict,
+    LocatedList,
+    WrittenNumber,
+    control_character_problem,
+)
 
 Kind = Literal[
     "text",
@@ -107,6 +114,13 @@ def type_name(value: Any) -> str:
 def check_slug(value: Any, location: Location, report: Report) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         report.error(location, f"expected {KIND_NAMES['slug']}, found {type_name(value)}")
+        return None
+    if isinstance(value, WrittenNumber):
+        report.error(
+            location,
+            f"YAML reads the id {value.written} as the number {int(value)}; put it in quotes to keep it as "
+            f"written: '{value.written}'",
+        )
         return None
     text = str(value)
     if text in RESERVED_SLUGS:

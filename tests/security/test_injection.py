@@ -363,3 +363,24 @@ def test_terminal_control_sequences_in_file_names_are_shown_not_obeyed(
     err = capsys.readouterr().err
     assert not any(char in err for char in "\x1b\x07\x9b")
     assert "content/flynn-kislyak/evil\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m.yaml:1:1: error: annotations without" in err
+
+
+@pytest.mark.parametrize(
+    ("written", "number"), [("007", 7), ("0x1f", 31), ("1_000", 1000), ("12:30", 750), ("017", 15), ("+5", 5)]
+)
+def test_an_id_that_yaml_reads_as_another_number_is_an_error_not_a_renamed_page(
+    tmp_path: Path, written: str, number: int
+) -> None:
+    """`id: 007` must not quietly become people/7/: the id is text as written, or a located error."""
+    project = copy_example(tmp_path)
+    people = project / "content" / "people.yaml"
+    text = people.read_text(encoding="utf-8")
+    people.write_text(text.replace("- id: michael-flynn", f"- id: {written}", 1), encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if row == "- id: michael-flynn")
+    errors = [str(d) for d in check_project(project).report.errors if d.location.path == "content/people.yaml"]
+    assert errors == [
+        f"content/people.yaml:{line}:7: error: YAML reads the id {written} as the number {number}; put it in "
+        f"quotes to keep it as written: '{written}'"
+    ]
+    people.write_text(text.replace("- id: michael-flynn", "- id: 2017", 1), encoding="utf-8")
+    assert not [d for d in check_project(project).report.errors if d.location.path == "content/people.yaml"]
