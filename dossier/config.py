@@ -92,7 +92,8 @@ def _read_compare(raw: LocatedDict | None, report: Report) -> CompareSettings:
             report.error(raw.value_at(key), f"{key} must be between 0 and 1, not {values[key]}")
             problems += 1
     words = values["verbatim_min_words"]
-    if not (float(words).is_integer() and 1 <= words <= MAX_VERBATIM_MIN_WORDS):
+    # The range first: a whole number too large for a float (10**400) is out of range, not an OverflowError.
+    if not (1 <= words <= MAX_VERBATIM_MIN_WORDS and float(words).is_integer()):
         report.error(
             raw.value_at("verbatim_min_words"),
             f"verbatim_min_words must be a whole number of words from 1 to {MAX_VERBATIM_MIN_WORDS}, not {words}",

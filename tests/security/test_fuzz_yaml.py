@@ -333,6 +333,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @FUZZ
 @given(yaml_bytes(SHAPES["dossier.yaml"]))
 @example(b"title: T\nraw_html: !!bool maybe\n")  # PyYAML's bool constructor raised KeyError
+@example(b"title: T\ncompare:\n  verbatim_min_words: 1" + b"0" * 400)  # float() of it raised OverflowError
 def test_any_dossier_yaml_loads_to_a_config_or_located_errors(project: Path, data: bytes) -> None:
     config_file = project / "dossier.yaml"
     original = config_file.read_bytes()
