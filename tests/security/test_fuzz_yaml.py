@@ -347,14 +347,26 @@ def test_any_dossier_yaml_loads_to_a_config_or_located_errors(project: Path, dat
         config_file.write_bytes(original)
 
 
+def file_and_yaml(where: str) -> st.SearchStrategy[tuple[str, bytes]]:
+    """A file of the project, and a document of its shape to write there."""
+    return st.tuples(st.just(where), yaml_bytes(SHAPES[where]))
+
+
+FILE_AND_YAML = st.sampled_from(sorted(SHAPES)).flatmap(file_and_yaml)
+LONG_NAME = b"1" * 300  # a folder name no file system allows: looking at it raised ENAMETOOLONG
+
+
 @FUZZ
-@given(st.data())
-def test_any_yaml_file_checks_to_located_errors_never_an_internal_error(project: Path, data: st.DataObject) -> None:
-    where = data.draw(st.sampled_from(sorted(SHAPES)), label="file")
+@given(FILE_AND_YAML)
+@example(("dossier.yaml", b"title: T\ncontent_dir: " + LONG_NAME))
+@example(("dossier.yaml", b"title: T\noutput_dir: " + LONG_NAME))
+@example(("dossier.yaml", b"title: T\ncontent_dir: " + b"/".join([b"a" * 200] * 6)))
+def test_any_yaml_file_checks_to_located_errors_never_an_internal_error(project: Path, case: tuple[str, bytes]) -> None:
+    where, data = case
     target = project / where
     original = target.read_bytes()
     try:
-        target.write_bytes(as_file(where, data.draw(yaml_bytes(SHAPES[where]), label="yaml")))
+        target.write_bytes(as_file(where, data))
         checked = check_project(project)
         assert_located(checked.report)
     finally:
