@@ -71,6 +71,7 @@ Shape = dict[str, Any] | list[Any] | None
 
 
 def shape(fields: dict[str, Field], **children: Shape) -> dict[str, Shape]:
+    """A record's keys, as its schema declares them, each with the shape of its value (`children`)."""
     return {key: children.get(key) for key in fields}
 
 
