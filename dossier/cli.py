@@ -142,6 +142,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         force=args.force,
         keep_html=args.keep_html,
         timeout=args.timeout,
+        allow_private_addresses=args.allow_private_addresses,
     )
     try:
         imported = import_article(request)
@@ -210,6 +211,12 @@ def _parser() -> argparse.ArgumentParser:
         default=30.0,
         metavar="SECONDS",
         help="give up a download after this long (default: 30)",
+    )
+    imports.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="download from this machine or a private network too (an intranet page, a local server); "
+        "refused by default, so that a page cannot lead the import there",
     )
     imports.set_defaults(run=cmd_import)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -52,6 +52,12 @@ VERDICT_FIELDS = {
     "description": Field("text", default=""),
 }
 
+# The longest file or folder name Linux, macOS and Windows allow, and the longest path macOS does: a folder
+# setting past them could not even be looked at (ENAMETOOLONG).
+MAX_NAME_BYTES = 255
+MAX_PATH_BYTES = 1024
+FOLDER_KEYS = ("content_dir", "output_dir")
+
 MAX_VERBATIM_MIN_WORDS = 100  # a shared quotation longer than this is no threshold at all
 COMPARE_FIELDS = {
     "match_threshold": Field("number", default=CompareSettings.match_threshold),
@@ -92,7 +98,8 @@ def _read_compare(raw: LocatedDict | None, report: Report) -> CompareSettings:
             report.error(raw.value_at(key), f"{key} must be between 0 and 1, not {values[key]}")
             problems += 1
     words = values["verbatim_min_words"]
-    if not (float(words).is_integer() and 1 <= words <= MAX_VERBATIM_MIN_WORDS):
+    # The range first: a whole number too large for a float (10**400) is out of range, not an OverflowError.
+    if not (1 <= words <= MAX_VERBATIM_MIN_WORDS and float(words).is_integer()):
         report.error(
             raw.value_at("verbatim_min_words"),
             f"verbatim_min_words must be a whole number of words from 1 to {MAX_VERBATIM_MIN_WORDS}, not {words}",
@@ -175,6 +182,26 @@ def _check_cname(values: dict[str, Any], base_url: str, raw: LocatedDict, report
     return cname
 
 
+def _folder_problem(folder: str) -> str | None:
+    """Why no file system could open `folder`, or None."""
+    if len(folder.encode("utf-8")) > MAX_PATH_BYTES:
+        return f"is longer than the {MAX_PATH_BYTES:,} bytes a path may have"
+    for name in PurePath(folder).parts:
+        if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+            return f"has a name longer than the {MAX_NAME_BYTES} bytes file systems allow ('{name[:40]}...')"
+    return None
+
+
+def _check_folders(values: dict[str, Any], raw: LocatedDict, report: Report) -> None:
+    """content_dir and output_dir as paths: one that cannot be a folder anywhere is an error where it stands,
+    and the default is used meanwhile, so that the check can go on and list the other problems."""
+    for key in FOLDER_KEYS:
+        problem = _folder_problem(str(values[key]))
+        if problem:
+            report.error(raw.value_at(key), f"{key} {problem}")
+            values[key] = CONFIG_FIELDS[key].default
+
+
 def load_config(project_dir: Path, report: Report) -> Config | None:
     """Read dossier.yaml (or dossier.yml), or report why it cannot be used."""
     path = yaml_file(project_dir, CONFIG_STEM)
@@ -199,6 +226,7 @@ def load_config(project_dir: Path, report: Report) -> Config | None:
     if values is None or not isinstance(raw, LocatedDict):
         return None
     base_url = _check_base_url(values, raw, report)
+    _check_folders(values, raw, report)
     return Config(
         title=values["title"] or "",
         description=values["description"],

@@ -269,15 +269,23 @@ class _Builder:
     def build_scalar(self, node: yaml.Node) -> Any:
         try:
             value = self.loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as problem:
+        except Exception as problem:  # PyYAML's constructors fail on a bad value in many ways (!!bool maybe: KeyError)
             invalid = InvalidScalar(node.value)
-            invalid.problem = str(problem).splitlines()[0] if str(problem) else "invalid value"
+            invalid.problem = _construction_problem(problem, node)
             return invalid
         if type(value) is int and str(node.value) != str(value):
             number = WrittenNumber(value)
             number.written = str(node.value)
             return number
         return value
+
+
+def _construction_problem(problem: Exception, node: yaml.Node) -> str:
+    """Why a scalar could not be made: PyYAML's own sentence where it has one, else the type it was tagged as."""
+    said = str(problem).splitlines()[0] if str(problem) else ""
+    if isinstance(problem, (yaml.YAMLError, ValueError, OverflowError)) and said:
+        return said
+    return f"not a valid {str(node.tag).rsplit(':', 1)[-1]} value"
 
 
 def parse_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> Any:

@@ -25,6 +25,7 @@ from bs4 import BeautifulSoup
 
 from dossier.cli import main
 from dossier.importer import FetchFailed, Imported, ImportFailed, ImportRequest, import_article
+from dossier.importer.addresses import AddressGuard
 from dossier.importer.command import default_slug
 from dossier.importer.fetch import describe_network_error, fetch_page
 from dossier.importer.outlets import outlet_entry
@@ -36,6 +37,7 @@ from tests.conftest import REPO, copy_example
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus"  # pages gzipped; the `corpus` fixture unpacks them
 STORY = "flynn-kislyak"
+LOCAL = AddressGuard(allow_private=True)  # the test server is on 127.0.0.1, which imports refuse by default
 
 
 def corpus_cases() -> list[dict[str, Any]]:
@@ -544,7 +546,7 @@ def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_url_is_imported_with_its_canonical_address(project: Path, server: str) -> None:
-    result = do_import(project, f"{server}/cnn.html", keep_html=True)
+    result = do_import(project, f"{server}/cnn.html", keep_html=True, allow_private_addresses=True)
     front, _ = split_article(result.article_path)
     assert front["url"].startswith("https://www.cnn.com/2021/03/08/")  # the page's canonical address
     assert front["outlet"] == "cnn"
@@ -553,12 +555,12 @@ def test_a_url_is_imported_with_its_canonical_address(project: Path, server: str
 
 
 def test_a_page_without_canonical_keeps_the_address_it_came_from(project: Path, server: str) -> None:
-    result = do_import(project, f"{server}/moved")  # redirected to /plain.html
+    result = do_import(project, f"{server}/moved", allow_private_addresses=True)  # redirected to /plain.html
     front, _ = split_article(result.article_path)
     assert front["url"] == f"{server}/plain.html"
-    latin = do_import(project, f"{server}/latin1.html", slug="latin")
+    latin = do_import(project, f"{server}/latin1.html", slug="latin", allow_private_addresses=True)
     assert "débattu" in article_text(latin.article_path)  # decoded with the charset the server named
-    untyped = do_import(project, f"{server}/untyped.html", slug="untyped")
+    untyped = do_import(project, f"{server}/untyped.html", slug="untyped", allow_private_addresses=True)
     assert "débattu" in article_text(untyped.article_path)
 
 
@@ -579,9 +581,8 @@ def test_download_failures_are_clear(
 ) -> None:
     before = sorted(p.relative_to(project) for p in project.rglob("*"))
     started = time.monotonic()
-    code, out, err = run(
-        ["import", f"{server}{path}", "--story", STORY, "-C", str(project), "--timeout", str(timeout)], capsys
-    )
+    local = ["--timeout", str(timeout), "--allow-private-addresses"]  # the test server is on 127.0.0.1
+    code, out, err = run(["import", f"{server}{path}", "--story", STORY, "-C", str(project), *local], capsys)
     assert time.monotonic() - started < timeout + 2
     assert code == 2 and out == ""
     assert err.startswith(f"error: {server}{path}: ") and "Traceback" not in err
@@ -594,7 +595,7 @@ def test_a_refused_connection_and_a_failed_lookup_are_named() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     with pytest.raises(FetchFailed, match=f"127.0.0.1:{port} refused the connection"):
-        fetch_page(f"http://127.0.0.1:{port}/x", 5)
+        fetch_page(f"http://127.0.0.1:{port}/x", 5, guard=LOCAL)
     lookup = urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
     assert describe_network_error(lookup, "https://no-such-host.invalid/a", 5) == (
         "https://no-such-host.invalid/a: cannot find the host 'no-such-host.invalid' "
@@ -606,7 +607,7 @@ def test_a_refused_connection_and_a_failed_lookup_are_named() -> None:
 
 def test_a_download_too_large_in_fact_is_cut_off(server: str) -> None:
     with pytest.raises(FetchFailed, match="larger than the 1,000 bytes allowed"):
-        fetch_page(f"{server}/stream.html", 5, max_bytes=1000)  # no Content-Length: counted
+        fetch_page(f"{server}/stream.html", 5, max_bytes=1000, guard=LOCAL)  # no Content-Length: counted
 
 
 # --- the command -----------------------------------------------------------------------------------------
@@ -654,5 +655,6 @@ def test_help_lists_the_import_options(capsys: pytest.CaptureFixture[str]) -> No
         main(["import", "--help"])
     assert exit_info.value.code == 0
     help_text = capsys.readouterr().out
-    for option in ("--story", "--slug", "--force", "--keep-html", "--from-text", "--timeout", "--outlet", "--title"):
+    options = ["--story", "--slug", "--force", "--keep-html", "--from-text", "--timeout", "--outlet", "--title"]
+    for option in [*options, "--allow-private-addresses"]:
         assert option in help_text

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dossier.atomic_write import write_atomically
 from dossier.diagnostics import Location, Report
+from dossier.importer.addresses import AddressGuard
 from dossier.importer.extract import Extracted, clean_field, drop_title_heading, extract_page, squash
 from dossier.importer.failures import ImportFailed
 from dossier.importer.fetch import MAX_PAGE_BYTES, Page, decode_page, fetch_page, is_url, read_page_file
@@ -45,6 +46,7 @@ class ImportRequest:
     force: bool = False
     keep_html: bool = False
     timeout: float = 30.0
+    allow_private_addresses: bool = False  # download from loopback, private and link-local addresses too
 
 
 @dataclass
@@ -163,7 +165,7 @@ def _read_article(request: ImportRequest) -> tuple[Page | None, Extracted]:
     found = Extracted()
     if request.source is not None:
         page = (
-            fetch_page(request.source, request.timeout)
+            fetch_page(request.source, request.timeout, guard=AddressGuard(request.allow_private_addresses))
             if is_url(request.source)
             else read_page_file(Path(request.source))
         )

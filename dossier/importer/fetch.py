@@ -1,5 +1,5 @@
-"""Getting the page: a download (redirects to http(s) only, one deadline, a size cap) or a saved file, and
-its text decoded by the charset the server or the page names.
+"""Getting the page: a download (redirects to http(s) only, public addresses only at every hop, one deadline,
+a size cap) or a saved file, and its text decoded by the charset the server or the page names.
 
 Every way a download fails has its own sentence (`describe_network_error`); docs/import.md lists them.
 """
@@ -21,11 +21,13 @@ from urllib.parse import urlsplit
 from trafilatura.utils import decode_file
 
 from dossier import __version__
+from dossier.importer.addresses import AddressGuard, GuardedHTTPHandler, GuardedHTTPSHandler, NonPublicAddress
 from dossier.importer.failures import FetchFailed, ImportFailed
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024  # a news page with everything inlined is rarely above 2 MiB
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 USER_AGENT = f"dossier/{__version__} (article import)"
+PUBLIC_ONLY = AddressGuard()
 
 
 @dataclass(frozen=True)
@@ -98,12 +100,17 @@ def describe_network_error(problem: BaseException, url: str, timeout: float) -> 
     return f"{url}: the download failed ({reason})"
 
 
-def fetch_page(url: str, timeout: float, max_bytes: int = MAX_PAGE_BYTES) -> Page:
-    """Download an HTML page: the whole download must finish within `timeout` seconds."""
+def fetch_page(url: str, timeout: float, max_bytes: int = MAX_PAGE_BYTES, *, guard: AddressGuard = PUBLIC_ONLY) -> Page:
+    """Download an HTML page: the whole download must finish within `timeout` seconds, and every hop may
+    reach only the addresses `guard` allows (public ones, unless it allows private ones)."""
     if urlsplit(url).scheme.lower() not in ("http", "https") or not urlsplit(url).hostname:
         raise ImportFailed(f"{url}: only http:// and https:// addresses can be imported; give a file by its path")
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html,*/*;q=0.5"})
-    opener = urllib.request.build_opener(_HttpOnlyRedirects())
+    # No proxy from the environment: a proxy looks names up itself, so the address checked would not be the
+    # one connected to.
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({}), GuardedHTTPHandler(guard), GuardedHTTPSHandler(guard), _HttpOnlyRedirects()
+    )
     started = time.monotonic()
     try:
         with opener.open(request, timeout=timeout) as response:
@@ -121,6 +128,8 @@ def fetch_page(url: str, timeout: float, max_bytes: int = MAX_PAGE_BYTES) -> Pag
             if media_type is None and not _looks_like_html(data):
                 raise FetchFailed(f"{url}: the server did not say what it sent, and it is not HTML")
             return Page(data, response.geturl(), url, response.headers.get_content_charset())
+    except NonPublicAddress as refusal:
+        raise ImportFailed(refusal.sentence(url)) from None
     except ImportFailed:
         raise
     except (urllib.error.URLError, OSError, http.client.HTTPException) as problem:
