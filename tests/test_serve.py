@@ -29,23 +29,12 @@ from bs4 import BeautifulSoup
 
 from dossier.pipeline import build_project
 from dossier.search import pagefind_binary
-from dossier.serve import (
-    INTERNAL_PREFIX,
-    ChangeCollector,
-    ChangeSet,
-    FullRebuild,
-    Internal,
-    NotFound,
-    Redirect,
-    Refused,
-    ServeSession,
-    SitePath,
-    WatchedPaths,
-    base_path_of,
-    inject,
-    is_editor_temp,
-    route,
-)
+from dossier.serve.changes import ChangeSet, WatchedPaths, is_editor_temp
+from dossier.serve.rebuild import FullRebuild
+from dossier.serve.routing import INTERNAL_PREFIX, Internal, NotFound, Redirect, Refused, SitePath, base_path_of, route
+from dossier.serve.server import inject
+from dossier.serve.session import ServeSession
+from dossier.serve.watching import ChangeCollector
 from tests.conftest import copy_example
 
 BASE_URL = "https://user.github.io/repo/"

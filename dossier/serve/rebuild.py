@@ -1,0 +1,73 @@
+"""What `dossier serve` runs after a change: for now the whole pipeline, behind a seam for a smarter one.
+
+A `Rebuild` takes the batch of changes and returns what it did. `FullRebuild` ignores the batch and runs
+check + build; an incremental rebuild (re-render only the pages a change
+affects) can replace it without touching the watcher, the server or the events, as long as its result
+equals a clean build. Both report the output paths whose bytes changed, so the terminal and the pages can
+say what was rebuilt.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from dossier.diagnostics import Report
+from dossier.model import Config
+from dossier.pipeline import build_project
+from dossier.serve.changes import ChangeSet
+
+
+@dataclass
+class Rebuilt:
+    report: Report
+    config: Config | None
+    is_written: bool  # the output folder now holds the new site (possibly unchanged)
+    changed: list[str] = field(default_factory=list)  # output paths written or removed
+    files: int = 0
+    seconds: float = 0.0
+    how: str = "full rebuild"
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Rebuild(Protocol):
+    def __call__(self, changes: ChangeSet | None) -> Rebuilt: ...
+
+
+class FullRebuild:
+    """Check and build everything into `output_dir`, whatever changed."""
+
+    # Re-indexing the whole site for search after every change is skipped once it takes longer than this: the
+    # index of the last build that made one is kept (new and edited text is then found after a restart).
+    REINDEX_SECONDS = 1.0
+
+    def __init__(self, project_dir: Path, output_dir: Path, include_drafts: bool, search: bool = True) -> None:
+        self.project_dir = project_dir
+        self.output_dir = output_dir
+        self.include_drafts = include_drafts
+        self.search = search
+        self.indexing_seconds = 0.0  # how long the last search index took to make
+
+    def __call__(self, changes: ChangeSet | None) -> Rebuilt:
+        started = time.perf_counter()
+        keep_index = self.indexing_seconds > self.REINDEX_SECONDS
+        built = build_project(
+            self.project_dir,
+            include_drafts=self.include_drafts,
+            output_dir=self.output_dir,
+            search=self.search,
+            cache=True,
+            keep_search_index=keep_index,
+        )
+        self.indexing_seconds = built.checked.timings.get("search", self.indexing_seconds)
+        seconds = time.perf_counter() - started
+        config = built.checked.config
+        if built.written is None:
+            return Rebuilt(built.report, config, False, seconds=seconds, timings=built.checked.timings)
+        changed = list(built.written.changed)  # against the last build: the folder is serve's own
+        how = "full rebuild"
+        if keep_index and config is not None and config.search:
+            how += f" (search index kept: making it takes {self.indexing_seconds:.0f} s; restart serve to renew it)"
+        return Rebuilt(built.report, config, True, changed, len(built.paths), seconds, how, built.checked.timings)

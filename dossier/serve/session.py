@@ -1,0 +1,217 @@
+"""One `dossier serve` run: build, serve, watch, rebuild, tell the pages; stop cleanly.
+
+Threads: watchdog's observer only records changed paths; the HTTP server answers requests on its own
+threads; the rebuild runs on the thread that calls `run()` (the main thread under the CLI, so Ctrl-C lands
+there). The site is built into a temporary folder, never into the project's build/: `dossier build` output
+stays exactly what the editor last built, and the served site may hold drafts.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import TextIO
+
+from dossier.diagnostics import Diagnostic, Location
+from dossier.model import Config
+from dossier.serve.changes import ChangeSet, WatchedPaths
+from dossier.serve.events import EventHub
+from dossier.serve.rebuild import FullRebuild, Rebuild, Rebuilt
+from dossier.serve.routing import base_path_of
+from dossier.serve.server import DossierServer, ServeAssets, start_server
+from dossier.serve.watching import ChangeCollector, Watcher
+
+SHOWN_CHANGES = 3
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+class ServeSession:
+    """Everything one `dossier serve` holds; use as a context manager, `start()`, then `run()`."""
+
+    def __init__(
+        self,
+        project_dir: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        include_drafts: bool = True,
+        *,
+        search: bool = True,
+        out: TextIO | None = None,
+        err: TextIO | None = None,
+        verbose: bool = False,
+        quiet: bool = False,
+        debug: bool = False,
+        quiet_seconds: float = 0.1,
+    ) -> None:
+        self.project_dir = project_dir
+        self.host = host
+        self.port = port
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.verbose = verbose
+        self.quiet = quiet
+        self.debug = debug
+        self._temp = Path(tempfile.mkdtemp(prefix="dossier-serve-"))
+        self.output_dir = self._temp / "site"
+        self.hub = EventHub()
+        self.collector = ChangeCollector(quiet=quiet_seconds)
+        self.watched = WatchedPaths.of(project_dir, ignored=[project_dir / "build"])
+        self.watcher = Watcher(self._on_change)
+        self.rebuild: Rebuild = FullRebuild(project_dir, self.output_dir, include_drafts, search)
+        self.server: DossierServer | None = None
+        self._server_thread: threading.Thread | None = None
+        self._is_failing = False
+        self._shown_warnings: set[Diagnostic] = set()
+        self.rebuilds = 0  # finished rebuild attempts, good or bad
+
+    # ---- lifecycle ----
+
+    def __enter__(self) -> ServeSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Listen, build once, watch, then answer requests. Raises OSError when the port is taken.
+
+        The first build runs before any other thread starts, so that it may fork workers (the whole site is made
+        then); a file saved while it ran is caught by comparing the watched files before and after it.
+        """
+        log = self._log_request if self.verbose else None
+        self.server = DossierServer((self.host, self.port), self.output_dir, self.hub, ServeAssets.load(), log)
+        before = self.watched.snapshot()
+        self._rebuild(None)
+        self.watcher.start()
+        self.watcher.sync(self.watched.folders())
+        if self.watched.snapshot() != before:
+            self.collector.add(self.watched.config_file)  # something changed during the build: build again
+        self._server_thread = start_server(self.server)
+
+    def run(self) -> None:
+        """Rebuild after each batch of changes until `stop()` (or Ctrl-C on this thread)."""
+        while True:
+            batch = self.collector.next_batch()
+            if batch is None:
+                return
+            changes = ChangeSet.of(batch, self.watched)
+            if not changes:
+                continue
+            self.watcher.sync(self.watched.folders())  # content/ or themes/ may have appeared or moved
+            self._rebuild(changes)
+
+    def stop(self) -> None:
+        """Make `run()` return (from any thread)."""
+        self.collector.close()
+
+    def close(self) -> None:
+        """Stop watching and serving, end the event streams, delete the served copy. Safe to call twice."""
+        self.collector.close()
+        self.watcher.stop()
+        self.hub.close()
+        if self.server is not None:
+            if self._server_thread is not None:
+                self.server.shutdown()
+                self._server_thread.join(timeout=5)
+                self._server_thread = None
+            self.server.server_close()
+            self.server = None
+        shutil.rmtree(self._temp, ignore_errors=True)
+
+    @property
+    def url(self) -> str:
+        port = self.server.port if self.server else self.port
+        base = self.server.base_path if self.server else "/"
+        return f"http://{self.host}:{port}{base}"
+
+    # ---- watching and rebuilding ----
+
+    def _on_change(self, path: Path, what: str) -> None:
+        """Called on watchdog's thread: keep only what matters, leave the work to `run()`."""
+        if self.watched.kind_of(path) is not None:
+            self.collector.add(path, what)
+
+    def _rebuild(self, changes: ChangeSet | None) -> None:
+        try:
+            result = self.rebuild(changes)
+        except Exception as problem:  # a bug or an I/O failure: keep serving the last good site
+            if self.debug:
+                traceback.print_exc(file=self.err)
+            message = f"internal error: {type(problem).__name__}: {problem}"
+            self._say(f"{message} (run with --debug for details)", to=self.err)
+            self._is_failing = True
+            self.hub.failed([Diagnostic("error", Location("dossier serve"), message)])
+            self.rebuilds += 1
+            return
+        if result.config is not None:
+            self._follow_config(result.config, result.is_written)
+        self._print(result, changes)
+        if result.is_written:
+            if result.changed or self._is_failing:
+                self.hub.site_changed(result.changed, round(result.seconds, 3))
+            self._is_failing = False
+        else:
+            self._is_failing = True
+            self.hub.failed(sorted(result.report.errors, key=Diagnostic.sort_key))
+        self.rebuilds += 1
+
+    def _follow_config(self, config: Config, is_written: bool) -> None:
+        self.watched = WatchedPaths.of(
+            self.project_dir, config.content_dir, ignored=[self.project_dir / config.output_dir]
+        )
+        self.watcher.sync(self.watched.folders())
+        if is_written and self.server is not None:
+            base_path = base_path_of(config.base_url)
+            if base_path != self.server.base_path:
+                self.server.base_path = base_path
+                if self._server_thread is not None:
+                    self._say(f"base_url changed: now serving at {self.url}")
+
+    # ---- the terminal ----
+
+    def _say(self, text: str, to: TextIO | None = None) -> None:
+        print(f"{time.strftime('%H:%M:%S')} {text}", file=to or self.out, flush=True)
+
+    def _log_request(self, line: str) -> None:
+        print(line, file=self.err, flush=True)
+
+    def _print(self, result: Rebuilt, changes: ChangeSet | None) -> None:
+        trigger = f" after {changes.describe()} changed" if changes else ""
+        if not result.is_written:
+            for diagnostic in result.report.sorted():
+                print(diagnostic, file=self.err)
+            errors = len(result.report.errors)
+            serving = "still serving the last good site" if self.hub.build else "no site to serve yet"
+            self._say(f"{errors} error{'s' * (errors != 1)}{trigger}; {serving}; fix and save", to=self.err)
+            self._shown_warnings = set()
+            return
+        warnings = set(result.report.warnings)
+        for diagnostic in sorted(warnings - self._shown_warnings, key=Diagnostic.sort_key):
+            if not self.quiet:
+                print(diagnostic, file=self.err)
+        self._shown_warnings = warnings
+        took = _ms(result.seconds)
+        if self.quiet:
+            return
+        if changes is None:
+            self._say(f"built {result.files} files in {took}")
+            return
+        if not result.changed:
+            self._say(f"checked in {took}{trigger}: no page changed")
+            return
+        shown = ", ".join(result.changed[:SHOWN_CHANGES])
+        more = f" and {len(result.changed) - SHOWN_CHANGES} more" if len(result.changed) > SHOWN_CHANGES else ""
+        self._say(
+            f"{result.how}{trigger}: {len(result.changed)} of {result.files} files changed in {took} ({shown}{more})"
+        )
+        if self.verbose:
+            for stage, seconds in result.timings.items():
+                print(f"  {stage}: {_ms(seconds)}", file=self.out)
