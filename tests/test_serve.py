@@ -30,7 +30,7 @@ from bs4 import BeautifulSoup
 from dossier.pipeline import build_project
 from dossier.search import pagefind_binary
 from dossier.serve.changes import ChangeSet, WatchedPaths, is_editor_temp
-from dossier.serve.rebuild import FullRebuild
+from dossier.serve.rebuild import SiteRebuild
 from dossier.serve.routing import INTERNAL_PREFIX, Internal, NotFound, Redirect, Refused, SitePath, base_path_of, route
 from dossier.serve.server import inject
 from dossier.serve.session import ServeSession
@@ -396,7 +396,7 @@ def test_an_annotation_change_rebuilds_and_reloads_the_pages(served: Served) -> 
     assert reload["build"] == 2
     assert "stories/flynn-kislyak/the-week/index.html" in reload["changed"]
     assert "EDITED-ONCE" in page_text(served.get(ARTICLE_PAGE)[2])
-    assert "full rebuild after content/flynn-kislyak/the-week.yaml changed" in served.out.getvalue()
+    assert "rebuilt after content/flynn-kislyak/the-week.yaml changed" in served.out.getvalue()
     _, _, body = served.get(ARTICLE_PAGE)
     assert b'data-dossier-build="2"' in body
     stream.close()
@@ -658,17 +658,17 @@ def test_a_save_during_the_first_build_is_built_too(tmp_path: Path, monkeypatch:
     found by comparing the watched files before and after it, and built."""
     project = copy_example(tmp_path / "project")
     set_base_url(project, BASE_URL)
-    real = FullRebuild.__call__
+    real = SiteRebuild.__call__
     calls = []
 
-    def saving_while_building(self: FullRebuild, changes: Any) -> Any:
+    def saving_while_building(self: SiteRebuild, changes: Any) -> Any:
         result = real(self, changes)
         calls.append(changes)
         if len(calls) == 1:
             edit_note(project, "Saved during the first build")
         return result
 
-    monkeypatch.setattr(FullRebuild, "__call__", saving_while_building)
+    monkeypatch.setattr(SiteRebuild, "__call__", saving_while_building)
     with serving(project) as running:
         deadline = time.monotonic() + WAIT
         while "Saved during the first build" not in page_text(running.get(ARTICLE_PAGE)[2]):
@@ -678,18 +678,18 @@ def test_a_save_during_the_first_build_is_built_too(tmp_path: Path, monkeypatch:
 
 
 def test_a_slow_search_index_is_kept_rather_than_made_after_every_change(tmp_path: Path) -> None:
-    """Re-indexing a large site takes seconds; once it takes longer than FullRebuild.REINDEX_SECONDS, serve keeps
+    """Re-indexing a large site takes seconds; once it takes longer than SiteRebuild.REINDEX_SECONDS, serve keeps
     the index it has (linked, not made again) and says so."""
     if pagefind_binary() is None:
         pytest.skip("Pagefind is not installed")
     project = copy_example(tmp_path / "project")
     output = tmp_path / "served"
-    rebuild = FullRebuild(project, output, include_drafts=True, search=True)
+    rebuild = SiteRebuild(project, output, include_drafts=True, search=True)
     first = rebuild(None)
     assert first.is_written and "search" in first.timings and "kept" not in first.how
     index_files = {p: p.stat().st_ino for p in sorted((output / "pagefind").rglob("*")) if p.is_file()}
     assert index_files
-    rebuild.indexing_seconds = FullRebuild.REINDEX_SECONDS + 1  # as if the first index had been slow to make
+    rebuild.indexing_seconds = SiteRebuild.REINDEX_SECONDS + 1  # as if the first index had been slow to make
     edit_note(project, "Edited while serving")
     second = rebuild(None)
     assert second.is_written and "search index kept" in second.how and "search" not in second.timings

@@ -1,10 +1,11 @@
-"""What `dossier serve` runs after a change: for now the whole pipeline, behind a seam for a smarter one.
+"""What `dossier serve` runs after a batch of changes, behind the `Rebuild` seam.
 
-A `Rebuild` takes the batch of changes and returns what it did. `FullRebuild` ignores the batch and runs
-check + build; an incremental rebuild (re-render only the pages a change
-affects) can replace it without touching the watcher, the server or the events, as long as its result
-equals a clean build. Both report the output paths whose bytes changed, so the terminal and the pages can
-say what was rebuilt.
+A `Rebuild` takes the batch and returns what it did. `SiteRebuild` ignores the batch and runs the pipeline with
+the build cache kept beside the served folder: every input is read and checked again, and only the pages whose
+inputs changed are rendered and written again. A rebuild that uses the batch (a long-lived model updated file
+by file) could replace it without touching the watcher, the server or the events, as long as its result equals
+a clean build. Each reports the output paths whose bytes changed, so the terminal and the pages can say what
+was rebuilt.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ class Rebuilt:
     changed: list[str] = field(default_factory=list)  # output paths written or removed
     files: int = 0
     seconds: float = 0.0
-    how: str = "full rebuild"
+    how: str = "rebuilt"  # the terminal's word for it
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -36,8 +37,8 @@ class Rebuild(Protocol):
     def __call__(self, changes: ChangeSet | None) -> Rebuilt: ...
 
 
-class FullRebuild:
-    """Check and build everything into `output_dir`, whatever changed."""
+class SiteRebuild:
+    """Check the whole project and build it into `output_dir` with the build cache, whatever changed."""
 
     # Re-indexing the whole site for search after every change is skipped once it takes longer than this: the
     # index of the last build that made one is kept (new and edited text is then found after a restart).
@@ -67,7 +68,7 @@ class FullRebuild:
         if built.written is None:
             return Rebuilt(built.report, config, False, seconds=seconds, timings=built.checked.timings)
         changed = list(built.written.changed)  # against the last build: the folder is serve's own
-        how = "full rebuild"
+        how = "rebuilt"
         if keep_index and config is not None and config.search:
             how += f" (search index kept: making it takes {self.indexing_seconds:.0f} s; restart serve to renew it)"
         return Rebuilt(built.report, config, True, changed, len(built.paths), seconds, how, built.checked.timings)

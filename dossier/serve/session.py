@@ -21,7 +21,7 @@ from dossier.diagnostics import Diagnostic, Location
 from dossier.model import Config
 from dossier.serve.changes import ChangeSet, WatchedPaths
 from dossier.serve.events import EventHub
-from dossier.serve.rebuild import FullRebuild, Rebuild, Rebuilt
+from dossier.serve.rebuild import Rebuild, Rebuilt, SiteRebuild
 from dossier.serve.routing import base_path_of
 from dossier.serve.server import DossierServer, ServeAssets, start_server
 from dossier.serve.watching import ChangeCollector, Watcher
@@ -65,7 +65,7 @@ class ServeSession:
         self.collector = ChangeCollector(quiet=quiet_seconds)
         self.watched = WatchedPaths.of(project_dir, ignored=[project_dir / "build"])
         self.watcher = Watcher(self._on_change)
-        self.rebuild: Rebuild = FullRebuild(project_dir, self.output_dir, include_drafts, search)
+        self.rebuild: Rebuild = SiteRebuild(project_dir, self.output_dir, include_drafts, search)
         self.server: DossierServer | None = None
         self._server_thread: threading.Thread | None = None
         self._is_failing = False
