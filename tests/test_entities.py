@@ -10,7 +10,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from dossier import urls
-from dossier.pipeline import Built, build_project
+from dossier.pipeline import BuildOptions, Built, build_project
 from tests.conftest import copy_example
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -169,7 +169,7 @@ def test_corrections_have_an_atom_feed_when_the_site_address_is_known(tmp_path: 
         config.read_text(encoding="utf-8").replace('base_url: "/"', 'base_url: "https://example.org/dossier/"'),
         encoding="utf-8",
     )
-    built = build_project(project, search=False)
+    built = build_project(project, BuildOptions(search=False))
     assert built.output_dir is not None and not built.report.has_errors
     feed = ElementTree.parse(built.output_dir / urls.CORRECTIONS_FEED).getroot()
     atom = "{http://www.w3.org/2005/Atom}"

@@ -27,13 +27,13 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from dossier.pipeline import build_project
+from dossier.pipeline import BuildOptions, build_project
 from dossier.search import pagefind_binary
 from dossier.serve.changes import ChangeSet, WatchedPaths, is_editor_temp
 from dossier.serve.rebuild import SiteRebuild
 from dossier.serve.routing import INTERNAL_PREFIX, Internal, NotFound, Redirect, Refused, SitePath, base_path_of, route
 from dossier.serve.server import inject
-from dossier.serve.session import ServeSession
+from dossier.serve.session import SERVE_DEFAULTS, ServeSession
 from dossier.serve.watching import ChangeCollector
 from tests.conftest import copy_example
 
@@ -162,10 +162,10 @@ class EventStream:
 
 
 @contextlib.contextmanager
-def serving(project: Path, **options: Any) -> Iterator[Served]:
+def serving(project: Path, options: BuildOptions = SERVE_DEFAULTS) -> Iterator[Served]:
     """Serve `project` on an ephemeral port; rebuild on a thread of its own, as the CLI does on the main one."""
     out, err = io.StringIO(), io.StringIO()
-    session = ServeSession(project, port=0, out=out, err=err, **options)
+    session = ServeSession(project, options, port=0, out=out, err=err)
     runner = threading.Thread(target=session.run, name="test-serve-run", daemon=True)
     try:
         session.start()
@@ -454,7 +454,7 @@ def test_the_served_site_after_a_change_equals_a_clean_build(served: Served, tmp
     shutil.copy(served.project / "dossier.yaml", clean / "dossier.yaml")
     shutil.rmtree(clean / "content")
     shutil.copytree(served.project / "content", clean / "content")
-    built = build_project(clean, include_drafts=True, output_dir=tmp_path / "clean-site")
+    built = build_project(clean, BuildOptions(include_drafts=True, output_dir=tmp_path / "clean-site"))
     assert built.written is not None, "\n".join(map(str, built.report.sorted()))
     assert digest_tree(served.session.output_dir) == digest_tree(tmp_path / "clean-site")
 
@@ -505,7 +505,7 @@ def test_drafts_are_served_unless_turned_off(tmp_path: Path) -> None:
     replace_in(project / STORY / "the-moscow-times.md", "---\n", "---\ndraft: true\n")
     with serving(project) as running:
         assert running.get("/stories/flynn-kislyak/the-moscow-times/")[0] == 200
-    with serving(project, include_drafts=False) as running:
+    with serving(project, BuildOptions(include_drafts=False)) as running:
         assert running.get("/stories/flynn-kislyak/the-moscow-times/")[0] == 404
 
 
@@ -684,7 +684,7 @@ def test_a_slow_search_index_is_kept_rather_than_made_after_every_change(tmp_pat
         pytest.skip("Pagefind is not installed")
     project = copy_example(tmp_path / "project")
     output = tmp_path / "served"
-    rebuild = SiteRebuild(project, output, include_drafts=True, search=True)
+    rebuild = SiteRebuild(project, BuildOptions(include_drafts=True, output_dir=output))
     first = rebuild(None)
     assert first.is_written and "search" in first.timings and "kept" not in first.how
     index_files = {p: p.stat().st_ino for p in sorted((output / "pagefind").rglob("*")) if p.is_file()}

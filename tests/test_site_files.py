@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -11,7 +12,7 @@ from bs4 import BeautifulSoup
 
 from dossier import urls
 from dossier.cli import main
-from dossier.pipeline import Built, build_project
+from dossier.pipeline import BuildOptions, Built, build_project
 from tests.conftest import copy_example
 from tests.test_write import digest_tree
 
@@ -32,8 +33,8 @@ def set_config(project: Path, **values: str) -> None:
     config.write_text(text, encoding="utf-8")
 
 
-def build(project: Path, **kwargs: object) -> Built:
-    built = build_project(project, **kwargs)  # type: ignore[arg-type]
+def build(project: Path, **options: Any) -> Built:
+    built = build_project(project, BuildOptions(**options))
     assert not built.report.has_errors, "\n".join(map(str, built.report.sorted()))
     return built
 

@@ -12,7 +12,8 @@ from types import FrameType
 from typing import TextIO
 
 from dossier.config import CONFIG_FILE
-from dossier.serve.session import ServeSession
+from dossier.pipeline import BuildOptions
+from dossier.serve.session import SERVE_DEFAULTS, ServeSession
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -36,11 +37,10 @@ def _terminate_like_interrupt() -> Iterator[None]:
 
 def serve_project(
     project_dir: Path,
+    options: BuildOptions = SERVE_DEFAULTS,
+    *,
     host: str = "127.0.0.1",
     port: int = 8000,
-    include_drafts: bool = True,
-    *,
-    search: bool = True,
     verbose: bool = False,
     quiet: bool = False,
     debug: bool = False,
@@ -54,10 +54,9 @@ def serve_project(
         return 1
     session = ServeSession(
         project_dir,
-        host,
-        port,
-        include_drafts,
-        search=search,
+        options,
+        host=host,
+        port=port,
         out=out,
         err=err,
         verbose=verbose,
@@ -69,7 +68,7 @@ def serve_project(
             s.start()
             if host not in LOOPBACK:
                 print(f"warning: listening on {host}: other machines can read the site, drafts included", file=err)
-            drafts = "drafts shown" if include_drafts else "drafts hidden"
+            drafts = "drafts shown" if options.include_drafts else "drafts hidden"
             print(
                 f"serving {s.url} ({drafts}); watching dossier.yaml, content/, themes/; Ctrl-C stops",
                 file=out,

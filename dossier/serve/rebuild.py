@@ -10,6 +10,7 @@ was rebuilt.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Protocol
 
 from dossier.diagnostics import Report
 from dossier.model import Config
-from dossier.pipeline import build_project
+from dossier.pipeline import BuildOptions, build_project
 from dossier.serve.changes import ChangeSet
 
 
@@ -38,30 +39,22 @@ class Rebuild(Protocol):
 
 
 class SiteRebuild:
-    """Check the whole project and build it into `output_dir` with the build cache, whatever changed."""
+    """Check the whole project and build it into `options.output_dir` with the build cache, whatever changed."""
 
     # Re-indexing the whole site for search after every change is skipped once it takes longer than this: the
     # index of the last build that made one is kept (new and edited text is then found after a restart).
     REINDEX_SECONDS = 1.0
 
-    def __init__(self, project_dir: Path, output_dir: Path, include_drafts: bool, search: bool = True) -> None:
+    def __init__(self, project_dir: Path, options: BuildOptions) -> None:
         self.project_dir = project_dir
-        self.output_dir = output_dir
-        self.include_drafts = include_drafts
-        self.search = search
+        # A rebuild follows a change the watcher saw: checking first whether anything changed would only cost.
+        self.options = dataclasses.replace(options, use_cache=True, skip_unchanged=False)
         self.indexing_seconds = 0.0  # how long the last search index took to make
 
     def __call__(self, changes: ChangeSet | None) -> Rebuilt:
         started = time.perf_counter()
         keep_index = self.indexing_seconds > self.REINDEX_SECONDS
-        built = build_project(
-            self.project_dir,
-            include_drafts=self.include_drafts,
-            output_dir=self.output_dir,
-            search=self.search,
-            cache=True,
-            keep_search_index=keep_index,
-        )
+        built = build_project(self.project_dir, dataclasses.replace(self.options, keep_search_index=keep_index))
         self.indexing_seconds = built.checked.timings.get("search", self.indexing_seconds)
         seconds = time.perf_counter() - started
         config = built.checked.config

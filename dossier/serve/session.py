@@ -8,6 +8,7 @@ stays exactly what the editor last built, and the served site may hold drafts.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 import tempfile
@@ -19,6 +20,7 @@ from typing import TextIO
 
 from dossier.diagnostics import Diagnostic, Location
 from dossier.model import Config
+from dossier.pipeline import BuildOptions
 from dossier.serve.changes import ChangeSet, WatchedPaths
 from dossier.serve.events import EventHub
 from dossier.serve.rebuild import Rebuild, Rebuilt, SiteRebuild
@@ -26,6 +28,7 @@ from dossier.serve.routing import base_path_of
 from dossier.serve.server import DossierServer, ServeAssets, start_server
 from dossier.serve.watching import ChangeCollector, Watcher
 
+SERVE_DEFAULTS = BuildOptions(include_drafts=True)  # an editor sees the drafts unless told otherwise
 SHOWN_CHANGES = 3
 
 
@@ -39,11 +42,10 @@ class ServeSession:
     def __init__(
         self,
         project_dir: Path,
+        options: BuildOptions = SERVE_DEFAULTS,
+        *,
         host: str = "127.0.0.1",
         port: int = 8000,
-        include_drafts: bool = True,
-        *,
-        search: bool = True,
         out: TextIO | None = None,
         err: TextIO | None = None,
         verbose: bool = False,
@@ -65,7 +67,7 @@ class ServeSession:
         self.collector = ChangeCollector(quiet=quiet_seconds)
         self.watched = WatchedPaths.of(project_dir, ignored=[project_dir / "build"])
         self.watcher = Watcher(self._on_change)
-        self.rebuild: Rebuild = SiteRebuild(project_dir, self.output_dir, include_drafts, search)
+        self.rebuild: Rebuild = SiteRebuild(project_dir, dataclasses.replace(options, output_dir=self.output_dir))
         self.server: DossierServer | None = None
         self._server_thread: threading.Thread | None = None
         self._is_failing = False
