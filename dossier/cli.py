@@ -83,17 +83,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from dossier.pipeline import BuildOptions
-    from dossier.serve import serve_project
+    from dossier.serve import Terminal, serve_project
 
-    return serve_project(
-        args.project,
-        BuildOptions(include_drafts=args.drafts, search=not args.no_search),
-        host=args.host,
-        port=args.port,
-        verbose=args.verbose,
-        quiet=args.quiet,
-        debug=args.debug,
-    )
+    options = BuildOptions(include_drafts=args.drafts, search=not args.no_search)
+    terminal = Terminal(verbose=args.verbose, quiet=args.quiet, debug=args.debug)
+    return serve_project(args.project, options, terminal, host=args.host, port=args.port)
 
 
 def _run_scaffold(args: argparse.Namespace, make: Callable[[], Any]) -> int:

@@ -27,13 +27,15 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
+from dossier.diagnostics import Location, Report
 from dossier.pipeline import BuildOptions, build_project
 from dossier.search import pagefind_binary
 from dossier.serve.changes import ChangeSet, WatchedPaths, is_editor_temp
-from dossier.serve.rebuild import SiteRebuild
+from dossier.serve.rebuild import Rebuilt, SiteRebuild
 from dossier.serve.routing import INTERNAL_PREFIX, Internal, NotFound, Redirect, Refused, SitePath, base_path_of, route
 from dossier.serve.server import inject
 from dossier.serve.session import SERVE_DEFAULTS, ServeSession
+from dossier.serve.terminal import Terminal
 from dossier.serve.watching import ChangeCollector
 from tests.conftest import copy_example
 
@@ -165,7 +167,7 @@ class EventStream:
 def serving(project: Path, options: BuildOptions = SERVE_DEFAULTS) -> Iterator[Served]:
     """Serve `project` on an ephemeral port; rebuild on a thread of its own, as the CLI does on the main one."""
     out, err = io.StringIO(), io.StringIO()
-    session = ServeSession(project, options, port=0, out=out, err=err)
+    session = ServeSession(project, options, Terminal(out, err), port=0)
     runner = threading.Thread(target=session.run, name="test-serve-run", daemon=True)
     try:
         session.start()
@@ -306,6 +308,28 @@ def test_a_burst_of_changes_is_one_batch() -> None:
     assert collector.next_batch(timeout=0.01) == {}
     collector.close()
     assert collector.next_batch() is None
+
+
+# ---- the terminal ----
+
+
+def test_a_rebuild_line_names_three_changes_and_counts_the_rest_and_a_warning_shows_once() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    report = Report()
+    report.warning(Location("content/a.yaml", 3, 5), "quote found only approximately")
+    result = Rebuilt(report, None, True, ["a", "b", "c", "d", "e"], 9, 0.25, "rebuilt", {"render": 0.1})
+    changes = ChangeSet(frozenset({"content/b.md", "content/a.yaml"}), frozenset({"content"}))
+    terminal = Terminal(out, err, verbose=True)
+    terminal.rebuilt(result, changes, has_site=True)
+    terminal.rebuilt(result, changes, has_site=True)
+    assert err.getvalue().count("content/a.yaml:3:5: warning: quote found only approximately") == 1
+    first, timing = out.getvalue().splitlines()[:2]
+    expected = "rebuilt after content/a.yaml, content/b.md changed: 5 of 9 files changed in 250 ms (a, b, c and 2 more)"
+    assert first.endswith(" " + expected)
+    assert timing == "  render: 100 ms"
+    quiet_out, quiet_err = io.StringIO(), io.StringIO()
+    Terminal(quiet_out, quiet_err, quiet=True).rebuilt(result, changes, has_site=True)
+    assert quiet_out.getvalue() == quiet_err.getvalue() == ""
 
 
 # ---- the server ----

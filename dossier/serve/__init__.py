@@ -8,6 +8,7 @@ The modules, from the file system to the command:
     routing   a request target mapped to what it asks for, refusing anything that could leave the site
     server    the HTTP server and its handler, adding the live-reload script to HTML responses
     rebuild   what runs after a batch of changes, behind the `Rebuild` seam
+    terminal  what the editor is told: a line per rebuild, new warnings, errors
     session   one serve run tying them together: build, serve, watch, rebuild, tell the pages
     command   `serve_project`, the command's entry point
 
@@ -16,5 +17,6 @@ The live-reload script, its tag and the no-site-yet page are files of the built-
 """
 
 from dossier.serve.command import serve_project
+from dossier.serve.terminal import Terminal
 
-__all__ = ["serve_project"]
+__all__ = ["Terminal", "serve_project"]

@@ -130,9 +130,3 @@ class ChangeSet:
 
     def __bool__(self) -> bool:
         return bool(self.paths)
-
-    def describe(self, limit: int = 3) -> str:
-        names = sorted(self.paths)
-        if len(names) <= limit:
-            return ", ".join(names)
-        return f"{', '.join(names[:limit])} and {len(names) - limit} more"

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
 
 from dossier.config import CONFIG_FILE
 from dossier.pipeline import BuildOptions
 from dossier.serve.session import SERVE_DEFAULTS, ServeSession
+from dossier.serve.terminal import Terminal
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -38,49 +37,41 @@ def _terminate_like_interrupt() -> Iterator[None]:
 def serve_project(
     project_dir: Path,
     options: BuildOptions = SERVE_DEFAULTS,
+    terminal: Terminal | None = None,
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
-    verbose: bool = False,
-    quiet: bool = False,
-    debug: bool = False,
-    out: TextIO | None = None,
-    err: TextIO | None = None,
 ) -> int:
     """Serve until Ctrl-C; the exit code: 0 after a clean stop, 1 without a dossier, 2 when the port is taken."""
-    out, err = out or sys.stdout, err or sys.stderr
+    terminal = terminal or Terminal()
     if not (project_dir / CONFIG_FILE).is_file():
-        print(f"error: no {CONFIG_FILE} in {project_dir}; run `dossier init` to make one", file=err)
+        print(f"error: no {CONFIG_FILE} in {project_dir}; run `dossier init` to make one", file=terminal.err)
         return 1
-    session = ServeSession(
-        project_dir,
-        options,
-        host=host,
-        port=port,
-        out=out,
-        err=err,
-        verbose=verbose,
-        quiet=quiet,
-        debug=debug,
-    )
-    with _terminate_like_interrupt(), session as s:
+    session = ServeSession(project_dir, options, terminal, host=host, port=port)
+    with _terminate_like_interrupt(), session:
         try:
-            s.start()
-            if host not in LOOPBACK:
-                print(f"warning: listening on {host}: other machines can read the site, drafts included", file=err)
-            drafts = "drafts shown" if options.include_drafts else "drafts hidden"
-            print(
-                f"serving {s.url} ({drafts}); watching dossier.yaml, content/, themes/; Ctrl-C stops",
-                file=out,
-                flush=True,
-            )
-            s.run()
+            session.start()
+            _announce(session, options, terminal)
+            session.run()
         except KeyboardInterrupt:
             pass
         except OSError as problem:
-            if s.server is not None:
-                raise
-            print(f"error: cannot listen on {host}:{port}: {problem.strerror or problem}; try --port", file=err)
+            if session.server is not None:
+                raise  # it failed after listening: not a taken port
+            reason = problem.strerror or problem
+            print(f"error: cannot listen on {host}:{port}: {reason}; try --port", file=terminal.err)
             return 2
-    print("stopped", file=out, flush=True)
+    print("stopped", file=terminal.out, flush=True)
     return 0
+
+
+def _announce(session: ServeSession, options: BuildOptions, terminal: Terminal) -> None:
+    """Say where the site is served, and warn when other machines can reach it."""
+    if session.host not in LOOPBACK:
+        print(
+            f"warning: listening on {session.host}: other machines can read the site, drafts included",
+            file=terminal.err,
+        )
+    drafts = "drafts shown" if options.include_drafts else "drafts hidden"
+    watching = "watching dossier.yaml, content/, themes/; Ctrl-C stops"
+    print(f"serving {session.url} ({drafts}); {watching}", file=terminal.out, flush=True)

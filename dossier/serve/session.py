@@ -10,30 +10,22 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import sys
 import tempfile
 import threading
-import time
-import traceback
 from pathlib import Path
-from typing import TextIO
 
 from dossier.diagnostics import Diagnostic, Location
 from dossier.model import Config
 from dossier.pipeline import BuildOptions
 from dossier.serve.changes import ChangeSet, WatchedPaths
 from dossier.serve.events import EventHub
-from dossier.serve.rebuild import Rebuild, Rebuilt, SiteRebuild
+from dossier.serve.rebuild import Rebuild, SiteRebuild
 from dossier.serve.routing import base_path_of
 from dossier.serve.server import DossierServer, ServeAssets, start_server
+from dossier.serve.terminal import Terminal
 from dossier.serve.watching import ChangeCollector, Watcher
 
 SERVE_DEFAULTS = BuildOptions(include_drafts=True)  # an editor sees the drafts unless told otherwise
-SHOWN_CHANGES = 3
-
-
-def _ms(seconds: float) -> str:
-    return f"{seconds * 1000:.0f} ms"
 
 
 class ServeSession:
@@ -43,24 +35,16 @@ class ServeSession:
         self,
         project_dir: Path,
         options: BuildOptions = SERVE_DEFAULTS,
+        terminal: Terminal | None = None,
         *,
         host: str = "127.0.0.1",
         port: int = 8000,
-        out: TextIO | None = None,
-        err: TextIO | None = None,
-        verbose: bool = False,
-        quiet: bool = False,
-        debug: bool = False,
         quiet_seconds: float = 0.1,
     ) -> None:
         self.project_dir = project_dir
         self.host = host
         self.port = port
-        self.out = out or sys.stdout
-        self.err = err or sys.stderr
-        self.verbose = verbose
-        self.quiet = quiet
-        self.debug = debug
+        self.terminal = terminal or Terminal()
         self._temp = Path(tempfile.mkdtemp(prefix="dossier-serve-"))
         self.output_dir = self._temp / "site"
         self.hub = EventHub()
@@ -71,7 +55,6 @@ class ServeSession:
         self.server: DossierServer | None = None
         self._server_thread: threading.Thread | None = None
         self._is_failing = False
-        self._shown_warnings: set[Diagnostic] = set()
         self.rebuilds = 0  # finished rebuild attempts, good or bad
 
     # ---- lifecycle ----
@@ -88,7 +71,7 @@ class ServeSession:
         The first build runs before any other thread starts, so that it may fork workers (the whole site is made
         then); a file saved while it ran is caught by comparing the watched files before and after it.
         """
-        log = self._log_request if self.verbose else None
+        log = self.terminal.log_request if self.terminal.verbose else None
         self.server = DossierServer((self.host, self.port), self.output_dir, self.hub, ServeAssets.load(), log)
         before = self.watched.snapshot()
         self._rebuild(None)
@@ -145,17 +128,14 @@ class ServeSession:
         try:
             result = self.rebuild(changes)
         except Exception as problem:  # a bug or an I/O failure: keep serving the last good site
-            if self.debug:
-                traceback.print_exc(file=self.err)
-            message = f"internal error: {type(problem).__name__}: {problem}"
-            self._say(f"{message} (run with --debug for details)", to=self.err)
+            message = self.terminal.internal_error(problem)
             self._is_failing = True
             self.hub.failed([Diagnostic("error", Location("dossier serve"), message)])
             self.rebuilds += 1
             return
         if result.config is not None:
             self._follow_config(result.config, result.is_written)
-        self._print(result, changes)
+        self.terminal.rebuilt(result, changes, has_site=self.hub.build > 0)
         if result.is_written:
             if result.changed or self._is_failing:
                 self.hub.site_changed(result.changed, round(result.seconds, 3))
@@ -175,45 +155,4 @@ class ServeSession:
             if base_path != self.server.base_path:
                 self.server.base_path = base_path
                 if self._server_thread is not None:
-                    self._say(f"base_url changed: now serving at {self.url}")
-
-    # ---- the terminal ----
-
-    def _say(self, text: str, to: TextIO | None = None) -> None:
-        print(f"{time.strftime('%H:%M:%S')} {text}", file=to or self.out, flush=True)
-
-    def _log_request(self, line: str) -> None:
-        print(line, file=self.err, flush=True)
-
-    def _print(self, result: Rebuilt, changes: ChangeSet | None) -> None:
-        trigger = f" after {changes.describe()} changed" if changes else ""
-        if not result.is_written:
-            for diagnostic in result.report.sorted():
-                print(diagnostic, file=self.err)
-            errors = len(result.report.errors)
-            serving = "still serving the last good site" if self.hub.build else "no site to serve yet"
-            self._say(f"{errors} error{'s' * (errors != 1)}{trigger}; {serving}; fix and save", to=self.err)
-            self._shown_warnings = set()
-            return
-        warnings = set(result.report.warnings)
-        for diagnostic in sorted(warnings - self._shown_warnings, key=Diagnostic.sort_key):
-            if not self.quiet:
-                print(diagnostic, file=self.err)
-        self._shown_warnings = warnings
-        took = _ms(result.seconds)
-        if self.quiet:
-            return
-        if changes is None:
-            self._say(f"built {result.files} files in {took}")
-            return
-        if not result.changed:
-            self._say(f"checked in {took}{trigger}: no page changed")
-            return
-        shown = ", ".join(result.changed[:SHOWN_CHANGES])
-        more = f" and {len(result.changed) - SHOWN_CHANGES} more" if len(result.changed) > SHOWN_CHANGES else ""
-        self._say(
-            f"{result.how}{trigger}: {len(result.changed)} of {result.files} files changed in {took} ({shown}{more})"
-        )
-        if self.verbose:
-            for stage, seconds in result.timings.items():
-                print(f"  {stage}: {_ms(seconds)}", file=self.out)
+                    self.terminal.say(f"base_url changed: now serving at {self.url}")
