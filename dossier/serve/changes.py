@@ -1,8 +1,9 @@
 """Which file-system changes matter to the site, and what kind of change each one is.
 
-Pure functions of paths: the watcher feeds them raw events, the rebuild reads the classified result. Editors
-save in many ways (in place, through a temporary file renamed over the original, with swap and lock files
-beside it), so everything that is not the project's own content, themes or configuration is ignored here.
+Each path watchdog reports is kept only if `WatchedPaths.kind_of` says it matters; a debounced batch of them
+becomes a `ChangeSet`, what a rebuild is told. Editors save in many ways (in place, through a temporary file
+renamed over the original, with swap and lock files beside it), so everything that is not the project's own
+content, themes or configuration is ignored here.
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ class ChangeSet:
     def of(cls, batch: Mapping[Path, set[str]], watched: WatchedPaths) -> ChangeSet:
         """The relevant part of a batch. A file made and gone again within it (a temporary file an editor or
         tool wrote, then renamed over the real one) changed nothing and is left out."""
-        shown: set[str] = set()
+        relative: set[str] = set()
         kinds: set[ChangeKind] = set()
         for path, happened in batch.items():
             kind = watched.kind_of(path)
@@ -123,10 +124,10 @@ class ChangeSet:
                 continue
             kinds.add(kind)
             try:
-                shown.add(path.relative_to(watched.project_dir).as_posix())
+                relative.add(path.relative_to(watched.project_dir).as_posix())
             except ValueError:
-                shown.add(os.fspath(path))
-        return cls(frozenset(shown), frozenset(kinds))
+                relative.add(os.fspath(path))
+        return cls(frozenset(relative), frozenset(kinds))
 
     def __bool__(self) -> bool:
         return bool(self.paths)

@@ -54,11 +54,6 @@ class EventHub:
         with self._lock:
             return self._build
 
-    @property
-    def errors(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return list(self._errors)
-
     def subscribe(self) -> queue.Queue[ServerEvent | None]:
         subscriber: queue.Queue[ServerEvent | None] = queue.Queue()
         with self._lock:
@@ -98,8 +93,3 @@ class EventHub:
             for subscriber in self._subscribers:
                 subscriber.put(None)
             self._subscribers.clear()
-
-    @property
-    def subscribers(self) -> int:
-        with self._lock:
-            return len(self._subscribers)

@@ -24,11 +24,13 @@ from dossier.serve.changes import ChangeSet
 
 @dataclass
 class Rebuilt:
+    """What a rebuild did, for the terminal and the open pages."""
+
     report: Report
-    config: Config | None
+    config: Config | None  # as the build read it, with the command line's options applied; None if unreadable
     is_written: bool  # the output folder now holds the new site (possibly unchanged)
     changed: list[str] = field(default_factory=list)  # output paths written or removed
-    files: int = 0
+    files: int = 0  # in the new site, search index aside
     seconds: float = 0.0
     how: str = "rebuilt"  # the terminal's word for it
     timings: dict[str, float] = field(default_factory=dict)

@@ -13,6 +13,7 @@ import queue
 import string
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -92,19 +93,21 @@ def inject(page: bytes, tag: bytes) -> bytes:
 
 # The server.
 
+RequestLog = Callable[[str], None]  # given one line per request
+
 
 class DossierServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(
-        self, address: tuple[str, int], site: Path, hub: EventHub, assets: ServeAssets, log: Any = None
+        self, address: tuple[str, int], site: Path, hub: EventHub, assets: ServeAssets, log: RequestLog | None = None
     ) -> None:
         self.site = site
         self.base_path = "/"
         self.hub = hub
         self.assets = assets
-        self.log = log  # called with one line per request, or None for silence
+        self.log = log  # None: silence
         super().__init__(address, _Handler)
 
     @property

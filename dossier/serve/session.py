@@ -19,7 +19,7 @@ from dossier.model import Config
 from dossier.pipeline import BuildOptions
 from dossier.serve.changes import ChangeSet, WatchedPaths
 from dossier.serve.events import EventHub
-from dossier.serve.rebuild import Rebuild, SiteRebuild
+from dossier.serve.rebuild import Rebuild, Rebuilt, SiteRebuild
 from dossier.serve.routing import base_path_of
 from dossier.serve.server import DossierServer, ServeAssets, start_server
 from dossier.serve.terminal import Terminal
@@ -29,7 +29,10 @@ SERVE_DEFAULTS = BuildOptions(include_drafts=True)  # an editor sees the drafts 
 
 
 class ServeSession:
-    """Everything one `dossier serve` holds; use as a context manager, `start()`, then `run()`."""
+    """Everything one `dossier serve` holds; use as a context manager, `start()`, then `run()`.
+
+    The site is built with `options` (drafts, search), into the session's own folder, with the build cache.
+    """
 
     def __init__(
         self,
@@ -54,8 +57,7 @@ class ServeSession:
         self.rebuild: Rebuild = SiteRebuild(project_dir, dataclasses.replace(options, output_dir=self.output_dir))
         self.server: DossierServer | None = None
         self._server_thread: threading.Thread | None = None
-        self._is_failing = False
-        self.rebuilds = 0  # finished rebuild attempts, good or bad
+        self._is_failing = False  # the pages show errors: the next good build reloads them, changed or not
 
     # ---- lifecycle ----
 
@@ -129,21 +131,26 @@ class ServeSession:
             result = self.rebuild(changes)
         except Exception as problem:  # a bug or an I/O failure: keep serving the last good site
             message = self.terminal.internal_error(problem)
-            self._is_failing = True
-            self.hub.failed([Diagnostic("error", Location("dossier serve"), message)])
-            self.rebuilds += 1
+            self._show_errors([Diagnostic("error", Location("dossier serve"), message)])
             return
         if result.config is not None:
             self._follow_config(result.config, result.is_written)
         self.terminal.rebuilt(result, changes, has_site=self.hub.build > 0)
         if result.is_written:
-            if result.changed or self._is_failing:
-                self.hub.site_changed(result.changed, round(result.seconds, 3))
-            self._is_failing = False
+            self._show_site(result)
         else:
-            self._is_failing = True
-            self.hub.failed(sorted(result.report.errors, key=Diagnostic.sort_key))
-        self.rebuilds += 1
+            self._show_errors(sorted(result.report.errors, key=Diagnostic.sort_key))
+
+    def _show_site(self, result: Rebuilt) -> None:
+        """Reload the open pages when the site changed, or when they still show errors now fixed."""
+        if result.changed or self._is_failing:
+            self.hub.site_changed(result.changed, round(result.seconds, 3))
+        self._is_failing = False
+
+    def _show_errors(self, diagnostics: list[Diagnostic]) -> None:
+        """Show the errors over the open pages, which keep the last good site."""
+        self._is_failing = True
+        self.hub.failed(diagnostics)
 
     def _follow_config(self, config: Config, is_written: bool) -> None:
         self.watched = WatchedPaths.of(

@@ -122,19 +122,12 @@ class Watcher:
         if self._observer.is_alive():
             self._observer.join(timeout=5)
 
-    def watched(self) -> list[tuple[Path, bool]]:
-        return sorted(self._watches)
-
     def sync(self, folders: list[tuple[Path, bool]]) -> None:
         """Watch exactly those of `folders` that exist now; re-watch any that was deleted and made again.
         Before `start` it does nothing (the session syncs once it has started)."""
         if self._observer is None:
             return
-        wanted: dict[tuple[Path, bool], int] = {}
-        for folder, recursive in folders:
-            with contextlib.suppress(OSError):
-                if folder.is_dir():
-                    wanted[(folder, recursive)] = folder.stat().st_ino
+        wanted = _existing(folders)
         for key, (watch, inode) in list(self._watches.items()):
             if wanted.get(key) != inode:
                 with contextlib.suppress(KeyError, OSError):
@@ -151,3 +144,13 @@ class Watcher:
             except OSError:
                 continue  # gone again already; the next batch tries once more
             self._watches[key] = (watch, inode)
+
+
+def _existing(folders: list[tuple[Path, bool]]) -> dict[tuple[Path, bool], int]:
+    """Those of `folders` that exist now, each with its inode (a folder deleted and made again has a new one)."""
+    found: dict[tuple[Path, bool], int] = {}
+    for folder, recursive in folders:
+        with contextlib.suppress(OSError):
+            if folder.is_dir():
+                found[(folder, recursive)] = folder.stat().st_ino
+    return found
