@@ -29,9 +29,9 @@ def _print_report(report: Report, quiet: bool) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from dossier.pipeline import check_project
+    from dossier.pipeline import BuildOptions, check_project
 
-    checked = check_project(args.project, include_drafts=args.drafts)
+    checked = check_project(args.project, BuildOptions(include_drafts=args.drafts))
     _print_report(checked.report, args.quiet)
     if checked.report.has_errors:
         return EXIT_CONTENT_ERRORS
@@ -46,20 +46,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from dossier.pipeline import build_project
+    from dossier.pipeline import BuildOptions, build_project
     from dossier.write import BuildLocked
 
+    options = BuildOptions(
+        include_drafts=args.drafts,
+        output_dir=args.output,
+        base_url=args.base_url,
+        search=not args.no_search,
+        use_cache=True,
+        skip_unchanged=True,
+    )
     started = time.perf_counter()
     try:
-        built = build_project(
-            args.project,
-            include_drafts=args.drafts,
-            output_dir=args.output,
-            base_url=args.base_url,
-            search=not args.no_search,
-            cache=True,
-            skip_unchanged=True,
-        )
+        built = build_project(args.project, options)
     except BuildLocked as locked:
         print(for_terminal(f"error: {locked}"), file=sys.stderr)
         return EXIT_FAILURE
@@ -87,18 +87,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from dossier.serve import serve_project
+    from dossier.pipeline import BuildOptions
+    from dossier.serve import Terminal, serve_project
 
-    return serve_project(
-        args.project,
-        args.host,
-        args.port,
-        args.drafts,
-        search=not args.no_search,
-        verbose=args.verbose,
-        quiet=args.quiet,
-        debug=args.debug,
-    )
+    options = BuildOptions(include_drafts=args.drafts, search=not args.no_search)
+    terminal = Terminal(verbose=args.verbose, quiet=args.quiet, debug=args.debug)
+    return serve_project(args.project, options, terminal, host=args.host, port=args.port)
 
 
 def _run_scaffold(args: argparse.Namespace, make: Callable[[], Any]) -> int:

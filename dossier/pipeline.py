@@ -44,6 +44,23 @@ DEFAULT_OUTPUT_DIR = "build"
 SPARE_SITE = "spare-site"  # in the build cache: the site the last build replaced, staged into next time
 
 
+@dataclass(frozen=True)
+class BuildOptions:
+    """What a command asks of a check or a build beyond dossier.yaml; passed whole down the pipeline."""
+
+    include_drafts: bool = False
+    output_dir: Path | None = None  # instead of dossier.yaml's output_dir
+    base_url: str | None = None  # instead of dossier.yaml's base_url
+    search: bool = True  # False skips the search index, as `search: false` does
+    # Keep a build cache in `.dossier-cache/` beside the output folder (as `dossier build` does) and re-render
+    # only the pages whose inputs changed; the bytes are those of a build without it (see dossier/cache.py).
+    use_cache: bool = False
+    # With the cache: stop early when nothing changed since the last build (dossier/unchanged.py); the result
+    # then has no outputs, and its report repeats that build's warnings.
+    skip_unchanged: bool = False
+    keep_search_index: bool = False  # keep the output folder's search index instead of making it again
+
+
 @dataclass
 class Checked:
     """What the stages before render produced: enough for `check`, and the input of render."""
@@ -112,13 +129,11 @@ def content_dir_problem(project_dir: Path, content_dir: Path) -> str | None:
     return None
 
 
-def check_project(
-    project_dir: Path, include_drafts: bool = False, *, use_cache: bool = False, output_dir: Path | None = None
-) -> Checked:
+def check_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> Checked:
     """Load, validate, anchor and link, collecting every problem; writes nothing.
 
-    For builds, `use_cache` takes alignments from (and stores new ones in) the build cache beside the output
-    folder, `output_dir` or dossier.yaml's (see dossier/cache.py).
+    For builds, `options.use_cache` takes alignments from (and stores new ones in) the build cache beside the
+    output folder, `options.output_dir` or dossier.yaml's (see dossier/cache.py).
     """
     checked = Checked(Report())
     report = checked.report
@@ -133,15 +148,15 @@ def check_project(
     )
     if problem:
         report.error(Location(CONFIG_FILE), problem)
-    if use_cache and not report.has_errors:
-        checked.cache = _cache_store(project_dir, config, output_dir)
+    if options.use_cache and not report.has_errors:
+        checked.cache = _cache_store(project_dir, config, options.output_dir)
     parse = _memoised_yaml(checked.cache) if checked.cache else parse_yaml
     raw = load_dossier(project_dir, content_dir, report, parse)
-    checked.dossier = validate_dossier(raw, config, report, include_drafts)
+    checked.dossier = validate_dossier(raw, config, report, options.include_drafts)
     checked.timings["load"] = time.perf_counter() - started
     checked.texts = anchor_quotes(checked.dossier, make_markdown(config.raw_html), report)
     # Compared with the last build into the same folder (for `serve`, the last site it served).
-    last_output = output_dir or project_dir / config.output_dir
+    last_output = options.output_dir or project_dir / config.output_dir
     previous = previous_anchors(last_output, checked.cache.folder if checked.cache else None)
     report_moved_anchors(checked.dossier, checked.texts, previous, report)
     checked.index = link_entities(checked.dossier, checked.texts, checked.cache)
@@ -223,29 +238,11 @@ def search_index(
     return Derived(INDEX_FOLDER, make)
 
 
-def build_project(
-    project_dir: Path,
-    include_drafts: bool = False,
-    output_dir: Path | None = None,
-    *,
-    base_url: str | None = None,
-    search: bool = True,
-    cache: bool = False,
-    skip_unchanged: bool = False,
-    keep_search_index: bool = False,
-) -> Built:
-    """Check, then render and write; nothing is written when anything is wrong.
-
-    `base_url` replaces dossier.yaml's; `search=False` skips the search index, as `search: false` does.
-    `cache=True` (as `dossier build` does) keeps a build cache in `.dossier-cache/` beside the output folder
-    and re-renders only the pages whose inputs changed; the bytes are those of a build without it.
-    `skip_unchanged=True` (with the cache) stops early when nothing changed since the last build
-    (dossier/unchanged.py): the result then has no outputs, and its report repeats that build's warnings.
-    `keep_search_index=True` keeps the output folder's search index instead of making it again.
-    """
+def build_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> Built:
+    """Check, then render and write; nothing is written when anything is wrong."""
     started = time.perf_counter()
-    wants_skip = skip_unchanged and cache  # the manifest lives in the cache
-    inputs = _build_inputs(project_dir, include_drafts, output_dir, base_url, search) if wants_skip else None
+    wants_skip = options.skip_unchanged and options.use_cache  # the manifest lives in the cache
+    inputs = _build_inputs(project_dir, options) if wants_skip else None
     manifest = last_manifest(inputs) if inputs else {}
     inputs_key, input_files = inputs_digest(inputs, manifest) if inputs else (None, {})
     if inputs and inputs_key:
@@ -255,49 +252,45 @@ def build_project(
             built = Built(Checked(report, timings={"unchanged": time.perf_counter() - started}), inputs.output_dir)
             built.written = WriteResult(written=0, unchanged=files, removed=0)
             return built
-    built = _build_checked(project_dir, include_drafts, output_dir, base_url, search, cache, keep_search_index)
+    built = _build_checked(project_dir, options)
     if inputs and inputs_key and built.written is not None and not built.report.has_errors:
         record_build(inputs, inputs_key, input_files, built.report)
     return built
 
 
-def _build_inputs(
-    project_dir: Path, include_drafts: bool, output_dir: Path | None, base_url: str | None, search: bool
-) -> BuildInputs | None:
+def _build_inputs(project_dir: Path, options: BuildOptions) -> BuildInputs | None:
     """What decides a build's output, for telling that nothing changed; None when the configuration has
     problems (the full build reports them)."""
     report = Report()
     config = load_config(project_dir, report)
     if config is None or report.has_errors:
         return None
-    content_dir, output = project_dir / config.content_dir, output_dir or project_dir / config.output_dir
+    content_dir, output = project_dir / config.content_dir, options.output_dir or project_dir / config.output_dir
     if content_dir_problem(project_dir, content_dir) or output_dir_problem(project_dir, content_dir, output):
         return None
-    options = (f"drafts={include_drafts}", f"base_url={base_url}", f"search={search}", f"output={output.resolve()}")
-    pagefind = pagefind_binary() if config.search and search else None
-    return BuildInputs(project_dir, content_dir, output, cache_dir_for(output), options, pagefind)
+    output_options = (
+        f"drafts={options.include_drafts}",
+        f"base_url={options.base_url}",
+        f"search={options.search}",
+        f"output={output.resolve()}",
+    )
+    pagefind = pagefind_binary() if config.search and options.search else None
+    return BuildInputs(project_dir, content_dir, output, cache_dir_for(output), output_options, pagefind)
 
 
-def _build_checked(
-    project_dir: Path,
-    include_drafts: bool,
-    output_dir: Path | None,
-    base_url: str | None,
-    search: bool,
-    cache: bool,
-    keep_search_index: bool,
-) -> Built:
-    checked = check_project(project_dir, include_drafts, use_cache=cache, output_dir=output_dir)
+def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
+    checked = check_project(project_dir, options)
     built = Built(checked)
     if checked.report.has_errors or checked.config is None or checked.dossier is None or checked.index is None:
         return built
-    config = checked.config
+    config, output_dir = checked.config, options.output_dir
     if output_dir is not None:  # given on the command line: checked as dossier.yaml's output_dir is
         problem = output_dir_problem(project_dir, project_dir / config.content_dir, output_dir)
         if problem:
             checked.report.error(Location(str(output_dir)), problem.replace("output_dir", "the output folder", 1))
             return built
-    config = checked.config = checked.dossier.config = publishing_config(config, base_url, search, checked.report)
+    config = publishing_config(config, options.base_url, options.search, checked.report)
+    checked.config = checked.dossier.config = config
     themes = resolve_themes(config.theme, project_dir, checked.report, config.location)
     if checked.report.has_errors:
         return built
@@ -306,7 +299,7 @@ def _build_checked(
     pages = PageCache(store, built.output_dir, config, themes) if store else None
     started = time.perf_counter()
     spare = cache_dir_for(built.output_dir) / SPARE_SITE if store else None
-    derived = search_index(config, report, timings, built.output_dir if keep_search_index else None)
+    derived = search_index(config, report, timings, built.output_dir if options.keep_search_index else None)
     with build_lock(built.output_dir), StagedSite(built.output_dir, derived, spare) as site:
         built.paths = render_site(
             checked.dossier, checked.texts, checked.index, checked.alignments, themes, report, site.add,

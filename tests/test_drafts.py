@@ -8,7 +8,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from dossier import urls
-from dossier.pipeline import build_project
+from dossier.pipeline import BuildOptions, build_project
 from tests.conftest import TESTS
 
 DRAFT_STORY = """title: An unfinished story
@@ -46,7 +46,7 @@ def make_site(tmp_path: Path) -> Path:
 
 
 def test_a_build_leaves_draft_stories_their_claims_and_draft_articles_out(tmp_path: Path) -> None:
-    built = build_project(make_site(tmp_path), output_dir=tmp_path / "out")
+    built = build_project(make_site(tmp_path), BuildOptions(output_dir=tmp_path / "out"))
     assert not built.report.has_errors, [str(d) for d in built.report.sorted()]
     out = tmp_path / "out"
     assert not (out / urls.story_path("unfinished")).exists()
@@ -57,7 +57,7 @@ def test_a_build_leaves_draft_stories_their_claims_and_draft_articles_out(tmp_pa
 
 
 def test_with_drafts_they_are_built_and_marked(tmp_path: Path) -> None:
-    built = build_project(make_site(tmp_path), include_drafts=True, output_dir=tmp_path / "out")
+    built = build_project(make_site(tmp_path), BuildOptions(include_drafts=True, output_dir=tmp_path / "out"))
     assert not built.report.has_errors
     page = tmp_path / "out" / urls.article_path("story", "later")
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")

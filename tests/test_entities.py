@@ -10,7 +10,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from dossier import urls
-from dossier.pipeline import Built, build_project, check_project
+from dossier.pipeline import BuildOptions, Built, build_project, check_project
 from tests.conftest import copy_example
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -169,7 +169,7 @@ def test_corrections_have_an_atom_feed_when_the_site_address_is_known(tmp_path: 
         config.read_text(encoding="utf-8").replace('base_url: "/"', 'base_url: "https://example.org/dossier/"'),
         encoding="utf-8",
     )
-    built = build_project(project, search=False)
+    built = build_project(project, BuildOptions(search=False))
     assert built.output_dir is not None and not built.report.has_errors
     feed = ElementTree.parse(built.output_dir / urls.CORRECTIONS_FEED).getroot()
     atom = "{http://www.w3.org/2005/Atom}"
@@ -206,11 +206,11 @@ def test_a_via_chain_that_comes_back_to_itself_is_an_error_on_each_source_in_it(
 def test_an_annotation_whose_words_changed_since_the_last_build_is_pointed_out(tmp_path: Path) -> None:
     """The article was edited under an annotation: the next build warns with the words before and after."""
     project = copy_example(tmp_path)
-    assert build_project(project, search=False).written is not None
+    assert build_project(project, BuildOptions(search=False)).written is not None
     article = project / "content" / "flynn-kislyak" / "the-week.md"
     text = article.read_text(encoding="utf-8")
     article.write_text(text.replace("did not discuss sanctions, but", "did not discus sanctions, but", 1), "utf-8")
-    rebuilt = build_project(project, search=False)
+    rebuilt = build_project(project, BuildOptions(search=False))
     moved = [str(w) for w in rebuilt.report.warnings if "moved" in str(w)]
     assert moved == [
         "content/flynn-kislyak/the-week.yaml:14:5: warning: the article changed since the last build and this "
@@ -218,5 +218,5 @@ def test_an_annotation_whose_words_changed_since_the_last_build_is_pointed_out(t
         'now on "twice told the Post that he and Kislyak did not discus sanctions" (fuzzy, 99%); check it still '
         "says what you meant"
     ]
-    again = build_project(project, search=False)
+    again = build_project(project, BuildOptions(search=False))
     assert not [w for w in again.report.warnings if "moved" in str(w)], "warned once, against the last build"

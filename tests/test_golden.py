@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from dossier.pipeline import build_project
+from dossier.pipeline import BuildOptions, build_project
 from tests.conftest import TESTS, copy_example
 
 GOLDEN = TESTS / "golden" / "example"
@@ -28,7 +28,7 @@ def build_example() -> Iterator[Path]:
     """The example dossier built into a temporary folder, as it would be published; the site's folder."""
     with tempfile.TemporaryDirectory(prefix="dossier-golden-") as folder:
         project = copy_example(Path(folder) / "example")
-        built = build_project(project, base_url=PUBLISHED_AT, search=False)
+        built = build_project(project, BuildOptions(base_url=PUBLISHED_AT, search=False))
         assert built.output_dir is not None and not built.report.has_errors, built.report.sorted()
         yield built.output_dir
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dossier.cache import CACHE_FOLDER
-from dossier.pipeline import Built, build_project
+from dossier.pipeline import BuildOptions, Built, build_project
 from tests.conftest import copy_example
 
 STORY = Path("content") / "flynn-kislyak"
@@ -27,6 +27,7 @@ ARTICLES = ("the-week", "the-moscow-times")
 PHRASES = ("Logan Act", "by phone, and in person", "the Obama administration", "lieutenant general")
 # Names that occur in the articles' text but belong to no registered person.
 NEW_NAMES = ("Sean Spicer", "Catherine Garcia", "Logan")
+CACHED = BuildOptions(use_cache=True)  # as `dossier build` builds
 
 
 def site_files(folder: Path) -> dict[str, bytes]:
@@ -137,7 +138,7 @@ def clean_build(project: Path, scratch: Path) -> tuple[Built, dict[str, bytes]]:
 
 
 def check_same(project: Path, scratch: Path) -> None:
-    incremental = build_project(project, cache=True, skip_unchanged=True)
+    incremental = build_project(project, BuildOptions(use_cache=True, skip_unchanged=True))
     clean, clean_files = clean_build(project, scratch)
     assert sorted(map(str, incremental.report.errors)) == sorted(map(str, clean.report.errors))
     if incremental.written is None:
@@ -155,7 +156,7 @@ def test_an_incremental_build_equals_a_clean_build(edits: list[tuple[Callable[[P
         project = copy_example(Path(folder) / "project")
         # An absolute address, so that the feeds and the sitemap are built (and compared) too.
         _replace_in(project / "dossier.yaml", r'\nbase_url: "/"', '\nbase_url: "https://dossier.example.org/flynn/"')
-        first = build_project(project, cache=True)
+        first = build_project(project, CACHED)
         assert first.written is not None
         for edit, n in edits:
             edit(project, n)
@@ -164,18 +165,18 @@ def test_an_incremental_build_equals_a_clean_build(edits: list[tuple[Callable[[P
 
 def test_a_second_build_with_the_cache_renders_nothing_and_writes_nothing(tmp_path: Path) -> None:
     project = copy_example(tmp_path / "project")
-    build_project(project, cache=True)
-    again = build_project(project, cache=True)
+    build_project(project, CACHED)
+    again = build_project(project, CACHED)
     assert again.written is not None and not again.written.changed_anything
 
 
 def test_an_edited_note_re_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
     project = copy_example(tmp_path / "project")
-    first = build_project(project, cache=True)
+    first = build_project(project, CACHED)
     assert first.written is not None
     before = site_files(project / "build")
     edit_note(project, 1)  # a note of the-moscow-times
-    again = build_project(project, cache=True)
+    again = build_project(project, CACHED)
     assert again.written is not None
     after = site_files(project / "build")
     changed = sorted(path for path in after if before.get(path) != after[path])
@@ -187,18 +188,18 @@ def test_an_edited_note_re_renders_only_the_pages_that_show_it(tmp_path: Path) -
 def test_a_damaged_output_file_is_rendered_again(tmp_path: Path) -> None:
     """The cache trusts the previous output only when its bytes are what the cache recorded."""
     project = copy_example(tmp_path / "project")
-    build_project(project, cache=True)
+    build_project(project, CACHED)
     page = project / "build" / "people" / "michael-flynn" / "index.html"
     original = page.read_bytes()
     page.write_bytes(b"damaged")
-    build_project(project, cache=True)
+    build_project(project, CACHED)
     assert page.read_bytes() == original
 
 
 def test_a_damaged_alignment_in_the_cache_is_aligned_again(tmp_path: Path) -> None:
     """Alignments are read from the cache only when asked for; one that cannot be read is made again."""
     project = copy_example(tmp_path / "project")
-    build_project(project, cache=True)
+    build_project(project, CACHED)
     expected = site_files(project / "build")
     shards = sorted((project / CACHE_FOLDER).rglob("compare-*.pickle"))
     assert shards
@@ -208,7 +209,7 @@ def test_a_damaged_alignment_in_the_cache_is_aligned_again(tmp_path: Path) -> No
     for shard in (project / CACHE_FOLDER).rglob("json-*.pickle"):
         shard.unlink()  # so that dossier.json needs the alignment itself
     (project / "build" / "stories/flynn-kislyak/compare/the-moscow-times--the-week/index.html").unlink()
-    again = build_project(project, cache=True)
+    again = build_project(project, CACHED)
     assert again.written is not None
     assert site_files(project / "build") == expected
 
@@ -225,21 +226,21 @@ def spare_of(project: Path) -> Path:
 def test_a_file_the_live_site_shares_with_the_spare_is_never_written_through(tmp_path: Path) -> None:
     """Unchanged files are hard links between the live site and the spare; a change must replace, not edit."""
     project = copy_example(tmp_path / "project")
-    build_project(project, cache=True)
+    build_project(project, CACHED)
     edit_article(project, 0)  # the-moscow-times: its page changes, the-week's does not
-    build_project(project, cache=True)
+    build_project(project, CACHED)
     live = (project / "build" / WEEK_PAGE).read_bytes()
     assert (spare_of(project) / WEEK_PAGE).samefile(project / "build" / WEEK_PAGE)
     _replace_in(project / STORY / "the-week.md", r"\n\n", "\n\nA new first paragraph for the test.\n\n")
-    build_project(project, cache=True)
+    build_project(project, CACHED)
     assert b"A new first paragraph" in (project / "build" / WEEK_PAGE).read_bytes()
     assert (spare_of(project) / WEEK_PAGE).read_bytes() == live  # the site it replaced kept its bytes
 
 
 def test_a_spare_with_leftovers_and_clashing_paths_still_gives_the_clean_site(tmp_path: Path) -> None:
     project = copy_example(tmp_path / "project")
-    build_project(project, cache=True)
-    build_project(project, cache=True, output_dir=project / "clean")  # no spare is made for it yet
+    build_project(project, CACHED)
+    build_project(project, BuildOptions(use_cache=True, output_dir=project / "clean"))  # no spare is made for it yet
     expected = site_files(project / "clean")
     spare = spare_of(project)
     shutil.copytree(project / "build", spare)
@@ -252,8 +253,8 @@ def test_a_spare_with_leftovers_and_clashing_paths_still_gives_the_clean_site(tm
     (spare / "robots.txt").mkdir()  # a folder where a file belongs
     (project / "build" / "index.html").unlink()  # so that the build does not stop early
     edit_note(project, 2)
-    build_project(project, cache=True)
-    build_project(project, cache=False, output_dir=project / "clean")
+    build_project(project, CACHED)
+    build_project(project, BuildOptions(use_cache=False, output_dir=project / "clean"))
     assert site_files(project / "build") == site_files(project / "clean")
     assert site_files(project / "build") != expected  # the note changed
 
@@ -262,10 +263,10 @@ def test_a_cached_feed_follows_an_edit_to_a_registry_it_reads(tmp_path: Path) ->
     """Feeds are cached with what their templates read (the outlet's name comes from the sources registry)."""
     project = copy_example(tmp_path / "project")
     _replace_in(project / "dossier.yaml", r'\nbase_url: "/"', '\nbase_url: "https://dossier.example.org/flynn/"')
-    build_project(project, cache=True)
+    build_project(project, CACHED)
     feed = project / "build" / "stories" / "flynn-kislyak" / "feed.xml"
     assert "The Week," in feed.read_text(encoding="utf-8")
     edit_outlet(project, 7)
-    build_project(project, cache=True)
+    build_project(project, CACHED)
     assert "The Week 7," in feed.read_text(encoding="utf-8")
     check_same(project, tmp_path / "clean")

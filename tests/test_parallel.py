@@ -18,7 +18,7 @@ import pytest
 import dossier.compare.stage as compare_stage
 import dossier.render.incremental as incremental
 from benchmarks.generate import generate
-from dossier.pipeline import build_project
+from dossier.pipeline import BuildOptions, build_project
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers start only with two cores or more")
@@ -29,15 +29,15 @@ from pathlib import Path
 import dossier.compare.stage as compare_stage
 import dossier.render.incremental as incremental
 from benchmarks.run import edit_annotation, edit_article
-from dossier.pipeline import build_project
+from dossier.pipeline import BuildOptions, build_project
 
 project = Path(sys.argv[1])
 assert compare_stage._workers(120) > 1 and incremental._workers(400) > 1, "no workers would start"
-first = build_project(project, search=False, cache=True)
+first = build_project(project, BuildOptions(search=False, use_cache=True))
 assert first.written is not None and not first.report.errors
 edit_annotation(project, 1)
 edit_article(project, 2)
-again = build_project(project, search=False, cache=True)  # alignments from the cache and from workers
+again = build_project(project, BuildOptions(search=False, use_cache=True))  # alignments from the cache and from workers
 assert again.written is not None and again.written.written
 """
 
@@ -54,6 +54,6 @@ def test_workers_build_the_same_site_as_one_process(tmp_path: Path, monkeypatch:
     assert run.returncode == 0, run.stderr[-3000:]
     monkeypatch.setattr(compare_stage, "PARALLEL_MIN_PAIRS", 10**9)
     monkeypatch.setattr(incremental, "PARALLEL_MIN_PAGES", 10**9)
-    alone = build_project(project, output_dir=tmp_path / "alone", search=False)
+    alone = build_project(project, BuildOptions(output_dir=tmp_path / "alone", search=False))
     assert alone.written is not None
     assert site_files(project / "build") == site_files(tmp_path / "alone")

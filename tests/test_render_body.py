@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from dossier import urls
-from dossier.pipeline import Built, build_project
+from dossier.pipeline import BuildOptions, Built, build_project
 from dossier.render import long_date
 from tests.conftest import REPO
 
@@ -18,7 +18,7 @@ SITE = Path(__file__).resolve().parent / "sites" / "inline"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    result = build_project(SITE, output_dir=tmp_path_factory.mktemp("inline") / "build")
+    result = build_project(SITE, BuildOptions(output_dir=tmp_path_factory.mktemp("inline") / "build"))
     assert not result.report.has_errors, [str(d) for d in result.report.sorted()]
     return result
 

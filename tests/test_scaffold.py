@@ -11,7 +11,7 @@ import yaml
 
 from dossier import __version__
 from dossier.cli import main
-from dossier.pipeline import build_project, check_project
+from dossier.pipeline import BuildOptions, build_project, check_project
 from dossier.scaffold import init_project, scaffold_dir
 from tests.conftest import REPO, copy_example
 
@@ -21,7 +21,7 @@ def run(*argv: str) -> int:
 
 
 def assert_checks_clean(project: Path, include_drafts: bool = False) -> None:
-    checked = check_project(project, include_drafts=include_drafts)
+    checked = check_project(project, BuildOptions(include_drafts=include_drafts))
     assert checked.report.diagnostics == [], "\n".join(map(str, checked.report.sorted()))
 
 
@@ -164,7 +164,7 @@ def test_new_commands_write_files_that_check_clean(project: Path, capsys: pytest
     assert "added to content/people.yaml" in out
     assert_checks_clean(project)
     assert_checks_clean(project, include_drafts=True)
-    checked = check_project(project, include_drafts=True)
+    checked = check_project(project, BuildOptions(include_drafts=True))
     assert checked.dossier is not None
     assert checked.dossier.people["lena-ortiz"].name == "Lena O'Brien-Ortiz"
     assert checked.dossier.claims["budget-late"].text == "The budget was late: again"
@@ -173,7 +173,7 @@ def test_new_commands_write_files_that_check_clean(project: Path, capsys: pytest
     assert checked.dossier.articles["second-look"].is_draft
     assert checked.dossier.stories["city-budget"].title == "The 2026 budget: a dossier"
     assert set(checked.dossier.stories["harbour-bridge"].claim_ids) >= {"bridge-safe-today", "ferries-free"}
-    assert build_project(project, include_drafts=True).written is not None
+    assert build_project(project, BuildOptions(include_drafts=True)).written is not None
 
 
 def test_new_entries_keep_the_files_comments_and_layout(project: Path) -> None:

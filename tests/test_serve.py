@@ -1,7 +1,7 @@
 """`dossier serve`: a real server on 127.0.0.1 (an ephemeral port), real files, real watchdog events.
 
 Every wait is bounded by a deadline and ends on an event (a server-sent event, a poll that sees the state it
-waits for); none sleeps a fixed time.
+waits for); none sleeps a fixed time. The only pauses are those between the saves of a simulated burst.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import hashlib
 import http.client
 import io
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -27,25 +28,17 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 
-from dossier.pipeline import build_project
+from dossier.diagnostics import Location, Report
+from dossier.pipeline import BuildOptions, build_project
 from dossier.search import pagefind_binary
-from dossier.serve import (
-    INTERNAL_PREFIX,
-    ChangeCollector,
-    ChangeSet,
-    FullRebuild,
-    Internal,
-    NotFound,
-    Redirect,
-    Refused,
-    ServeSession,
-    SitePath,
-    WatchedPaths,
-    base_path_of,
-    inject,
-    is_editor_temp,
-    route,
-)
+from dossier.serve.changes import ChangeSet, WatchedPaths, is_editor_temp
+from dossier.serve.command import _terminate_like_interrupt
+from dossier.serve.rebuild import Rebuilt, SiteRebuild
+from dossier.serve.routing import INTERNAL_PREFIX, Internal, NotFound, Redirect, Refused, SitePath, base_path_of, route
+from dossier.serve.server import ServeAssets, inject
+from dossier.serve.session import SERVE_DEFAULTS, ServeSession
+from dossier.serve.terminal import Terminal
+from dossier.serve.watching import ChangeCollector
 from tests.conftest import copy_example
 
 BASE_URL = "https://user.github.io/repo/"
@@ -173,10 +166,10 @@ class EventStream:
 
 
 @contextlib.contextmanager
-def serving(project: Path, **options: Any) -> Iterator[Served]:
+def serving(project: Path, options: BuildOptions = SERVE_DEFAULTS) -> Iterator[Served]:
     """Serve `project` on an ephemeral port; rebuild on a thread of its own, as the CLI does on the main one."""
     out, err = io.StringIO(), io.StringIO()
-    session = ServeSession(project, port=0, out=out, err=err, **options)
+    session = ServeSession(project, options, Terminal(out, err), port=0)
     runner = threading.Thread(target=session.run, name="test-serve-run", daemon=True)
     try:
         session.start()
@@ -300,23 +293,69 @@ def test_a_file_made_and_gone_within_a_batch_is_not_a_change(tmp_path: Path) -> 
 
 
 def test_a_burst_of_changes_is_one_batch() -> None:
-    collector = ChangeCollector(quiet=0.05, longest=5.0)
-    paths = [Path(f"/p/{i}") for i in range(20)]
+    """Saves closer together than `quiet` are one batch, even when the burst lasts longer than `quiet`."""
+    collector = ChangeCollector(quiet=0.5, longest=WAIT)
+    paths = [Path(f"/p/{i}") for i in range(30)]
 
-    def burst() -> None:
+    def burst() -> None:  # a save every 20 ms: 0.6 s in all
         for path in paths:
             collector.add(path)
+            time.sleep(0.02)
 
     writer = threading.Thread(target=burst)
     writer.start()
-    first = collector.next_batch(timeout=WAIT)
+    batch = collector.next_batch(timeout=WAIT)
     writer.join()
-    rest = collector.next_batch(timeout=0.2) or {}
-    assert set(first or {}) | set(rest) == set(paths)
-    assert len(first or {}) >= 1
+    assert batch is not None and set(batch) == set(paths)
     assert collector.next_batch(timeout=0.01) == {}
     collector.close()
     assert collector.next_batch() is None
+
+
+def test_a_stream_of_changes_cannot_hold_a_batch_back() -> None:
+    """A batch closes `longest` seconds after its first change, though the changes keep coming."""
+    collector = ChangeCollector(quiet=0.2, longest=0.5)
+    stop = threading.Event()
+    started = time.monotonic()
+
+    def stream() -> None:  # a save every 20 ms, until the batch is out (or the bound on every wait)
+        count = 0
+        while not stop.wait(0.02) and time.monotonic() - started < WAIT:
+            collector.add(Path(f"/p/{count}"))
+            count += 1
+
+    writer = threading.Thread(target=stream)
+    writer.start()
+    try:
+        batch = collector.next_batch(timeout=WAIT)
+        waited = time.monotonic() - started
+    finally:
+        stop.set()
+        writer.join()
+    assert batch
+    assert waited < WAIT / 2, f"the batch waited {waited:.1f} s for the stream to end"
+
+
+# ---- the terminal ----
+
+
+def test_a_rebuild_line_names_three_changes_and_counts_the_rest_and_a_warning_shows_once() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    report = Report()
+    report.warning(Location("content/a.yaml", 3, 5), "quote found only approximately")
+    result = Rebuilt(report, None, True, ["a", "b", "c", "d", "e"], 9, 0.25, "rebuilt", {"render": 0.1})
+    changes = ChangeSet(frozenset({"content/b.md", "content/a.yaml"}), frozenset({"content"}))
+    terminal = Terminal(out, err, verbose=True)
+    terminal.rebuilt(result, changes, has_site=True)
+    terminal.rebuilt(result, changes, has_site=True)
+    assert err.getvalue().count("content/a.yaml:3:5: warning: quote found only approximately") == 1
+    first, timing = out.getvalue().splitlines()[:2]
+    expected = "rebuilt after content/a.yaml, content/b.md changed: 5 of 9 files changed in 250 ms (a, b, c and 2 more)"
+    assert first.endswith(" " + expected)
+    assert timing == "  render: 100 ms"
+    quiet_out, quiet_err = io.StringIO(), io.StringIO()
+    Terminal(quiet_out, quiet_err, quiet=True).rebuilt(result, changes, has_site=True)
+    assert quiet_out.getvalue() == quiet_err.getvalue() == ""
 
 
 # ---- the server ----
@@ -350,11 +389,12 @@ def test_a_missing_page_is_the_sites_404_page_with_status_404(served: Served) ->
 
 
 def test_the_live_reload_script_is_only_in_served_pages(served: Served) -> None:
-    on_disk = served.session.output_dir / "stories" / "flynn-kislyak" / "the-week" / "index.html"
-    assert b"__dossier" not in on_disk.read_bytes()
+    on_disk = (served.session.output_dir / "stories" / "flynn-kislyak" / "the-week" / "index.html").read_bytes()
+    assert b"__dossier" not in on_disk
     _, _, body = served.get(ARTICLE_PAGE)
-    assert body.replace(inject(b"", b""), b"") != on_disk.read_bytes()
-    assert b"__dossier/livereload.js" in body
+    tag = ServeAssets.load().tag(served.session.hub.build)
+    assert b"__dossier/livereload.js" in tag
+    assert body == inject(on_disk, tag)  # the file as built, with the tag added and nothing else changed
     for built in served.session.output_dir.rglob("*"):
         assert not built.is_file() or b"__dossier" not in built.read_bytes(), built
 
@@ -407,7 +447,7 @@ def test_an_annotation_change_rebuilds_and_reloads_the_pages(served: Served) -> 
     assert reload["build"] == 2
     assert "stories/flynn-kislyak/the-week/index.html" in reload["changed"]
     assert "EDITED-ONCE" in page_text(served.get(ARTICLE_PAGE)[2])
-    assert "full rebuild after content/flynn-kislyak/the-week.yaml changed" in served.out.getvalue()
+    assert "rebuilt after content/flynn-kislyak/the-week.yaml changed" in served.out.getvalue()
     _, _, body = served.get(ARTICLE_PAGE)
     assert b'data-dossier-build="2"' in body
     stream.close()
@@ -465,7 +505,7 @@ def test_the_served_site_after_a_change_equals_a_clean_build(served: Served, tmp
     shutil.copy(served.project / "dossier.yaml", clean / "dossier.yaml")
     shutil.rmtree(clean / "content")
     shutil.copytree(served.project / "content", clean / "content")
-    built = build_project(clean, include_drafts=True, output_dir=tmp_path / "clean-site")
+    built = build_project(clean, BuildOptions(include_drafts=True, output_dir=tmp_path / "clean-site"))
     assert built.written is not None, "\n".join(map(str, built.report.sorted()))
     assert digest_tree(served.session.output_dir) == digest_tree(tmp_path / "clean-site")
 
@@ -516,7 +556,7 @@ def test_drafts_are_served_unless_turned_off(tmp_path: Path) -> None:
     replace_in(project / STORY / "the-moscow-times.md", "---\n", "---\ndraft: true\n")
     with serving(project) as running:
         assert running.get("/stories/flynn-kislyak/the-moscow-times/")[0] == 200
-    with serving(project, include_drafts=False) as running:
+    with serving(project, BuildOptions(include_drafts=False)) as running:
         assert running.get("/stories/flynn-kislyak/the-moscow-times/")[0] == 404
 
 
@@ -571,6 +611,24 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
     stream.close()
+
+
+def _sigterm_is_default(_: int) -> bool:
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_workers_forked_while_serving_die_of_sigterm() -> None:
+    """Pool.terminate() stops workers with SIGTERM; one that inherited serve's handler could miss the signal and
+    hold up the first build forever."""
+    with _terminate_like_interrupt():
+        assert signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
+        pool = multiprocessing.get_context("fork").Pool(2)
+        try:
+            in_workers = pool.map(_sigterm_is_default, range(2))
+        finally:
+            pool.close()  # not terminate(): without the fix, that is what could hang
+            pool.join()
+    assert in_workers == [True, True]
 
 
 def test_serve_without_a_dossier_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -669,17 +727,17 @@ def test_a_save_during_the_first_build_is_built_too(tmp_path: Path, monkeypatch:
     found by comparing the watched files before and after it, and built."""
     project = copy_example(tmp_path / "project")
     set_base_url(project, BASE_URL)
-    real = FullRebuild.__call__
+    real = SiteRebuild.__call__
     calls = []
 
-    def saving_while_building(self: FullRebuild, changes: Any) -> Any:
+    def saving_while_building(self: SiteRebuild, changes: Any) -> Any:
         result = real(self, changes)
         calls.append(changes)
         if len(calls) == 1:
             edit_note(project, "Saved during the first build")
         return result
 
-    monkeypatch.setattr(FullRebuild, "__call__", saving_while_building)
+    monkeypatch.setattr(SiteRebuild, "__call__", saving_while_building)
     with serving(project) as running:
         deadline = time.monotonic() + WAIT
         while "Saved during the first build" not in page_text(running.get(ARTICLE_PAGE)[2]):
@@ -689,18 +747,18 @@ def test_a_save_during_the_first_build_is_built_too(tmp_path: Path, monkeypatch:
 
 
 def test_a_slow_search_index_is_kept_rather_than_made_after_every_change(tmp_path: Path) -> None:
-    """Re-indexing a large site takes seconds; once it takes longer than FullRebuild.REINDEX_SECONDS, serve keeps
+    """Re-indexing a large site takes seconds; once it takes longer than SiteRebuild.REINDEX_SECONDS, serve keeps
     the index it has (linked, not made again) and says so."""
     if pagefind_binary() is None:
         pytest.skip("Pagefind is not installed")
     project = copy_example(tmp_path / "project")
     output = tmp_path / "served"
-    rebuild = FullRebuild(project, output, include_drafts=True, search=True)
+    rebuild = SiteRebuild(project, BuildOptions(include_drafts=True, output_dir=output))
     first = rebuild(None)
     assert first.is_written and "search" in first.timings and "kept" not in first.how
     index_files = {p: p.stat().st_ino for p in sorted((output / "pagefind").rglob("*")) if p.is_file()}
     assert index_files
-    rebuild.indexing_seconds = FullRebuild.REINDEX_SECONDS + 1  # as if the first index had been slow to make
+    rebuild.indexing_seconds = SiteRebuild.REINDEX_SECONDS + 1  # as if the first index had been slow to make
     edit_note(project, "Edited while serving")
     second = rebuild(None)
     assert second.is_written and "search index kept" in second.how and "search" not in second.timings

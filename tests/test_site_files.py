@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -14,7 +15,7 @@ from bs4 import BeautifulSoup
 from dossier import urls
 from dossier.cli import main
 from dossier.diagnostics import Location, Report
-from dossier.pipeline import Built, build_project
+from dossier.pipeline import BuildOptions, Built, build_project
 from dossier.search import ENTRY_FILE, INDEX_FOLDER, index_site, pagefind_binary
 from tests.conftest import copy_example
 from tests.test_write import digest_tree
@@ -36,8 +37,8 @@ def set_config(project: Path, **values: str) -> None:
     config.write_text(text, encoding="utf-8")
 
 
-def build(project: Path, **kwargs: object) -> Built:
-    built = build_project(project, **kwargs)  # type: ignore[arg-type]
+def build(project: Path, **options: Any) -> Built:
+    built = build_project(project, BuildOptions(**options))
     assert not built.report.has_errors, "\n".join(map(str, built.report.sorted()))
     return built
 

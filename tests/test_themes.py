@@ -7,7 +7,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from dossier import urls
-from dossier.pipeline import Built, build_project
+from dossier.pipeline import BuildOptions, Built, build_project
 from dossier.themes import builtin_themes_dir
 from tests.conftest import copy_example
 from tests.test_site_files import set_config
@@ -22,7 +22,7 @@ def write(path: Path, text: str) -> None:
 
 
 def build(project: Path) -> Built:
-    built = build_project(project, search=False)
+    built = build_project(project, BuildOptions(search=False))
     assert not built.report.has_errors, "\n".join(map(str, built.report.sorted()))
     return built
 
@@ -92,5 +92,5 @@ def test_theme_yaml_extends_a_parent_theme_and_the_nearest_file_wins(tmp_path: P
 def test_an_unknown_theme_is_an_error_naming_where_it_looked(tmp_path: Path) -> None:
     project = copy_example(tmp_path)
     set_config(project, theme="no-such-theme")
-    report = build_project(project, search=False).report
+    report = build_project(project, BuildOptions(search=False)).report
     assert any("no theme 'no-such-theme'" in str(error) for error in report.errors)

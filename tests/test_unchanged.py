@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dossier.cli import main
-from dossier.pipeline import build_project
+from dossier.pipeline import BuildOptions, build_project
 from tests.conftest import copy_example
 
 ARTICLE_PAGE = Path("build/stories/flynn-kislyak/the-week/index.html")
@@ -112,7 +112,9 @@ def test_other_options_or_another_output_folder_are_not_the_build_on_record(
 ) -> None:
     assert main(["build", "-C", str(project), "--no-search", "-v", "--drafts"]) == 0
     assert "render:" in capsys.readouterr()[0]
-    built = build_project(project, output_dir=project / "elsewhere", search=False, cache=True, skip_unchanged=True)
+    built = build_project(
+        project, BuildOptions(output_dir=project / "elsewhere", search=False, use_cache=True, skip_unchanged=True)
+    )
     assert built.paths and (project / "elsewhere" / "index.html").is_file()
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.pipeline import build_project
+from dossier.pipeline import BuildOptions, build_project
 from dossier.render import Output
 from dossier.write import BuildLocked, build_lock, safe_relative, write_site
 from tests.conftest import copy_example
@@ -104,30 +104,30 @@ def test_an_interrupted_write_restores_the_previous_site(tmp_path: Path, monkeyp
 @pytest.mark.parametrize("cache", [False, True], ids=["from dossier.json", "from the cache's copy"])
 def test_a_changed_article_shows_which_annotations_moved(tmp_path: Path, cache: bool) -> None:
     project = copy_example(tmp_path)
-    build_project(project, cache=cache)
+    build_project(project, BuildOptions(use_cache=cache))
     article = project / "content" / "flynn-kislyak" / "the-week.md"
     text = article.read_text(encoding="utf-8")
     article.write_text(
         text.replace('urged Russia "not to overreact', 'urged Russia "not to over-react'), encoding="utf-8"
     )
-    rebuilt = build_project(project, cache=cache)
+    rebuilt = build_project(project, BuildOptions(use_cache=cache))
     moved = [str(d) for d in rebuilt.report.warnings if "moved" in d.message]
     assert moved and all("the-week.yaml" in m for m in moved)
     assert any("not to overreact" in m for m in moved)
     assert any("fuzzy" in m for m in moved)
-    again = build_project(project, cache=cache)  # compared with the build just made: nothing moved since
+    again = build_project(project, BuildOptions(use_cache=cache))  # against the build just made: nothing moved
     assert not [d for d in again.report.warnings if "moved" in d.message]
 
 
 def test_the_caches_copy_of_the_anchors_is_not_used_once_the_site_was_built_without_it(tmp_path: Path) -> None:
     project = copy_example(tmp_path)
-    build_project(project, cache=True)
+    build_project(project, BuildOptions(use_cache=True))
     article = project / "content" / "flynn-kislyak" / "the-week.md"
     original = article.read_text(encoding="utf-8")
     article.write_text(original.replace('"not to overreact', '"not to over-react'), encoding="utf-8")
     build_project(project)  # no cache: build/ changes, the cache's copy of the anchors does not
     article.write_text(original, encoding="utf-8")
-    rebuilt = build_project(project, cache=True)
+    rebuilt = build_project(project, BuildOptions(use_cache=True))
     assert any("moved" in d.message and "over-react" in d.message for d in rebuilt.report.warnings)
 
 
@@ -138,9 +138,9 @@ def test_moved_annotations_are_told_against_the_last_build_into_the_same_folder(
     article = project / "content" / "flynn-kislyak" / "the-week.md"
     article.write_text(article.read_text(encoding="utf-8").replace('"not to overreact', '"not to over-react'))
     served = project.parent / "served"
-    first = build_project(project, output_dir=served, cache=True)
+    first = build_project(project, BuildOptions(output_dir=served, use_cache=True))
     assert first.written is not None
     assert not [d for d in first.report.warnings if "moved" in d.message]  # nothing served before
     article.write_text(article.read_text(encoding="utf-8").replace('"not to over-react', '"not to overreact'))
-    second = build_project(project, output_dir=served, cache=True)
+    second = build_project(project, BuildOptions(output_dir=served, use_cache=True))
     assert any("moved" in d.message and "over-react" in d.message for d in second.report.warnings)

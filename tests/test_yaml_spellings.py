@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dossier.cli import main
-from dossier.pipeline import build_project, check_project
+from dossier.pipeline import BuildOptions, build_project, check_project
 from tests.conftest import copy_example
 from tests.security.project import tree_digest
 
@@ -25,7 +25,7 @@ DATA = "data/dossier.json"  # names each annotation's file, so it differs by the
 @pytest.fixture(scope="module")
 def yaml_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_example(tmp_path_factory.mktemp("yaml"))
-    built = build_project(project, search=False)
+    built = build_project(project, BuildOptions(search=False))
     assert built.written is not None
     return project / "build"
 
@@ -41,7 +41,7 @@ def test_every_file_spelt_yml_builds_the_same_site(tmp_path: Path, yaml_site: Pa
         f"{STORY}/the-week.yaml",
         f"{STORY}/the-moscow-times.yaml",
     )
-    built = build_project(project, search=False)
+    built = build_project(project, BuildOptions(search=False))
     assert not built.report.diagnostics, built.report.sorted()
     site = project / "build"
     assert {k: v for k, v in tree_digest(site).items() if k != DATA} == {
@@ -74,7 +74,7 @@ def test_a_yml_sidecar_keeps_its_annotations(tmp_path: Path) -> None:
 def test_both_spellings_of_one_file_is_a_located_error(tmp_path: Path, name: str, shown: str) -> None:
     project = copy_example(tmp_path)
     (project / name).with_suffix(".yml").write_bytes((project / name).read_bytes())
-    built = build_project(project, search=False)
+    built = build_project(project, BuildOptions(search=False))
     assert built.written is None and not (project / "build").exists()
     stem = Path(name).stem
     expected = (
@@ -96,10 +96,10 @@ def test_an_edit_to_dossier_yml_is_built(tmp_path: Path) -> None:
     """The no-change check must see the config under either name, or an edit would never reach the site."""
     project = copy_example(tmp_path)
     renamed_to_yml(project, "dossier.yaml")
-    assert build_project(project, search=False, cache=True, skip_unchanged=True).written is not None
+    assert build_project(project, BuildOptions(search=False, use_cache=True, skip_unchanged=True)).written is not None
     config = project / "dossier.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("title:", "title: Renamed", 1), encoding="utf-8")
-    rebuilt = build_project(project, search=False, cache=True, skip_unchanged=True)
+    rebuilt = build_project(project, BuildOptions(search=False, use_cache=True, skip_unchanged=True))
     assert rebuilt.written is not None and rebuilt.written.written > 0
     assert "Renamed" in (project / "build" / "index.html").read_text(encoding="utf-8")
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from dossier.pipeline import build_project
+from dossier.pipeline import BuildOptions, build_project
 from tests.conftest import REPO, copy_example
 
 SUB_PATH = "dossier-example/"
@@ -93,7 +93,7 @@ def published_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Publish
         text, replaced = re.subn(r"(?m)^base_url:.*$", f'base_url: "{url}"', config.read_text(encoding="utf-8"))
         assert replaced == 1, "the example's dossier.yaml has no base_url line to replace"
         config.write_text(text, encoding="utf-8")
-        built = build_project(project, output_dir=www / SUB_PATH.strip("/"))
+        built = build_project(project, BuildOptions(output_dir=www / SUB_PATH.strip("/")))
         assert not built.report.has_errors, "\n".join(map(str, built.report.sorted()))
         assert built.output_dir is not None
         assert (built.output_dir / "pagefind" / "pagefind-ui.js").is_file(), "the build made no search index"

@@ -20,7 +20,7 @@ import yaml
 
 from dossier import urls
 from dossier.cli import main
-from dossier.pipeline import Built, build_project, check_project
+from dossier.pipeline import BuildOptions, Built, build_project, check_project
 from tests.conftest import copy_example
 from tests.security.scan import Scan, parse_html, scan_site
 
@@ -178,7 +178,7 @@ def clean_scan(tmp_path_factory: pytest.TempPathFactory) -> Scan:
     config = project / "dossier.yaml"
     text = config.read_text(encoding="utf-8").replace('base_url: "/"', 'base_url: "https://example.com/"')
     config.write_text(text, encoding="utf-8")
-    built = build_project(project, search=False)
+    built = build_project(project, BuildOptions(search=False))
     assert built.output_dir is not None and not built.report.has_errors
     return scan_site(built.output_dir, "https://example.com/")
 

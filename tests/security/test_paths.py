@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier.pipeline import build_project, check_project
+from dossier.pipeline import BuildOptions, build_project, check_project
 from tests.conftest import copy_example
 from tests.security.project import PEOPLE, STORY, small_project, tree_digest
 
@@ -200,7 +200,7 @@ def test_the_command_lines_output_folder_is_checked_too(tmp_path: Path, output: 
     before = tree_digest(tmp_path)
     target = Path(output.replace("{project}", str(project)))
     target = target if target.is_absolute() else project / target
-    built = build_project(project, output_dir=target)
+    built = build_project(project, BuildOptions(output_dir=target))
     assert built.written is None
     assert [d.location.path for d in built.report.errors] == [str(target)]
     assert "the output folder" in built.report.errors[0].message
@@ -210,9 +210,10 @@ def test_the_command_lines_output_folder_is_checked_too(tmp_path: Path, output: 
 def test_an_output_folder_outside_the_project_is_fine_when_empty_or_built_by_dossier(tmp_path: Path) -> None:
     project = small_project(tmp_path / "project")
     (tmp_path / "site").mkdir()
-    first = build_project(project, output_dir=tmp_path / "site")
+    first = build_project(project, BuildOptions(output_dir=tmp_path / "site"))
     assert first.written is not None and (tmp_path / "site" / "index.html").is_file()
-    again = build_project(project, output_dir=tmp_path / "site")  # now holds data/dossier.json: a dossier site
+    # The folder now holds data/dossier.json: a dossier site.
+    again = build_project(project, BuildOptions(output_dir=tmp_path / "site"))
     assert again.written is not None and not again.report.has_errors
 
 
@@ -251,6 +252,6 @@ def test_builds_write_and_delete_nothing_outside_the_output_folder(tmp_path: Pat
     before = tree_digest(tmp_path, skip=output)
     site = tree_digest(output)
     assert build_project(project).written is None
-    assert build_project(project, output_dir=tmp_path / "neighbour").written is None
+    assert build_project(project, BuildOptions(output_dir=tmp_path / "neighbour")).written is None
     assert tree_digest(tmp_path, skip=output) == before
     assert tree_digest(output) == site

@@ -1,0 +1,92 @@
+"""`dossier serve`, the command: check there is a dossier, run a session until Ctrl-C or SIGTERM, exit code."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import FrameType
+
+from dossier.config import CONFIG_FILE
+from dossier.pipeline import BuildOptions
+from dossier.serve.session import SERVE_DEFAULTS, ServeSession
+from dossier.serve.terminal import Terminal
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _die_of_sigterm_in_child() -> None:
+    """A process forked while serve handles SIGTERM (a worker of the first build's pool) dies of it again.
+
+    multiprocessing.Pool stops its workers with SIGTERM; a worker that inherited the handler can take the signal
+    just before it blocks on the pool's queue lock, never run the handler and never exit: Pool.terminate(), and
+    the first build with it, then waits forever.
+    """
+    if signal.getsignal(signal.SIGTERM) is _interrupt:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+os.register_at_fork(after_in_child=_die_of_sigterm_in_child)
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    """SIGTERM (a closed terminal, `kill`, a process manager) stops as cleanly as Ctrl-C does."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def serve_project(
+    project_dir: Path,
+    options: BuildOptions = SERVE_DEFAULTS,
+    terminal: Terminal | None = None,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> int:
+    """Serve until Ctrl-C; the exit code: 0 after a clean stop, 1 without a dossier, 2 when the port is taken."""
+    terminal = terminal or Terminal()
+    if not (project_dir / CONFIG_FILE).is_file():
+        print(f"error: no {CONFIG_FILE} in {project_dir}; run `dossier init` to make one", file=terminal.err)
+        return 1
+    session = ServeSession(project_dir, options, terminal, host=host, port=port)
+    with _terminate_like_interrupt(), session:
+        try:
+            session.start()
+            _announce(session, options, terminal)
+            session.run()
+        except KeyboardInterrupt:
+            pass
+        except OSError as problem:
+            if session.server is not None:
+                raise  # it failed after listening: not a taken port
+            reason = problem.strerror or problem
+            print(f"error: cannot listen on {host}:{port}: {reason}; try --port", file=terminal.err)
+            return 2
+    print("stopped", file=terminal.out, flush=True)
+    return 0
+
+
+def _announce(session: ServeSession, options: BuildOptions, terminal: Terminal) -> None:
+    """Say where the site is served, and warn when other machines can reach it."""
+    if session.host not in LOOPBACK:
+        print(
+            f"warning: listening on {session.host}: other machines can read the site, drafts included",
+            file=terminal.err,
+        )
+    drafts = "drafts shown" if options.include_drafts else "drafts hidden"
+    watching = "watching dossier.yaml, content/, themes/; Ctrl-C stops"
+    print(f"serving {session.url} ({drafts}); {watching}", file=terminal.out, flush=True)

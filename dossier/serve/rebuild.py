@@ -1,0 +1,69 @@
+"""What `dossier serve` runs after a batch of changes, behind the `Rebuild` seam.
+
+A `Rebuild` takes the batch and returns what it did. `SiteRebuild` ignores the batch and runs the pipeline with
+the build cache kept beside the served folder: every input is read and checked again, and only the pages whose
+inputs changed are rendered and written again. A rebuild that uses the batch (a long-lived model updated file
+by file) could replace it without touching the watcher, the server or the events, as long as its result equals
+a clean build. Each reports the output paths whose bytes changed, so the terminal and the pages can say what
+was rebuilt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from dossier.diagnostics import Report
+from dossier.model import Config
+from dossier.pipeline import BuildOptions, build_project
+from dossier.serve.changes import ChangeSet
+
+
+@dataclass
+class Rebuilt:
+    """What a rebuild did, for the terminal and the open pages."""
+
+    report: Report
+    config: Config | None  # as the build read it, with the command line's options applied; None if unreadable
+    is_written: bool  # the output folder now holds the new site (possibly unchanged)
+    changed: list[str] = field(default_factory=list)  # output paths written or removed
+    files: int = 0  # in the new site, search index aside
+    seconds: float = 0.0
+    how: str = "rebuilt"  # the terminal's word for it
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Rebuild(Protocol):
+    def __call__(self, changes: ChangeSet | None) -> Rebuilt: ...
+
+
+class SiteRebuild:
+    """Check the whole project and build it into `options.output_dir` with the build cache, whatever changed."""
+
+    # Re-indexing the whole site for search after every change is skipped once it takes longer than this: the
+    # index of the last build that made one is kept (new and edited text is then found after a restart).
+    REINDEX_SECONDS = 1.0
+
+    def __init__(self, project_dir: Path, options: BuildOptions) -> None:
+        self.project_dir = project_dir
+        # A rebuild follows a change the watcher saw: checking first whether anything changed would only cost.
+        self.options = dataclasses.replace(options, use_cache=True, skip_unchanged=False)
+        self.indexing_seconds = 0.0  # how long the last search index took to make
+
+    def __call__(self, changes: ChangeSet | None) -> Rebuilt:
+        started = time.perf_counter()
+        keep_index = self.indexing_seconds > self.REINDEX_SECONDS
+        built = build_project(self.project_dir, dataclasses.replace(self.options, keep_search_index=keep_index))
+        self.indexing_seconds = built.checked.timings.get("search", self.indexing_seconds)
+        seconds = time.perf_counter() - started
+        config = built.checked.config
+        if built.written is None:
+            return Rebuilt(built.report, config, False, seconds=seconds, timings=built.checked.timings)
+        changed = list(built.written.changed)  # against the last build: the folder is serve's own
+        how = "rebuilt"
+        if keep_index and config is not None and config.search:
+            how += f" (search index kept: making it takes {self.indexing_seconds:.0f} s; restart serve to renew it)"
+        return Rebuilt(built.report, config, True, changed, len(built.paths), seconds, how, built.checked.timings)

@@ -1,0 +1,165 @@
+"""One `dossier serve` run: build, serve, watch, rebuild, tell the pages; stop cleanly.
+
+Threads: watchdog's observer only records changed paths; the HTTP server answers requests on its own
+threads; the rebuild runs on the thread that calls `run()` (the main thread under the CLI, so Ctrl-C lands
+there). The site is built into a temporary folder, never into the project's build/: `dossier build` output
+stays exactly what the editor last built, and the served site may hold drafts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from dossier.diagnostics import Diagnostic, Location
+from dossier.model import Config
+from dossier.pipeline import BuildOptions
+from dossier.serve.changes import ChangeSet, WatchedPaths
+from dossier.serve.events import EventHub
+from dossier.serve.rebuild import Rebuild, Rebuilt, SiteRebuild
+from dossier.serve.routing import base_path_of
+from dossier.serve.server import DossierServer, ServeAssets, start_server
+from dossier.serve.terminal import Terminal
+from dossier.serve.watching import ChangeCollector, Watcher
+
+SERVE_DEFAULTS = BuildOptions(include_drafts=True)  # an editor sees the drafts unless told otherwise
+
+
+class ServeSession:
+    """Everything one `dossier serve` holds; use as a context manager, `start()`, then `run()`.
+
+    The site is built with `options` (drafts, search), into the session's own folder, with the build cache.
+    """
+
+    def __init__(
+        self,
+        project_dir: Path,
+        options: BuildOptions = SERVE_DEFAULTS,
+        terminal: Terminal | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        quiet_seconds: float = 0.1,
+    ) -> None:
+        self.project_dir = project_dir
+        self.host = host
+        self.port = port
+        self.terminal = terminal or Terminal()
+        self._temp = Path(tempfile.mkdtemp(prefix="dossier-serve-"))
+        self.output_dir = self._temp / "site"
+        self.hub = EventHub()
+        self.collector = ChangeCollector(quiet=quiet_seconds)
+        self.watched = WatchedPaths.of(project_dir, ignored=[project_dir / "build"])
+        self.watcher = Watcher(self._on_change)
+        self.rebuild: Rebuild = SiteRebuild(project_dir, dataclasses.replace(options, output_dir=self.output_dir))
+        self.server: DossierServer | None = None
+        self._server_thread: threading.Thread | None = None
+        self._is_failing = False  # the pages show errors: the next good build reloads them, changed or not
+
+    # ---- lifecycle ----
+
+    def __enter__(self) -> ServeSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def start(self) -> None:
+        """Listen, build once, watch, then answer requests. Raises OSError when the port is taken.
+
+        The first build runs before any other thread starts, so that it may fork workers (the whole site is made
+        then); a file saved while it ran is caught by comparing the watched files before and after it.
+        """
+        log = self.terminal.log_request if self.terminal.verbose else None
+        self.server = DossierServer((self.host, self.port), self.output_dir, self.hub, ServeAssets.load(), log)
+        before = self.watched.snapshot()
+        self._rebuild(None)
+        self.watcher.start()
+        self.watcher.sync(self.watched.folders())
+        if self.watched.snapshot() != before:
+            self.collector.add(self.watched.config_file)  # something changed during the build: build again
+        self._server_thread = start_server(self.server)
+
+    def run(self) -> None:
+        """Rebuild after each batch of changes until `stop()` (or Ctrl-C on this thread)."""
+        while True:
+            batch = self.collector.next_batch()
+            if batch is None:
+                return
+            changes = ChangeSet.of(batch, self.watched)
+            if not changes:
+                continue
+            self.watcher.sync(self.watched.folders())  # content/ or themes/ may have appeared or moved
+            self._rebuild(changes)
+
+    def stop(self) -> None:
+        """Make `run()` return (from any thread)."""
+        self.collector.close()
+
+    def close(self) -> None:
+        """Stop watching and serving, end the event streams, delete the served copy. Safe to call twice."""
+        self.collector.close()
+        self.watcher.stop()
+        self.hub.close()
+        if self.server is not None:
+            if self._server_thread is not None:
+                self.server.shutdown()
+                self._server_thread.join(timeout=5)
+                self._server_thread = None
+            self.server.server_close()
+            self.server = None
+        shutil.rmtree(self._temp, ignore_errors=True)
+
+    @property
+    def url(self) -> str:
+        port = self.server.port if self.server else self.port
+        base = self.server.base_path if self.server else "/"
+        return f"http://{self.host}:{port}{base}"
+
+    # ---- watching and rebuilding ----
+
+    def _on_change(self, path: Path, what: str) -> None:
+        """Called on watchdog's thread: keep only what matters, leave the work to `run()`."""
+        if self.watched.kind_of(path) is not None:
+            self.collector.add(path, what)
+
+    def _rebuild(self, changes: ChangeSet | None) -> None:
+        try:
+            result = self.rebuild(changes)
+        except Exception as problem:  # a bug or an I/O failure: keep serving the last good site
+            message = self.terminal.internal_error(problem)
+            self._show_errors([Diagnostic("error", Location("dossier serve"), message)])
+            return
+        if result.config is not None:
+            self._follow_config(result.config, result.is_written)
+        self.terminal.rebuilt(result, changes, has_site=self.hub.build > 0)
+        if result.is_written:
+            self._show_site(result)
+        else:
+            self._show_errors(sorted(result.report.errors, key=Diagnostic.sort_key))
+
+    def _show_site(self, result: Rebuilt) -> None:
+        """Reload the open pages when the site changed, or when they still show errors now fixed."""
+        if result.changed or self._is_failing:
+            self.hub.site_changed(result.changed, round(result.seconds, 3))
+        self._is_failing = False
+
+    def _show_errors(self, diagnostics: list[Diagnostic]) -> None:
+        """Show the errors over the open pages, which keep the last good site."""
+        self._is_failing = True
+        self.hub.failed(diagnostics)
+
+    def _follow_config(self, config: Config, is_written: bool) -> None:
+        self.watched = WatchedPaths.of(
+            self.project_dir, config.content_dir, ignored=[self.project_dir / config.output_dir]
+        )
+        self.watcher.sync(self.watched.folders())
+        if is_written and self.server is not None:
+            base_path = base_path_of(config.base_url)
+            if base_path != self.server.base_path:
+                self.server.base_path = base_path
+                if self._server_thread is not None:
+                    self.terminal.say(f"base_url changed: now serving at {self.url}")
