@@ -272,7 +272,9 @@ def test_only_the_content_themes_and_config_matter(tmp_path: Path) -> None:
     watched = WatchedPaths.of(tmp_path, "content", ignored=[tmp_path / "build"])
     root = watched.project_dir
     assert watched.kind_of(root / "dossier.yaml") == "config"
+    assert watched.kind_of(root / "dossier.yml") == "config"  # either spelling is the config
     assert watched.kind_of(root / "content/s/a.yaml") == "content"
+    assert watched.kind_of(root / "content/s/a.yml") == "content"
     assert watched.kind_of(root / "themes/mine/templates/article.html") == "theme"
     for ignored in ("build/index.html", ".build.lock", ".build.staging-1/x.html", ".venv/lib/x.py", "notes.txt",
                     "content/s/.a.yaml.swp", "content/.git/HEAD", "content/s/a.yaml~"):  # fmt: skip

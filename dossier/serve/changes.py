@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import Literal
 
 from dossier.config import CONFIG_FILE
+from dossier.located import yaml_file
+
+CONFIG_NAMES = frozenset({CONFIG_FILE, CONFIG_FILE.removesuffix(".yaml") + ".yml"})
 
 ChangeKind = Literal["config", "theme", "content"]
 THEMES_DIR = "themes"
@@ -56,7 +59,8 @@ class WatchedPaths:
 
     @property
     def config_file(self) -> Path:
-        return self.project_dir / CONFIG_FILE
+        """dossier.yaml, or dossier.yml where only that exists."""
+        return yaml_file(self.project_dir, CONFIG_FILE)
 
     @property
     def themes_dir(self) -> Path:
@@ -91,7 +95,7 @@ class WatchedPaths:
             return None
         if any(path == folder or folder in path.parents for folder in self.ignored):
             return None
-        if path == self.config_file:
+        if path.parent == self.project_dir and path.name in CONFIG_NAMES:  # either spelling, made or removed
             return "config"
         trees: tuple[tuple[Path, ChangeKind], ...] = ((self.content_dir, "content"), (self.themes_dir, "theme"))
         for folder, kind in trees:

@@ -11,6 +11,7 @@ from pathlib import Path
 from types import FrameType
 
 from dossier.config import CONFIG_FILE
+from dossier.located import yaml_file
 from dossier.pipeline import BuildOptions
 from dossier.serve.session import SERVE_DEFAULTS, ServeSession
 from dossier.serve.terminal import Terminal
@@ -59,7 +60,7 @@ def serve_project(
 ) -> int:
     """Serve until Ctrl-C; the exit code: 0 after a clean stop, 1 without a dossier, 2 when the port is taken."""
     terminal = terminal or Terminal()
-    if not (project_dir / CONFIG_FILE).is_file():
+    if not yaml_file(project_dir, CONFIG_FILE).is_file():
         print(f"error: no {CONFIG_FILE} in {project_dir}; run `dossier init` to make one", file=terminal.err)
         return 1
     session = ServeSession(project_dir, options, terminal, host=host, port=port)
@@ -71,8 +72,8 @@ def serve_project(
         except KeyboardInterrupt:
             pass
         except OSError as problem:
-            if session.server is not None:
-                raise  # it failed after listening: not a taken port
+            if session.server is not None or problem.filename:
+                raise  # it failed after listening, or reading a file: not a taken port
             reason = problem.strerror or problem
             print(f"error: cannot listen on {host}:{port}: {reason}; try --port", file=terminal.err)
             return 2
