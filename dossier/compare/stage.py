@@ -8,9 +8,6 @@ story order, so the output does not depend on how the work was shared.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
-import os
-import threading
 from collections.abc import Callable, Iterator, Mapping
 
 from dossier.cache import CacheStore, digest, fingerprint, version_key
@@ -19,6 +16,7 @@ from dossier.compare.features import Side
 from dossier.compare.words import DEFAULT_SYNONYMS
 from dossier.model import Article, CompareSettings, Dossier
 from dossier.text import ArticleText
+from dossier.workers import forked_map, worker_count
 
 PairKey = tuple[str, str]  # (left article id, right article id), in the story's order
 # Below this many pairs, starting workers costs more than it saves.
@@ -67,21 +65,6 @@ def _align_story(job: _Job, settings: CompareSettings) -> list[tuple[PairKey, Al
                 described[article_id] = describe_side(by_id[article_id])
         aligned.append(((left, right), compare_sides(described[left], described[right], settings)))
     return aligned
-
-
-_WORK: tuple[list[_Job], CompareSettings] | None = None  # set in the parent just before forking
-
-
-def _align_job(index: int) -> list[tuple[PairKey, Alignment]]:
-    assert _WORK is not None
-    jobs, settings = _WORK
-    return _align_story(jobs[index], settings)
-
-
-def _workers(pairs: int) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    return min(cores, 8) if can_fork and cores > 1 and pairs >= PARALLEL_MIN_PAIRS else 1
 
 
 class Alignments(Mapping[PairKey, Alignment]):
@@ -152,7 +135,7 @@ def compare_stories(
         if missing:
             needed = sorted({a for pair in missing for a in pair}, key=story.article_ids.index)
             jobs.append(([sides[a] for a in needed], missing))
-    made = _run(jobs, settings)
+    made = _align_all(jobs, settings)
     if store:
         for pair, alignment in made.items():
             store.put(CACHE_NAMESPACE, pair_keys[pair], alignment)
@@ -165,15 +148,15 @@ def compare_stories(
     return Alignments(order, made, stored, store, align_again)
 
 
-def _run(jobs: list[_Job], settings: CompareSettings) -> dict[PairKey, Alignment]:
-    global _WORK
-    workers = _workers(sum(len(pairs) for _, pairs in jobs))
+def _align_all(jobs: list[_Job], settings: CompareSettings) -> dict[PairKey, Alignment]:
+    workers = worker_count(sum(len(pairs) for _, pairs in jobs), PARALLEL_MIN_PAIRS)
     if workers == 1:
         return dict(pair for job in jobs for pair in _align_story(job, settings))
-    _WORK = (jobs, settings)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunks = pool.map(_align_job, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 8)))
-    finally:
-        _WORK = None
+    # The workers are sent indexes: the jobs (whole texts) reach them by the fork, unpickled.
+    chunks = forked_map(
+        lambda index: _align_story(jobs[index], settings),
+        range(len(jobs)),
+        workers,
+        chunksize=max(1, len(jobs) // (workers * 8)),
+    )
     return dict(pair for chunk in chunks for pair in chunk)
