@@ -50,7 +50,7 @@ class Checked:
     texts: dict[str, ArticleText] = field(default_factory=dict)
     index: Index | None = None
     alignments: Mapping[PairKey, Alignment] = field(default_factory=dict)
-    alignment_keys: dict[PairKey, str] = field(default_factory=dict)  # a digest of each alignment's inputs
+    alignment_keys: Mapping[PairKey, str] = field(default_factory=dict)  # a digest of each alignment's inputs
     cache: CacheStore | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -103,7 +103,8 @@ def check_project(
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
     compare_started = time.perf_counter()
     if not report.has_errors:
-        checked.alignments = compare_stories(checked.dossier, checked.texts, checked.cache, checked.alignment_keys)
+        alignments = compare_stories(checked.dossier, checked.texts, checked.cache)
+        checked.alignments, checked.alignment_keys = alignments, alignments.input_keys
     checked.timings["compare"] = time.perf_counter() - compare_started
     return checked
 
