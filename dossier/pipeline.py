@@ -92,14 +92,14 @@ def check_project(
         checked.cache = _cache_store(project_dir, config, output_dir)
     parse = memoised_yaml(checked.cache) if checked.cache else parse_yaml
     raw = load_dossier(project_dir, content_dir, report, parse)
-    checked.dossier = validate_dossier(raw, config, report, include_drafts)
+    validated = validate_dossier(raw, config, report, include_drafts)
     checked.timings["load"] = time.perf_counter() - started
-    checked.texts = anchor_quotes(checked.dossier, make_markdown(config.raw_html), report)
+    anchored, checked.texts = anchor_quotes(validated, make_markdown(config.raw_html), report)
     # Compared with the last build into the same folder (for `serve`, the last site it served).
     last_output = output_dir or project_dir / config.output_dir
     previous = previous_anchors(last_output, checked.cache.folder if checked.cache else None)
-    report_moved_anchors(checked.dossier, checked.texts, previous, report)
-    checked.index = link_entities(checked.dossier, checked.texts, checked.cache)
+    report_moved_anchors(anchored, checked.texts, previous, report)
+    checked.dossier, checked.index = link_entities(anchored, checked.texts, checked.cache)
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
     compare_started = time.perf_counter()
     if not report.has_errors:
@@ -202,7 +202,8 @@ def _build_checked(
         if problem:
             checked.report.error(Location(str(output_dir)), problem.replace("output_dir", "the output folder", 1))
             return built
-    config = checked.config = checked.dossier.config = publishing_config(config, base_url, search, checked.report)
+    config = checked.config = publishing_config(config, base_url, search, checked.report)
+    checked.dossier = dataclasses.replace(checked.dossier, config=config)
     themes = resolve_themes(config.theme, project_dir, checked.report, config.location)
     if checked.report.has_errors:
         return built
