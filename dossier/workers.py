@@ -7,8 +7,10 @@ of the items, so the output does not depend on how the work was shared.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -48,10 +50,33 @@ def forked_map(
     global _task
     _task = task
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with _sigterm_held():  # the workers are forked with SIGTERM held back, until _end_on_sigterm
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_end_on_sigterm)
+        with pool:
             yield from pool.imap(_run_task, items, chunksize)
     finally:
         _task = None
+
+
+# Pool.terminate() ends its workers with SIGTERM once the work is done. A handler a worker inherits (`serve`
+# turns SIGTERM into KeyboardInterrupt) runs only between bytecodes: a SIGTERM that arrives just before the
+# worker blocks on the task queue's lock is never acted on, and the parent then waits for it for ever. So each
+# worker takes back SIGTERM's default (the process ends at once); one sent before it could is held until then.
+
+
+@contextlib.contextmanager
+def _sigterm_held() -> Iterator[None]:
+    mask_before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask_before)
+
+
+def _end_on_sigterm() -> None:
+    """In a new worker: SIGTERM ends it at once (a SIGTERM held back since the fork, now)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
 
 def _run_task(item: Any) -> Any:
