@@ -165,7 +165,7 @@ class Annotation:
     correct: str  # corrections: the text as it should read
     sources: tuple[str, ...]  # claim appearances: the sourcing the article gives
     location: Location
-    anchor: Anchor | None = None  # set by `anchor` when the quote was found
+    anchor: Anchor | None = None  # given by anchor_quotes when the quote is found
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ class Article:
     body_line: int  # the line of the .md file where the body starts
     location: Location
     annotations: tuple[Annotation, ...] = ()
-    mentions: tuple[Mention, ...] = ()  # set by `link`, in reading order
+    mentions: tuple[Mention, ...] = ()  # given by link_entities, in reading order
 
 
 @dataclass(frozen=True)
@@ -215,8 +215,8 @@ class Story:
 
 @dataclass(frozen=True)
 class Dossier:
-    """The whole model. Its tables are plain dicts, read only by convention: a stage that derives something
-    makes new tables (render reads them through dict subclasses that record each lookup: render/incremental.py)."""
+    """The whole model. Its tables are plain dicts (callers such as importer.py take them as dicts), read only
+    by convention: a stage that derives something makes new tables."""
 
     config: Config
     people: dict[str, Person]

@@ -407,13 +407,13 @@ def _without_drafts(collected: _Collected) -> _Collected:
     dropped_articles = {article_id for story in draft_stories for article_id in story.article_ids}
     dropped_articles |= {article.id for article in collected.articles.values() if article.is_draft}
 
-    def published_articles_of(story: Story) -> Story:
+    def with_published_articles(story: Story) -> Story:
         return dataclasses.replace(story, article_ids=tuple(a for a in story.article_ids if a not in dropped_articles))
 
     published = _Collected(
         people=collected.people,
         sources={id_: source for id_, source in collected.sources.items() if id_ not in dropped_sources},
-        stories={id_: published_articles_of(story) for id_, story in collected.stories.items() if not story.is_draft},
+        stories={id_: with_published_articles(story) for id_, story in collected.stories.items() if not story.is_draft},
         articles={id_: article for id_, article in collected.articles.items() if id_ not in dropped_articles},
         claims={id_: claim for id_, claim in collected.claims.items() if id_ not in dropped_claims},
     )

@@ -1,4 +1,4 @@
-"""A selector's prefix and suffix, and how well the text around a span fits them.
+"""A selector's prefix and suffix as matching compares them, and whether the text around a span fits them.
 
 Both are compared normalised and without spaces, so whitespace never decides between occurrences.
 """
