@@ -5,12 +5,13 @@ Runs after anchoring; everything here is derived from the model, so render only 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from dossier.anchor import find_mentions
 from dossier.cache import CacheStore, digest, fingerprint, version_key
-from dossier.model import Annotation, Dossier, Mention
+from dossier.model import Annotation, Article, Dossier, Mention, Person
 from dossier.text import ArticleText
 
 EntityKey = tuple[str, str]  # (kind, id): ("person", "michael-flynn"); kinds: story article person claim source
@@ -24,56 +25,137 @@ class SharedSource:
     article_ids: tuple[str, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Index:
-    mentions: dict[str, list[Mention]] = field(default_factory=dict)  # person id -> mentions, in reading order
-    claims_by: dict[str, list[str]] = field(default_factory=dict)  # claimant id -> claim ids
-    claims_about: dict[str, list[str]] = field(default_factory=dict)  # person id -> claim ids
-    appearances: dict[str, list[Annotation]] = field(default_factory=dict)  # claim id -> annotations
-    attributions: dict[str, list[Annotation]] = field(default_factory=dict)  # source id -> annotations
-    claims_resting_on: dict[str, list[str]] = field(default_factory=dict)  # source id -> claim ids (evidence)
-    articles_by_outlet: dict[str, list[str]] = field(default_factory=dict)  # outlet id -> article ids
-    sources_of: dict[str, list[str]] = field(default_factory=dict)  # source id -> sources that come via it
-    co_mentions: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # person -> (other, count)
-    corrections: list[Annotation] = field(default_factory=list)
-    claims_in_article: dict[str, list[str]] = field(default_factory=dict)  # article id -> claim ids it reports
-    claims_by_outlet: dict[str, list[str]] = field(default_factory=dict)  # outlet id -> claim ids its articles report
-    corrections_by_outlet: dict[str, list[Annotation]] = field(default_factory=dict)
-    shared_sources: dict[str, list[SharedSource]] = field(default_factory=dict)  # story id -> shared sourcing
-    backlinks: dict[EntityKey, list[EntityKey]] = field(default_factory=dict)  # entity -> entities referring to it
+    """What render looks up, built once by `link_entities`; its dicts and lists are read only by convention
+    (render reads them through recording dicts and lists: render/incremental.py)."""
+
+    mentions: dict[str, list[Mention]]  # person id -> mentions, in reading order
+    claims_by: dict[str, list[str]]  # claimant id -> claim ids
+    claims_about: dict[str, list[str]]  # person id -> claim ids
+    appearances: dict[str, list[Annotation]]  # claim id -> annotations
+    attributions: dict[str, list[Annotation]]  # source id -> annotations
+    claims_resting_on: dict[str, list[str]]  # source id -> claim ids (evidence)
+    articles_by_outlet: dict[str, list[str]]  # outlet id -> article ids
+    sources_of: dict[str, list[str]]  # source id -> sources that come via it
+    co_mentions: dict[str, list[tuple[str, int]]]  # person -> (other, count)
+    corrections: list[Annotation]
+    claims_in_article: dict[str, list[str]]  # article id -> claim ids it reports
+    claims_by_outlet: dict[str, list[str]]  # outlet id -> claim ids its articles report
+    corrections_by_outlet: dict[str, list[Annotation]]
+    shared_sources: dict[str, list[SharedSource]]  # story id -> shared sourcing
+    backlinks: dict[EntityKey, list[EntityKey]]  # entity -> entities referring to it
 
 
 MENTIONS_CACHE = "mentions"
 
 
-def _detect_mentions(dossier: Dossier, texts: dict[str, ArticleText], store: CacheStore | None) -> None:
+def link_entities(
+    dossier: Dossier, texts: dict[str, ArticleText], store: CacheStore | None = None
+) -> tuple[Dossier, Index]:
+    """Detect mentions and build every reverse index render needs. Returns a new dossier, whose articles have
+    their mentions, and its index.
+
+    With a build cache `store`, an article's mentions are found again only when its text or the people changed.
+    """
     people = list(dossier.people.values())
     people_key = fingerprint([(person.id, person.names) for person in people]) if store else ""
-    for article in dossier.articles.values():
-        text = texts[article.id]
-        key = digest(version_key(), MENTIONS_CACHE, people_key, text.text) if store else ""
-        names = store.get(MENTIONS_CACHE, key) if store else None
-        if not isinstance(names, list):
-            names = find_mentions(text.text, people)
-            if store:
-                store.put(MENTIONS_CACHE, key, names)
-        found = [
-            Mention(person_id, article.id, start, end, text.passage_of(start), None) for person_id, start, end in names
-        ]
-        for annotation in article.annotations:
-            if annotation.kind == "mention" and annotation.anchor and annotation.target:
-                anchor = annotation.anchor
-                found.append(
-                    Mention(annotation.target, article.id, anchor.start, anchor.end, anchor.passage, annotation.id)
-                )
-        article.mentions = sorted(found, key=lambda m: (m.start, m.end, m.person_id))
+    articles: dict[str, Article] = {}
+    for article_id, article in dossier.articles.items():
+        text = texts[article_id]
+        names = _names_found(text, people, people_key, store)
+        articles[article_id] = dataclasses.replace(article, mentions=_mentions_in(article, names, text))
+    linked = dataclasses.replace(dossier, articles=articles)
+    return linked, _index_of(linked)
+
+
+def _names_found(
+    text: ArticleText, people: list[Person], people_key: str, store: CacheStore | None
+) -> list[tuple[str, int, int]]:
+    """find_mentions, taken from the build cache when this text and these people were seen before."""
+    if store is None:
+        return find_mentions(text.text, people)
+    key = digest(version_key(), MENTIONS_CACHE, people_key, text.text)
+    names = store.get(MENTIONS_CACHE, key)
+    if not isinstance(names, list):
+        names = find_mentions(text.text, people)
+        store.put(MENTIONS_CACHE, key, names)
+    return names
+
+
+def _mentions_in(article: Article, names: list[tuple[str, int, int]], text: ArticleText) -> tuple[Mention, ...]:
+    """The people the article names, and those its annotations say it mentions, in reading order."""
+    found = [
+        Mention(person_id, article.id, start, end, text.passage_of(start), None) for person_id, start, end in names
+    ]
+    for annotation in article.annotations:
+        if annotation.kind == "mention" and annotation.anchor and annotation.target:
+            anchor = annotation.anchor
+            found.append(
+                Mention(annotation.target, article.id, anchor.start, anchor.end, anchor.passage, annotation.id)
+            )
+    return tuple(sorted(found, key=lambda m: (m.start, m.end, m.person_id)))
+
+
+def _index_of(dossier: Dossier) -> Index:
+    claims = list(dossier.claims.values())
+    annotations = [a for a in dossier.annotations() if a.anchor is not None]
+    claimed = [(a.target, a) for a in annotations if a.kind == "claim" and a.target]  # (claim id, annotation)
+    corrections = [a for a in annotations if a.kind == "correction"]
+    outlet_of = {article_id: article.outlet for article_id, article in dossier.articles.items()}
+    return Index(
+        mentions=_mentions_by_person(dossier),
+        claims_by=_group([(c.claimant, c.id) for c in claims]),
+        claims_about=_group([(person_id, c.id) for c in claims for person_id in c.about]),
+        appearances=_grouped_all(claimed),
+        attributions=_attributions(annotations),
+        claims_resting_on=_group([(source_id, c.id) for c in claims for source_id in c.evidence]),
+        articles_by_outlet=_group([(a.outlet, a.id) for a in dossier.articles.values()]),
+        sources_of=_group([(s.via, s.id) for s in dossier.sources.values() if s.via]),
+        co_mentions=_co_mentions(dossier),
+        corrections=corrections,
+        claims_in_article=_group([(a.article_id, claim_id) for claim_id, a in claimed]),
+        claims_by_outlet=_group([(outlet_of[a.article_id], claim_id) for claim_id, a in claimed]),
+        corrections_by_outlet=_grouped_all([(outlet_of[c.article_id], c) for c in corrections]),
+        shared_sources={story_id: _shared_sources(dossier, story_id) for story_id in dossier.stories},
+        backlinks=_backlinks(dossier),
+    )
+
+
+def _mentions_by_person(dossier: Dossier) -> dict[str, list[Mention]]:
+    """Each person's mentions, story by story in the stories' order of articles."""
+    mentions: dict[str, list[Mention]] = defaultdict(list)
+    for story in dossier.stories.values():
+        for article_id in story.article_ids:
+            for mention in dossier.articles[article_id].mentions:
+                mentions[mention.person_id].append(mention)
+    return dict(mentions)
+
+
+def _attributions(annotations: list[Annotation]) -> dict[str, list[Annotation]]:
+    """Each source's annotations: those that attribute a passage to it, and claims sourced to it."""
+    pairs = []
+    for annotation in annotations:
+        if annotation.kind == "source" and annotation.target:
+            pairs.append((annotation.target, annotation))
+        pairs += [(source_id, annotation) for source_id in annotation.sources]
+    return _grouped_all(pairs)
 
 
 def _group(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Values by key, in order, each value once."""
     grouped: dict[str, list[str]] = defaultdict(list)
     for key, value in pairs:
         if value not in grouped[key]:
             grouped[key].append(value)
+    return dict(grouped)
+
+
+def _grouped_all(pairs: list[tuple[str, Annotation]]) -> dict[str, list[Annotation]]:
+    """Annotations by key, in order."""
+    grouped: dict[str, list[Annotation]] = defaultdict(list)
+    for key, annotation in pairs:
+        grouped[key].append(annotation)
     return dict(grouped)
 
 
@@ -91,52 +173,6 @@ def _co_mentions(dossier: Dossier) -> dict[str, list[tuple[str, int]]]:
         person_id: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
         for person_id, counter in counts.items()
     }
-
-
-def link_entities(dossier: Dossier, texts: dict[str, ArticleText], store: CacheStore | None = None) -> Index:
-    """Detect mentions (stored on each article) and build every reverse index render needs.
-
-    With a build cache `store`, an article's mentions are found again only when its text or the people changed.
-    """
-    _detect_mentions(dossier, texts, store)
-    index = Index()
-    mentions: dict[str, list[Mention]] = defaultdict(list)
-    for story in dossier.stories.values():
-        for article_id in story.article_ids:
-            for mention in dossier.articles[article_id].mentions:
-                mentions[mention.person_id].append(mention)
-    index.mentions = dict(mentions)
-    claims = list(dossier.claims.values())
-    index.claims_by = _group([(c.claimant, c.id) for c in claims])
-    index.claims_about = _group([(person_id, c.id) for c in claims for person_id in c.about])
-    index.claims_resting_on = _group([(source_id, c.id) for c in claims for source_id in c.evidence])
-    annotations = [a for a in dossier.annotations() if a.anchor is not None]
-    appearances: dict[str, list[Annotation]] = defaultdict(list)
-    attributions: dict[str, list[Annotation]] = defaultdict(list)
-    for annotation in annotations:
-        if annotation.kind == "claim" and annotation.target:
-            appearances[annotation.target].append(annotation)
-        if annotation.kind == "source" and annotation.target:
-            attributions[annotation.target].append(annotation)
-        for source_id in annotation.sources:
-            attributions[source_id].append(annotation)
-    index.appearances = dict(appearances)
-    index.attributions = dict(attributions)
-    index.corrections = [a for a in annotations if a.kind == "correction"]
-    index.articles_by_outlet = _group([(a.outlet, a.id) for a in dossier.articles.values()])
-    index.sources_of = _group([(s.via, s.id) for s in dossier.sources.values() if s.via])
-    index.co_mentions = _co_mentions(dossier)
-    index.claims_in_article = _group([(a.article_id, a.target) for a in annotations if a.kind == "claim" and a.target])
-    index.claims_by_outlet = _group(
-        [(dossier.articles[a.article_id].outlet, a.target) for a in annotations if a.kind == "claim" and a.target]
-    )
-    corrections_by_outlet: dict[str, list[Annotation]] = defaultdict(list)
-    for correction in index.corrections:
-        corrections_by_outlet[dossier.articles[correction.article_id].outlet].append(correction)
-    index.corrections_by_outlet = dict(corrections_by_outlet)
-    index.shared_sources = {story_id: _shared_sources(dossier, story_id) for story_id in dossier.stories}
-    index.backlinks = _backlinks(dossier)
-    return index
 
 
 def _sources_behind(source_id: str, dossier: Dossier) -> list[str]:

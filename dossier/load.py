@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dossier.cache import CacheStore, digest, version_key
 from dossier.diagnostics import Location, Report
 from dossier.located import decode_text, parse_yaml, twin_yaml_problem, yaml_file
 
@@ -80,8 +81,27 @@ def read_text(path: Path, shown: str, project_dir: Path, report: Report) -> str 
     return decode_text(data, shown, report)
 
 
-# Parses one YAML text (text, shown path, report, line offset): parse_yaml, or a memo of it (see pipeline).
+# Parses one YAML text (text, shown path, report, line offset): parse_yaml, or a memo of it (memoised_yaml).
 YamlParser = Callable[[str, str, Report, int], Any]
+YAML_CACHE = "yaml"  # the build cache's namespace for memoised_yaml
+
+
+def memoised_yaml(store: CacheStore) -> YamlParser:
+    """parse_yaml, with each text's located values kept in the build cache (texts that parse without a problem)."""
+
+    def parse(text: str, path: str, report: Report, line_offset: int) -> Any:
+        key = digest(version_key(), YAML_CACHE, text, path, str(line_offset))
+        found = store.get(YAML_CACHE, key)
+        if isinstance(found, tuple) and len(found) == 1:
+            return found[0]
+        own = Report()
+        value = parse_yaml(text, path, own, line_offset)
+        report.extend(own)
+        if not own.diagnostics:
+            store.put(YAML_CACHE, key, (value,))
+        return value
+
+    return parse
 
 
 def read_yaml_file(path: Path, shown: str, project_dir: Path, report: Report, parse: YamlParser = parse_yaml) -> Any:

@@ -1,13 +1,14 @@
-"""The in-memory model: plain dataclasses, no I/O.
+"""The in-memory model: plain frozen dataclasses, no I/O.
 
-`validate` builds these from raw records; `anchor` and `link` fill in the derived fields
-(anchors, mentions, backlinks); `render` only reads them.
+`validate` builds these from raw records. Each later stage that derives something returns new objects
+instead of changing these: `anchor` a dossier whose annotations have their anchors, `link` one whose
+articles have their mentions (see dossier/anchor/stage.py, dossier/link.py); `render` only reads them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from dossier.diagnostics import Location
@@ -79,7 +80,7 @@ class Role:
     end: dt.date | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Person:
     id: str
     name: str
@@ -95,7 +96,7 @@ class Person:
         return (self.name, *self.aliases)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Source:
     id: str
     name: str
@@ -109,7 +110,7 @@ class Source:
     location: Location
 
 
-@dataclass
+@dataclass(frozen=True)
 class Claim:
     id: str
     text: str
@@ -125,7 +126,7 @@ class Claim:
     reviewed: dt.date | None = None  # when the editor published the verdict (the story's date of review if unset)
 
 
-@dataclass
+@dataclass(frozen=True)
 class TimelineEvent:
     date: dt.date
     text: str  # Markdown, inline
@@ -153,7 +154,7 @@ class Anchor:
     passage: int  # index of the passage (top-level block) the quote starts in
 
 
-@dataclass
+@dataclass(frozen=True)
 class Annotation:
     id: str
     kind: AnnotationKind
@@ -164,7 +165,7 @@ class Annotation:
     correct: str  # corrections: the text as it should read
     sources: tuple[str, ...]  # claim appearances: the sourcing the article gives
     location: Location
-    anchor: Anchor | None = None
+    anchor: Anchor | None = None  # given by anchor_quotes when the quote is found
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ class Mention:
     annotation_id: str | None  # set for explicit mentions
 
 
-@dataclass
+@dataclass(frozen=True)
 class Article:
     id: str
     story_id: str
@@ -193,11 +194,11 @@ class Article:
     body: str  # Markdown
     body_line: int  # the line of the .md file where the body starts
     location: Location
-    annotations: list[Annotation] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
+    annotations: tuple[Annotation, ...] = ()
+    mentions: tuple[Mention, ...] = ()  # given by link_entities, in reading order
 
 
-@dataclass
+@dataclass(frozen=True)
 class Story:
     id: str
     title: str
@@ -207,13 +208,16 @@ class Story:
     is_draft: bool
     location: Location
     reviewed: dt.date | None = None  # when the editor reviewed its claims
-    claim_ids: list[str] = field(default_factory=list)
-    source_ids: list[str] = field(default_factory=list)
-    article_ids: list[str] = field(default_factory=list)
+    claim_ids: tuple[str, ...] = ()
+    source_ids: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Dossier:
+    """The whole model. Its tables are plain dicts (callers such as importer.py take them as dicts), read only
+    by convention: a stage that derives something makes new tables."""
+
     config: Config
     people: dict[str, Person]
     sources: dict[str, Source]

@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from dossier import urls
 from dossier.anchor import anchor_quotes, report_moved_anchors
-from dossier.cache import CacheStore, cache_dir_for, digest, version_key
+from dossier.cache import CacheStore, cache_dir_for
 from dossier.compare.align import Alignment
 from dossier.compare.stage import CACHE_NAMESPACE as COMPARE_CACHE
 from dossier.compare.stage import PairKey, compare_stories
 from dossier.config import CONFIG_FILE, check_base_url, load_config
 from dossier.diagnostics import Location, Report
+from dossier.folder_safety import content_dir_problem, output_dir_problem
 from dossier.link import MENTIONS_CACHE, Index, link_entities
-from dossier.load import YamlParser, is_inside, load_dossier
+from dossier.load import YAML_CACHE, load_dossier, memoised_yaml
 from dossier.located import parse_yaml
 from dossier.model import Config, Dossier
 from dossier.render import render_site
 from dossier.render.incremental import PageCache
-from dossier.search import INDEX_FOLDER, INSTALL_HINT, index_site, pagefind_binary
+from dossier.search import is_search_on, pagefind_binary, search_index
 from dossier.text import ArticleText, make_markdown
 from dossier.themes import resolve_themes
 from dossier.unchanged import (
@@ -38,9 +35,8 @@ from dossier.unchanged import (
     replay_if_unchanged,
 )
 from dossier.validate import validate_dossier
-from dossier.write import Derived, StagedSite, WriteResult, build_lock
+from dossier.write import StagedSite, WriteResult, build_lock
 
-DEFAULT_OUTPUT_DIR = "build"
 SPARE_SITE = "spare-site"  # in the build cache: the site the last build replaced, staged into next time
 
 
@@ -71,7 +67,7 @@ class Checked:
     texts: dict[str, ArticleText] = field(default_factory=dict)
     index: Index | None = None
     alignments: Mapping[PairKey, Alignment] = field(default_factory=dict)
-    alignment_keys: dict[PairKey, str] = field(default_factory=dict)  # a digest of each alignment's inputs
+    alignment_keys: Mapping[PairKey, str] = field(default_factory=dict)  # a digest of each alignment's inputs
     cache: CacheStore | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -86,47 +82,6 @@ class Built:
     @property
     def report(self) -> Report:
         return self.checked.report
-
-
-def output_dir_problem(project_dir: Path, content_dir: Path, output_dir: Path) -> str | None:
-    """Why the output folder may not be used, or None. It is replaced wholesale on every build.
-
-    Refused: a symbolic link; the project, the content folder, the themes folder or dossier.yaml, or anything
-    containing or inside them; an existing file; an existing folder holding files that no build of dossier
-    wrote (no data/dossier.json), except the default `build` folder inside the project (setuptools also
-    works there, and `pip install . && dossier build` must keep working).
-    """
-    if output_dir.is_symlink():
-        return f"output_dir '{output_dir}' is a symbolic link; name the folder it points to instead"
-    project, content, output = project_dir.resolve(), content_dir.resolve(), output_dir.resolve()
-    if output == project or output in project.parents:
-        return f"output_dir '{output_dir}' is the project folder or contains it; building would replace it"
-    if output == content or output in content.parents or content in output.parents:
-        return f"output_dir '{output_dir}' overlaps the content folder"
-    for protected in (project / "themes", project / CONFIG_FILE):
-        if output == protected or protected in output.parents:
-            return f"output_dir '{output_dir}' would replace the project's {protected.name}"
-    if output.exists() and not output.is_dir():
-        return f"output_dir '{output_dir}' is a file, not a folder"
-    if output != project / DEFAULT_OUTPUT_DIR and _holds_foreign_files(output):
-        return (
-            f"output_dir '{output_dir}' holds files that dossier did not build (it has no {urls.DATA_FILE}); "
-            "a build replaces the whole folder: empty it or choose another"
-        )
-    return None
-
-
-def _holds_foreign_files(folder: Path) -> bool:
-    if not folder.is_dir() or (folder / urls.DATA_FILE).is_file():
-        return False
-    return any(folder.iterdir())
-
-
-def content_dir_problem(project_dir: Path, content_dir: Path) -> str | None:
-    """Why the content folder may not be used, or None: it must lie inside the project."""
-    if content_dir.resolve() != project_dir.resolve() and not is_inside(content_dir, project_dir):
-        return f"content_dir '{content_dir}' is outside the project folder"
-    return None
 
 
 def check_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> Checked:
@@ -150,43 +105,23 @@ def check_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> 
         report.error(Location(CONFIG_FILE), problem)
     if options.use_cache and not report.has_errors:
         checked.cache = _cache_store(project_dir, config, options.output_dir)
-    parse = _memoised_yaml(checked.cache) if checked.cache else parse_yaml
+    parse = memoised_yaml(checked.cache) if checked.cache else parse_yaml
     raw = load_dossier(project_dir, content_dir, report, parse)
-    checked.dossier = validate_dossier(raw, config, report, options.include_drafts)
+    validated = validate_dossier(raw, config, report, options.include_drafts)
     checked.timings["load"] = time.perf_counter() - started
-    checked.texts = anchor_quotes(checked.dossier, make_markdown(config.raw_html), report)
+    anchored, checked.texts = anchor_quotes(validated, make_markdown(config.raw_html), report)
     # Compared with the last build into the same folder (for `serve`, the last site it served).
     last_output = options.output_dir or project_dir / config.output_dir
     previous = previous_anchors(last_output, checked.cache.folder if checked.cache else None)
-    report_moved_anchors(checked.dossier, checked.texts, previous, report)
-    checked.index = link_entities(checked.dossier, checked.texts, checked.cache)
+    report_moved_anchors(anchored, checked.texts, previous, report)
+    checked.dossier, checked.index = link_entities(anchored, checked.texts, checked.cache)
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
     compare_started = time.perf_counter()
     if not report.has_errors:
-        checked.alignments = compare_stories(checked.dossier, checked.texts, checked.cache, checked.alignment_keys)
+        alignments = compare_stories(checked.dossier, checked.texts, checked.cache)
+        checked.alignments, checked.alignment_keys = alignments, alignments.input_keys
     checked.timings["compare"] = time.perf_counter() - compare_started
     return checked
-
-
-YAML_CACHE = "yaml"
-
-
-def _memoised_yaml(store: CacheStore) -> YamlParser:
-    """parse_yaml, with each text's located values kept in the build cache (texts that parse without a problem)."""
-
-    def parse(text: str, path: str, report: Report, line_offset: int) -> Any:
-        key = digest(version_key(), YAML_CACHE, text, path, str(line_offset))
-        found = store.get(YAML_CACHE, key)
-        if isinstance(found, tuple) and len(found) == 1:
-            return found[0]
-        own = Report()
-        value = parse_yaml(text, path, own, line_offset)
-        report.extend(own)
-        if not own.diagnostics:
-            store.put(YAML_CACHE, key, (value,))
-        return value
-
-    return parse
 
 
 def _cache_store(project_dir: Path, config: Config, output_dir: Path | None) -> CacheStore | None:
@@ -198,44 +133,14 @@ def _cache_store(project_dir: Path, config: Config, output_dir: Path | None) -> 
 
 
 def publishing_config(config: Config, base_url: str | None, search: bool, report: Report) -> Config:
-    """dossier.yaml's settings with the command line's `--base-url` and `--no-search` applied.
-
-    Search is turned off, with a warning, when Pagefind is not installed: pages then show no search box.
-    """
+    """dossier.yaml's settings with the command line's `--base-url` and `--no-search` applied (search also
+    needs Pagefind: see search.is_search_on)."""
     if base_url is not None:
         normalised, problem = check_base_url(base_url)
         if problem:
             report.error(Location("--base-url"), problem)
         config = dataclasses.replace(config, base_url=normalised)
-    wants_search = config.search and search
-    if wants_search and pagefind_binary() is None:
-        report.warning(Location(CONFIG_FILE), f"Pagefind is not installed, so the site has no search; {INSTALL_HINT}")
-        wants_search = False
-    return dataclasses.replace(config, search=wants_search)
-
-
-def search_index(
-    config: Config, report: Report, timings: dict[str, float], keep_from: Path | None = None
-) -> Derived | None:
-    """The Pagefind index, made in the staging folder before the swap; None when search is off.
-
-    With `keep_from` (a site folder that has an index), that index is kept as it is instead (linked, not
-    made again): `serve` does so when indexing the whole site again would hold up every reload.
-    """
-    binary = pagefind_binary() if config.search else None
-    if binary is None:
-        return None
-    kept = keep_from / INDEX_FOLDER if keep_from is not None else None
-
-    def make(staging: Path) -> None:
-        started = time.perf_counter()
-        if kept is not None and kept.is_dir() and not kept.is_symlink():
-            shutil.copytree(kept, staging / INDEX_FOLDER, copy_function=os.link, symlinks=True, dirs_exist_ok=True)
-            return
-        index_site(staging, binary, report, Location(CONFIG_FILE))
-        timings["search"] = time.perf_counter() - started
-
-    return Derived(INDEX_FOLDER, make)
+    return dataclasses.replace(config, search=is_search_on(config, search, report))
 
 
 def build_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> Built:
@@ -289,8 +194,8 @@ def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
         if problem:
             checked.report.error(Location(str(output_dir)), problem.replace("output_dir", "the output folder", 1))
             return built
-    config = publishing_config(config, options.base_url, options.search, checked.report)
-    checked.config = checked.dossier.config = config
+    config = checked.config = publishing_config(config, options.base_url, options.search, checked.report)
+    checked.dossier = dataclasses.replace(checked.dossier, config=config)
     themes = resolve_themes(config.theme, project_dir, checked.report, config.location)
     if checked.report.has_errors:
         return built

@@ -1,4 +1,5 @@
-"""Index the staged site with Pagefind, before it is swapped into place.
+"""The site's search: whether a build makes an index, and making it with Pagefind in the staged site, before
+it is swapped into place.
 
 Pagefind reads the built HTML (pages mark what to index with `data-pagefind-body`, typed with
 `data-pagefind-filter`) and writes its index and search UI into `pagefind/`. Its output depends only on the
@@ -11,16 +12,55 @@ Pagefind never fails a build: the site is built without search, with a warning.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
+from dossier.config import CONFIG_FILE
 from dossier.diagnostics import Location, Report
+from dossier.model import Config
+from dossier.write import Derived
 
 INDEX_FOLDER = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
 TIMEOUT_SECONDS = 300
 INSTALL_HINT = "install it with `pip install 'pagefind[bin]'`, or set `search: false` in dossier.yaml"
+
+
+def is_search_on(config: Config, requested: bool, report: Report) -> bool:
+    """Whether the site gets a search index: dossier.yaml's `search` and the command line's (`requested`) both
+    on, and Pagefind installed. Without Pagefind, a warning: pages then show no search box."""
+    wants_search = config.search and requested
+    if wants_search and pagefind_binary() is None:
+        report.warning(Location(CONFIG_FILE), f"Pagefind is not installed, so the site has no search; {INSTALL_HINT}")
+        return False
+    return wants_search
+
+
+def search_index(
+    config: Config, report: Report, timings: dict[str, float], keep_from: Path | None = None
+) -> Derived | None:
+    """The Pagefind index, made in the staging folder before the swap; None when search is off.
+
+    With `keep_from` (a site folder that has an index), that index is kept as it is instead (linked, not
+    made again): `serve` does so when indexing the whole site again would hold up every reload.
+    """
+    binary = pagefind_binary() if config.search else None
+    if binary is None:
+        return None
+    kept = keep_from / INDEX_FOLDER if keep_from is not None else None
+
+    def make(staging: Path) -> None:
+        started = time.perf_counter()
+        if kept is not None and kept.is_dir() and not kept.is_symlink():
+            shutil.copytree(kept, staging / INDEX_FOLDER, copy_function=os.link, symlinks=True, dirs_exist_ok=True)
+            return
+        index_site(staging, binary, report, Location(CONFIG_FILE))
+        timings["search"] = time.perf_counter() - started
+
+    return Derived(INDEX_FOLDER, make)
 
 
 def pagefind_binary() -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -330,7 +331,7 @@ def _read_article(raw: RawArticle, story_id: str, ctx: _Context) -> Article | No
         body=raw.body,
         body_line=raw.body_line,
         location=file_at,
-        annotations=_read_annotations(raw, ctx),
+        annotations=tuple(_read_annotations(raw, ctx)),
     )
 
 
@@ -353,26 +354,29 @@ def _collect_story(raw: RawStory, collected: _Collected, ctx: _Context) -> None:
     events = [
         _read_event(item, item_at, ctx) for item, item_at in _items(values["timeline"], "timeline", at, ctx.report)
     ]
-    story = Story(
-        raw.id, values["title"], values["summary"], values["date"],
-        tuple(sorted((e for e in events if e), key=lambda e: e.date)), values["draft"], at, reviewed=values["reviewed"],
-    )  # fmt: skip
-    collected.stories[raw.id] = story
+    source_ids: list[str] = []
+    claim_ids: list[str] = []
+    article_ids: list[str] = []
     for item, item_at in _items(values["sources"], "sources", at, ctx.report):
         source = _read_source(item, item_at, raw.id, ctx)
         if source and ctx.claim_id("entity", source.id, item_at, "person or source"):
             collected.sources[source.id] = source
-            story.source_ids.append(source.id)
+            source_ids.append(source.id)
     for item, item_at in _items(values["claims"], "claims", at, ctx.report):
         claim = _read_claim(item, item_at, raw.id, ctx)
         if claim and ctx.claim_id("claim", claim.id, item_at, "claim"):
             collected.claims[claim.id] = claim
-            story.claim_ids.append(claim.id)
+            claim_ids.append(claim.id)
     for raw_article in raw.articles:
         article = _read_article(raw_article, raw.id, ctx)
         if article:
             collected.articles[article.id] = article
-            story.article_ids.append(article.id)
+            article_ids.append(article.id)
+    collected.stories[raw.id] = Story(
+        raw.id, values["title"], values["summary"], values["date"],
+        tuple(sorted((e for e in events if e), key=lambda e: e.date)), values["draft"], at, reviewed=values["reviewed"],
+        claim_ids=tuple(claim_ids), source_ids=tuple(source_ids), article_ids=tuple(article_ids),
+    )  # fmt: skip
 
 
 def _known_ids(collected: _Collected, config: Config) -> dict[str, set[str]]:
@@ -410,37 +414,55 @@ def _check_via_cycles(sources: dict[str, Source], report: Report) -> None:
             current = sources[current].via
 
 
-def _drop_drafts(collected: _Collected) -> None:
+def _without_drafts(collected: _Collected) -> _Collected:
     """Leave drafts out: a draft story takes its articles, claims and story-local sources with it."""
-    dropped: set[str] = set()
-    for story in list(collected.stories.values()):
-        if story.is_draft:
-            del collected.stories[story.id]
-            for article_id in story.article_ids:
-                collected.articles.pop(article_id, None)
-            for claim_id in story.claim_ids:
-                collected.claims.pop(claim_id, None)
-            for source_id in story.source_ids:
-                collected.sources.pop(source_id, None)
-            dropped.update(story.claim_ids, story.source_ids)
-    for article in list(collected.articles.values()):
-        if article.is_draft:
-            del collected.articles[article.id]
-            collected.stories[article.story_id].article_ids.remove(article.id)
-    if not dropped:
-        return
-    # What is still published may not point at what is not: annotations of a dropped claim or source go too.
-    for article in collected.articles.values():
-        article.annotations = [
-            a for a in article.annotations if a.kind not in ("claim", "source") or a.target not in dropped
-        ]
-        for annotation in article.annotations:
-            annotation.sources = tuple(s for s in annotation.sources if s not in dropped)
-    for claim in collected.claims.values():
-        claim.evidence = tuple(s for s in claim.evidence if s not in dropped)
-    for source in collected.sources.values():
-        if source.via in dropped:
-            source.via = None
+    draft_stories = [story for story in collected.stories.values() if story.is_draft]
+    dropped_claims = {claim_id for story in draft_stories for claim_id in story.claim_ids}
+    dropped_sources = {source_id for story in draft_stories for source_id in story.source_ids}
+    dropped_articles = {article_id for story in draft_stories for article_id in story.article_ids}
+    dropped_articles |= {article.id for article in collected.articles.values() if article.is_draft}
+
+    def with_published_articles(story: Story) -> Story:
+        return dataclasses.replace(story, article_ids=tuple(a for a in story.article_ids if a not in dropped_articles))
+
+    published = _Collected(
+        people=collected.people,
+        sources={id_: source for id_, source in collected.sources.items() if id_ not in dropped_sources},
+        stories={id_: with_published_articles(story) for id_, story in collected.stories.items() if not story.is_draft},
+        articles={id_: article for id_, article in collected.articles.items() if id_ not in dropped_articles},
+        claims={id_: claim for id_, claim in collected.claims.items() if id_ not in dropped_claims},
+    )
+    dropped = dropped_claims | dropped_sources
+    return _without_references_to(dropped, published) if dropped else published
+
+
+def _without_references_to(dropped: set[str], collected: _Collected) -> _Collected:
+    """What is still published may not point at what is not: annotations of a dropped claim or source go too."""
+
+    def without_dropped(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(id_ for id_ in ids if id_ not in dropped)
+
+    def with_kept_annotations(article: Article) -> Article:
+        kept = tuple(
+            dataclasses.replace(a, sources=without_dropped(a.sources))
+            for a in article.annotations
+            if a.kind not in ("claim", "source") or a.target not in dropped
+        )
+        return dataclasses.replace(article, annotations=kept)
+
+    def cut_via(source: Source) -> Source:
+        return dataclasses.replace(source, via=None) if source.via in dropped else source
+
+    return _Collected(
+        people=collected.people,
+        sources={id_: cut_via(source) for id_, source in collected.sources.items()},
+        stories=collected.stories,
+        articles={id_: with_kept_annotations(article) for id_, article in collected.articles.items()},
+        claims={
+            id_: dataclasses.replace(claim, evidence=without_dropped(claim.evidence))
+            for id_, claim in collected.claims.items()
+        },
+    )
 
 
 def validate_dossier(raw: RawDossier, config: Config, report: Report, include_drafts: bool = False) -> Dossier:
@@ -460,5 +482,5 @@ def validate_dossier(raw: RawDossier, config: Config, report: Report, include_dr
     _check_references(collected, ctx)
     _check_via_cycles(collected.sources, report)
     if not include_drafts:
-        _drop_drafts(collected)
+        collected = _without_drafts(collected)
     return Dossier(config, collected.people, collected.sources, collected.stories, collected.articles, collected.claims)

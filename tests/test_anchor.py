@@ -13,14 +13,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from dossier.anchor import (
-    QuoteMatch,
-    _normalised_view,
-    find_mentions,
-    locate_quote,
-    normalise_text,
-    text_hash,
-)
+from dossier.anchor import QuoteMatch, find_mentions, locate_quote, normalise_text, text_hash
+from dossier.anchor.normalise import normalised_view
 from dossier.diagnostics import Location
 from dossier.model import Person, Selector
 
@@ -514,7 +508,7 @@ TRICKY += " \u00a0\u2009\n\u00ad\u200b\u200f-\u2014\u2013\"\u201c\u2019'\u2026."
 @FEW
 @given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(TRICKY), max_size=80))
 def test_the_normalised_view_maps_every_word_back_to_its_original_text(text: str) -> None:
-    view = _normalised_view(text)
+    view = normalised_view(text)
     assert view.text == normalise_text(text)
     position = 0
     for word in view.text.split(" "):

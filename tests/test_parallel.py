@@ -30,9 +30,11 @@ import dossier.compare.stage as compare_stage
 import dossier.render.incremental as incremental
 from benchmarks.run import edit_annotation, edit_article
 from dossier.pipeline import BuildOptions, build_project
+from dossier.workers import worker_count
 
 project = Path(sys.argv[1])
-assert compare_stage._workers(120) > 1 and incremental._workers(400) > 1, "no workers would start"
+assert worker_count(120, compare_stage.PARALLEL_MIN_PAIRS) > 1, "no workers would compare"
+assert worker_count(400, incremental.PARALLEL_MIN_PAGES) > 1, "no workers would render"
 first = build_project(project, BuildOptions(search=False, use_cache=True))
 assert first.written is not None and not first.report.errors
 edit_annotation(project, 1)

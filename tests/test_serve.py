@@ -11,7 +11,6 @@ import hashlib
 import http.client
 import io
 import json
-import multiprocessing
 import os
 import shutil
 import signal
@@ -32,7 +31,6 @@ from dossier.diagnostics import Location, Report
 from dossier.pipeline import BuildOptions, build_project
 from dossier.search import pagefind_binary
 from dossier.serve.changes import ChangeSet, WatchedPaths, is_editor_temp
-from dossier.serve.command import _terminate_like_interrupt
 from dossier.serve.rebuild import Rebuilt, SiteRebuild
 from dossier.serve.routing import INTERNAL_PREFIX, Internal, NotFound, Redirect, Refused, SitePath, base_path_of, route
 from dossier.serve.server import ServeAssets, inject
@@ -613,24 +611,6 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
     stream.close()
-
-
-def _sigterm_is_default(_: int) -> bool:
-    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
-
-
-def test_workers_forked_while_serving_die_of_sigterm() -> None:
-    """Pool.terminate() stops workers with SIGTERM; one that inherited serve's handler could miss the signal and
-    hold up the first build forever."""
-    with _terminate_like_interrupt():
-        assert signal.getsignal(signal.SIGTERM) != signal.SIG_DFL
-        pool = multiprocessing.get_context("fork").Pool(2)
-        try:
-            in_workers = pool.map(_sigterm_is_default, range(2))
-        finally:
-            pool.close()  # not terminate(): without the fix, that is what could hang
-            pool.join()
-    assert in_workers == [True, True]
 
 
 def test_serve_without_a_dossier_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

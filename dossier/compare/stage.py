@@ -8,9 +8,6 @@ story order, so the output does not depend on how the work was shared.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
-import os
-import threading
 from collections.abc import Callable, Iterator, Mapping
 
 from dossier.cache import CacheStore, digest, fingerprint, version_key
@@ -19,6 +16,7 @@ from dossier.compare.features import Side
 from dossier.compare.words import DEFAULT_SYNONYMS
 from dossier.model import Article, CompareSettings, Dossier
 from dossier.text import ArticleText
+from dossier.workers import forked_map, worker_count
 
 PairKey = tuple[str, str]  # (left article id, right article id), in the story's order
 # Below this many pairs, starting workers costs more than it saves.
@@ -69,42 +67,28 @@ def _align_story(job: _Job, settings: CompareSettings) -> list[tuple[PairKey, Al
     return aligned
 
 
-_WORK: tuple[list[_Job], CompareSettings] | None = None  # set in the parent just before forking
-
-
-def _align_job(index: int) -> list[tuple[PairKey, Alignment]]:
-    assert _WORK is not None
-    jobs, settings = _WORK
-    return _align_story(jobs[index], settings)
-
-
-def _workers(pairs: int) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    return min(cores, 8) if can_fork and cores > 1 and pairs >= PARALLEL_MIN_PAIRS else 1
-
-
 class Alignments(Mapping[PairKey, Alignment]):
-    """Each pair's alignment, in story order; one stored in the build cache is unpickled when first read."""
+    """Each pair's alignment, in story order; one stored in the build cache is unpickled when first read.
+
+    `input_keys` holds a digest of each pair's inputs (its key in the build cache), in the same order.
+    """
 
     def __init__(
         self,
-        order: list[PairKey],
+        input_keys: dict[PairKey, str],
         made: dict[PairKey, Alignment],
-        stored: dict[PairKey, str],
         store: CacheStore | None,
         align_again: Callable[[PairKey], Alignment],
     ) -> None:
-        self._order = order
-        self._made = made
-        self._stored = stored
+        self.input_keys: Mapping[PairKey, str] = input_keys
+        self._made = made  # the others are in the store
         self._store = store
         self._align_again = align_again
 
     def __getitem__(self, pair: PairKey) -> Alignment:
         found = self._made.get(pair)
         if found is None:
-            key = self._stored[pair]  # a KeyError for a pair of no story
+            key = self.input_keys[pair]  # a KeyError for a pair of no story
             stored = self._store.get(CACHE_NAMESPACE, key) if self._store else None
             if not isinstance(stored, Alignment):  # damaged or refused: the cache is only a shortcut
                 stored = self._align_again(pair)
@@ -114,66 +98,54 @@ class Alignments(Mapping[PairKey, Alignment]):
         return found
 
     def __iter__(self) -> Iterator[PairKey]:
-        return iter(self._order)
+        return iter(self.input_keys)
 
     def __len__(self) -> int:
-        return len(self._order)
+        return len(self.input_keys)
 
 
-def compare_stories(
-    dossier: Dossier,
-    texts: dict[str, ArticleText],
-    store: CacheStore | None = None,
-    keys: dict[PairKey, str] | None = None,
-) -> Alignments:
+def compare_stories(dossier: Dossier, texts: dict[str, ArticleText], store: CacheStore | None = None) -> Alignments:
     """Alignments for each pair of articles within each story (n articles: n (n - 1) / 2 pairs).
 
     With a `store`, a pair whose inputs are unchanged since it was last aligned is taken from it (when read),
-    and new alignments are stored. `keys`, when given, receives the digest of each pair's inputs.
+    and new alignments are stored.
     """
     people = {person.id: person.names for person in dossier.people.values()}
     settings = dossier.config.compare
     sides = {article.id: side_of(article, texts[article.id], dossier, people) for article in dossier.articles.values()}
     people_key = fingerprint(sorted(people.items()))
     side_keys = {article_id: _side_key(side, people_key) for article_id, side in sides.items()}
-    stored: dict[PairKey, str] = {}
     pair_keys: dict[PairKey, str] = {}
-    order: list[PairKey] = []
     jobs: list[_Job] = []
     for story in dossier.stories.values():
         missing = []
         for left, right in itertools.combinations(story.article_ids, 2):
-            order.append((left, right))
             key = pair_keys[(left, right)] = pair_key(side_keys[left], side_keys[right], settings)
-            if store and store.keep(CACHE_NAMESPACE, key):
-                stored[(left, right)] = key
-            else:
+            if not (store and store.keep(CACHE_NAMESPACE, key)):
                 missing.append((left, right))
         if missing:
             needed = sorted({a for pair in missing for a in pair}, key=story.article_ids.index)
             jobs.append(([sides[a] for a in needed], missing))
-    made = _run(jobs, settings)
+    made = _align_all(jobs, settings)
     if store:
         for pair, alignment in made.items():
             store.put(CACHE_NAMESPACE, pair_keys[pair], alignment)
-    if keys is not None:
-        keys.update(pair_keys)
 
     def align_again(pair: PairKey) -> Alignment:
         return _align_story(([sides[pair[0]], sides[pair[1]]], [pair]), settings)[0][1]
 
-    return Alignments(order, made, stored, store, align_again)
+    return Alignments(pair_keys, made, store, align_again)
 
 
-def _run(jobs: list[_Job], settings: CompareSettings) -> dict[PairKey, Alignment]:
-    global _WORK
-    workers = _workers(sum(len(pairs) for _, pairs in jobs))
+def _align_all(jobs: list[_Job], settings: CompareSettings) -> dict[PairKey, Alignment]:
+    workers = worker_count(sum(len(pairs) for _, pairs in jobs), PARALLEL_MIN_PAIRS)
     if workers == 1:
         return dict(pair for job in jobs for pair in _align_story(job, settings))
-    _WORK = (jobs, settings)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunks = pool.map(_align_job, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 8)))
-    finally:
-        _WORK = None
+    # The workers are sent indexes: the jobs (whole texts) reach them by the fork, unpickled.
+    chunks = forked_map(
+        lambda index: _align_story(jobs[index], settings),
+        range(len(jobs)),
+        workers,
+        chunksize=max(1, len(jobs) // (workers * 8)),
+    )
     return dict(pair for chunk in chunks for pair in chunk)

@@ -12,9 +12,6 @@ exactly the bytes a clean build gives; tests/test_incremental.py checks that ove
 from __future__ import annotations
 
 import dataclasses
-import multiprocessing
-import os
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,6 +28,7 @@ from dossier.model import Article, Claim, Config, Dossier, Person, Source, Story
 from dossier.render.data import ComparisonJson, article_json, comparison_json
 from dossier.text import ArticleText
 from dossier.themes import Theme
+from dossier.workers import forked_map, worker_count
 
 EVERYTHING = "*"  # the key noted when a page iterates a whole table
 PARTS_NAMESPACE = "parts"  # parts of files that are not pages: records of dossier.json, feeds
@@ -397,7 +395,6 @@ PARALLEL_MIN_PAGES = 200
 CHUNK_PAGES = 100
 _Todo = list[tuple[str, Callable[[], Any]]]
 _Made = tuple[bytes | None, set[Dependency]]
-_WORK: tuple[_Todo, Callable[[Any], bytes | None], Recorder, Report] | None = None  # set just before forking
 
 
 def _render_one(make: Callable[[], Any], render: Callable[[Any], bytes | None], recorder: Recorder) -> _Made:
@@ -409,21 +406,6 @@ def _render_one(make: Callable[[], Any], render: Callable[[Any], bytes | None], 
         recorder.deps = None
 
 
-def _render_chunk(bounds: tuple[int, int]) -> tuple[list[_Made], list[Diagnostic]]:
-    """In a worker: render todo[start:end]; the diagnostics it reported go back with the pages."""
-    assert _WORK is not None
-    todo, render, recorder, report = _WORK
-    before = len(report.diagnostics)
-    made = [_render_one(make, render, recorder) for _, make in todo[bounds[0] : bounds[1]]]
-    return made, report.diagnostics[before:]
-
-
-def _workers(pages: int) -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    can_fork = "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
-    return min(cores, 8) if can_fork and cores > 1 and pages >= PARALLEL_MIN_PAGES else 1
-
-
 def _render_all(
     todo: _Todo, render: Callable[[Any], bytes | None], recorder: Recorder, report: Report
 ) -> Iterator[_Made]:
@@ -433,22 +415,23 @@ def _render_all(
     not depend on how the work was shared, and only a few chunks are in memory at once); pages are pure
     functions of the model, which each worker has whole.
     """
-    global _WORK
-    workers = _workers(len(todo))
+    workers = worker_count(len(todo), PARALLEL_MIN_PAGES)
     if workers == 1:
         for _, make in todo:
             yield _render_one(make, render, recorder)
         return
+
+    def render_chunk(bounds: tuple[int, int]) -> tuple[list[_Made], list[Diagnostic]]:
+        """In a worker: render todo[start:end]; the diagnostics it reported go back with the pages."""
+        before = len(report.diagnostics)
+        made = [_render_one(make, render, recorder) for _, make in todo[bounds[0] : bounds[1]]]
+        return made, report.diagnostics[before:]
+
     size = min(-(-len(todo) // (workers * 4)), CHUNK_PAGES)
     bounds = [(start, min(start + size, len(todo))) for start in range(0, len(todo), size)]
-    _WORK = (todo, render, recorder, report)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for pages, diagnostics in pool.imap(_render_chunk, bounds, chunksize=1):
-                report.diagnostics.extend(diagnostics)
-                yield from pages
-    finally:
-        _WORK = None
+    for pages, diagnostics in forked_map(render_chunk, bounds, workers):
+        report.diagnostics.extend(diagnostics)
+        yield from pages
 
 
 def render_pages(

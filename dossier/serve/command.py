@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import threading
 from collections.abc import Iterator
@@ -23,23 +22,11 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
-def _die_of_sigterm_in_child() -> None:
-    """A process forked while serve handles SIGTERM (a worker of the first build's pool) dies of it again.
-
-    multiprocessing.Pool stops its workers with SIGTERM; a worker that inherited the handler can take the signal
-    just before it blocks on the pool's queue lock, never run the handler and never exit: Pool.terminate(), and
-    the first build with it, then waits forever.
-    """
-    if signal.getsignal(signal.SIGTERM) is _interrupt:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-os.register_at_fork(after_in_child=_die_of_sigterm_in_child)
-
-
 @contextlib.contextmanager
 def _terminate_like_interrupt() -> Iterator[None]:
-    """SIGTERM (a closed terminal, `kill`, a process manager) stops as cleanly as Ctrl-C does."""
+    """SIGTERM (a closed terminal, `kill`, a process manager) stops as cleanly as Ctrl-C does.
+
+    Workers forked meanwhile (the first build's) take the default back: dossier/workers.py."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -1,0 +1,38 @@
+"""Locate each quote in its article's text as an exact character span, and find mentions of people.
+
+A quote is a W3C TextQuoteSelector (exact text, optional prefix and suffix). It is looked for in three ways,
+each only if the one before found nothing: `exact` (as written), `normalised` (whitespace, quote marks, dashes
+and Unicode forms made alike, then mapped back to the original offsets) and `fuzzy` (the closest passage, as
+Hypothesis re-anchors edited pages). Mentions of people are found by name in the same normalised view.
+
+The modules, each using only those above it:
+    normalise.py  the normalised view of a text, with a map back to the original offsets
+    context.py    a selector's prefix and suffix, compared without regard to whitespace
+    exact.py      every occurrence of a quote that the context fits
+    fuzzy.py      the passages closest to a quote that is not in the text as written
+    locate.py     `locate_quote`: exact, then normalised, then fuzzy
+    mentions.py   `find_mentions`: people's names and aliases in a text
+    messages.py   what anchoring tells the editor (ambiguous, not found, found roughly, moved)
+    stage.py      `anchor_quotes`, the stage: every annotation of the dossier anchored
+
+All but the stage are pure: text in, spans out. The normalised view of a text is memoised, so anchoring many
+quotes in one article normalises it once.
+"""
+
+from dossier.anchor.locate import Candidate, QuoteMatch, QuoteStatus, locate_quote
+from dossier.anchor.mentions import find_mentions
+from dossier.anchor.messages import report_moved_anchors
+from dossier.anchor.normalise import normalise_text
+from dossier.anchor.stage import anchor_quotes, text_hash
+
+__all__ = [
+    "Candidate",
+    "QuoteMatch",
+    "QuoteStatus",
+    "anchor_quotes",
+    "find_mentions",
+    "locate_quote",
+    "normalise_text",
+    "report_moved_anchors",
+    "text_hash",
+]

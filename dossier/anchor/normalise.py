@@ -1,0 +1,218 @@
+"""The normalised view of a text: made alike for matching, with a map back to the original offsets.
+
+Normalising drops invisible characters, composes Unicode (NFC), makes look-alike characters one (spaces, quote
+marks, dashes) and collapses runs; each step that changes lengths keeps a map, so a span found in the view
+maps back to the original text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sys
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+
+def normalise_text(text: str) -> str:
+    """The text as the normalised and fuzzy steps compare it.
+
+    Invisible format characters (soft hyphen, zero-width space, bidi marks) dropped; NFC; every Unicode space
+    a plain space; curly and other quote marks straight; dashes "-"; "…" is "..."; a run of spaces is one
+    space, and a run of dashes with the spaces around it is one "-": "a — b", "a--b", "a - b" are alike.
+    """
+    text = _INVISIBLE.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(_LOOKALIKES)
+    return _RUNS.sub(lambda match: _run_replacement(match.group()), text)
+
+
+def is_word_char(char: str) -> bool:
+    """A letter, digit, "_" or combining mark: a vowel sign (Devanagari) belongs to the word it is in."""
+    return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
+
+
+# Soft hyphen, zero-width space, bidi marks and controls, word joiner, BOM. Zero-width (non-)joiners stay:
+# they make one emoji of several, and change how Persian is written.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
+_RUNS = re.compile("[ -]{2,}|\u2026")
+# Escaped, as most of them look like ASCII: curly, low-9, reversed, prime, fullwidth and angle quotation
+# marks; hyphen, non-breaking hyphen, figure, en, em, horizontal-bar, minus, two- and three-em, small and
+# fullwidth dashes.
+_QUOTE_MARKS = {
+    '"': "\u201c\u201d\u201e\u201f\u2033\u301d\u301e\uff02\u00ab\u00bb",
+    "'": "\u2018\u2019\u201a\u201b\u2032`\u00b4\u2039\u203a",
+}
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
+
+
+def _lookalike_table() -> dict[int, str]:
+    # Every replacement is one character for one, so this step needs no offset map.
+    table = {cp: " " for cp in range(0x3001) if chr(cp).isspace()}
+    table |= {ord(mark): plain for plain, marks in _QUOTE_MARKS.items() for mark in marks}
+    return table | {ord(dash): "-" for dash in _DASHES}
+
+
+_LOOKALIKES = _lookalike_table()
+
+
+def _run_replacement(run: str) -> str:
+    if run == "\u2026":
+        return "..."
+    return "-" if "-" in run else " "
+
+
+# source[source_start:source_end] became output[output_start:output_end]; text between two rewrites is copied
+# one character for one. Plain tuples: an NFD text has one rewrite per accented letter.
+_Rewrite = tuple[int, int, int, int]  # source_start, source_end, output_start, output_end
+
+
+@dataclass(frozen=True)
+class _OffsetMap:
+    rewrites: tuple[_Rewrite, ...] = ()
+    output_starts: tuple[int, ...] = ()  # of the rewrites, for bisecting
+
+    def source_start(self, position: int) -> int:
+        """Where the output character at `position` starts in the source (a rewrite maps as a whole)."""
+        rewrite = self._last_rewrite_at_or_before(position)
+        if rewrite is None:
+            return position
+        source_start, source_end, _, output_end = rewrite
+        if position < output_end:
+            return source_start
+        return source_end + (position - output_end)
+
+    def source_end(self, end: int) -> int:
+        """The source offset just after the output character at `end - 1`."""
+        if end <= 0:
+            return 0
+        last = end - 1
+        rewrite = self._last_rewrite_at_or_before(last)
+        if rewrite is None:
+            return end
+        _, source_end, _, output_end = rewrite
+        if last < output_end:
+            return source_end
+        return source_end + (last - output_end) + 1
+
+    def _last_rewrite_at_or_before(self, position: int) -> _Rewrite | None:
+        index = bisect_right(self.output_starts, position) - 1
+        return self.rewrites[index] if index >= 0 else None
+
+
+@dataclass(frozen=True)
+class NormalisedText:
+    original: str
+    text: str
+    maps: tuple[_OffsetMap, ...]  # in the order they were applied
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        for offset_map in reversed(self.maps):
+            start, end = offset_map.source_start(start), offset_map.source_end(end)
+        # A rewrite maps as a whole: "-" matched in " — " takes in the spaces around the dash. Drop them.
+        while start < end and _is_blank(self.original[start]):
+            start += 1
+        while end > start and _is_blank(self.original[end - 1]):
+            end -= 1
+        return start, end
+
+
+def _is_blank(char: str) -> bool:
+    return char.isspace() or _INVISIBLE.match(char) is not None
+
+
+@functools.lru_cache(maxsize=8)
+def normalised_view(text: str) -> NormalisedText:
+    """normalise_text(text), step by step, keeping each step's offset map."""
+    visible, invisible_map = _rewrite(text, _spans(_INVISIBLE, text), lambda _: "")
+    composed, nfc_map = _nfc_with_map(visible)
+    alike = composed.translate(_LOOKALIKES)
+    collapsed, runs_map = _rewrite(alike, _spans(_RUNS, alike), _run_replacement)
+    return NormalisedText(text, collapsed, (invisible_map, nfc_map, runs_map))
+
+
+def _rewrite(text: str, spans: Iterable[tuple[int, int]], replace: Callable[[str], str]) -> tuple[str, _OffsetMap]:
+    """Replace each span (in order, not overlapping) of `text` by `replace` of it, keeping the offset map."""
+    pieces: list[str] = []
+    rewrites: list[_Rewrite] = []
+    copied_up_to = 0
+    output_length = 0
+    for start, end in spans:
+        original = text[start:end]
+        replacement = replace(original)
+        if replacement == original:
+            continue
+        pieces += [text[copied_up_to:start], replacement]
+        output_start = output_length + start - copied_up_to
+        output_length = output_start + len(replacement)
+        rewrites.append((start, end, output_start, output_length))
+        copied_up_to = end
+    if not rewrites:
+        return text, _OffsetMap()
+    pieces.append(text[copied_up_to:])
+    return "".join(pieces), _OffsetMap(tuple(rewrites), tuple(rewrite[2] for rewrite in rewrites))
+
+
+def _spans(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    return (match.span() for match in pattern.finditer(text))
+
+
+def _nfc_with_map(text: str) -> tuple[str, _OffsetMap]:
+    if unicodedata.is_normalized("NFC", text):
+        return text, _OffsetMap()
+    return _rewrite(text, _nfc_units(text), functools.partial(unicodedata.normalize, "NFC"))
+
+
+def _nfc_units(text: str) -> Iterator[tuple[int, int]]:
+    """The smallest spans NFC rewrites independently of the rest: a character with the marks that may join it,
+    or a character NFC replaces on its own (Ω OHM SIGN)."""
+    pending: tuple[int, int] | None = None
+    for match in _nfc_piece_pattern().finditer(text):
+        start, end = match.span()
+        if match.lastgroup == "joiners" and start > 0:
+            start -= 1  # the character they join
+        if pending and start < pending[1]:
+            pending = (pending[0], end)
+            continue
+        if pending:
+            yield pending
+        pending = (start, end)
+    if pending:
+        yield pending
+
+
+@functools.cache
+def _nfc_piece_pattern() -> re.Pattern[str]:
+    """Runs of characters that may join the one before, or a character NFC replaces on its own. Built from
+    the Unicode tables once, when first needed (0.1 s)."""
+    hangul_vowels_and_finals = [*range(0x1161, 0x1176), *range(0x11A8, 0x11C3)]
+    joiners = {chr(cp) for cp in hangul_vowels_and_finals}
+    replaced_alone = set()
+    for cp in range(sys.maxunicode + 1):
+        char = chr(cp)
+        if unicodedata.combining(char):
+            joiners.add(char)
+        decomposition = unicodedata.decomposition(char)
+        if not decomposition or decomposition.startswith("<"):
+            continue
+        parts = decomposition.split()
+        if len(parts) == 2:
+            joiners.add(chr(int(parts[1], 16)))  # second of a canonical pair, even with combining class 0
+        if unicodedata.normalize("NFC", char) != char:
+            replaced_alone.add(char)
+    return re.compile(f"(?P<joiners>[{_char_class(joiners)}]+)|[{_char_class(replaced_alone)}]")
+
+
+def _char_class(chars: set[str]) -> str:
+    """A character class body written as ranges: a long list of single code points is slow to match."""
+    ranges: list[list[int]] = []
+    for code in sorted(map(ord, chars)):
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "".join(
+        re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in ranges
+    )

@@ -1,0 +1,56 @@
+"""Which folders a build may read from and replace: checked before anything is read or written.
+
+A build replaces its output folder wholesale, so a mistyped `output_dir` could otherwise swap away the
+project, its content or a folder of someone's own files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dossier import urls
+from dossier.config import CONFIG_FILE
+from dossier.load import is_inside
+
+DEFAULT_OUTPUT_DIR = "build"
+
+
+def output_dir_problem(project_dir: Path, content_dir: Path, output_dir: Path) -> str | None:
+    """Why the output folder may not be used, or None. It is replaced wholesale on every build.
+
+    Refused: a symbolic link; the project, the content folder, the themes folder or dossier.yaml, or anything
+    containing or inside them; an existing file; an existing folder holding files that no build of dossier
+    wrote (no data/dossier.json), except the default `build` folder inside the project (setuptools also
+    works there, and `pip install . && dossier build` must keep working).
+    """
+    if output_dir.is_symlink():
+        return f"output_dir '{output_dir}' is a symbolic link; name the folder it points to instead"
+    project, content, output = project_dir.resolve(), content_dir.resolve(), output_dir.resolve()
+    if output == project or output in project.parents:
+        return f"output_dir '{output_dir}' is the project folder or contains it; building would replace it"
+    if output == content or output in content.parents or content in output.parents:
+        return f"output_dir '{output_dir}' overlaps the content folder"
+    for protected in (project / "themes", project / CONFIG_FILE):
+        if output == protected or protected in output.parents:
+            return f"output_dir '{output_dir}' would replace the project's {protected.name}"
+    if output.exists() and not output.is_dir():
+        return f"output_dir '{output_dir}' is a file, not a folder"
+    if output != project / DEFAULT_OUTPUT_DIR and _holds_foreign_files(output):
+        return (
+            f"output_dir '{output_dir}' holds files that dossier did not build (it has no {urls.DATA_FILE}); "
+            "a build replaces the whole folder: empty it or choose another"
+        )
+    return None
+
+
+def _holds_foreign_files(folder: Path) -> bool:
+    if not folder.is_dir() or (folder / urls.DATA_FILE).is_file():
+        return False
+    return any(folder.iterdir())
+
+
+def content_dir_problem(project_dir: Path, content_dir: Path) -> str | None:
+    """Why the content folder may not be used, or None: it must lie inside the project."""
+    if content_dir.resolve() != project_dir.resolve() and not is_inside(content_dir, project_dir):
+        return f"content_dir '{content_dir}' is outside the project folder"
+    return None

@@ -1,0 +1,85 @@
+"""Run many independent pieces of work in forked worker processes; results come back in order.
+
+Forking copies the parent's memory, so each worker has the whole model (and the task itself) without
+pickling them: only the items and their results cross between processes. Results are passed on in the order
+of the items, so the output does not depend on how the work was shared.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+MAX_WORKERS = 8
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
+
+
+def worker_count(amount: int, least_worth_forking: int) -> int:
+    """How many processes to share `amount` pieces of work among: 1 (this process alone) below
+    `least_worth_forking` (starting workers would cost more than they save), with one core, or where this
+    process may not fork."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2 or amount < least_worth_forking or not _may_fork():
+        return 1
+    return min(cores, MAX_WORKERS)
+
+
+def _may_fork() -> bool:
+    # A forked child has only the thread that forked: a lock another thread held (in logging, in an I/O
+    # buffer, in malloc) stays locked in it for ever. A process running other threads (`serve`) never forks.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+_task: Callable[[Any], Any] | None = None  # set in the parent just before forking; the workers inherit it
+
+
+def forked_map(
+    task: Callable[[_Item], _Result], items: Iterable[_Item], workers: int, chunksize: int = 1
+) -> Iterator[_Result]:
+    """`task(item)` for each item, in order, computed in `workers` forked processes (`chunksize` items sent
+    at a time). `task` may be any callable, a closure too: it reaches the workers by the fork, with all it
+    holds, while each item and result is pickled (so make items small: indexes into what the task holds).
+    One call at a time."""
+    global _task
+    _task = task
+    try:
+        with _sigterm_held():  # the workers are forked with SIGTERM held back, until _end_on_sigterm
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_end_on_sigterm)
+        with pool:
+            yield from pool.imap(_run_task, items, chunksize)
+    finally:
+        _task = None
+
+
+# Pool.terminate() ends its workers with SIGTERM once the work is done. A handler a worker inherits (`serve`
+# turns SIGTERM into KeyboardInterrupt) runs only between bytecodes: a SIGTERM that arrives just before the
+# worker blocks on the task queue's lock is never acted on, and the parent then waits for it for ever. So each
+# worker takes back SIGTERM's default (the process ends at once); one sent before it could is held until then.
+
+
+@contextlib.contextmanager
+def _sigterm_held() -> Iterator[None]:
+    mask_before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask_before)
+
+
+def _end_on_sigterm() -> None:
+    """In a new worker: SIGTERM ends it at once (a SIGTERM held back since the fork, now)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+
+
+def _run_task(item: Any) -> Any:
+    """In a worker: the task inherited from the parent, on one item."""
+    assert _task is not None
+    return _task(item)
