@@ -40,7 +40,6 @@ class Index:
     sources_of: dict[str, list[str]]  # source id -> sources that come via it
     co_mentions: dict[str, list[tuple[str, int]]]  # person -> (other, count)
     corrections: list[Annotation]
-    claims_in_article: dict[str, list[str]]  # article id -> claim ids it reports
     claims_by_outlet: dict[str, list[str]]  # outlet id -> claim ids its articles report
     corrections_by_outlet: dict[str, list[Annotation]]
     shared_sources: dict[str, list[SharedSource]]  # story id -> shared sourcing
@@ -114,7 +113,6 @@ def _index_of(dossier: Dossier) -> Index:
         sources_of=_group([(s.via, s.id) for s in dossier.sources.values() if s.via]),
         co_mentions=_co_mentions(dossier),
         corrections=corrections,
-        claims_in_article=_group([(a.article_id, claim_id) for claim_id, a in claimed]),
         claims_by_outlet=_group([(outlet_of[a.article_id], claim_id) for claim_id, a in claimed]),
         corrections_by_outlet=_grouped_all([(outlet_of[c.article_id], c) for c in corrections]),
         shared_sources={story_id: _shared_sources(dossier, story_id) for story_id in dossier.stories},

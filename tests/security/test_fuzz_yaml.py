@@ -35,8 +35,7 @@ from hypothesis import strategies as st
 from dossier.config import COMPARE_FIELDS, CONFIG_FIELDS, PUBLISHER_FIELDS, VERDICT_FIELDS, load_config
 from dossier.diagnostics import Report
 from dossier.pipeline import check_project
-from dossier.schema import Field
-from dossier.validate import (
+from dossier.records import (
     CLAIM_FIELDS,
     EVENT_FIELDS,
     FRONT_MATTER_FIELDS,
@@ -48,6 +47,7 @@ from dossier.validate import (
     SOURCE_FIELDS,
     STORY_FIELDS,
 )
+from dossier.schema import Field
 from tests.security.project import small_project
 
 _FUZZ_HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture]
