@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from dossier.render import Output
+from dossier.render.output import Output
 
 
 @dataclass(frozen=True)

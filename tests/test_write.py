@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dossier.pipeline import BuildOptions, build_project
-from dossier.render import Output
+from dossier.render.output import Output
 from dossier.write import BuildLocked, build_lock, safe_relative, write_site
 from tests.conftest import copy_example
 

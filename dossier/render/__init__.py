@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +18,13 @@ from dossier.link import Index
 from dossier.model import Dossier
 from dossier.render.data import ComparisonJson, dossier_json, web_annotations
 from dossier.render.incremental import Fingerprints, PageCache, Recorder, recorded, recording_views, render_pages
+from dossier.render.output import Output
 from dossier.render.pages import Page, SiteBuilder
+from dossier.render.site_files import site_files
 from dossier.text import ArticleText, make_markdown
 from dossier.themes import Theme, make_environment, static_files
 
 STATIC_PREFIX = "static"
-
-
-@dataclass(frozen=True)
-class Output:
-    path: str  # POSIX, relative to the output folder
-    data: bytes
 
 
 # Served for any missing path, so its links cannot be relative: they are absolute, from base_url.
@@ -158,7 +153,6 @@ def render_site(
         emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
         for name, path in static_files(themes).items():
             emit(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
-        from dossier.render.site_files import site_files  # it imports Output from here
 
         def rendered_once(path: str, inputs: object, make: Callable[[], bytes | None]) -> bytes | None:
             assert cache is not None

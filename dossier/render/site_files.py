@@ -11,17 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import jinja2
 
 from dossier import urls
 from dossier.diagnostics import Location, Report
 from dossier.model import Article, Claim, Dossier, Story
+from dossier.render.output import Output
 from dossier.render.pages import Page
-
-if TYPE_CHECKING:
-    from dossier.render import Output
 
 FEED_TEMPLATE = "feed.xml"
 SITEMAP_TEMPLATE = "sitemap.xml"
@@ -173,8 +171,6 @@ def site_files(
 ) -> list[Output]:
     """The extra files of a published site, given the paths of the files made so far; template errors are
     reported. `memo` may keep each rendered file (a site has a feed per story) under a digest of its inputs."""
-    from dossier.render import Output  # the package imports this module, so import from it late
-
     extra = [Output(".nojekyll", b"")]  # GitHub Pages: serve the files as they are, without Jekyll
 
     def render(template: str, path: str, title: str, **context: object) -> None:

@@ -275,7 +275,7 @@ def test_two_builds_started_together_end_with_one_whole_site(
 
 def test_write_site_never_writes_outside_its_folder(tmp_path: Path) -> None:
     """A bug upstream that made an output path climb out of the site would be stopped at the write."""
-    from dossier.render import Output
+    from dossier.render.output import Output
 
     for bad in ("../escape.html", "/tmp/escape.html", "a/../../escape.html", "", "a//b/../../../x"):
         with pytest.raises(ValueError, match="outside the output folder"):
