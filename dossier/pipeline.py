@@ -78,6 +78,7 @@ class Built:
     output_dir: Path | None = None
     paths: list[str] = field(default_factory=list)  # of the files written, search index aside
     written: WriteResult | None = None
+    stopped_early: bool = False  # nothing changed since the last build: nothing was checked or rendered
 
     @property
     def report(self) -> Report:
@@ -154,9 +155,9 @@ def build_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> 
         replayed = replay_if_unchanged(inputs, manifest, inputs_key)
         if replayed:
             report, files = replayed
-            built = Built(Checked(report, timings={"unchanged": time.perf_counter() - started}), inputs.output_dir)
-            built.written = WriteResult(written=0, unchanged=files, removed=0)
-            return built
+            checked = Checked(report, timings={"unchanged": time.perf_counter() - started})
+            written = WriteResult(written=0, unchanged=files, removed=0)
+            return Built(checked, inputs.output_dir, written=written, stopped_early=True)
     built = _build_checked(project_dir, options)
     if inputs and inputs_key and built.written is not None and not built.report.has_errors:
         record_build(inputs, inputs_key, input_files, built.report)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 import pytest
 
 from dossier.cli import main
-from dossier.pipeline import BuildOptions, build_project
+from dossier.pipeline import BuildOptions, Built, build_project
 from tests.conftest import copy_example
 
 ARTICLE_PAGE = Path("build/stories/flynn-kislyak/the-week/index.html")
@@ -22,10 +23,13 @@ def site_files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def build(project: Path, capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
-    assert main(["build", "-C", str(project), "--no-search", "-v"]) == 0
-    out, err = capsys.readouterr()
-    return out, err
+AS_BUILD_DOES = BuildOptions(search=False, use_cache=True, skip_unchanged=True)  # `dossier build --no-search`
+
+
+def build(project: Path, options: BuildOptions = AS_BUILD_DOES) -> Built:
+    built = build_project(project, options)
+    assert built.written is not None and not built.report.has_errors, built.report.sorted()
+    return built
 
 
 def _same_size_edit(path: Path) -> None:
@@ -35,9 +39,9 @@ def _same_size_edit(path: Path) -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+def project(tmp_path: Path) -> Path:
     project = copy_example(tmp_path / "project")
-    build(project, capsys)
+    assert not build(project).stopped_early
     return project
 
 
@@ -46,8 +50,10 @@ def test_a_second_build_with_nothing_changed_stops_early_and_leaves_the_site_as_
 ) -> None:
     before = site_files(project / "build")
     times = {path: (project / "build" / path).stat().st_mtime_ns for path in before}
-    out, _ = build(project, capsys)
-    assert "unchanged:" in out and "(0 written," in out
+    again = build(project)
+    assert again.stopped_early and again.written is not None and again.written.written == 0
+    assert main(["build", "-C", str(project), "--no-search"]) == 0
+    assert "(0 written, " in capsys.readouterr().out
     assert site_files(project / "build") == before
     assert {path: (project / "build" / path).stat().st_mtime_ns for path in before} == times
 
@@ -61,65 +67,49 @@ def test_a_second_build_with_nothing_changed_stops_early_and_leaves_the_site_as_
         pytest.param(lambda p: _same_size_edit(p / SIDECAR), id="same-size"),
     ],
 )
-def test_any_change_to_the_inputs_runs_the_whole_build(
-    project: Path, capsys: pytest.CaptureFixture[str], edit: object
-) -> None:
+def test_any_change_to_the_inputs_runs_the_whole_build(project: Path, edit: object) -> None:
     assert callable(edit)
     edit(project)
-    out, _ = build(project, capsys)
-    assert "unchanged:" not in out and "render:" in out
+    assert not build(project).stopped_early
 
 
-def test_an_edit_reaches_the_page_and_the_next_build_stops_early_again(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_an_edit_reaches_the_page_and_the_next_build_stops_early_again(project: Path) -> None:
     sidecar = project / SIDECAR
     sidecar.write_text(sidecar.read_text(encoding="utf-8").replace(EXACT, MISSPELT, 1), encoding="utf-8")
-    out, err = build(project, capsys)
-    assert "render:" in out
-    assert "did not discus sanctions" in err and "warning" in err  # the fuzzy anchor
-    again_out, again_err = build(project, capsys)
-    assert "unchanged:" in again_out
-    assert again_err == err  # the warnings of the build that made the site, printed again
+    edited = build(project)
+    assert not edited.stopped_early
+    warnings = [str(w) for w in edited.report.warnings]
+    assert any("did not discus sanctions" in w for w in warnings)  # the fuzzy anchor
+    again = build(project)
+    assert again.stopped_early
+    assert [str(w) for w in again.report.warnings] == warnings  # the warnings of the build that made the site
 
 
-def test_a_changed_or_missing_output_file_is_written_again(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_changed_or_missing_output_file_is_written_again(project: Path) -> None:
     page = project / ARTICLE_PAGE
     original = page.read_bytes()
     page.write_bytes(b"tampered")
-    out, _ = build(project, capsys)
-    assert "render:" in out and page.read_bytes() == original
+    assert not build(project).stopped_early and page.read_bytes() == original
     page.unlink()
-    build(project, capsys)
-    assert page.read_bytes() == original
+    assert not build(project).stopped_early and page.read_bytes() == original
     (project / "build" / "extra.html").write_text("not ours", encoding="utf-8")
-    build(project, capsys)
+    assert not build(project).stopped_early
     assert not (project / "build" / "extra.html").exists()
 
 
-def test_a_file_touched_without_change_still_counts_as_unchanged(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_file_touched_without_change_still_counts_as_unchanged(project: Path) -> None:
     """Inputs are compared by content (a checkout or a save without edits changes times, not the site)."""
-    sidecar = project / SIDECAR
-    os.utime(sidecar, ns=(1, 1))
-    out, _ = build(project, capsys)
-    assert "unchanged:" in out
+    os.utime(project / SIDECAR, ns=(1, 1))
+    assert build(project).stopped_early
 
 
-def test_other_options_or_another_output_folder_are_not_the_build_on_record(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["build", "-C", str(project), "--no-search", "-v", "--drafts"]) == 0
-    assert "render:" in capsys.readouterr()[0]
-    built = build_project(
-        project, BuildOptions(output_dir=project / "elsewhere", search=False, use_cache=True, skip_unchanged=True)
-    )
-    assert built.paths and (project / "elsewhere" / "index.html").is_file()
+def test_other_options_or_another_output_folder_are_not_the_build_on_record(project: Path) -> None:
+    assert not build(project, dataclasses.replace(AS_BUILD_DOES, include_drafts=True)).stopped_early
+    elsewhere = build(project, dataclasses.replace(AS_BUILD_DOES, output_dir=project / "elsewhere"))
+    assert not elsewhere.stopped_early and (project / "elsewhere" / "index.html").is_file()
 
 
-def test_a_damaged_manifest_means_a_full_build(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_damaged_manifest_means_a_full_build(project: Path) -> None:
     for manifest in (project / ".dossier-cache").rglob("last-build.json"):
         manifest.write_text('{"inputs": [1, 2', encoding="utf-8")
-    out, _ = build(project, capsys)
-    assert "render:" in out
+    assert not build(project).stopped_early
