@@ -475,7 +475,7 @@ def test_an_untrusted_page_cannot_smuggle_html_or_script_links(project: Path, tm
     assert not article.find_all(["script", "iframe", "img"])
     for anchor in article.find_all("a", href=True):
         assert not str(anchor["href"]).lower().startswith(("javascript:", "data:", "vbscript:"))
-    assert not article.find_all(attrs={"onclick": True})
+    assert not article.select("[onclick]")
 
 
 # --- downloads from a local server (127.0.0.1 only) ------------------------------------------------------
@@ -509,6 +509,11 @@ def send(handler: Handler, body: bytes, content_type: str | None, status: int = 
         handler.wfile.write(body)
 
 
+def send_late(handler: Handler, seconds: float, body: bytes) -> None:
+    time.sleep(seconds)
+    send(handler, body, "text/html")
+
+
 CNN_PAGE = corpus_bytes("pages/edition.cnn.com-royal.html")
 ROUTES: dict[str, Callable[[Handler], None]] = {
     "/cnn.html": lambda h: send(h, CNN_PAGE, "text/html; charset=utf-8"),
@@ -516,7 +521,7 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/latin1.html": lambda h: send(h, plain_page().encode("latin-1"), "text/html; charset=ISO-8859-1"),
     "/untyped.html": lambda h: send(h, plain_page().encode("utf-8"), None),
     "/report.pdf": lambda h: send(h, b"%PDF-1.4 not a page", "application/pdf"),
-    "/slow.html": lambda h: (time.sleep(1.5), send(h, b"<html>late</html>", "text/html"))[1],
+    "/slow.html": lambda h: send_late(h, 1.5, b"<html>late</html>"),
     "/huge.html": lambda h: send(h, b"<html>", "text/html", length=str(50 * 1024 * 1024)),
     "/moved": lambda h: send(h, b"", "text/html", status=302, Location="/plain.html"),
     "/to-file": lambda h: send(h, b"", "text/html", status=302, Location="file:///etc/passwd"),

@@ -152,7 +152,7 @@ class EventStream:
     ) -> dict[str, Any]:
         """The first `name` event whose data `matches`, skipping any other; fails after `timeout` seconds."""
         deadline = time.monotonic() + timeout
-        seen = []
+        seen: list[tuple[str, dict[str, Any]]] = []
         while True:
             try:
                 event, data = self.next_event(deadline)
@@ -385,7 +385,8 @@ def test_a_missing_page_is_the_sites_404_page_with_status_404(served: Served) ->
     for path in (BASE + "no-such-page/", BASE + "people/nobody/", "/not-under-the-base/"):
         status, _, body = served.get(path)
         assert status == 404, path
-        assert BeautifulSoup(body, "html.parser").h1.get_text() == "Page not found"
+        heading = BeautifulSoup(body, "html.parser").h1
+        assert heading is not None and heading.get_text() == "Page not found"
 
 
 def test_the_live_reload_script_is_only_in_served_pages(served: Served) -> None:
