@@ -20,7 +20,8 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 
-from dossier.text import BREAK_TYPES, TEXT_TYPES, ArticleText, has_raw_html, sanitise_html, top_level_blocks
+from dossier.sanitise import has_raw_html, sanitise_html
+from dossier.text import BREAK_TYPES, TEXT_TYPES, ArticleText, top_level_blocks
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from bs4 import BeautifulSoup
 
 from dossier import urls
 from dossier.pipeline import Built, build_project
-from dossier.text import make_markdown, sanitise_html
+from dossier.sanitise import sanitise_html
+from dossier.text import make_markdown
 from tests.security.project import ARTICLE_PAGE, small_project
 from tests.security.scan import Scan, parse_html, scan_page, scan_site
 
