@@ -4,11 +4,15 @@ The cache lives in `.dossier-cache/` beside the output folder. Every key is a di
 the value (content, settings, dossier's version and this file's format number), so an entry is either exactly
 right or never looked up: a stale entry cannot be hit, and deleting the folder only costs time. Entries not
 used by a build are pruned by `finish()`, so the folder holds what the last build used.
+
+The folder is dossier's own: it is reached without following a symbolic link below the folder that holds the
+output (see kept_files), so a `.dossier-cache` linked elsewhere is neither read, written nor emptied.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import hashlib
 import io
 import pickle
@@ -17,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier import __version__
-from dossier.atomic_write import write_atomically
+from dossier.kept_files import KeptFolder
 
 CACHE_FOLDER = ".dossier-cache"
 FORMAT = 3  # bump when what is stored changes shape
@@ -27,6 +31,13 @@ PICKLE_PROTOCOL = 5
 def cache_dir_for(output_dir: Path) -> Path:
     """Where the cache of a build into `output_dir` lives: `.dossier-cache/<output name>/` beside it."""
     return output_dir.parent / CACHE_FOLDER / output_dir.name
+
+
+def kept_cache_folder(cache_dir: Path) -> KeptFolder:
+    """The folder `cache_dir_for` names, reached from the folder holding the output (the editor's choice,
+    followed as given) without following a link below it."""
+    holder = cache_dir.parent.parent
+    return KeptFolder(holder, cache_dir.relative_to(holder).parts)
 
 
 def digest(*parts: bytes | str) -> str:
@@ -109,19 +120,24 @@ class CacheStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._kept = kept_cache_folder(folder)
+        # Why the folder cannot be used (a link, a file or a FIFO in its place), or None. Then nothing is read
+        # or written, and a build runs as without the cache.
+        self.problem = self._kept.problem()
         self._shards: dict[tuple[str, str], dict[str, bytes]] = {}
         self._used: dict[str, set[str]] = {}
         self._changed: set[tuple[str, str]] = set()
 
-    def _path(self, shard: tuple[str, str]) -> Path:
-        return self.folder / f"{shard[0]}-{shard[1]}.pickle"
+    @staticmethod
+    def _file_name(shard: tuple[str, str]) -> str:
+        return f"{shard[0]}-{shard[1]}.pickle"
 
     def _shard(self, namespace: str, key: str) -> dict[str, bytes]:
         shard = (namespace, key[:1] or "_")
         if shard not in self._shards:
             try:
-                loaded = _SafeUnpickler(io.BytesIO(self._path(shard).read_bytes())).load()
-            except Exception:  # missing, damaged or refused (pickle fails in many ways): start it again
+                loaded = _SafeUnpickler(io.BytesIO(self._kept.read(self._file_name(shard)))).load()
+            except Exception:  # missing, damaged, refused, not a file (pickle fails in many ways): start it again
                 loaded = None
             is_valid = isinstance(loaded, dict) and all(
                 isinstance(k, str) and isinstance(v, bytes) for k, v in loaded.items()
@@ -156,12 +172,11 @@ class CacheStore:
     def finish(self, namespace: str) -> None:
         """Write `namespace` back with only the entries this build used; a shard it did not use is deleted."""
         used = self._used.get(namespace, set())
-        if self.folder.is_dir():
-            for path in self.folder.glob(f"{namespace}-*.pickle"):
-                shard = (namespace, path.stem[len(namespace) + 1 :])
-                if shard not in self._shards:
-                    with contextlib.suppress(OSError):
-                        path.unlink()
+        for name in fnmatch.filter(self._kept.names(), f"{namespace}-*.pickle"):
+            shard = (namespace, name.removesuffix(".pickle")[len(namespace) + 1 :])
+            if shard not in self._shards:
+                with contextlib.suppress(OSError):
+                    self._kept.remove(name)
         for shard, entries in sorted(self._shards.items()):
             if shard[0] != namespace:
                 continue
@@ -171,14 +186,14 @@ class CacheStore:
             self._shards[shard] = kept
             self._changed.discard(shard)
             if kept:
-                self._write(self._path(shard), kept)
+                self._write(self._file_name(shard), kept)
             else:
                 with contextlib.suppress(OSError):
-                    self._path(shard).unlink()
+                    self._kept.remove(self._file_name(shard))
 
-    def _write(self, target: Path, entries: dict[str, bytes]) -> None:
-        # The cache only saves time: a build whose cache cannot be written (a full disk, a read-only folder)
-        # still succeeds, the shard keeps its old entries, and the next build makes the missing ones again.
+    def _write(self, name: str, entries: dict[str, bytes]) -> None:
+        # The cache only saves time: a build whose cache cannot be written (a full disk, a read-only folder, a
+        # cache folder linked elsewhere) still succeeds, the shard keeps its old entries, and the next build
+        # makes the missing ones again.
         with contextlib.suppress(OSError):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, pickle.dumps(entries, protocol=PICKLE_PROTOCOL))
+            self._kept.write(name, pickle.dumps(entries, protocol=PICKLE_PROTOCOL))

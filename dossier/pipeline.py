@@ -135,6 +135,8 @@ def check_project(
         report.error(Location(CONFIG_FILE), problem)
     if use_cache and not report.has_errors:
         checked.cache = _cache_store(project_dir, config, output_dir)
+        if checked.cache and checked.cache.problem:
+            report.warning(Location(CONFIG_FILE), f"{checked.cache.problem}: the build cache is not used")
     parse = _memoised_yaml(checked.cache) if checked.cache else parse_yaml
     raw = load_dossier(project_dir, content_dir, report, parse)
     checked.dossier = validate_dossier(raw, config, report, include_drafts)

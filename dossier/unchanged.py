@@ -12,7 +12,9 @@ The digest is taken before the build reads its inputs, so a file saved while a b
 by the next build. The manifest also keeps each of the dossier's files with its size, modification time (in
 nanoseconds) and the digest of its content, so that only the files whose size or time changed are read again
 to take the digest (a touched but unchanged file still counts as unchanged).
-The manifest is JSON (the cache folder may come from someone else: nothing in it runs).
+
+The manifest is JSON (the cache folder may come from someone else: nothing in it runs), read only as a
+regular file (see kept_files): a FIFO or a link to /dev/zero in its place is never waited on or read.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from dossier import urls
-from dossier.atomic_write import write_atomically
-from dossier.cache import version_key
+from dossier.cache import kept_cache_folder, version_key
 from dossier.diagnostics import Diagnostic, Location, Report
+from dossier.kept_files import KeptFolder
 from dossier.load import PreviousAnchor, load_previous_anchors
 from dossier.model import Dossier
 from dossier.text import ArticleText
@@ -66,7 +68,7 @@ def _files_under(folder: Path, skip: set[Path]) -> list[Path]:
 def last_manifest(inputs: BuildInputs) -> dict[str, Any]:
     """The manifest of the last build into this output folder; empty when there is none or it is unreadable."""
     try:
-        manifest = json.loads((inputs.cache_dir / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(kept_cache_folder(inputs.cache_dir).read(MANIFEST))
     except (OSError, ValueError):
         return {}
     return manifest if isinstance(manifest, dict) else {}
@@ -119,16 +121,20 @@ def _file_entry(path: Path, known: object) -> list[Any]:
 
 
 def output_state(output_dir: Path) -> OutputState:
-    """Each file in the output folder with its size and modification time (hidden files too: a build
-    removes anything it did not write)."""
+    """Each file and link in the output folder with its size and modification time (hidden files too: a
+    build removes anything it did not write); no link is followed."""
     state: OutputState = {}
-    for root, folders, files in os.walk(output_dir):
-        folders.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            status = os.lstat(path)
-            state[os.path.relpath(path, output_dir).replace(os.sep, "/")] = [status.st_size, status.st_mtime_ns]
-    return state
+    pending = [(output_dir, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                else:
+                    status = entry.stat(follow_symlinks=False)
+                    state[prefix + entry.name] = [status.st_size, status.st_mtime_ns]
+    return dict(sorted(state.items()))
 
 
 def replay_if_unchanged(inputs: BuildInputs, manifest: dict[str, Any], digest: str) -> tuple[Report, int] | None:
@@ -154,7 +160,7 @@ def record_build(inputs: BuildInputs, digest: str, files: FileTable, report: Rep
         "diagnostics": [_plain_diagnostic(d) for d in report.diagnostics],
     }
     text = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
-    _keep(inputs.cache_dir / MANIFEST, text.encode("utf-8"))
+    _keep(kept_cache_folder(inputs.cache_dir), MANIFEST, text.encode("utf-8"))
 
 
 def _plain_diagnostic(diagnostic: Diagnostic) -> list[Any]:
@@ -183,7 +189,7 @@ def previous_anchors(output_dir: Path, cache_dir: Path | None) -> dict[tuple[str
     data_file = output_dir / urls.DATA_FILE
     if cache_dir is not None:
         try:
-            kept = json.loads((cache_dir / ANCHORS).read_text(encoding="utf-8"))
+            kept = json.loads(kept_cache_folder(cache_dir).read(ANCHORS))
             if kept["data_file"] == _stat_of(data_file):
                 return {(a, b): PreviousAnchor(str(h), str(t)) for a, b, h, t in kept["anchors"]}
         except (OSError, ValueError, KeyError, TypeError):
@@ -205,21 +211,21 @@ def record_anchors(output_dir: Path, cache_dir: Path, dossier: Dossier, texts: d
         if annotation.anchor
     ]
     kept = {"data_file": _stat_of(output_dir / urls.DATA_FILE), "anchors": anchors}
-    _keep(cache_dir / ANCHORS, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode())
+    _keep(kept_cache_folder(cache_dir), ANCHORS, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode())
 
 
-def _keep(path: Path, data: bytes) -> None:
-    """Write a file of the cache folder; failing is no error (a full disk, a read-only folder). These files
-    only spare the next build work, and one left by an earlier build is used only while what it records (the
-    inputs' digest and the output's files, or dossier.json's size and time) still holds."""
+def _keep(folder: KeptFolder, name: str, data: bytes) -> None:
+    """Write a file of the cache folder; failing is no error (a full disk, a read-only folder, a cache folder
+    linked elsewhere). These files only spare the next build work, and one left by an earlier build is used
+    only while what it records (the inputs' digest and the output's files, or dossier.json's size and time)
+    still holds."""
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, data)
+        folder.write(name, data)
 
 
 def _stat_of(path: Path) -> list[int] | None:
     try:
-        status = path.stat()
+        status = path.lstat()
     except OSError:
         return None
     return [status.st_size, status.st_mtime_ns, status.st_ino]

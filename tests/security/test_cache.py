@@ -6,9 +6,11 @@ import os
 import pickle
 from pathlib import Path
 
+import pytest
+
 from dossier.pipeline import build_project
 from tests.conftest import copy_example
-from tests.security.project import tree_digest
+from tests.security.project import ARTICLE_PAGE, build_in_child, small_project, tree_digest
 
 
 class _RunsCode:
@@ -62,3 +64,57 @@ def test_a_planted_spare_site_with_links_is_not_used(tmp_path: Path) -> None:
     assert list(outside.iterdir()) == [] and not (tmp_path / "outside-file").exists()
     assert not (project / "build" / "stories").is_symlink()
     assert (project / "build" / "stories" / "flynn-kislyak" / "the-week" / "index.html").is_file()
+
+
+# --- the cache's own files are regular files in a folder of its own ----------------------------------------
+
+
+def _built_twice(project: Path) -> Path:
+    """`project` built, edited and built again with the cache, so that every kept file is there; its cache."""
+    assert build_project(project, cache=True, skip_unchanged=True).written is not None
+    small_project(project, body="Ada Lovelace wrote the notes. She was first.\n")
+    assert build_project(project, cache=True, skip_unchanged=True).written is not None
+    return project / ".dossier-cache" / "build"
+
+
+@pytest.mark.parametrize("special", ["FIFO", "link to /dev/zero"])
+@pytest.mark.parametrize(
+    "place", ["build/data/dossier.json", "last-build.json", "last-anchors.json", "pages-r.pickle", "yaml-7.pickle"]
+)
+def test_a_fifo_or_dev_zero_in_place_of_a_file_of_the_cache_is_never_read(
+    tmp_path: Path, place: str, special: str
+) -> None:
+    """Each is read by the next build; a FIFO would block it forever, /dev/zero would fill the memory."""
+    project = small_project(tmp_path / "project")
+    cache = _built_twice(project)
+    path = project / place if place.startswith("build/") else cache / place
+    path.unlink()
+    if special == "FIFO":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    small_project(project, body="Ada Lovelace wrote the notes. She was first, and said so.\n")
+    built = build_in_child(project, timeout=60)
+    assert built.exit_code == 0, built.stderr
+    assert built.seconds < 20
+    page = (project / "build" / ARTICLE_PAGE).read_text(encoding="utf-8")
+    assert "and said so." in page
+
+
+def test_a_cache_folder_linked_elsewhere_is_neither_written_nor_emptied(tmp_path: Path) -> None:
+    """A `.dossier-cache` that is a link to another folder: the build warns and runs without the cache; the
+    other folder keeps what it had (pickles a build would prune included) and gets nothing."""
+    project = small_project(tmp_path / "project")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "build").mkdir(parents=True)
+    for name in ("build/pages-r.pickle", "build/yaml-0.pickle", "build/last-build.json", "notes-1.pickle"):
+        (elsewhere / name).write_bytes(b"someone else's")
+    (project / ".dossier-cache").symlink_to(elsewhere, target_is_directory=True)
+    before = tree_digest(elsewhere)
+    for body in ("Ada Lovelace wrote the notes.\n", "Ada Lovelace wrote the notes. Twice.\n"):
+        small_project(project, body=body)
+        built = build_in_child(project)
+        assert built.exit_code == 0, built.stderr
+        assert f"{project / '.dossier-cache'} is a symbolic link: the build cache is not used" in built.stderr
+    assert "Twice." in (project / "build" / ARTICLE_PAGE).read_text(encoding="utf-8")
+    assert tree_digest(elsewhere) == before

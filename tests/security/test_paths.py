@@ -10,7 +10,7 @@ import pytest
 
 from dossier.pipeline import build_project, check_project
 from tests.conftest import copy_example
-from tests.security.project import PEOPLE, STORY, small_project, tree_digest
+from tests.security.project import PEOPLE, STORY, build_in_child, small_project, tree_digest
 
 STORY_DIR = "content/engine"
 
@@ -254,3 +254,26 @@ def test_builds_write_and_delete_nothing_outside_the_output_folder(tmp_path: Pat
     assert build_project(project, output_dir=tmp_path / "neighbour").written is None
     assert tree_digest(tmp_path, skip=output) == before
     assert tree_digest(output) == site
+
+
+# --- the lock file ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["a file", "a missing file", "/dev/zero"])
+def test_a_lock_file_linked_elsewhere_is_refused_and_nothing_is_made_there(tmp_path: Path, target: str) -> None:
+    """Following `.build.lock` would make (or open and lock) a file anywhere: a clear error instead."""
+    project = small_project(tmp_path / "project")
+    assert build_project(project).written is not None
+    site = tree_digest(project / "build")
+    outside = {"a file": tmp_path / "theirs", "a missing file": tmp_path / "missing", "/dev/zero": Path("/dev/zero")}
+    if target == "a file":
+        outside[target].write_bytes(b"someone else's")
+    (project / ".build.lock").unlink()
+    (project / ".build.lock").symlink_to(outside[target])
+    small_project(project, body="Ada Lovelace wrote the notes. Edited.\n")
+    before = tree_digest(tmp_path, skip=project)
+    built = build_in_child(project)
+    assert built.exit_code == 2
+    assert f"error: {project / '.build.lock'} is not a lock file" in built.stderr
+    assert tree_digest(tmp_path, skip=project) == before and not (tmp_path / "missing").exists()
+    assert tree_digest(project / "build") == site
