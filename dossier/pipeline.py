@@ -38,7 +38,7 @@ from dossier.unchanged import (
     replay_if_unchanged,
 )
 from dossier.validate import validate_dossier
-from dossier.write import Derived, StagedSite, WriteResult, build_lock
+from dossier.write import Derived, StagedSite, WriteResult, build_lock, is_mount_point
 
 DEFAULT_OUTPUT_DIR = "build"
 SPARE_SITE = "spare-site"  # in the build cache: the site the last build replaced, staged into next time
@@ -91,6 +91,8 @@ def output_dir_problem(project_dir: Path, content_dir: Path, output_dir: Path) -
             return f"output_dir '{output_dir}' would replace the project's {protected.name}"
     if output.exists() and not output.is_dir():
         return f"output_dir '{output_dir}' is a file, not a folder"
+    if output.is_dir() and is_mount_point(output):  # the swap renames it: build into a folder inside it instead
+        return f"output_dir '{output_dir}' is a mount point, which a build cannot replace; use a folder inside it"
     if output != project / DEFAULT_OUTPUT_DIR and _holds_foreign_files(output):
         return (
             f"output_dir '{output_dir}' holds files that dossier did not build (it has no {urls.DATA_FILE}); "

@@ -14,6 +14,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator
@@ -98,6 +99,25 @@ def _same_bytes(folder: Path, path: str, data: bytes) -> bool:
         return read_below(folder, path, limit=len(data)) == data
     except OSError:  # missing, larger, or not a regular file
         return False
+
+
+def is_mount_point(folder: Path) -> bool:
+    """Whether a file system is mounted at `folder`: a build cannot rename it away to swap in the new site.
+    A bind mount of a folder from the same file system is found only in the mount table, where there is one."""
+    if os.path.ismount(folder):
+        return True
+    try:
+        table = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return False
+    real = os.path.realpath(folder)
+    # The fifth field is where a file system is mounted, with space, tab, new line and backslash as octal escapes.
+    unescape = re.compile(r"\\([0-7]{3})")
+    return any(
+        unescape.sub(lambda code: chr(int(code[1], 8)), line.split(" ")[4]) == real
+        for line in table.splitlines()
+        if line.count(" ") >= 4
+    )
 
 
 @contextlib.contextmanager

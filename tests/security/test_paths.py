@@ -4,12 +4,16 @@ and nothing written or deleted outside the output folder."""
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from dossier.pipeline import build_project, check_project
-from tests.conftest import copy_example
+from tests.conftest import REPO, copy_example
 from tests.security.project import PEOPLE, STORY, build_in_child, small_project, tree_digest
 
 STORY_DIR = "content/engine"
@@ -256,7 +260,7 @@ def test_builds_write_and_delete_nothing_outside_the_output_folder(tmp_path: Pat
     assert tree_digest(output) == site
 
 
-# --- the lock file ---------------------------------------------------------------------------------------------
+# --- the lock file and the output folder as a mount point ---------------------------------------------------
 
 
 @pytest.mark.parametrize("target", ["a file", "a missing file", "/dev/zero"])
@@ -277,3 +281,39 @@ def test_a_lock_file_linked_elsewhere_is_refused_and_nothing_is_made_there(tmp_p
     assert f"error: {project / '.build.lock'} is not a lock file" in built.stderr
     assert tree_digest(tmp_path, skip=project) == before and not (tmp_path / "missing").exists()
     assert tree_digest(project / "build") == site
+
+
+def _can_mount() -> bool:
+    """Whether this machine lets a test mount file systems in a namespace of its own (Linux, unshare)."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True, check=False, timeout=30)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount(), reason="needs `unshare -rm` to mount a file system in a namespace")
+@pytest.mark.parametrize("mount", ["a tmpfs", "a bind mount"])
+def test_an_output_folder_that_is_a_mount_point_is_a_located_error(tmp_path: Path, mount: str) -> None:
+    """A build swaps the whole output folder in by renaming it, which a mount point refuses (EBUSY): it is said
+    where the folder is set, before anything is written. A bind mount from the same file system is found too."""
+    project = small_project(tmp_path / "project")
+    (project / "build").mkdir()
+    source = tmp_path / "published"
+    source.mkdir()
+    mounting = f"mount -t tmpfs none {project / 'build'}"
+    if mount == "a bind mount":
+        mounting = f"mount --bind {source} {project / 'build'}"
+    build = f"{shlex.quote(sys.executable)} -m dossier.cli build -C {shlex.quote(str(project))} --no-search"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", f"{mounting} && {build}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"dossier.yaml:1:1: error: output_dir '{project / 'build'}' is a mount point" in done.stderr
+    assert "internal error" not in done.stderr
+    assert list(source.iterdir()) == [] and list((project / "build").iterdir()) == []
