@@ -9,12 +9,16 @@ build stops, having written nothing. Anything else (one changed byte, a file add
 side) runs the whole pipeline.
 
 The digest is taken before the build reads its inputs, so a file saved while a build runs is seen as changed
-by the next build. The manifest also keeps each of the dossier's files with its size, modification time (in
-nanoseconds) and the digest of its content, so that only the files whose size or time changed are read again
-to take the digest (a touched but unchanged file still counts as unchanged).
+by the next build. Folders are walked as the build reads them: a folder linked from inside the project to
+another place inside it (a story folder kept elsewhere in the project) is followed, as load follows it; a
+link out of the project is taken by where it points (the build refuses to read through it). The manifest
+also keeps each of the dossier's files with its size, modification time (in nanoseconds) and the digest of
+its content, so that only the files whose size or time changed are read again to take the digest (a touched
+but unchanged file still counts as unchanged).
 
-The manifest is JSON (the cache folder may come from someone else: nothing in it runs), read only as a
-regular file (see kept_files): a FIFO or a link to /dev/zero in its place is never waited on or read.
+The manifest is JSON (the cache folder may come from someone else: nothing in it runs). It and the dossier's
+files are read only as regular files (see kept_files): a FIFO or a link to /dev/zero in the content folder or
+in place of the manifest is never waited on or read.
 """
 
 from __future__ import annotations
@@ -30,8 +34,8 @@ from typing import Any
 from dossier import urls
 from dossier.cache import kept_cache_folder, version_key
 from dossier.diagnostics import Diagnostic, Location, Report
-from dossier.kept_files import KeptFolder
-from dossier.load import PreviousAnchor, load_previous_anchors
+from dossier.kept_files import KeptFolder, read_regular
+from dossier.load import MAX_FILE_BYTES, PreviousAnchor, is_inside, load_previous_anchors
 from dossier.model import Dossier
 from dossier.text import ArticleText
 from dossier.themes import builtin_themes_dir
@@ -55,13 +59,36 @@ class BuildInputs:
     pagefind: Path | None  # the binary the build would run, when search is on
 
 
-def _files_under(folder: Path, skip: set[Path]) -> list[Path]:
-    """Every file below `folder` in a stable order, leaving out hidden entries and the `skip` folders."""
+def _files_under(folder: Path, skip: set[Path], project: Path | None = None) -> list[Path]:
+    """Every file below `folder` in a stable order, leaving out hidden entries and the `skip` folders (given
+    resolved). With `project`, a link to a folder inside it is followed (once per walk down: a link back up
+    is not), and any other link is listed as a file; without, links to folders are left out."""
     found: list[Path] = []
-    for root, folders, files in os.walk(folder):
-        here = Path(root)
-        folders[:] = sorted(f for f in folders if not f.startswith((".", "__pycache__")) and here / f not in skip)
-        found.extend(here / name for name in sorted(files) if not name.startswith("."))
+
+    def walk(here: Path, real: Path, above: frozenset[Path]) -> None:
+        try:
+            with os.scandir(here) as scanned:
+                entries = sorted(scanned, key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = here / entry.name
+            if entry.name.startswith(".") or (entry.name == "__pycache__" and entry.is_dir()):
+                continue
+            if not entry.is_dir():
+                found.append(path)
+            elif not entry.is_symlink():
+                if real / entry.name not in skip:
+                    walk(path, real / entry.name, above | {real / entry.name})
+            elif project is not None:
+                target = path.resolve()
+                if target in above or target in skip or not is_inside(target, project):
+                    found.append(path)  # taken by where it points: see _file_entry
+                else:
+                    walk(path, target, above | {target})
+
+    real = folder.resolve()
+    walk(folder, real, frozenset({real}))
     return found
 
 
@@ -92,10 +119,12 @@ def inputs_digest(inputs: BuildInputs, manifest: dict[str, Any]) -> tuple[str, F
     known = known if isinstance(known, dict) else {}
     files: FileTable = {}
     dossier_files = [
-        path for folder in (inputs.content_dir, project / "themes") for path in _files_under(folder.resolve(), skip)
+        path
+        for folder in (inputs.content_dir, project / "themes")
+        for path in _files_under(folder.resolve(), skip, project)
     ]
     for path in [*dossier_files, project / "dossier.yaml", project / "dossier.yml"]:  # either may be the config
-        files[str(path)] = entry = _file_entry(path, known.get(str(path)))
+        files[str(path)] = entry = _file_entry(path, known.get(str(path)), project)
         add(str(path), entry[2])
     code = [path for path in _files_under(PACKAGE_DIR, set()) if path.suffix == ".py"]
     tools = code + _files_under(builtin_themes_dir(), set()) + ([inputs.pagefind] if inputs.pagefind else [])
@@ -105,19 +134,26 @@ def inputs_digest(inputs: BuildInputs, manifest: dict[str, Any]) -> tuple[str, F
     return hasher.hexdigest(), files
 
 
-def _file_entry(path: Path, known: object) -> list[Any]:
-    """[size, modification time, digest of the content] of a file (a missing one: no content)."""
+def _file_entry(path: Path, known: object, project: Path) -> list[Any]:
+    """[size, modification time, digest of the content] of a file as the build would read it. A missing file
+    has no content; a link out of the project is its target's name; a FIFO, a device or a file too large to
+    be read (the build refuses them) is never opened, and its entry never matches a later one."""
     try:
+        is_link = path.is_symlink()
+        if is_link and not is_inside(path, project):
+            return [-1, 0, f"link to {os.readlink(path)}"]
         status = path.stat()
     except OSError:
         return [-1, 0, ""]
-    if isinstance(known, list) and len(known) == 3 and known[:2] == [status.st_size, status.st_mtime_ns]:
+    size_and_time = [status.st_size, status.st_mtime_ns]
+    # A link is read again: it may point elsewhere now, at a file of the same size and time.
+    if not is_link and isinstance(known, list) and len(known) == 3 and known[:2] == size_and_time:
         return known
     try:
-        content = hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+        data = read_regular(path, limit=MAX_FILE_BYTES, follow=True)
     except OSError:
-        content = ""
-    return [status.st_size, status.st_mtime_ns, content]
+        return [-1, 0, f"unread {status.st_mode} {status.st_size} {status.st_mtime_ns}"]
+    return [*size_and_time, hashlib.blake2b(data, digest_size=20).hexdigest()]
 
 
 def output_state(output_dir: Path) -> OutputState:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from dossier.cli import main
 from dossier.pipeline import build_project
 from tests.conftest import copy_example
 from tests.security.project import ARTICLE_PAGE, build_in_child, small_project, tree_digest
@@ -118,3 +119,20 @@ def test_a_cache_folder_linked_elsewhere_is_neither_written_nor_emptied(tmp_path
         assert f"{project / '.dossier-cache'} is a symbolic link: the build cache is not used" in built.stderr
     assert "Twice." in (project / "build" / ARTICLE_PAGE).read_text(encoding="utf-8")
     assert tree_digest(elsewhere) == before
+
+
+def test_an_edit_inside_a_linked_story_folder_is_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Load follows a story folder linked to elsewhere inside the project; the no-change check must too, or an
+    edit there (a correction) never reaches the site."""
+    project = small_project(tmp_path / "project")
+    kept = project / "stories" / "engine"
+    kept.parent.mkdir()
+    (project / "content" / "engine").rename(kept)
+    (project / "content" / "engine").symlink_to(Path("..") / "stories" / "engine", target_is_directory=True)
+    assert main(["build", "-C", str(project), "--no-search"]) == 0
+    capsys.readouterr()
+    article = kept / "article.md"
+    article.write_text(article.read_text(encoding="utf-8") + "A correction.\n", encoding="utf-8")
+    assert main(["build", "-C", str(project), "--no-search"]) == 0
+    assert "(0 written," not in capsys.readouterr().out
+    assert "A correction." in (project / "build" / ARTICLE_PAGE).read_text(encoding="utf-8")
