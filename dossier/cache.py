@@ -1,9 +1,10 @@
 """The persistent build cache: values stored under hashes of everything they were made from.
 
 The cache lives in `.dossier-cache/` beside the output folder. Every key is a digest of the inputs that made
-the value (content, settings, dossier's version and this file's format number), so an entry is either exactly
-right or never looked up: a stale entry cannot be hit, and deleting the folder only costs time. Entries not
-used by a build are pruned by `finish()`, so the folder holds what the last build used.
+the value (content, settings, and `version_key()`: dossier's version and code, this file's format number, the
+libraries that shape the output and Python), so an entry is either exactly right or never looked up: a stale
+entry cannot be hit, and deleting the folder only costs time. Entries not used by a build are pruned by
+`finish()`, so the folder holds what the last build used.
 
 The folder is dossier's own: it is reached without following a symbolic link below the folder that holds the
 output (see kept_files), so a `.dossier-cache` linked elsewhere is neither read, written nor emptied.
@@ -13,9 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import functools
 import hashlib
+import importlib.metadata
 import io
+import os
 import pickle
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -75,8 +80,51 @@ class _Fingerprinter(pickle.Pickler):
         return self._known(obj)
 
 
+# The distributions whose code shapes what a build writes: an upgrade of any of them must not leave pages
+# made by the old one (tests/security/test_cache.py checks that every library the build imports is here, with
+# what each of them requires).
+OUTPUT_LIBRARIES = (
+    "Jinja2",
+    "MarkupSafe",
+    "PyYAML",
+    "anyascii",
+    "markdown-it-py",
+    "mdurl",
+    "nh3",
+    "rapidfuzz",
+    "snowballstemmer",
+)
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@functools.cache
 def version_key() -> str:
-    return f"dossier {__version__}, cache format {FORMAT}"
+    """What every cache key starts with: what made the values besides their inputs. dossier's version, its
+    code (each module's size and time: an edited checkout is another dossier), this file's format number,
+    the installed version of each library in OUTPUT_LIBRARIES and Python's version. Taken once per process:
+    the code a process runs does not change when a newer one is installed under it."""
+    libraries = [f"{name} {_installed_version(name)}" for name in OUTPUT_LIBRARIES]
+    code = [f"{path.relative_to(PACKAGE_DIR)} {size} {time}" for path, size, time in _code_files()]
+    return digest(f"dossier {__version__}", f"cache format {FORMAT}", *libraries, f"Python {sys.version}", *code)
+
+
+def _installed_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _code_files() -> list[tuple[Path, int, int]]:
+    """dossier's own modules, each with its size and modification time (ns), in a stable order."""
+    found = []
+    for root, folders, files in os.walk(PACKAGE_DIR):
+        folders[:] = sorted(f for f in folders if not f.startswith((".", "__pycache__")))
+        for name in sorted(files):
+            if name.endswith(".py"):
+                status = os.stat(os.path.join(root, name))
+                found.append((Path(root, name), status.st_size, status.st_mtime_ns))
+    return found
 
 
 # The only classes a cache entry may name. A .dossier-cache/ may come with a project (a pull request, a shared

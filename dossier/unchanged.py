@@ -2,7 +2,8 @@
 
 After a successful `dossier build`, a manifest is kept with the build cache: a digest of everything the
 build read (dossier.yaml, every file of the content folder and of the themes, the build's options, the code
-of dossier itself and the Pagefind binary it ran) and the size and modification time of every file it left
+of dossier itself, the libraries and the Python that shape its output (`cache.version_key`), its built-in
+themes and the Pagefind binary it ran) and the size and modification time of every file it left
 in the output folder, with the warnings it printed. The next build computes the same digest first; when it
 matches and the output folder is untouched, there is nothing to do: the warnings are printed again and the
 build stops, having written nothing. Anything else (one changed byte, a file added or removed on either
@@ -41,7 +42,6 @@ from dossier.text import ArticleText
 from dossier.themes import builtin_themes_dir
 
 MANIFEST = "last-build.json"
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 OutputState = dict[str, list[int]]  # output path -> [size, modification time in ns]
 FileTable = dict[str, list[Any]]  # input path -> [size, modification time in ns, digest of the content]
@@ -112,7 +112,7 @@ def inputs_digest(inputs: BuildInputs, manifest: dict[str, Any]) -> tuple[str, F
             data = part.encode() if isinstance(part, str) else part
             hasher.update(len(data).to_bytes(8, "little") + data)
 
-    add(version_key(), *inputs.options)
+    add(version_key(), *inputs.options)  # dossier's code, the libraries and Python too
     skip = {inputs.output_dir.resolve(), inputs.cache_dir.resolve().parent}
     project = inputs.project_dir
     known = manifest.get("files")
@@ -126,8 +126,7 @@ def inputs_digest(inputs: BuildInputs, manifest: dict[str, Any]) -> tuple[str, F
     for path in [*dossier_files, project / "dossier.yaml", project / "dossier.yml"]:  # either may be the config
         files[str(path)] = entry = _file_entry(path, known.get(str(path)), project)
         add(str(path), entry[2])
-    code = [path for path in _files_under(PACKAGE_DIR, set()) if path.suffix == ".py"]
-    tools = code + _files_under(builtin_themes_dir(), set()) + ([inputs.pagefind] if inputs.pagefind else [])
+    tools = _files_under(builtin_themes_dir(), set()) + ([inputs.pagefind] if inputs.pagefind else [])
     for path in tools:
         status = path.stat()
         add(str(path), f"{status.st_size} {status.st_mtime_ns}")
