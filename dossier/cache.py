@@ -1,23 +1,32 @@
 """The persistent build cache: values stored under hashes of everything they were made from.
 
 The cache lives in `.dossier-cache/` beside the output folder. Every key is a digest of the inputs that made
-the value (content, settings, dossier's version and this file's format number), so an entry is either exactly
-right or never looked up: a stale entry cannot be hit, and deleting the folder only costs time. Entries not
-used by a build are pruned by `finish()`, so the folder holds what the last build used.
+the value (content, settings, and `version_key()`: dossier's version and code, this file's format number, the
+libraries that shape the output and Python), so an entry is either exactly right or never looked up: a stale
+entry cannot be hit, and deleting the folder only costs time. Entries not used by a build are pruned by
+`finish()`, so the folder holds what the last build used.
+
+The folder is dossier's own: it is reached without following a symbolic link below the folder that holds the
+output (see kept_files), so a `.dossier-cache` linked elsewhere is neither read, written nor emptied.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fnmatch
+import functools
 import hashlib
+import importlib.metadata
 import io
+import os
 import pickle
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from dossier import __version__
-from dossier.atomic_write import write_atomically
+from dossier.kept_files import KeptFolder
 
 CACHE_FOLDER = ".dossier-cache"
 FORMAT = 3  # bump when what is stored changes shape
@@ -27,6 +36,13 @@ PICKLE_PROTOCOL = 5
 def cache_dir_for(output_dir: Path) -> Path:
     """Where the cache of a build into `output_dir` lives: `.dossier-cache/<output name>/` beside it."""
     return output_dir.parent / CACHE_FOLDER / output_dir.name
+
+
+def kept_cache_folder(cache_dir: Path) -> KeptFolder:
+    """The folder `cache_dir_for` names, reached from the folder holding the output (the editor's choice,
+    followed as given) without following a link below it."""
+    holder = cache_dir.parent.parent
+    return KeptFolder(holder, cache_dir.relative_to(holder).parts)
 
 
 def digest(*parts: bytes | str) -> str:
@@ -64,8 +80,51 @@ class _Fingerprinter(pickle.Pickler):
         return self._known(obj)
 
 
+# The distributions whose code shapes what a build writes: an upgrade of any of them must not leave pages
+# made by the old one (tests/security/test_cache.py checks that every library the build imports is here, with
+# what each of them requires).
+OUTPUT_LIBRARIES = (
+    "Jinja2",
+    "MarkupSafe",
+    "PyYAML",
+    "anyascii",
+    "markdown-it-py",
+    "mdurl",
+    "nh3",
+    "rapidfuzz",
+    "snowballstemmer",
+)
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@functools.cache
 def version_key() -> str:
-    return f"dossier {__version__}, cache format {FORMAT}"
+    """What every cache key starts with: what made the values besides their inputs. dossier's version, its
+    code (each module's size and time: an edited checkout is another dossier), this file's format number,
+    the installed version of each library in OUTPUT_LIBRARIES and Python's version. Taken once per process:
+    the code a process runs does not change when a newer one is installed under it."""
+    libraries = [f"{name} {_installed_version(name)}" for name in OUTPUT_LIBRARIES]
+    code = [f"{path.relative_to(PACKAGE_DIR)} {size} {time}" for path, size, time in _code_files()]
+    return digest(f"dossier {__version__}", f"cache format {FORMAT}", *libraries, f"Python {sys.version}", *code)
+
+
+def _installed_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def _code_files() -> list[tuple[Path, int, int]]:
+    """dossier's own modules, each with its size and modification time (ns), in a stable order."""
+    found = []
+    for root, folders, files in os.walk(PACKAGE_DIR):
+        folders[:] = sorted(f for f in folders if not f.startswith((".", "__pycache__")))
+        for name in sorted(files):
+            if name.endswith(".py"):
+                status = os.stat(os.path.join(root, name))
+                found.append((Path(root, name), status.st_size, status.st_mtime_ns))
+    return found
 
 
 # The only classes a cache entry may name. A .dossier-cache/ may come with a project (a pull request, a shared
@@ -109,19 +168,24 @@ class CacheStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._kept = kept_cache_folder(folder)
+        # Why the folder cannot be used (a link, a file or a FIFO in its place), or None. Then nothing is read
+        # or written, and a build runs as without the cache.
+        self.problem = self._kept.problem()
         self._shards: dict[tuple[str, str], dict[str, bytes]] = {}
         self._used: dict[str, set[str]] = {}
         self._changed: set[tuple[str, str]] = set()
 
-    def _path(self, shard: tuple[str, str]) -> Path:
-        return self.folder / f"{shard[0]}-{shard[1]}.pickle"
+    @staticmethod
+    def _file_name(shard: tuple[str, str]) -> str:
+        return f"{shard[0]}-{shard[1]}.pickle"
 
     def _shard(self, namespace: str, key: str) -> dict[str, bytes]:
         shard = (namespace, key[:1] or "_")
         if shard not in self._shards:
             try:
-                loaded = _SafeUnpickler(io.BytesIO(self._path(shard).read_bytes())).load()
-            except Exception:  # missing, damaged or refused (pickle fails in many ways): start it again
+                loaded = _SafeUnpickler(io.BytesIO(self._kept.read(self._file_name(shard)))).load()
+            except Exception:  # missing, damaged, refused, not a file (pickle fails in many ways): start it again
                 loaded = None
             is_valid = isinstance(loaded, dict) and all(
                 isinstance(k, str) and isinstance(v, bytes) for k, v in loaded.items()
@@ -156,12 +220,11 @@ class CacheStore:
     def finish(self, namespace: str) -> None:
         """Write `namespace` back with only the entries this build used; a shard it did not use is deleted."""
         used = self._used.get(namespace, set())
-        if self.folder.is_dir():
-            for path in self.folder.glob(f"{namespace}-*.pickle"):
-                shard = (namespace, path.stem[len(namespace) + 1 :])
-                if shard not in self._shards:
-                    with contextlib.suppress(OSError):
-                        path.unlink()
+        for name in fnmatch.filter(self._kept.names(), f"{namespace}-*.pickle"):
+            shard = (namespace, name.removesuffix(".pickle")[len(namespace) + 1 :])
+            if shard not in self._shards:
+                with contextlib.suppress(OSError):
+                    self._kept.remove(name)
         for shard, entries in sorted(self._shards.items()):
             if shard[0] != namespace:
                 continue
@@ -171,14 +234,14 @@ class CacheStore:
             self._shards[shard] = kept
             self._changed.discard(shard)
             if kept:
-                self._write(self._path(shard), kept)
+                self._write(self._file_name(shard), kept)
             else:
                 with contextlib.suppress(OSError):
-                    self._path(shard).unlink()
+                    self._kept.remove(self._file_name(shard))
 
-    def _write(self, target: Path, entries: dict[str, bytes]) -> None:
-        # The cache only saves time: a build whose cache cannot be written (a full disk, a read-only folder)
-        # still succeeds, the shard keeps its old entries, and the next build makes the missing ones again.
+    def _write(self, name: str, entries: dict[str, bytes]) -> None:
+        # The cache only saves time: a build whose cache cannot be written (a full disk, a read-only folder, a
+        # cache folder linked elsewhere) still succeeds, the shard keeps its old entries, and the next build
+        # makes the missing ones again.
         with contextlib.suppress(OSError):
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, pickle.dumps(entries, protocol=PICKLE_PROTOCOL))
+            self._kept.write(name, pickle.dumps(entries, protocol=PICKLE_PROTOCOL))

@@ -11,6 +11,7 @@ from pathlib import Path
 from dossier import urls
 from dossier.config import CONFIG_FILE
 from dossier.load import is_inside
+from dossier.write import is_mount_point
 
 DEFAULT_OUTPUT_DIR = "build"
 
@@ -19,9 +20,9 @@ def output_dir_problem(project_dir: Path, content_dir: Path, output_dir: Path) -
     """Why the output folder may not be used, or None. It is replaced wholesale on every build.
 
     Refused: a symbolic link; the project, the content folder, the themes folder or dossier.yaml, or anything
-    containing or inside them; an existing file; an existing folder holding files that no build of dossier
-    wrote (no data/dossier.json), except the default `build` folder inside the project (setuptools also
-    works there, and `pip install . && dossier build` must keep working).
+    containing or inside them; an existing file; a mount point (it cannot be renamed); an existing folder
+    holding files that no build of dossier wrote (no data/dossier.json), except the default `build` folder
+    inside the project (setuptools also works there, and `pip install . && dossier build` must keep working).
     """
     if output_dir.is_symlink():
         return f"output_dir '{output_dir}' is a symbolic link; name the folder it points to instead"
@@ -35,6 +36,8 @@ def output_dir_problem(project_dir: Path, content_dir: Path, output_dir: Path) -
             return f"output_dir '{output_dir}' would replace the project's {protected.name}"
     if output.exists() and not output.is_dir():
         return f"output_dir '{output_dir}' is a file, not a folder"
+    if output.is_dir() and is_mount_point(output):  # the swap renames it: build into a folder inside it instead
+        return f"output_dir '{output_dir}' is a mount point, which a build cannot replace; use a folder inside it"
     if output != project / DEFAULT_OUTPUT_DIR and _holds_foreign_files(output):
         return (
             f"output_dir '{output_dir}' holds files that dossier did not build (it has no {urls.DATA_FILE}); "

@@ -10,6 +10,7 @@ from typing import Any
 
 from dossier.cache import CacheStore, digest, version_key
 from dossier.diagnostics import Location, Report
+from dossier.kept_files import read_below
 from dossier.located import decode_text, parse_yaml, twin_yaml_problem, yaml_file
 
 PEOPLE_FILE = "people.yaml"
@@ -206,7 +207,7 @@ def load_previous_anchors(output_dir: Path) -> dict[tuple[str, str], PreviousAnc
     A missing or unreadable file means there is nothing to compare with: it is not an error.
     """
     try:
-        data = json.loads((output_dir / "data" / "dossier.json").read_text(encoding="utf-8"))
+        data = json.loads(read_below(output_dir, "data/dossier.json").decode("utf-8"))
         return {
             (article["id"], annotation["id"]): PreviousAnchor(
                 annotation["anchor"]["text_hash"], annotation["exact_text"]

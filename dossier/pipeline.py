@@ -106,6 +106,8 @@ def check_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> 
         report.error(Location(CONFIG_FILE), problem)
     if options.use_cache and not report.has_errors:
         checked.cache = _cache_store(project_dir, config, options.output_dir)
+        if checked.cache and checked.cache.problem:
+            report.warning(Location(CONFIG_FILE), f"{checked.cache.problem}: the build cache is not used")
     parse = memoised_yaml(checked.cache) if checked.cache else parse_yaml
     raw = load_dossier(project_dir, content_dir, report, parse)
     validated = validate_dossier(raw, config, report, options.include_drafts)

@@ -2,17 +2,24 @@
 
 After a successful `dossier build`, a manifest is kept with the build cache: a digest of everything the
 build read (dossier.yaml, every file of the content folder and of the themes, the build's options, the code
-of dossier itself and the Pagefind binary it ran) and the size and modification time of every file it left
+of dossier itself, the libraries and the Python that shape its output (`cache.version_key`), its built-in
+themes and the Pagefind binary it ran) and the size and modification time of every file it left
 in the output folder, with the warnings it printed. The next build computes the same digest first; when it
 matches and the output folder is untouched, there is nothing to do: the warnings are printed again and the
 build stops, having written nothing. Anything else (one changed byte, a file added or removed on either
 side) runs the whole pipeline.
 
 The digest is taken before the build reads its inputs, so a file saved while a build runs is seen as changed
-by the next build. The manifest also keeps each of the dossier's files with its size, modification time (in
-nanoseconds) and the digest of its content, so that only the files whose size or time changed are read again
-to take the digest (a touched but unchanged file still counts as unchanged).
-The manifest is JSON (the cache folder may come from someone else: nothing in it runs).
+by the next build. Folders are walked as the build reads them: a folder linked from inside the project to
+another place inside it (a story folder kept elsewhere in the project) is followed, as load follows it; a
+link out of the project is taken by where it points (the build refuses to read through it). The manifest
+also keeps each of the dossier's files with its size, modification time (in nanoseconds) and the digest of
+its content, so that only the files whose size or time changed are read again to take the digest (a touched
+but unchanged file still counts as unchanged).
+
+The manifest is JSON (the cache folder may come from someone else: nothing in it runs). It and the dossier's
+files are read only as regular files (see kept_files): a FIFO or a link to /dev/zero in the content folder or
+in place of the manifest is never waited on or read.
 """
 
 from __future__ import annotations
@@ -26,16 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from dossier import urls
-from dossier.atomic_write import write_atomically
-from dossier.cache import version_key
+from dossier.cache import kept_cache_folder, version_key
 from dossier.diagnostics import Diagnostic, Location, Report
-from dossier.load import PreviousAnchor, load_previous_anchors
+from dossier.kept_files import KeptFolder, read_regular
+from dossier.load import MAX_FILE_BYTES, PreviousAnchor, is_inside, load_previous_anchors
 from dossier.model import Dossier
 from dossier.text import ArticleText
 from dossier.themes import builtin_themes_dir
 
 MANIFEST = "last-build.json"
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 OutputState = dict[str, list[int]]  # output path -> [size, modification time in ns]
 FileTable = dict[str, list[Any]]  # input path -> [size, modification time in ns, digest of the content]
@@ -53,20 +59,43 @@ class BuildInputs:
     pagefind: Path | None  # the binary the build would run, when search is on
 
 
-def _files_under(folder: Path, skip: set[Path]) -> list[Path]:
-    """Every file below `folder` in a stable order, leaving out hidden entries and the `skip` folders."""
+def _files_under(folder: Path, skip: set[Path], project: Path | None = None) -> list[Path]:
+    """Every file below `folder` in a stable order, leaving out hidden entries and the `skip` folders (given
+    resolved). With `project`, a link to a folder inside it is followed (once per walk down: a link back up
+    is not), and any other link is listed as a file; without, links to folders are left out."""
     found: list[Path] = []
-    for root, folders, files in os.walk(folder):
-        here = Path(root)
-        folders[:] = sorted(f for f in folders if not f.startswith((".", "__pycache__")) and here / f not in skip)
-        found.extend(here / name for name in sorted(files) if not name.startswith("."))
+
+    def walk(here: Path, real: Path, above: frozenset[Path]) -> None:
+        try:
+            with os.scandir(here) as scanned:
+                entries = sorted(scanned, key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = here / entry.name
+            if entry.name.startswith(".") or (entry.name == "__pycache__" and entry.is_dir()):
+                continue
+            if not entry.is_dir():
+                found.append(path)
+            elif not entry.is_symlink():
+                if real / entry.name not in skip:
+                    walk(path, real / entry.name, above | {real / entry.name})
+            elif project is not None:
+                target = path.resolve()
+                if target in above or target in skip or not is_inside(target, project):
+                    found.append(path)  # taken by where it points: see _file_entry
+                else:
+                    walk(path, target, above | {target})
+
+    real = folder.resolve()
+    walk(folder, real, frozenset({real}))
     return found
 
 
 def last_manifest(inputs: BuildInputs) -> dict[str, Any]:
     """The manifest of the last build into this output folder; empty when there is none or it is unreadable."""
     try:
-        manifest = json.loads((inputs.cache_dir / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(kept_cache_folder(inputs.cache_dir).read(MANIFEST))
     except (OSError, ValueError):
         return {}
     return manifest if isinstance(manifest, dict) else {}
@@ -83,52 +112,64 @@ def inputs_digest(inputs: BuildInputs, manifest: dict[str, Any]) -> tuple[str, F
             data = part.encode() if isinstance(part, str) else part
             hasher.update(len(data).to_bytes(8, "little") + data)
 
-    add(version_key(), *inputs.options)
+    add(version_key(), *inputs.options)  # dossier's code, the libraries and Python too
     skip = {inputs.output_dir.resolve(), inputs.cache_dir.resolve().parent}
     project = inputs.project_dir
     known = manifest.get("files")
     known = known if isinstance(known, dict) else {}
     files: FileTable = {}
     dossier_files = [
-        path for folder in (inputs.content_dir, project / "themes") for path in _files_under(folder.resolve(), skip)
+        path
+        for folder in (inputs.content_dir, project / "themes")
+        for path in _files_under(folder.resolve(), skip, project)
     ]
     for path in [*dossier_files, project / "dossier.yaml", project / "dossier.yml"]:  # either may be the config
-        files[str(path)] = entry = _file_entry(path, known.get(str(path)))
+        files[str(path)] = entry = _file_entry(path, known.get(str(path)), project)
         add(str(path), entry[2])
-    code = [path for path in _files_under(PACKAGE_DIR, set()) if path.suffix == ".py"]
-    tools = code + _files_under(builtin_themes_dir(), set()) + ([inputs.pagefind] if inputs.pagefind else [])
+    tools = _files_under(builtin_themes_dir(), set()) + ([inputs.pagefind] if inputs.pagefind else [])
     for path in tools:
         status = path.stat()
         add(str(path), f"{status.st_size} {status.st_mtime_ns}")
     return hasher.hexdigest(), files
 
 
-def _file_entry(path: Path, known: object) -> list[Any]:
-    """[size, modification time, digest of the content] of a file (a missing one: no content)."""
+def _file_entry(path: Path, known: object, project: Path) -> list[Any]:
+    """[size, modification time, digest of the content] of a file as the build would read it. A missing file
+    has no content; a link out of the project is its target's name; a FIFO, a device or a file too large to
+    be read (the build refuses them) is never opened, and its entry never matches a later one."""
     try:
+        is_link = path.is_symlink()
+        if is_link and not is_inside(path, project):
+            return [-1, 0, f"link to {os.readlink(path)}"]
         status = path.stat()
     except OSError:
         return [-1, 0, ""]
-    if isinstance(known, list) and len(known) == 3 and known[:2] == [status.st_size, status.st_mtime_ns]:
+    size_and_time = [status.st_size, status.st_mtime_ns]
+    # A link is read again: it may point elsewhere now, at a file of the same size and time.
+    if not is_link and isinstance(known, list) and len(known) == 3 and known[:2] == size_and_time:
         return known
     try:
-        content = hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+        data = read_regular(path, limit=MAX_FILE_BYTES, follow=True)
     except OSError:
-        content = ""
-    return [status.st_size, status.st_mtime_ns, content]
+        return [-1, 0, f"unread {status.st_mode} {status.st_size} {status.st_mtime_ns}"]
+    return [*size_and_time, hashlib.blake2b(data, digest_size=20).hexdigest()]
 
 
 def output_state(output_dir: Path) -> OutputState:
-    """Each file in the output folder with its size and modification time (hidden files too: a build
-    removes anything it did not write)."""
+    """Each file and link in the output folder with its size and modification time (hidden files too: a
+    build removes anything it did not write); no link is followed."""
     state: OutputState = {}
-    for root, folders, files in os.walk(output_dir):
-        folders.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            status = os.lstat(path)
-            state[os.path.relpath(path, output_dir).replace(os.sep, "/")] = [status.st_size, status.st_mtime_ns]
-    return state
+    pending = [(output_dir, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                else:
+                    status = entry.stat(follow_symlinks=False)
+                    state[prefix + entry.name] = [status.st_size, status.st_mtime_ns]
+    return dict(sorted(state.items()))
 
 
 def replay_if_unchanged(inputs: BuildInputs, manifest: dict[str, Any], digest: str) -> tuple[Report, int] | None:
@@ -154,7 +195,7 @@ def record_build(inputs: BuildInputs, digest: str, files: FileTable, report: Rep
         "diagnostics": [_plain_diagnostic(d) for d in report.diagnostics],
     }
     text = json.dumps(manifest, ensure_ascii=False, separators=(",", ":"))
-    _keep(inputs.cache_dir / MANIFEST, text.encode("utf-8"))
+    _keep(kept_cache_folder(inputs.cache_dir), MANIFEST, text.encode("utf-8"))
 
 
 def _plain_diagnostic(diagnostic: Diagnostic) -> list[Any]:
@@ -183,7 +224,7 @@ def previous_anchors(output_dir: Path, cache_dir: Path | None) -> dict[tuple[str
     data_file = output_dir / urls.DATA_FILE
     if cache_dir is not None:
         try:
-            kept = json.loads((cache_dir / ANCHORS).read_text(encoding="utf-8"))
+            kept = json.loads(kept_cache_folder(cache_dir).read(ANCHORS))
             if kept["data_file"] == _stat_of(data_file):
                 return {(a, b): PreviousAnchor(str(h), str(t)) for a, b, h, t in kept["anchors"]}
         except (OSError, ValueError, KeyError, TypeError):
@@ -205,21 +246,21 @@ def record_anchors(output_dir: Path, cache_dir: Path, dossier: Dossier, texts: d
         if annotation.anchor
     ]
     kept = {"data_file": _stat_of(output_dir / urls.DATA_FILE), "anchors": anchors}
-    _keep(cache_dir / ANCHORS, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode())
+    _keep(kept_cache_folder(cache_dir), ANCHORS, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode())
 
 
-def _keep(path: Path, data: bytes) -> None:
-    """Write a file of the cache folder; failing is no error (a full disk, a read-only folder). These files
-    only spare the next build work, and one left by an earlier build is used only while what it records (the
-    inputs' digest and the output's files, or dossier.json's size and time) still holds."""
+def _keep(folder: KeptFolder, name: str, data: bytes) -> None:
+    """Write a file of the cache folder; failing is no error (a full disk, a read-only folder, a cache folder
+    linked elsewhere). These files only spare the next build work, and one left by an earlier build is used
+    only while what it records (the inputs' digest and the output's files, or dossier.json's size and time)
+    still holds."""
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, data)
+        folder.write(name, data)
 
 
 def _stat_of(path: Path) -> list[int] | None:
     try:
-        status = path.stat()
+        status = path.lstat()
     except OSError:
         return None
     return [status.st_size, status.st_mtime_ns, status.st_ino]

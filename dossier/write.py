@@ -3,18 +3,25 @@
 Files are written as they are rendered (`StagedSite.add`), so a large site is never held in memory whole.
 Files whose bytes did not change are hard-linked from the previous site (keeping their modification
 time), and a build that would change nothing leaves the output folder as it was.
+
+The previous site, the lock and the spare site are read and moved as kept_files says: a link, a FIFO or a
+folder planted in place of one of their files is never followed, read or waited on.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
+import re
 import shutil
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from dossier.kept_files import is_real_folder, opened_folder, read_below
 from dossier.render.output import Output
 
 
@@ -46,7 +53,8 @@ class Derived:
 
 
 class BuildLocked(Exception):
-    """Another build of the same output folder is running."""
+    """The output folder's lock cannot be taken: another build of it is running, or the lock file is not one
+    (a link, a folder, a FIFO: nothing a build made)."""
 
 
 def safe_relative(path: str) -> PurePosixPath:
@@ -63,10 +71,11 @@ def existing_files(folder: Path) -> set[str]:
 
 
 def _walk(folder: Path) -> tuple[set[str], bool]:
-    """Every file and link below `folder` (relative POSIX paths; links are not followed), and whether any link
-    was met. A site is a folder per page, so this is one directory read per page: walk it as few times as can be."""
+    """Every file and link below `folder` (relative POSIX paths; links are not followed), and whether anything
+    but folders and regular files (a link, a FIFO) was met. A site is a folder per page, so this is one directory
+    read per page: walk it as few times as can be."""
     found: set[str] = set()
-    has_links = False
+    has_others = False
     pending = [(str(folder), "")]
     while pending:
         here, prefix = pending.pop()
@@ -76,21 +85,39 @@ def _walk(folder: Path) -> tuple[set[str], bool]:
             continue
         with entries:
             for entry in entries:
-                if entry.is_symlink():
-                    has_links = True
-                    found.add(prefix + entry.name)
-                elif entry.is_dir():
+                if entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, prefix + entry.name + "/"))
                 else:
+                    has_others = has_others or not entry.is_file(follow_symlinks=False)
                     found.add(prefix + entry.name)
-    return found, has_links
+    return found, has_others
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_bytes(folder: Path, path: str, data: bytes) -> bool:
+    """Whether the regular file at `path` below `folder` holds `data` (never read through a link)."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        return read_below(folder, path, limit=len(data)) == data
+    except OSError:  # missing, larger, or not a regular file
+        return False
+
+
+def is_mount_point(folder: Path) -> bool:
+    """Whether a file system is mounted at `folder`: a build cannot rename it away to swap in the new site.
+    A bind mount of a folder from the same file system is found only in the mount table, where there is one."""
+    if os.path.ismount(folder):
+        return True
+    try:
+        table = Path("/proc/self/mountinfo").read_text(encoding="utf-8", errors="surrogateescape")
     except OSError:
         return False
+    real = os.path.realpath(folder)
+    # The fifth field is where a file system is mounted, with space, tab, new line and backslash as octal escapes.
+    unescape = re.compile(r"\\([0-7]{3})")
+    return any(
+        unescape.sub(lambda code: chr(int(code[1], 8)), line.split(" ")[4]) == real
+        for line in table.splitlines()
+        if line.count(" ") >= 4
+    )
 
 
 @contextlib.contextmanager
@@ -98,23 +125,46 @@ def build_lock(output_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock beside the output folder for the length of a build."""
     output_dir.parent.mkdir(parents=True, exist_ok=True)
     lock_path = output_dir.parent / f".{output_dir.name}.lock"
-    with open(lock_path, "a+") as lock_file:
+    descriptor = _open_lock_file(lock_path)
+    try:
         try:
-            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildLocked(f"another build is writing {output_dir}; wait for it to finish") from None
         try:
             yield
         finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+
+
+def _open_lock_file(lock_path: Path) -> int:
+    """The lock file, made when missing; a link there is not followed (it could make or lock a file anywhere),
+    and anything but a regular file is refused."""
+    not_a_lock = BuildLocked(
+        f"{lock_path} is not a lock file (it is a symbolic link, a folder or a special file); remove it and build again"
+    )
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    try:
+        descriptor = os.open(lock_path, flags, 0o666)
+    except OSError as problem:
+        if problem.errno in (errno.ELOOP, errno.EISDIR, errno.ENXIO):
+            raise not_a_lock from None
+        raise
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise not_a_lock
+    return descriptor
 
 
 def _reuse(old: Path, target: Path) -> None:
-    """Keep the previous file (same inode and time) where the bytes did not change; copy where links fail."""
+    """Keep the previous file (same inode and time) where the bytes did not change; copy where links fail.
+    A link in the previous site is linked or copied as a link, never followed (see `StagedSite.keep_previous`)."""
     try:
-        os.link(old, target)
+        os.link(old, target, follow_symlinks=False)
     except OSError:
-        shutil.copy2(old, target)
+        shutil.copy2(old, target, follow_symlinks=False)
 
 
 def _keep_unchanged_derived(staging: Path, folder: str, previous: Path) -> tuple[int, int]:
@@ -123,10 +173,10 @@ def _keep_unchanged_derived(staging: Path, folder: str, previous: Path) -> tuple
     for target in sorted((staging / folder).rglob("*")):
         if not target.is_file() or target.is_symlink():
             continue
-        old = previous / target.relative_to(staging)
-        if old.is_file() and _same_bytes(old, target.read_bytes()):
+        relative = target.relative_to(staging)
+        if _same_bytes(previous, relative.as_posix(), target.read_bytes()):
             target.unlink()
-            _reuse(old, target)
+            _reuse(previous / relative, target)
             unchanged += 1
         else:
             written += 1
@@ -142,7 +192,9 @@ class StagedSite:
     to the live ones), so a small edit costs a few file operations instead of a folder and a link per page
     (folders are slow to make and remove on some disks). Nothing in the spare is trusted: a file is kept only
     when it is the live file itself (same inode) or has the new bytes, leftovers are removed before the swap,
-    and a spare holding any symbolic link is not used.
+    and a spare holding anything but folders and regular files (a symbolic link, a FIFO) is not used. The
+    spare is reached from the folder holding the output without following a link (kept_files), so a cache
+    folder linked elsewhere never gives or takes a site.
     """
 
     def __init__(self, output_dir: Path, derived: Derived | None = None, spare: Path | None = None) -> None:
@@ -162,13 +214,16 @@ class StagedSite:
 
     def _recycle_spare(self) -> set[str] | None:
         """The files of the spare, moved to the staging folder; None when there is no usable spare."""
-        if self.spare is None or not self.spare.is_dir() or self.spare.is_symlink():
+        if self.spare is None:
             return None
         try:
-            self.spare.rename(self.staging)
-        except OSError:
+            _rename_below(self.output_dir.parent, self.spare, self.staging)
+        except OSError:  # no spare, or the cache folder is a link or no folder
             return None
-        files = _files_without_links(self.staging)
+        if not is_real_folder(self.staging):  # a link, a file or a FIFO was in the spare's place
+            self.staging.unlink()
+            return None
+        files = _files_without_others(self.staging)
         if files is None:
             shutil.rmtree(self.staging, ignore_errors=True)
         return files
@@ -184,7 +239,7 @@ class StagedSite:
         """Stage one output: linked to the previous file when its bytes are the same, else written."""
         old, target = self._places(output.path)
         self.paths.add(output.path)
-        if _same_bytes(old, output.data):
+        if _same_bytes(self.output_dir, output.path, output.data):
             self._link(output.path, old, target)
             self.unchanged += 1
         else:
@@ -199,6 +254,9 @@ class StagedSite:
         try:
             self._link(path, old, target)
         except OSError:
+            return False
+        if not stat.S_ISREG(target.lstat().st_mode):  # a link or a FIFO had taken the file's place: make it anew
+            target.unlink()
             return False
         self.paths.add(path)
         self.unchanged += 1
@@ -298,19 +356,32 @@ class StagedSite:
                     (self.staging / folder).rmdir()
 
     def _retire(self, folder: Path) -> None:
-        """Keep `folder` as the spare for the next build, or delete it when there is no spare."""
-        if self.spare is not None and not self.spare.exists():
+        """Keep `folder` as the spare for the next build, or delete it when there is no spare (or one is there
+        already: a rename does not replace a folder that holds files, nor anything but a folder)."""
+        if self.spare is not None:
             with contextlib.suppress(OSError):
-                self.spare.parent.mkdir(parents=True, exist_ok=True)
-                folder.rename(self.spare)
+                _rename_below(self.output_dir.parent, folder, self.spare, make_folders=True)
                 return
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _files_without_links(folder: Path) -> set[str] | None:
-    """Every file below `folder` (relative POSIX paths), or None when anything there is a symbolic link."""
-    files, has_links = _walk(folder)
-    return None if has_links else files
+def _rename_below(holder: Path, source: Path, target: Path, *, make_folders: bool = False) -> None:
+    """Rename `source` to `target`, both below `holder`, by their names in folders opened without following a
+    link (kept_files): a link planted in the cache's path cannot send the spare site, or take one, elsewhere."""
+    source_folder = source.parent.relative_to(holder).parts
+    target_folder = target.parent.relative_to(holder).parts
+    with (
+        opened_folder(holder, source_folder) as source_fd,
+        opened_folder(holder, target_folder, create=make_folders) as target_fd,
+    ):
+        os.rename(source.name, target.name, src_dir_fd=source_fd, dst_dir_fd=target_fd)
+
+
+def _files_without_others(folder: Path) -> set[str] | None:
+    """Every file below `folder` (relative POSIX paths), or None when anything there but folders and regular
+    files (a symbolic link, a FIFO) is."""
+    files, has_others = _walk(folder)
+    return None if has_others else files
 
 
 def write_site(outputs: Iterable[Output], output_dir: Path, derived: Derived | None = None) -> WriteResult:

@@ -36,7 +36,7 @@ def test_a_failure_raises_and_leaves_the_old_file_and_no_temporary(
     target = tmp_path / "people.yaml"
     target.write_bytes(b"old\n")
 
-    def disk_full(source: str, destination: str) -> None:
+    def disk_full(source: str, destination: str, **folders: int | None) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", disk_full)

@@ -23,6 +23,7 @@ from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.compare.align import Alignment
 from dossier.compare.stage import PairKey
 from dossier.diagnostics import Diagnostic, Report
+from dossier.kept_files import read_below
 from dossier.link import Index
 from dossier.model import Article, Claim, Config, Dossier, Person, Source, Story
 from dossier.render.data import ComparisonJson, article_json, comparison_json
@@ -322,7 +323,7 @@ class PageCache:
             found = previous
         else:
             try:
-                found = previous.read_bytes()
+                found = read_below(self.previous_output, path)  # never through a link, never a FIFO
             except OSError:
                 return None
             if digest(found) != record.output:

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 from dossier import urls
 
@@ -68,3 +75,37 @@ def tree_digest(root: Path, skip: Path | None = None) -> dict[str, str]:
         elif path.is_dir():
             digests[key] = "folder"
     return digests
+
+
+@dataclass(frozen=True)
+class ChildBuild:
+    exit_code: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+def build_in_child(project: Path, *arguments: str, timeout: float = 30.0) -> ChildBuild:
+    """`dossier build -C project --no-search *arguments`, run in a forked child (every module already imported,
+    so it starts at once) with its output captured. A child still running after `timeout` seconds is killed
+    and the test fails: a build that waits forever on a FIFO must fail CI, not hang it."""
+    from dossier.cli import main
+
+    with tempfile.TemporaryDirectory() as captured:
+        out, err = Path(captured, "stdout"), Path(captured, "stderr")
+
+        def run() -> None:
+            with out.open("w", encoding="utf-8") as sys.stdout, err.open("w", encoding="utf-8") as sys.stderr:
+                code = main(["build", "-C", str(project), "--no-search", *arguments])
+            sys.exit(code)
+
+        child = multiprocessing.get_context("fork").Process(target=run)
+        started = time.monotonic()
+        child.start()
+        child.join(timeout)
+        seconds = time.monotonic() - started
+        if child.is_alive():
+            child.kill()
+            child.join()
+            pytest.fail(f"dossier build still running after {timeout:.0f} s: it waits on something")
+        return ChildBuild(child.exitcode or 0, out.read_text("utf-8"), err.read_text("utf-8"), seconds)

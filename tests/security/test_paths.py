@@ -4,13 +4,17 @@ and nothing written or deleted outside the output folder."""
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from dossier.pipeline import BuildOptions, build_project, check_project
-from tests.conftest import copy_example
-from tests.security.project import PEOPLE, STORY, small_project, tree_digest
+from tests.conftest import REPO, copy_example
+from tests.security.project import PEOPLE, STORY, build_in_child, small_project, tree_digest
 
 STORY_DIR = "content/engine"
 
@@ -255,3 +259,62 @@ def test_builds_write_and_delete_nothing_outside_the_output_folder(tmp_path: Pat
     assert build_project(project, BuildOptions(output_dir=tmp_path / "neighbour")).written is None
     assert tree_digest(tmp_path, skip=output) == before
     assert tree_digest(output) == site
+
+
+# --- the lock file and the output folder as a mount point ---------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["a file", "a missing file", "/dev/zero"])
+def test_a_lock_file_linked_elsewhere_is_refused_and_nothing_is_made_there(tmp_path: Path, target: str) -> None:
+    """Following `.build.lock` would make (or open and lock) a file anywhere: a clear error instead."""
+    project = small_project(tmp_path / "project")
+    assert build_project(project).written is not None
+    site = tree_digest(project / "build")
+    outside = {"a file": tmp_path / "theirs", "a missing file": tmp_path / "missing", "/dev/zero": Path("/dev/zero")}
+    if target == "a file":
+        outside[target].write_bytes(b"someone else's")
+    (project / ".build.lock").unlink()
+    (project / ".build.lock").symlink_to(outside[target])
+    small_project(project, body="Ada Lovelace wrote the notes. Edited.\n")
+    before = tree_digest(tmp_path, skip=project)
+    built = build_in_child(project)
+    assert built.exit_code == 2
+    assert f"error: {project / '.build.lock'} is not a lock file" in built.stderr
+    assert tree_digest(tmp_path, skip=project) == before and not (tmp_path / "missing").exists()
+    assert tree_digest(project / "build") == site
+
+
+def _can_mount() -> bool:
+    """Whether this machine lets a test mount file systems in a namespace of its own (Linux, unshare)."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "-rm", "true"], capture_output=True, check=False, timeout=30)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_mount(), reason="needs `unshare -rm` to mount a file system in a namespace")
+@pytest.mark.parametrize("mount", ["a tmpfs", "a bind mount"])
+def test_an_output_folder_that_is_a_mount_point_is_a_located_error(tmp_path: Path, mount: str) -> None:
+    """A build swaps the whole output folder in by renaming it, which a mount point refuses (EBUSY): it is said
+    where the folder is set, before anything is written. A bind mount from the same file system is found too."""
+    project = small_project(tmp_path / "project")
+    (project / "build").mkdir()
+    source = tmp_path / "published"
+    source.mkdir()
+    mounting = f"mount -t tmpfs none {project / 'build'}"
+    if mount == "a bind mount":
+        mounting = f"mount --bind {source} {project / 'build'}"
+    build = f"{shlex.quote(sys.executable)} -m dossier.cli build -C {shlex.quote(str(project))} --no-search"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", f"{mounting} && {build}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"dossier.yaml:1:1: error: output_dir '{project / 'build'}' is a mount point" in done.stderr
+    assert "internal error" not in done.stderr
+    assert list(source.iterdir()) == [] and list((project / "build").iterdir()) == []
