@@ -141,9 +141,9 @@ ALLOWED_CLASSES = frozenset(
         ("dossier.compare.segment", "Sentence"),
         ("dossier.compare.words", "Token"),
         ("dossier.diagnostics", "Location"),
-        ("dossier.located", "LocatedDict"),
-        ("dossier.located", "LocatedList"),
-        ("dossier.located", "InvalidScalar"),
+        ("dossier.yaml_reader", "LocatedDict"),
+        ("dossier.yaml_reader", "LocatedList"),
+        ("dossier.yaml_reader", "InvalidScalar"),
         ("dossier.render.incremental", "PageRecord"),
     }
 )

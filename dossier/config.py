@@ -8,9 +8,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dossier.diagnostics import Location, Report
-from dossier.located import LocatedDict, LocatedList, decode_text, parse_yaml, twin_yaml_problem, yaml_file
 from dossier.model import CompareSettings, Config, Link, Verdict
 from dossier.schema import Field, read_record
+from dossier.yaml_reader import LocatedDict, LocatedList, decode_text, parse_yaml, twin_yaml_problem, yaml_file
 
 CONFIG_FILE = "dossier.yaml"
 CONFIG_STEM = "dossier"  # dossier.yml is read too

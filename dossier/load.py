@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,8 +9,7 @@ from typing import Any
 
 from dossier.cache import CacheStore, digest, version_key
 from dossier.diagnostics import Location, Report
-from dossier.kept_files import read_below
-from dossier.located import decode_text, parse_yaml, twin_yaml_problem, yaml_file
+from dossier.yaml_reader import decode_text, parse_yaml, twin_yaml_problem, yaml_file
 
 PEOPLE_FILE = "people.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -193,28 +191,3 @@ def load_dossier(project_dir: Path, content_dir: Path, report: Report, parse: Ya
                 f"this folder has articles but no {STORY_FILE}",
             )
     return raw
-
-
-@dataclass(frozen=True)
-class PreviousAnchor:
-    text_hash: str
-    exact_text: str
-
-
-def load_previous_anchors(output_dir: Path) -> dict[tuple[str, str], PreviousAnchor]:
-    """The anchors of the last build (from its data/dossier.json), to tell which annotations moved since.
-
-    A missing or unreadable file means there is nothing to compare with: it is not an error.
-    """
-    try:
-        data = json.loads(read_below(output_dir, "data/dossier.json").decode("utf-8"))
-        return {
-            (article["id"], annotation["id"]): PreviousAnchor(
-                annotation["anchor"]["text_hash"], annotation["exact_text"]
-            )
-            for article in data["articles"]
-            for annotation in article["annotations"]
-            if annotation.get("anchor")
-        }
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}

@@ -227,3 +227,12 @@ class Dossier:
 
     def annotations(self) -> list[Annotation]:
         return [a for article in self.articles.values() for a in article.annotations]
+
+
+@dataclass(frozen=True)
+class PreviousAnchor:
+    """Where an annotation stood in the last build (dossier/last_build.py reads it back): the digest of its
+    article's text and the words it covered."""
+
+    text_hash: str
+    exact_text: str

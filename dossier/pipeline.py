@@ -16,16 +16,7 @@ from dossier.compare.stage import PairKey, compare_stories
 from dossier.config import CONFIG_FILE, check_base_url, load_config
 from dossier.diagnostics import Location, Report
 from dossier.folder_safety import content_dir_problem, output_dir_problem
-from dossier.link import MENTIONS_CACHE, Index, link_entities
-from dossier.load import YAML_CACHE, load_dossier, memoised_yaml
-from dossier.located import parse_yaml
-from dossier.model import Config, Dossier
-from dossier.render import render_site
-from dossier.render.incremental import PageCache
-from dossier.search import is_search_on, pagefind_binary, search_index
-from dossier.text import ArticleText, make_markdown
-from dossier.themes import resolve_themes
-from dossier.unchanged import (
+from dossier.last_build import (
     BuildInputs,
     inputs_digest,
     last_manifest,
@@ -34,8 +25,17 @@ from dossier.unchanged import (
     record_build,
     replay_if_unchanged,
 )
+from dossier.link import MENTIONS_CACHE, Index, link_entities
+from dossier.load import YAML_CACHE, load_dossier, memoised_yaml
+from dossier.model import Config, Dossier
+from dossier.render import render_site
+from dossier.render.incremental import PageCache
+from dossier.search import is_search_on, pagefind_binary, search_index
+from dossier.text import ArticleText, make_markdown
+from dossier.themes import resolve_themes
 from dossier.validate import validate_dossier
 from dossier.write import StagedSite, WriteResult, build_lock
+from dossier.yaml_reader import parse_yaml
 
 SPARE_SITE = "spare-site"  # in the build cache: the site the last build replaced, staged into next time
 
@@ -51,7 +51,7 @@ class BuildOptions:
     # Keep a build cache in `.dossier-cache/` beside the output folder (as `dossier build` does) and re-render
     # only the pages whose inputs changed; the bytes are those of a build without it (see dossier/cache.py).
     use_cache: bool = False
-    # With the cache: stop early when nothing changed since the last build (dossier/unchanged.py); the result
+    # With the cache: stop early when nothing changed since the last build (dossier/last_build.py); the result
     # then has no outputs, and its report repeats that build's warnings.
     skip_unchanged: bool = False
     keep_search_index: bool = False  # keep the output folder's search index instead of making it again

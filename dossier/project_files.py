@@ -28,10 +28,10 @@ from dossier.atomic_write import write_atomically
 from dossier.config import load_config
 from dossier.diagnostics import Report, did_you_mean
 from dossier.load import STORY_FILE, RawDossier, display_path, is_inside, load_dossier
-from dossier.located import parse_yaml, yaml_file
 from dossier.model import Config, Source
 from dossier.schema import MAX_SLUG, RESERVED_SLUGS, SLUG, slugify
 from dossier.validate import validate_dossier
+from dossier.yaml_reader import parse_yaml, yaml_file
 
 UTF8_BOM = b"\xef\xbb\xbf"
 

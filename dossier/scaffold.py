@@ -19,10 +19,10 @@ from typing import Any
 from dossier import __version__
 from dossier.diagnostics import did_you_mean
 from dossier.load import PEOPLE_FILE, SOURCES_FILE, STORY_FILE, display_path
-from dossier.located import yaml_file
 from dossier.model import SOURCE_KINDS
 from dossier.project_files import Project, ProjectFileError, append_yaml_entry, check_id, yaml_scalar
 from dossier.themes import DEFAULT_THEME, builtin_themes_dir
+from dossier.yaml_reader import yaml_file
 
 TEMPLATE_SUFFIX = ".in"
 DOT_PREFIX = "dot-"  # package data skips dotfiles: `dot-gitignore` is written as `.gitignore`

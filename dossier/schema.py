@@ -16,7 +16,7 @@ from typing import Any, Literal
 from anyascii import anyascii
 
 from dossier.diagnostics import Location, Report, did_you_mean
-from dossier.located import (
+from dossier.yaml_reader import (
     CONTROL_CHARACTERS,
     InvalidScalar,
     LocatedDict,

@@ -10,7 +10,6 @@ from typing import Any
 
 from dossier.diagnostics import Location, Report, did_you_mean
 from dossier.load import RawArticle, RawDossier, RawStory
-from dossier.located import LocatedDict, LocatedList
 from dossier.model import (
     SOURCE_KINDS,
     Annotation,
@@ -39,6 +38,7 @@ from dossier.records import (
     STORY_FIELDS,
 )
 from dossier.schema import Field, check_slug, read_record, slugify
+from dossier.yaml_reader import LocatedDict, LocatedList
 
 
 @dataclass

@@ -7,8 +7,7 @@ from collections.abc import Mapping
 
 from dossier.anchor.locate import QuoteMatch
 from dossier.diagnostics import Report
-from dossier.load import PreviousAnchor
-from dossier.model import Annotation, Dossier
+from dossier.model import Annotation, Dossier, PreviousAnchor
 from dossier.text import ArticleText
 
 QUOTE_SHOWN = 70

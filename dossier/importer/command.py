@@ -23,9 +23,9 @@ from dossier.importer.furniture import drop_furniture
 from dossier.importer.outlets import OutletChoice, choose_outlet, register_outlet
 from dossier.importer.safe_markdown import Block, check_markdown_is_safe, markdown_blocks, text_blocks
 from dossier.load import SOURCES_FILE, display_path
-from dossier.located import yaml_file
 from dossier.project_files import Project, ProjectFileError, check_id
 from dossier.schema import slugify
+from dossier.yaml_reader import yaml_file
 
 MIN_ARTICLE_WORDS = 15  # less is a menu or a paywall notice, not an article
 SOURCE_HTML_SUFFIX = ".source.html"  # the raw page kept beside the article; load.py reads only *.md and *.yaml

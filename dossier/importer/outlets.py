@@ -13,10 +13,10 @@ from dossier.importer.extract import words
 from dossier.importer.failures import ImportFailed
 from dossier.importer.safe_markdown import safe_url
 from dossier.load import SOURCES_FILE
-from dossier.located import yaml_file
 from dossier.model import Source
 from dossier.project_files import Project, ProjectFileError, append_yaml_entry, check_id, yaml_scalar
 from dossier.schema import slugify
+from dossier.yaml_reader import yaml_file
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from dossier.config import CONFIG_FILE
-from dossier.located import yaml_file
+from dossier.yaml_reader import yaml_file
 
 CONFIG_NAMES = frozenset({CONFIG_FILE, CONFIG_FILE.removesuffix(".yaml") + ".yml"})
 

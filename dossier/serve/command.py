@@ -10,10 +10,10 @@ from pathlib import Path
 from types import FrameType
 
 from dossier.config import CONFIG_FILE
-from dossier.located import yaml_file
 from dossier.pipeline import BuildOptions
 from dossier.serve.session import SERVE_DEFAULTS, ServeSession
 from dossier.serve.terminal import Terminal
+from dossier.yaml_reader import yaml_file
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 

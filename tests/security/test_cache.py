@@ -18,7 +18,7 @@ from dossier.cli import main
 from dossier.pipeline import BuildOptions, build_project
 from tests.conftest import REPO, copy_example
 from tests.security.project import ARTICLE_PAGE, build_in_child, small_project, tree_digest
-from tests.test_unchanged import site_files
+from tests.test_last_build import site_files
 
 CACHED = BuildOptions(use_cache=True)
 

@@ -14,11 +14,11 @@ from dossier.anchor import locate_quote
 from dossier.compare import Side, compare_sides
 from dossier.config import CONFIG_FIELDS
 from dossier.diagnostics import Location, Report
-from dossier.located import LocatedDict, LocatedList, decode_text, parse_yaml
 from dossier.model import CompareSettings, Selector
 from dossier.pipeline import check_project
 from dossier.records import CLAIM_FIELDS, FRONT_MATTER_FIELDS, PERSON_FIELDS, SELECTOR_FIELDS
 from dossier.schema import Field, read_record
+from dossier.yaml_reader import LocatedDict, LocatedList, decode_text, parse_yaml
 from tests.security.project import small_project
 
 QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

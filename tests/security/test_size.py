@@ -15,8 +15,8 @@ from lxml import html as lxml_html
 
 from dossier.diagnostics import Report
 from dossier.load import MAX_FILE_BYTES
-from dossier.located import MAX_DEPTH, MAX_VALUES, parse_yaml
 from dossier.pipeline import build_project, check_project
+from dossier.yaml_reader import MAX_DEPTH, MAX_VALUES, parse_yaml
 from tests.security.project import ARTICLE_PAGE, small_project
 
 

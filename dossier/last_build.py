@@ -1,4 +1,5 @@
-"""Skip a build whose inputs and output are exactly as the last build left them.
+"""What the last build left, read back: its manifest, to skip a build whose inputs and output are exactly as
+the last build left them, and its anchors, to warn where an annotation moved since.
 
 After a successful `dossier build`, a manifest is kept with the build cache: a digest of everything the
 build read (dossier.yaml, every file of the content folder and of the themes, the build's options, the code
@@ -35,9 +36,9 @@ from typing import Any
 from dossier import urls
 from dossier.cache import kept_cache_folder, version_key
 from dossier.diagnostics import Diagnostic, Location, Report
-from dossier.kept_files import KeptFolder, read_regular
-from dossier.load import MAX_FILE_BYTES, PreviousAnchor, is_inside, load_previous_anchors
-from dossier.model import Dossier
+from dossier.kept_files import KeptFolder, read_below, read_regular
+from dossier.load import MAX_FILE_BYTES, is_inside
+from dossier.model import Dossier, PreviousAnchor
 from dossier.text import ArticleText
 from dossier.themes import builtin_themes_dir
 
@@ -229,7 +230,26 @@ def previous_anchors(output_dir: Path, cache_dir: Path | None) -> dict[tuple[str
                 return {(a, b): PreviousAnchor(str(h), str(t)) for a, b, h, t in kept["anchors"]}
         except (OSError, ValueError, KeyError, TypeError):
             pass
-    return load_previous_anchors(output_dir)
+    return _anchors_in_site(output_dir)
+
+
+def _anchors_in_site(output_dir: Path) -> dict[tuple[str, str], PreviousAnchor]:
+    """The anchors of the last build (from its data/dossier.json), to tell which annotations moved since.
+
+    A missing or unreadable file means there is nothing to compare with: it is not an error.
+    """
+    try:
+        data = json.loads(read_below(output_dir, "data/dossier.json").decode("utf-8"))
+        return {
+            (article["id"], annotation["id"]): PreviousAnchor(
+                annotation["anchor"]["text_hash"], annotation["exact_text"]
+            )
+            for article in data["articles"]
+            for annotation in article["annotations"]
+            if annotation.get("anchor")
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def record_anchors(output_dir: Path, cache_dir: Path, dossier: Dossier, texts: dict[str, ArticleText]) -> None:

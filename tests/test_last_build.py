@@ -1,4 +1,4 @@
-"""`dossier build` stops early when nothing changed since the last build, and only then (dossier/unchanged.py)."""
+"""`dossier build` stops early when nothing changed since the last build, and only then (dossier/last_build.py)."""
 
 from __future__ import annotations
 
