@@ -288,7 +288,10 @@ def _parser() -> argparse.ArgumentParser:
     new_story = kinds.add_parser("story", parents=[common], help="content/STORY/story.yaml")
     new_story.add_argument("story", metavar="STORY", help="the story's id (a slug: flynn-kislyak)")
     new_story.add_argument("--title", help="its title")
-    new_story.add_argument("--draft", action="store_true", help="mark it draft")
+    new_story.add_argument(
+        "--draft", action=argparse.BooleanOptionalAction, default=True,
+        help="mark it draft, so that only `serve` shows it until it is ready (default: yes)",
+    )  # fmt: skip
     new_article = kinds.add_parser("article", parents=[common], help="content/STORY/ARTICLE.md and its .yaml")
     new_article.add_argument("story", metavar="STORY", help="the story it belongs to")
     new_article.add_argument("article", metavar="ARTICLE", help="the article's id (a slug: the-week)")

@@ -173,6 +173,11 @@ def new_story(project: Project, story_id: str, title: str | None, is_draft: bool
     }
     _create(path, _skeleton("story.yaml", values))
     written = Written(project.project_dir, created=[path])
+    if is_draft:
+        written.notes.append(
+            "it is a draft: `dossier serve` shows it, `dossier build` leaves it out until you delete its "
+            "`draft: true` line"
+        )
     written.notes.append(f"next: dossier new article {story_id} ARTICLE --outlet OUTLET")
     return written
 
@@ -294,7 +299,7 @@ def new_entity(project_dir: Path, kind: str, options: Mapping[str, Any]) -> Writ
     """Run `dossier new KIND` with the command line's options."""
     project = Project.read(project_dir)
     if kind == "story":
-        return new_story(project, options["story"], options.get("title"), bool(options.get("draft")))
+        return new_story(project, options["story"], options.get("title"), bool(options.get("draft", True)))
     if kind == "article":
         return new_article(
             project,

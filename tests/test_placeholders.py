@@ -45,6 +45,7 @@ def test_what_new_leaves_is_a_warning_and_strict_fails_until_it_is_written(
     assert main(["new", "story", "budget", *c]) == 0
     assert main(["new", "article", "budget", "gazette", "--outlet", "eastmoor-herald", *c]) == 0
     assert main(["new", "claim", "budget", "balanced", "--claimant", "ana-ruiz", *c]) == 0
+    assert warnings(project) == [], "a new story is a draft: not published, not checked"
     assert warnings(project, include_drafts=True) == [
         left("content/budget/gazette.md:2:8", "'title'", HEADLINE),
         left("content/budget/gazette.md:10:1", "the article's text", PASTE, "paste the article's text"),

@@ -12,7 +12,7 @@ import yaml
 from dossier import __version__
 from dossier.cli import main
 from dossier.pipeline import BuildOptions, build_project, check_project
-from dossier.placeholders import CLAIM
+from dossier.placeholders import CLAIM, HEADLINE
 from dossier.scaffold import init_project, scaffold_dir
 from tests.conftest import REPO, copy_example
 from tests.test_placeholders import PASTE, SUMMARY, left, warnings
@@ -161,13 +161,21 @@ def test_new_commands_write_files_that_check_without_errors(project: Path, capsy
                "--text", "The budget was late: again", *c) == 0  # fmt: skip
     assert run("new", "claim", "harbour-bridge", "ferries-free", "--claimant", "ana-ruiz", *c) == 0
     out = capsys.readouterr().out
-    assert "wrote content/city-budget/story.yaml" in out
+    assert out.startswith(
+        "wrote content/city-budget/story.yaml\n"
+        "it is a draft: `dossier serve` shows it, `dossier build` leaves it out until you delete its `draft: true` "
+        "line\nnext: dossier new article city-budget ARTICLE --outlet OUTLET\n"
+    )
     assert "wrote content/city-budget/city-gazette.md" in out
     assert "added to content/people.yaml" in out
-    # What the editor has to write is a warning, so that `check --strict` fails until it is written.
+    # What the editor has to write is a warning, so that `check --strict` fails until it is written; the new
+    # story is a draft, so its own are warnings only once it is published (or with --drafts).
     ferries = left("content/harbour-bridge/story.yaml:28:12", "'claim'", CLAIM)
-    assert warnings(project) == [
+    assert warnings(project) == [ferries]
+    assert warnings(project, include_drafts=True) == [
         left("content/city-budget/city-gazette.md:10:1", "the article's text", PASTE, "paste the article's text"),
+        left("content/city-budget/second-look.md:2:8", "'title'", HEADLINE),
+        left("content/city-budget/second-look.md:10:1", "the article's text", PASTE, "paste the article's text"),
         left("content/city-budget/story.yaml:4:10", "'summary'", SUMMARY),
         left("content/city-budget/story.yaml:12:12", "'claim'", CLAIM),
         ferries,
@@ -179,6 +187,7 @@ def test_new_commands_write_files_that_check_without_errors(project: Path, capsy
     assert checked.dossier.claims["budget-late"].verdict == "false"
     assert checked.dossier.claims["budget-balanced"].verdict == "unverified"
     assert checked.dossier.articles["second-look"].is_draft
+    assert checked.dossier.stories["city-budget"].is_draft, "a new story is a draft unless --no-draft"
     assert checked.dossier.stories["city-budget"].title == "The 2026 budget: a dossier"
     assert set(checked.dossier.stories["harbour-bridge"].claim_ids) >= {"bridge-safe-today", "ferries-free"}
     assert build_project(project, BuildOptions(include_drafts=True)).written is not None
@@ -279,3 +288,12 @@ def test_new_refuses_a_file_with_errors(project: Path, capsys: pytest.CaptureFix
 def test_new_outside_a_dossier_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("new", "person", "sam-lee", "Sam Lee", "-C", str(tmp_path)) == 2
     assert "no dossier.yaml" in capsys.readouterr().err
+
+
+def test_new_story_no_draft_is_published_at_once(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("new", "story", "city-budget", "--no-draft", "-C", str(project)) == 0
+    assert capsys.readouterr().out == (
+        "wrote content/city-budget/story.yaml\nnext: dossier new article city-budget ARTICLE --outlet OUTLET\n"
+    )
+    checked = check_project(project)
+    assert checked.dossier is not None and not checked.dossier.stories["city-budget"].is_draft
