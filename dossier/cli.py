@@ -131,6 +131,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve_project(args.project, options, terminal, host=args.host, port=args.port)
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from dossier.worklist import worklist_of
+
+    worklist = worklist_of(args.project)
+    if args.format == "json":
+        print(worklist.as_json())
+    else:
+        for line in worklist.lines():
+            print(line)
+    return EXIT_CONTENT_ERRORS if worklist.has_errors else EXIT_OK
+
+
 def _run_scaffold(args: argparse.Namespace, make: Callable[[], Any]) -> int:
     """Run a scaffold command and print what it wrote; a refusal is an error line, not a traceback."""
     from dossier.scaffold import ScaffoldError
@@ -231,6 +243,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_report_format(check)
     check.set_defaults(run=cmd_check)
+
+    status = commands.add_parser(
+        "status", parents=[common], help="what is left to do, story by story, what to do first at the top"
+    )
+    status.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    status.set_defaults(run=cmd_status)
 
     imports = commands.add_parser(
         "import", parents=[common], help="bring an article in from a web address, a saved page or pasted text"

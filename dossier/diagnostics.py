@@ -37,6 +37,9 @@ class Location:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}"
 
+    def as_json(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column, "location": str(self)}
+
 
 @dataclass(frozen=True)
 class Diagnostic:
@@ -52,15 +55,7 @@ class Diagnostic:
         return (loc.path, loc.line, loc.column, self.message)
 
     def as_json(self) -> dict[str, Any]:
-        where = self.location
-        return {
-            "severity": self.severity,
-            "path": where.path,
-            "line": where.line,
-            "column": where.column,
-            "location": str(where),
-            "message": self.message,
-        }
+        return {"severity": self.severity, **self.location.as_json(), "message": self.message}
 
 
 @dataclass

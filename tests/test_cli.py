@@ -30,8 +30,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"dossier {__version__}"
 
 
-COMMANDS = ["build", "check", "serve", "init", "import", "new story", "new article", "new person", "new source",
-            "new claim"]  # fmt: skip
+COMMANDS = ["build", "check", "status", "serve", "init", "import", "new story", "new article", "new person",
+            "new source", "new claim"]  # fmt: skip
 
 
 def test_the_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
