@@ -79,7 +79,6 @@ def test_the_pages_workflow_builds_and_deploys_with_the_official_actions(project
     text = (project / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
     workflow = yaml.safe_load(text)
     assert workflow["permissions"] == {}, "nothing granted by default"
-    assert workflow["concurrency"]["group"] == "pages"
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     assert build["permissions"] == {"contents": "read", "pages": "read"}
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -91,13 +90,49 @@ def test_the_pages_workflow_builds_and_deploys_with_the_official_actions(project
     assert build_steps[0]["with"]["persist-credentials"] is False
     runs = [step["run"] for step in build_steps if "run" in step]
     assert runs == [f'python -m pip install "dossier-ssg=={__version__}"',
-                    'dossier build --base-url "${BASE_URL}/" --output _site']  # fmt: skip
+                    'dossier build --base-url "${BASE_URL}/" --output _site --format github']  # fmt: skip
     (built,) = [step for step in build_steps if step.get("run", "").startswith("dossier build")]
     assert built["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}", "configure-pages says the address"
     upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"] == {"path": "_site", "include-hidden-files": True}
     assert deploy["needs"] == "build"
     assert deploy["environment"]["name"] == "github-pages"
+
+
+def test_a_pull_request_is_checked_strictly_and_previewed_never_published(project: Path) -> None:
+    """The pull request's job may only read the repository; the jobs that can publish never run for one; the
+    runs of one pull request share a concurrency group of their own, not the deployments' one."""
+    text = (project / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    assert "pull_request" in workflow[True], "YAML 1.1 reads the key `on` as True"
+    jobs = workflow["jobs"]
+    assert {name: job["if"] for name, job in jobs.items()} == {
+        "check": "github.event_name == 'pull_request'",
+        "build": "github.event_name != 'pull_request'",
+        "deploy": "github.event_name != 'pull_request'",
+    }
+    check = jobs["check"]
+    assert check["permissions"] == {"contents": "read"}
+    assert "needs" not in check and "environment" not in check
+    steps = check["steps"]
+    assert steps[0]["with"]["persist-credentials"] is False
+    assert [step["run"] for step in steps if "run" in step] == [
+        f'python -m pip install "dossier-ssg=={__version__}"',
+        "dossier build --output _site --format github --quiet",
+        "dossier check --strict --format github",
+    ]
+    (upload,) = [step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["uses"] == "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f"
+    assert "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f  # v7.0.0\n" in text
+    assert upload["with"] == {"name": "site-preview", "path": "_site", "include-hidden-files": True,
+                              "if-no-files-found": "error", "retention-days": 7}  # fmt: skip
+    assert steps.index(upload) > [step.get("run", "") for step in steps].index(
+        "dossier build --output _site --format github --quiet"
+    ), "the preview is uploaded after it is built"
+    assert workflow["concurrency"] == {
+        "group": "${{ github.event_name == 'pull_request' && format('check-{0}', github.ref) || 'pages' }}",
+        "cancel-in-progress": "${{ github.event_name == 'pull_request' }}",
+    }
 
 
 def test_the_deploy_guide_shows_the_workflow_init_writes(project: Path) -> None:
