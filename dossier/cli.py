@@ -6,6 +6,7 @@ Heavy modules are imported inside each command, so `dossier --help` stays instan
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -13,34 +14,67 @@ from pathlib import Path
 from typing import Any
 
 from dossier import __version__
-from dossier.diagnostics import Report, for_terminal
+from dossier.diagnostics import Report, for_terminal, github_command, report_json
 
 EXIT_OK, EXIT_CONTENT_ERRORS, EXIT_FAILURE = 0, 1, 2
+REPORT_FORMATS = ("text", "github", "json")
 
 
-def _print_report(report: Report, quiet: bool) -> None:
+def _print_report(report: Report, quiet: bool, strict: bool = False) -> None:
+    """Each diagnostic as `file:line:column: severity: message` on stderr, then the counts."""
     for diagnostic in report.sorted():
-        if quiet and diagnostic.severity != "error":
+        if quiet and diagnostic.severity != "error" and not strict:
             continue
         print(diagnostic, file=sys.stderr)
+    _print_counts(report, quiet, strict)
+
+
+def _print_counts(report: Report, quiet: bool, strict: bool) -> None:
     errors, warnings = len(report.errors), len(report.warnings)
-    if errors or (warnings and not quiet):
-        print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
+    if errors or (warnings and (strict or not quiet)):
+        counts = f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        print(counts + (" (--strict: warnings are errors)" if strict and warnings else ""), file=sys.stderr)
+
+
+def _path_from_here(project: Path, path: str) -> str:
+    """A diagnostic's file as seen from the working folder (ours are relative to the project): GitHub finds the
+    line of a pull request by the file's path in the repository, whose root is a workflow's working folder."""
+    in_project = project / path
+    return os.path.normpath(in_project) if in_project.exists() else path
+
+
+def _show_report(report: Report, args: argparse.Namespace, strict: bool = False) -> None:
+    """The report in the `--format` asked for: text on stderr, or workflow commands or JSON on stdout."""
+    if args.format == "json":
+        print(report_json(report, strict))
+    elif args.format == "github":
+        shown = [d for d in report.sorted() if strict or d.severity == "error" or not args.quiet]
+        for diagnostic in shown:
+            print(github_command(diagnostic, _path_from_here(args.project, diagnostic.location.path), strict))
+        _print_counts(report, args.quiet, strict)
+    else:
+        _print_report(report, args.quiet, strict)
+
+
+def _say(args: argparse.Namespace, line: str) -> None:
+    """A line for people: on stdout, unless stdout carries JSON for a program."""
+    print(line, file=sys.stderr if args.format == "json" else sys.stdout)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from dossier.pipeline import BuildOptions, check_project
 
     checked = check_project(args.project, BuildOptions(include_drafts=args.drafts))
-    _print_report(checked.report, args.quiet)
-    if checked.report.has_errors:
+    _show_report(checked.report, args, args.strict)
+    if checked.report.fails(args.strict):
         return EXIT_CONTENT_ERRORS
     if not args.quiet and checked.dossier:
         d = checked.dossier
         annotations = len(d.annotations())
-        print(
+        _say(
+            args,
             f"ok: {len(d.stories)} stories, {len(d.articles)} articles, {annotations} annotations, "
-            f"{len(d.claims)} claims, {len(d.people)} people, {len(d.sources)} sources"
+            f"{len(d.claims)} claims, {len(d.people)} people, {len(d.sources)} sources",
         )
     return EXIT_OK
 
@@ -63,25 +97,27 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildLocked as locked:
         print(for_terminal(f"error: {locked}"), file=sys.stderr)
         return EXIT_FAILURE
-    _print_report(built.report, args.quiet)
+    _show_report(built.report, args)
     if built.report.has_errors or built.written is None:
         print("build failed; the previous site was left as it was", file=sys.stderr)
         return EXIT_CONTENT_ERRORS
     if not args.quiet:
         w = built.written
-        print(
+        _say(
+            args,
             f"built {w.written + w.unchanged} files into {built.output_dir} in {time.perf_counter() - started:.2f} s "
-            f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed)"
+            f"({w.written} written, {w.unchanged} unchanged, {w.removed} removed)",
         )
         if args.verbose:
             for stage, seconds in built.checked.timings.items():
-                print(f"  {stage}: {seconds * 1000:.0f} ms")
+                _say(args, f"  {stage}: {seconds * 1000:.0f} ms")
         config = built.checked.config
         if config is not None and config.site_url is None:
-            print(
+            _say(
+                args,
                 f"note: no feeds, sitemap, canonical or share links: base_url '{config.base_url}' is a "
                 "path; to publish, build with the site's address (--base-url https://USER.github.io/REPO/, as the "
-                "Pages workflow does)"
+                "Pages workflow does)",
             )
     return EXIT_OK
 
@@ -93,6 +129,18 @@ def cmd_serve(args: argparse.Namespace) -> int:
     options = BuildOptions(include_drafts=args.drafts, search=not args.no_search)
     terminal = Terminal(verbose=args.verbose, quiet=args.quiet, debug=args.debug)
     return serve_project(args.project, options, terminal, host=args.host, port=args.port)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from dossier.worklist import worklist_of
+
+    worklist = worklist_of(args.project)
+    if args.format == "json":
+        print(worklist.as_json())
+    else:
+        for line in worklist.lines():
+            print(line)
+    return EXIT_CONTENT_ERRORS if worklist.has_errors else EXIT_OK
 
 
 def _run_scaffold(args: argparse.Namespace, make: Callable[[], Any]) -> int:
@@ -150,6 +198,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_report_format(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--format",
+        choices=REPORT_FORMATS,
+        default="text",
+        help="how to show the problems: text (default); github: workflow commands, so each one shows on its line "
+        "of a pull request; json: one object on stdout (docs/editing.md)",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dossier",
@@ -173,11 +231,24 @@ def _parser() -> argparse.ArgumentParser:
         "--base-url", metavar="URL", help="publish at this URL instead of dossier.yaml's base_url (as in CI)"
     )
     build.add_argument("--no-search", action="store_true", help="skip the search index (as `search: false` does)")
+    _add_report_format(build)
     build.set_defaults(run=cmd_build)
 
     check = commands.add_parser("check", parents=[common], help="check the content, write nothing")
     check.add_argument("--drafts", action="store_true", help="check drafts too")
+    check.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on warnings too: quotes anchored only roughly, annotations that moved, placeholder text (as CI)",
+    )
+    _add_report_format(check)
     check.set_defaults(run=cmd_check)
+
+    status = commands.add_parser(
+        "status", parents=[common], help="what is left to do, story by story, what to do first at the top"
+    )
+    status.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    status.set_defaults(run=cmd_status)
 
     imports = commands.add_parser(
         "import", parents=[common], help="bring an article in from a web address, a saved page or pasted text"
@@ -235,7 +306,10 @@ def _parser() -> argparse.ArgumentParser:
     new_story = kinds.add_parser("story", parents=[common], help="content/STORY/story.yaml")
     new_story.add_argument("story", metavar="STORY", help="the story's id (a slug: flynn-kislyak)")
     new_story.add_argument("--title", help="its title")
-    new_story.add_argument("--draft", action="store_true", help="mark it draft")
+    new_story.add_argument(
+        "--draft", action=argparse.BooleanOptionalAction, default=True,
+        help="mark it draft, so that only `serve` shows it until it is ready (default: yes)",
+    )  # fmt: skip
     new_article = kinds.add_parser("article", parents=[common], help="content/STORY/ARTICLE.md and its .yaml")
     new_article.add_argument("story", metavar="STORY", help="the story it belongs to")
     new_article.add_argument("article", metavar="ARTICLE", help="the article's id (a slug: the-week)")

@@ -28,6 +28,7 @@ from dossier.last_build import (
 from dossier.link import MENTIONS_CACHE, Index, link_entities
 from dossier.load import YAML_CACHE, load_dossier, memoised_yaml
 from dossier.model import Config, Dossier
+from dossier.placeholders import report_placeholders
 from dossier.render import render_site
 from dossier.render.incremental import PageCache
 from dossier.search import is_search_on, pagefind_binary, search_index
@@ -111,6 +112,7 @@ def check_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> 
     parse = memoised_yaml(checked.cache) if checked.cache else parse_yaml
     raw = load_dossier(project_dir, content_dir, report, parse)
     validated = validate_dossier(raw, config, report, options.include_drafts)
+    report_placeholders(raw, validated, report)
     checked.timings["load"] = time.perf_counter() - started
     anchored, checked.texts = anchor_quotes(validated, make_markdown(config.raw_html), report)
     # Compared with the last build into the same folder (for `serve`, the last site it served).

@@ -1,4 +1,7 @@
-"""`dossier init` and `dossier new`: write skeletons that pass `dossier check` as they are.
+"""`dossier init` and `dossier new`: write skeletons that pass `dossier check` without an error as they are.
+
+The texts `dossier new` leaves for the editor to write ("The claim, in one sentence.") are warnings until they
+are replaced (dossier/placeholders.py holds them), so `dossier check --strict` fails on them.
 
 The skeletons are files of the built-in theme (`themes/default/scaffold/`, see its README.md), never strings
 in here. New files are created exclusively (nothing is ever overwritten); a person, source or claim is added
@@ -20,6 +23,7 @@ from dossier import __version__
 from dossier.diagnostics import did_you_mean
 from dossier.load import PEOPLE_FILE, SOURCES_FILE, STORY_FILE, display_path
 from dossier.model import SOURCE_KINDS
+from dossier.placeholders import CLAIM, HEADLINE, new_claim_verdict
 from dossier.project_files import Project, ProjectFileError, append_yaml_entry, check_id, yaml_scalar
 from dossier.themes import DEFAULT_THEME, builtin_themes_dir
 from dossier.yaml_reader import yaml_file
@@ -27,7 +31,6 @@ from dossier.yaml_reader import yaml_file
 TEMPLATE_SUFFIX = ".in"
 DOT_PREFIX = "dot-"  # package data skips dotfiles: `dot-gitignore` is written as `.gitignore`
 IGNORED_IN_EMPTY_FOLDER = frozenset({".git"})
-DEFAULT_VERDICT = "unverified"
 COMMENTED = "# "  # an optional line left as a hint
 PAGES_WORKFLOW = Path("dot-github", "workflows", "pages.yml.in")
 
@@ -170,6 +173,11 @@ def new_story(project: Project, story_id: str, title: str | None, is_draft: bool
     }
     _create(path, _skeleton("story.yaml", values))
     written = Written(project.project_dir, created=[path])
+    if is_draft:
+        written.notes.append(
+            "it is a draft: `dossier serve` shows it, `dossier build` leaves it out until you delete its "
+            "`draft: true` line"
+        )
     written.notes.append(f"next: dossier new article {story_id} ARTICLE --outlet OUTLET")
     return written
 
@@ -213,7 +221,7 @@ def new_article(
     if article_id in project.article_stories:
         raise ScaffoldError(f"another story already has an article '{article_id}'; article ids are site-wide")
     values = {
-        "title": yaml_scalar(_one_line(title, "title") if title else "The headline, as published"),
+        "title": yaml_scalar(_one_line(title, "title") if title else HEADLINE),
         "outlet": _outlet_for(project, article_id, outlet),
         "url": yaml_scalar(_check_url(url) or "https://"),
         "url_off": _toggle(url is not None),
@@ -267,13 +275,13 @@ def new_claim(
             f'add one with `dossier new person ID "Name"`'
         )
     scale = [v.id for v in project.config.verdicts]
-    chosen = verdict or (DEFAULT_VERDICT if DEFAULT_VERDICT in scale else scale[-1])
+    chosen = verdict or new_claim_verdict(scale)
     if chosen not in scale:
         raise ScaffoldError(f"unknown verdict '{chosen}'{did_you_mean(chosen, scale)}; the scale: {', '.join(scale)}")
     project.check_no_errors_in(path)
     values = {
         "id": claim_id,
-        "claim": yaml_scalar(_one_line(text, "claim") if text else "The claim, in one sentence."),
+        "claim": yaml_scalar(_one_line(text, "claim") if text else CLAIM),
         "claimant": claimant,
         "verdict": yaml_scalar(chosen),
     }
@@ -291,7 +299,7 @@ def new_entity(project_dir: Path, kind: str, options: Mapping[str, Any]) -> Writ
     """Run `dossier new KIND` with the command line's options."""
     project = Project.read(project_dir)
     if kind == "story":
-        return new_story(project, options["story"], options.get("title"), bool(options.get("draft")))
+        return new_story(project, options["story"], options.get("title"), bool(options.get("draft", True)))
     if kind == "article":
         return new_article(
             project,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 from dossier import __version__
 from dossier.cli import main
 from tests.conftest import REPO, TESTS, copy_example
+from tests.security.project import small_project
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -28,8 +30,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"dossier {__version__}"
 
 
-COMMANDS = ["build", "check", "serve", "init", "import", "new story", "new article", "new person", "new source",
-            "new claim"]  # fmt: skip
+COMMANDS = ["build", "check", "status", "serve", "init", "import", "new story", "new article", "new person",
+            "new source", "new claim"]  # fmt: skip
 
 
 def test_the_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,3 +118,64 @@ def test_the_wheel_ships_the_default_theme(tmp_path: Path) -> None:
     assert "dossier/builtin_themes/default/static/dossier.css" in names
     modules = {p.relative_to(REPO).as_posix() for p in (REPO / "dossier").rglob("*.py")}
     assert modules <= set(names), sorted(modules - set(names))
+
+
+# ---- check --strict, --format github|json ----
+
+ROUGH_QUOTE = (
+    'the quote "Lovelace wrote the notes on an engine in 1843" is not in the article as written; anchored to the '
+    'closest text, 95% alike: "Lovelace wrote the notes on the engine in 1843" (line 5). Copy the text from the '
+    "article to silence this"
+)
+
+
+def rough_project(root: Path) -> Path:
+    """A dossier whose one annotation quotes its article only roughly: a warning, no error."""
+    sidecar = "notes:\n  - quote: Lovelace wrote the notes on an engine in 1843\n    note: Rough.\n"
+    return small_project(root, "Ada Lovelace wrote the notes on the engine in 1843.\n", sidecar)
+
+
+def test_check_strict_fails_on_a_warning_and_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = rough_project(tmp_path)
+    code, out, err = run(["check", "-C", str(project)], capsys)
+    assert code == 0 and out.startswith("ok: 1 stories")
+    assert err == f"content/engine/article.yaml:2:5: warning: {ROUGH_QUOTE}\n0 errors, 1 warning\n"
+    code, out, err = run(["check", "--strict", "-q", "-C", str(project)], capsys)
+    assert (code, out) == (1, "")
+    warning = f"content/engine/article.yaml:2:5: warning: {ROUGH_QUOTE}"
+    assert err == f"{warning}\n0 errors, 1 warning (--strict: warnings are errors)\n"
+
+
+def test_check_format_github_puts_each_problem_on_its_line_of_the_pull_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is named from the working folder (a workflow's is the repository), not from -C's folder."""
+    rough_project(tmp_path / "site")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(["check", "-C", "site", "--strict", "--format", "github"], capsys)
+    assert code == 1
+    title, message = "dossier%3A a warning%2C an error under --strict", ROUGH_QUOTE.replace("%", "%25")
+    assert out == f"::error file=site/content/engine/article.yaml,line=2,col=5,title={title}::{message}\n"
+    assert err == "0 errors, 1 warning (--strict: warnings are errors)\n"
+    code, out, _ = run(["check", "-C", "site", "--format", "github"], capsys)
+    assert code == 0
+    assert (
+        out.splitlines()[0] == f"::warning file=site/content/engine/article.yaml,line=2,col=5,title=dossier::{message}"
+    )
+
+
+def test_check_and_build_format_json_print_only_json_on_stdout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = rough_project(tmp_path)
+    code, out, err = run(["check", "--format", "json", "-C", str(project)], capsys)
+    warning = {"severity": "warning", "path": "content/engine/article.yaml", "line": 2, "column": 5,
+               "location": "content/engine/article.yaml:2:5", "message": ROUGH_QUOTE}  # fmt: skip
+    expected = {"version": 1, "ok": True, "strict": False, "errors": 0, "warnings": 1, "diagnostics": [warning]}
+    assert code == 0 and json.loads(out) == expected
+    assert err.startswith("ok: 1 stories")
+    code, out, err = run(["check", "--strict", "--format", "json", "-C", str(project)], capsys)
+    assert code == 1 and json.loads(out) == {**expected, "ok": False, "strict": True} and err == ""
+    code, out, err = run(["build", "--format", "json", "-C", str(project)], capsys)
+    assert code == 0 and json.loads(out) == expected
+    assert err.startswith("built ")

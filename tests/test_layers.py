@@ -1,6 +1,7 @@
-"""The import contracts (pyproject.toml, checked by import-linter): the pipeline's layer order, the three
-commands independent of each other, and the order inside each package. Each contract is shown to bite: a copy
-of the package with one forbidden import planted per contract fails exactly those contracts."""
+"""The import contracts (pyproject.toml, checked by import-linter): the pipeline's layer order, the commands
+(import, serve, init/new, status) independent of each other, and the order inside each package. Each contract
+is shown to bite: a copy of the package with one forbidden import planted per contract fails exactly those
+contracts."""
 
 from __future__ import annotations
 

@@ -12,8 +12,10 @@ import yaml
 from dossier import __version__
 from dossier.cli import main
 from dossier.pipeline import BuildOptions, build_project, check_project
+from dossier.placeholders import CLAIM, HEADLINE
 from dossier.scaffold import init_project, scaffold_dir
 from tests.conftest import REPO, copy_example
+from tests.test_placeholders import PASTE, SUMMARY, left, warnings
 
 
 def run(*argv: str) -> int:
@@ -77,7 +79,6 @@ def test_the_pages_workflow_builds_and_deploys_with_the_official_actions(project
     text = (project / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
     workflow = yaml.safe_load(text)
     assert workflow["permissions"] == {}, "nothing granted by default"
-    assert workflow["concurrency"]["group"] == "pages"
     build, deploy = workflow["jobs"]["build"], workflow["jobs"]["deploy"]
     assert build["permissions"] == {"contents": "read", "pages": "read"}
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
@@ -89,13 +90,49 @@ def test_the_pages_workflow_builds_and_deploys_with_the_official_actions(project
     assert build_steps[0]["with"]["persist-credentials"] is False
     runs = [step["run"] for step in build_steps if "run" in step]
     assert runs == [f'python -m pip install "dossier-ssg=={__version__}"',
-                    'dossier build --base-url "${BASE_URL}/" --output _site']  # fmt: skip
+                    'dossier build --base-url "${BASE_URL}/" --output _site --format github']  # fmt: skip
     (built,) = [step for step in build_steps if step.get("run", "").startswith("dossier build")]
     assert built["env"]["BASE_URL"] == "${{ steps.pages.outputs.base_url }}", "configure-pages says the address"
     upload = next(s for s in build_steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"] == {"path": "_site", "include-hidden-files": True}
     assert deploy["needs"] == "build"
     assert deploy["environment"]["name"] == "github-pages"
+
+
+def test_a_pull_request_is_checked_strictly_and_previewed_never_published(project: Path) -> None:
+    """The pull request's job may only read the repository; the jobs that can publish never run for one; the
+    runs of one pull request share a concurrency group of their own, not the deployments' one."""
+    text = (project / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    assert "pull_request" in workflow[True], "YAML 1.1 reads the key `on` as True"
+    jobs = workflow["jobs"]
+    assert {name: job["if"] for name, job in jobs.items()} == {
+        "check": "github.event_name == 'pull_request'",
+        "build": "github.event_name != 'pull_request'",
+        "deploy": "github.event_name != 'pull_request'",
+    }
+    check = jobs["check"]
+    assert check["permissions"] == {"contents": "read"}
+    assert "needs" not in check and "environment" not in check
+    steps = check["steps"]
+    assert steps[0]["with"]["persist-credentials"] is False
+    assert [step["run"] for step in steps if "run" in step] == [
+        f'python -m pip install "dossier-ssg=={__version__}"',
+        "dossier build --output _site --format github --quiet",
+        "dossier check --strict --format github",
+    ]
+    (upload,) = [step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["uses"] == "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f"
+    assert "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f  # v7.0.0\n" in text
+    assert upload["with"] == {"name": "site-preview", "path": "_site", "include-hidden-files": True,
+                              "if-no-files-found": "error", "retention-days": 7}  # fmt: skip
+    assert steps.index(upload) > [step.get("run", "") for step in steps].index(
+        "dossier build --output _site --format github --quiet"
+    ), "the preview is uploaded after it is built"
+    assert workflow["concurrency"] == {
+        "group": "${{ github.event_name == 'pull_request' && format('check-{0}', github.ref) || 'pages' }}",
+        "cancel-in-progress": "${{ github.event_name == 'pull_request' }}",
+    }
 
 
 def test_the_deploy_guide_shows_the_workflow_init_writes(project: Path) -> None:
@@ -144,7 +181,7 @@ def test_every_skeleton_is_a_file_of_the_builtin_theme() -> None:
 # ---- dossier new ----
 
 
-def test_new_commands_write_files_that_check_clean(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_commands_write_files_that_check_without_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     c = ("-C", str(project))
     assert run("new", "story", "city-budget", "--title", "The 2026 budget: a dossier", *c) == 0
     assert (
@@ -159,11 +196,25 @@ def test_new_commands_write_files_that_check_clean(project: Path, capsys: pytest
                "--text", "The budget was late: again", *c) == 0  # fmt: skip
     assert run("new", "claim", "harbour-bridge", "ferries-free", "--claimant", "ana-ruiz", *c) == 0
     out = capsys.readouterr().out
-    assert "wrote content/city-budget/story.yaml" in out
+    assert out.startswith(
+        "wrote content/city-budget/story.yaml\n"
+        "it is a draft: `dossier serve` shows it, `dossier build` leaves it out until you delete its `draft: true` "
+        "line\nnext: dossier new article city-budget ARTICLE --outlet OUTLET\n"
+    )
     assert "wrote content/city-budget/city-gazette.md" in out
     assert "added to content/people.yaml" in out
-    assert_checks_clean(project)
-    assert_checks_clean(project, include_drafts=True)
+    # What the editor has to write is a warning, so that `check --strict` fails until it is written; the new
+    # story is a draft, so its own are warnings only once it is published (or with --drafts).
+    ferries = left("content/harbour-bridge/story.yaml:28:12", "'claim'", CLAIM)
+    assert warnings(project) == [ferries]
+    assert warnings(project, include_drafts=True) == [
+        left("content/city-budget/city-gazette.md:10:1", "the article's text", PASTE, "paste the article's text"),
+        left("content/city-budget/second-look.md:2:8", "'title'", HEADLINE),
+        left("content/city-budget/second-look.md:10:1", "the article's text", PASTE, "paste the article's text"),
+        left("content/city-budget/story.yaml:4:10", "'summary'", SUMMARY),
+        left("content/city-budget/story.yaml:12:12", "'claim'", CLAIM),
+        ferries,
+    ]
     checked = check_project(project, BuildOptions(include_drafts=True))
     assert checked.dossier is not None
     assert checked.dossier.people["lena-ortiz"].name == "Lena O'Brien-Ortiz"
@@ -171,6 +222,7 @@ def test_new_commands_write_files_that_check_clean(project: Path, capsys: pytest
     assert checked.dossier.claims["budget-late"].verdict == "false"
     assert checked.dossier.claims["budget-balanced"].verdict == "unverified"
     assert checked.dossier.articles["second-look"].is_draft
+    assert checked.dossier.stories["city-budget"].is_draft, "a new story is a draft unless --no-draft"
     assert checked.dossier.stories["city-budget"].title == "The 2026 budget: a dossier"
     assert set(checked.dossier.stories["harbour-bridge"].claim_ids) >= {"bridge-safe-today", "ferries-free"}
     assert build_project(project, BuildOptions(include_drafts=True)).written is not None
@@ -189,7 +241,7 @@ def test_new_entries_keep_the_files_comments_and_layout(project: Path) -> None:
     assert after_story.index("first-new") < after_story.index("second-new")
     claims = yaml.safe_load(after_story)["claims"]
     assert [c["id"] for c in claims][-2:] == ["first-new", "second-new"]
-    assert_checks_clean(project)
+    assert len(warnings(project)) == 2, "each new claim's text is a placeholder"
 
 
 def test_the_example_dossier_takes_new_entries_too(tmp_path: Path) -> None:
@@ -258,7 +310,7 @@ def test_new_suggests_an_id_for_a_name_in_any_script(
     assert run("new", kind, name, *names, *options, "-C", str(project)) == 2
     assert f"try '{suggestion}'" in capsys.readouterr().err
     assert run("new", kind, suggestion, *names, *options, "-C", str(project), "-q") == 0
-    assert_checks_clean(project, include_drafts=True)
+    assert not check_project(project, BuildOptions(include_drafts=True)).report.errors
 
 
 def test_new_refuses_a_file_with_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -271,3 +323,12 @@ def test_new_refuses_a_file_with_errors(project: Path, capsys: pytest.CaptureFix
 def test_new_outside_a_dossier_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run("new", "person", "sam-lee", "Sam Lee", "-C", str(tmp_path)) == 2
     assert "no dossier.yaml" in capsys.readouterr().err
+
+
+def test_new_story_no_draft_is_published_at_once(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("new", "story", "city-budget", "--no-draft", "-C", str(project)) == 0
+    assert capsys.readouterr().out == (
+        "wrote content/city-budget/story.yaml\nnext: dossier new article city-budget ARTICLE --outlet OUTLET\n"
+    )
+    checked = check_project(project)
+    assert checked.dossier is not None and not checked.dossier.stories["city-budget"].is_draft
