@@ -170,6 +170,12 @@ def cmd_new(args: argparse.Namespace) -> int:
     return _run_scaffold(args, lambda: new_entity(args.project, args.kind, vars(args)))
 
 
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from dossier.editor_schemas import write_editor_schemas
+
+    return _run_scaffold(args, lambda: write_editor_schemas(args.project))
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from dossier.importer import ImportFailed, ImportRequest, import_article
 
@@ -300,6 +306,13 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--title", help="the site's title (default: made from the folder's name)")
     init.add_argument("--force", action="store_true", help="write into a folder that is not empty (never overwrites)")
     init.set_defaults(run=cmd_init)
+
+    schemas = commands.add_parser(
+        "schemas",
+        parents=[common],
+        help="write the JSON Schemas editors check the YAML with, offering this dossier's ids",
+    )
+    schemas.set_defaults(run=cmd_schemas)
 
     new = commands.add_parser("new", help="add a story, article, person, source or claim skeleton")
     kinds = new.add_subparsers(dest="kind", metavar="KIND", required=True)

@@ -28,6 +28,21 @@ DEFAULT_VERDICTS = (
     Verdict("unverified", "Unverified", "Not established either way by the record available.", "unknown"),
 )
 
+PUBLISHER_FIELDS = {"name": Field("text", required=True), "url": Field("url")}
+VERDICT_FIELDS = {
+    "id": Field("slug", required=True),
+    "label": Field("text", required=True),
+    "tone": Field("text", required=True, choices=TONES),
+    "description": Field("text", default=""),
+}
+MAX_VERBATIM_MIN_WORDS = 100  # a shared quotation longer than this is no threshold at all
+COMPARE_FIELDS = {
+    "match_threshold": Field("number", default=CompareSettings.match_threshold, bounds=(0, 1)),
+    "verbatim_min_words": Field(
+        "number", default=CompareSettings.verbatim_min_words, bounds=(1, MAX_VERBATIM_MIN_WORDS), is_whole=True
+    ),
+    "margin": Field("number", default=CompareSettings.margin, bounds=(0, 1)),
+}
 CONFIG_FIELDS = {
     "title": Field("text", required=True),
     "description": Field("text", default=""),
@@ -36,20 +51,12 @@ CONFIG_FIELDS = {
     "theme": Field("slug", default="default"),
     "content_dir": Field("text", default="content"),
     "output_dir": Field("text", default="build"),
-    "verdicts": Field("list"),
-    "compare": Field("mapping"),
+    "verdicts": Field("list", items=VERDICT_FIELDS),
+    "compare": Field("mapping", keys=COMPARE_FIELDS),
     "raw_html": Field("bool", default=False),
     "cname": Field("text", default=""),
     "search": Field("bool", default=True),
-    "publisher": Field("mapping"),
-}
-PUBLISHER_FIELDS = {"name": Field("text", required=True), "url": Field("url")}
-
-VERDICT_FIELDS = {
-    "id": Field("slug", required=True),
-    "label": Field("text", required=True),
-    "tone": Field("text", required=True),
-    "description": Field("text", default=""),
+    "publisher": Field("mapping", keys=PUBLISHER_FIELDS),
 }
 
 # The longest file or folder name Linux, macOS and Windows allow, and the longest path macOS does: a folder
@@ -57,13 +64,6 @@ VERDICT_FIELDS = {
 MAX_NAME_BYTES = 255
 MAX_PATH_BYTES = 1024
 FOLDER_KEYS = ("content_dir", "output_dir")
-
-MAX_VERBATIM_MIN_WORDS = 100  # a shared quotation longer than this is no threshold at all
-COMPARE_FIELDS = {
-    "match_threshold": Field("number", default=CompareSettings.match_threshold),
-    "verbatim_min_words": Field("number", default=CompareSettings.verbatim_min_words),
-    "margin": Field("number", default=CompareSettings.margin),
-}
 
 
 def _read_verdicts(raw: LocatedList | None, report: Report) -> tuple[Verdict, ...]:
@@ -74,9 +74,10 @@ def _read_verdicts(raw: LocatedList | None, report: Report) -> tuple[Verdict, ..
         values = read_record(item, VERDICT_FIELDS, "a verdict", raw.item_at(index), report)
         if values is None or values["id"] is None:
             continue
-        if values["tone"] not in TONES:
+        tones = VERDICT_FIELDS["tone"].choices
+        if values["tone"] not in tones:
             where = item.value_at("tone") if isinstance(item, LocatedDict) else raw.item_at(index)
-            report.error(where, f"tone must be one of {', '.join(TONES)}, not '{values['tone']}'")
+            report.error(where, f"tone must be one of {', '.join(tones)}, not '{values['tone']}'")
         if any(v.id == values["id"] for v in verdicts):
             report.error(raw.item_at(index), f"duplicate verdict id '{values['id']}'")
             continue
@@ -94,15 +95,16 @@ def _read_compare(raw: LocatedDict | None, report: Report) -> CompareSettings:
         return CompareSettings()
     problems = 0
     for key in ("match_threshold", "margin"):
-        if not 0 <= values[key] <= 1:
-            report.error(raw.value_at(key), f"{key} must be between 0 and 1, not {values[key]}")
+        least, most = COMPARE_FIELDS[key].bounds
+        if not least <= values[key] <= most:
+            report.error(raw.value_at(key), f"{key} must be between {least} and {most}, not {values[key]}")
             problems += 1
-    words = values["verbatim_min_words"]
+    words, (least, most) = values["verbatim_min_words"], COMPARE_FIELDS["verbatim_min_words"].bounds
     # The range first: a whole number too large for a float (10**400) is out of range, not an OverflowError.
-    if not (1 <= words <= MAX_VERBATIM_MIN_WORDS and float(words).is_integer()):
+    if not (least <= words <= most and float(words).is_integer()):
         report.error(
             raw.value_at("verbatim_min_words"),
-            f"verbatim_min_words must be a whole number of words from 1 to {MAX_VERBATIM_MIN_WORDS}, not {words}",
+            f"verbatim_min_words must be a whole number of words from {least} to {most}, not {words}",
         )
         problems += 1
     if problems:

@@ -7,6 +7,7 @@ and every value is converted or reported where it stands.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -66,11 +67,31 @@ KIND_NAMES: dict[str, str] = {
 }
 
 
+# What an id may name: checked once every id is known (validate.py), suggested in editors (editor_schemas.py).
+IdKind = Literal["person", "source", "claim", "verdict", "outlet"]
+NO_BOUNDS = (-math.inf, math.inf)
+
+
 @dataclass(frozen=True)
 class Field:
+    """One key of a record: the kind of its value, whether it must be there, its default, and what the kind
+    alone does not say. Validation reads all of it; so do the JSON Schemas made for editors (editor_schemas.py).
+    """
+
     kind: Kind
     required: bool = False
     default: Any = None
+    items: Mapping[str, Field] | None = None  # a "list": the keys of each item (a record)
+    keys: Mapping[str, Field] | None = None  # a "mapping": its keys
+    choices: tuple[str, ...] = ()  # "text" or "texts": the only values allowed
+    refers: tuple[IdKind, ...] = ()  # "slug" or "slugs": what the ids name, any of these
+    bounds: tuple[float, float] = NO_BOUNDS  # "number": the least and the greatest allowed
+    is_whole: bool = False  # "number": whole numbers only
+
+    def __post_init__(self) -> None:
+        # A list or a mapping declared without its keys would accept anything and describe nothing.
+        if (self.kind == "list") != (self.items is not None) or (self.kind == "mapping") != (self.keys is not None):
+            raise ValueError(f"a {self.kind} field declares its records' keys as items= (a list) or keys= (a mapping)")
 
 
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from dossier.diagnostics import Location, Report, did_you_mean
 from dossier.load import RawArticle, RawDossier, RawStory
 from dossier.model import (
-    SOURCE_KINDS,
     Annotation,
     Article,
     Claim,
@@ -32,7 +31,7 @@ from dossier.records import (
     LINK_FIELDS,
     PERSON_FIELDS,
     ROLE_FIELDS,
-    SELECTOR_FIELDS,
+    SIDECAR_FIELDS,
     SIDECAR_LISTS,
     SOURCE_FIELDS,
     STORY_FIELDS,
@@ -87,6 +86,19 @@ def _value_at(record: Any, key: str, fallback: Location) -> Location:
     return record.value_at(key) if isinstance(record, LocatedDict) else fallback
 
 
+def _refer_to_ids(
+    record: Any, values: dict[str, Any], fields: Mapping[str, Field], at: Location, ctx: _Context
+) -> None:
+    """Note each id the record names (its fields' `refers`), to check once every id is known. A reference is
+    called by what it names, or by its key when it may name several kinds ('claimant': a person or source)."""
+    for key, spec in fields.items():
+        if not spec.refers or values[key] is None:
+            continue
+        what = spec.refers[0] if len(spec.refers) == 1 else key
+        for id_ in values[key] if spec.kind == "slugs" else (values[key],):
+            ctx.refer(spec.refers, id_, _value_at(record, key, at), what)
+
+
 def _read_person(record: Any, at: Location, ctx: _Context) -> Person | None:
     values = read_record(record, PERSON_FIELDS, "a person", at, ctx.report)
     if values is None or values["id"] is None or values["name"] is None:
@@ -111,15 +123,14 @@ def _read_source(record: Any, at: Location, story_id: str | None, ctx: _Context)
     values = read_record(record, SOURCE_FIELDS, "a source", at, ctx.report)
     if values is None or values["id"] is None or values["name"] is None:
         return None
-    kind = values["kind"]
-    if kind not in SOURCE_KINDS:
+    kind, kinds = values["kind"], SOURCE_FIELDS["kind"].choices
+    if kind not in kinds:
         ctx.report.error(
             _value_at(record, "kind", at),
-            f"unknown source kind '{kind}'{did_you_mean(str(kind), SOURCE_KINDS)} (kinds: {', '.join(SOURCE_KINDS)})",
+            f"unknown source kind '{kind}'{did_you_mean(str(kind), kinds)} (kinds: {', '.join(kinds)})",
         )
         return None
-    ctx.refer(("source",), values["via"], _value_at(record, "via", at), "source")
-    ctx.refer(("person",), values["person"], _value_at(record, "person", at), "person")
+    _refer_to_ids(record, values, SOURCE_FIELDS, at, ctx)
     return Source(
         values["id"], values["name"], kind, values["description"], values["via"], values["person"],
         values["url"], values["date"], story_id, at,
@@ -130,12 +141,7 @@ def _read_claim(record: Any, at: Location, story_id: str, ctx: _Context) -> Clai
     values = read_record(record, CLAIM_FIELDS, "a claim", at, ctx.report)
     if values is None or values["id"] is None or values["claim"] is None:
         return None
-    ctx.refer(("person", "source"), values["claimant"], _value_at(record, "claimant", at), "claimant")
-    ctx.refer(("verdict",), values["verdict"], _value_at(record, "verdict", at), "verdict")
-    for person_id in values["about"]:
-        ctx.refer(("person",), person_id, _value_at(record, "about", at), "person")
-    for source_id in values["evidence"]:
-        ctx.refer(("source",), source_id, _value_at(record, "evidence", at), "source")
+    _refer_to_ids(record, values, CLAIM_FIELDS, at, ctx)
     return Claim(
         values["id"], values["claim"], values["claimant"] or "", values["about"], values["verdict"] or "",
         values["reasoning"], values["evidence"], values["date"], values["inference"], story_id, at,
@@ -147,8 +153,7 @@ def _read_event(record: Any, at: Location, ctx: _Context) -> TimelineEvent | Non
     values = read_record(record, EVENT_FIELDS, "a timeline event", at, ctx.report)
     if values is None or values["date"] is None or values["event"] is None:
         return None
-    for source_id in values["sources"]:
-        ctx.refer(("source",), source_id, _value_at(record, "sources", at), "source")
+    _refer_to_ids(record, values, EVENT_FIELDS, at, ctx)
     return TimelineEvent(values["date"], values["event"], values["sources"], values["inference"], at)
 
 
@@ -178,20 +183,14 @@ def _read_annotations(raw: RawArticle, ctx: _Context) -> list[Annotation]:
     if raw.sidecar is None:
         return []
     file_at = Location(raw.sidecar_path)
-    values = read_record(
-        raw.sidecar,
-        {name: Field("list") for name in SIDECAR_LISTS},
-        "an annotations file",
-        file_at,
-        ctx.report,
-    )
+    values = read_record(raw.sidecar, SIDECAR_FIELDS, "an annotations file", file_at, ctx.report)
     if values is None:
         return []
     annotations: list[Annotation] = []
     taken: set[str] = set()
-    for list_name, (kind, target_key, extra_fields) in SIDECAR_LISTS.items():
+    for list_name, (kind, target_key, _) in SIDECAR_LISTS.items():
+        fields = SIDECAR_FIELDS[list_name].items or {}
         for item, at in _items(values[list_name], list_name, file_at, ctx.report):
-            fields = {**SELECTOR_FIELDS, **extra_fields}
             record = read_record(item, fields, f"an entry of '{list_name}'", at, ctx.report)
             if record is None or not record["quote"] or not record["quote"].strip():
                 if record is not None and record["quote"] is not None:
@@ -200,11 +199,7 @@ def _read_annotations(raw: RawArticle, ctx: _Context) -> list[Annotation]:
             target = record[target_key] if target_key else None
             if target_key and target is None:
                 continue
-            if target_key:
-                kinds = ("person",) if kind == "mention" else (kind,)
-                ctx.refer(kinds, target, _value_at(item, target_key, at), kind if kind != "mention" else "person")
-            for source_id in record.get("sources", ()):
-                ctx.refer(("source",), source_id, _value_at(item, "sources", at), "source")
+            _refer_to_ids(item, record, fields, at, ctx)
             annotation_id = record["id"]
             if annotation_id in taken:
                 ctx.report.error(_value_at(item, "id", at), f"duplicate annotation id '{annotation_id}' in this file")
@@ -236,12 +231,13 @@ def _read_article(raw: RawArticle, story_id: str, ctx: _Context) -> Article | No
     values = read_record(raw.front, FRONT_MATTER_FIELDS, "the front matter", Location(raw.path, 2), ctx.report)
     if values is None or values["title"] is None:
         return None
-    ctx.refer(("outlet",), values["outlet"], _value_at(raw.front, "outlet", file_at), "outlet")
+    _refer_to_ids(raw.front, values, FRONT_MATTER_FIELDS, file_at, ctx)
+    keys = FRONT_MATTER_FIELDS["inferred"].choices
     for key in values["inferred"]:
-        if key not in FRONT_MATTER_FIELDS:
+        if key not in keys:
             ctx.report.error(
                 _value_at(raw.front, "inferred", file_at),
-                f"'inferred' names '{key}', which is not a front-matter key{did_you_mean(key, FRONT_MATTER_FIELDS)}",
+                f"'inferred' names '{key}', which is not a front-matter key{did_you_mean(key, keys)}",
             )
     if not ctx.claim_id("article", raw.id, file_at, "article"):
         return None

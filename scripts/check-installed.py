@@ -4,10 +4,11 @@ virtual environment, and run in a folder far from this repository.
     python3 scripts/check-installed.py [--editable .venv/bin/dossier]
 
 It builds the wheel from the sdist (so a file missing from the sdist fails here too), then, in a temporary
-folder outside any checkout, runs every command a new user meets: `init`, `check`, `build`, `serve` (one page
-fetched), each `dossier new` kind and `dossier import` of a saved page. With `--editable`, the sites the wheel
-builds (the init'd dossier and the example) must be byte-identical to the same builds from that (editable)
-installation. Exits non-zero at the first failure, saying what failed. `.ci/run` runs it before the tests.
+folder outside any checkout, runs every command a new user meets: `init`, `check --strict`, `build`, `serve`
+(one page fetched), each `dossier new` kind, `status`, `schemas` and `dossier import` of a saved page. With
+`--editable`, the sites the wheel builds (the init'd dossier and the example) must be byte-identical to the
+same builds from that (editable) installation. Exits non-zero at the first failure, saying what failed.
+`.ci/run` runs it before the tests.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def check_commands(dossier: str, work: Path) -> Path:
     for name in ("dossier.yaml", "content/people.yaml", ".github/workflows/pages.yml", ".gitignore"):
         if not (site / name).is_file():
             raise CheckFailed(f"`dossier init` wrote no {name} (it printed: {out.strip()})")
-    run([dossier, "check"], cwd=site)
+    run([dossier, "check", "--strict"], cwd=site)  # a new dossier has no warning to fix
     run([dossier, "build"], cwd=site)
     if not (site / "build" / "index.html").is_file():
         raise CheckFailed("`dossier build` wrote no build/index.html")
@@ -86,6 +87,8 @@ def check_commands(dossier: str, work: Path) -> Path:
     ):
         run([dossier, *command], cwd=site)
     run([dossier, "check", "--drafts"], cwd=site)
+    run([dossier, "status"], cwd=site)
+    run([dossier, "schemas"], cwd=site)
     page = work / "saved-page.html"
     page.write_bytes(gzip.decompress(SAVED_PAGE.read_bytes()))
     run([dossier, "import", str(page), "--story", story, "--slug", "imported-page"], cwd=site)

@@ -30,7 +30,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"dossier {__version__}"
 
 
-COMMANDS = ["build", "check", "status", "serve", "init", "import", "new story", "new article", "new person",
+COMMANDS = ["build", "check", "status", "serve", "init", "import", "schemas", "new story", "new article", "new person",
             "new source", "new claim"]  # fmt: skip
 
 
@@ -116,6 +116,7 @@ def test_the_wheel_ships_the_default_theme(tmp_path: Path) -> None:
     names = zipfile.ZipFile(next(tmp_path.glob("dossier_ssg-*.whl"))).namelist()
     assert "dossier/builtin_themes/default/templates/article.html" in names
     assert "dossier/builtin_themes/default/static/dossier.css" in names
+    assert "dossier/builtin_themes/default/scaffold/init/dot-dossier/schemas/story.schema.json" in names
     modules = {p.relative_to(REPO).as_posix() for p in (REPO / "dossier").rglob("*.py")}
     assert modules <= set(names), sorted(modules - set(names))
 
