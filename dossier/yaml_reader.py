@@ -20,6 +20,7 @@ import yaml.cyaml
 from yaml.constructor import SafeConstructor
 
 from dossier.diagnostics import Location, Report
+from dossier.yaml_syntax import explain_yaml_error
 
 # A document that expands (through aliases) to more values than this is refused: an alias bomb.
 MAX_VALUES = 200_000
@@ -335,12 +336,9 @@ def _parse_located(text: str, path: str, report: Report, line_offset: int) -> An
             Location(path, 1 + line_offset, 1), "an alias (*name) is used inside the value it names; write it out"
         )
     except yaml.MarkedYAMLError as problem:
-        mark = problem.problem_mark or problem.context_mark
-        what = problem.problem or problem.context or "invalid YAML"
-        if problem.context and problem.context_mark and problem.problem:
-            started = _location(problem.context_mark, path, line_offset)
-            what = f"{what} ({problem.context}, which starts at line {started.line}, column {started.column})"
-        report.error(_location(mark, path, line_offset), f"YAML syntax: {what}")
+        explained = explain_yaml_error(problem, text)
+        at = Location(path, explained.line + 1 + line_offset, explained.column + 1)
+        report.error(at, f"YAML syntax: {explained.message}")
     except yaml.YAMLError as problem:
         report.error(Location(path, 1 + line_offset, 1), f"YAML: {problem}")
     except _TooManyValues:
