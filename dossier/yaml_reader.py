@@ -92,12 +92,17 @@ class LocatedDict(dict[str, Any]):
         self.location = location
         self.key_locations: dict[str, Location] = {}
         self.value_locations: dict[str, Location] = {}
+        self.booleans_written: dict[str, str] = {}  # a value YAML read as a boolean: as written (`no`, `On`)
 
     def key_at(self, key: str) -> Location:
         return self.key_locations.get(key, self.location)
 
     def value_at(self, key: str) -> Location:
         return self.value_locations.get(key, self.location)
+
+    def written_at(self, key: str) -> str | None:
+        """How the value was written, when YAML read it as other than it looks (a boolean), else None."""
+        return self.booleans_written.get(key)
 
 
 class LocatedList(list[Any]):
@@ -107,9 +112,14 @@ class LocatedList(list[Any]):
         super().__init__()
         self.location = location
         self.item_locations: list[Location] = []
+        self.booleans_written: dict[int, str] = {}  # an item YAML read as a boolean: as written
 
     def item_at(self, index: int) -> Location:
         return self.item_locations[index] if index < len(self.item_locations) else self.location
+
+    def written_at(self, index: int) -> str | None:
+        """How the item was written, when YAML read it as other than it looks (a boolean), else None."""
+        return self.booleans_written.get(index)
 
 
 class InvalidScalar(str):
@@ -242,9 +252,11 @@ class _Builder:
             return self.build_mapping(node)
         if isinstance(node, yaml.SequenceNode):
             items = LocatedList(self.at(node))
-            for child in node.value:
+            for index, child in enumerate(node.value):
                 items.append(self.build(child))
                 items.item_locations.append(self.at(child))
+                if isinstance(items[-1], bool):
+                    items.booleans_written[index] = str(child.value)
             return items
         return self.build_scalar(node)
 
@@ -265,6 +277,8 @@ class _Builder:
             mapping[key] = self.build(value_node)
             mapping.key_locations[key] = self.at(key_node)
             mapping.value_locations[key] = self.at(value_node)
+            if isinstance(mapping[key], bool):
+                mapping.booleans_written[key] = str(value_node.value)
         return mapping
 
     def build_scalar(self, node: yaml.Node) -> Any:
