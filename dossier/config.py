@@ -43,6 +43,23 @@ CONFIG_FIELDS = {
     "search": Field("bool", default=True),
     "publisher": Field("mapping"),
 }
+# dossier.yaml's keys as Hugo (config.toml), Jekyll (_config.yml) and MkDocs (mkdocs.yml) spell them.
+CONFIG_SPELLINGS = {
+    "baseURL": ("base_url", "Hugo's"),
+    "baseurl": ("base_url", "Jekyll's"),
+    "url": ("base_url", "Jekyll's"),
+    "site_url": ("base_url", "MkDocs'"),
+    "languageCode": ("language", "Hugo's"),
+    "defaultContentLanguage": ("language", "Hugo's"),
+    "lang": ("language", "Jekyll's"),
+    "site_name": ("title", "MkDocs'"),
+    "site_description": ("description", "MkDocs'"),
+    "contentDir": ("content_dir", "Hugo's"),
+    "docs_dir": ("content_dir", "MkDocs'"),
+    "publishDir": ("output_dir", "Hugo's"),
+    "destination": ("output_dir", "Jekyll's"),
+    "site_dir": ("output_dir", "MkDocs'"),
+}
 PUBLISHER_FIELDS = {"name": Field("text", required=True), "url": Field("url")}
 
 VERDICT_FIELDS = {
@@ -222,7 +239,7 @@ def load_config(project_dir: Path, report: Report) -> Config | None:
     if text is None:
         return None
     raw = parse_yaml(text, path.name, report)
-    values = read_record(raw, CONFIG_FIELDS, path.name, location, report)
+    values = read_record(raw, CONFIG_FIELDS, path.name, location, report, CONFIG_SPELLINGS)
     if values is None or not isinstance(raw, LocatedDict):
         return None
     base_url = _check_base_url(values, raw, report)

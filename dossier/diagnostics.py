@@ -83,7 +83,13 @@ class Report:
         return sorted(unique.values(), key=Diagnostic.sort_key)
 
 
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to `word`, or None when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """'; did you mean 'x'?' for the closest candidate, or '' when nothing is close."""
-    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    close = closest(word, candidates)
+    return f"; did you mean '{close}'?" if close else ""

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from anyascii import anyascii
 
-from dossier.diagnostics import Location, Report, did_you_mean
+from dossier.diagnostics import Location, Report, closest
 from dossier.yaml_reader import (
     CONTROL_CHARACTERS,
     InvalidScalar,
@@ -261,10 +261,41 @@ def convert_value(value: Any, location: Location, kind: Kind, report: Report, wr
     return None
 
 
+# A key other tools spell otherwise: their spelling -> (ours, whose it is: "Hugo's").
+OtherSpellings = Mapping[str, tuple[str, str]]
+
+
+def _squashed(key: str) -> str:
+    """A key without case, '_' and '-': `baseURL`, `base-url` and `base_url` are one."""
+    return key.lower().replace("_", "").replace("-", "")
+
+
+def meant_key(key: str, fields: Mapping[str, Field], other_spellings: OtherSpellings) -> tuple[str | None, str]:
+    """The declared key an unknown one most likely means, and a note on whose spelling it is, or (None, '')."""
+    spelling = key if key in other_spellings else _same_but_for_case(key, other_spellings)
+    if spelling is not None:
+        ours, whose = other_spellings[spelling]
+        return ours, f" ('{spelling}' is {whose} name for it)"
+    return _same_but_for_case(key, fields) or closest(key, fields), ""
+
+
+def _same_but_for_case(key: str, keys: Iterable[str]) -> str | None:
+    return next((known for known in keys if _squashed(known) == _squashed(key)), None)
+
+
 def read_record(
-    record: Any, fields: Mapping[str, Field], what: str, location: Location, report: Report
+    record: Any,
+    fields: Mapping[str, Field],
+    what: str,
+    location: Location,
+    report: Report,
+    other_spellings: OtherSpellings | None = None,
 ) -> dict[str, Any] | None:
     """Check a mapping against its fields: unknown keys, missing required keys, each value's kind.
+
+    An unknown key that means a missing required one (`qoute` for `quote`) is one error, not two: the
+    misspelling is where the fix goes. `other_spellings` are keys other tools name otherwise (Hugo's
+    `baseURL`), suggested before any near miss.
 
     Returns every declared field (converted, or its default when missing or invalid), or None when
     the record is not a mapping at all.
@@ -273,13 +304,18 @@ def read_record(
         report.error(location, f"{what} must be a mapping (key: value), found {type_name(record)}")
         return None
     values: dict[str, Any] = {}
+    misspelt: set[str] = set()
     for key in record:
         if key not in fields:
-            report.error(record.key_at(key), f"unknown key '{key}' in {what}{did_you_mean(key, fields)}")
+            meant, note = meant_key(key, fields, other_spellings or {})
+            suggestion = f"; did you mean '{meant}'?{note}" if meant else ""
+            report.error(record.key_at(key), f"unknown key '{key}' in {what}{suggestion}")
+            if meant:
+                misspelt.add(meant)
     for key, spec in fields.items():
         raw = record.get(key)
         if raw is None:
-            if spec.required:
+            if spec.required and key not in misspelt:
                 report.error(record.location, f"{what} has no '{key}' ({KIND_NAMES[spec.kind]}); add it")
             values[key] = spec.default
             continue

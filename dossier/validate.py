@@ -40,6 +40,17 @@ from dossier.records import (
 from dossier.schema import Field, check_slug, read_record, slugify
 from dossier.yaml_reader import LocatedDict, LocatedList
 
+# Front-matter keys as other generators spell them (Hugo, Jekyll, Pelican): suggested before any near miss, so
+# that `date:` is told `published`, not the closest spelling, `updated`.
+FRONT_MATTER_SPELLINGS = {
+    "date": ("published", "Hugo's and Jekyll's"),
+    "publishDate": ("published", "Hugo's"),
+    "lastmod": ("updated", "Hugo's"),
+    "modified": ("updated", "Pelican's"),
+    "author": ("authors", "Jekyll's and Pelican's"),
+    "lang": ("language", "Jekyll's and Pelican's"),
+}
+
 
 @dataclass
 class _Reference:
@@ -233,7 +244,9 @@ def _read_article(raw: RawArticle, story_id: str, ctx: _Context) -> Article | No
         return None
     if raw.front is None and ctx.report.has_error_in(raw.path):
         return None
-    values = read_record(raw.front, FRONT_MATTER_FIELDS, "the front matter", Location(raw.path, 2), ctx.report)
+    values = read_record(
+        raw.front, FRONT_MATTER_FIELDS, "the front matter", Location(raw.path, 2), ctx.report, FRONT_MATTER_SPELLINGS
+    )
     if values is None or values["title"] is None:
         return None
     ctx.refer(("outlet",), values["outlet"], _value_at(raw.front, "outlet", file_at), "outlet")
