@@ -176,7 +176,10 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(run=cmd_build)
 
     check = commands.add_parser("check", parents=[common], help="check the content, write nothing")
-    check.add_argument("--drafts", action="store_true", help="check drafts too")
+    check.add_argument(
+        "--drafts", action=argparse.BooleanOptionalAction, default=True,
+        help="check drafts too, as serve shows them (default: yes; --no-drafts checks what build publishes)",
+    )  # fmt: skip
     check.set_defaults(run=cmd_check)
 
     imports = commands.add_parser(

@@ -5,6 +5,7 @@ A stage reports into a `Report` and carries on, so one run lists every problem a
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Iterable
@@ -49,18 +50,34 @@ class Diagnostic:
         return (loc.path, loc.line, loc.column, self.message)
 
 
+IN_A_DRAFT = "in a draft: "
+
+
 @dataclass
 class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The files of drafts (a draft story's, a draft article's): their problems begin "in a draft: ", so that an
+    # editor sees at once that what fails is not published yet.
+    draft_paths: set[str] = field(default_factory=set)
 
     def error(self, location: Location, message: str) -> None:
-        self.diagnostics.append(Diagnostic("error", location, message))
+        self.diagnostics.append(self._noted(Diagnostic("error", location, message)))
 
     def warning(self, location: Location, message: str) -> None:
-        self.diagnostics.append(Diagnostic("warning", location, message))
+        self.diagnostics.append(self._noted(Diagnostic("warning", location, message)))
 
     def extend(self, other: Report) -> None:
-        self.diagnostics.extend(other.diagnostics)
+        self.diagnostics.extend(self._noted(diagnostic) for diagnostic in other.diagnostics)
+
+    def mark_drafts(self, paths: Iterable[str]) -> None:
+        """Say "in a draft" in every problem of these files: those reported already and those to come."""
+        self.draft_paths.update(paths)
+        self.diagnostics = [self._noted(diagnostic) for diagnostic in self.diagnostics]
+
+    def _noted(self, diagnostic: Diagnostic) -> Diagnostic:
+        if diagnostic.location.path not in self.draft_paths or diagnostic.message.startswith(IN_A_DRAFT):
+            return diagnostic
+        return dataclasses.replace(diagnostic, message=IN_A_DRAFT + diagnostic.message)
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -70,6 +70,7 @@ class _Context:
     sources_path: str = "sources.yaml"
     references: list[_Reference] = field(default_factory=list)
     first_seen: dict[tuple[str, str], Location] = field(default_factory=dict)
+    draft_paths: set[str] = field(default_factory=set)  # the files of draft stories and articles
 
     def refer(self, kinds: tuple[str, ...], value: str | None, location: Location, what: str) -> None:
         if value:
@@ -249,6 +250,8 @@ def _read_article(raw: RawArticle, story_id: str, ctx: _Context) -> Article | No
     values = read_record(
         raw.front, FRONT_MATTER_FIELDS, "the front matter", Location(raw.path, 2), ctx.report, FRONT_MATTER_SPELLINGS
     )
+    if values is not None and values["draft"]:
+        ctx.draft_paths.update((raw.path, raw.sidecar_path))
     if values is None or values["title"] is None:
         return None
     ctx.refer(("outlet",), values["outlet"], _value_at(raw.front, "outlet", file_at), "outlet")
@@ -293,6 +296,8 @@ def _collect_story(raw: RawStory, collected: _Collected, ctx: _Context) -> None:
     if check_slug(raw.id, at, ctx.report) is None or (raw.record is None and ctx.report.has_error_in(raw.path)):
         return
     values = read_record(raw.record, STORY_FIELDS, "a story", at, ctx.report)
+    if values is not None and values["draft"]:
+        ctx.draft_paths.update([raw.path, *(path for a in raw.articles for path in (a.path, a.sidecar_path))])
     if values is None or values["title"] is None or not ctx.claim_id("story", raw.id, at, "story"):
         return
     events = [
@@ -485,6 +490,7 @@ def validate_dossier(raw: RawDossier, config: Config, report: Report, include_dr
         _collect_story(raw_story, collected, ctx)
     _check_references(collected, ctx)
     _check_via_cycles(collected.sources, report)
+    report.mark_drafts(ctx.draft_paths)
     if not include_drafts:
         collected = _without_drafts(collected)
     return Dossier(config, collected.people, collected.sources, collected.stories, collected.articles, collected.claims)
