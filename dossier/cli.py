@@ -6,6 +6,7 @@ Heavy modules are imported inside each command, so `dossier --help` stays instan
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -150,17 +151,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+PROJECT_HELP = "the dossier's folder, holding dossier.yaml (default: the nearest one from here upward)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dossier",
         description="Build a cross-linked static site from annotated news articles.",
     )
     parser.add_argument("--version", action="version", version=f"dossier {__version__}")
+    # -C before the command (`dossier -C DIR build`, as git takes it) or after it; None: search (see _project).
+    parser.add_argument("-C", "--project", type=Path, default=None, metavar="DIR", help=PROJECT_HELP)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "-C", "--project", type=Path, default=Path("."), metavar="DIR",
-        help="the dossier's folder, holding dossier.yaml (default: the current folder)",
-    )  # fmt: skip
+        "-C", "--project", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=PROJECT_HELP
+    )  # SUPPRESS: a command without -C keeps the one given before it
     common.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     common.add_argument("-v", "--verbose", action="store_true", help="print more: stage timings")
     common.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
@@ -219,7 +224,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", parents=[common], help="serve the site, rebuild and reload on every save")
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
+    serve.add_argument("-p", "--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
     serve.add_argument(
         "--drafts", action=argparse.BooleanOptionalAction, default=True,
         help="show stories and articles marked draft (default: yes)",
@@ -264,9 +269,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _project(args: argparse.Namespace) -> Path | None:
+    """The project a command works on: -C, else (but for `init`, which makes one) the nearest folder from here
+    upward holding dossier.yaml, said when it is not this one; else this folder (whose check says what is
+    missing). None, with the reason printed, when the dossier found belongs to another user."""
+    if args.project is not None or args.command == "init":
+        return args.project or Path(".")
+    from dossier.config import find_config_file
+
+    here = Path.cwd()
+    config = find_config_file(here)
+    if config is None or config.parent == here.resolve():
+        return Path(".")
+    found = config.parent
+    if hasattr(os, "getuid") and config.stat().st_uid != os.getuid():  # as git's safe.directory: not ours to use
+        print(
+            for_terminal(f"error: {config} belongs to another user; to use that dossier, name it: dossier -C {found}"),
+            file=sys.stderr,
+        )
+        return None
+    if not args.quiet:
+        levels = len(here.resolve().relative_to(found).parts)
+        print(for_terminal(f"using the dossier in {found} ({levels} folder{'s' * (levels != 1)} up)"), file=sys.stderr)
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        args.project = _project(args)
+        if args.project is None:
+            return EXIT_FAILURE
         return int(args.run(args))
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was", file=sys.stderr)

@@ -219,6 +219,22 @@ def _check_folders(values: dict[str, Any], raw: LocatedDict, report: Report) -> 
             values[key] = CONFIG_FIELDS[key].default
 
 
+def find_config_file(start: Path) -> Path | None:
+    """The nearest dossier.yaml (or dossier.yml), from `start` upward, as git finds `.git` and Cargo
+    `Cargo.toml`; None when there is none. The search stays on `start`'s file system (as git's does), so it
+    never wanders onto another mount."""
+    here = start.resolve()
+    device = here.stat().st_dev
+    while True:
+        found = yaml_file(here, CONFIG_STEM)
+        if found.is_file():
+            return found
+        parent = here.parent
+        if parent == here or parent.stat().st_dev != device:
+            return None
+        here = parent
+
+
 def load_config(project_dir: Path, report: Report) -> Config | None:
     """Read dossier.yaml (or dossier.yml), or report why it cannot be used."""
     path = yaml_file(project_dir, CONFIG_STEM)
