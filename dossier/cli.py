@@ -124,12 +124,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from dossier.importer import ImportFailed, ImportRequest, import_article
+    """Import each page given, reporting each as it goes; the exit code is the worst of them."""
+    from dossier.importer import ImportFailed, ImportRequest, import_article, one_request_per_page
 
     request = ImportRequest(
         project_dir=args.project,
         story_id=args.story,
-        source=args.source,
         slug=args.slug,
         from_text=args.from_text,
         title=args.title,
@@ -140,15 +140,28 @@ def cmd_import(args: argparse.Namespace) -> int:
         allow_private_addresses=args.allow_private_addresses,
     )
     try:
-        imported = import_article(request)
+        requests = one_request_per_page(request, args.sources)
     except ImportFailed as problem:
         print(for_terminal(f"error: {problem}"), file=sys.stderr)
         return problem.exit_code
-    _print_report(imported.report, args.quiet)
-    if not args.quiet:
-        for line in imported.summary():
-            print(for_terminal(line))
-    return EXIT_OK
+    worst, imported_count = EXIT_OK, 0
+    for one in requests:
+        try:
+            imported = import_article(one)
+        except ImportFailed as problem:
+            print(
+                for_terminal(f"error: {problem.about(one.source) if len(requests) > 1 else problem}"), file=sys.stderr
+            )
+            worst = max(worst, problem.exit_code)
+            continue
+        imported_count += 1
+        _print_report(imported.report, args.quiet)
+        if not args.quiet:
+            for line in imported.summary():
+                print(for_terminal(line))
+    if len(requests) > 1 and not args.quiet:
+        print(f"imported {imported_count} of {len(requests)} pages")
+    return worst
 
 
 PROJECT_HELP = "the dossier's folder, holding dossier.yaml (default: the nearest one from here upward)"
@@ -191,8 +204,9 @@ def _parser() -> argparse.ArgumentParser:
         "import", parents=[common], help="bring an article in from a web address, a saved page or pasted text"
     )
     imports.add_argument(
-        "source", nargs="?", metavar="URL|FILE.html", help="the page: an http(s) address or a saved .html file"
-    )
+        "sources", nargs="*", metavar="URL|FILE.html",
+        help="the pages: http(s) addresses or saved .html files, each imported in turn",
+    )  # fmt: skip
     imports.add_argument("--story", required=True, metavar="STORY", help="the story to add it to (its folder's name)")
     imports.add_argument("--slug", metavar="ID", help="the article's id (default: made from outlet, date and headline)")
     imports.add_argument(
