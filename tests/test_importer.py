@@ -331,6 +331,16 @@ def test_a_missing_date_and_author_are_warnings_and_comments_never_guesses(proje
     assert not checked.report.has_errors, "\n".join(map(str, checked.report.sorted()))
 
 
+def test_json_ld_nested_past_pythons_stack_is_skipped(project: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    nested = "[" * 100_000 + "]" * 100_000
+    page.write_text(
+        plain_page().replace("</head>", f'<script type="application/ld+json">{nested}</script></head>'),
+        encoding="utf-8",
+    )
+    assert do_import(project, page).front.title == "Le conseil municipal vote le budget du port"
+
+
 def test_a_page_without_text_is_a_clear_error(project: Path, tmp_path: Path) -> None:
     page = tmp_path / "empty.html"
     page.write_text("<html><head><title>Nothing here at all</title></head><body><nav>Home</nav></body></html>")

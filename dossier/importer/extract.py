@@ -288,7 +288,7 @@ DESCRIPTIONS = (
     '//meta[@property="og:description"]/@content',
     '//meta[@name="twitter:description"]/@content',
 )
-DEK_TAGS = ("p", "h2", "div", "span")
+DEK_TAGS = ("p", "h2", "h3")  # elements that hold a paragraph, not the page: reading each one's text stays linear
 
 
 def find_dek(tree: HtmlElement) -> str | None:
@@ -328,7 +328,7 @@ def _json_ld_headlines(tree: HtmlElement) -> list[str]:
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         try:
             data = json.loads(str(script))
-        except ValueError:
+        except (ValueError, RecursionError):  # a page's JSON-LD may be anything, nested past Python's stack too
             continue
         stack = [data]
         while stack:
