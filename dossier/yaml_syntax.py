@@ -329,11 +329,22 @@ def _misindented_item(line: int, column: int, lines: list[str]) -> SyntaxProblem
     )
 
 
+def _key_line_above(lines: list[str], number: int) -> _KeyLine | None:
+    """The nearest `key:` line above `number`, past the lines of a value written over several (`quote: >-`)."""
+    above = _line_above(lines, number)
+    while above is not None:
+        found = _key_line(lines, above)
+        if found is not None:
+            return found
+        above = _line_above(lines, above)
+    return None
+
+
 def _misindented_key(line: int, column: int, lines: list[str]) -> SyntaxProblem | None:
-    above = _line_above(lines, line)
-    previous = _key_line(lines, above) if above is not None else None
-    if above is None or previous is None:
+    previous = _key_line_above(lines, line)
+    if previous is None:
         return None
+    above = previous.number
     if previous.indent == column and previous.key_column > column:
         return SyntaxProblem(
             line,
