@@ -177,12 +177,12 @@ def cmd_schemas(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from dossier.importer import ImportFailed, ImportRequest, import_article
+    """Import each page given, reporting each as it goes; the exit code is the worst of them."""
+    from dossier.importer import ImportFailed, ImportRequest, import_article, one_request_per_page
 
     request = ImportRequest(
         project_dir=args.project,
         story_id=args.story,
-        source=args.source,
         slug=args.slug,
         from_text=args.from_text,
         title=args.title,
@@ -193,15 +193,31 @@ def cmd_import(args: argparse.Namespace) -> int:
         allow_private_addresses=args.allow_private_addresses,
     )
     try:
-        imported = import_article(request)
+        requests = one_request_per_page(request, args.sources)
     except ImportFailed as problem:
         print(for_terminal(f"error: {problem}"), file=sys.stderr)
         return problem.exit_code
-    _print_report(imported.report, args.quiet)
-    if not args.quiet:
-        for line in imported.summary():
-            print(for_terminal(line))
-    return EXIT_OK
+    worst, imported_count = EXIT_OK, 0
+    for one in requests:
+        try:
+            imported = import_article(one)
+        except ImportFailed as problem:
+            print(
+                for_terminal(f"error: {problem.about(one.source) if len(requests) > 1 else problem}"), file=sys.stderr
+            )
+            worst = max(worst, problem.exit_code)
+            continue
+        imported_count += 1
+        _print_report(imported.report, args.quiet)
+        if not args.quiet:
+            for line in imported.summary():
+                print(for_terminal(line))
+    if len(requests) > 1 and not args.quiet:
+        print(f"imported {imported_count} of {len(requests)} pages")
+    return worst
+
+
+PROJECT_HELP = "the dossier's folder, holding dossier.yaml (default: the nearest one from here upward)"
 
 
 def _add_report_format(command: argparse.ArgumentParser) -> None:
@@ -220,11 +236,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Build a cross-linked static site from annotated news articles.",
     )
     parser.add_argument("--version", action="version", version=f"dossier {__version__}")
+    # -C before the command (`dossier -C DIR build`, as git takes it) or after it; None: search (see _project).
+    parser.add_argument("-C", "--project", type=Path, default=None, metavar="DIR", help=PROJECT_HELP)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "-C", "--project", type=Path, default=Path("."), metavar="DIR",
-        help="the dossier's folder, holding dossier.yaml (default: the current folder)",
-    )  # fmt: skip
+        "-C", "--project", type=Path, default=argparse.SUPPRESS, metavar="DIR", help=PROJECT_HELP
+    )  # SUPPRESS: a command without -C keeps the one given before it
     common.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     common.add_argument("-v", "--verbose", action="store_true", help="print more: stage timings")
     common.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
@@ -241,7 +258,10 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(run=cmd_build)
 
     check = commands.add_parser("check", parents=[common], help="check the content, write nothing")
-    check.add_argument("--drafts", action="store_true", help="check drafts too")
+    check.add_argument(
+        "--drafts", action=argparse.BooleanOptionalAction, default=True,
+        help="check drafts too, as serve shows them (default: yes; --no-drafts checks what build publishes)",
+    )  # fmt: skip
     check.add_argument(
         "--strict",
         action="store_true",
@@ -260,8 +280,9 @@ def _parser() -> argparse.ArgumentParser:
         "import", parents=[common], help="bring an article in from a web address, a saved page or pasted text"
     )
     imports.add_argument(
-        "source", nargs="?", metavar="URL|FILE.html", help="the page: an http(s) address or a saved .html file"
-    )
+        "sources", nargs="*", metavar="URL|FILE.html",
+        help="the pages: http(s) addresses or saved .html files, each imported in turn",
+    )  # fmt: skip
     imports.add_argument("--story", required=True, metavar="STORY", help="the story to add it to (its folder's name)")
     imports.add_argument("--slug", metavar="ID", help="the article's id (default: made from outlet, date and headline)")
     imports.add_argument(
@@ -293,7 +314,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", parents=[common], help="serve the site, rebuild and reload on every save")
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
+    serve.add_argument("-p", "--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
     serve.add_argument(
         "--drafts", action=argparse.BooleanOptionalAction, default=True,
         help="show stories and articles marked draft (default: yes)",
@@ -348,9 +369,37 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _project(args: argparse.Namespace) -> Path | None:
+    """The project a command works on: -C, else (but for `init`, which makes one) the nearest folder from here
+    upward holding dossier.yaml, said when it is not this one; else this folder (whose check says what is
+    missing). None, with the reason printed, when the dossier found belongs to another user."""
+    if args.project is not None or args.command == "init":
+        return args.project or Path(".")
+    from dossier.config import find_config_file
+
+    here = Path.cwd()
+    config = find_config_file(here)
+    if config is None or config.parent == here.resolve():
+        return Path(".")
+    found = config.parent
+    if hasattr(os, "getuid") and config.stat().st_uid != os.getuid():  # as git's safe.directory: not ours to use
+        print(
+            for_terminal(f"error: {config} belongs to another user; to use that dossier, name it: dossier -C {found}"),
+            file=sys.stderr,
+        )
+        return None
+    if not args.quiet:
+        levels = len(here.resolve().relative_to(found).parts)
+        print(for_terminal(f"using the dossier in {found} ({levels} folder{'s' * (levels != 1)} up)"), file=sys.stderr)
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        args.project = _project(args)
+        if args.project is None:
+            return EXIT_FAILURE
         return int(args.run(args))
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was", file=sys.stderr)

@@ -58,6 +58,23 @@ CONFIG_FIELDS = {
     "search": Field("bool", default=True),
     "publisher": Field("mapping", keys=PUBLISHER_FIELDS),
 }
+# dossier.yaml's keys as Hugo (config.toml), Jekyll (_config.yml) and MkDocs (mkdocs.yml) spell them.
+CONFIG_SPELLINGS = {
+    "baseURL": ("base_url", "Hugo's"),
+    "baseurl": ("base_url", "Jekyll's"),
+    "url": ("base_url", "Jekyll's"),
+    "site_url": ("base_url", "MkDocs'"),
+    "languageCode": ("language", "Hugo's"),
+    "defaultContentLanguage": ("language", "Hugo's"),
+    "lang": ("language", "Jekyll's"),
+    "site_name": ("title", "MkDocs'"),
+    "site_description": ("description", "MkDocs'"),
+    "contentDir": ("content_dir", "Hugo's"),
+    "docs_dir": ("content_dir", "MkDocs'"),
+    "publishDir": ("output_dir", "Hugo's"),
+    "destination": ("output_dir", "Jekyll's"),
+    "site_dir": ("output_dir", "MkDocs'"),
+}
 
 # The longest file or folder name Linux, macOS and Windows allow, and the longest path macOS does: a folder
 # setting past them could not even be looked at (ENAMETOOLONG).
@@ -204,6 +221,22 @@ def _check_folders(values: dict[str, Any], raw: LocatedDict, report: Report) -> 
             values[key] = CONFIG_FIELDS[key].default
 
 
+def find_config_file(start: Path) -> Path | None:
+    """The nearest dossier.yaml (or dossier.yml), from `start` upward, as git finds `.git` and Cargo
+    `Cargo.toml`; None when there is none. The search stays on `start`'s file system (as git's does), so it
+    never wanders onto another mount."""
+    here = start.resolve()
+    device = here.stat().st_dev
+    while True:
+        found = yaml_file(here, CONFIG_STEM)
+        if found.is_file():
+            return found
+        parent = here.parent
+        if parent == here or parent.stat().st_dev != device:
+            return None
+        here = parent
+
+
 def load_config(project_dir: Path, report: Report) -> Config | None:
     """Read dossier.yaml (or dossier.yml), or report why it cannot be used."""
     path = yaml_file(project_dir, CONFIG_STEM)
@@ -224,7 +257,7 @@ def load_config(project_dir: Path, report: Report) -> Config | None:
     if text is None:
         return None
     raw = parse_yaml(text, path.name, report)
-    values = read_record(raw, CONFIG_FIELDS, path.name, location, report)
+    values = read_record(raw, CONFIG_FIELDS, path.name, location, report, CONFIG_SPELLINGS)
     if values is None or not isinstance(raw, LocatedDict):
         return None
     base_url = _check_base_url(values, raw, report)

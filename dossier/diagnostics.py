@@ -7,6 +7,7 @@ JSON for other tools (docs/editing.md describes the shape).
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
@@ -58,18 +59,34 @@ class Diagnostic:
         return {"severity": self.severity, **self.location.as_json(), "message": self.message}
 
 
+IN_A_DRAFT = "in a draft: "
+
+
 @dataclass
 class Report:
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The files of drafts (a draft story's, a draft article's): their problems begin "in a draft: ", so that an
+    # editor sees at once that what fails is not published yet.
+    draft_paths: set[str] = field(default_factory=set)
 
     def error(self, location: Location, message: str) -> None:
-        self.diagnostics.append(Diagnostic("error", location, message))
+        self.diagnostics.append(self._noted(Diagnostic("error", location, message)))
 
     def warning(self, location: Location, message: str) -> None:
-        self.diagnostics.append(Diagnostic("warning", location, message))
+        self.diagnostics.append(self._noted(Diagnostic("warning", location, message)))
 
     def extend(self, other: Report) -> None:
-        self.diagnostics.extend(other.diagnostics)
+        self.diagnostics.extend(self._noted(diagnostic) for diagnostic in other.diagnostics)
+
+    def mark_drafts(self, paths: Iterable[str]) -> None:
+        """Say "in a draft" in every problem of these files: those reported already and those to come."""
+        self.draft_paths.update(paths)
+        self.diagnostics = [self._noted(diagnostic) for diagnostic in self.diagnostics]
+
+    def _noted(self, diagnostic: Diagnostic) -> Diagnostic:
+        if diagnostic.location.path not in self.draft_paths or diagnostic.message.startswith(IN_A_DRAFT):
+            return diagnostic
+        return dataclasses.replace(diagnostic, message=IN_A_DRAFT + diagnostic.message)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -96,10 +113,16 @@ class Report:
         return sorted(unique.values(), key=Diagnostic.sort_key)
 
 
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to `word`, or None when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """'; did you mean 'x'?' for the closest candidate, or '' when nothing is close."""
-    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    close = closest(word, candidates)
+    return f"; did you mean '{close}'?" if close else ""
 
 
 # ---- the report as GitHub Actions workflow commands, and as JSON ----

@@ -11,6 +11,7 @@ from pathlib import Path
 from dossier import urls
 from dossier.config import CONFIG_FILE
 from dossier.load import is_inside
+from dossier.static_folder import STATIC_DIR
 from dossier.write import is_mount_point
 
 DEFAULT_OUTPUT_DIR = "build"
@@ -19,8 +20,8 @@ DEFAULT_OUTPUT_DIR = "build"
 def output_dir_problem(project_dir: Path, content_dir: Path, output_dir: Path) -> str | None:
     """Why the output folder may not be used, or None. It is replaced wholesale on every build.
 
-    Refused: a symbolic link; the project, the content folder, the themes folder or dossier.yaml, or anything
-    containing or inside them; an existing file; a mount point (it cannot be renamed); an existing folder
+    Refused: a symbolic link; the project, the content folder, the themes or static folder or dossier.yaml, or
+    anything containing or inside them; an existing file; a mount point (it cannot be renamed); an existing folder
     holding files that no build of dossier wrote (no data/dossier.json), except the default `build` folder
     inside the project (setuptools also works there, and `pip install . && dossier build` must keep working).
     """
@@ -31,7 +32,7 @@ def output_dir_problem(project_dir: Path, content_dir: Path, output_dir: Path) -
         return f"output_dir '{output_dir}' is the project folder or contains it; building would replace it"
     if output == content or output in content.parents or content in output.parents:
         return f"output_dir '{output_dir}' overlaps the content folder"
-    for protected in (project / "themes", project / CONFIG_FILE):
+    for protected in (project / "themes", project / STATIC_DIR, project / CONFIG_FILE):
         if output == protected or protected in output.parents:
             return f"output_dir '{output_dir}' would replace the project's {protected.name}"
     if output.exists() and not output.is_dir():

@@ -2,13 +2,13 @@
 the last build left them, and its anchors, to warn where an annotation moved since.
 
 After a successful `dossier build`, a manifest is kept with the build cache: a digest of everything the
-build read (dossier.yaml, every file of the content folder and of the themes, the build's options, the code
-of dossier itself, the libraries and the Python that shape its output (`cache.version_key`), its built-in
-themes and the Pagefind binary it ran) and the size and modification time of every file it left
-in the output folder, with the warnings it printed. The next build computes the same digest first; when it
-matches and the output folder is untouched, there is nothing to do: the warnings are printed again and the
-build stops, having written nothing. Anything else (one changed byte, a file added or removed on either
-side) runs the whole pipeline.
+build read (dossier.yaml, every file of the content folder, of the themes and of static/, the build's
+options, the code of dossier itself, the libraries and the Python that shape its output
+(`cache.version_key`), its built-in themes and the Pagefind binary it ran) and the size and modification
+time of every file it left in the output folder, with the warnings it printed. The next build computes the
+same digest first; when it matches and the output folder is untouched, there is nothing to do: the warnings
+are printed again and the build stops, having written nothing. Anything else (one changed byte, a file
+added or removed on either side) runs the whole pipeline.
 
 The digest is taken before the build reads its inputs, so a file saved while a build runs is seen as changed
 by the next build. Folders are walked as the build reads them: a folder linked from inside the project to
@@ -39,6 +39,7 @@ from dossier.diagnostics import Diagnostic, Location, Report
 from dossier.kept_files import KeptFolder, read_below, read_regular
 from dossier.load import MAX_FILE_BYTES, is_inside
 from dossier.model import Dossier, PreviousAnchor
+from dossier.static_folder import walk_static
 from dossier.text import ArticleText
 from dossier.themes import builtin_themes_dir
 
@@ -123,7 +124,7 @@ def inputs_digest(inputs: BuildInputs, manifest: dict[str, Any]) -> tuple[str, F
         path
         for folder in (inputs.content_dir, project / "themes")
         for path in _files_under(folder.resolve(), skip, project)
-    ]
+    ] + [path for path, _ in walk_static(project)]
     for path in [*dossier_files, project / "dossier.yaml", project / "dossier.yml"]:  # either may be the config
         files[str(path)] = entry = _file_entry(path, known.get(str(path)), project)
         add(str(path), entry[2])

@@ -32,6 +32,7 @@ from dossier.placeholders import report_placeholders
 from dossier.render import render_site
 from dossier.render.incremental import PageCache
 from dossier.search import is_search_on, pagefind_binary, search_index
+from dossier.static_folder import copy_static_files, static_files
 from dossier.text import ArticleText, make_markdown
 from dossier.themes import resolve_themes
 from dossier.validate import validate_dossier
@@ -215,6 +216,8 @@ def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
             checked.dossier, checked.texts, checked.index, checked.alignments, themes, report, site.add,
             site.keep_previous, pages, checked.alignment_keys,
         )  # fmt: skip
+        static = static_files(project_dir, report)  # checked with what the pages left: a clash is an error
+        built.paths += copy_static_files(static, built.paths, derived.folder if derived else None, report, site.add)
         timings["render"] = time.perf_counter() - started  # with writing into the staging folder
         if report.has_errors:
             site.abort()

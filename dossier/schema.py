@@ -10,13 +10,13 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from anyascii import anyascii
 
-from dossier.diagnostics import Location, Report, did_you_mean
+from dossier.diagnostics import Location, Report, closest
 from dossier.yaml_reader import (
     CONTROL_CHARACTERS,
     InvalidScalar,
@@ -132,8 +132,18 @@ def type_name(value: Any) -> str:
     return "text"
 
 
-def check_slug(value: Any, location: Location, report: Report) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
+def boolean_problem(value: bool, written: str | None, is_id: bool = False) -> str:
+    """Why a text or an id came out a boolean, and the quoted spelling that keeps it as written."""
+    spelt = written or str(value).lower()
+    keep = f'put the id in quotes: "{spelt.lower()}"' if is_id else f'put it in quotes to keep it as written: "{spelt}"'
+    return f"YAML 1.1 reads {spelt} as a boolean (it does so with true, false, yes, no, on and off); {keep}"
+
+
+def check_slug(value: Any, location: Location, report: Report, written: str | None = None) -> str | None:
+    if isinstance(value, bool):
+        report.error(location, boolean_problem(value, written, is_id=True))
+        return None
+    if not isinstance(value, (str, int)):
         report.error(location, f"expected {KIND_NAMES['slug']}, found {type_name(value)}")
         return None
     if isinstance(value, WrittenNumber):
@@ -155,9 +165,9 @@ def check_slug(value: Any, location: Location, report: Report) -> str | None:
     return None
 
 
-def _convert_text(value: Any, location: Location, kind: Kind, report: Report) -> Any:
+def _convert_text(value: Any, location: Location, kind: Kind, report: Report, written: str | None) -> Any:
     if isinstance(value, bool):
-        report.error(location, f"'{value}' was read as a boolean; put the text in quotes")
+        report.error(location, boolean_problem(value, written))
         return None
     if isinstance(value, (int, float, dt.date)):
         return str(value)
@@ -171,42 +181,87 @@ def _convert_text(value: Any, location: Location, kind: Kind, report: Report) ->
     return str(value)
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Dates as people write them, each read one way only (no 01/02/2017: which is the month depends on who wrote it).
+WRITTEN_DATES = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y", "%Y/%m/%d")
+
+
 def _convert_date(value: Any, location: Location, report: Report) -> dt.date | None:
     if isinstance(value, InvalidScalar):
         report.error(location, f"invalid date '{value}': {value.problem}")
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
+    if isinstance(value, dt.datetime):  # a YAML timestamp: the day is meant, but say so rather than guess
+        report.error(
+            location,
+            f"expected {KIND_NAMES['date']}, found a date and time; write the day alone: {value.date().isoformat()}",
+        )
+        return None
     if isinstance(value, dt.date):
         return value
-    report.error(location, f"expected {KIND_NAMES['date']}, found '{value}'")
+    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
+        try:  # quoted, YAML leaves it text: the date it spells is meant all the same
+            return dt.date.fromisoformat(value.strip())
+        except ValueError as problem:
+            report.error(location, f"invalid date '{value}': {problem}")
+            return None
+    report.error(location, f"expected {KIND_NAMES['date']}, found {_found_for_date(value)}")
     return None
 
 
-def _convert_list(value: Any, location: Location, item_kind: Kind, report: Report) -> tuple[Any, ...] | None:
-    if isinstance(value, (str, int)) and not isinstance(value, bool):
-        value_list: list[Any] = [value]  # a single item where a list is expected: accept it as a list of one
-        locations = [location]
+def _found_for_date(value: Any) -> str:
+    """What stands where a date should, and the date it spells when that is plain: "'14 February 2017'; write
+    it 2017-02-14"."""
+    if not isinstance(value, str):
+        return type_name(value)
+    text = " ".join(value.split())
+    for written in WRITTEN_DATES:
+        try:
+            meant = dt.datetime.strptime(text, written).date()
+        except ValueError:
+            continue
+        return f"'{value}'; write it {meant.isoformat()}"
+    if ISO_DATE.match(text):
+        return f"'{value}'; write the day alone: {text[:10]}"
+    return f"'{value}'"
+
+
+def _convert_list(
+    value: Any, location: Location, item_kind: Kind, report: Report, written: str | None
+) -> tuple[Any, ...] | None:
+    if isinstance(value, (str, int, bool)):
+        # a single item where a list is expected: a list of one (a boolean is refused as an item is)
+        items = [convert_value(value, location, item_kind, report, written)]
     elif isinstance(value, LocatedList):
-        value_list, locations = list(value), [value.item_at(i) for i in range(len(value))]
+        items = [
+            convert_value(item, value.item_at(index), item_kind, report, value.written_at(index))
+            for index, item in enumerate(value)
+        ]
     else:
         report.error(location, f"expected {KIND_NAMES['texts' if item_kind == 'text' else 'slugs']}")
         return None
-    items = [convert_value(item, at, item_kind, report) for item, at in zip(value_list, locations, strict=True)]
     return tuple(item for item in items if item is not None)
 
 
-def convert_value(value: Any, location: Location, kind: Kind, report: Report) -> Any:
-    """The value converted to its kind, or None with an error reported at `location`."""
+BOOLEAN_TEXTS = frozenset({"true", "false", "yes", "no", "on", "off"})
+
+
+def convert_value(value: Any, location: Location, kind: Kind, report: Report, written: str | None = None) -> Any:
+    """The value converted to its kind, or None with an error reported at `location`. `written` is how the
+    value was spelt when YAML read it as other than it looks (a boolean: `no`), for the message."""
     if kind in ("text", "markdown"):
-        return _convert_text(value, location, kind, report)
+        return _convert_text(value, location, kind, report, written)
     if kind == "slug":
-        return check_slug(value, location, report)
+        return check_slug(value, location, report, written)
     if kind == "date":
         return _convert_date(value, location, report)
     if kind == "bool":
         if isinstance(value, bool):
             return value
+        if isinstance(value, str) and value.strip().lower() in BOOLEAN_TEXTS:
+            report.error(
+                location, f"expected true or false, found the text '{value}'; write true or false without quotes"
+            )
+            return None
     elif kind == "number":
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return value
@@ -219,9 +274,9 @@ def convert_value(value: Any, location: Location, kind: Kind, report: Report) ->
         if isinstance(value, str) and LANGUAGE.match(value):
             return value
     elif kind == "texts":
-        return _convert_list(value, location, "text", report)
+        return _convert_list(value, location, "text", report, written)
     elif kind == "slugs":
-        return _convert_list(value, location, "slug", report)
+        return _convert_list(value, location, "slug", report, written)
     elif kind == "list":
         if isinstance(value, LocatedList):
             return value
@@ -231,10 +286,41 @@ def convert_value(value: Any, location: Location, kind: Kind, report: Report) ->
     return None
 
 
+# A key other tools spell otherwise: their spelling -> (ours, whose it is: "Hugo's").
+OtherSpellings = Mapping[str, tuple[str, str]]
+
+
+def _squashed(key: str) -> str:
+    """A key without case, '_' and '-': `baseURL`, `base-url` and `base_url` are one."""
+    return key.lower().replace("_", "").replace("-", "")
+
+
+def meant_key(key: str, fields: Mapping[str, Field], other_spellings: OtherSpellings) -> tuple[str | None, str]:
+    """The declared key an unknown one most likely means, and a note on whose spelling it is, or (None, '')."""
+    spelling = key if key in other_spellings else _same_but_for_case(key, other_spellings)
+    if spelling is not None:
+        ours, whose = other_spellings[spelling]
+        return ours, f" ('{spelling}' is {whose} name for it)"
+    return _same_but_for_case(key, fields) or closest(key, fields), ""
+
+
+def _same_but_for_case(key: str, keys: Iterable[str]) -> str | None:
+    return next((known for known in keys if _squashed(known) == _squashed(key)), None)
+
+
 def read_record(
-    record: Any, fields: Mapping[str, Field], what: str, location: Location, report: Report
+    record: Any,
+    fields: Mapping[str, Field],
+    what: str,
+    location: Location,
+    report: Report,
+    other_spellings: OtherSpellings | None = None,
 ) -> dict[str, Any] | None:
     """Check a mapping against its fields: unknown keys, missing required keys, each value's kind.
+
+    An unknown key that means a missing required one (`qoute` for `quote`) is one error, not two: the
+    misspelling is where the fix goes. `other_spellings` are keys other tools name otherwise (Hugo's
+    `baseURL`), suggested before any near miss.
 
     Returns every declared field (converted, or its default when missing or invalid), or None when
     the record is not a mapping at all.
@@ -243,16 +329,21 @@ def read_record(
         report.error(location, f"{what} must be a mapping (key: value), found {type_name(record)}")
         return None
     values: dict[str, Any] = {}
+    misspelt: set[str] = set()
     for key in record:
         if key not in fields:
-            report.error(record.key_at(key), f"unknown key '{key}' in {what}{did_you_mean(key, fields)}")
+            meant, note = meant_key(key, fields, other_spellings or {})
+            suggestion = f"; did you mean '{meant}'?{note}" if meant else ""
+            report.error(record.key_at(key), f"unknown key '{key}' in {what}{suggestion}")
+            if meant:
+                misspelt.add(meant)
     for key, spec in fields.items():
         raw = record.get(key)
         if raw is None:
-            if spec.required:
+            if spec.required and key not in misspelt:
                 report.error(record.location, f"{what} has no '{key}' ({KIND_NAMES[spec.kind]}); add it")
             values[key] = spec.default
             continue
-        converted = convert_value(raw, record.value_at(key), spec.kind, report)
+        converted = convert_value(raw, record.value_at(key), spec.kind, report, record.written_at(key))
         values[key] = spec.default if converted is None else converted
     return values

@@ -39,6 +39,17 @@ from dossier.records import (
 from dossier.schema import Field, check_slug, read_record, slugify
 from dossier.yaml_reader import LocatedDict, LocatedList
 
+# Front-matter keys as other generators spell them (Hugo, Jekyll, Pelican): suggested before any near miss, so
+# that `date:` is told `published`, not the closest spelling, `updated`.
+FRONT_MATTER_SPELLINGS = {
+    "date": ("published", "Hugo's and Jekyll's"),
+    "publishDate": ("published", "Hugo's"),
+    "lastmod": ("updated", "Hugo's"),
+    "modified": ("updated", "Pelican's"),
+    "author": ("authors", "Jekyll's and Pelican's"),
+    "lang": ("language", "Jekyll's and Pelican's"),
+}
+
 
 @dataclass
 class _Reference:
@@ -54,8 +65,11 @@ class _Reference:
 class _Context:
     config: Config
     report: Report
+    people_path: str = "people.yaml"  # the registries' files, as diagnostics show them
+    sources_path: str = "sources.yaml"
     references: list[_Reference] = field(default_factory=list)
     first_seen: dict[tuple[str, str], Location] = field(default_factory=dict)
+    draft_paths: set[str] = field(default_factory=set)  # the files of draft stories and articles
 
     def refer(self, kinds: tuple[str, ...], value: str | None, location: Location, what: str) -> None:
         if value:
@@ -228,7 +242,11 @@ def _read_article(raw: RawArticle, story_id: str, ctx: _Context) -> Article | No
         return None
     if raw.front is None and ctx.report.has_error_in(raw.path):
         return None
-    values = read_record(raw.front, FRONT_MATTER_FIELDS, "the front matter", Location(raw.path, 2), ctx.report)
+    values = read_record(
+        raw.front, FRONT_MATTER_FIELDS, "the front matter", Location(raw.path, 2), ctx.report, FRONT_MATTER_SPELLINGS
+    )
+    if values is not None and values["draft"]:
+        ctx.draft_paths.update((raw.path, raw.sidecar_path))
     if values is None or values["title"] is None:
         return None
     _refer_to_ids(raw.front, values, FRONT_MATTER_FIELDS, file_at, ctx)
@@ -274,6 +292,8 @@ def _collect_story(raw: RawStory, collected: _Collected, ctx: _Context) -> None:
     if check_slug(raw.id, at, ctx.report) is None or (raw.record is None and ctx.report.has_error_in(raw.path)):
         return
     values = read_record(raw.record, STORY_FIELDS, "a story", at, ctx.report)
+    if values is not None and values["draft"]:
+        ctx.draft_paths.update([raw.path, *(path for a in raw.articles for path in (a.path, a.sidecar_path))])
     if values is None or values["title"] is None or not ctx.claim_id("story", raw.id, at, "story"):
         return
     events = [
@@ -315,15 +335,75 @@ def _known_ids(collected: _Collected, config: Config) -> dict[str, set[str]]:
 
 
 def _check_references(collected: _Collected, ctx: _Context) -> None:
+    """Every reference names a known id of its kind. References that fail because a whole registry is missing
+    or empty are one error, at the first of them, saying so: not one 'unknown person' per reference."""
     known = _known_ids(collected, ctx.config)
+    for_want_of: dict[str, list[_Reference]] = {}
     for ref in ctx.references:
         if any(ref.value in known[kind] for kind in ref.kinds):
             continue
-        candidates = set().union(*(known[kind] for kind in ref.kinds))
-        if ref.kinds == ("outlet",) and ref.value in known["source"]:
-            ctx.report.error(ref.location, f"'{ref.value}' is a source but not of kind 'outlet'")
-            continue
-        ctx.report.error(ref.location, f"unknown {ref.what} '{ref.value}'{did_you_mean(ref.value, candidates)}")
+        empty = _empty_registry(ref, known)
+        if empty:
+            for_want_of.setdefault(empty, []).append(ref)
+        else:
+            ctx.report.error(ref.location, _unknown_reference(ref, known, collected, ctx))
+    for kind, refs in for_want_of.items():
+        first = min(refs, key=lambda ref: ref.location)
+        ctx.report.error(first.location, _empty_registry_problem(first, kind, len(refs), ctx))
+
+
+def _empty_registry(ref: _Reference, known: dict[str, set[str]]) -> str | None:
+    """'person' or 'source' when the reference could only resolve in a registry that has no one in it."""
+    if "person" in ref.kinds and not known["person"]:
+        return "person"
+    if set(ref.kinds) <= {"source", "outlet"} and not known["source"]:
+        return "source"
+    return None
+
+
+def _empty_registry_problem(first: _Reference, kind: str, count: int, ctx: _Context) -> str:
+    if kind == "person":
+        where, what, new = f"{ctx.people_path} is missing or empty", "people", 'dossier new person ID "Name"'
+    else:
+        where = f"{ctx.sources_path} is missing or empty, and no story lists sources"
+        what, new = "sources and outlets", 'dossier new source ID "Name" --kind KIND'
+    others = f"none of the {count} references to {what} resolves" if count > 1 else "it cannot resolve"
+    return f"unknown {first.what} '{first.value}': no {kind} is registered ({where}), so {others}; add them (`{new}`)"
+
+
+def _unknown_reference(ref: _Reference, known: dict[str, set[str]], collected: _Collected, ctx: _Context) -> str:
+    """What is wrong with a reference to no id of its kinds, and the fix where one can be named."""
+    if ref.kinds == ("outlet",) and ref.value in known["source"]:
+        return f"'{ref.value}' is a source but not of kind 'outlet'"
+    if "person" not in ref.kinds and "source" in ref.kinds and ref.value in known["person"]:
+        return _person_where_a_source_belongs(ref.value, collected, ctx)
+    if "source" not in ref.kinds and "person" in ref.kinds and ref.value in collected.sources:
+        source = collected.sources[ref.value]
+        fix = (
+            f"did you mean '{source.person}', the person this source is?"
+            if source.person
+            else f"only people of {ctx.people_path} can be named here"
+        )
+        return f"'{ref.value}' is a source (of kind {source.kind}), not a person; {fix}"
+    candidates = set().union(*(known[kind] for kind in ref.kinds))
+    suggestion = did_you_mean(ref.value, candidates)
+    if ref.kinds == ("verdict",):
+        verdicts = ", ".join(verdict.id for verdict in ctx.config.verdicts)
+        return f"unknown verdict '{ref.value}'{suggestion} (verdicts: {verdicts})"
+    return f"unknown {ref.what} '{ref.value}'{suggestion}"
+
+
+def _person_where_a_source_belongs(person_id: str, collected: _Collected, ctx: _Context) -> str:
+    """A person named where a source belongs: name the sources that are that person, or say how to add one."""
+    theirs = sorted(source.id for source in collected.sources.values() if source.person == person_id)
+    if theirs:
+        named = " or ".join(f"'{source_id}'" for source_id in theirs)
+        return f"'{person_id}' is a person, not a source; did you mean {named} (sources whose person is {person_id})?"
+    return (
+        f"'{person_id}' is a person, not a source; to attribute to a person, add a source that is them to "
+        f"{ctx.sources_path} (kind: person, person: {person_id}, and an id of its own such as {person_id}-remarks) "
+        "and name that source here"
+    )
 
 
 def _check_via_cycles(sources: dict[str, Source], report: Report) -> None:
@@ -392,7 +472,7 @@ def _without_references_to(dropped: set[str], collected: _Collected) -> _Collect
 
 def validate_dossier(raw: RawDossier, config: Config, report: Report, include_drafts: bool = False) -> Dossier:
     """Build the model from raw records, reporting every problem; references are checked once all ids are known."""
-    ctx = _Context(config, report)
+    ctx = _Context(config, report, raw.people_path, raw.sources_path)
     collected = _Collected()
     for item, at in _items(raw.people, "the people registry", Location(raw.people_path), report):
         person = _read_person(item, at, ctx)
@@ -406,6 +486,7 @@ def validate_dossier(raw: RawDossier, config: Config, report: Report, include_dr
         _collect_story(raw_story, collected, ctx)
     _check_references(collected, ctx)
     _check_via_cycles(collected.sources, report)
+    report.mark_drafts(ctx.draft_paths)
     if not include_drafts:
         collected = _without_drafts(collected)
     return Dossier(config, collected.people, collected.sources, collected.stories, collected.articles, collected.claims)

@@ -20,6 +20,7 @@ import yaml.cyaml
 from yaml.constructor import SafeConstructor
 
 from dossier.diagnostics import Location, Report
+from dossier.yaml_syntax import explain_yaml_error
 
 # A document that expands (through aliases) to more values than this is refused: an alias bomb.
 MAX_VALUES = 200_000
@@ -91,12 +92,17 @@ class LocatedDict(dict[str, Any]):
         self.location = location
         self.key_locations: dict[str, Location] = {}
         self.value_locations: dict[str, Location] = {}
+        self.booleans_written: dict[str, str] = {}  # a value YAML read as a boolean: as written (`no`, `On`)
 
     def key_at(self, key: str) -> Location:
         return self.key_locations.get(key, self.location)
 
     def value_at(self, key: str) -> Location:
         return self.value_locations.get(key, self.location)
+
+    def written_at(self, key: str) -> str | None:
+        """How the value was written, when YAML read it as other than it looks (a boolean), else None."""
+        return self.booleans_written.get(key)
 
 
 class LocatedList(list[Any]):
@@ -106,9 +112,14 @@ class LocatedList(list[Any]):
         super().__init__()
         self.location = location
         self.item_locations: list[Location] = []
+        self.booleans_written: dict[int, str] = {}  # an item YAML read as a boolean: as written
 
     def item_at(self, index: int) -> Location:
         return self.item_locations[index] if index < len(self.item_locations) else self.location
+
+    def written_at(self, index: int) -> str | None:
+        """How the item was written, when YAML read it as other than it looks (a boolean), else None."""
+        return self.booleans_written.get(index)
 
 
 class InvalidScalar(str):
@@ -241,9 +252,11 @@ class _Builder:
             return self.build_mapping(node)
         if isinstance(node, yaml.SequenceNode):
             items = LocatedList(self.at(node))
-            for child in node.value:
+            for index, child in enumerate(node.value):
                 items.append(self.build(child))
                 items.item_locations.append(self.at(child))
+                if isinstance(items[-1], bool):
+                    items.booleans_written[index] = str(child.value)
             return items
         return self.build_scalar(node)
 
@@ -264,6 +277,8 @@ class _Builder:
             mapping[key] = self.build(value_node)
             mapping.key_locations[key] = self.at(key_node)
             mapping.value_locations[key] = self.at(value_node)
+            if isinstance(mapping[key], bool):
+                mapping.booleans_written[key] = str(value_node.value)
         return mapping
 
     def build_scalar(self, node: yaml.Node) -> Any:
@@ -335,12 +350,9 @@ def _parse_located(text: str, path: str, report: Report, line_offset: int) -> An
             Location(path, 1 + line_offset, 1), "an alias (*name) is used inside the value it names; write it out"
         )
     except yaml.MarkedYAMLError as problem:
-        mark = problem.problem_mark or problem.context_mark
-        what = problem.problem or problem.context or "invalid YAML"
-        if problem.context and problem.context_mark and problem.problem:
-            started = _location(problem.context_mark, path, line_offset)
-            what = f"{what} ({problem.context}, which starts at line {started.line}, column {started.column})"
-        report.error(_location(mark, path, line_offset), f"YAML syntax: {what}")
+        explained = explain_yaml_error(problem, text)
+        at = Location(path, explained.line + 1 + line_offset, explained.column + 1)
+        report.error(at, f"YAML syntax: {explained.message}")
     except yaml.YAMLError as problem:
         report.error(Location(path, 1 + line_offset, 1), f"YAML: {problem}")
     except _TooManyValues:

@@ -180,3 +180,48 @@ def test_check_and_build_format_json_print_only_json_on_stdout(
     code, out, err = run(["build", "--format", "json", "-C", str(project)], capsys)
     assert code == 0 and json.loads(out) == expected
     assert err.startswith("built ")
+
+
+def test_the_project_may_be_named_before_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project = copy_example(tmp_path / "site")
+    code, out, err = run(["-C", str(project), "check"], capsys)  # as `git -C DIR status`
+    assert code == 0 and out.startswith("ok: 1 stories"), err
+    code, _, err = run(["-C", str(tmp_path), "check", "-C", str(project)], capsys)  # the command's own wins
+    assert code == 0, err
+
+
+def test_the_project_is_found_from_a_folder_inside_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As git, Hugo and Cargo do: from content/STORY/, the dossier two folders up is used, and named."""
+    project = copy_example(tmp_path / "site")
+    monkeypatch.chdir(project / "content" / "flynn-kislyak")
+    code, out, err = run(["check"], capsys)
+    assert code == 0 and out.startswith("ok: 1 stories")
+    assert err == f"using the dossier in {project.resolve()} (2 folders up)\n"
+    assert run(["check", "-q"], capsys) == (0, "", "")
+    monkeypatch.chdir(project)
+    assert run(["check"], capsys)[2] == ""  # the current folder is not announced
+
+
+def test_a_dossier_above_that_belongs_to_another_user_is_not_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dossier.yaml planted in a shared folder above (/tmp) must not be built by whoever works below it."""
+    project = copy_example(tmp_path / "site")
+    monkeypatch.chdir(project / "content")
+    owner = (project / "dossier.yaml").stat().st_uid
+    monkeypatch.setattr("os.getuid", lambda: owner + 1)
+    code, out, err = run(["build"], capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: {project.resolve() / 'dossier.yaml'} belongs to another user; to use that dossier, name it: "
+        f"dossier -C {project.resolve()}\n"
+    )
+    assert not (project / "build").exists()
+
+
+def test_serve_takes_p_for_its_port(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    assert "-p PORT, --port PORT" in capsys.readouterr().out

@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
 from dossier import urls
+from dossier.cli import main
 from dossier.pipeline import BuildOptions, build_project
 from tests.conftest import TESTS
 
@@ -64,3 +66,26 @@ def test_with_drafts_they_are_built_and_marked(tmp_path: Path) -> None:
     badge = soup.select_one("h1 .badge-draft")
     assert badge is not None and badge.get_text() == "Draft"
     assert (tmp_path / "out" / urls.claim_path("unpublished-claim")).exists()
+
+
+def test_check_checks_drafts_and_says_which_problems_are_in_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An error in a draft is an error, as serve shows it (issue 18: check used to pass over it in silence);
+    every problem in a draft's files says so, and --no-drafts checks only what build publishes."""
+    project = make_site(tmp_path)
+    sidecar = project / "content" / "unfinished" / "sketch.yaml"
+    sidecar.write_text(DRAFT_NOTES.replace("Babbage never", "Lovelace never"), encoding="utf-8")
+    assert main(["check", "-C", str(project)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        'content/unfinished/sketch.yaml:2:5: error: in a draft: the quote "Lovelace never finished the engine." is '
+        'not in the article; the closest passage (line 6, 84% alike) reads: "Babbage never finished the engine."',
+        "1 error, 0 warnings",
+    ]
+    assert main(["check", "--no-drafts", "-C", str(project)]) == 0
+    (project / "content" / "story" / "later.md").write_text(
+        DRAFT_ARTICLE.replace("title:", "draft: true\ntitle:").replace("outlet: gazette", "outlet: gazete"),
+        encoding="utf-8",
+    )
+    assert main(["check", "--no-drafts", "-C", str(project)]) == 1  # a draft's ids are checked all the same
+    assert "content/story/later.md:4:9: error: in a draft: unknown outlet 'gazete'" in capsys.readouterr().err

@@ -135,6 +135,33 @@ def test_corpus_metadata_is_read_off_the_pages(corpus_project: tuple[Path, dict[
     assert "authors" not in fronts["cbsnews.com.carolina"]  # "CBS News February" is not a person
 
 
+def test_authors_deks_and_other_headlines_are_kept_as_the_page_has_them(
+    corpus_project: tuple[Path, dict[str, Imported]],
+) -> None:
+    """Issue 18: "Leah C. Stokes" lost her period, the dek and the page's second headline were dropped."""
+    _, imported = corpus_project
+    atlantic = imported["pages/theatlantic.com.disasters.html"].article_path
+    front, body = split_article(atlantic)
+    assert front["authors"] == ["Leah C. Stokes"]  # trafilatura says "Leah C Stokes"; the page's spelling wins
+    lines = atlantic.read_text(encoding="utf-8").split("\n")
+    assert lines[1:3] == [
+        'title: "How Can We Plan for the Future in California?"',
+        '# also headlined: "California\u2019s Disasters Are a Warning\u2014Climate Change Is Here"',
+    ]
+    dek = (
+        "The state\u2019s heat waves, blackouts, and fires\u2014amid a pandemic\u2014offer a warning of our "
+        "fossil-fuel future."
+    )
+    assert body.startswith(f"\n*{dek}*\n\nWhen I moved to California five years ago")
+    assert article_text(atlantic).startswith(f"{dek}\n\nWhen I moved")  # the text an annotation quotes
+    politico = imported["pages/politico.com.retirement.html"].article_path
+    assert article_text(politico).count("Republicans in Western North Carolina are grumbling") == 1  # kept once
+    telegraph = imported["pages/telegraph.co.uk.plumber.html"].article_path
+    assert "also headlined" not in telegraph.read_text(encoding="utf-8")  # its JSON-LD's "escenic" is no headline
+    wired = imported["pages/wired.com.burn.html"].article_path
+    assert wired.name == "wired-2020-01-21-ai-can-do-great-things-if.md"  # "Things\u2014if" was `thingsif`
+
+
 def test_corpus_articles_pass_check_and_build(corpus_project: tuple[Path, dict[str, Imported]]) -> None:
     project, imported = corpus_project
     checked = check_project(project)
@@ -304,6 +331,16 @@ def test_a_missing_date_and_author_are_warnings_and_comments_never_guesses(proje
     assert not checked.report.has_errors, "\n".join(map(str, checked.report.sorted()))
 
 
+def test_json_ld_nested_past_pythons_stack_is_skipped(project: Path, tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    nested = "[" * 100_000 + "]" * 100_000
+    page.write_text(
+        plain_page().replace("</head>", f'<script type="application/ld+json">{nested}</script></head>'),
+        encoding="utf-8",
+    )
+    assert do_import(project, page).front.title == "Le conseil municipal vote le budget du port"
+
+
 def test_a_page_without_text_is_a_clear_error(project: Path, tmp_path: Path) -> None:
     page = tmp_path / "empty.html"
     page.write_text("<html><head><title>Nothing here at all</title></head><body><nav>Home</nav></body></html>")
@@ -418,9 +455,12 @@ def test_from_text_without_a_page_needs_a_title_and_an_outlet(project: Path, tmp
 EVIL_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Evil page title here</title>
 <link rel="canonical" href="https://evil.example/a/b.html">
 <meta property="og:site_name" content="Evil Times"><meta name="author" content="Eve Doe">
-<meta property="article:published_time" content="2024-03-15T10:00:00Z"></head><body>
+<meta property="article:published_time" content="2024-03-15T10:00:00Z">
+<meta name="description" content="A dek with &lt;b&gt;markup&lt;/b&gt;, [x](javascript:alert(9)) and *stars*">
+<meta property="og:title" content="Evil &lt;/script&gt; title: --- on &#10; two lines"></head><body>
 <nav><a href="/">Home</a> <a href="/news">News</a></nav>
 <article><h1>Evil page title here</h1>
+<p class="dek">A dek with &lt;b&gt;markup&lt;/b&gt;, [x](javascript:alert(9)) and *stars*</p>
 <p>First paragraph with a <a href="javascript:alert(1)">javascript link</a> and a
 <a href=" JaVaScRiPt:alert(2)">mixed case one</a> and <a href="data:text/html,hi">data</a> and
 <a href="vbscript:msgbox(1)">vb</a> and <a href="/relative/path">relative</a> and
@@ -453,8 +493,10 @@ def test_an_untrusted_page_cannot_smuggle_html_or_script_links(project: Path, tm
         assert f"[{text}](" not in body  # the text stays, the link goes
     assert "[relative](https://evil.example/relative/path)" in body  # resolved against the page's address
     assert "[good](https://example.org/ok_%28x%29%20y)" in body
+    assert '\n# also headlined: "Evil </script> title: --- on two lines"\n' in result.article_path.read_text()
     text = article_text(result.article_path)
     for literal in (
+        "A dek with <b>markup</b>, [x](javascript:alert(9)) and *stars*",  # the dek, as text
         "<script>alert(3)</script>",
         "<img src=x onerror=alert(4)>",
         "[click](javascript:alert(6)) and *stars* and _under_ and &copy; and `tick`",
@@ -630,12 +672,62 @@ def test_the_command_prints_what_it_found_and_what_it_did_not(
     assert "  outlet     la-gazette-du-port (La Gazette du Port), new: added to content/sources.yaml" in lines
     assert "  published  not found" in lines and "  authors    not found" in lines
     assert f"  kept       content/{STORY}/la-gazette-du-port-le-conseil-municipal-vote-le-budget.source.html" in lines
+    annotations = f"content/{STORY}/la-gazette-du-port-le-conseil-municipal-vote-le-budget.yaml"
+    assert f"  wrote      {annotations}, for its annotations" in lines
+    assert lines[-1] == f"next: annotate it in {annotations}; `dossier serve` shows it as you save"
     assert "warning: the page gives no publication date" in err and "0 errors, 3 warnings" in err
     code, out, _ = run(["import", str(page), "--story", STORY, "-C", str(project), "--keep-html"], capsys)
     assert code == 0 and out.startswith("unchanged: ")
     code, out, err = run(["import", str(page), "--story", STORY, "-C", str(project), "--slug", "x", "-q"], capsys)
     assert code == 0 and out == "" and err == ""
     assert run(["check", "-C", str(project)], capsys)[0] == 0
+
+
+def test_an_import_writes_the_annotations_file_new_article_writes_and_never_replaces_one(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(plain_page(), encoding="utf-8")
+    imported = do_import(project, page, slug="port-budget")
+    annotations = imported.article_path.with_suffix(".yaml")
+    assert run(["new", "article", STORY, "by-hand", "--outlet", "the-week", "-C", str(project)], capsys)[0] == 0
+    by_hand = (project / "content" / STORY / "by-hand.yaml").read_text(encoding="utf-8")
+    assert annotations.read_text(encoding="utf-8") == by_hand.replace("by-hand.md", "port-budget.md")
+    annotations.write_text("notes: []\n", encoding="utf-8")
+    again = do_import(project, page, slug="port-budget", title="Le budget du port", force=True)
+    assert not again.annotations_written and annotations.read_text(encoding="utf-8") == "notes: []\n"
+    assert any("annotations kept" in d.message for d in again.report.warnings)
+    assert (
+        again.summary()[-1]
+        == f"next: annotate it in content/{STORY}/port-budget.yaml; `dossier serve` shows it as you save"
+    )
+
+
+def test_several_pages_are_imported_in_one_run_each_reported(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pages = [tmp_path / "budget.html", tmp_path / "missing.html", tmp_path / "harbour.html"]
+    pages[0].write_text(plain_page(), encoding="utf-8")
+    pages[2].write_text(plain_page("Le port rouvre ses quais aux bateaux de pêche"), encoding="utf-8")
+    code, out, err = run(["import", *map(str, pages), "--story", STORY, "-C", str(project), "-q"], capsys)
+    assert (code, out) == (1, "")  # the worst of the three: one page could not be read
+    assert err == f"error: {pages[1]}: no such file\n"
+    stems = ["le-conseil-municipal-vote-le-budget", "le-port-rouvre-ses-quais-aux"]
+    for stem in stems:
+        assert (project / "content" / STORY / f"la-gazette-du-port-{stem}.md").is_file()
+    code, out, _ = run(["import", str(pages[0]), str(pages[2]), "--story", STORY, "-C", str(project)], capsys)
+    assert code == 0
+    summary = [line for line in out.splitlines() if not line.startswith(" ")]
+    article = f"content/{STORY}/la-gazette-du-port-"
+    assert [line.split(" (")[0] for line in summary] == [
+        f"unchanged: {article}{stems[0]}.md",
+        f"next: annotate it in {article}{stems[0]}.yaml; `dossier serve` shows it as you save",
+        f"unchanged: {article}{stems[1]}.md",
+        f"next: annotate it in {article}{stems[1]}.yaml; `dossier serve` shows it as you save",
+        "imported 2 of 2 pages",
+    ]
+    code, _, err = run(["import", *map(str, pages), "--slug", "x", "--story", STORY, "-C", str(project)], capsys)
+    assert (code, err) == (1, "error: --slug names one article; import those pages one at a time\n")
 
 
 def test_command_errors_are_one_line(project: Path, capsys: pytest.CaptureFixture[str], corpus: Path) -> None:

@@ -22,10 +22,10 @@ def warnings(project: Path, include_drafts: bool = False) -> list[str]:
     return [str(warning) for warning in checked.report.sorted()]
 
 
-def left(location: str, what: str, placeholder: str, fix: str = "write your own text") -> str:
-    """The warning for a placeholder left at `location`."""
+def left(location: str, what: str, placeholder: str, fix: str = "write your own text", draft: bool = False) -> str:
+    """The warning for a placeholder left at `location` (in a draft's files, it says so)."""
     said = f'{what} still holds the placeholder "{placeholder}" that `dossier new` wrote'
-    return f"{location}: warning: {said}; {fix} in its place"
+    return f"{location}: warning: {'in a draft: ' * draft}{said}; {fix} in its place"
 
 
 def test_every_placeholder_is_a_text_of_the_skeletons() -> None:
@@ -47,10 +47,10 @@ def test_what_new_leaves_is_a_warning_and_strict_fails_until_it_is_written(
     assert main(["new", "claim", "budget", "balanced", "--claimant", "ana-ruiz", *c]) == 0
     assert warnings(project) == [], "a new story is a draft: not published, not checked"
     assert warnings(project, include_drafts=True) == [
-        left("content/budget/gazette.md:2:8", "'title'", HEADLINE),
-        left("content/budget/gazette.md:10:1", "the article's text", PASTE, "paste the article's text"),
-        left("content/budget/story.yaml:4:10", "'summary'", SUMMARY),
-        left("content/budget/story.yaml:12:12", "'claim'", CLAIM),
+        left("content/budget/gazette.md:2:8", "'title'", HEADLINE, draft=True),
+        left("content/budget/gazette.md:10:1", "the article's text", PASTE, "paste the article's text", draft=True),
+        left("content/budget/story.yaml:4:10", "'summary'", SUMMARY, draft=True),
+        left("content/budget/story.yaml:12:12", "'claim'", CLAIM, draft=True),
     ]
     assert main(["check", "--drafts", "--strict", *c]) == 1
     for name, placeholder, text in (
@@ -86,4 +86,6 @@ def test_a_drafts_placeholders_are_warnings_only_when_drafts_are_checked(tmp_pat
     story = STORY.replace("title: The Engine\n", f"title: The Engine\ndraft: true\nsummary: {SUMMARY}\n")
     project = small_project(tmp_path, story=story)
     assert warnings(project) == []
-    assert warnings(project, include_drafts=True) == [left("content/engine/story.yaml:3:10", "'summary'", SUMMARY)]
+    assert warnings(project, include_drafts=True) == [
+        left("content/engine/story.yaml:3:10", "'summary'", SUMMARY, draft=True)
+    ]

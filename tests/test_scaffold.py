@@ -119,7 +119,7 @@ def test_a_pull_request_is_checked_strictly_and_previewed_never_published(projec
     assert [step["run"] for step in steps if "run" in step] == [
         f'python -m pip install "dossier-ssg=={__version__}"',
         "dossier build --output _site --format github --quiet",
-        "dossier check --strict --format github",
+        "dossier check --strict --no-drafts --format github",
     ]
     (upload,) = [step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@")]
     assert upload["uses"] == "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f"
@@ -208,11 +208,11 @@ def test_new_commands_write_files_that_check_without_errors(project: Path, capsy
     ferries = left("content/harbour-bridge/story.yaml:28:12", "'claim'", CLAIM)
     assert warnings(project) == [ferries]
     assert warnings(project, include_drafts=True) == [
-        left("content/city-budget/city-gazette.md:10:1", "the article's text", PASTE, "paste the article's text"),
-        left("content/city-budget/second-look.md:2:8", "'title'", HEADLINE),
-        left("content/city-budget/second-look.md:10:1", "the article's text", PASTE, "paste the article's text"),
-        left("content/city-budget/story.yaml:4:10", "'summary'", SUMMARY),
-        left("content/city-budget/story.yaml:12:12", "'claim'", CLAIM),
+        left("content/city-budget/city-gazette.md:10:1", "the article's text", PASTE, "paste the article's text", True),
+        left("content/city-budget/second-look.md:2:8", "'title'", HEADLINE, draft=True),
+        left("content/city-budget/second-look.md:10:1", "the article's text", PASTE, "paste the article's text", True),
+        left("content/city-budget/story.yaml:4:10", "'summary'", SUMMARY, draft=True),
+        left("content/city-budget/story.yaml:12:12", "'claim'", CLAIM, draft=True),
         ferries,
     ]
     checked = check_project(project, BuildOptions(include_drafts=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from dossier.pipeline import check_project
@@ -21,3 +22,13 @@ def test_derived_annotation_ids_read_any_script_and_keep_apostrophes_apart(tmp_p
     assert checked.dossier is not None, checked.report.sorted()
     ids = [annotation.id for annotation in checked.dossier.articles["article"].annotations]
     assert ids == ["note-trump-s-adviser", "note-sergey-kislyak", "note-zurich"]
+
+
+def test_a_quoted_date_is_the_date_it_spells(tmp_path: Path) -> None:
+    """`date: "2020-08-14"` is text to YAML, but an editor means the date (issue 18)."""
+    story = 'title: The Engine\ndate: "1843-07-10"\n'
+    front = "---\ntitle: The Analytical Engine\noutlet: gazette\npublished: '1843-09-01'\n---\n"
+    checked = check_project(small_project(tmp_path, story=story, front=front))
+    assert checked.dossier is not None and not checked.report.diagnostics, checked.report.sorted()
+    assert checked.dossier.stories["engine"].date == dt.date(1843, 7, 10)
+    assert checked.dossier.articles["article"].published == dt.date(1843, 9, 1)

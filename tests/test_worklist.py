@@ -41,12 +41,13 @@ def test_the_worklist_goes_story_by_story_what_to_do_first_at_the_top(
     assert code == 0
     assert out.splitlines() == [
         "budget: Budget (draft)",
-        f'  content/budget/gazette.md:10:1: warning: the article\'s text still holds the placeholder "{PASTE}" '
-        f"{new}; paste the article's text in its place",
-        f"  content/budget/story.yaml:4:10: warning: 'summary' still holds the placeholder \"{SUMMARY}\" {new}; "
+        "  content/budget/gazette.md:10:1: warning: in a draft: the article's text still holds the placeholder "
+        f'"{PASTE}" {new}; paste the article\'s text in its place',
+        f"  content/budget/story.yaml:4:10: warning: in a draft: 'summary' still holds the placeholder \"{SUMMARY}\" "
+        f"{new}; "
         "write your own text in its place",
-        "  content/budget/story.yaml:12:12: warning: 'claim' still holds the placeholder \"The claim, in one "
-        f'sentence." {new}; write your own text in its place',
+        "  content/budget/story.yaml:12:12: warning: in a draft: 'claim' still holds the placeholder "
+        f'"The claim, in one sentence." {new}; write your own text in its place',
         "  content/budget/gazette.md:1:1: to annotate: article 'gazette' has no annotations yet",
         "  content/budget/story.yaml:11:5: to annotate: claim 'balanced' appears in no article: annotate where an "
         "article reports it",

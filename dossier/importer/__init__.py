@@ -12,7 +12,7 @@ once more to prove it holds no HTML and no other link.
 This package exports the command's public API only; the parts are imported from the modules that define them.
 """
 
-from dossier.importer.command import Imported, ImportRequest, import_article
+from dossier.importer.command import Imported, ImportRequest, import_article, one_request_per_page
 from dossier.importer.failures import FetchFailed, ImportFailed
 
-__all__ = ["FetchFailed", "ImportFailed", "ImportRequest", "Imported", "import_article"]
+__all__ = ["FetchFailed", "ImportFailed", "ImportRequest", "Imported", "import_article", "one_request_per_page"]

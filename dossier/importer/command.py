@@ -6,16 +6,19 @@ appended entry in content/sources.yaml when the outlet is new (see docs/import.m
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import string
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.atomic_write import write_atomically
 from dossier.diagnostics import Location, Report
 from dossier.importer.addresses import AddressGuard
-from dossier.importer.extract import Extracted, clean_field, drop_title_heading, extract_page, squash
+from dossier.importer.extract import Extracted, clean_field, drop_title_heading, extract_page, squash, with_dek
 from dossier.importer.failures import ImportFailed
 from dossier.importer.fetch import MAX_PAGE_BYTES, Page, decode_page, fetch_page, is_url, read_page_file
 from dossier.importer.front_matter import Front, front_matter_lines
@@ -25,6 +28,7 @@ from dossier.importer.safe_markdown import Block, check_markdown_is_safe, markdo
 from dossier.load import SOURCES_FILE, display_path
 from dossier.project_files import Project, ProjectFileError, check_id
 from dossier.schema import slugify
+from dossier.themes import DEFAULT_THEME, builtin_themes_dir
 from dossier.yaml_reader import yaml_file
 
 MIN_ARTICLE_WORDS = 15  # less is a menu or a paywall notice, not an article
@@ -67,6 +71,8 @@ class Imported:
     seconds: float = 0.0
     sources_shown: str = SOURCES_FILE
     html_shown: str | None = None
+    annotations_shown: str = ""  # the annotations file: where the editor goes next
+    annotations_written: bool = False  # an empty one was written beside the article
 
     def summary(self) -> list[str]:
         """What was found and what was not, one line each, for the editor."""
@@ -78,6 +84,10 @@ class Imported:
             outlet += f", new: added to {self.sources_shown}" if self.outlet.registered else ", new: see the warning"
         fields = [
             ("title", front.title),
+            *(
+                ("also", f"{json.dumps(headline, ensure_ascii=False)} (another headline on the page)")
+                for headline in front.other_headlines
+            ),
             ("outlet", outlet),
             ("url", front.url or "not found"),
             ("published", front.published.isoformat() if front.published else "not found"),
@@ -86,12 +96,26 @@ class Imported:
             ("language", front.language or "not found (the site's language applies)"),
             ("parts", f"{self.parts}: a newsletter or live blog, every part kept" if self.parts > 1 else None),
             ("kept", self.html_shown),
+            ("wrote", f"{self.annotations_shown}, for its annotations" if self.annotations_written else None),
         ]
         lines += [f"  {name:<10} {value}" for name, value in fields if value]
         for text in self.dropped:
             shown = text if len(text) <= 90 else text[:89] + "\u2026"
             lines.append(f"  {'dropped':<10} {json.dumps(shown, ensure_ascii=False)}")
+        lines.append(f"next: annotate it in {self.annotations_shown}; `dossier serve` shows it as you save")
         return lines
+
+
+def one_request_per_page(request: ImportRequest, sources: Sequence[str]) -> list[ImportRequest]:
+    """The request for each page of a run, in order (the request as it is when no page is given: --from-text).
+    Options that name one article (--slug, --title, --from-text) refuse several pages."""
+    if len(sources) > 1:
+        given = [name for name, value in (("--slug", request.slug), ("--title", request.title),
+                                          ("--from-text", request.from_text)) if value is not None]  # fmt: skip
+        if given:
+            verb = "names" if len(given) == 1 else "name"
+            raise ImportFailed(f"{' and '.join(given)} {verb} one article; import those pages one at a time")
+    return [dataclasses.replace(request, source=source) for source in sources] or [request]
 
 
 def import_article(request: ImportRequest) -> Imported:
@@ -117,20 +141,28 @@ def _import(request: ImportRequest) -> Imported:
     if not title:
         raise ImportFailed("no headline found; give one with --title")
     blocks, dropped = drop_furniture(drop_title_heading(found.blocks, title), page_url)
+    _check_there_is_an_article(blocks, sum(len(b.text.split()) for b in blocks), request)
+    if found.dek and request.from_text is None:
+        blocks = with_dek(blocks, found.dek)
     words = sum(len(b.text.split()) for b in blocks)
-    _check_there_is_an_article(blocks, words, request)
     body = "\n\n".join(block.markdown for block in blocks) + "\n"
     check_markdown_is_safe(body)
 
     outlet = choose_outlet(request.outlet, found.sitename, page_url, project.sources, project.entity_ids)
-    front = Front(title, outlet.id, found.url, found.published, found.updated, found.authors, found.language)
+    front = Front(
+        title, outlet.id, found.url, found.published, found.updated, found.authors, found.language,
+        found.other_headlines,
+    )  # fmt: skip
     slug = _article_id(request, front, project)
     article_path = story_dir / f"{slug}.md"
     html_path = story_dir / f"{slug}{SOURCE_HTML_SUFFIX}" if request.keep_html and page else None
+    annotations_path = yaml_file(story_dir, slug)
     text = "\n".join(front_matter_lines(front)) + "\n\n" + body
     outputs = [(article_path, text.encode("utf-8"))]
     if html_path is not None and page is not None:
         outputs.append((html_path, page.data))
+    if not annotations_path.exists():  # as `dossier new article` writes it: every list there, commented out
+        outputs.append((annotations_path, annotations_skeleton(slug).encode("utf-8")))
     _check_nothing_is_lost(outputs, story_dir, request)
     is_changed = any(not path.exists() or path.read_bytes() != data for path, data in outputs)
 
@@ -153,10 +185,19 @@ def _import(request: ImportRequest) -> Imported:
         dropped=dropped,
         sources_shown=project.shown(yaml_file(project.content_dir, SOURCES_FILE)),
         html_shown=project.shown(html_path) if html_path else None,
+        annotations_shown=project.shown(annotations_path),
+        annotations_written=any(path == annotations_path for path, _ in outputs),
     )
     _warn_about_gaps(imported, text, request)
     imported.seconds = time.perf_counter() - started
     return imported
+
+
+def annotations_skeleton(article_id: str) -> str:
+    """The annotations file `dossier new article` writes: the built-in theme's skeleton, every list commented
+    out, so that it passes `dossier check` as it is."""
+    skeleton = builtin_themes_dir() / DEFAULT_THEME / "scaffold" / "new" / "article.yaml.in"
+    return string.Template(skeleton.read_text(encoding="utf-8")).substitute(article=article_id)
 
 
 def _read_article(request: ImportRequest) -> tuple[Page | None, Extracted]:
@@ -267,7 +308,7 @@ def _warn_about_gaps(imported: Imported, text: str, request: ImportRequest) -> N
             f"add this entry to it:\n{imported.outlet.entry.rstrip()}",
         )
     sidecar = yaml_file(imported.article_path.parent, imported.article_path.stem)
-    if imported.written and request.force and sidecar.exists():
+    if imported.written and request.force and sidecar.exists() and not imported.annotations_written:
         report.warning(
             Location(display_path(sidecar, request.project_dir)),
             "the article's text was replaced and these annotations kept; run `dossier check` to see whether "

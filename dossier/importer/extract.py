@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 import trafilatura
 from htmldate import find_date
+from lxml import etree
 from lxml.etree import _Element
 from lxml.html import HtmlElement
 
@@ -218,6 +220,8 @@ class Extracted:
     language: str | None = None
     blocks: list[Block] = field(default_factory=list)
     parts: int = 1
+    dek: str | None = None  # the standfirst under the headline, as the page shows it
+    other_headlines: tuple[str, ...] = ()  # headlines the page declares besides the one readers saw
 
 
 def _meta_content(tree: HtmlElement, xpath: str) -> str | None:
@@ -248,8 +252,9 @@ def choose_title(tree: HtmlElement, metadata_title: str | None) -> str | None:
     return next(iter(declared_titles), None)
 
 
-def choose_authors(raw: str | None, sitename: str | None) -> tuple[str, ...]:
-    """trafilatura's authors ('A; B'), without the outlet's own name and what is not a name."""
+def choose_authors(raw: str | None, sitename: str | None, page_text: str = "") -> tuple[str, ...]:
+    """trafilatura's authors ('A; B'), without the outlet's own name and what is not a name, each spelt as the
+    page spells it (`page_text`): trafilatura drops the period of an initial ("Leah C. Stokes")."""
     authors: list[str] = []
     site = squash(sitename or "").casefold()
     for part in (raw or "").split(";"):
@@ -258,9 +263,97 @@ def choose_authors(raw: str | None, sitename: str | None) -> tuple[str, ...]:
             continue
         if site and (site in name.casefold() or name.casefold() in site):
             continue
+        name = _as_spelt(name, page_text)
         if name not in authors:
             authors.append(name)
     return tuple(authors)
+
+
+def _as_spelt(name: str, page_text: str) -> str:
+    """`name` as the page writes it, with the periods of its initials ("Leah C Stokes" is "Leah C. Stokes")."""
+    words = name.split()
+    pattern = r"\s+".join(re.escape(word) + (r"\.?" if len(word) == 1 else "") for word in words)
+    found = re.search(rf"(?<!\w){pattern}(?!\w)", page_text)
+    return squash(found.group()) if found else name
+
+
+def _page_text(tree: HtmlElement) -> str:
+    """Everything the page says, its metadata and JSON-LD included: where names are spelt."""
+    meta = " \n ".join(str(value) for value in tree.xpath("//meta/@content"))
+    return f"{meta} \n {tree.text_content()}"
+
+
+DESCRIPTIONS = (
+    '//meta[@name="description"]/@content',
+    '//meta[@property="og:description"]/@content',
+    '//meta[@name="twitter:description"]/@content',
+)
+DEK_TAGS = ("p", "h2", "h3")  # elements that hold a paragraph, not the page: reading each one's text stays linear
+
+
+def find_dek(tree: HtmlElement) -> str | None:
+    """The standfirst under the headline: text the page both shows (in a paragraph of its own) and declares
+    as its description. A description the page does not show is a summary for search engines, not its dek."""
+    described = {text for xpath in DESCRIPTIONS for value in tree.xpath(xpath) if (text := clean_field(str(value)))}
+    if not described:
+        return None
+    for element in tree.iter(*DEK_TAGS):
+        text = clean_field(element.text_content())
+        if text in described:
+            return text
+    return None
+
+
+def other_headlines(tree: HtmlElement, declared: list[str | None], chosen: str | None) -> tuple[str, ...]:
+    """Headlines the page declares (its metadata, og:title, twitter:title, JSON-LD `headline`) that differ from
+    the one readers saw: a second headline for search engines or social media, kept for the editor."""
+    candidates = [
+        *declared,
+        _meta_content(tree, '//meta[@property="og:title"]/@content'),
+        _meta_content(tree, '//meta[@name="twitter:title"]/@content'),
+        *_json_ld_headlines(tree),
+    ]
+    seen = {" ".join(words(chosen or ""))}
+    found: list[str] = []
+    for headline in candidates:
+        key = " ".join(words(headline or ""))
+        if headline and len(key.split()) >= 3 and key not in seen:  # one word is a CMS placeholder ("escenic")
+            seen.add(key)
+            found.append(headline)
+    return tuple(found)
+
+
+def _json_ld_headlines(tree: HtmlElement) -> list[str]:
+    headlines: list[str] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(str(script))
+        except (ValueError, RecursionError):  # a page's JSON-LD may be anything, nested past Python's stack too
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                headline = clean_field(item["headline"]) if isinstance(item.get("headline"), str) else None
+                if headline:
+                    headlines.append(headline)
+                stack.extend(reversed(list(item.values())))
+            elif isinstance(item, list):
+                stack.extend(reversed(item))
+    return headlines
+
+
+def with_dek(blocks: list[Block], dek: str) -> list[Block]:
+    """The body with the dek as its first paragraph, in italics, written as safely as the rest (the front matter
+    has no place for it, and it is text readers saw, which an annotation may quote); as it was when the body
+    already holds it."""
+    if " ".join(words(dek)) in " ".join(words(" ".join(block.text for block in blocks))):
+        return blocks
+    paragraph = etree.Element("p")
+    etree.SubElement(paragraph, "hi", rend="#i").text = dek
+    container = etree.Element("div")
+    container.append(paragraph)
+    return blocks_of(container) + blocks
 
 
 def page_language(tree: HtmlElement) -> str | None:
@@ -307,8 +400,10 @@ def _metadata(tree: HtmlElement, page_url: str | None) -> Extracted:
         url=safe_url(metadata.url or page_url or "", http_only=True),
         language=page_language(tree),
         published=_date(metadata.date),
+        dek=find_dek(tree),
     )
-    found.authors = choose_authors(metadata.author, found.sitename)
+    found.other_headlines = other_headlines(tree, [clean_field(metadata.title)], found.title)
+    found.authors = choose_authors(metadata.author, found.sitename, _page_text(tree))
     updated = _date(find_date(copy.deepcopy(tree), original_date=False, extensive_search=False))
     if updated and found.published and updated > found.published:
         found.updated = updated

@@ -8,6 +8,11 @@ class ImportFailed(Exception):
 
     exit_code = 1
 
+    def about(self, source: str | None) -> str:
+        """The sentence, naming the page it is about when it does not already (one run imports several)."""
+        said = str(self)
+        return said if source is None or said.startswith(source) else f"{source}: {said}"
+
 
 class FetchFailed(ImportFailed):
     """The page could not be downloaded: a network or server failure."""

@@ -19,8 +19,10 @@ class Front:
     updated: dt.date | None = None
     authors: tuple[str, ...] = ()
     language: str | None = None
+    other_headlines: tuple[str, ...] = ()  # kept as comments: the front matter has one title
 
 
+ALSO_HEADLINED = "# also headlined: "  # another headline the page declares (for search engines, social media)
 MISSING_DATE = "# published: YYYY-MM-DD   the page gives no date: add it if you find one, never guess"
 MISSING_AUTHORS = "# authors: [First Last]   the page names no author: add them if you find them"
 MISSING_URL = "# url: https://...   the saved page does not say where it was published"
@@ -28,7 +30,9 @@ MISSING_URL = "# url: https://...   the saved page does not say where it was pub
 
 def front_matter_lines(front: Front) -> list[str]:
     """The front matter's lines, between its fences; a field the page did not give is a comment to fill in."""
-    lines = ["---", f"title: {yaml_scalar(front.title)}", f"outlet: {yaml_scalar(front.outlet)}"]
+    lines = ["---", f"title: {yaml_scalar(front.title)}"]
+    lines += [f"{ALSO_HEADLINED}{yaml_scalar(headline)}" for headline in front.other_headlines]
+    lines.append(f"outlet: {yaml_scalar(front.outlet)}")
     lines.append(f"url: {yaml_scalar(front.url)}" if front.url else MISSING_URL)
     lines.append(f"published: {front.published.isoformat()}" if front.published else MISSING_DATE)
     if front.updated:

@@ -168,6 +168,8 @@ def test_a_content_folder_outside_the_project_is_refused(tmp_path: Path, content
         ("{project}/content", "overlaps the content folder"),
         ("themes", "would replace the project's themes"),
         ("themes/default", "would replace the project's themes"),
+        ("static", "would replace the project's static"),
+        ("static/site", "would replace the project's static"),
         ("dossier.yaml", "would replace the project's dossier.yaml"),
         ("notes.txt", "is a file, not a folder"),
         ("docs", "holds files that dossier did not build"),
