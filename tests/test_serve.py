@@ -581,9 +581,11 @@ def test_a_first_build_that_fails_serves_a_waiting_page_until_fixed(tmp_path: Pa
         stream.close()
 
 
-def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
-    project = copy_example(tmp_path / "project")
-    command = [sys.executable, "-m", "dossier", "serve", "-C", str(project), "--port", "0"]
+@contextlib.contextmanager
+def serve_command(project: Path, *options: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """`dossier serve` in a process of its own on 127.0.0.1 (an ephemeral port), once it says it is serving:
+    the process and its port. Killed at the end if it is still running."""
+    command = [sys.executable, "-m", "dossier", "serve", "-C", str(project), "--port", "0", *options]
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -598,14 +600,18 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
         while not line.startswith("serving "):
             assert time.monotonic() < deadline and process.poll() is None, "the server never said it was serving"
             line = process.stdout.readline()
-        port = int(line.split()[1].split(":")[2].split("/")[0])
+        yield process, int(line.split()[1].split(":")[2].split("/")[0])
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+    with serve_command(copy_example(tmp_path / "project")) as (process, port):
         stream = EventStream(port)  # an open event stream must not keep the server alive
         stream.wait_for("hello")
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=WAIT)
-    finally:
-        if process.poll() is None:
-            process.kill()
     assert process.returncode == 0, err
     assert out.strip().endswith("stopped")
     assert "Traceback" not in err

@@ -1,7 +1,7 @@
 """The HTTP side of `dossier serve`: the last good site under its base path, plus the live-reload endpoints.
 
-Only GET and HEAD; `routing` decides what a request asks for. HTML responses get the live-reload script; the
-files on disk never do.
+Only GET and HEAD, and only for the hosts `hosts` allows; `routing` decides what a request asks for. HTML
+responses get the live-reload script; the files on disk never do.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from dossier.serve.events import EventHub, ServerEvent
+from dossier.serve.hosts import HostCheck, cross_origin
 from dossier.serve.routing import (
     EVENTS_PATH,
     SCRIPT_PATH,
@@ -94,6 +95,11 @@ def inject(page: bytes, tag: bytes) -> bytes:
 # The server.
 
 RequestLog = Callable[[str], None]  # given one line per request
+Notice = Callable[[str], None]  # given a refused request's reason
+
+
+def _silent(what: object) -> None:
+    pass
 
 
 class DossierServer(ThreadingHTTPServer):
@@ -101,13 +107,23 @@ class DossierServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(
-        self, address: tuple[str, int], site: Path, hub: EventHub, assets: ServeAssets, log: RequestLog | None = None
+        self,
+        address: tuple[str, int],
+        site: Path,
+        hub: EventHub,
+        assets: ServeAssets,
+        log: RequestLog | None = None,
+        *,
+        hosts: HostCheck | None = None,
+        notice: Notice = _silent,
     ) -> None:
         self.site = site
         self.base_path = "/"
         self.hub = hub
         self.assets = assets
         self.log = log  # None: silence
+        self.hosts = hosts or HostCheck.listening_on(address[0])
+        self.notice = notice
         super().__init__(address, _Handler)
 
     @property
@@ -142,6 +158,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(send_body=True)
 
     def _respond(self, send_body: bool) -> None:
+        refusal = self.server.hosts.refusal(self.headers.get_all("Host") or [])
+        if refusal is not None:
+            self._refuse(HTTPStatus.FORBIDDEN, refusal, send_body)
+            return
         found = route(self.path, self.server.base_path)
         if isinstance(found, Internal):
             self._internal(found.name, send_body)
@@ -205,6 +225,10 @@ class _Handler(BaseHTTPRequestHandler):
         if name == "livereload.js":
             self._send(HTTPStatus.OK, CONTENT_TYPES[".js"], self.server.assets.script, send_body)
         elif name == "events" and send_body:
+            refusal = cross_origin(self.headers.get("Origin"), self.headers["Host"])
+            if refusal is not None:
+                self._refuse(HTTPStatus.FORBIDDEN, refusal, send_body)
+                return
             self._stream_events()
         else:
             self._send_text(HTTPStatus.NOT_FOUND, "not found", send_body)
@@ -240,6 +264,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
+
+    def _refuse(self, status: HTTPStatus, reason: str, send_body: bool) -> None:
+        """Refuse the request in one line, and tell the editor (the terminal says each reason once)."""
+        self.server.notice(f"refused a request: {reason}")
+        self.close_connection = True
+        self._send_text(status, reason, send_body)
 
     def _send_text(self, status: HTTPStatus, text: str, send_body: bool) -> None:
         self._send(status, CONTENT_TYPES[".txt"], f"{status.value} {status.phrase}: {text}\n".encode(), send_body)
