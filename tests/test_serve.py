@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from bs4 import BeautifulSoup
@@ -398,6 +398,28 @@ def test_the_live_reload_script_is_only_in_served_pages(served: Served) -> None:
     assert body == inject(on_disk, tag)  # the file as built, with the tag added and nothing else changed
     for built in served.session.output_dir.rglob("*"):
         assert not built.is_file() or b"__dossier" not in built.read_bytes(), built
+
+
+def test_a_bug_while_answering_is_one_line_not_a_traceback(
+    served: Served, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A request that meets a bug (planted here) is told once, in one line; the traceback only under --debug."""
+
+    def planted(target: str, base_path: str) -> NoReturn:
+        raise ValueError("a planted bug")
+
+    monkeypatch.setattr("dossier.serve.server.route", planted)
+    for _ in range(2):
+        with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+            served.get(BASE)
+    told = served.err.getvalue()
+    assert told.count("internal error while answering a request: ValueError: a planted bug") == 1, told
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + told and "Exception occurred" not in captured.err
+    served.session.terminal.debug = True
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        served.get(BASE)
+    assert "Traceback" in served.err.getvalue()
 
 
 ESCAPES = (

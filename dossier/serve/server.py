@@ -2,15 +2,22 @@
 
 Only GET and HEAD, and only for the hosts `hosts` allows; `routing` decides what a request asks for. HTML
 responses get the live-reload script; the files on disk never do.
+
+http.server bounds a request's size (a request line of 64 KiB, 100 header lines of 64 KiB each) but not its
+time: a client that sends its request slowly, or never, would hold a thread for ever. Here the request line and
+headers must arrive within `head_seconds` (an idle kept-alive connection is closed then too), and each
+response must be sent within SEND_SECONDS.
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
+import io
 import mimetypes
 import queue
+import socket
 import string
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -18,7 +25,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from dossier.serve.events import EventHub, ServerEvent
@@ -37,10 +44,18 @@ from dossier.serve.routing import (
 )
 from dossier.themes import DEFAULT_THEME, builtin_themes_dir
 
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 NOT_FOUND_PAGE = "404.html"
 KEEPALIVE_SECONDS = 15.0
 # How long a request waits for the site folder while a rebuild swaps it in (two renames: microseconds).
 SWAP_WAIT_SECONDS = 2.0
+# How long a request line and its headers may take to arrive (browsers send them at once), counted from the
+# connection or from the end of the last response on it.
+HEAD_SECONDS = 10.0
+# How long one response (or one event) may take to send: a page that stopped reading does not hold a thread.
+SEND_SECONDS = 30.0
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -96,6 +111,7 @@ def inject(page: bytes, tag: bytes) -> bytes:
 
 RequestLog = Callable[[str], None]  # given one line per request
 Notice = Callable[[str], None]  # given a refused request's reason
+FailedRequest = Callable[[BaseException], None]  # called inside the `except` of a bug while answering
 
 
 def _silent(what: object) -> None:
@@ -116,6 +132,7 @@ class DossierServer(ThreadingHTTPServer):
         *,
         hosts: HostCheck | None = None,
         notice: Notice = _silent,
+        failed: FailedRequest = _silent,
     ) -> None:
         self.site = site
         self.base_path = "/"
@@ -124,6 +141,8 @@ class DossierServer(ThreadingHTTPServer):
         self.log = log  # None: silence
         self.hosts = hosts or HostCheck.listening_on(address[0])
         self.notice = notice
+        self.failed = failed
+        self.head_seconds = HEAD_SECONDS
         super().__init__(address, _Handler)
 
     @property
@@ -139,10 +158,51 @@ class DossierServer(ThreadingHTTPServer):
             time.sleep(0.005)
         return True
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A bug while answering: told to `failed`, not printed as socketserver's traceback on stderr."""
+        problem = sys.exc_info()[1]
+        if problem is not None and not isinstance(problem, ConnectionError):  # ConnectionError: the page left
+            self.failed(problem)
+
+
+class _HeadReader(io.RawIOBase):
+    """The connection's bytes, read only until `deadline()`: a request arriving slowly is cut off there."""
+
+    def __init__(self, connection: socket.socket, deadline: Callable[[], float]) -> None:
+        super().__init__()
+        self._connection = connection
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        remaining = self._deadline() - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self._connection.settimeout(remaining)
+        try:
+            return self._connection.recv_into(memoryview(buffer))
+        finally:
+            self._connection.settimeout(SEND_SECONDS)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: DossierServer
     protocol_version = "HTTP/1.1"
+    timeout = SEND_SECONDS  # StreamRequestHandler sets it on the connection: each write is bounded
+    _head_deadline = 0.0
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self.rfile = io.BufferedReader(_HeadReader(self.connection, lambda: self._head_deadline))
+
+    def handle_one_request(self) -> None:
+        """http.server's, with its request line and headers given `head_seconds` to arrive (it closes the
+        connection when they do not)."""
+        self._head_deadline = time.monotonic() + self.server.head_seconds
+        super().handle_one_request()
 
     def version_string(self) -> str:
         return "dossier-serve"
@@ -282,8 +342,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if send_body:
-            with contextlib.suppress(OSError):
+            try:
                 self.wfile.write(data)
+            except OSError:
+                self.close_connection = True  # the page went away, or stopped reading: the response is cut
 
 
 def start_server(server: DossierServer) -> threading.Thread:

@@ -87,6 +87,7 @@ class ServeSession:
             log,
             hosts=self.hosts,
             notice=self.terminal.notice_once,
+            failed=self.terminal.request_failed,
         )
         before = self.watched.snapshot()
         self._rebuild(None)

@@ -69,6 +69,12 @@ class Terminal:
                 text = f"more than {SHOWN_NOTICES} kinds of refused requests or errors; the rest are not shown"
             self.say(for_terminal(text), to=self.err)
 
+    def request_failed(self, problem: BaseException) -> None:
+        """A bug while answering a request: once a kind, with the traceback (every time) under --debug."""
+        if self.debug:
+            traceback.print_exc(file=self.err)
+        self.notice_once(f"internal error while answering a request: {type(problem).__name__}: {problem}")
+
     def internal_error(self, problem: Exception) -> str:
         """Report a bug or an I/O failure in a rebuild (with its traceback under --debug); the message."""
         if self.debug:

@@ -191,3 +191,86 @@ def test_a_page_of_another_origin_cannot_follow_the_events(served: Served) -> No
                 assert chunk, f"the site's own page got no hello: {received!r}"
                 received += chunk
             assert received.startswith(b"HTTP/1.1 200")
+
+
+# ---- requests too long for a file system, too slow or too large ----
+
+
+def test_paths_longer_than_a_file_system_takes_are_answered_never_a_traceback(
+    served: Served, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A name over 255 bytes, or a path longer than the system takes, is not found (404) or too long (414):
+    never a dead handler thread, a traceback in the terminal and no answer."""
+    port = served.port
+    site = served.session.output_dir
+    (site / "loop").symlink_to("loop")  # a loop of links, which Path.resolve raises on
+    targets = {
+        "/" + "a" * 256: 404,
+        "/people/" + "a" * 300 + "/": 404,
+        "/" + "%61" * 300: 404,  # 300 bytes once decoded
+        "/" + "\u00e9" * 128: 404,  # 256 bytes in UTF-8
+        "/" + "%C3%A9" * 128: 404,
+        "/" + "a/" * 2040: 404,  # under 4096 bytes, but with the site's folder longer than PATH_MAX
+        "/" + "a/" * 2049: 414,
+        "/" + "a" * 5000: 414,
+        "/" + "a" * 60_000: 414,
+        "/" + "a" * 70_000: 414,  # over http.server's 64 KiB request line
+        "/loop": 404,
+        "/loop/index.html": 404,
+    }
+    for target, expected in targets.items():
+        for method in ("GET", "HEAD"):
+            request = f"{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+            status = exchange(port, request.encode())[0]
+            assert status == expected, (target[:40], len(target), method, status)
+    assert get(port, DRAFT_PAGE, f"Host: 127.0.0.1:{port}")[0] == 200  # still serving
+    captured = capfd.readouterr()
+    for output in (captured.err, captured.out, served.err.getvalue(), served.out.getvalue()):
+        assert "Traceback" not in output and "Exception occurred" not in output, output[-2000:]
+
+
+def closed_by_server_within(connection: socket.socket, seconds: float, trickle: bytes = b"") -> float:
+    """Send `trickle` a byte at a time (every 50 ms) until the server closes the connection; how long it took.
+    Fails when it is still open after `seconds`."""
+    started = time.monotonic()
+    connection.settimeout(0.05)
+    sent = 0
+    while time.monotonic() - started < seconds:
+        try:
+            if connection.recv(65536) == b"":
+                return time.monotonic() - started
+        except TimeoutError:
+            pass
+        except ConnectionError:
+            return time.monotonic() - started
+        if sent < len(trickle):
+            try:
+                connection.sendall(trickle[sent : sent + 1])
+            except ConnectionError:
+                return time.monotonic() - started
+            sent += 1
+    raise AssertionError(f"the connection was still open after {seconds} s ({sent} bytes sent)")
+
+
+def test_a_slow_or_endless_request_does_not_hold_a_thread(served: Served) -> None:
+    """A request that arrives slowly, or never, is cut off once its time is up (HEAD_SECONDS; shortened here),
+    however steadily its bytes keep coming; one that is endless at full speed is refused by its size."""
+    assert served.session.server is not None
+    served.session.server.head_seconds = 1.0
+    port = served.port
+    slow_head = f"GET {DRAFT_PAGE} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n".encode() + b"X-Slow: " + b"a" * 10_000
+    with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as idle:
+        assert closed_by_server_within(idle, WAIT) < WAIT / 2
+    with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as slow:
+        assert closed_by_server_within(slow, WAIT, trickle=slow_head) < WAIT / 2
+    with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as kept_alive:  # idle after an answer
+        kept_alive.sendall(f"GET /__dossier/livereload.js HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        assert kept_alive.recv(65536).startswith(b"HTTP/1.1 200")
+        assert closed_by_server_within(kept_alive, WAIT) < WAIT / 2
+    many = "".join(f"X-Header-{n}: {n}\r\n" for n in range(101))
+    status, _, _ = exchange(port, f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{many}\r\n".encode())
+    assert status == 431
+    long_line = "X-Long: " + "a" * 70_000
+    status, _, _ = exchange(port, f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{long_line}\r\n\r\n".encode())
+    assert status == 431
+    assert get(port, DRAFT_PAGE, f"Host: 127.0.0.1:{port}")[0] == 200
