@@ -292,6 +292,51 @@ def test_a_file_made_and_gone_within_a_batch_is_not_a_change(tmp_path: Path) -> 
     assert deleted.paths == {"content/s/gone.md"}
 
 
+def test_links_inside_the_project_are_watched_through_and_no_others(tmp_path: Path) -> None:
+    """A link the build follows (to a folder or a file elsewhere in the project) has its target watched, and a
+    change there is a change at the link; links out of the project, up to it, into the watched folders, into
+    the output, broken or looping are not watched."""
+    project = tmp_path / "project"
+    content = project / "content"
+    (content / "story").mkdir(parents=True)
+    (project / "stories" / "linked" / "deeper").mkdir(parents=True)
+    (project / "more" / "nested").mkdir(parents=True)
+    (project / "shared").mkdir()
+    (project / "build").mkdir()
+    (tmp_path / "outside").mkdir()
+    (content / "linked").symlink_to(Path("../stories/linked"), target_is_directory=True)
+    (project / "stories" / "linked" / "nested").symlink_to(project / "more" / "nested", target_is_directory=True)
+    (content / "story" / "article.md").symlink_to(project / "shared" / "article.md")
+    (project / "shared" / "article.md").write_text("---\n", encoding="utf-8")
+    (content / "out").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (content / "up").symlink_to(project, target_is_directory=True)
+    (content / "sideways").symlink_to(content / "story", target_is_directory=True)
+    (content / "built").symlink_to(project / "build", target_is_directory=True)
+    (content / "broken").symlink_to(project / "nowhere")
+    (content / "loop").symlink_to(content / "loop")
+    watched = WatchedPaths.of(project, ignored=[project / "build"])
+    root = watched.project_dir
+    assert watched.folders() == [
+        (root, False),
+        (root / "content", True),
+        (root / "themes", True),
+        (root / "stories" / "linked", True),
+        (root / "more" / "nested", True),
+        (root / "shared", False),
+    ]
+    assert watched.kind_of(root / "stories/linked/story.yaml") == "content"
+    assert watched.kind_of(root / "stories/linked/deeper/x.md") == "content"
+    assert watched.kind_of(root / "more/nested/story.yaml") == "content"
+    assert watched.kind_of(root / "shared/article.md") == "content"
+    for unread in ("shared/other.md", "stories/linked/.x.swp", "stories/other/story.yaml", "build/index.html"):
+        assert watched.kind_of(root / unread) is None, unread
+    assert watched.kind_of(tmp_path.resolve() / "outside" / "story.yaml") is None
+    batch = {root / "stories/linked/story.yaml": {"modified"}, root / "more/nested/a.yaml": {"modified"}}
+    assert ChangeSet.of(batch, watched).paths == {"content/linked/story.yaml", "content/linked/nested/a.yaml"}
+    (content / "linked").unlink()
+    assert (root / "stories" / "linked", True) not in watched.with_links().folders()
+
+
 def test_a_burst_of_changes_is_one_batch() -> None:
     """Saves closer together than `quiet` are one batch, even when the burst lasts longer than `quiet`."""
     collector = ChangeCollector(quiet=0.5, longest=WAIT)
@@ -562,6 +607,47 @@ def test_a_theme_folder_made_while_serving_is_watched(served: Served) -> None:
     (theme / "static" / "extra.css").write_text("body { color: blue; }\n", encoding="utf-8")
     stream.wait_for("reload", lambda data: "static/extra.css" in data["changed"])
     assert served.get(BASE + "static/extra.css")[2] == b"body { color: blue; }\n"
+
+
+def test_an_edit_inside_a_linked_story_folder_is_rebuilt(tmp_path: Path) -> None:
+    """A story folder kept elsewhere in the project and linked into content/ (the build follows such links) is
+    watched through its link: a save inside it rebuilds, and so does one inside a folder linked while serving,
+    or after the link is pointed elsewhere."""
+    project = copy_example(tmp_path / "project")
+    set_base_url(project, BASE_URL)
+    stories = project / "stories"
+    stories.mkdir()
+    (project / STORY).rename(stories / "flynn-kislyak")
+    (project / STORY).symlink_to(Path("..") / "stories" / "flynn-kislyak", target_is_directory=True)
+    with serving(project) as running:
+        stream = running.events()
+        stream.wait_for("hello")
+        replace_in(stories / "flynn-kislyak" / "the-week.yaml", NOTE, "EDITED-THROUGH-A-LINK: x")
+        stream.wait_for("reload", lambda data: "stories/flynn-kislyak/the-week/index.html" in data["changed"])
+        assert "EDITED-THROUGH-A-LINK" in page_text(running.get(ARTICLE_PAGE)[2])
+        assert f"rebuilt after {SIDECAR} changed" in running.out.getvalue()
+
+        extra = stories / "extra"
+        extra.mkdir()
+        (extra / "story.yaml").write_text("title: An extra story\n", encoding="utf-8")
+        (project / "content" / "extra").symlink_to(Path("..") / "stories" / "extra", target_is_directory=True)
+        stream.wait_for("reload", lambda data: "stories/extra/index.html" in data["changed"])
+        (extra / "story.yaml").write_text("title: LINKED-WHILE-SERVING\n", encoding="utf-8")
+        stream.wait_for("reload", lambda data: "stories/extra/index.html" in data["changed"])
+        assert "LINKED-WHILE-SERVING" in page_text(running.get(BASE + "stories/extra/")[2])
+
+        moved = project / "elsewhere" / "extra"
+        moved.mkdir(parents=True)
+        (moved / "story.yaml").write_text("title: THE-OTHER-FOLDER\n", encoding="utf-8")
+        repointed = project / "content" / ".extra.new"  # as `ln -sfn` does it: a new link renamed over the old
+        repointed.symlink_to(Path("..") / "elsewhere" / "extra", target_is_directory=True)
+        os.replace(repointed, project / "content" / "extra")
+        stream.wait_for("reload", lambda data: "stories/extra/index.html" in data["changed"])
+        assert "THE-OTHER-FOLDER" in page_text(running.get(BASE + "stories/extra/")[2])
+        (moved / "story.yaml").write_text("title: EDITED-IN-THE-OTHER-FOLDER\n", encoding="utf-8")
+        stream.wait_for("reload", lambda data: "stories/extra/index.html" in data["changed"])
+        assert "EDITED-IN-THE-OTHER-FOLDER" in page_text(running.get(BASE + "stories/extra/")[2])
+        stream.close()
 
 
 def test_a_base_url_change_moves_the_site(served: Served) -> None:

@@ -106,7 +106,8 @@ class ServeSession:
             changes = ChangeSet.of(batch, self.watched)
             if not changes:
                 continue
-            self.watcher.sync(self.watched.folders())  # content/ or themes/ may have appeared or moved
+            self.watched = self.watched.with_links()  # a link may have been made or pointed elsewhere
+            self.watcher.sync(self.watched.folders())  # content/, themes/ or a link's target may have appeared
             self._rebuild(changes)
 
     def stop(self) -> None:
