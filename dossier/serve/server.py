@@ -6,7 +6,7 @@ responses get the live-reload script; the files on disk never do.
 http.server bounds a request's size (a request line of 64 KiB, 100 header lines of 64 KiB each) but not its
 time: a client that sends its request slowly, or never, would hold a thread for ever. Here the request line and
 headers must arrive within `head_seconds` (an idle kept-alive connection is closed then too), and each
-response must be sent within SEND_SECONDS.
+response must be sent within `send_seconds` (Python's sendall takes a socket's timeout as the whole send's).
 """
 
 from __future__ import annotations
@@ -143,6 +143,7 @@ class DossierServer(ThreadingHTTPServer):
         self.notice = notice
         self.failed = failed
         self.head_seconds = HEAD_SECONDS
+        self.send_seconds = SEND_SECONDS
         super().__init__(address, _Handler)
 
     @property
@@ -166,12 +167,14 @@ class DossierServer(ThreadingHTTPServer):
 
 
 class _HeadReader(io.RawIOBase):
-    """The connection's bytes, read only until `deadline()`: a request arriving slowly is cut off there."""
+    """The connection's bytes, read only until `deadline()`: a request arriving slowly is cut off there. The
+    connection's timeout is `send_seconds` again after each read, for the writes."""
 
-    def __init__(self, connection: socket.socket, deadline: Callable[[], float]) -> None:
+    def __init__(self, connection: socket.socket, deadline: Callable[[], float], send_seconds: float) -> None:
         super().__init__()
         self._connection = connection
         self._deadline = deadline
+        self._send_seconds = send_seconds
 
     def readable(self) -> bool:
         return True
@@ -184,19 +187,20 @@ class _HeadReader(io.RawIOBase):
         try:
             return self._connection.recv_into(memoryview(buffer))
         finally:
-            self._connection.settimeout(SEND_SECONDS)
+            self._connection.settimeout(self._send_seconds)
 
 
 class _Handler(BaseHTTPRequestHandler):
     server: DossierServer
     protocol_version = "HTTP/1.1"
-    timeout = SEND_SECONDS  # StreamRequestHandler sets it on the connection: each write is bounded
     _head_deadline = 0.0
 
     def setup(self) -> None:
         super().setup()
+        self.connection.settimeout(self.server.send_seconds)
         self.rfile.close()
-        self.rfile = io.BufferedReader(_HeadReader(self.connection, lambda: self._head_deadline))
+        reader = _HeadReader(self.connection, lambda: self._head_deadline, self.server.send_seconds)
+        self.rfile = io.BufferedReader(reader)
 
     def handle_one_request(self) -> None:
         """http.server's, with its request line and headers given `head_seconds` to arrive (it closes the

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import signal
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -274,3 +275,30 @@ def test_a_slow_or_endless_request_does_not_hold_a_thread(served: Served) -> Non
     status, _, _ = exchange(port, f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{long_line}\r\n\r\n".encode())
     assert status == 431
     assert get(port, DRAFT_PAGE, f"Host: 127.0.0.1:{port}")[0] == 200
+
+
+def test_a_client_that_stops_reading_does_not_hold_a_thread(served: Served) -> None:
+    """A response the client does not read is cut off once its time is up (SEND_SECONDS; shortened here), and
+    the thread answering it ends, though the client keeps the connection open."""
+    assert served.session.server is not None
+    served.session.server.send_seconds = 1.0
+    (served.session.output_dir / "large.bin").write_bytes(bytes(32 * 1024 * 1024))  # more than socket buffers
+
+    def answering() -> list[threading.Thread]:
+        return [thread for thread in threading.enumerate() if "process_request_thread" in thread.name]
+
+    deadline = time.monotonic() + WAIT
+    while answering():  # no other request is being answered: the thread seen next is this one's
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    with socket.socket() as client:
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        client.connect(("127.0.0.1", served.port))
+        client.sendall(f"GET /large.bin HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\n\r\n".encode())
+        started = time.monotonic()
+        while not answering():
+            assert time.monotonic() - started < WAIT / 2, "the request was never answered"
+            time.sleep(0.01)
+        while answering():
+            assert time.monotonic() - started < WAIT / 2, "a client that stopped reading still holds a thread"
+            time.sleep(0.05)
