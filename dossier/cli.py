@@ -128,7 +128,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     options = BuildOptions(include_drafts=args.drafts, search=not args.no_search)
     terminal = Terminal(verbose=args.verbose, quiet=args.quiet, debug=args.debug)
-    return serve_project(args.project, options, terminal, host=args.host, port=args.port)
+    return serve_project(
+        args.project, options, terminal, host=args.host, port=args.port, allowed_hosts=args.allowed_host
+    )
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -315,6 +317,10 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[common], help="serve the site, rebuild and reload on every save")
     serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
     serve.add_argument("-p", "--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--allowed-host", action="append", default=[], metavar="NAME",
+        help="answer requests for this host name too (as well as localhost and the --host address); repeatable",
+    )  # fmt: skip
     serve.add_argument(
         "--drafts", action=argparse.BooleanOptionalAction, default=True,
         help="show stories and articles marked draft (default: yes)",

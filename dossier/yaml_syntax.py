@@ -93,7 +93,7 @@ def _indent(line: str) -> int:
 
 def _line_above(lines: list[str], number: int) -> int | None:
     """The nearest line above `number` holding more than a comment, or None."""
-    for above in range(number - 1, -1, -1):
+    for above in range(min(number, len(lines)) - 1, -1, -1):
         text = lines[above].strip()
         if text and not text.startswith("#"):
             return above
@@ -119,9 +119,13 @@ def _spaces(count: int) -> str:
     return f"{count} space{'s' * (count != 1)}"
 
 
+# What PyYAML's reader counts as a line break: NEL and the Unicode line and paragraph separators too.
+YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
 def explain_yaml_error(error: yaml.MarkedYAMLError, text: str) -> SyntaxProblem:
     """Where and what to fix for a YAML syntax error in `text`."""
-    lines = text.split("\n")
+    lines = YAML_LINE_BREAK.split(text)  # as PyYAML counts lines, so its marks index these
     problem = error.problem or ""
     context = error.context or ""
     mark = error.problem_mark or error.context_mark

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from bs4 import BeautifulSoup
@@ -273,6 +273,9 @@ def test_only_the_content_themes_and_config_matter(tmp_path: Path) -> None:
     assert watched.kind_of(root / "dossier.yml") == "config"  # either spelling is the config
     assert watched.kind_of(root / "content/s/a.yaml") == "content"
     assert watched.kind_of(root / "content/s/a.yml") == "content"
+    assert watched.kind_of(root / "static/favicon.ico") == "static"
+    assert watched.kind_of(root / "static/.well-known/security.txt") == "static"  # published, so watched
+    assert (root / "static", True) in watched.folders()
     assert watched.kind_of(root / "themes/mine/templates/article.html") == "theme"
     for ignored in ("build/index.html", ".build.lock", ".build.staging-1/x.html", ".venv/lib/x.py", "notes.txt",
                     "content/s/.a.yaml.swp", "content/.git/HEAD", "content/s/a.yaml~"):  # fmt: skip
@@ -290,6 +293,52 @@ def test_a_file_made_and_gone_within_a_batch_is_not_a_change(tmp_path: Path) -> 
     assert changes.kinds == {"content"}
     deleted = ChangeSet.of({watched.content_dir / "s" / "gone.md": {"deleted"}}, watched)
     assert deleted.paths == {"content/s/gone.md"}
+
+
+def test_links_inside_the_project_are_watched_through_and_no_others(tmp_path: Path) -> None:
+    """A link the build follows (to a folder or a file elsewhere in the project) has its target watched, and a
+    change there is a change at the link; links out of the project, up to it, into the watched folders, into
+    the output, broken or looping are not watched."""
+    project = tmp_path / "project"
+    content = project / "content"
+    (content / "story").mkdir(parents=True)
+    (project / "stories" / "linked" / "deeper").mkdir(parents=True)
+    (project / "more" / "nested").mkdir(parents=True)
+    (project / "shared").mkdir()
+    (project / "build").mkdir()
+    (tmp_path / "outside").mkdir()
+    (content / "linked").symlink_to(Path("../stories/linked"), target_is_directory=True)
+    (project / "stories" / "linked" / "nested").symlink_to(project / "more" / "nested", target_is_directory=True)
+    (content / "story" / "article.md").symlink_to(project / "shared" / "article.md")
+    (project / "shared" / "article.md").write_text("---\n", encoding="utf-8")
+    (content / "out").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (content / "up").symlink_to(project, target_is_directory=True)
+    (content / "sideways").symlink_to(content / "story", target_is_directory=True)
+    (content / "built").symlink_to(project / "build", target_is_directory=True)
+    (content / "broken").symlink_to(project / "nowhere")
+    (content / "loop").symlink_to(content / "loop")
+    watched = WatchedPaths.of(project, ignored=[project / "build"])
+    root = watched.project_dir
+    assert watched.folders() == [
+        (root, False),
+        (root / "content", True),
+        (root / "themes", True),
+        (root / "static", True),
+        (root / "stories" / "linked", True),
+        (root / "more" / "nested", True),
+        (root / "shared", False),
+    ]
+    assert watched.kind_of(root / "stories/linked/story.yaml") == "content"
+    assert watched.kind_of(root / "stories/linked/deeper/x.md") == "content"
+    assert watched.kind_of(root / "more/nested/story.yaml") == "content"
+    assert watched.kind_of(root / "shared/article.md") == "content"
+    for unread in ("shared/other.md", "stories/linked/.x.swp", "stories/other/story.yaml", "build/index.html"):
+        assert watched.kind_of(root / unread) is None, unread
+    assert watched.kind_of(tmp_path.resolve() / "outside" / "story.yaml") is None
+    batch = {root / "stories/linked/story.yaml": {"modified"}, root / "more/nested/a.yaml": {"modified"}}
+    assert ChangeSet.of(batch, watched).paths == {"content/linked/story.yaml", "content/linked/nested/a.yaml"}
+    (content / "linked").unlink()
+    assert (root / "stories" / "linked", True) not in watched.with_links().folders()
 
 
 def test_a_burst_of_changes_is_one_batch() -> None:
@@ -398,6 +447,28 @@ def test_the_live_reload_script_is_only_in_served_pages(served: Served) -> None:
     assert body == inject(on_disk, tag)  # the file as built, with the tag added and nothing else changed
     for built in served.session.output_dir.rglob("*"):
         assert not built.is_file() or b"__dossier" not in built.read_bytes(), built
+
+
+def test_a_bug_while_answering_is_one_line_not_a_traceback(
+    served: Served, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A request that meets a bug (planted here) is told once, in one line; the traceback only under --debug."""
+
+    def planted(target: str, base_path: str) -> NoReturn:
+        raise ValueError("a planted bug")
+
+    monkeypatch.setattr("dossier.serve.server.route", planted)
+    for _ in range(2):
+        with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+            served.get(BASE)
+    told = served.err.getvalue()
+    assert told.count("internal error while answering a request: ValueError: a planted bug") == 1, told
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + told and "Exception occurred" not in captured.err
+    served.session.terminal.debug = True
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionError)):
+        served.get(BASE)
+    assert "Traceback" in served.err.getvalue()
 
 
 ESCAPES = (
@@ -542,6 +613,47 @@ def test_a_theme_folder_made_while_serving_is_watched(served: Served) -> None:
     assert served.get(BASE + "static/extra.css")[2] == b"body { color: blue; }\n"
 
 
+def test_an_edit_inside_a_linked_story_folder_is_rebuilt(tmp_path: Path) -> None:
+    """A story folder kept elsewhere in the project and linked into content/ (the build follows such links) is
+    watched through its link: a save inside it rebuilds, and so does one inside a folder linked while serving,
+    or after the link is pointed elsewhere."""
+    project = copy_example(tmp_path / "project")
+    set_base_url(project, BASE_URL)
+    stories = project / "stories"
+    stories.mkdir()
+    (project / STORY).rename(stories / "flynn-kislyak")
+    (project / STORY).symlink_to(Path("..") / "stories" / "flynn-kislyak", target_is_directory=True)
+    with serving(project) as running:
+        stream = running.events()
+        stream.wait_for("hello")
+        replace_in(stories / "flynn-kislyak" / "the-week.yaml", NOTE, "EDITED-THROUGH-A-LINK: x")
+        stream.wait_for("reload", lambda data: "stories/flynn-kislyak/the-week/index.html" in data["changed"])
+        assert "EDITED-THROUGH-A-LINK" in page_text(running.get(ARTICLE_PAGE)[2])
+        assert f"rebuilt after {SIDECAR} changed" in running.out.getvalue()
+
+        extra = stories / "extra"
+        extra.mkdir()
+        (extra / "story.yaml").write_text("title: An extra story\n", encoding="utf-8")
+        (project / "content" / "extra").symlink_to(Path("..") / "stories" / "extra", target_is_directory=True)
+        stream.wait_for("reload", lambda data: "stories/extra/index.html" in data["changed"])
+        (extra / "story.yaml").write_text("title: LINKED-WHILE-SERVING\n", encoding="utf-8")
+        stream.wait_for("reload", lambda data: "stories/extra/index.html" in data["changed"])
+        assert "LINKED-WHILE-SERVING" in page_text(running.get(BASE + "stories/extra/")[2])
+
+        moved = project / "elsewhere" / "extra"
+        moved.mkdir(parents=True)
+        (moved / "story.yaml").write_text("title: THE-OTHER-FOLDER\n", encoding="utf-8")
+        repointed = project / "content" / ".extra.new"  # as `ln -sfn` does it: a new link renamed over the old
+        repointed.symlink_to(Path("..") / "elsewhere" / "extra", target_is_directory=True)
+        os.replace(repointed, project / "content" / "extra")
+        stream.wait_for("reload", lambda data: "stories/extra/index.html" in data["changed"])
+        assert "THE-OTHER-FOLDER" in page_text(running.get(BASE + "stories/extra/")[2])
+        (moved / "story.yaml").write_text("title: EDITED-IN-THE-OTHER-FOLDER\n", encoding="utf-8")
+        stream.wait_for("reload", lambda data: "stories/extra/index.html" in data["changed"])
+        assert "EDITED-IN-THE-OTHER-FOLDER" in page_text(running.get(BASE + "stories/extra/")[2])
+        stream.close()
+
+
 def test_a_base_url_change_moves_the_site(served: Served) -> None:
     stream = served.events()
     stream.wait_for("hello")
@@ -581,9 +693,11 @@ def test_a_first_build_that_fails_serves_a_waiting_page_until_fixed(tmp_path: Pa
         stream.close()
 
 
-def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
-    project = copy_example(tmp_path / "project")
-    command = [sys.executable, "-m", "dossier", "serve", "-C", str(project), "--port", "0"]
+@contextlib.contextmanager
+def serve_command(project: Path, *options: str) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """`dossier serve` in a process of its own on 127.0.0.1 (an ephemeral port), once it says it is serving:
+    the process and its port. Killed at the end if it is still running."""
+    command = [sys.executable, "-m", "dossier", "serve", "-C", str(project), "--port", "0", *options]
     process = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -598,14 +712,18 @@ def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
         while not line.startswith("serving "):
             assert time.monotonic() < deadline and process.poll() is None, "the server never said it was serving"
             line = process.stdout.readline()
-        port = int(line.split()[1].split(":")[2].split("/")[0])
+        yield process, int(line.split()[1].split(":")[2].split("/")[0])
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_ctrl_c_stops_cleanly(tmp_path: Path) -> None:
+    with serve_command(copy_example(tmp_path / "project")) as (process, port):
         stream = EventStream(port)  # an open event stream must not keep the server alive
         stream.wait_for("hello")
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=WAIT)
-    finally:
-        if process.poll() is None:
-            process.kill()
     assert process.returncode == 0, err
     assert out.strip().endswith("stopped")
     assert "Traceback" not in err

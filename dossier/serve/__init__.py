@@ -6,7 +6,8 @@ The modules, from the file system to the command:
     watching  watchdog's events in, debounced batches of changed paths out
     events    the server-sent events the open pages catch up with
     routing   a request target mapped to what it asks for, refusing anything that could leave the site
-    server    the HTTP server and its handler, adding the live-reload script to HTML responses
+    hosts     the Host names serve answers to, and the Origins that may follow its events (no DNS rebinding)
+    server    the HTTP server and its handler, adding the live-reload script to HTML responses; time limits
     rebuild   what runs after a batch of changes, behind the `Rebuild` seam
     terminal  what the editor is told: a line per rebuild, new warnings, errors
     session   one serve run tying them together: build, serve, watch, rebuild, tell the pages

@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 
 from dossier.config import CONFIG_FILE
+from dossier.diagnostics import for_terminal
 from dossier.pipeline import BuildOptions
 from dossier.serve.session import SERVE_DEFAULTS, ServeSession
 from dossier.serve.terminal import Terminal
@@ -44,13 +45,19 @@ def serve_project(
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
+    allowed_hosts: Sequence[str] = (),
 ) -> int:
-    """Serve until Ctrl-C; the exit code: 0 after a clean stop, 1 without a dossier, 2 when the port is taken."""
+    """Serve until Ctrl-C; the exit code: 0 after a clean stop, 1 without a dossier, 2 when the port is taken or
+    an allowed host is not a host name."""
     terminal = terminal or Terminal()
     if not yaml_file(project_dir, CONFIG_FILE).is_file():
         print(f"error: no {CONFIG_FILE} in {project_dir}; run `dossier init` to make one", file=terminal.err)
         return 1
-    session = ServeSession(project_dir, options, terminal, host=host, port=port)
+    try:
+        session = ServeSession(project_dir, options, terminal, host=host, port=port, allowed_hosts=allowed_hosts)
+    except ValueError as problem:
+        print(for_terminal(f"error: {problem}; give --host and --allowed-host a name or an address"), file=terminal.err)
+        return 2
     with _terminate_like_interrupt(), session:
         try:
             session.start()

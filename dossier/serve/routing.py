@@ -2,7 +2,8 @@
 
 A request is mapped to a file in three steps, each refusing what could leave the site: the raw target (no
 encoded slashes or NULs, no dot segments, no absolute-form URLs), the decoded path (inside the base path, no
-hidden segments), then the file system (the resolved file, links followed, must lie inside the site's folder).
+hidden segments, no longer than a file system allows), then the file system (the resolved file, links followed,
+must lie inside the site's folder; a path the file system refuses is not found).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ INTERNAL_PREFIX = "/__dossier/"
 EVENTS_PATH = INTERNAL_PREFIX + "events"
 SCRIPT_PATH = INTERNAL_PREFIX + "livereload.js"
 INDEX = "index.html"
+# No file system takes a longer path (Linux's PATH_MAX) or name (NAME_MAX, in bytes, nearly everywhere).
+MAX_PATH_BYTES = 4096
+MAX_NAME_BYTES = 255
 
 
 def base_path_of(base_url: str) -> str:
@@ -71,6 +75,10 @@ def route(target: str, base_path: str) -> Route:
     segments = path.split("/")[1:]
     if any(segment in (".", "..") for segment in segments) or "\x00" in path:
         return Refused(HTTPStatus.BAD_REQUEST, "'.' and '..' segments are refused")
+    if len(path.encode()) > MAX_PATH_BYTES:
+        return Refused(HTTPStatus.REQUEST_URI_TOO_LONG, f"the path is longer than {MAX_PATH_BYTES} bytes")
+    if any(len(segment.encode()) > MAX_NAME_BYTES for segment in segments):
+        return NotFound()  # no file has a longer name
     if path.startswith(INTERNAL_PREFIX):
         return Internal(path[len(INTERNAL_PREFIX) :])
     if path == "/" or path == base_path.rstrip("/"):
@@ -96,7 +104,15 @@ class Forbidden:
 
 
 def locate(site: Path, wanted: SitePath, url_path: str) -> Found | Redirect | Forbidden | NotFound:
-    """The file a SitePath names inside `site`; links are followed and must stay inside it."""
+    """The file a SitePath names inside `site`; links are followed and must stay inside it. A path the file
+    system refuses (too long for it, a loop of links) names nothing."""
+    try:
+        return _locate(site, wanted, url_path)
+    except (OSError, RuntimeError):  # RuntimeError: Path.resolve meeting a loop of links
+        return NotFound()
+
+
+def _locate(site: Path, wanted: SitePath, url_path: str) -> Found | Redirect | Forbidden | NotFound:
     real_site = site.resolve()
     candidate = site.joinpath(*wanted.parts)
     real = candidate.resolve()

@@ -1,16 +1,23 @@
 """The HTTP side of `dossier serve`: the last good site under its base path, plus the live-reload endpoints.
 
-Only GET and HEAD; `routing` decides what a request asks for. HTML responses get the live-reload script; the
-files on disk never do.
+Only GET and HEAD, and only for the hosts `hosts` allows; `routing` decides what a request asks for. HTML
+responses get the live-reload script; the files on disk never do.
+
+http.server bounds a request's size (a request line of 64 KiB, 100 header lines of 64 KiB each) but not its
+time: a client that sends its request slowly, or never, would hold a thread for ever. Here the request line and
+headers must arrive within `head_seconds` (an idle kept-alive connection is closed then too), and each
+response must be sent within `send_seconds` (Python's sendall takes a socket's timeout as the whole send's).
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
+import io
 import mimetypes
 import queue
+import socket
 import string
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -18,10 +25,11 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from dossier.serve.events import EventHub, ServerEvent
+from dossier.serve.hosts import HostCheck, cross_origin
 from dossier.serve.routing import (
     EVENTS_PATH,
     SCRIPT_PATH,
@@ -36,10 +44,18 @@ from dossier.serve.routing import (
 )
 from dossier.themes import DEFAULT_THEME, builtin_themes_dir
 
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 NOT_FOUND_PAGE = "404.html"
 KEEPALIVE_SECONDS = 15.0
 # How long a request waits for the site folder while a rebuild swaps it in (two renames: microseconds).
 SWAP_WAIT_SECONDS = 2.0
+# How long a request line and its headers may take to arrive (browsers send them at once), counted from the
+# connection or from the end of the last response on it.
+HEAD_SECONDS = 10.0
+# How long one response (or one event) may take to send: a page that stopped reading does not hold a thread.
+SEND_SECONDS = 30.0
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -94,6 +110,12 @@ def inject(page: bytes, tag: bytes) -> bytes:
 # The server.
 
 RequestLog = Callable[[str], None]  # given one line per request
+Notice = Callable[[str], None]  # given a refused request's reason
+FailedRequest = Callable[[BaseException], None]  # called inside the `except` of a bug while answering
+
+
+def _silent(what: object) -> None:
+    pass
 
 
 class DossierServer(ThreadingHTTPServer):
@@ -101,13 +123,27 @@ class DossierServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(
-        self, address: tuple[str, int], site: Path, hub: EventHub, assets: ServeAssets, log: RequestLog | None = None
+        self,
+        address: tuple[str, int],
+        site: Path,
+        hub: EventHub,
+        assets: ServeAssets,
+        log: RequestLog | None = None,
+        *,
+        hosts: HostCheck | None = None,
+        notice: Notice = _silent,
+        failed: FailedRequest = _silent,
     ) -> None:
         self.site = site
         self.base_path = "/"
         self.hub = hub
         self.assets = assets
         self.log = log  # None: silence
+        self.hosts = hosts or HostCheck.listening_on(address[0])
+        self.notice = notice
+        self.failed = failed
+        self.head_seconds = HEAD_SECONDS
+        self.send_seconds = SEND_SECONDS
         super().__init__(address, _Handler)
 
     @property
@@ -123,10 +159,54 @@ class DossierServer(ThreadingHTTPServer):
             time.sleep(0.005)
         return True
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A bug while answering: told to `failed`, not printed as socketserver's traceback on stderr."""
+        problem = sys.exc_info()[1]
+        if problem is not None and not isinstance(problem, ConnectionError):  # ConnectionError: the page left
+            self.failed(problem)
+
+
+class _HeadReader(io.RawIOBase):
+    """The connection's bytes, read only until `deadline()`: a request arriving slowly is cut off there. The
+    connection's timeout is `send_seconds` again after each read, for the writes."""
+
+    def __init__(self, connection: socket.socket, deadline: Callable[[], float], send_seconds: float) -> None:
+        super().__init__()
+        self._connection = connection
+        self._deadline = deadline
+        self._send_seconds = send_seconds
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        remaining = self._deadline() - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self._connection.settimeout(remaining)
+        try:
+            return self._connection.recv_into(memoryview(buffer))
+        finally:
+            self._connection.settimeout(self._send_seconds)
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: DossierServer
     protocol_version = "HTTP/1.1"
+    _head_deadline = 0.0
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.send_seconds)
+        self.rfile.close()
+        reader = _HeadReader(self.connection, lambda: self._head_deadline, self.server.send_seconds)
+        self.rfile = io.BufferedReader(reader)
+
+    def handle_one_request(self) -> None:
+        """http.server's, with its request line and headers given `head_seconds` to arrive (it closes the
+        connection when they do not)."""
+        self._head_deadline = time.monotonic() + self.server.head_seconds
+        super().handle_one_request()
 
     def version_string(self) -> str:
         return "dossier-serve"
@@ -142,6 +222,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(send_body=True)
 
     def _respond(self, send_body: bool) -> None:
+        refusal = self.server.hosts.refusal(self.headers.get_all("Host") or [])
+        if refusal is not None:
+            self._refuse(HTTPStatus.FORBIDDEN, refusal, send_body)
+            return
         found = route(self.path, self.server.base_path)
         if isinstance(found, Internal):
             self._internal(found.name, send_body)
@@ -205,6 +289,10 @@ class _Handler(BaseHTTPRequestHandler):
         if name == "livereload.js":
             self._send(HTTPStatus.OK, CONTENT_TYPES[".js"], self.server.assets.script, send_body)
         elif name == "events" and send_body:
+            refusal = cross_origin(self.headers.get("Origin"), self.headers["Host"])
+            if refusal is not None:
+                self._refuse(HTTPStatus.FORBIDDEN, refusal, send_body)
+                return
             self._stream_events()
         else:
             self._send_text(HTTPStatus.NOT_FOUND, "not found", send_body)
@@ -241,6 +329,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
 
+    def _refuse(self, status: HTTPStatus, reason: str, send_body: bool) -> None:
+        """Refuse the request in one line, and tell the editor (the terminal says each reason once)."""
+        self.server.notice(f"refused a request: {reason}")
+        self.close_connection = True
+        self._send_text(status, reason, send_body)
+
     def _send_text(self, status: HTTPStatus, text: str, send_body: bool) -> None:
         self._send(status, CONTENT_TYPES[".txt"], f"{status.value} {status.phrase}: {text}\n".encode(), send_body)
 
@@ -252,8 +346,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if send_body:
-            with contextlib.suppress(OSError):
+            try:
                 self.wfile.write(data)
+            except OSError:
+                self.close_connection = True  # the page went away, or stopped reading: the response is cut
 
 
 def start_server(server: DossierServer) -> threading.Thread:

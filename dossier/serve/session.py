@@ -12,6 +12,7 @@ import dataclasses
 import shutil
 import tempfile
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from dossier.diagnostics import Diagnostic, Location
@@ -19,6 +20,7 @@ from dossier.model import Config
 from dossier.pipeline import BuildOptions
 from dossier.serve.changes import ChangeSet, WatchedPaths
 from dossier.serve.events import EventHub
+from dossier.serve.hosts import HostCheck
 from dossier.serve.rebuild import Rebuild, Rebuilt, SiteRebuild
 from dossier.serve.routing import base_path_of
 from dossier.serve.server import DossierServer, ServeAssets, start_server
@@ -42,11 +44,13 @@ class ServeSession:
         *,
         host: str = "127.0.0.1",
         port: int = 8000,
+        allowed_hosts: Sequence[str] = (),
         quiet_seconds: float = 0.1,
     ) -> None:
         self.project_dir = project_dir
         self.host = host
         self.port = port
+        self.hosts = HostCheck.listening_on(host, allowed_hosts)  # raises ValueError for a name that is not one
         self.terminal = terminal or Terminal()
         self._temp = Path(tempfile.mkdtemp(prefix="dossier-serve-"))
         self.output_dir = self._temp / "site"
@@ -68,13 +72,23 @@ class ServeSession:
         self.close()
 
     def start(self) -> None:
-        """Listen, build once, watch, then answer requests. Raises OSError when the port is taken.
+        """Listen, build once, watch, then answer requests (for the hosts allowed). Raises OSError when the port
+        is taken.
 
         The first build runs before any other thread starts, so that it may fork workers (the whole site is made
         then); a file saved while it ran is caught by comparing the watched files before and after it.
         """
         log = self.terminal.log_request if self.terminal.verbose else None
-        self.server = DossierServer((self.host, self.port), self.output_dir, self.hub, ServeAssets.load(), log)
+        self.server = DossierServer(
+            (self.host, self.port),
+            self.output_dir,
+            self.hub,
+            ServeAssets.load(),
+            log,
+            hosts=self.hosts,
+            notice=self.terminal.notice_once,
+            failed=self.terminal.request_failed,
+        )
         before = self.watched.snapshot()
         self._rebuild(None)
         self.watcher.start()
@@ -92,7 +106,8 @@ class ServeSession:
             changes = ChangeSet.of(batch, self.watched)
             if not changes:
                 continue
-            self.watcher.sync(self.watched.folders())  # content/ or themes/ may have appeared or moved
+            self.watched = self.watched.with_links()  # a link may have been made or pointed elsewhere
+            self.watcher.sync(self.watched.folders())  # content/, themes/ or a link's target may have appeared
             self._rebuild(changes)
 
     def stop(self) -> None:

@@ -1,19 +1,22 @@
 """What `dossier serve` tells the editor: a line per rebuild, each new warning once, every error of a failed
-rebuild, and with --verbose the stages' timings and a line per request. Rebuild lines start with the time."""
+rebuild, each kind of refused request once, and with --verbose the stages' timings and a line per request.
+Rebuild lines start with the time."""
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
-from dossier.diagnostics import Diagnostic
+from dossier.diagnostics import Diagnostic, for_terminal
 from dossier.serve.changes import ChangeSet
 from dossier.serve.rebuild import Rebuilt
 
 SHOWN_NAMES = 3  # the files a line names; the rest are counted
+SHOWN_NOTICES = 20  # a page that asks under ever new names must not flood the terminal
 
 
 def listed(names: Sequence[str], limit: int = SHOWN_NAMES) -> str:
@@ -46,12 +49,31 @@ class Terminal:
         self.quiet = quiet
         self.debug = debug
         self._shown_warnings: set[Diagnostic] = set()
+        self._shown_notices: set[str] = set()
+        self._notices_lock = threading.Lock()  # notices come from the server's threads
 
     def say(self, text: str, to: TextIO | None = None) -> None:
         print(f"{time.strftime('%H:%M:%S')} {text}", file=to or self.out, flush=True)
 
     def log_request(self, line: str) -> None:
-        print(line, file=self.err, flush=True)
+        print(for_terminal(line), file=self.err, flush=True)
+
+    def notice_once(self, text: str) -> None:
+        """Tell the editor `text` (a refused request, say) the first time it happens, and then no more; after
+        SHOWN_NOTICES different ones, say that the rest are not shown. Shown under --quiet too."""
+        with self._notices_lock:
+            if text in self._shown_notices or len(self._shown_notices) > SHOWN_NOTICES:
+                return
+            self._shown_notices.add(text)
+            if len(self._shown_notices) > SHOWN_NOTICES:
+                text = f"more than {SHOWN_NOTICES} kinds of refused requests or errors; the rest are not shown"
+            self.say(for_terminal(text), to=self.err)
+
+    def request_failed(self, problem: BaseException) -> None:
+        """A bug while answering a request: once a kind, with the traceback (every time) under --debug."""
+        if self.debug:
+            traceback.print_exc(file=self.err)
+        self.notice_once(f"internal error while answering a request: {type(problem).__name__}: {problem}")
 
     def internal_error(self, problem: Exception) -> str:
         """Report a bug or an I/O failure in a rebuild (with its traceback under --debug); the message."""
