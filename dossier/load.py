@@ -12,6 +12,7 @@ from typing import Any
 from dossier.cache import CacheStore, digest, version_key
 from dossier.diagnostics import Location, Report
 from dossier.kept_files import NotARegularFile, read_regular
+from dossier.text import markdown_budget_problem
 from dossier.yaml_reader import decode_text, parse_yaml, twin_yaml_problem, yaml_file
 
 PEOPLE_FILE = "people.yaml"
@@ -160,6 +161,12 @@ def load_article(md_path: Path, project_dir: Path, report: Report, parse: YamlPa
     if text is None:
         return None
     front, body, body_line = split_front_matter(text, shown, report, parse)
+    too_much = markdown_budget_problem(body)
+    if too_much:  # the article is left out, as an unreadable one is: reading it would take too long
+        offset, problem = too_much
+        line_start = body.rfind("\n", 0, offset) + 1
+        report.error(Location(shown, body_line + body.count("\n", 0, offset), offset - line_start + 1), problem)
+        return None
     sidecar_file = find_yaml(md_path.parent, md_path.stem, project_dir, report)
     sidecar_shown = display_path(sidecar_file, project_dir)
     sidecar = read_yaml_file(sidecar_file, sidecar_shown, project_dir, report, parse) if sidecar_file.exists() else None
