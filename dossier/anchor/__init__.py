@@ -6,7 +6,8 @@ and Unicode forms made alike, then mapped back to the original offsets) and `fuz
 Hypothesis re-anchors edited pages). Mentions of people are found by name in the same normalised view.
 
 The modules, each using only those above it:
-    normalise.py  the normalised view of a text, with a map back to the original offsets
+    normalise.py  the normalised view of a text (dossier.normal_form step by step), with a map back to the
+                  original offsets
     context.py    a selector's prefix and suffix, compared without regard to whitespace
     exact.py      every occurrence of a quote that the context fits
     fuzzy.py      the passages closest to a quote that is not in the text as written
@@ -22,8 +23,8 @@ quotes in one article normalises it once.
 from dossier.anchor.locate import Candidate, QuoteMatch, QuoteStatus, locate_quote
 from dossier.anchor.mentions import find_mentions
 from dossier.anchor.messages import report_moved_anchors
-from dossier.anchor.normalise import normalise_text
 from dossier.anchor.stage import anchor_quotes, text_hash
+from dossier.normal_form import normalise_text
 
 __all__ = [
     "Candidate",

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dossier.anchor.normalise import normalise_text
 from dossier.model import Selector
+from dossier.normal_form import normalise_text
 
 
 @dataclass(frozen=True)

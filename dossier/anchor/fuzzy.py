@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from dossier.anchor.context import Context, squeezed_after, squeezed_before
-from dossier.anchor.normalise import is_word_char
+from dossier.normal_form import is_word_char
 
 # Shorter quotes never match fuzzily: a handful of characters is close to too many passages.
 FUZZY_MIN_CHARS = 12

@@ -8,8 +8,9 @@ from typing import Literal
 from dossier.anchor.context import Context
 from dossier.anchor.exact import occurrences
 from dossier.anchor.fuzzy import closest_passages, is_too_short_for_fuzzy
-from dossier.anchor.normalise import NormalisedText, normalise_text, normalised_view
+from dossier.anchor.normalise import NormalisedText, normalised_view
 from dossier.model import AnchorMethod, Selector
+from dossier.normal_form import normalise_text
 
 QuoteStatus = Literal["found", "ambiguous", "orphaned"]
 

@@ -6,8 +6,9 @@ import functools
 import re
 from collections.abc import Iterable
 
-from dossier.anchor.normalise import is_word_char, normalise_text, normalised_view
+from dossier.anchor.normalise import normalised_view
 from dossier.model import Person
+from dossier.normal_form import is_word_char, normalise_text
 
 
 def find_mentions(text: str, people: Iterable[Person]) -> list[tuple[str, int, int]]:
