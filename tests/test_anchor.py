@@ -296,6 +296,24 @@ def test_longest_name_first_and_no_overlaps() -> None:
     ]
 
 
+def test_the_longest_name_that_ends_a_word_wins_where_names_share_a_beginning() -> None:
+    people = [person("mike", "Mike"), person("michael", "Michael"), person("mf", "Michael Flynn", "Michael F")]
+    text = "Michael Flynnish, Michael Flynn, Michael F. and Mike; Micha."
+    assert mentioned(text, people) == [
+        ("michael", "Michael"),
+        ("mf", "Michael Flynn"),
+        ("mf", "Michael F"),
+        ("mike", "Mike"),
+    ]
+
+
+def test_names_nested_deeper_than_a_regex_may_be_are_all_found() -> None:
+    """Names are one trie-shaped regex; "a", "aa", ... "a" * 2000 nest 2000 groups deep, more than Python's regex
+    compiler can take: below a depth the rest is listed, and the longest name is still found first."""
+    people = [person(f"p{n}", "a" * n) for n in range(1, 2_001)]
+    assert find_mentions("b " + "a" * 1_500 + " c aaa", people) == [("p1500", 2, 1_502), ("p3", 1_505, 1_508)]
+
+
 @pytest.mark.parametrize("text", ["Flynn's aide", "Flynn’s aide", "Flynn’ aide"])
 def test_a_possessive_is_a_mention_of_the_name_alone(text: str) -> None:
     assert mentioned(text) == [("michael-flynn", "Flynn")]
