@@ -19,7 +19,7 @@ from dossier.yaml_reader import LocatedDict, LocatedList
 
 MAX_ALIASES_PER_PERSON = 50
 MAX_ALIASES = 5_000  # in the whole registry
-MAX_ALIAS_CHARACTERS = 200
+MAX_ALIAS_CHARACTERS = 1_000
 SHARED_SHOWN = 3  # aliases a message about shared aliases lists before "and N more"
 
 
@@ -58,7 +58,7 @@ def checked_aliases(
                 report.error(
                     alias.location,
                     f"an alias is a name as articles write it: this one has {len(alias.text):,} characters, more "
-                    f"than the {MAX_ALIAS_CHARACTERS} an alias may have",
+                    f"than the {MAX_ALIAS_CHARACTERS:,} an alias may have",
                 )
                 continue
             owner = owners.setdefault(_key(alias.text), _Owner(person.id, alias.location, False))

@@ -91,8 +91,8 @@ TEN_TIMES_THE_ALIAS_BUDGETS = {
     ),
     "the length of an alias": (
         people_with_aliases(1, 1, alias="x" * (10 * MAX_ALIAS_CHARACTERS)),
-        "content/people.yaml:3:13: error: an alias is a name as articles write it: this one has 2,000 characters, "
-        "more than the 200 an alias may have",
+        "content/people.yaml:3:13: error: an alias is a name as articles write it: this one has 10,000 characters, "
+        "more than the 1,000 an alias may have",
     ),
 }
 
