@@ -61,6 +61,11 @@ class NormalisedText:
     text: str
     maps: tuple[_OffsetMap, ...]  # in the order they were applied
 
+    @classmethod
+    def as_written(cls, text: str) -> NormalisedText:
+        """A view that changes nothing."""
+        return cls(text, text, ())
+
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         for offset_map in reversed(self.maps):
             start, end = offset_map.source_start(start), offset_map.source_end(end)
@@ -78,6 +83,11 @@ def _is_blank(char: str) -> bool:
 
 @functools.lru_cache(maxsize=8)
 def normalised_view(text: str) -> NormalisedText:
+    """`view_of(text)`, memoised: anchoring many quotes in one article normalises it once."""
+    return view_of(text)
+
+
+def view_of(text: str) -> NormalisedText:
     """normalise_text(text), step by step, keeping each step's offset map."""
     visible, invisible_map = _rewrite(text, _spans(INVISIBLE, text), lambda _: "")
     composed, nfc_map = _nfc_with_map(visible)
