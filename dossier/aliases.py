@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dossier.diagnostics import Location, Report
 from dossier.model import Person
@@ -43,42 +43,56 @@ def checked_aliases(
 ) -> dict[str, Person]:
     """The people with the aliases they may keep: within the budgets, and none that another person has as a name
     or alias. Each problem is an error where it stands. `records` holds each person's YAML record, by id."""
-    owners: dict[str, _Owner] = {}
+    registry = _Registry(report)
     for person in people.values():  # a name two people share goes to the first, as mentions do
-        owners.setdefault(_key(person.name), _Owner(person.id, records[person.id].value_at("name"), True))
-    budget = MAX_ALIASES
+        registry.owners.setdefault(_key(person.name), _Owner(person.id, records[person.id].value_at("name"), True))
     checked: dict[str, Person] = {}
     for person in people.values():
         record = records[person.id]
-        aliases = _within_person_budget(person, _located_aliases(person, record), record, report)
         kept: list[str] = []
         shared: dict[tuple[str, bool], list[tuple[_Alias, _Owner]]] = defaultdict(list)  # by the other person
-        for alias in aliases:
-            if len(alias.text) > MAX_ALIAS_CHARACTERS:
-                report.error(
-                    alias.location,
-                    f"an alias is a name as articles write it: this one has {len(alias.text):,} characters, more "
-                    f"than the {MAX_ALIAS_CHARACTERS:,} an alias may have",
-                )
+        for alias in _within_person_budget(person, _located_aliases(person, record), record, report):
+            if registry.is_too_long(alias):
                 continue
-            owner = owners.setdefault(_key(alias.text), _Owner(person.id, alias.location, False))
+            owner = registry.owners.setdefault(_key(alias.text), _Owner(person.id, alias.location, False))
             if owner.person_id != person.id:
                 shared[owner.person_id, owner.is_name].append((alias, owner))
-                continue
-            if budget == 0:
-                report.error(
-                    alias.location,
-                    f"the people registry has more than the {MAX_ALIASES:,} aliases it may have in all, and passes "
-                    "them here: every alias is looked for in every article; keep the names the articles use",
-                )
-                budget = -1  # said once
-            if budget > 0:
+            elif registry.counts(alias):
                 kept.append(alias.text)
-                budget -= 1
         for pairs in shared.values():
             _report_shared(person, pairs, record.key_at("aliases"), report)
         checked[person.id] = dataclasses.replace(person, aliases=tuple(kept))
     return checked
+
+
+@dataclass
+class _Registry:
+    """What the check has seen so far: whose each name and alias is, what is left of the budget in all."""
+
+    report: Report
+    owners: dict[str, _Owner] = field(default_factory=dict)
+    left: int = MAX_ALIASES
+
+    def is_too_long(self, alias: _Alias) -> bool:
+        if len(alias.text) <= MAX_ALIAS_CHARACTERS:
+            return False
+        self.report.error(  # once for all the people a YAML alias gives it to: the report drops repeats
+            alias.location,
+            f"an alias is a name as articles write it: this one has {len(alias.text):,} characters, more than the "
+            f"{MAX_ALIAS_CHARACTERS:,} an alias may have",
+        )
+        return True
+
+    def counts(self, alias: _Alias) -> bool:
+        """Whether the alias is within the budget in all (the first past it is an error)."""
+        if self.left == 0:
+            self.report.error(
+                alias.location,
+                f"the people registry has more than the {MAX_ALIASES:,} aliases it may have in all, and passes them "
+                "here: every alias is looked for in every article; keep the names the articles use",
+            )
+        self.left -= 1
+        return self.left >= 0
 
 
 def _key(name: str) -> str:
