@@ -6,15 +6,20 @@ project, its content or a folder of someone's own files.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from dossier import urls
-from dossier.config import CONFIG_FILE
+from dossier.config import CONFIG_FILE, MAX_NAME_BYTES
 from dossier.load import is_inside
 from dossier.static_folder import STATIC_DIR
 from dossier.write import is_mount_point
 
 DEFAULT_OUTPUT_DIR = "build"
+# Beside the output folder NAME a build makes `.NAME.lock`, `.NAME.old-PID` and, longest, `.NAME.staging-PID`
+# (write.py), PID up to 4194304 (Linux's largest): the output folder's name must leave room for them.
+MAX_OUTPUT_NAME_BYTES = MAX_NAME_BYTES - len("..staging-4194304")
+_NAME_SHOWN = 40  # characters of an over-long name a message shows
 
 
 def output_dir_problem(project_dir: Path, content_dir: Path, output_dir: Path) -> str | None:
@@ -23,8 +28,45 @@ def output_dir_problem(project_dir: Path, content_dir: Path, output_dir: Path) -
     Refused: a symbolic link; the project, the content folder, the themes or static folder or dossier.yaml, or
     anything containing or inside them; an existing file; a mount point (it cannot be renamed); an existing folder
     holding files that no build of dossier wrote (no data/dossier.json), except the default `build` folder
-    inside the project (setuptools also works there, and `pip install . && dossier build` must keep working).
+    inside the project (setuptools also works there, and `pip install . && dossier build` must keep working);
+    a name no file system allows, or one too long to leave room for the staging folder's name beside it.
     """
+    problem = _name_problem(output_dir)
+    if problem:
+        return f"output_dir '{_shortened_path(output_dir)}' {problem}"
+    try:
+        return _placement_problem(project_dir, content_dir, output_dir)
+    except OSError as failure:  # a folder on the way that cannot be searched, a loop of links
+        return f"output_dir '{output_dir}' cannot be looked at: {failure.strerror or failure}"
+
+
+def _name_problem(output_dir: Path) -> str | None:
+    *folders, name = output_dir.parts or ("",)
+    for folder in folders:
+        if len(os.fsencode(folder)) > MAX_NAME_BYTES:
+            return (
+                f"has a folder name longer than the {MAX_NAME_BYTES} bytes file systems allow ('{_shortened(folder)}')"
+            )
+    size = len(os.fsencode(name))
+    if size > MAX_OUTPUT_NAME_BYTES:
+        return (
+            f"has a name of {size:,} bytes; an output folder's name may have at most {MAX_OUTPUT_NAME_BYTES}, so "
+            f"that the '.NAME.staging-PID' folder a build makes beside it is within the {MAX_NAME_BYTES} bytes "
+            "file systems allow"
+        )
+    return None
+
+
+def _shortened(name: str) -> str:
+    return name if len(name) <= _NAME_SHOWN else name[: _NAME_SHOWN - 1] + "…"
+
+
+def _shortened_path(path: Path) -> str:
+    """The path with each over-long name cut, so that a message stays readable."""
+    return str(Path(*map(_shortened, path.parts))) if path.parts else str(path)
+
+
+def _placement_problem(project_dir: Path, content_dir: Path, output_dir: Path) -> str | None:
     if output_dir.is_symlink():
         return f"output_dir '{output_dir}' is a symbolic link; name the folder it points to instead"
     project, content, output = project_dir.resolve(), content_dir.resolve(), output_dir.resolve()

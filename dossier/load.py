@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +11,8 @@ from typing import Any
 
 from dossier.cache import CacheStore, digest, version_key
 from dossier.diagnostics import Location, Report
+from dossier.kept_files import NotARegularFile, read_regular
+from dossier.text import markdown_budget_problem
 from dossier.yaml_reader import decode_text, parse_yaml, twin_yaml_problem, yaml_file
 
 PEOPLE_FILE = "people.yaml"
@@ -65,19 +69,37 @@ def is_inside(path: Path, folder: Path) -> bool:
 
 
 def read_text(path: Path, shown: str, project_dir: Path, report: Report) -> str | None:
-    """A file's text (see located.decode_text), or None with a located error: outside the project, too big."""
+    """A file's text (see yaml_reader.decode_text), or None with a located error: outside the project, not a
+    regular file (a FIFO would make the build wait for ever), too big."""
     if not is_inside(path, project_dir):
         report.error(Location(shown), "this file is a link to outside the project; it is not read")
         return None
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            report.error(Location(shown), f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        kind = _special_kind(path.stat().st_mode)
+        if kind:
+            report.error(Location(shown), f"this is {kind}, not a regular file: it is not read")
             return None
-        data = path.read_bytes()
+        data = read_regular(path, limit=MAX_FILE_BYTES, follow=True)  # checked again on the open file
     except OSError as problem:
-        report.error(Location(shown), f"cannot read the file: {problem.strerror or problem}")
+        too_big = isinstance(problem, NotARegularFile) and problem.errno == errno.EFBIG
+        size_cap = f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+        report.error(Location(shown), size_cap if too_big else f"cannot read the file: {problem.strerror or problem}")
         return None
     return decode_text(data, shown, report)
+
+
+_SPECIAL_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
+
+
+def _special_kind(mode: int) -> str | None:
+    """What a path that is no regular file is, in words; None for a regular file."""
+    return next((name for is_kind, name in _SPECIAL_KINDS if is_kind(mode)), None)
 
 
 # Parses one YAML text (text, shown path, report, line offset): parse_yaml, or a memo of it (memoised_yaml).
@@ -139,6 +161,12 @@ def load_article(md_path: Path, project_dir: Path, report: Report, parse: YamlPa
     if text is None:
         return None
     front, body, body_line = split_front_matter(text, shown, report, parse)
+    too_much = markdown_budget_problem(body)
+    if too_much:  # the article is left out, as an unreadable one is: reading it would take too long
+        offset, problem = too_much
+        line_start = body.rfind("\n", 0, offset) + 1
+        report.error(Location(shown, body_line + body.count("\n", 0, offset), offset - line_start + 1), problem)
+        return None
     sidecar_file = find_yaml(md_path.parent, md_path.stem, project_dir, report)
     sidecar_shown = display_path(sidecar_file, project_dir)
     sidecar = read_yaml_file(sidecar_file, sidecar_shown, project_dir, report, parse) if sidecar_file.exists() else None

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dossier.aliases import checked_aliases
 from dossier.diagnostics import Location, Report, did_you_mean
 from dossier.load import RawArticle, RawDossier, RawStory
 from dossier.model import (
@@ -474,10 +475,12 @@ def validate_dossier(raw: RawDossier, config: Config, report: Report, include_dr
     """Build the model from raw records, reporting every problem; references are checked once all ids are known."""
     ctx = _Context(config, report, raw.people_path, raw.sources_path)
     collected = _Collected()
+    records: dict[str, LocatedDict] = {}
     for item, at in _items(raw.people, "the people registry", Location(raw.people_path), report):
         person = _read_person(item, at, ctx)
         if person and ctx.claim_id("entity", person.id, at, "person or source"):
-            collected.people[person.id] = person
+            collected.people[person.id], records[person.id] = person, item
+    collected.people = checked_aliases(collected.people, records, report)
     for item, at in _items(raw.sources, "the sources registry", Location(raw.sources_path), report):
         source = _read_source(item, at, None, ctx)
         if source and ctx.claim_id("entity", source.id, at, "person or source"):

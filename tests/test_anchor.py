@@ -8,15 +8,20 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dossier.anchor import QuoteMatch, find_mentions, locate_quote, normalise_text, text_hash
+from dossier.anchor.locate import MisplacedPart, StaleContext
+from dossier.anchor.messages import differing_windows
 from dossier.anchor.normalise import normalised_view
 from dossier.diagnostics import Location
 from dossier.model import Person, Selector
+from dossier.pipeline import check_project
+from tests.security.project import small_project
 
 ARTICLE = (
     "Michael Flynn twice told the Post that he and Kislyak did not discuss sanctions.\n\n"
@@ -86,11 +91,18 @@ def test_context_is_compared_normalised_and_regardless_of_whitespace() -> None:
     assert match.start == text.rindex("Pence")
 
 
-def test_context_that_fits_no_occurrence_leaves_a_warning_not_a_silent_choice() -> None:
+def test_context_that_fits_no_occurrence_anchors_the_quote_and_says_which_part_is_stale() -> None:
     match = locate_quote(ARTICLE, Selector("Pence said it again", prefix="Obama said"))
-    assert (match.status, match.method) == ("found", "fuzzy")
+    assert (match.status, match.method, match.reason) == ("found", "exact", StaleContext(("prefix",), 1))
     assert found_text(ARTICLE, match) == "Pence said it again"
     assert match.confidence < 1.0
+
+
+def test_a_stale_context_chooses_the_occurrence_whose_context_is_clearly_most_alike() -> None:
+    match = locate_quote(ARTICLE, Selector("Pence said", prefix="inadvertently debriefed.", suffix="them."))
+    assert (match.status, match.start, match.reason) == ("found", FIRST_PENCE, StaleContext(("prefix", "suffix"), 2))
+    match = locate_quote(ARTICLE, Selector("Pence said", prefix="Obama"))  # alike to neither
+    assert (match.status, match.reason) == ("ambiguous", StaleContext(("prefix",), 2))
 
 
 # --- normalised ---------------------------------------------------------------------------------------------
@@ -260,6 +272,177 @@ def test_fuzzy_search_of_a_large_text_looks_around_the_quotes_rare_words() -> No
     assert found_text(text, match) == passage
 
 
+def test_a_long_quote_with_typos_is_placed_by_its_ends_and_found_whole() -> None:
+    passage = " ".join(f"sentence {n} of the long report said something about the budget." for n in range(60))
+    text = "Before it all. " + passage + " After it all."
+    quote = passage.replace("sentence 7 ", "sentense 7 ").replace("sentence 50 ", "sentance 50 ")
+    assert len(quote) > 3_000
+    match = locate_quote(text, Selector(quote))
+    assert (match.status, match.method) == ("found", "fuzzy")
+    assert found_text(text, match) == passage
+
+
+# --- elisions -----------------------------------------------------------------------------------------------
+
+HEAT = (
+    "The reason for the energy shortfall is high heat, which has pushed demand for air conditioning to record "
+    "levels as people try to stay cool. Officials said the grid would hold.\n\n"
+    "Later the minister said the heat would last. People were told to stay cool and drink water."
+)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "The reason for the energy shortfall is high heat … stay cool.",
+        "The reason for the energy shortfall is high heat ... stay cool.",
+        "The reason for the energy shortfall is high heat [...] stay cool.",
+        "The reason for the energy shortfall is high heat . . . stay cool.",
+        "The reason for the energy shortfall is high heat…stay cool.",
+    ],
+)
+def test_an_elided_quote_is_anchored_from_its_first_part_to_its_last(quote: str) -> None:
+    match = locate_quote(HEAT, Selector(quote))
+    assert (match.status, match.method, match.confidence) == ("found", "exact", 1.0)
+    assert found_text(HEAT, match) == HEAT[: HEAT.index("stay cool.") + len("stay cool.")]
+
+
+def test_each_part_of_an_elided_quote_may_match_normalised() -> None:
+    match = locate_quote(HEAT, Selector("the minister said the heat would last … told to stay cool"))
+    assert (match.status, match.method) == ("found", "exact")
+    match = locate_quote(HEAT, Selector("the minister said the heat would last … People were told to stay  cool"))
+    assert (match.status, match.method) == ("found", "normalised")
+    assert found_text(HEAT, match) == "the minister said the heat would last. People were told to stay cool"
+
+
+def test_of_the_ways_to_place_the_parts_only_the_tightest_count() -> None:
+    """ "stay cool" follows "heat" twice: each "stay cool" with the nearest "heat" before it, never the first
+    "heat" with the last "stay cool"."""
+    match = locate_quote(HEAT, Selector("heat … stay cool"))
+    assert match.status == "ambiguous"
+    assert candidate_texts(HEAT, match) == [
+        "heat, which has pushed demand for air conditioning to record levels as people try to stay cool",
+        "heat would last. People were told to stay cool",
+    ]
+    match = locate_quote(HEAT, Selector("heat … stay cool", prefix="minister said the"))
+    assert found_text(HEAT, match) == "heat would last. People were told to stay cool"
+
+
+def test_an_ellipsis_the_article_has_is_matched_as_written_first() -> None:
+    text = "He paused... then he went on. He paused and then he went on."
+    match = locate_quote(text, Selector("He paused... then he went on"))
+    assert (match.status, match.method, match.start) == ("found", "exact", 0)
+
+
+def test_a_leading_or_trailing_ellipsis_quotes_the_rest() -> None:
+    match = locate_quote(HEAT, Selector("… the grid would hold …"))
+    assert (match.status, found_text(HEAT, match)) == ("found", "the grid would hold")
+
+
+@pytest.mark.parametrize(
+    ("quote", "reason"),
+    [
+        ("The reason for the energy shortfall is high heat … stay warm.", MisplacedPart(1, False)),
+        ("stay cool … The reason for the energy shortfall", MisplacedPart(1, True)),
+        ("A reason for the shortfall … stay cool", MisplacedPart(0, False)),
+    ],
+)
+def test_an_elided_quote_with_a_part_out_of_place_is_never_matched_fuzzily(quote: str, reason: MisplacedPart) -> None:
+    assert locate_quote(HEAT, Selector(quote)) == QuoteMatch("orphaned", None, 0, 0, 0.0, (), reason)
+
+
+# --- what the editor is told ----------------------------------------------------------------------------------
+
+REPORT = (
+    "Later, the minister said the budget would be balanced by next year, according to people who were at "
+    "the meeting on Thursday afternoon in the capital.\n\n"
+    "Pence said it. Pence said it again."
+)
+
+
+def told(tmp_path: Path, *annotations: str, body: str = REPORT) -> list[str]:
+    """What check tells the editor about notes with these YAML fields (`quote: ...`, one note each)."""
+    sidecar = "notes:\n" + "".join(
+        "  - " + "\n    ".join(fields.splitlines()) + "\n    note: A note.\n" for fields in annotations
+    )
+    return [str(d) for d in check_project(small_project(tmp_path, body, sidecar)).report.sorted()]
+
+
+def test_a_near_miss_that_differs_near_its_end_is_shown_where_it_differs(tmp_path: Path) -> None:
+    quote = (
+        "the minister said the budget would be balanced by next year, according to people who were at the "
+        "meeting on Thursday morning in the capital."
+    )
+    assert told(tmp_path, f"quote: {quote}") == [
+        'content/engine/article.yaml:2:5: warning: the quote "the minister said the budget would be balanced by '
+        'next year, accordin…" is not in the article as written; anchored to the closest text, 96% alike (line 5), '
+        'which differs from it here: quote "…at the meeting on Thursday morning in the capital.", article "…at the '
+        'meeting on Thursday afternoon in the capital.". Copy the text from the article to silence this'
+    ]
+
+
+def test_an_orphaned_quote_is_shown_where_it_differs_from_the_closest_passage(tmp_path: Path) -> None:
+    quote = (
+        "the minister said the budget would be balanced by next year, according to people who were at the "
+        "meeting on Monday night and also in some other place entirely."
+    )
+    assert told(tmp_path, f"quote: {quote}") == [
+        'content/engine/article.yaml:2:5: error: the quote "the minister said the budget would be balanced by '
+        'next year, accordin…" is not in the article; the closest passage (line 5, 84% alike) differs from it '
+        'here: quote "…who were at the meeting on Monday night and also in some…", article "…who were at the '
+        'meeting on Thursday afternoon in the…"'
+    ]
+
+
+def test_long_texts_that_differ_only_at_the_end_never_look_the_same() -> None:
+    was = "word " * 40 + "and that is all."
+    now = "word " * 40 + "and that is all!"
+    assert differing_windows(was, now) == ("…word word and that is all.", "…word word and that is all!")
+
+
+def test_a_stale_prefix_is_named_with_what_the_article_has_there(tmp_path: Path) -> None:
+    assert told(tmp_path, "quote: Pence said it again\nprefix: 'Obama said '") == [
+        'content/engine/article.yaml:2:5: warning: the prefix "Obama said" does not fit the quote "Pence said it '
+        'again" (line 7): the article has "Pence said it." just before it; anchored there all the same. Update the '
+        "prefix to silence this"
+    ]
+
+
+def test_a_stale_suffix_and_prefix_are_both_named(tmp_path: Path) -> None:
+    assert told(tmp_path, "quote: the budget would be balanced\nprefix: 'the mayor said '\nsuffix: ' this year'") == [
+        'content/engine/article.yaml:2:5: warning: the prefix "the mayor said" and the suffix "this year" do not '
+        'fit the quote "the budget would be balanced" (line 5): the article has "the minister said" just before '
+        'it and "by next year," just after it; anchored there all the same. Update the prefix and suffix to '
+        "silence this"
+    ]
+
+
+def test_a_context_that_fits_none_of_several_alike_occurrences_is_an_error_naming_it(tmp_path: Path) -> None:
+    assert told(tmp_path, "quote: Pence said\nsuffix: ' so'") == [
+        'content/engine/article.yaml:2:5: error: the quote "Pence said" occurs 2 times and its suffix "so" fits '
+        'none of them (line 7: "in the capital. [Pence said] it. Pence said"; line 7: "Pence said it. [Pence said] '
+        'it again."); correct the '
+        "suffix"
+    ]
+
+
+def test_many_occurrences_are_listed_by_their_first_lines(tmp_path: Path) -> None:
+    body = "".join(f"Item {n}: the same words.\n\n" for n in range(6))
+    assert told(tmp_path, "quote: the same words", body=body) == [
+        'content/engine/article.yaml:2:5: error: the quote "the same words" occurs 6 times (lines 5, 7, 9, … and '
+        "3 more); add a prefix or suffix to choose one"
+    ]
+
+
+def test_an_elided_quote_with_a_part_not_in_the_article_names_the_part(tmp_path: Path) -> None:
+    body = "The reason for the shortfall is high heat, as people try to stay cool.\n"
+    assert told(tmp_path, "quote: The reason for the shortfall is high heat … stay warm.", body=body) == [
+        'content/engine/article.yaml:2:5: error: the quote "The reason for the shortfall is high heat … stay warm." '
+        'is not in the article: its part "stay warm." is not in it; each part between ellipses must be the '
+        "article's own words, in the article's order"
+    ]
+
+
 # --- hash ---------------------------------------------------------------------------------------------------
 
 
@@ -294,6 +477,24 @@ def test_longest_name_first_and_no_overlaps() -> None:
         ("sergey-kislyak", "Kislyak"),
         ("michael-flynn-jr", "Michael Flynn Jr."),
     ]
+
+
+def test_the_longest_name_that_ends_a_word_wins_where_names_share_a_beginning() -> None:
+    people = [person("mike", "Mike"), person("michael", "Michael"), person("mf", "Michael Flynn", "Michael F")]
+    text = "Michael Flynnish, Michael Flynn, Michael F. and Mike; Micha."
+    assert mentioned(text, people) == [
+        ("michael", "Michael"),
+        ("mf", "Michael Flynn"),
+        ("mf", "Michael F"),
+        ("mike", "Mike"),
+    ]
+
+
+def test_names_nested_deeper_than_a_regex_may_be_are_all_found() -> None:
+    """Names are one trie-shaped regex; "a", "aa", ... "a" * 2000 nest 2000 groups deep, more than Python's regex
+    compiler can take: below a depth the rest is listed, and the longest name is still found first."""
+    people = [person(f"p{n}", "a" * n) for n in range(1, 2_001)]
+    assert find_mentions("b " + "a" * 1_500 + " c aaa", people) == [("p1500", 2, 1_502), ("p3", 1_505, 1_508)]
 
 
 @pytest.mark.parametrize("text", ["Flynn's aide", "Flynn’s aide", "Flynn’ aide"])

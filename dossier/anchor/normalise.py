@@ -1,8 +1,8 @@
 """The normalised view of a text: made alike for matching, with a map back to the original offsets.
 
-Normalising drops invisible characters, composes Unicode (NFC), makes look-alike characters one (spaces, quote
-marks, dashes) and collapses runs; each step that changes lengths keeps a map, so a span found in the view
-maps back to the original text.
+The steps are those of dossier.normal_form.normalise_text: drop invisible characters, compose Unicode (NFC), make
+look-alike characters one (spaces, quote marks, dashes) and collapse runs; here each step that changes lengths
+keeps a map, so a span found in the view maps back to the original text.
 """
 
 from __future__ import annotations
@@ -15,54 +15,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-
-def normalise_text(text: str) -> str:
-    """The text as the normalised and fuzzy steps compare it.
-
-    Invisible format characters (soft hyphen, zero-width space, bidi marks) dropped; NFC; every Unicode space
-    a plain space; curly and other quote marks straight; dashes "-"; "…" is "..."; a run of spaces is one
-    space, and a run of dashes with the spaces around it is one "-": "a — b", "a--b", "a - b" are alike.
-    """
-    text = _INVISIBLE.sub("", text)
-    text = unicodedata.normalize("NFC", text)
-    text = text.translate(_LOOKALIKES)
-    return _RUNS.sub(lambda match: _run_replacement(match.group()), text)
-
-
-def is_word_char(char: str) -> bool:
-    """A letter, digit, "_" or combining mark: a vowel sign (Devanagari) belongs to the word it is in."""
-    return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
-
-
-# Soft hyphen, zero-width space, bidi marks and controls, word joiner, BOM. Zero-width (non-)joiners stay:
-# they make one emoji of several, and change how Persian is written.
-_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
-_RUNS = re.compile("[ -]{2,}|\u2026")
-# Escaped, as most of them look like ASCII: curly, low-9, reversed, prime, fullwidth and angle quotation
-# marks; hyphen, non-breaking hyphen, figure, en, em, horizontal-bar, minus, two- and three-em, small and
-# fullwidth dashes.
-_QUOTE_MARKS = {
-    '"': "\u201c\u201d\u201e\u201f\u2033\u301d\u301e\uff02\u00ab\u00bb",
-    "'": "\u2018\u2019\u201a\u201b\u2032`\u00b4\u2039\u203a",
-}
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d"
-
-
-def _lookalike_table() -> dict[int, str]:
-    # Every replacement is one character for one, so this step needs no offset map.
-    table = {cp: " " for cp in range(0x3001) if chr(cp).isspace()}
-    table |= {ord(mark): plain for plain, marks in _QUOTE_MARKS.items() for mark in marks}
-    return table | {ord(dash): "-" for dash in _DASHES}
-
-
-_LOOKALIKES = _lookalike_table()
-
-
-def _run_replacement(run: str) -> str:
-    if run == "\u2026":
-        return "..."
-    return "-" if "-" in run else " "
-
+from dossier.normal_form import INVISIBLE, LOOKALIKES, RUNS, run_replacement
 
 # source[source_start:source_end] became output[output_start:output_end]; text between two rewrites is copied
 # one character for one. Plain tuples: an NFD text has one rewrite per accented letter.
@@ -108,6 +61,11 @@ class NormalisedText:
     text: str
     maps: tuple[_OffsetMap, ...]  # in the order they were applied
 
+    @classmethod
+    def as_written(cls, text: str) -> NormalisedText:
+        """A view that changes nothing."""
+        return cls(text, text, ())
+
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         for offset_map in reversed(self.maps):
             start, end = offset_map.source_start(start), offset_map.source_end(end)
@@ -120,16 +78,21 @@ class NormalisedText:
 
 
 def _is_blank(char: str) -> bool:
-    return char.isspace() or _INVISIBLE.match(char) is not None
+    return char.isspace() or INVISIBLE.match(char) is not None
 
 
 @functools.lru_cache(maxsize=8)
 def normalised_view(text: str) -> NormalisedText:
+    """`view_of(text)`, memoised: anchoring many quotes in one article normalises it once."""
+    return view_of(text)
+
+
+def view_of(text: str) -> NormalisedText:
     """normalise_text(text), step by step, keeping each step's offset map."""
-    visible, invisible_map = _rewrite(text, _spans(_INVISIBLE, text), lambda _: "")
+    visible, invisible_map = _rewrite(text, _spans(INVISIBLE, text), lambda _: "")
     composed, nfc_map = _nfc_with_map(visible)
-    alike = composed.translate(_LOOKALIKES)
-    collapsed, runs_map = _rewrite(alike, _spans(_RUNS, alike), _run_replacement)
+    alike = composed.translate(LOOKALIKES)
+    collapsed, runs_map = _rewrite(alike, _spans(RUNS, alike), run_replacement)
     return NormalisedText(text, collapsed, (invisible_map, nfc_map, runs_map))
 
 

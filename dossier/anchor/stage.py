@@ -7,6 +7,7 @@ import hashlib
 
 from markdown_it import MarkdownIt
 
+from dossier.anchor.budget import Budget
 from dossier.anchor.locate import locate_quote
 from dossier.anchor.messages import report_match
 from dossier.diagnostics import Report
@@ -19,17 +20,18 @@ def anchor_quotes(dossier: Dossier, md: MarkdownIt, report: Report) -> tuple[Dos
     have their anchors (those whose quote was found), and the texts by article id."""
     texts: dict[str, ArticleText] = {}
     articles: dict[str, Article] = {}
+    budget = Budget()  # what the whole build may spend on quotes that occur very often and on fuzzy search
     for article_id, article in dossier.articles.items():
         text = texts[article_id] = parse_article_text(md, article.body, article.body_line)
         digest = text_hash(text.text)
-        annotations = tuple(_anchored(annotation, text, digest, report) for annotation in article.annotations)
+        annotations = tuple(_anchored(annotation, text, digest, budget, report) for annotation in article.annotations)
         articles[article_id] = dataclasses.replace(article, annotations=annotations)
     return dataclasses.replace(dossier, articles=articles), texts
 
 
-def _anchored(annotation: Annotation, text: ArticleText, digest: str, report: Report) -> Annotation:
+def _anchored(annotation: Annotation, text: ArticleText, digest: str, budget: Budget, report: Report) -> Annotation:
     """The annotation with its anchor when its quote was found in `text` (whose text_hash is `digest`)."""
-    match = locate_quote(text.text, annotation.selector)
+    match = locate_quote(text.text, annotation.selector, budget=budget)
     report_match(annotation, match, text, report)
     if match.status != "found" or match.method is None:
         return annotation
