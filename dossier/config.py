@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from dossier.diagnostics import Location, Report
+from dossier.kept_files import read_regular
 from dossier.model import CompareSettings, Config, Link, Verdict
 from dossier.schema import Field, read_record
 from dossier.yaml_reader import LocatedDict, LocatedList, decode_text, parse_yaml, twin_yaml_problem, yaml_file
@@ -78,6 +79,7 @@ CONFIG_SPELLINGS = {
 
 # The longest file or folder name Linux, macOS and Windows allow, and the longest path macOS does: a folder
 # setting past them could not even be looked at (ENAMETOOLONG).
+MAX_CONFIG_BYTES = 1024 * 1024  # a page of settings; a larger file is no dossier.yaml
 MAX_NAME_BYTES = 255
 MAX_PATH_BYTES = 1024
 FOLDER_KEYS = ("content_dir", "output_dir")
@@ -246,7 +248,7 @@ def load_config(project_dir: Path, report: Report) -> Config | None:
         report.error(Location(f"{CONFIG_STEM}.yml", 1, 1), twin)
         return None
     try:
-        data = path.read_bytes()
+        data = read_regular(path, limit=MAX_CONFIG_BYTES, follow=True)  # never waits on a FIFO
     except FileNotFoundError:
         report.error(location, f"no {CONFIG_FILE} in {project_dir}; run `dossier init` to make one")
         return None

@@ -70,6 +70,23 @@ def test_html_is_written_as_markdown(html: str, markdown: str) -> None:
     check_markdown_is_safe(written(html))
 
 
+@pytest.mark.parametrize(
+    "html",
+    [
+        # Found by the property test below: the fences of two spans side by side ran together (`a```b``),
+        # which ended the first span early and let the escaped <script> out as raw HTML.
+        "<p><code>plain words</code><code>*a* _b_ `c`&lt;script&gt;alert(1)&lt;/script&gt;</code></p>",
+        "<p><code>a</code><kbd>`b`</kbd><code> </code><samp>``&lt;i&gt;``</samp></p>",
+        "<p><code>a</code><b></b><code>`&lt;i&gt;`</code></p>",
+    ],
+)
+def test_code_spans_side_by_side_stay_code(html: str) -> None:
+    markdown = written(html)
+    check_markdown_is_safe(markdown)
+    fragment = lxml_html.fragment_fromstring(html, create_parent="div")
+    assert rendered_text(markdown) == "".join(fragment.itertext())
+
+
 def test_only_http_and_mailto_links_survive() -> None:
     assert safe_url("https://example.org/a b(c)") == "https://example.org/a%20b%28c%29"
     assert safe_url("HTTP://Example.org/") == "http://Example.org/"

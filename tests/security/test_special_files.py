@@ -36,6 +36,15 @@ def test_a_fifo_socket_or_folder_in_place_of_a_content_file_is_a_located_error_n
     assert not (project / "build").exists()
 
 
+def test_a_fifo_in_place_of_dossier_yaml_is_an_error_never_waited_on(tmp_path: Path) -> None:
+    project = small_project(tmp_path / "project")
+    (project / "dossier.yaml").unlink()
+    os.mkfifo(project / "dossier.yaml")
+    built = build_in_child(project, timeout=60)
+    assert built.exit_code == 1, built.stderr
+    assert built.stderr.splitlines()[0] == "dossier.yaml:1:1: error: cannot read dossier.yaml: not a regular file"
+
+
 TOO_LONG_FOR_THE_STAGING_FOLDER = (
     "an output folder's name may have at most 238, so that the '.NAME.staging-PID' folder a build makes beside it "
     "is within the 255 bytes file systems allow"

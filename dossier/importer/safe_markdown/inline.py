@@ -154,6 +154,7 @@ class Inline:
         markdown: list[str] = []
         plain: list[str] = []
         link_start: int | None = None
+        code_run: tuple[int, int, str] | None = None  # where the last code span was written, and its text
         for piece in pieces:
             if piece.kind == "text":
                 markdown.append(escape_text(piece.value))
@@ -168,11 +169,20 @@ class Inline:
                 self.links.append(piece.value)
                 self.link_chars += len("".join(plain)) - (link_start or 0)
             elif piece.kind == "code":
+                if code_run is not None:
+                    # Spans side by side would run their fences together (`a```b``): write them as one.
+                    markdown_at, plain_at, value = code_run
+                    markdown[markdown_at], plain[plain_at] = "", ""
+                    piece = _Piece("code", value + piece.value)
+                code_run = (len(markdown), len(plain), piece.value)
                 markdown.append(code_span(piece.value))
                 plain.append(" ".join(piece.value.split("\n")))
+                continue
             elif piece.kind == "break":
                 markdown.append("\\\n")
                 plain.append("\n")
+            if markdown and markdown[-1]:
+                code_run = None
         written = "".join(markdown)
         return (escape_line_starts(written) if line_starts else written), "".join(plain)
 
