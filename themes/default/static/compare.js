@@ -10,12 +10,12 @@
   function update() {
     var shown = {};
     boxes.forEach(function (box) { shown[slotOf(box)] = box.checked; });
-    page.querySelectorAll(".version").forEach(function (version) {
+    page.querySelectorAll(".synopsis-head > .version, .versions > div").forEach(function (version) {
       var slot = Array.prototype.find.call(version.classList, function (name) { return /^o\d+$/.test(name); });
       version.classList.toggle("is-unticked", shown[slot] === false);
     });
     page.querySelectorAll(".fact").forEach(function (fact) {
-      fact.classList.toggle("is-unreported", !fact.querySelector(".version:not(.is-absent):not(.is-unticked)"));
+      fact.classList.toggle("is-unreported", !fact.querySelector(".versions > .version:not(.is-unticked)"));
     });
   }
   function remember() {
