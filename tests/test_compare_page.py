@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -141,3 +142,22 @@ def test_no_page_per_pair_of_articles(example_site: Path) -> None:
     story = example_site / "stories" / STORY
     assert not (story / "compare").exists()
     assert {p.name for p in story.glob("*.html")} == {"compare.html", "index.html"}
+
+
+def test_the_pairwise_alignment_and_the_synopsis_are_in_the_data_export(example_site: Path) -> None:
+    data = json.loads((example_site / urls.DATA_FILE).read_text(encoding="utf-8"))
+    (comparison,) = data["comparisons"]
+    assert comparison["left_article"] == "the-moscow-times"
+    assert "verbatim" in {pair["kind"] for pair in comparison["pairs"]}
+    assert all(0 <= pair["score"] <= 1 for pair in comparison["pairs"])
+    (synopsis,) = data["synopses"]
+    assert synopsis["story"] == STORY and synopsis["articles"] == ["the-moscow-times", "the-week"]
+    for column, article_id in enumerate(synopsis["articles"]):
+        told = sorted(index for row in synopsis["rows"] for index in row["sentences"][column])
+        assert told == list(range(len(data["sentences"][article_id])))  # every sentence in exactly one row
+    week = data["sentences"]["the-week"]
+    (logan,) = [row for row in synopsis["rows"] if any("Logan Act" in week[i]["text"] for i in row["sentences"][1])]
+    assert logan["kind"] == "single" and logan["sentences"][0] == []
+    matched = {(pair["left"], pair["right"]) for pair in comparison["pairs"]}
+    shared = {(row["sentences"][0][0], row["sentences"][1][0]) for row in synopsis["rows"] if all(row["sentences"])}
+    assert shared == matched  # two articles: the rows are the pairs
