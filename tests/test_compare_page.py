@@ -8,12 +8,19 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from benchmarks.generate import generate
 from dossier import urls
-from dossier.pipeline import Built
+from dossier.pipeline import BuildOptions, Built, build_project
 
 STORY = "flynn-kislyak"
 PAGE = urls.synopsis_path(STORY)
 OUTLETS = ("The Moscow Times", "The Week")  # the story's articles' outlets, in the story's order
+
+
+def text_of(element: Tag | BeautifulSoup, selector: str, separator: str = "") -> str:
+    found = element.select_one(selector)
+    assert found is not None, selector
+    return found.get_text(separator)
 
 
 def rows(soup: BeautifulSoup) -> list[Tag]:
@@ -22,10 +29,7 @@ def rows(soup: BeautifulSoup) -> list[Tag]:
 
 def versions(row: Tag) -> list[str | None]:
     """Each column's version of the row (its text), None where the outlet does not report it."""
-    return [
-        cell.select_one(".told").get_text() if "version" in cell["class"] else None  # type: ignore[union-attr]
-        for cell in row.select(".versions > div")
-    ]
+    return [text_of(cell, ".told") if "version" in cell["class"] else None for cell in row.select(".versions > div")]
 
 
 def row_with(soup: BeautifulSoup, words: str) -> Tag:
@@ -49,7 +53,7 @@ def test_every_row_has_a_cell_per_outlet_and_each_version_names_its_outlet(
     parse_page: Callable[[str], BeautifulSoup],
 ) -> None:
     soup = parse_page(PAGE)
-    heads = [p.select_one(".outlet-name").get_text() for p in soup.select(".synopsis-head .version")]  # type: ignore[union-attr]
+    heads = [text_of(head, ".outlet-name") for head in soup.select(".synopsis-head .version")]
     assert heads == list(OUTLETS)
     for row in rows(soup):
         cells = row.select(".versions > div")
@@ -83,7 +87,7 @@ def test_a_row_names_its_claim_its_claimant_and_the_verdict_in_words(
     link = note.select_one("a")
     assert link is not None and link["href"] == "../../claims/pence-repeated-denial/index.html"
     assert "made by Mike Pence" in note.get_text(" ", strip=True)
-    assert note.select_one(".verdict").get_text() == "False"  # type: ignore[union-attr]
+    assert text_of(note, ".verdict") == "False"
 
 
 def test_passages_one_outlet_alone_reports_are_blank_in_the_other_column(
@@ -94,11 +98,11 @@ def test_passages_one_outlet_alone_reports_are_blank_in_the_other_column(
     for only_moscow in ("Keith Kellogg", "gala dinner in Moscow", "In the course of my duties"):
         row = row_with(soup, only_moscow)
         assert versions(row)[1] is None
-        assert row.select_one(".tag").get_text() == "Only in The Moscow Times"  # type: ignore[union-attr]
+        assert text_of(row, ".tag") == "Only in The Moscow Times"
 
 
 def test_no_jargon_and_no_crediting_of_nobody(parse_page: Callable[[str], BeautifulSoup]) -> None:
-    text = parse_page(PAGE).select_one("main").get_text(" ", strip=True)  # type: ignore[union-attr]
+    text = text_of(parse_page(PAGE), "main", " ")
     for jargon in ("score", "Kind", "no attribution", "verbatim", "paraphrase"):
         assert jargon not in text
 
@@ -161,3 +165,33 @@ def test_the_pairwise_alignment_and_the_synopsis_are_in_the_data_export(example_
     matched = {(pair["left"], pair["right"]) for pair in comparison["pairs"]}
     shared = {(row["sentences"][0][0], row["sentences"][1][0]) for row in synopsis["rows"] if all(row["sentences"])}
     assert shared == matched  # two articles: the rows are the pairs
+
+
+def test_a_row_whose_outlets_credit_different_sources_says_so_and_names_them(
+    parse_page: Callable[[str], BeautifulSoup],
+) -> None:
+    row = row_with(parse_page(PAGE), 'Nine "current and former officials')
+    assert row.select_one(".tag.sourcing") is not None
+    moscow, week = (" ".join(text_of(cell, ".meta", " ").split()) for cell in row.select(".versions > .version"))
+    assert "credits The Washington Post" in moscow
+    assert "Nine current and former US officials" in week
+
+
+def test_a_story_of_five_articles_has_one_page_with_five_columns(tmp_path: Path) -> None:
+    """Pages grow with the articles: one comparison page per story, each sentence in it once, however many
+    pairs of articles the story has (ten here)."""
+    project = generate(10, tmp_path / "project")
+    built = build_project(project, BuildOptions(search=False))
+    dossier = built.checked.dossier
+    assert built.output_dir is not None and dossier is not None and not built.report.has_errors
+    stories = sorted(path.parent.name for path in (built.output_dir / "stories").glob("*/compare.html"))
+    assert stories == sorted(dossier.stories) and len(stories) == 2
+    assert not list((built.output_dir / "stories").glob("*/compare/"))
+    for story_id in stories:
+        soup = BeautifulSoup((built.output_dir / urls.synopsis_path(story_id)).read_text("utf-8"), "html.parser")
+        assert len(soup.select(".outlet-choice input")) == 5
+        assert all(len(row.select(".versions > div")) == 5 for row in rows(soup))
+        told = sorted(" ".join(text.split()) for row in rows(soup) for text in versions(row) if text)
+        article_ids = dossier.stories[story_id].article_ids
+        sentences = [s for a in article_ids for s in built.checked.texts[a].text.split()]
+        assert sorted(" ".join(told).split()) == sorted(sentences)
