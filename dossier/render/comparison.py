@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from dossier import urls
 from dossier.compare.diff import Chunk
-from dossier.compare.synopsis import Row, Synopsis, row_differences
+from dossier.compare.synopsis import Row, RowKind, Synopsis, row_differences
 from dossier.model import Annotation, Article, Claim, Dossier, Source, Story
 from dossier.text import ArticleText
 
@@ -39,7 +39,7 @@ class Version:
 @dataclass(frozen=True)
 class RowView:
     number: int
-    kind: str  # claim, verbatim, paraphrase, single (compare.synopsis.Row.kind)
+    kind: RowKind
     cells: tuple[Version | None, ...]  # one per column; None where the article does not report it
     claims: tuple[Claim, ...]  # the annotated claims its versions carry (shared ones first)
     quote: str | None  # a quotation its versions share word for word
