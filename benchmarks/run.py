@@ -6,7 +6,9 @@
 Every figure is a median wall time of a child process (start-up included) and is divided by the floor
 measured in the same run on the same articles: the machine is shared and noisy, so only ratios travel.
 The floor (benchmarks/floor.py) reads each article, renders its Markdown into one template and writes it.
-Peak RSS is the child's `ru_maxrss` (os.wait4). The table is printed and written to benchmarks/results.md.
+Peak RSS is the child's `ru_maxrss` (os.wait4). The output's size is that of the cold build's folder (its
+regular files: bytes per article and how many files; GitHub Pages caps a site at 1 GB). The table is printed
+and written to benchmarks/results.md.
 """
 
 from __future__ import annotations
