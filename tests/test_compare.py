@@ -591,3 +591,22 @@ def test_diffs_of_described_sentences_are_the_diffs_of_their_texts() -> None:
         for j, right_sentence in enumerate(right.sentences):
             described = diff_texts(sentence_words(left, i), sentence_words(right, j))
             assert described == diff_words(left_sentence.text, right_sentence.text)
+
+
+def test_codes_that_hold_a_number_are_words_not_numbers() -> None:
+    side = describe_side(Side("a", "The 737-8 MAX, a G7 summit, 5G masts, COVID-19 and F-16s: 18,645 people in 1990."))
+    (sentence,) = side.features
+    assert sentence.numbers == {"18645"}  # a year dates the story: it is no count
+    assert {"737-8", "g7", "5g", "covid-19", "f-16s"} <= sentence.terms
+
+
+def test_a_phrase_two_different_quotations_share_is_not_the_same_quotation() -> None:
+    left = Side("a", 'The judges wrote that "the fundamental right to marry extends to every couple in every state."')
+    right = Side(
+        "b", 'The dissent warned that "nothing in history makes the fundamental right to marry a right of courts."'
+    )
+    pair = compare_sides(left, right, SETTINGS).pairs
+    assert all(p.kind != "verbatim" and p.shared_quote is None for p in pair)
+    short = Side("c", 'The court said "the fundamental right to marry" decided it.')
+    (same,) = compare_sides(left, short, CompareSettings(verbatim_min_words=4)).pairs
+    assert same.kind == "verbatim" and same.shared_quote == "the fundamental right to marry"

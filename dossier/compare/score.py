@@ -18,6 +18,7 @@ from dossier.compare.features import SentenceFeatures
 from dossier.compare.words import LIGHT_STEMS, Token, is_year
 
 QUOTE_WEIGHT = 0.6  # the same words quoted in both: strong, but one shared quoted word is not proof
+QUOTATION_SHARE = 0.5  # of the shorter of two quotations, that a run both quote must be to make them one quotation
 CLAIM_WEIGHT = 0.6  # an editor annotated the same claim in both: a match by itself
 PEOPLE_WEIGHT = 0.3
 NUMBERS_WEIGHT = 0.5
@@ -310,7 +311,12 @@ def _dice(left: frozenset[str], right: frozenset[str]) -> float:
 
 
 def longest_shared_quotation(left: SentenceFeatures, right: SentenceFeatures) -> tuple[Token, ...]:
-    """The longest run of words quoted in both, as the left side's tokens (first found on ties)."""
+    """The longest run of words quoted in both that is most of one of the two quotations, as the left side's tokens
+    (first found on ties).
+
+    A phrase two different quotations both hold ("the fundamental right to marry", in two passages of one ruling)
+    is a phrase both quote, not the same quotation: the run must be at least QUOTATION_SHARE of the shorter one.
+    """
     best: tuple[Token, ...] = ()
     for left_quote in left.quotations:
         for right_quote in right.quotations:
@@ -318,6 +324,6 @@ def longest_shared_quotation(left: SentenceFeatures, right: SentenceFeatures) ->
             right_keys = [t.key for t in right_quote]
             matcher = SequenceMatcher(None, left_keys, right_keys, autojunk=False)
             match = matcher.find_longest_match(0, len(left_keys), 0, len(right_keys))
-            if match.size > len(best):
+            if match.size > len(best) and match.size >= QUOTATION_SHARE * min(len(left_keys), len(right_keys)):
                 best = left_quote[match.a : match.a + match.size]
     return best
