@@ -610,3 +610,39 @@ def test_a_phrase_two_different_quotations_share_is_not_the_same_quotation() -> 
     short = Side("c", 'The court said "the fundamental right to marry" decided it.')
     (same,) = compare_sides(left, short, CompareSettings(verbatim_min_words=4)).pairs
     assert same.kind == "verbatim" and same.shared_quote == "the fundamental right to marry"
+
+
+BURIED_LEFT = (
+    "Rescuers said 18,645 people were buried under collapsed buildings in the old town of Antakya.\n\n"
+    "The governor asked for more cranes."
+)
+BURIED_RIGHT = (
+    "The storm closed the airport for a day.\n\n"
+    "An estimated 18,000 people remain buried under collapsed buildings in Antakya's old town, rescuers said."
+)
+
+
+def test_the_same_fact_told_with_different_figures_is_a_conflict_that_names_them() -> None:
+    (pair,) = compare_sides(Side("a", BURIED_LEFT), Side("b", BURIED_RIGHT), SETTINGS).pairs
+    assert (pair.left, pair.right, pair.kind) == (0, 1, "conflict")
+    assert pair.conflict is not None
+    assert [(f.text, f.value) for f in pair.conflict.left] == [("18,645", "18645")]
+    assert [(f.text, f.value) for f in pair.conflict.right] == [("18,000", "18000")]
+    figure = pair.conflict.right[0]
+    assert BURIED_RIGHT[figure.start : figure.end] == "18,000"
+
+
+def test_a_figure_only_one_side_gives_does_not_make_the_pair_less_alike() -> None:
+    differing = compare_sides(Side("a", BURIED_LEFT), Side("b", BURIED_RIGHT), SETTINGS).pairs[0]
+    without = compare_sides(
+        Side("a", BURIED_LEFT.replace("18,645 ", "")), Side("b", BURIED_RIGHT.replace("18,000 ", "")), SETTINGS
+    ).pairs[0]
+    assert differing.score == without.score
+    assert without.kind == "paraphrase" and without.conflict is None
+
+
+def test_a_figure_only_one_side_gives_is_no_conflict() -> None:
+    left = Side("a", "Rescuers said 18,645 people were buried under collapsed buildings in the old town of Antakya.")
+    right = Side("b", "Many people remain buried under collapsed buildings in Antakya's old town, rescuers said.")
+    (pair,) = compare_sides(left, right, SETTINGS).pairs
+    assert pair.kind == "paraphrase" and pair.conflict is None

@@ -21,10 +21,30 @@ from dossier.compare.score import (
     weigh_counts,
 )
 from dossier.compare.segment import Sentence, split_sentences
-from dossier.compare.words import DEFAULT_SYNONYMS, synonym_table
+from dossier.compare.words import DEFAULT_SYNONYMS, number_value, synonym_table, token_spans
 from dossier.model import CompareSettings
 
-PairKind = Literal["verbatim", "claim", "paraphrase"]
+PairKind = Literal["verbatim", "claim", "conflict", "paraphrase"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as a sentence writes it ("18,645", "nine", "2016") and where: offsets into the article's text."""
+
+    text: str
+    value: str  # as compared: "18645", "9"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two paired sentences that tell the same fact with different figures: each gives numbers the other does not
+    ("18,645 people were buried" against "an estimated 18,000 people remain buried"). A fact-checker reads these
+    first."""
+
+    left: tuple[Figure, ...]  # the figures only the left sentence gives
+    right: tuple[Figure, ...]
 
 
 @dataclass(frozen=True)
@@ -68,6 +88,7 @@ class Pair:
     left_diff: tuple[Chunk, ...]
     right_diff: tuple[Chunk, ...]
     attribution: Attribution
+    conflict: Conflict | None = None  # the figures each side gives and the other does not, when both give some
 
 
 @dataclass(frozen=True)
@@ -197,11 +218,12 @@ def _pair(
     quote = evidence.shared_quote
     is_verbatim = len(quote) >= settings.verbatim_min_words
     left_diff, right_diff = diff_texts(sentence_words(left, match.left), sentence_words(right, match.right))
+    conflict = differing_figures(left.sentences[match.left], right.sentences[match.right])
     return Pair(
         left=match.left,
         right=match.right,
         score=match.score,
-        kind="verbatim" if is_verbatim else "claim" if evidence.shared_claims else "paraphrase",
+        kind=_kind(is_verbatim, bool(evidence.shared_claims), conflict is not None),
         shared_quote=left.side.text[quote[0].start : quote[-1].end] if is_verbatim else None,
         shared_claims=evidence.shared_claims,
         signals=evidence.signals,
@@ -213,7 +235,37 @@ def _pair(
         left_diff=left_diff,
         right_diff=right_diff,
         attribution=Attribution(left_features.attributions, right_features.attributions),
+        conflict=conflict,
     )
+
+
+def _kind(is_verbatim: bool, shares_claims: bool, is_conflict: bool) -> PairKind:
+    """The strongest thing the pair shares: a quotation, an annotated claim; else whether its figures differ."""
+    if is_verbatim:
+        return "verbatim"
+    if shares_claims:
+        return "claim"
+    return "conflict" if is_conflict else "paraphrase"
+
+
+def differing_figures(left: Sentence, right: Sentence) -> Conflict | None:
+    """The figures each sentence gives and the other does not, when each gives one (only one side giving a figure
+    is a detail the other leaves out, not a conflict)."""
+    left_figures, right_figures = figures(left), figures(right)
+    left_values, right_values = {f.value for f in left_figures}, {f.value for f in right_figures}
+    left_only = tuple(f for f in left_figures if f.value not in right_values)
+    right_only = tuple(f for f in right_figures if f.value not in left_values)
+    return Conflict(left_only, right_only) if left_only and right_only else None
+
+
+def figures(sentence: Sentence) -> tuple[Figure, ...]:
+    """The numbers a sentence gives, years included, in its order."""
+    found = []
+    for start, end, key in token_spans(sentence.text, offset=sentence.start):
+        value = number_value(key)
+        if value is not None:
+            found.append(Figure(sentence.text[start - sentence.start : end - sentence.start], value, start, end))
+    return tuple(found)
 
 
 def sentence_words(side: DescribedSide, index: int) -> Words:

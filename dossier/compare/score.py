@@ -35,7 +35,7 @@ TELLING_WORDS_FOR_CORROBORATION = 3
 
 @dataclass(frozen=True)
 class Signals:
-    lexical: float  # cosine of the content-word sets, each word weighted by its rarity
+    lexical: float  # cosine of the content words and agreeing numbers, each weighted by its rarity
     quote: float  # 1 for a shared quotation of verbatim_min_words; else the share of quoted words both quote
     claim: float  # 1 when the same annotated claim is in both
     people: float  # Dice overlap of the registered people named
@@ -182,8 +182,8 @@ class PairScorer:
         self.weights = weights
         self.verbatim_min_words = verbatim_min_words
         self.square = {term: weight**2 for term, weight in weights.weight.items()}
-        self.left_norms = [self._norm(sentence.terms) for sentence in left]
-        self.right_norms = [self._norm(sentence.terms) for sentence in right]
+        self.left_norms = [self._norm(sentence.word_terms) for sentence in left]
+        self.right_norms = [self._norm(sentence.word_terms) for sentence in right]
         # The quote signal of a pair in which a side quotes nothing (see _quote: no words shared, none quoted).
         self.unquoted = 1.0 if verbatim_min_words <= 0 else 0.0
 
@@ -207,7 +207,9 @@ class PairScorer:
             if left.wording == right.wording:
                 lexical = 1.0  # as _lexical
             elif telling:
-                cosine = _cosine(fsum([square[t] for t in shared]), left_norms[i], right_norms[j])
+                agreed = fsum([square[t] for t in shared if t[0] == "#"])  # as _wording_cosine
+                shared_sum = fsum([square[t] for t in shared])
+                cosine = _cosine(shared_sum, left_norms[i] + agreed, right_norms[j] + agreed)
                 lexical = cosine * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
             else:
                 lexical = 0.0  # no words shared but slight ones: the cosine counts for nothing (times 0)
@@ -243,24 +245,19 @@ def combine_values(
 def _lexical(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights, telling: int) -> float:
     if left.wording == right.wording:
         return 1.0  # the same words in the same order are a match, however light the words
-    cosine = _weighted_cosine(left.terms, right.terms, weights)
-    return cosine * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
+    return _wording_cosine(left, right, weights) * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
 
 
-def _weighted_cosine(left: frozenset[str], right: frozenset[str], weights: dict[str, float] | TermWeights) -> float:
-    shared_terms = left & right
-    if not shared_terms:
+def _wording_cosine(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights) -> float:
+    """The weighted cosine of the words and of the numbers both give. A number only one gives ("18,645 people
+    were buried" against "18,000 people remain buried") is a detail told differently, for the numbers signal and
+    the conflict to show: it does not make the two less alike."""
+    shared = left.terms & right.terms
+    if not shared:
         return 0.0
-    table = weights.weight if isinstance(weights, TermWeights) else weights
-    shared = math.fsum(table[t] ** 2 for t in shared_terms)  # fsum: no dependence on set order
-    if shared == 0.0:
-        return 0.0
-    if isinstance(weights, TermWeights):
-        left_norm, right_norm = weights.norm(left), weights.norm(right)
-    else:
-        left_norm = math.fsum(table[t] ** 2 for t in left)
-        right_norm = math.fsum(table[t] ** 2 for t in right)
-    return _cosine(shared, left_norm, right_norm)
+    agreed = math.fsum(weights.weight[t] ** 2 for t in shared if t[0] == "#")  # fsum: no dependence on set order
+    shared_sum = math.fsum(weights.weight[t] ** 2 for t in shared)
+    return _cosine(shared_sum, weights.norm(left.word_terms) + agreed, weights.norm(right.word_terms) + agreed)
 
 
 def _cosine(shared: float, left_norm: float, right_norm: float) -> float:
