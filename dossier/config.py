@@ -43,6 +43,8 @@ COMPARE_FIELDS = {
         "number", default=CompareSettings.verbatim_min_words, bounds=(1, MAX_VERBATIM_MIN_WORDS), is_whole=True
     ),
     "margin": Field("number", default=CompareSettings.margin, bounds=(0, 1)),
+    # The sentence model of the meaning signal: the one dossier ships, or none (see compare/meaning.py).
+    "meaning": Field("text", default=CompareSettings.meaning, choices=("wordllama", "off")),
 }
 CONFIG_FIELDS = {
     "title": Field("text", required=True),
@@ -132,6 +134,7 @@ def _read_compare(raw: LocatedDict | None, report: Report) -> CompareSettings:
         match_threshold=float(values["match_threshold"]),
         verbatim_min_words=int(words),
         margin=float(values["margin"]),
+        meaning=str(values["meaning"]),
     )
 
 

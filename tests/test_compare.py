@@ -31,7 +31,8 @@ from dossier.compare import (
 from dossier.compare.align import describe_side, sentence_words
 from dossier.compare.diff import diff_texts
 from dossier.compare.features import find_quotations
-from dossier.compare.score import PairScorer, weigh_terms
+from dossier.compare.meaning import shipped_files, shipped_model
+from dossier.compare.score import PairScorer, combine_values, weigh_terms
 from dossier.compare.words import STOPWORDS, stem_word
 from dossier.model import CompareSettings
 
@@ -551,7 +552,9 @@ def _retell(sentence: str, rng: random.Random) -> str:
 
 def _scores_without_evidence(candidates: Candidates, verbatim_min_words: int) -> dict[tuple[int, int], float]:
     weights = weigh_terms([*candidates.left_features, *candidates.right_features])
-    scorer = PairScorer(candidates.left_features, candidates.right_features, weights, verbatim_min_words)
+    scorer = PairScorer(
+        candidates.left_features, candidates.right_features, weights, verbatim_min_words, candidates.cosines
+    )
     return scorer.scores(candidates.scores)
 
 
@@ -633,9 +636,10 @@ def test_the_same_fact_told_with_different_figures_is_a_conflict_that_names_them
 
 
 def test_a_figure_only_one_side_gives_does_not_make_the_pair_less_alike() -> None:
-    differing = compare_sides(Side("a", BURIED_LEFT), Side("b", BURIED_RIGHT), SETTINGS).pairs[0]
+    words_only = CompareSettings(meaning="off")  # the sentence vectors change with the text, whatever it says
+    differing = compare_sides(Side("a", BURIED_LEFT), Side("b", BURIED_RIGHT), words_only).pairs[0]
     without = compare_sides(
-        Side("a", BURIED_LEFT.replace("18,645 ", "")), Side("b", BURIED_RIGHT.replace("18,000 ", "")), SETTINGS
+        Side("a", BURIED_LEFT.replace("18,645 ", "")), Side("b", BURIED_RIGHT.replace("18,000 ", "")), words_only
     ).pairs[0]
     assert differing.score == without.score
     assert without.kind == "paraphrase" and without.conflict is None
@@ -646,3 +650,43 @@ def test_a_figure_only_one_side_gives_is_no_conflict() -> None:
     right = Side("b", "Many people remain buried under collapsed buildings in Antakya's old town, rescuers said.")
     (pair,) = compare_sides(left, right, SETTINGS).pairs
     assert pair.kind == "paraphrase" and pair.conflict is None
+
+
+NOTRE_DAME_LEFT = (
+    "A colossal fire swept through the famed Notre-Dame Cathedral in central Paris yesterday.\n\n"
+    "The mayor thanked the firefighters.\n\nTourists watched from the bridges."
+)
+NOTRE_DAME_RIGHT = (
+    "Prosecutors opened an inquiry into the cause.\n\n"
+    "A huge fire tore through the medieval cathedral of Notre-Dame in Paris last night.\n\nThe spire collapsed."
+)
+
+
+def test_the_same_fact_in_other_words_is_paired_by_meaning() -> None:
+    left, right = Side("a", NOTRE_DAME_LEFT), Side("b", NOTRE_DAME_RIGHT)
+    assert compare_sides(left, right, CompareSettings(meaning="off")).pairs == ()
+    (pair,) = compare_sides(left, right, SETTINGS).pairs
+    assert (pair.left, pair.right, pair.kind) == (0, 1, "paraphrase")
+    assert pair.signals.meaning > 0.7
+
+
+def test_meaning_alone_never_makes_a_match() -> None:
+    # Sentences on one subject are close in meaning whatever they say: without a telling word in common, no score.
+    assert combine_values(0.0, 0.0, 0.0, 0.0, 0.0, telling_words=0, meaning=0.95) == 0.0
+    assert combine_values(0.0, 0.0, 0.0, 0.0, 0.0, telling_words=1, meaning=0.95) > 0.5
+    below_the_floor = combine_values(0.2, 0.0, 0.0, 0.0, 0.0, telling_words=1, meaning=0.5)
+    assert below_the_floor == combine_values(0.2, 0.0, 0.0, 0.0, 0.0, telling_words=1)
+
+
+def test_a_sentence_of_no_tokens_has_no_meaning_rather_than_its_neighbours() -> None:
+    vectors = shipped_model().vectors(["", "A huge fire tore through the cathedral."])
+    assert not vectors[0].any() and abs(float(vectors[1] @ vectors[1]) - 1.0) < 1e-5
+
+
+def test_the_meaning_tokenizer_encodes_as_the_tokenizers_library_does() -> None:
+    tokenizers = pytest.importorskip("tokenizers")  # installed with wordllama; dossier itself does not load it
+    reference = tokenizers.Tokenizer.from_file(str(shipped_files()[1]))
+    texts = [fixture_text(name) for name in ("the-week", "moscow-times")]
+    texts += [NOTRE_DAME_LEFT, "Zürich, Сергей Кисляк, 9:00 — “quoted”…", "  two  spaces ", "", "emoji 🙂\ttab\nline"]
+    for text in texts:
+        assert shipped_model().tokenizer.ids(text) == reference.encode(text, add_special_tokens=False).ids, text

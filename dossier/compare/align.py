@@ -10,6 +10,7 @@ from typing import Literal
 from dossier.compare.diff import Chunk, Words, diff_texts
 from dossier.compare.features import Attributed, SentenceFeatures, Side, Vocabulary, describe_sentences
 from dossier.compare.match import BlockingKeys, Match, all_pairs, blocking_keys, candidate_pairs, choose_one_to_one
+from dossier.compare.meaning import Vectors, cosines, sentence_vectors
 from dossier.compare.score import (
     PairScore,
     PairScorer,
@@ -112,6 +113,7 @@ class Candidates:
     left_features: tuple[SentenceFeatures, ...]
     right_features: tuple[SentenceFeatures, ...]
     scores: dict[tuple[int, int], PairScore]  # (left index, right index) -> score and its evidence
+    cosines: dict[tuple[int, int], float] | None = None  # the meaning signal of each scored pair, if it is on
 
 
 @dataclass(frozen=True)
@@ -127,13 +129,20 @@ class DescribedSide:
     synonyms: tuple[tuple[str, ...], ...]
     term_counts: TermCounts  # for weighing terms over both sides
     blocking: BlockingKeys  # for finding the pairs to score
+    meaning: str  # the sentence model (CompareSettings.meaning)
+    vectors: Vectors | None  # each sentence's, from that model; None with the signal off
 
 
-def describe_side(side: Side, synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS) -> DescribedSide:
+def describe_side(
+    side: Side, synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS, meaning: str = CompareSettings.meaning
+) -> DescribedSide:
     groups = tuple(tuple(group) for group in synonyms)
     sentences = split_sentences(side.text)
     features = tuple(describe_sentences(side, sentences, _vocabulary(groups)))
-    return DescribedSide(side, tuple(sentences), features, groups, count_terms(features), blocking_keys(features))
+    vectors = sentence_vectors([sentence.text for sentence in sentences], meaning)
+    return DescribedSide(
+        side, tuple(sentences), features, groups, count_terms(features), blocking_keys(features), meaning, vectors
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -148,26 +157,38 @@ def score_candidates(
     verbatim_min_words: int = CompareSettings.verbatim_min_words,
     synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS,
     blocking: bool = True,
+    meaning: str = CompareSettings.meaning,
 ) -> Candidates:
     """Score the pairs that share an informative word, or with `blocking=False` every pair."""
-    left_side, right_side, weights, pairs = _candidates(left, right, synonyms, blocking)
+    left_side, right_side, weights, pairs = _candidates(left, right, synonyms, blocking, meaning)
     left_features, right_features = left_side.features, right_side.features
+    cosine = cosines(left_side.vectors, right_side.vectors, pairs)
     return Candidates(
         left=left_side.sentences,
         right=right_side.sentences,
         left_features=left_features,
         right_features=right_features,
-        scores={(i, j): score_pair(left_features[i], right_features[j], weights, verbatim_min_words) for i, j in pairs},
+        scores={
+            (i, j): score_pair(
+                left_features[i], right_features[j], weights, verbatim_min_words, cosine[(i, j)] if cosine else 0.0
+            )
+            for i, j in pairs
+        },
+        cosines=cosine,
     )
 
 
 def _candidates(
-    left: Side | DescribedSide, right: Side | DescribedSide, synonyms: Iterable[Iterable[str]], blocking: bool
+    left: Side | DescribedSide,
+    right: Side | DescribedSide,
+    synonyms: Iterable[Iterable[str]],
+    blocking: bool,
+    meaning: str,
 ) -> tuple[DescribedSide, DescribedSide, TermWeights, list[tuple[int, int]]]:
     """Both sides described, the weights of their terms, and the pairs of sentences to score."""
     groups = tuple(tuple(group) for group in synonyms)
-    left_side = _described(left, groups)
-    right_side = _described(right, groups)
+    left_side = _described(left, groups, meaning)
+    right_side = _described(right, groups, meaning)
     weights = weigh_counts(left_side.term_counts, right_side.term_counts)
     if blocking:
         pairs = candidate_pairs(left_side.blocking, right_side.blocking)
@@ -176,10 +197,10 @@ def _candidates(
     return left_side, right_side, weights, pairs
 
 
-def _described(side: Side | DescribedSide, groups: tuple[tuple[str, ...], ...]) -> DescribedSide:
-    if isinstance(side, DescribedSide) and side.synonyms == groups:
+def _described(side: Side | DescribedSide, groups: tuple[tuple[str, ...], ...], meaning: str) -> DescribedSide:
+    if isinstance(side, DescribedSide) and side.synonyms == groups and side.meaning == meaning:
         return side
-    return describe_side(side.side if isinstance(side, DescribedSide) else side, groups)
+    return describe_side(side.side if isinstance(side, DescribedSide) else side, groups, meaning)
 
 
 def compare_sides(
@@ -191,12 +212,16 @@ def compare_sides(
     blocking: bool = True,
 ) -> Alignment:
     """Pair each sentence of one article with at most one of the other's, in any order."""
-    left_side, right_side, weights, candidates = _candidates(left, right, synonyms, blocking)
+    left_side, right_side, weights, candidates = _candidates(left, right, synonyms, blocking, settings.meaning)
+    cosine = cosines(left_side.vectors, right_side.vectors, candidates)
     # Choosing needs only the scores; the evidence (shared words, quotation, diff) is gathered for the chosen.
-    scorer = PairScorer(left_side.features, right_side.features, weights, settings.verbatim_min_words)
+    scorer = PairScorer(left_side.features, right_side.features, weights, settings.verbatim_min_words, cosine)
     scores = scorer.scores(candidates)
     matches = choose_one_to_one(scores, settings.match_threshold, settings.margin)
-    pairs = tuple(_pair(match, left_side, right_side, weights, settings) for match in matches)
+    pairs = tuple(
+        _pair(match, left_side, right_side, weights, settings, cosine[(match.left, match.right)] if cosine else 0.0)
+        for match in matches
+    )
     paired_left, paired_right = {p.left for p in pairs}, {p.right for p in pairs}
     return Alignment(
         left_article=left_side.side.article_id,
@@ -211,14 +236,21 @@ def compare_sides(
 
 
 def _pair(
-    match: Match, left: DescribedSide, right: DescribedSide, weights: TermWeights, settings: CompareSettings
+    match: Match,
+    left: DescribedSide,
+    right: DescribedSide,
+    weights: TermWeights,
+    settings: CompareSettings,
+    meaning: float,
 ) -> Pair:
     left_features, right_features = left.features[match.left], right.features[match.right]
-    evidence = score_pair(left_features, right_features, weights, settings.verbatim_min_words)
+    evidence = score_pair(left_features, right_features, weights, settings.verbatim_min_words, meaning)
     quote = evidence.shared_quote
     is_verbatim = len(quote) >= settings.verbatim_min_words
     left_diff, right_diff = diff_texts(sentence_words(left, match.left), sentence_words(right, match.right))
-    conflict = differing_figures(left.sentences[match.left], right.sentences[match.right])
+    conflict = differing_figures(
+        left.sentences[match.left], right.sentences[match.right], left_features, right_features
+    )
     return Pair(
         left=match.left,
         right=match.right,
@@ -248,9 +280,15 @@ def _kind(is_verbatim: bool, shares_claims: bool, is_conflict: bool) -> PairKind
     return "conflict" if is_conflict else "paraphrase"
 
 
-def differing_figures(left: Sentence, right: Sentence) -> Conflict | None:
+def differing_figures(
+    left: Sentence, right: Sentence, left_features: SentenceFeatures, right_features: SentenceFeatures
+) -> Conflict | None:
     """The figures each sentence gives and the other does not, when each gives one (only one side giving a figure
     is a detail the other leaves out, not a conflict)."""
+    left_numbers = {term for term in left_features.terms if term[0] == "#"}
+    right_numbers = {term for term in right_features.terms if term[0] == "#"}
+    if not (left_numbers - right_numbers and right_numbers - left_numbers):
+        return None  # most pairs: found from the terms, without reading the sentences again
     left_figures, right_figures = figures(left), figures(right)
     left_values, right_values = {f.value for f in left_figures}, {f.value for f in right_figures}
     left_only = tuple(f for f in left_figures if f.value not in right_values)

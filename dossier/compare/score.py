@@ -19,6 +19,11 @@ from dossier.compare.words import LIGHT_STEMS, Token, is_year
 
 QUOTE_WEIGHT = 0.6  # the same words quoted in both: strong, but one shared quoted word is not proof
 QUOTATION_SHARE = 0.5  # of the shorter of two quotations, that a run both quote must be to make them one quotation
+# The meaning signal: the cosine of two sentences' vectors (meaning.py) counts from MEANING_FLOOR up (sentences on
+# one subject reach about 0.6 whatever they say), rising to MEANING_WEIGHT at 1, and only for a pair that shares a
+# telling word: it finds the same fact in other words, it does not pair two sentences on a subject alone.
+MEANING_FLOOR = 0.55
+MEANING_WEIGHT = 0.7
 CLAIM_WEIGHT = 0.6  # an editor annotated the same claim in both: a match by itself
 PEOPLE_WEIGHT = 0.3
 NUMBERS_WEIGHT = 0.5
@@ -40,6 +45,7 @@ class Signals:
     claim: float  # 1 when the same annotated claim is in both
     people: float  # Dice overlap of the registered people named
     numbers: float  # Dice overlap of the counts and amounts
+    meaning: float = 0.0  # cosine of the two sentences' vectors (meaning.py); 0 with the signal off
 
     def items(self) -> Iterator[tuple[str, float]]:
         yield from asdict(self).items()
@@ -139,7 +145,11 @@ def weigh_counts(*sides: TermCounts) -> TermWeights:
 
 
 def score_pair(
-    left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights, verbatim_min_words: int
+    left: SentenceFeatures,
+    right: SentenceFeatures,
+    weights: TermWeights,
+    verbatim_min_words: int,
+    meaning: float = 0.0,
 ) -> PairScore:
     shared_words = left.terms & right.terms
     telling = len(shared_words - weights.slight)
@@ -150,6 +160,7 @@ def score_pair(
         claim=_claim(left, right),
         people=_dice(left.people, right.people),
         numbers=_dice(left.numbers, right.numbers),
+        meaning=meaning,
     )
     return PairScore(
         score=combine(signals, telling),
@@ -177,8 +188,10 @@ class PairScorer:
         right: Sequence[SentenceFeatures],
         weights: TermWeights,
         verbatim_min_words: int,
+        cosines: dict[tuple[int, int], float] | None = None,
     ) -> None:
         self.left, self.right = left, right
+        self.cosines = cosines  # the meaning signal of each pair to score (meaning.cosines), if it is on
         self.weights = weights
         self.verbatim_min_words = verbatim_min_words
         self.square = {term: weight**2 for term, weight in weights.weight.items()}
@@ -197,6 +210,7 @@ class PairScorer:
         left_norms, right_norms = self.left_norms, self.right_norms
         square, slight, weights = self.square, self.weights.slight, self.weights
         verbatim_min_words, unquoted = self.verbatim_min_words, self.unquoted
+        cosines = self.cosines
         fsum = math.fsum
         found: dict[tuple[int, int], float] = {}
         for pair in pairs:
@@ -222,20 +236,31 @@ class PairScorer:
                 found[pair] = 0.0
             else:
                 people, numbers = _dice(left.people, right.people), _dice(left.numbers, right.numbers)
-                found[pair] = combine_values(lexical, quote, claim, people, numbers, telling)
+                meaning = cosines[pair] if cosines else 0.0
+                found[pair] = combine_values(lexical, quote, claim, people, numbers, telling, meaning)
         return found
 
 
 def combine(signals: Signals, telling_words: int) -> float:
-    return combine_values(signals.lexical, signals.quote, signals.claim, signals.people, signals.numbers, telling_words)
+    return combine_values(
+        signals.lexical, signals.quote, signals.claim, signals.people, signals.numbers, telling_words, signals.meaning
+    )
 
 
 def combine_values(
-    lexical: float, quote: float, claim: float, people: float, numbers: float, telling_words: int
+    lexical: float,
+    quote: float,
+    claim: float,
+    people: float,
+    numbers: float,
+    telling_words: int,
+    meaning: float = 0.0,
 ) -> float:
     # Noisy-or: each signal alone can raise the score, several together raise it more (1 less the chance
     # that every one misses; multiplied left to right, as the scores have always been).
     content = 1.0 - (1.0 - lexical) * (1.0 - QUOTE_WEIGHT * quote) * (1.0 - CLAIM_WEIGHT * claim)
+    if telling_words and meaning > MEANING_FLOOR:
+        content = 1.0 - (1.0 - content) * (1.0 - MEANING_WEIGHT * (meaning - MEANING_FLOOR) / (1.0 - MEANING_FLOOR))
     corroboration = 1.0 - (1.0 - PEOPLE_WEIGHT * people) * (1.0 - NUMBERS_WEIGHT * numbers)
     gate = min(1.0, content / CONTENT_FOR_FULL_CORROBORATION)
     gate *= min(1.0, telling_words / TELLING_WORDS_FOR_CORROBORATION)

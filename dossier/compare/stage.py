@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.compare.align import Alignment, DescribedSide, compare_sides, describe_side
 from dossier.compare.features import Side
+from dossier.compare.meaning import model_key
 from dossier.compare.words import DEFAULT_SYNONYMS
 from dossier.model import Article, CompareSettings, Dossier
 from dossier.text import ArticleText
@@ -50,8 +51,10 @@ def _side_key(side: Side, people_key: str) -> str:
 
 
 def pair_key(left_key: str, right_key: str, settings: CompareSettings) -> str:
-    """What an alignment is made from: both sides, the people registry, the settings, the synonyms, the version."""
-    return digest(version_key(), CACHE_NAMESPACE, left_key, right_key, fingerprint((settings, DEFAULT_SYNONYMS)))
+    """What an alignment is made from: both sides, the people registry, the settings, the synonyms, the sentence
+    model's files, the version."""
+    made_with = fingerprint((settings, DEFAULT_SYNONYMS, model_key(settings.meaning)))
+    return digest(version_key(), CACHE_NAMESPACE, left_key, right_key, made_with)
 
 
 def _align_story(job: _Job, settings: CompareSettings) -> list[tuple[PairKey, Alignment]]:
@@ -62,7 +65,7 @@ def _align_story(job: _Job, settings: CompareSettings) -> list[tuple[PairKey, Al
     for left, right in pairs:
         for article_id in (left, right):
             if article_id not in described:
-                described[article_id] = describe_side(by_id[article_id])
+                described[article_id] = describe_side(by_id[article_id], meaning=settings.meaning)
         aligned.append(((left, right), compare_sides(described[left], described[right], settings)))
     return aligned
 
