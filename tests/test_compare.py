@@ -690,3 +690,10 @@ def test_the_meaning_tokenizer_encodes_as_the_tokenizers_library_does() -> None:
     texts += [NOTRE_DAME_LEFT, "Zürich, Сергей Кисляк, 9:00 — “quoted”…", "  two  spaces ", "", "emoji 🙂\ttab\nline"]
     for text in texts:
         assert shipped_model().tokenizer.ids(text) == reference.encode(text, add_special_tokens=False).ids, text
+
+
+def test_the_default_synonyms_are_attribution_only_not_the_example_storys_vocabulary() -> None:
+    side = describe_side(Side("a", "Two sources said the penalties were discussed at length.\n\nOfficials talked."))
+    assert {"sourc", "offici"} & side.features[0].terms == {"offici"}  # sources and officials: one word
+    assert {"penalti", "discuss"} <= side.features[0].terms  # not sanctions, not talk: the story's words
+    assert "talk" in side.features[1].terms

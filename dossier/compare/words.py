@@ -95,13 +95,12 @@ NUMBER_WORDS = {
     "dozen": "12",
 }
 
-# Words outlets use for the same thing when they attribute or summarise: each group counts as one word.
+# Words outlets use for the same thing when they attribute: each group counts as one word. Only the vocabulary of
+# attribution, the same in any story; what a story is about is the meaning signal's to find (meaning.py).
 DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("official", "officials", "source", "sources"),
-    ("sanction", "sanctions", "penalty", "penalties", "measure", "measures"),
     ("spokesman", "spokeswoman", "spokesperson", "spokespeople"),
     ("adviser", "advisor"),
-    ("discuss", "talk", "speak", "spoke", "spoken"),
 )
 
 _STEMMER = snowballstemmer.stemmer("english")
