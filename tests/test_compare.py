@@ -31,10 +31,13 @@ from dossier.compare import (
 from dossier.compare.align import describe_side, sentence_words
 from dossier.compare.diff import diff_texts
 from dossier.compare.features import find_quotations
+from dossier.compare.language import detect_language
 from dossier.compare.meaning import shipped_files, shipped_model
 from dossier.compare.score import PairScorer, combine_values, weigh_terms
 from dossier.compare.words import STOPWORDS, stem_word
 from dossier.model import CompareSettings
+from dossier.pipeline import check_project
+from tests.security.project import small_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "compare"
 SETTINGS = CompareSettings()
@@ -697,3 +700,45 @@ def test_the_default_synonyms_are_attribution_only_not_the_example_storys_vocabu
     assert {"sourc", "offici"} & side.features[0].terms == {"offici"}  # sources and officials: one word
     assert {"penalti", "discuss"} <= side.features[0].terms  # not sanctions, not talk: the story's words
     assert "talk" in side.features[1].terms
+
+
+SPANISH_REPORT = (
+    "Un terremoto de magnitud 7,2 sacudió el centro de Filipinas el martes y mató al menos a 93 personas.\n\n"
+    "Las autoridades dicen que la mayoría de las víctimas se produjo en la isla de Bohol, donde se derrumbaron "
+    "iglesias que tenían más de 400 años, y que el número de muertos aumentará."
+)
+ENGLISH_REPORT = (
+    "A powerful earthquake struck the central Philippines on Tuesday, killing at least 93 people.\n\n"
+    "Authorities say most of the casualties were on Bohol Island, where churches that were more than 400 years "
+    "old collapsed, and that the death toll is expected to climb."
+)
+
+
+def test_articles_in_two_languages_are_not_compared_and_the_alignment_says_so() -> None:
+    alignment = compare_sides(Side("en", ENGLISH_REPORT), Side("es", SPANISH_REPORT), SETTINGS)
+    assert (alignment.left_language, alignment.right_language) == ("en", "es")
+    assert alignment.not_compared == "different languages" and alignment.pairs == ()
+    assert alignment.unique_left == (0, 1) and alignment.unique_right == (0, 1)
+    same = compare_sides(Side("a", ENGLISH_REPORT), Side("b", ENGLISH_REPORT), SETTINGS)
+    assert same.not_compared is None and (same.left_language, same.right_language) == ("en", "en")
+
+
+def test_the_front_matters_language_is_taken_as_said() -> None:
+    alignment = compare_sides(
+        Side("a", ENGLISH_REPORT, language="en-GB"), Side("b", ENGLISH_REPORT, language="fr"), SETTINGS
+    )
+    assert alignment.not_compared == "different languages"
+    assert (alignment.left_language, alignment.right_language) == ("en", "fr")
+    assert detect_language("Too short to tell.") is None
+
+
+def test_a_story_of_two_languages_warns_naming_both_articles(tmp_path: Path) -> None:
+    project = small_project(tmp_path, ENGLISH_REPORT)
+    spanish = "---\ntitle: Terremoto en Filipinas\noutlet: gazette\n---\n" + SPANISH_REPORT
+    (project / "content" / "engine" / "informe.md").write_text(spanish, encoding="utf-8")
+    told = [str(d) for d in check_project(project).report.sorted() if d.severity == "warning"]
+    assert told == [
+        "content/engine/article.md:1:1: warning: 'article' (en) and 'informe' (es, content/engine/informe.md:1:1) are "
+        "in different languages, so the comparison page shows them side by side without pairing their sentences; "
+        "if a language is read wrongly, set `language:` in that article's front matter"
+    ]

@@ -9,6 +9,7 @@ from typing import Literal
 
 from dossier.compare.diff import Chunk, Words, diff_texts
 from dossier.compare.features import Attributed, SentenceFeatures, Side, Vocabulary, describe_sentences
+from dossier.compare.language import base_language, detect_language
 from dossier.compare.match import BlockingKeys, Match, all_pairs, blocking_keys, candidate_pairs, choose_one_to_one
 from dossier.compare.meaning import Vectors, cosines, sentence_vectors
 from dossier.compare.score import (
@@ -102,6 +103,12 @@ class Alignment:
     unique_left: tuple[int, ...]  # sentences with no counterpart
     unique_right: tuple[int, ...]
     scored_pairs: int  # how many candidate pairs were scored: the cost of the comparison
+    left_language: str | None = None  # each article's language ("en"), None when it could not be told
+    right_language: str | None = None
+    not_compared: str | None = None  # why no sentence was compared ("different languages"), or None
+
+
+DIFFERENT_LANGUAGES = "different languages"
 
 
 @dataclass(frozen=True)
@@ -211,7 +218,14 @@ def compare_sides(
     synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS,
     blocking: bool = True,
 ) -> Alignment:
-    """Pair each sentence of one article with at most one of the other's, in any order."""
+    """Pair each sentence of one article with at most one of the other's, in any order.
+
+    Articles in two languages are not compared (the words, the stemmer and the sentence model are English's): the
+    alignment says so, every sentence unpaired, rather than showing that nothing matched.
+    """
+    languages = languages_of(left, right)
+    if languages[0] and languages[1] and languages[0] != languages[1]:
+        return _not_compared(left, right, languages)
     left_side, right_side, weights, candidates = _candidates(left, right, synonyms, blocking, settings.meaning)
     cosine = cosines(left_side.vectors, right_side.vectors, candidates)
     # Choosing needs only the scores; the evidence (shared words, quotation, diff) is gathered for the chosen.
@@ -232,6 +246,40 @@ def compare_sides(
         unique_left=tuple(i for i in range(len(left_side.sentences)) if i not in paired_left),
         unique_right=tuple(j for j in range(len(right_side.sentences)) if j not in paired_right),
         scored_pairs=len(scores),
+        left_language=languages[0],
+        right_language=languages[1],
+    )
+
+
+def languages_of(left: Side | DescribedSide, right: Side | DescribedSide) -> tuple[str | None, str | None]:
+    return side_language(left.side if isinstance(left, DescribedSide) else left), side_language(
+        right.side if isinstance(right, DescribedSide) else right
+    )
+
+
+def side_language(side: Side) -> str | None:
+    """The article's language: its front matter's, else read from its text; None when it cannot be told."""
+    return base_language(side.language) if side.language else detect_language(side.text)
+
+
+def _not_compared(
+    left: Side | DescribedSide, right: Side | DescribedSide, languages: tuple[str | None, str | None]
+) -> Alignment:
+    left_side = left.side if isinstance(left, DescribedSide) else left
+    right_side = right.side if isinstance(right, DescribedSide) else right
+    left_sentences, right_sentences = tuple(split_sentences(left_side.text)), tuple(split_sentences(right_side.text))
+    return Alignment(
+        left_article=left_side.article_id,
+        right_article=right_side.article_id,
+        left=left_sentences,
+        right=right_sentences,
+        pairs=(),
+        unique_left=tuple(range(len(left_sentences))),
+        unique_right=tuple(range(len(right_sentences))),
+        scored_pairs=0,
+        left_language=languages[0],
+        right_language=languages[1],
+        not_compared=DIFFERENT_LANGUAGES,
     )
 
 

@@ -43,6 +43,7 @@ class Side:
     people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     claims: tuple[Span, ...] = ()  # annotated claim spans
     sources: tuple[Span, ...] = ()  # annotated source attributions
+    language: str | None = None  # as the article's front matter gives it; None: read from its text (language.py)
 
 
 @dataclass(frozen=True)
