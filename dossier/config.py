@@ -120,6 +120,14 @@ def _read_compare(raw: LocatedDict | None, report: Report) -> CompareSettings:
         if not least <= values[key] <= most:
             report.error(raw.value_at(key), f"{key} must be between {least} and {most}, not {values[key]}")
             problems += 1
+    models = COMPARE_FIELDS["meaning"].choices
+    if values["meaning"] not in models:
+        report.error(
+            raw.value_at("meaning"),
+            f"meaning must be one of {', '.join(models)} (the sentence model dossier ships, or none), "
+            f"not '{values['meaning']}'",
+        )
+        problems += 1
     words, (least, most) = values["verbatim_min_words"], COMPARE_FIELDS["verbatim_min_words"].bounds
     # The range first: a whole number too large for a float (10**400) is out of range, not an OverflowError.
     if not (least <= words <= most and float(words).is_integer()):

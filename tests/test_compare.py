@@ -742,3 +742,12 @@ def test_a_story_of_two_languages_warns_naming_both_articles(tmp_path: Path) -> 
         "in different languages, so the comparison page shows them side by side without pairing their sentences; "
         "if a language is read wrongly, set `language:` in that article's front matter"
     ]
+
+
+def test_dossier_yaml_turns_the_meaning_signal_off_and_refuses_an_unknown_model(tmp_path: Path) -> None:
+    off = check_project(small_project(tmp_path / "off", config='compare:\n  meaning: "off"\n'))
+    assert off.dossier is not None and not off.report.has_errors
+    assert off.dossier.config.compare.meaning == "off"
+    unknown = check_project(small_project(tmp_path / "unknown", config="compare:\n  meaning: bert\n"))
+    (error,) = [str(d) for d in unknown.report.sorted() if d.severity == "error"]
+    assert error.startswith("dossier.yaml:4:12: error:") and "wordllama" in error and "off" in error
