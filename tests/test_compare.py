@@ -6,12 +6,14 @@ title line and body, and The Moscow Times' body, without the pages' furniture).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -751,3 +753,36 @@ def test_dossier_yaml_turns_the_meaning_signal_off_and_refuses_an_unknown_model(
     unknown = check_project(small_project(tmp_path / "unknown", config="compare:\n  meaning: bert\n"))
     (error,) = [str(d) for d in unknown.report.sorted() if d.severity == "error"]
     assert error.startswith("dossier.yaml:4:12: error:") and "wordllama" in error and "off" in error
+
+
+def _tiny_model(folder: Path, tokenizer: str | None = None) -> Path:
+    """A WordLlama-shaped model of 8 dimensions: the shipped tokenizer (unless given) and random token vectors."""
+    (folder / "weights").mkdir(parents=True)
+    (folder / "tokenizers").mkdir()
+    table = np.random.default_rng(7).standard_normal((32000, 8)).astype("<f4")
+    header = json.dumps({"embedding.weight": {"dtype": "F32", "shape": [32000, 8], "data_offsets": [0, table.nbytes]}})
+    (folder / "weights" / "tiny_8.safetensors").write_bytes(
+        len(header).to_bytes(8, "little") + header.encode() + table.tobytes()
+    )
+    shipped_tokenizer = shipped_files()[1].read_text(encoding="utf-8")
+    (folder / "tokenizers" / "tiny_tokenizer_config.json").write_text(tokenizer or shipped_tokenizer, encoding="utf-8")
+    return folder
+
+
+def test_a_folder_holding_another_wordllama_model_can_be_the_meaning_model(tmp_path: Path) -> None:
+    project = small_project(tmp_path / "project", config="compare:\n  meaning: models/tiny\n")
+    _tiny_model(project / "models" / "tiny")
+    checked = check_project(project)
+    assert checked.dossier is not None and not checked.report.has_errors
+    model = checked.dossier.config.compare.meaning
+    assert model == str((project / "models" / "tiny").resolve())
+    vectors = describe_side(Side("a", ENGLISH_REPORT), meaning=model).vectors
+    assert vectors is not None and vectors.shape == (2, 8)
+
+
+def test_a_meaning_folder_with_another_kind_of_tokenizer_is_refused_where_it_is_named(tmp_path: Path) -> None:
+    project = small_project(tmp_path / "project", config="compare:\n  meaning: models/tiny\n")
+    _tiny_model(project / "models" / "tiny", tokenizer='{"model": {"type": "WordPiece"}}')
+    (error,) = [str(d) for d in check_project(project).report.sorted() if d.severity == "error"]
+    assert error.startswith("dossier.yaml:4:12: error: meaning is 'wordllama'")
+    assert error.endswith("tiny_tokenizer_config.json is another kind of tokenizer")

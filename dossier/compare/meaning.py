@@ -158,14 +158,38 @@ def model_key(model_name: str) -> tuple[str, ...]:
     """What the vectors of `model_name` are made from, for the build cache's key: the files' names, sizes, times."""
     if model_name == OFF:
         return (OFF,)
-    return (model_name, *(f"{path.name} {path.stat().st_size} {path.stat().st_mtime_ns}" for path in shipped_files()))
+    return (
+        model_name,
+        *(f"{path.name} {path.stat().st_size} {path.stat().st_mtime_ns}" for path in model_files(model_name)),
+    )
 
 
 def sentence_vectors(texts: Sequence[str], model_name: str) -> Vectors | None:
     """Each text's vector, or None when the signal is off."""
     if model_name == OFF:
         return None
-    return shipped_model().vectors(texts)
+    return model_named(model_name).vectors(texts)
+
+
+def model_named(model_name: str) -> AveragedTokens:
+    """The shipped model, or the one in the folder `model_name` names (config.py checked it)."""
+    return shipped_model() if model_name == SHIPPED else folder_model(model_name)
+
+
+@functools.cache
+def folder_model(folder: str) -> AveragedTokens:
+    """A WordLlama model the user installed in a folder laid out as WordLlama's cache: all its dimensions."""
+    weights, tokenizer_file = model_files(folder)
+    (table,) = read_safetensors(weights).values()
+    return AveragedTokens(np.ascontiguousarray(table, dtype=np.float32), Tokenizer.from_file(tokenizer_file))
+
+
+def model_files(model_name: str) -> tuple[Path, Path]:
+    """The weights and tokenizer files of a model (the shipped one's, or the first of each in a folder)."""
+    if model_name == SHIPPED:
+        return shipped_files()
+    folder = Path(model_name)
+    return min(folder.glob("weights/*.safetensors")), min(folder.glob("tokenizers/*_tokenizer_config.json"))
 
 
 def cosines(
