@@ -91,6 +91,7 @@ OUTPUT_LIBRARIES = (
     "markdown-it-py",
     "mdurl",
     "nh3",
+    "numpy",
     "rapidfuzz",
     "snowballstemmer",
 )

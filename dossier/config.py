@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path, PurePath
 from typing import Any
@@ -43,6 +44,9 @@ COMPARE_FIELDS = {
         "number", default=CompareSettings.verbatim_min_words, bounds=(1, MAX_VERBATIM_MIN_WORDS), is_whole=True
     ),
     "margin": Field("number", default=CompareSettings.margin, bounds=(0, 1)),
+    # The sentence model of the meaning signal: the one dossier ships, none, or a folder holding another WordLlama
+    # model (see compare/meaning.py).
+    "meaning": Field("text", default=CompareSettings.meaning),
 }
 CONFIG_FIELDS = {
     "title": Field("text", required=True),
@@ -106,7 +110,7 @@ def _read_verdicts(raw: LocatedList | None, report: Report) -> tuple[Verdict, ..
     return tuple(verdicts)
 
 
-def _read_compare(raw: LocatedDict | None, report: Report) -> CompareSettings:
+def _read_compare(raw: LocatedDict | None, report: Report, project_dir: Path) -> CompareSettings:
     if raw is None:
         return CompareSettings()
     values = read_record(raw, COMPARE_FIELDS, "compare", raw.location, report)
@@ -118,6 +122,10 @@ def _read_compare(raw: LocatedDict | None, report: Report) -> CompareSettings:
         if not least <= values[key] <= most:
             report.error(raw.value_at(key), f"{key} must be between {least} and {most}, not {values[key]}")
             problems += 1
+    meaning, problem = _sentence_model(str(values["meaning"]), project_dir)
+    if problem:
+        report.error(raw.value_at("meaning"), problem)
+        problems += 1
     words, (least, most) = values["verbatim_min_words"], COMPARE_FIELDS["verbatim_min_words"].bounds
     # The range first: a whole number too large for a float (10**400) is out of range, not an OverflowError.
     if not (least <= words <= most and float(words).is_integer()):
@@ -132,7 +140,42 @@ def _read_compare(raw: LocatedDict | None, report: Report) -> CompareSettings:
         match_threshold=float(values["match_threshold"]),
         verbatim_min_words=int(words),
         margin=float(values["margin"]),
+        meaning=meaning,
     )
+
+
+SHIPPED_MODELS = ("wordllama", "off")
+# What dossier's tokenizer reads (compare/meaning.py): Llama 2's byte-pair encoding, as WordLlama's l2 models use.
+READABLE_TOKENIZER = {"normalizer": ["Prepend", "Replace"], "pre_tokenizer": None, "model": "BPE"}
+
+
+def _sentence_model(value: str, project_dir: Path) -> tuple[str, str]:
+    """The meaning signal's model: "wordllama", "off", or a folder's absolute path; and the problem, if any."""
+    if value in SHIPPED_MODELS:
+        return value, ""
+    folder = (project_dir / value).resolve()
+    how = (
+        "meaning is 'wordllama' (the model dossier ships), 'off', or a folder laid out as WordLlama's cache: one "
+        "weights/*.safetensors and one tokenizers/*_tokenizer_config.json of a Llama 2 tokenizer"
+    )
+    weights = sorted(folder.glob("weights/*.safetensors")) if folder.is_dir() else []
+    tokenizers = sorted(folder.glob("tokenizers/*_tokenizer_config.json")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return value, f"{how}; there is no folder '{value}' (read from {project_dir})"
+    if len(weights) != 1 or len(tokenizers) != 1:
+        return value, f"{how}; '{value}' holds {len(weights)} weights files and {len(tokenizers)} tokenizer files"
+    if _tokenizer_kind(tokenizers[0]) != READABLE_TOKENIZER:
+        return value, f"{how}; {tokenizers[0].name} is another kind of tokenizer"
+    return str(folder), ""
+
+
+def _tokenizer_kind(path: Path) -> dict[str, object]:
+    try:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        normalizers = [n.get("type") for n in (spec.get("normalizer") or {}).get("normalizers", [])]
+        return {"normalizer": normalizers, "pre_tokenizer": spec.get("pre_tokenizer"), "model": spec["model"]["type"]}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 def _read_publisher(raw: LocatedDict | None, report: Report) -> Link | None:
@@ -273,7 +316,7 @@ def load_config(project_dir: Path, report: Report) -> Config | None:
         content_dir=values["content_dir"],
         output_dir=values["output_dir"],
         verdicts=_read_verdicts(values["verdicts"], report),
-        compare=_read_compare(values["compare"], report),
+        compare=_read_compare(values["compare"], report, project_dir),
         raw_html=values["raw_html"],
         cname=_check_cname(values, base_url, raw, report),
         search=values["search"],

@@ -35,6 +35,7 @@ class CompareSettings:
     match_threshold: float = 0.35
     verbatim_min_words: int = 4
     margin: float = 0.05
+    meaning: str = "wordllama"  # the meaning signal's sentence model (compare/meaning.py), "off", or a folder's path
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def check_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> 
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
     compare_started = time.perf_counter()
     if not report.has_errors:
-        alignments = compare_stories(checked.dossier, checked.texts, checked.cache)
+        alignments = compare_stories(checked.dossier, checked.texts, checked.cache, report)
         checked.alignments, checked.alignment_keys = alignments, alignments.input_keys
     checked.timings["compare"] = time.perf_counter() - compare_started
     return checked

@@ -6,12 +6,14 @@ title line and body, and The Moscow Times' body, without the pages' furniture).
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,9 +33,13 @@ from dossier.compare import (
 from dossier.compare.align import describe_side, sentence_words
 from dossier.compare.diff import diff_texts
 from dossier.compare.features import find_quotations
-from dossier.compare.score import PairScorer, weigh_terms
+from dossier.compare.language import detect_language
+from dossier.compare.meaning import shipped_files, shipped_model
+from dossier.compare.score import PairScorer, combine_values, weigh_terms
 from dossier.compare.words import STOPWORDS, stem_word
 from dossier.model import CompareSettings
+from dossier.pipeline import check_project
+from tests.security.project import small_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "compare"
 SETTINGS = CompareSettings()
@@ -551,7 +557,9 @@ def _retell(sentence: str, rng: random.Random) -> str:
 
 def _scores_without_evidence(candidates: Candidates, verbatim_min_words: int) -> dict[tuple[int, int], float]:
     weights = weigh_terms([*candidates.left_features, *candidates.right_features])
-    scorer = PairScorer(candidates.left_features, candidates.right_features, weights, verbatim_min_words)
+    scorer = PairScorer(
+        candidates.left_features, candidates.right_features, weights, verbatim_min_words, candidates.cosines
+    )
     return scorer.scores(candidates.scores)
 
 
@@ -591,3 +599,190 @@ def test_diffs_of_described_sentences_are_the_diffs_of_their_texts() -> None:
         for j, right_sentence in enumerate(right.sentences):
             described = diff_texts(sentence_words(left, i), sentence_words(right, j))
             assert described == diff_words(left_sentence.text, right_sentence.text)
+
+
+def test_codes_that_hold_a_number_are_words_not_numbers() -> None:
+    side = describe_side(Side("a", "The 737-8 MAX, a G7 summit, 5G masts, COVID-19 and F-16s: 18,645 people in 1990."))
+    (sentence,) = side.features
+    assert sentence.numbers == {"18645"}  # a year dates the story: it is no count
+    assert {"737-8", "g7", "5g", "covid-19", "f-16s"} <= sentence.terms
+
+
+def test_a_phrase_two_different_quotations_share_is_not_the_same_quotation() -> None:
+    left = Side("a", 'The judges wrote that "the fundamental right to marry extends to every couple in every state."')
+    right = Side(
+        "b", 'The dissent warned that "nothing in history makes the fundamental right to marry a right of courts."'
+    )
+    pair = compare_sides(left, right, SETTINGS).pairs
+    assert all(p.kind != "verbatim" and p.shared_quote is None for p in pair)
+    short = Side("c", 'The court said "the fundamental right to marry" decided it.')
+    (same,) = compare_sides(left, short, CompareSettings(verbatim_min_words=4)).pairs
+    assert same.kind == "verbatim" and same.shared_quote == "the fundamental right to marry"
+
+
+BURIED_LEFT = (
+    "Rescuers said 18,645 people were buried under collapsed buildings in the old town of Antakya.\n\n"
+    "The governor asked for more cranes."
+)
+BURIED_RIGHT = (
+    "The storm closed the airport for a day.\n\n"
+    "An estimated 18,000 people remain buried under collapsed buildings in Antakya's old town, rescuers said."
+)
+
+
+def test_the_same_fact_told_with_different_figures_is_a_conflict_that_names_them() -> None:
+    (pair,) = compare_sides(Side("a", BURIED_LEFT), Side("b", BURIED_RIGHT), SETTINGS).pairs
+    assert (pair.left, pair.right, pair.kind) == (0, 1, "conflict")
+    assert pair.conflict is not None
+    assert [(f.text, f.value) for f in pair.conflict.left] == [("18,645", "18645")]
+    assert [(f.text, f.value) for f in pair.conflict.right] == [("18,000", "18000")]
+    figure = pair.conflict.right[0]
+    assert BURIED_RIGHT[figure.start : figure.end] == "18,000"
+
+
+def test_a_figure_only_one_side_gives_does_not_make_the_pair_less_alike() -> None:
+    words_only = CompareSettings(meaning="off")  # the sentence vectors change with the text, whatever it says
+    differing = compare_sides(Side("a", BURIED_LEFT), Side("b", BURIED_RIGHT), words_only).pairs[0]
+    without = compare_sides(
+        Side("a", BURIED_LEFT.replace("18,645 ", "")), Side("b", BURIED_RIGHT.replace("18,000 ", "")), words_only
+    ).pairs[0]
+    assert differing.score == without.score
+    assert without.kind == "paraphrase" and without.conflict is None
+
+
+def test_a_figure_only_one_side_gives_is_no_conflict() -> None:
+    left = Side("a", "Rescuers said 18,645 people were buried under collapsed buildings in the old town of Antakya.")
+    right = Side("b", "Many people remain buried under collapsed buildings in Antakya's old town, rescuers said.")
+    (pair,) = compare_sides(left, right, SETTINGS).pairs
+    assert pair.kind == "paraphrase" and pair.conflict is None
+
+
+NOTRE_DAME_LEFT = (
+    "A colossal fire swept through the famed Notre-Dame Cathedral in central Paris yesterday.\n\n"
+    "The mayor thanked the firefighters.\n\nTourists watched from the bridges."
+)
+NOTRE_DAME_RIGHT = (
+    "Prosecutors opened an inquiry into the cause.\n\n"
+    "A huge fire tore through the medieval cathedral of Notre-Dame in Paris last night.\n\nThe spire collapsed."
+)
+
+
+def test_the_same_fact_in_other_words_is_paired_by_meaning() -> None:
+    left, right = Side("a", NOTRE_DAME_LEFT), Side("b", NOTRE_DAME_RIGHT)
+    assert compare_sides(left, right, CompareSettings(meaning="off")).pairs == ()
+    (pair,) = compare_sides(left, right, SETTINGS).pairs
+    assert (pair.left, pair.right, pair.kind) == (0, 1, "paraphrase")
+    assert pair.signals.meaning > 0.7
+
+
+def test_meaning_alone_never_makes_a_match() -> None:
+    # Sentences on one subject are close in meaning whatever they say: without a telling word in common, no score.
+    assert combine_values(0.0, 0.0, 0.0, 0.0, 0.0, telling_words=0, meaning=0.95) == 0.0
+    assert combine_values(0.0, 0.0, 0.0, 0.0, 0.0, telling_words=1, meaning=0.95) > 0.5
+    below_the_floor = combine_values(0.2, 0.0, 0.0, 0.0, 0.0, telling_words=1, meaning=0.5)
+    assert below_the_floor == combine_values(0.2, 0.0, 0.0, 0.0, 0.0, telling_words=1)
+
+
+def test_a_sentence_of_no_tokens_has_no_meaning_rather_than_its_neighbours() -> None:
+    vectors = shipped_model().vectors(["", "A huge fire tore through the cathedral."])
+    assert not vectors[0].any() and abs(float(vectors[1] @ vectors[1]) - 1.0) < 1e-5
+
+
+def test_the_meaning_tokenizer_encodes_as_the_tokenizers_library_does() -> None:
+    tokenizers = pytest.importorskip("tokenizers")  # installed with wordllama; dossier itself does not load it
+    reference = tokenizers.Tokenizer.from_file(str(shipped_files()[1]))
+    texts = [fixture_text(name) for name in ("the-week", "moscow-times")]
+    texts += [NOTRE_DAME_LEFT, "Zürich, Сергей Кисляк, 9:00 — “quoted”…", "  two  spaces ", "", "emoji 🙂\ttab\nline"]
+    for text in texts:
+        assert shipped_model().tokenizer.ids(text) == reference.encode(text, add_special_tokens=False).ids, text
+
+
+def test_the_default_synonyms_are_attribution_only_not_the_example_storys_vocabulary() -> None:
+    side = describe_side(Side("a", "Two sources said the penalties were discussed at length.\n\nOfficials talked."))
+    assert {"sourc", "offici"} & side.features[0].terms == {"offici"}  # sources and officials: one word
+    assert {"penalti", "discuss"} <= side.features[0].terms  # not sanctions, not talk: the story's words
+    assert "talk" in side.features[1].terms
+
+
+SPANISH_REPORT = (
+    "Un terremoto de magnitud 7,2 sacudió el centro de Filipinas el martes y mató al menos a 93 personas.\n\n"
+    "Las autoridades dicen que la mayoría de las víctimas se produjo en la isla de Bohol, donde se derrumbaron "
+    "iglesias que tenían más de 400 años, y que el número de muertos aumentará."
+)
+ENGLISH_REPORT = (
+    "A powerful earthquake struck the central Philippines on Tuesday, killing at least 93 people.\n\n"
+    "Authorities say most of the casualties were on Bohol Island, where churches that were more than 400 years "
+    "old collapsed, and that the death toll is expected to climb."
+)
+
+
+def test_articles_in_two_languages_are_not_compared_and_the_alignment_says_so() -> None:
+    alignment = compare_sides(Side("en", ENGLISH_REPORT), Side("es", SPANISH_REPORT), SETTINGS)
+    assert (alignment.left_language, alignment.right_language) == ("en", "es")
+    assert alignment.not_compared == "different languages" and alignment.pairs == ()
+    assert alignment.unique_left == (0, 1) and alignment.unique_right == (0, 1)
+    same = compare_sides(Side("a", ENGLISH_REPORT), Side("b", ENGLISH_REPORT), SETTINGS)
+    assert same.not_compared is None and (same.left_language, same.right_language) == ("en", "en")
+
+
+def test_the_front_matters_language_is_taken_as_said() -> None:
+    alignment = compare_sides(
+        Side("a", ENGLISH_REPORT, language="en-GB"), Side("b", ENGLISH_REPORT, language="fr"), SETTINGS
+    )
+    assert alignment.not_compared == "different languages"
+    assert (alignment.left_language, alignment.right_language) == ("en", "fr")
+    assert detect_language("Too short to tell.") is None
+
+
+def test_a_story_of_two_languages_warns_naming_both_articles(tmp_path: Path) -> None:
+    project = small_project(tmp_path, ENGLISH_REPORT)
+    spanish = "---\ntitle: Terremoto en Filipinas\noutlet: gazette\n---\n" + SPANISH_REPORT
+    (project / "content" / "engine" / "informe.md").write_text(spanish, encoding="utf-8")
+    told = [str(d) for d in check_project(project).report.sorted() if d.severity == "warning"]
+    assert told == [
+        "content/engine/article.md:1:1: warning: 'article' (en) and 'informe' (es, content/engine/informe.md:1:1) are "
+        "in different languages, so the comparison page shows them side by side without pairing their sentences; "
+        "if a language is read wrongly, set `language:` in that article's front matter"
+    ]
+
+
+def test_dossier_yaml_turns_the_meaning_signal_off_and_refuses_an_unknown_model(tmp_path: Path) -> None:
+    off = check_project(small_project(tmp_path / "off", config='compare:\n  meaning: "off"\n'))
+    assert off.dossier is not None and not off.report.has_errors
+    assert off.dossier.config.compare.meaning == "off"
+    unknown = check_project(small_project(tmp_path / "unknown", config="compare:\n  meaning: bert\n"))
+    (error,) = [str(d) for d in unknown.report.sorted() if d.severity == "error"]
+    assert error.startswith("dossier.yaml:4:12: error:") and "wordllama" in error and "off" in error
+
+
+def _tiny_model(folder: Path, tokenizer: str | None = None) -> Path:
+    """A WordLlama-shaped model of 8 dimensions: the shipped tokenizer (unless given) and random token vectors."""
+    (folder / "weights").mkdir(parents=True)
+    (folder / "tokenizers").mkdir()
+    table = np.random.default_rng(7).standard_normal((32000, 8)).astype("<f4")
+    header = json.dumps({"embedding.weight": {"dtype": "F32", "shape": [32000, 8], "data_offsets": [0, table.nbytes]}})
+    (folder / "weights" / "tiny_8.safetensors").write_bytes(
+        len(header).to_bytes(8, "little") + header.encode() + table.tobytes()
+    )
+    shipped_tokenizer = shipped_files()[1].read_text(encoding="utf-8")
+    (folder / "tokenizers" / "tiny_tokenizer_config.json").write_text(tokenizer or shipped_tokenizer, encoding="utf-8")
+    return folder
+
+
+def test_a_folder_holding_another_wordllama_model_can_be_the_meaning_model(tmp_path: Path) -> None:
+    project = small_project(tmp_path / "project", config="compare:\n  meaning: models/tiny\n")
+    _tiny_model(project / "models" / "tiny")
+    checked = check_project(project)
+    assert checked.dossier is not None and not checked.report.has_errors
+    model = checked.dossier.config.compare.meaning
+    assert model == str((project / "models" / "tiny").resolve())
+    vectors = describe_side(Side("a", ENGLISH_REPORT), meaning=model).vectors
+    assert vectors is not None and vectors.shape == (2, 8)
+
+
+def test_a_meaning_folder_with_another_kind_of_tokenizer_is_refused_where_it_is_named(tmp_path: Path) -> None:
+    project = small_project(tmp_path / "project", config="compare:\n  meaning: models/tiny\n")
+    _tiny_model(project / "models" / "tiny", tokenizer='{"model": {"type": "WordPiece"}}')
+    (error,) = [str(d) for d in check_project(project).report.sorted() if d.severity == "error"]
+    assert error.startswith("dossier.yaml:4:12: error: meaning is 'wordllama'")
+    assert error.endswith("tiny_tokenizer_config.json is another kind of tokenizer")

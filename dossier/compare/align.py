@@ -9,7 +9,9 @@ from typing import Literal
 
 from dossier.compare.diff import Chunk, Words, diff_texts
 from dossier.compare.features import Attributed, SentenceFeatures, Side, Vocabulary, describe_sentences
+from dossier.compare.language import base_language, detect_language
 from dossier.compare.match import BlockingKeys, Match, all_pairs, blocking_keys, candidate_pairs, choose_one_to_one
+from dossier.compare.meaning import Vectors, cosines, sentence_vectors
 from dossier.compare.score import (
     PairScore,
     PairScorer,
@@ -21,10 +23,30 @@ from dossier.compare.score import (
     weigh_counts,
 )
 from dossier.compare.segment import Sentence, split_sentences
-from dossier.compare.words import DEFAULT_SYNONYMS, synonym_table
+from dossier.compare.words import DEFAULT_SYNONYMS, number_value, synonym_table, token_spans
 from dossier.model import CompareSettings
 
-PairKind = Literal["verbatim", "claim", "paraphrase"]
+PairKind = Literal["verbatim", "claim", "conflict", "paraphrase"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number as a sentence writes it ("18,645", "nine", "2016") and where: offsets into the article's text."""
+
+    text: str
+    value: str  # as compared: "18645", "9"
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two paired sentences that tell the same fact with different figures: each gives numbers the other does not
+    ("18,645 people were buried" against "an estimated 18,000 people remain buried"). A fact-checker reads these
+    first."""
+
+    left: tuple[Figure, ...]  # the figures only the left sentence gives
+    right: tuple[Figure, ...]
 
 
 @dataclass(frozen=True)
@@ -68,6 +90,7 @@ class Pair:
     left_diff: tuple[Chunk, ...]
     right_diff: tuple[Chunk, ...]
     attribution: Attribution
+    conflict: Conflict | None = None  # the figures each side gives and the other does not, when both give some
 
 
 @dataclass(frozen=True)
@@ -80,6 +103,12 @@ class Alignment:
     unique_left: tuple[int, ...]  # sentences with no counterpart
     unique_right: tuple[int, ...]
     scored_pairs: int  # how many candidate pairs were scored: the cost of the comparison
+    left_language: str | None = None  # each article's language ("en"), None when it could not be told
+    right_language: str | None = None
+    not_compared: str | None = None  # why no sentence was compared ("different languages"), or None
+
+
+DIFFERENT_LANGUAGES = "different languages"
 
 
 @dataclass(frozen=True)
@@ -91,6 +120,7 @@ class Candidates:
     left_features: tuple[SentenceFeatures, ...]
     right_features: tuple[SentenceFeatures, ...]
     scores: dict[tuple[int, int], PairScore]  # (left index, right index) -> score and its evidence
+    cosines: dict[tuple[int, int], float] | None = None  # the meaning signal of each scored pair, if it is on
 
 
 @dataclass(frozen=True)
@@ -106,13 +136,20 @@ class DescribedSide:
     synonyms: tuple[tuple[str, ...], ...]
     term_counts: TermCounts  # for weighing terms over both sides
     blocking: BlockingKeys  # for finding the pairs to score
+    meaning: str  # the sentence model (CompareSettings.meaning)
+    vectors: Vectors | None  # each sentence's, from that model; None with the signal off
 
 
-def describe_side(side: Side, synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS) -> DescribedSide:
+def describe_side(
+    side: Side, synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS, meaning: str = CompareSettings.meaning
+) -> DescribedSide:
     groups = tuple(tuple(group) for group in synonyms)
     sentences = split_sentences(side.text)
     features = tuple(describe_sentences(side, sentences, _vocabulary(groups)))
-    return DescribedSide(side, tuple(sentences), features, groups, count_terms(features), blocking_keys(features))
+    vectors = sentence_vectors([sentence.text for sentence in sentences], meaning)
+    return DescribedSide(
+        side, tuple(sentences), features, groups, count_terms(features), blocking_keys(features), meaning, vectors
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -127,26 +164,38 @@ def score_candidates(
     verbatim_min_words: int = CompareSettings.verbatim_min_words,
     synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS,
     blocking: bool = True,
+    meaning: str = CompareSettings.meaning,
 ) -> Candidates:
     """Score the pairs that share an informative word, or with `blocking=False` every pair."""
-    left_side, right_side, weights, pairs = _candidates(left, right, synonyms, blocking)
+    left_side, right_side, weights, pairs = _candidates(left, right, synonyms, blocking, meaning)
     left_features, right_features = left_side.features, right_side.features
+    cosine = cosines(left_side.vectors, right_side.vectors, pairs)
     return Candidates(
         left=left_side.sentences,
         right=right_side.sentences,
         left_features=left_features,
         right_features=right_features,
-        scores={(i, j): score_pair(left_features[i], right_features[j], weights, verbatim_min_words) for i, j in pairs},
+        scores={
+            (i, j): score_pair(
+                left_features[i], right_features[j], weights, verbatim_min_words, cosine[(i, j)] if cosine else 0.0
+            )
+            for i, j in pairs
+        },
+        cosines=cosine,
     )
 
 
 def _candidates(
-    left: Side | DescribedSide, right: Side | DescribedSide, synonyms: Iterable[Iterable[str]], blocking: bool
+    left: Side | DescribedSide,
+    right: Side | DescribedSide,
+    synonyms: Iterable[Iterable[str]],
+    blocking: bool,
+    meaning: str,
 ) -> tuple[DescribedSide, DescribedSide, TermWeights, list[tuple[int, int]]]:
     """Both sides described, the weights of their terms, and the pairs of sentences to score."""
     groups = tuple(tuple(group) for group in synonyms)
-    left_side = _described(left, groups)
-    right_side = _described(right, groups)
+    left_side = _described(left, groups, meaning)
+    right_side = _described(right, groups, meaning)
     weights = weigh_counts(left_side.term_counts, right_side.term_counts)
     if blocking:
         pairs = candidate_pairs(left_side.blocking, right_side.blocking)
@@ -155,10 +204,10 @@ def _candidates(
     return left_side, right_side, weights, pairs
 
 
-def _described(side: Side | DescribedSide, groups: tuple[tuple[str, ...], ...]) -> DescribedSide:
-    if isinstance(side, DescribedSide) and side.synonyms == groups:
+def _described(side: Side | DescribedSide, groups: tuple[tuple[str, ...], ...], meaning: str) -> DescribedSide:
+    if isinstance(side, DescribedSide) and side.synonyms == groups and side.meaning == meaning:
         return side
-    return describe_side(side.side if isinstance(side, DescribedSide) else side, groups)
+    return describe_side(side.side if isinstance(side, DescribedSide) else side, groups, meaning)
 
 
 def compare_sides(
@@ -169,13 +218,24 @@ def compare_sides(
     synonyms: Iterable[Iterable[str]] = DEFAULT_SYNONYMS,
     blocking: bool = True,
 ) -> Alignment:
-    """Pair each sentence of one article with at most one of the other's, in any order."""
-    left_side, right_side, weights, candidates = _candidates(left, right, synonyms, blocking)
+    """Pair each sentence of one article with at most one of the other's, in any order.
+
+    Articles in two languages are not compared (the words, the stemmer and the sentence model are English's): the
+    alignment says so, every sentence unpaired, rather than showing that nothing matched.
+    """
+    languages = languages_of(left, right)
+    if languages[0] and languages[1] and languages[0] != languages[1]:
+        return _not_compared(left, right, languages)
+    left_side, right_side, weights, candidates = _candidates(left, right, synonyms, blocking, settings.meaning)
+    cosine = cosines(left_side.vectors, right_side.vectors, candidates)
     # Choosing needs only the scores; the evidence (shared words, quotation, diff) is gathered for the chosen.
-    scorer = PairScorer(left_side.features, right_side.features, weights, settings.verbatim_min_words)
+    scorer = PairScorer(left_side.features, right_side.features, weights, settings.verbatim_min_words, cosine)
     scores = scorer.scores(candidates)
     matches = choose_one_to_one(scores, settings.match_threshold, settings.margin)
-    pairs = tuple(_pair(match, left_side, right_side, weights, settings) for match in matches)
+    pairs = tuple(
+        _pair(match, left_side, right_side, weights, settings, cosine[(match.left, match.right)] if cosine else 0.0)
+        for match in matches
+    )
     paired_left, paired_right = {p.left for p in pairs}, {p.right for p in pairs}
     return Alignment(
         left_article=left_side.side.article_id,
@@ -186,22 +246,64 @@ def compare_sides(
         unique_left=tuple(i for i in range(len(left_side.sentences)) if i not in paired_left),
         unique_right=tuple(j for j in range(len(right_side.sentences)) if j not in paired_right),
         scored_pairs=len(scores),
+        left_language=languages[0],
+        right_language=languages[1],
+    )
+
+
+def languages_of(left: Side | DescribedSide, right: Side | DescribedSide) -> tuple[str | None, str | None]:
+    return side_language(left.side if isinstance(left, DescribedSide) else left), side_language(
+        right.side if isinstance(right, DescribedSide) else right
+    )
+
+
+def side_language(side: Side) -> str | None:
+    """The article's language: its front matter's, else read from its text; None when it cannot be told."""
+    return base_language(side.language) if side.language else detect_language(side.text)
+
+
+def _not_compared(
+    left: Side | DescribedSide, right: Side | DescribedSide, languages: tuple[str | None, str | None]
+) -> Alignment:
+    left_side = left.side if isinstance(left, DescribedSide) else left
+    right_side = right.side if isinstance(right, DescribedSide) else right
+    left_sentences, right_sentences = tuple(split_sentences(left_side.text)), tuple(split_sentences(right_side.text))
+    return Alignment(
+        left_article=left_side.article_id,
+        right_article=right_side.article_id,
+        left=left_sentences,
+        right=right_sentences,
+        pairs=(),
+        unique_left=tuple(range(len(left_sentences))),
+        unique_right=tuple(range(len(right_sentences))),
+        scored_pairs=0,
+        left_language=languages[0],
+        right_language=languages[1],
+        not_compared=DIFFERENT_LANGUAGES,
     )
 
 
 def _pair(
-    match: Match, left: DescribedSide, right: DescribedSide, weights: TermWeights, settings: CompareSettings
+    match: Match,
+    left: DescribedSide,
+    right: DescribedSide,
+    weights: TermWeights,
+    settings: CompareSettings,
+    meaning: float,
 ) -> Pair:
     left_features, right_features = left.features[match.left], right.features[match.right]
-    evidence = score_pair(left_features, right_features, weights, settings.verbatim_min_words)
+    evidence = score_pair(left_features, right_features, weights, settings.verbatim_min_words, meaning)
     quote = evidence.shared_quote
     is_verbatim = len(quote) >= settings.verbatim_min_words
     left_diff, right_diff = diff_texts(sentence_words(left, match.left), sentence_words(right, match.right))
+    conflict = differing_figures(
+        left.sentences[match.left], right.sentences[match.right], left_features, right_features
+    )
     return Pair(
         left=match.left,
         right=match.right,
         score=match.score,
-        kind="verbatim" if is_verbatim else "claim" if evidence.shared_claims else "paraphrase",
+        kind=_kind(is_verbatim, bool(evidence.shared_claims), conflict is not None),
         shared_quote=left.side.text[quote[0].start : quote[-1].end] if is_verbatim else None,
         shared_claims=evidence.shared_claims,
         signals=evidence.signals,
@@ -213,7 +315,43 @@ def _pair(
         left_diff=left_diff,
         right_diff=right_diff,
         attribution=Attribution(left_features.attributions, right_features.attributions),
+        conflict=conflict,
     )
+
+
+def _kind(is_verbatim: bool, shares_claims: bool, is_conflict: bool) -> PairKind:
+    """The strongest thing the pair shares: a quotation, an annotated claim; else whether its figures differ."""
+    if is_verbatim:
+        return "verbatim"
+    if shares_claims:
+        return "claim"
+    return "conflict" if is_conflict else "paraphrase"
+
+
+def differing_figures(
+    left: Sentence, right: Sentence, left_features: SentenceFeatures, right_features: SentenceFeatures
+) -> Conflict | None:
+    """The figures each sentence gives and the other does not, when each gives one (only one side giving a figure
+    is a detail the other leaves out, not a conflict)."""
+    left_numbers = {term for term in left_features.terms if term[0] == "#"}
+    right_numbers = {term for term in right_features.terms if term[0] == "#"}
+    if not (left_numbers - right_numbers and right_numbers - left_numbers):
+        return None  # most pairs: found from the terms, without reading the sentences again
+    left_figures, right_figures = figures(left), figures(right)
+    left_values, right_values = {f.value for f in left_figures}, {f.value for f in right_figures}
+    left_only = tuple(f for f in left_figures if f.value not in right_values)
+    right_only = tuple(f for f in right_figures if f.value not in left_values)
+    return Conflict(left_only, right_only) if left_only and right_only else None
+
+
+def figures(sentence: Sentence) -> tuple[Figure, ...]:
+    """The numbers a sentence gives, years included, in its order."""
+    found = []
+    for start, end, key in token_spans(sentence.text, offset=sentence.start):
+        value = number_value(key)
+        if value is not None:
+            found.append(Figure(sentence.text[start - sentence.start : end - sentence.start], value, start, end))
+    return tuple(found)
 
 
 def sentence_words(side: DescribedSide, index: int) -> Words:

@@ -43,6 +43,7 @@ class Side:
     people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     claims: tuple[Span, ...] = ()  # annotated claim spans
     sources: tuple[Span, ...] = ()  # annotated source attributions
+    language: str | None = None  # as the article's front matter gives it; None: read from its text (language.py)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class SentenceFeatures:
     wording: tuple[str, ...]  # the words, lower-cased, without punctuation
     word_spans: tuple[tuple[int, int], ...]  # where each of those words is in the article's text
     terms: frozenset[str]  # content-word stems and numbers ("#9"), registered people's names left out
+    word_terms: frozenset[str]  # the terms less the numbers: what the wording signal compares
     capitalised: frozenset[str]  # terms written with a capital past the first word: words of names
     quoted_terms: frozenset[str]  # terms inside quotation marks
     quotations: tuple[tuple[Token, ...], ...]  # the words of each quoted stretch, for verbatim runs
@@ -109,12 +111,13 @@ def _describe(
     # Names are matched as people, not as words; "Trump's" starts inside the name "Trump".
     termed = _outside(tokens, named) if named else tokens
     wording = tuple([key for _, _, (key, _, is_a_word) in tokens if is_a_word])
-    terms = frozenset([term for _, _, (_, term, _) in termed if term is not None])
+    # A sentence of stopwords only ("So it was.") still needs something to be matched by.
+    terms = frozenset([term for _, _, (_, term, _) in termed if term is not None]) or frozenset(wording)
     return SentenceFeatures(
         wording=wording,
         word_spans=tuple([(start, end) for start, end, (_, _, is_a_word) in tokens if is_a_word]),
-        # A sentence of stopwords only ("So it was.") still needs something to be matched by.
-        terms=terms or frozenset(wording),
+        terms=terms,
+        word_terms=frozenset([term for term in terms if not term.startswith("#")]),
         capitalised=_capitalised_terms(side.text, termed),
         quoted_terms=frozenset(
             [term for start, end, (_, term, _) in termed if term is not None and _inside_any(start, end, quoted)]

@@ -18,6 +18,12 @@ from dossier.compare.features import SentenceFeatures
 from dossier.compare.words import LIGHT_STEMS, Token, is_year
 
 QUOTE_WEIGHT = 0.6  # the same words quoted in both: strong, but one shared quoted word is not proof
+QUOTATION_SHARE = 0.5  # of the shorter of two quotations, that a run both quote must be to make them one quotation
+# The meaning signal: the cosine of two sentences' vectors (meaning.py) counts from MEANING_FLOOR up (sentences on
+# one subject reach about 0.6 whatever they say), rising to MEANING_WEIGHT at 1, and only for a pair that shares a
+# telling word: it finds the same fact in other words, it does not pair two sentences on a subject alone.
+MEANING_FLOOR = 0.55
+MEANING_WEIGHT = 0.7
 CLAIM_WEIGHT = 0.6  # an editor annotated the same claim in both: a match by itself
 PEOPLE_WEIGHT = 0.3
 NUMBERS_WEIGHT = 0.5
@@ -34,11 +40,12 @@ TELLING_WORDS_FOR_CORROBORATION = 3
 
 @dataclass(frozen=True)
 class Signals:
-    lexical: float  # cosine of the content-word sets, each word weighted by its rarity
+    lexical: float  # cosine of the content words and agreeing numbers, each weighted by its rarity
     quote: float  # 1 for a shared quotation of verbatim_min_words; else the share of quoted words both quote
     claim: float  # 1 when the same annotated claim is in both
     people: float  # Dice overlap of the registered people named
     numbers: float  # Dice overlap of the counts and amounts
+    meaning: float = 0.0  # cosine of the two sentences' vectors (meaning.py); 0 with the signal off
 
     def items(self) -> Iterator[tuple[str, float]]:
         yield from asdict(self).items()
@@ -138,7 +145,11 @@ def weigh_counts(*sides: TermCounts) -> TermWeights:
 
 
 def score_pair(
-    left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights, verbatim_min_words: int
+    left: SentenceFeatures,
+    right: SentenceFeatures,
+    weights: TermWeights,
+    verbatim_min_words: int,
+    meaning: float = 0.0,
 ) -> PairScore:
     shared_words = left.terms & right.terms
     telling = len(shared_words - weights.slight)
@@ -149,6 +160,7 @@ def score_pair(
         claim=_claim(left, right),
         people=_dice(left.people, right.people),
         numbers=_dice(left.numbers, right.numbers),
+        meaning=meaning,
     )
     return PairScore(
         score=combine(signals, telling),
@@ -176,13 +188,15 @@ class PairScorer:
         right: Sequence[SentenceFeatures],
         weights: TermWeights,
         verbatim_min_words: int,
+        cosines: dict[tuple[int, int], float] | None = None,
     ) -> None:
         self.left, self.right = left, right
+        self.cosines = cosines  # the meaning signal of each pair to score (meaning.cosines), if it is on
         self.weights = weights
         self.verbatim_min_words = verbatim_min_words
         self.square = {term: weight**2 for term, weight in weights.weight.items()}
-        self.left_norms = [self._norm(sentence.terms) for sentence in left]
-        self.right_norms = [self._norm(sentence.terms) for sentence in right]
+        self.left_norms = [self._norm(sentence.word_terms) for sentence in left]
+        self.right_norms = [self._norm(sentence.word_terms) for sentence in right]
         # The quote signal of a pair in which a side quotes nothing (see _quote: no words shared, none quoted).
         self.unquoted = 1.0 if verbatim_min_words <= 0 else 0.0
 
@@ -196,6 +210,7 @@ class PairScorer:
         left_norms, right_norms = self.left_norms, self.right_norms
         square, slight, weights = self.square, self.weights.slight, self.weights
         verbatim_min_words, unquoted = self.verbatim_min_words, self.unquoted
+        cosines = self.cosines
         fsum = math.fsum
         found: dict[tuple[int, int], float] = {}
         for pair in pairs:
@@ -206,7 +221,9 @@ class PairScorer:
             if left.wording == right.wording:
                 lexical = 1.0  # as _lexical
             elif telling:
-                cosine = _cosine(fsum([square[t] for t in shared]), left_norms[i], right_norms[j])
+                agreed = fsum([square[t] for t in shared if t[0] == "#"])  # as _wording_cosine
+                shared_sum = fsum([square[t] for t in shared])
+                cosine = _cosine(shared_sum, left_norms[i] + agreed, right_norms[j] + agreed)
                 lexical = cosine * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
             else:
                 lexical = 0.0  # no words shared but slight ones: the cosine counts for nothing (times 0)
@@ -219,20 +236,31 @@ class PairScorer:
                 found[pair] = 0.0
             else:
                 people, numbers = _dice(left.people, right.people), _dice(left.numbers, right.numbers)
-                found[pair] = combine_values(lexical, quote, claim, people, numbers, telling)
+                meaning = cosines[pair] if cosines else 0.0
+                found[pair] = combine_values(lexical, quote, claim, people, numbers, telling, meaning)
         return found
 
 
 def combine(signals: Signals, telling_words: int) -> float:
-    return combine_values(signals.lexical, signals.quote, signals.claim, signals.people, signals.numbers, telling_words)
+    return combine_values(
+        signals.lexical, signals.quote, signals.claim, signals.people, signals.numbers, telling_words, signals.meaning
+    )
 
 
 def combine_values(
-    lexical: float, quote: float, claim: float, people: float, numbers: float, telling_words: int
+    lexical: float,
+    quote: float,
+    claim: float,
+    people: float,
+    numbers: float,
+    telling_words: int,
+    meaning: float = 0.0,
 ) -> float:
     # Noisy-or: each signal alone can raise the score, several together raise it more (1 less the chance
     # that every one misses; multiplied left to right, as the scores have always been).
     content = 1.0 - (1.0 - lexical) * (1.0 - QUOTE_WEIGHT * quote) * (1.0 - CLAIM_WEIGHT * claim)
+    if telling_words and meaning > MEANING_FLOOR:
+        content = 1.0 - (1.0 - content) * (1.0 - MEANING_WEIGHT * (meaning - MEANING_FLOOR) / (1.0 - MEANING_FLOOR))
     corroboration = 1.0 - (1.0 - PEOPLE_WEIGHT * people) * (1.0 - NUMBERS_WEIGHT * numbers)
     gate = min(1.0, content / CONTENT_FOR_FULL_CORROBORATION)
     gate *= min(1.0, telling_words / TELLING_WORDS_FOR_CORROBORATION)
@@ -242,24 +270,19 @@ def combine_values(
 def _lexical(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights, telling: int) -> float:
     if left.wording == right.wording:
         return 1.0  # the same words in the same order are a match, however light the words
-    cosine = _weighted_cosine(left.terms, right.terms, weights)
-    return cosine * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
+    return _wording_cosine(left, right, weights) * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
 
 
-def _weighted_cosine(left: frozenset[str], right: frozenset[str], weights: dict[str, float] | TermWeights) -> float:
-    shared_terms = left & right
-    if not shared_terms:
+def _wording_cosine(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights) -> float:
+    """The weighted cosine of the words and of the numbers both give. A number only one gives ("18,645 people
+    were buried" against "18,000 people remain buried") is a detail told differently, for the numbers signal and
+    the conflict to show: it does not make the two less alike."""
+    shared = left.terms & right.terms
+    if not shared:
         return 0.0
-    table = weights.weight if isinstance(weights, TermWeights) else weights
-    shared = math.fsum(table[t] ** 2 for t in shared_terms)  # fsum: no dependence on set order
-    if shared == 0.0:
-        return 0.0
-    if isinstance(weights, TermWeights):
-        left_norm, right_norm = weights.norm(left), weights.norm(right)
-    else:
-        left_norm = math.fsum(table[t] ** 2 for t in left)
-        right_norm = math.fsum(table[t] ** 2 for t in right)
-    return _cosine(shared, left_norm, right_norm)
+    agreed = math.fsum(weights.weight[t] ** 2 for t in shared if t[0] == "#")  # fsum: no dependence on set order
+    shared_sum = math.fsum(weights.weight[t] ** 2 for t in shared)
+    return _cosine(shared_sum, weights.norm(left.word_terms) + agreed, weights.norm(right.word_terms) + agreed)
 
 
 def _cosine(shared: float, left_norm: float, right_norm: float) -> float:
@@ -310,7 +333,12 @@ def _dice(left: frozenset[str], right: frozenset[str]) -> float:
 
 
 def longest_shared_quotation(left: SentenceFeatures, right: SentenceFeatures) -> tuple[Token, ...]:
-    """The longest run of words quoted in both, as the left side's tokens (first found on ties)."""
+    """The longest run of words quoted in both that is most of one of the two quotations, as the left side's tokens
+    (first found on ties).
+
+    A phrase two different quotations both hold ("the fundamental right to marry", in two passages of one ruling)
+    is a phrase both quote, not the same quotation: the run must be at least QUOTATION_SHARE of the shorter one.
+    """
     best: tuple[Token, ...] = ()
     for left_quote in left.quotations:
         for right_quote in right.quotations:
@@ -318,6 +346,6 @@ def longest_shared_quotation(left: SentenceFeatures, right: SentenceFeatures) ->
             right_keys = [t.key for t in right_quote]
             matcher = SequenceMatcher(None, left_keys, right_keys, autojunk=False)
             match = matcher.find_longest_match(0, len(left_keys), 0, len(right_keys))
-            if match.size > len(best):
+            if match.size > len(best) and match.size >= QUOTATION_SHARE * min(len(left_keys), len(right_keys)):
                 best = left_quote[match.a : match.a + match.size]
     return best

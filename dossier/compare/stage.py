@@ -11,9 +11,11 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping
 
 from dossier.cache import CacheStore, digest, fingerprint, version_key
-from dossier.compare.align import Alignment, DescribedSide, compare_sides, describe_side
+from dossier.compare.align import Alignment, DescribedSide, compare_sides, describe_side, side_language
 from dossier.compare.features import Side
+from dossier.compare.meaning import model_key
 from dossier.compare.words import DEFAULT_SYNONYMS
+from dossier.diagnostics import Report
 from dossier.model import Article, CompareSettings, Dossier
 from dossier.text import ArticleText
 from dossier.workers import forked_map, worker_count
@@ -37,6 +39,8 @@ def side_of(
         people=people if people is not None else {person.id: person.names for person in dossier.people.values()},
         claims=tuple(spans["claim"]),
         sources=tuple(spans["source"]),
+        # The site's language is every article's default: only one the front matter sets apart is taken as said.
+        language=article.language if article.language != dossier.config.language else None,
     )
 
 
@@ -46,12 +50,14 @@ CACHE_NAMESPACE = "compare"
 
 
 def _side_key(side: Side, people_key: str) -> str:
-    return digest(side.article_id, side.text, people_key, fingerprint((side.claims, side.sources)))
+    return digest(side.article_id, side.text, people_key, fingerprint((side.claims, side.sources, side.language)))
 
 
 def pair_key(left_key: str, right_key: str, settings: CompareSettings) -> str:
-    """What an alignment is made from: both sides, the people registry, the settings, the synonyms, the version."""
-    return digest(version_key(), CACHE_NAMESPACE, left_key, right_key, fingerprint((settings, DEFAULT_SYNONYMS)))
+    """What an alignment is made from: both sides, the people registry, the settings, the synonyms, the sentence
+    model's files, the version."""
+    made_with = fingerprint((settings, DEFAULT_SYNONYMS, model_key(settings.meaning)))
+    return digest(version_key(), CACHE_NAMESPACE, left_key, right_key, made_with)
 
 
 def _align_story(job: _Job, settings: CompareSettings) -> list[tuple[PairKey, Alignment]]:
@@ -62,7 +68,7 @@ def _align_story(job: _Job, settings: CompareSettings) -> list[tuple[PairKey, Al
     for left, right in pairs:
         for article_id in (left, right):
             if article_id not in described:
-                described[article_id] = describe_side(by_id[article_id])
+                described[article_id] = describe_side(by_id[article_id], meaning=settings.meaning)
         aligned.append(((left, right), compare_sides(described[left], described[right], settings)))
     return aligned
 
@@ -104,15 +110,19 @@ class Alignments(Mapping[PairKey, Alignment]):
         return len(self.input_keys)
 
 
-def compare_stories(dossier: Dossier, texts: dict[str, ArticleText], store: CacheStore | None = None) -> Alignments:
+def compare_stories(
+    dossier: Dossier, texts: dict[str, ArticleText], store: CacheStore | None = None, report: Report | None = None
+) -> Alignments:
     """Alignments for each pair of articles within each story (n articles: n (n - 1) / 2 pairs).
 
     With a `store`, a pair whose inputs are unchanged since it was last aligned is taken from it (when read),
-    and new alignments are stored.
+    and new alignments are stored. Each pair of articles in different languages is a warning in `report`.
     """
     people = {person.id: person.names for person in dossier.people.values()}
     settings = dossier.config.compare
     sides = {article.id: side_of(article, texts[article.id], dossier, people) for article in dossier.articles.values()}
+    if report is not None:
+        report_different_languages(dossier, sides, report)
     people_key = fingerprint(sorted(people.items()))
     side_keys = {article_id: _side_key(side, people_key) for article_id, side in sides.items()}
     pair_keys: dict[PairKey, str] = {}
@@ -135,6 +145,22 @@ def compare_stories(dossier: Dossier, texts: dict[str, ArticleText], store: Cach
         return _align_story(([sides[pair[0]], sides[pair[1]]], [pair]), settings)[0][1]
 
     return Alignments(pair_keys, made, store, align_again)
+
+
+def report_different_languages(dossier: Dossier, sides: Mapping[str, Side], report: Report) -> None:
+    """A warning for each pair of a story's articles that are not compared because their languages differ."""
+    languages = {article_id: side_language(side) for article_id, side in sides.items()}
+    for story in dossier.stories.values():
+        for left, right in itertools.combinations(story.article_ids, 2):
+            left_language, right_language = languages[left], languages[right]
+            if left_language and right_language and left_language != right_language:
+                other = dossier.articles[right]
+                report.warning(
+                    dossier.articles[left].location,
+                    f"'{left}' ({left_language}) and '{right}' ({right_language}, {other.location}) are in different "
+                    f"languages, so the comparison page shows them side by side without pairing their sentences; "
+                    f"if a language is read wrongly, set `language:` in that article's front matter",
+                )
 
 
 def _align_all(jobs: list[_Job], settings: CompareSettings) -> dict[PairKey, Alignment]:

@@ -27,8 +27,15 @@ QUOTE_MARKS_ALIKE = str.maketrans(
 )
 
 
-# Initialisms (U.S.), numbers (1,000.5), then words with inner apostrophes (couldn't, Flynn's).
-TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\d+(?:[.,]\d+)*|\w+(?:['\u2019]\w+)*|[^\w\s]")
+# Initialisms (U.S.); names and codes that hold a number but are none, joined by a hyphen to a word (COVID-19,
+# F-16) or to another number (737-8: the model, not 737 and 8); numbers (1,000.5); then words with inner
+# apostrophes (couldn't, Flynn's). Codes glued to letters (G7, A320, 5G, 1990s) are words.
+TOKEN = re.compile(
+    r"(?:[A-Za-z]\.){2,}"
+    r"|[A-Za-z]\w*+-\d(?:[\w-]*\w)?|\d++-\d(?:[\w-]*\w)?"
+    r"|(?>\d+(?:[.,]\d+)*)(?![^\W\d_])|\w+(?:['\u2019]\w+)*|[^\w\s]"
+)
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # a token that is a number: a count, an amount, a year
 
 STOPWORDS = frozenset(
     str.split(
@@ -88,13 +95,12 @@ NUMBER_WORDS = {
     "dozen": "12",
 }
 
-# Words outlets use for the same thing when they attribute or summarise: each group counts as one word.
+# Words outlets use for the same thing when they attribute: each group counts as one word. Only the vocabulary of
+# attribution, the same in any story; what a story is about is the meaning signal's to find (meaning.py).
 DEFAULT_SYNONYMS: tuple[tuple[str, ...], ...] = (
     ("official", "officials", "source", "sources"),
-    ("sanction", "sanctions", "penalty", "penalties", "measure", "measures"),
     ("spokesman", "spokeswoman", "spokesperson", "spokespeople"),
     ("adviser", "advisor"),
-    ("discuss", "talk", "speak", "spoke", "spoken"),
 )
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -116,7 +122,7 @@ def is_word(key: str) -> bool:
 
 def number_value(key: str) -> str | None:
     """The number a token stands for ("nine" and "9" alike), or None."""
-    if key[:1].isdigit():
+    if NUMBER.fullmatch(key):
         return key.replace(",", "")
     return NUMBER_WORDS.get(key)
 

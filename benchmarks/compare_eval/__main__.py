@@ -1,0 +1,3 @@
+from benchmarks.compare_eval.evaluate import main
+
+main()

@@ -1,0 +1,205 @@
+"""How well the comparison pairs sentences of real articles, beside a TF-IDF baseline, on the labelled set here.
+
+    python -m benchmarks.compare_eval                  # every pair of articles in pairs.yaml
+    python -m benchmarks.compare_eval --pair ID ...    # only these
+
+For each system: recall of the gold pairs, by kind and in all; precision (the share of the pairs it made that are
+gold: a pair nobody labelled counts against it); and how many never-pairs it made. Both systems see the same
+sentences (dossier's segmentation), so only the pairing differs. dossier runs with its default settings, no
+annotations and no people, as a new user's first build would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dossier.compare import Sentence, Side, compare_sides, split_sentences
+from dossier.model import CompareSettings
+
+HERE = Path(__file__).resolve().parent
+KINDS = ("verbatim", "paraphrase", "detail")
+BASELINE_THRESHOLD = 0.30  # the cosine a TF-IDF pair needs, as the issue measured it
+BASELINE_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern, lower-cased
+
+Pairing = frozenset[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One pair of articles, split into sentences, with the sentence pairs a reader made and must never be made."""
+
+    id: str
+    left: tuple[Sentence, ...]
+    right: tuple[Sentence, ...]
+    left_text: str
+    right_text: str
+    gold: dict[tuple[int, int], str]  # (left sentence, right sentence) -> kind
+    never: Pairing
+
+
+@dataclass
+class Tally:
+    """What one system got right and wrong, summed over pairs of articles."""
+
+    found: Counter[str]  # gold pairs made, by kind
+    gold: Counter[str]  # gold pairs, by kind
+    made: int = 0  # sentence pairs made
+    correct: int = 0  # of those, gold
+    never_hits: int = 0
+
+    def recall(self, kind: str | None = None) -> float:
+        total = sum(self.gold.values()) if kind is None else self.gold[kind]
+        found = sum(self.found.values()) if kind is None else self.found[kind]
+        return found / total if total else math.nan
+
+    def precision(self) -> float:
+        return self.correct / self.made if self.made else math.nan
+
+
+def load_set(folder: Path = HERE, only: Iterable[str] = ()) -> list[Labelled]:
+    """The labelled pairs (those named in `only`, if any), each label resolved to dossier's sentences."""
+    chosen = set(only)
+    pairs: list[dict[str, Any]] = yaml.safe_load((folder / "pairs.yaml").read_text(encoding="utf-8"))
+    unknown = chosen - {pair["id"] for pair in pairs}
+    if unknown:
+        raise SystemExit(f"{folder / 'pairs.yaml'}: no pair named {', '.join(sorted(unknown))}")
+    return [_labelled(folder, pair) for pair in pairs if not chosen or pair["id"] in chosen]
+
+
+def _labelled(folder: Path, pair: dict[str, Any]) -> Labelled:
+    left_text = (folder / "articles" / f"{pair['left']}.txt").read_text(encoding="utf-8")
+    right_text = (folder / "articles" / f"{pair['right']}.txt").read_text(encoding="utf-8")
+    left, right = tuple(split_sentences(left_text)), tuple(split_sentences(right_text))
+    where = f"{folder / 'pairs.yaml'}: pair {pair['id']}"
+    gold = {
+        (_sentence(left, label["left"], where), _sentence(right, label["right"], where)): label["kind"]
+        for label in pair.get("gold", [])
+    }
+    unknown_kinds = set(gold.values()) - set(KINDS)
+    if unknown_kinds:
+        raise SystemExit(f"{where}: unknown kind {', '.join(sorted(unknown_kinds))}; the kinds are {', '.join(KINDS)}")
+    never = frozenset(
+        (_sentence(left, label["left"], where), _sentence(right, label["right"], where))
+        for label in pair.get("never", [])
+    )
+    return Labelled(pair["id"], left, right, left_text, right_text, gold, never)
+
+
+def _sentence(sentences: Sequence[Sentence], start: str, where: str) -> int:
+    """The one sentence that starts with `start`: labels name sentences by their opening words."""
+    found = [s.index for s in sentences if s.text.startswith(start)]
+    if len(found) != 1:
+        how_many = "no sentence" if not found else f"{len(found)} sentences"
+        raise SystemExit(f"{where}: {how_many} start with {start!r}; give the label more of the sentence's words")
+    return found[0]
+
+
+def dossier_pairs(labelled: Labelled) -> Pairing:
+    alignment = compare_sides(
+        Side(f"{labelled.id}-left", labelled.left_text),
+        Side(f"{labelled.id}-right", labelled.right_text),
+        CompareSettings(),
+    )
+    return frozenset((pair.left, pair.right) for pair in alignment.pairs)
+
+
+def baseline_pairs(labelled: Labelled, threshold: float = BASELINE_THRESHOLD) -> Pairing:
+    """TF-IDF cosine (smoothed idf over both articles' sentences, l2-normed), greedy one-to-one from the best down."""
+    left = [_terms(s.text) for s in labelled.left]
+    right = [_terms(s.text) for s in labelled.right]
+    documents = left + right
+    frequency = Counter(term for terms in documents for term in set(terms))
+    idf = {term: math.log((1 + len(documents)) / (1 + found)) + 1 for term, found in frequency.items()}
+    left_vectors = [_vector(terms, idf) for terms in left]
+    right_vectors = [_vector(terms, idf) for terms in right]
+    scored = sorted(
+        (
+            (-_dot(a, b), i, j)
+            for i, a in enumerate(left_vectors)
+            for j, b in enumerate(right_vectors)
+            if _dot(a, b) >= threshold
+        )
+    )
+    taken_left: set[int] = set()
+    taken_right: set[int] = set()
+    chosen: set[tuple[int, int]] = set()
+    for _, i, j in scored:
+        if i not in taken_left and j not in taken_right:
+            chosen.add((i, j))
+            taken_left.add(i)
+            taken_right.add(j)
+    return frozenset(chosen)
+
+
+def _terms(text: str) -> list[str]:
+    return BASELINE_TOKEN.findall(text.lower())
+
+
+def _vector(terms: list[str], idf: dict[str, float]) -> dict[str, float]:
+    weights = {term: count * idf[term] for term, count in Counter(terms).items()}
+    norm = math.sqrt(math.fsum(w * w for w in weights.values()))
+    return {term: w / norm for term, w in weights.items()} if norm else {}
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    return math.fsum(weight * b[term] for term, weight in a.items() if term in b)
+
+
+def tally(labelled_set: Sequence[Labelled], pairings: Sequence[Pairing]) -> Tally:
+    result = Tally(found=Counter(), gold=Counter())
+    for labelled, made in zip(labelled_set, pairings, strict=True):
+        result.gold.update(labelled.gold.values())
+        result.found.update(kind for pair, kind in labelled.gold.items() if pair in made)
+        result.made += len(made)
+        result.correct += len(made & labelled.gold.keys())
+        result.never_hits += len(made & labelled.never)
+    return result
+
+
+def report(labelled_set: Sequence[Labelled], tallies: dict[str, Tally]) -> str:
+    gold = next(iter(tallies.values())).gold
+    never = sum(len(labelled.never) for labelled in labelled_set)
+    lines = [
+        f"{len(labelled_set)} pairs of articles, {sum(gold.values())} gold sentence pairs "
+        f"({', '.join(f'{gold[kind]} {kind}' for kind in KINDS)}), {never} never-pairs",
+        "",
+        "| system | recall | precision | never-pairs hit | " + " | ".join(f"recall: {kind}" for kind in KINDS) + " |",
+        "|---|---|---|---|" + "---|" * len(KINDS),
+    ]
+    for name, result in tallies.items():
+        by_kind = " | ".join(_fraction(result.found[kind], result.gold[kind]) for kind in KINDS)
+        lines.append(
+            f"| {name} | {_fraction(sum(result.found.values()), sum(result.gold.values()))} "
+            f"| {_fraction(result.correct, result.made)} | {result.never_hits} | {by_kind} |"
+        )
+    return "\n".join(lines)
+
+
+def _fraction(part: int, whole: int) -> str:
+    return f"{part}/{whole} = {part / whole:.2f}" if whole else "-"
+
+
+def evaluate(labelled_set: Sequence[Labelled]) -> dict[str, Tally]:
+    return {
+        "dossier": tally(labelled_set, [dossier_pairs(labelled) for labelled in labelled_set]),
+        f"TF-IDF cosine >= {BASELINE_THRESHOLD:.2f}, greedy one-to-one": tally(
+            labelled_set, [baseline_pairs(labelled) for labelled in labelled_set]
+        ),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.compare_eval", description=__doc__.splitlines()[0])
+    parser.add_argument("--pair", action="append", default=[], metavar="ID", help="only this pair (repeatable)")
+    arguments = parser.parse_args(argv)
+    labelled_set = load_set(only=arguments.pair)
+    print(report(labelled_set, evaluate(labelled_set)))

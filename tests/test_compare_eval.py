@@ -1,0 +1,65 @@
+"""The comparison's evaluation set and its script (benchmarks/compare_eval/): the labels resolve, the script runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.compare_eval.evaluate import baseline_pairs, load_set, main, tally
+
+SLICE = "philippines-quake-20-vs-107"
+
+
+def test_every_label_names_exactly_one_sentence_of_its_article() -> None:
+    labelled_set = load_set()
+    assert labelled_set
+    for labelled in labelled_set:
+        assert labelled.gold, labelled.id
+        assert not labelled.never & labelled.gold.keys(), f"{labelled.id}: a pair both gold and never"
+
+
+def test_the_script_prints_both_systems_on_a_slice(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--pair", SLICE])
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| ")]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| system",
+        "| dossier",
+        "| TF-IDF cosine >= 0.30, greedy one-to-one",
+    ]
+
+
+def test_the_tally_counts_recall_by_kind_precision_and_never_pairs() -> None:
+    (labelled,) = load_set(only=[SLICE])
+    made = frozenset([*labelled.gold, *labelled.never])
+    result = tally([labelled], [made])
+    assert result.recall() == 1.0
+    assert result.precision() == len(labelled.gold) / len(made)
+    assert result.never_hits == len(labelled.never)
+
+
+def test_the_baseline_pairs_one_to_one_above_its_threshold(tmp_path: Path) -> None:
+    folder = _write_set(
+        tmp_path,
+        left="Rain fell on the city all night.\n\nThe mayor closed every school on Monday.",
+        right="The mayor closed every school on Monday.\n\nThe mayor closed the schools.\n\nCats sleep a lot.",
+        gold='[{left: "The mayor", right: "The mayor closed every", kind: verbatim}]',
+    )
+    (labelled,) = load_set(folder)
+    assert baseline_pairs(labelled) == {(1, 0)}
+
+
+def test_a_label_that_names_no_sentence_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    folder = _write_set(
+        tmp_path, left="One sentence.", right="Another.", gold='[{left: "Two", right: "Another", kind: detail}]'
+    )
+    with pytest.raises(SystemExit, match=r"no sentence.* start with 'Two'; give the label more"):
+        load_set(folder)
+
+
+def _write_set(folder: Path, left: str, right: str, gold: str) -> Path:
+    (folder / "articles").mkdir()
+    (folder / "articles" / "a.txt").write_text(left, encoding="utf-8")
+    (folder / "articles" / "b.txt").write_text(right, encoding="utf-8")
+    (folder / "pairs.yaml").write_text(f"- {{id: p, left: a, right: b, gold: {gold}}}\n", encoding="utf-8")
+    return folder
