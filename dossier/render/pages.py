@@ -36,6 +36,11 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+# What each kind of annotation is called where readers see it: on the control beside its highlight, in its note.
+KIND_WORDS = {"claim": "claim", "source": "source", "correction": "correction", "note": "editor's note",
+              "mention": "person"}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Note:
     """An annotation as the margin shows it, numbered in reading order."""
@@ -47,13 +52,61 @@ class Note:
     source: Source | None
     person: Person | None
 
+    @property
+    def kind_word(self) -> str:
+        return KIND_WORDS[self.annotation.kind]
+
+    @property
+    def control_text(self) -> str:
+        """What the control at the start of the highlight says: its kind and number."""
+        return f"{self.kind_word} {self.number}"
+
+    @property
+    def control_name(self) -> str:
+        """The control's accessible name: its visible words first (WCAG 2.5.3), then what the note holds."""
+        if self.verdict:
+            return f"{self.control_text}, rated {self.verdict.label}"
+        if self.source:
+            return f"{self.control_text}: {self.source.name}"
+        if self.person:
+            return f"{self.control_text}: {self.person.name}"
+        return self.control_text
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """A source as the margin lists it once per passage, with the numbers of the highlights that credit it."""
+
+    source: Source
+    notes: list[Note]
+
 
 @dataclass(frozen=True)
 class PassageView:
     index: int
     anchor: str  # the id of its element, "p3"
     html: str
-    notes: list[Note]
+    notes: list[Note]  # the notes of the highlights that start in it
+
+    @property
+    def cards(self) -> list[Note]:
+        """Its notes but the plain sources, which the margin lists together (`source_groups`)."""
+        return [n for n in self.notes if not _is_plain_source(n)]
+
+    @property
+    def source_groups(self) -> list[SourceGroup]:
+        """The plain sources it credits, each once however often it is credited, in order of first credit."""
+        groups: dict[str, SourceGroup] = {}
+        for note in self.notes:
+            if _is_plain_source(note):
+                assert note.source is not None
+                groups.setdefault(note.source.id, SourceGroup(note.source, [])).notes.append(note)
+        return list(groups.values())
+
+
+def _is_plain_source(note: Note) -> bool:
+    """A source highlight without a note of its own: all its note would say is the source's name."""
+    return note.source is not None and not note.annotation.note
 
 
 @dataclass(frozen=True)
@@ -115,31 +168,37 @@ class SiteBuilder:
     # --- article bodies -------------------------------------------------------------------------
 
     def notes_of(self, article: Article) -> list[Note]:
+        """The numbered notes, in reading order. An explicit mention without a note has none: its highlight is a
+        link to the person and says whom it names (a note saying only that would be filler)."""
         anchored = sorted(
-            (a for a in article.annotations if a.anchor),
+            (a for a in article.annotations if a.anchor and (a.kind != "mention" or a.note)),
             key=lambda a: (a.anchor.start, a.anchor.end, a.id),  # type: ignore[union-attr]
         )
-        notes = []
+        notes: list[Note] = []
         for number, annotation in enumerate(anchored, start=1):
-            claim = self.dossier.claims.get(annotation.target or "") if annotation.kind == "claim" else None
+            target = annotation.target or ""
+            claim = self.dossier.claims.get(target) if annotation.kind == "claim" else None
+            source = self.dossier.sources.get(target) if annotation.kind == "source" else None
             notes.append(
                 Note(
                     number,
                     annotation,
                     claim,
                     self.dossier.config.verdict(claim.verdict) if claim else None,
-                    self.dossier.sources.get(annotation.target or "") if annotation.kind == "source" else None,
-                    self.dossier.people.get(annotation.target or "") if annotation.kind == "mention" else None,
+                    source,
+                    self.dossier.people.get(target) if annotation.kind == "mention" else None,
                 )
             )
         return notes
 
     def spans_of(self, article: Article, notes: list[Note]) -> list[Span]:
         page = urls.path_for(article)
-        spans = []
-        for order, note in enumerate(notes):
-            spans.append(self._annotation_span(page, note, order))
-        explicit = {n.annotation.id for n in notes if n.annotation.kind == "mention"}
+        spans = [self._annotation_span(page, note, order) for order, note in enumerate(notes)]
+        numbered = {n.annotation.id for n in notes}
+        for annotation in article.annotations:
+            if annotation.kind == "mention" and annotation.anchor and annotation.id not in numbered:
+                spans.append(self._explicit_mention_span(page, annotation, len(notes)))
+        explicit = {a.id for a in article.annotations if a.kind == "mention"}
         for mention in article.mentions:
             if mention.annotation_id in explicit:
                 continue
@@ -150,39 +209,52 @@ class SiteBuilder:
             )  # fmt: skip
         return spans
 
+    def _explicit_mention_span(self, page: str, annotation: Annotation, order: int) -> Span:
+        """A phrase the editor says names a person: a link to them, followed by their name where it does not."""
+        anchor = annotation.anchor
+        person = self.dossier.people.get(annotation.target or "")
+        assert anchor is not None and person is not None
+        href = escapeHtml(urls.relative_url(page, urls.path_for(person)))
+        data = f'data-annotation="{annotation.id}"'
+        quoted = annotation.selector.exact.casefold()
+        names_them = any(name.casefold() in quoted for name in person.names)
+        who = "" if names_them else f'<span class="mention-who"> [{escapeHtml(person.name)}]</span>'
+        return Span(anchor.start, anchor.end, f'<a class="mention explicit" href="{href}" {data}>', "</a>",
+                    f'<a class="mention explicit" id="{annotation.id}" href="{href}" {data}>', after=who,
+                    is_link=True, order=order)  # fmt: skip
+
     def _annotation_span(self, page: str, note: Note, order: int) -> Span:
         annotation = note.annotation
         anchor = annotation.anchor
         assert anchor is not None
-        ref = (
-            f'<sup class="note-ref"><a href="#note-{annotation.id}" id="ref-{annotation.id}"'
-            f' aria-label="note {note.number}">{note.number}</a></sup>'
+        control = (
+            f'<a class="hl-ref ref-{annotation.kind}" href="#note-{annotation.id}" id="ref-{annotation.id}"'
+            f' aria-label="{escapeHtml(note.control_name)}">{escapeHtml(note.control_text)}</a>'
         )
         data = f'data-annotation="{annotation.id}" data-note="{note.number}"'
         if annotation.kind == "correction":
-            inserted = f'<ins class="correction">{escapeHtml(annotation.correct)}</ins>{ref}'
+            inserted = f'<ins class="correction">{escapeHtml(annotation.correct)}</ins>'
             return Span(anchor.start, anchor.end, f'<del class="correction" {data}>', "</del>",
-                        f'<del class="correction" id="{annotation.id}" {data}>', inserted, order=order)  # fmt: skip
+                        f'<del class="correction" id="{annotation.id}" {data}>', control, inserted,
+                        order=order)  # fmt: skip
         if annotation.kind == "mention" and note.person:
             href = escapeHtml(urls.relative_url(page, urls.path_for(note.person)))
             return Span(anchor.start, anchor.end, f'<a class="mention explicit" href="{href}" {data}>', "</a>",
-                        f'<a class="mention explicit" id="{annotation.id}" href="{href}" {data}>', ref,
+                        f'<a class="mention explicit" id="{annotation.id}" href="{href}" {data}>', control,
                         is_link=True, order=order)  # fmt: skip
         tone = f" tone-{note.verdict.tone}" if note.verdict else ""
         classes = f"hl hl-{annotation.kind}{tone}"
         return Span(anchor.start, anchor.end, f'<mark class="{classes}" {data}>', "</mark>",
-                    f'<mark class="{classes}" id="{annotation.id}" {data}>', ref, order=order)  # fmt: skip
+                    f'<mark class="{classes}" id="{annotation.id}" {data}>', control, order=order)  # fmt: skip
 
-    def passages_of(self, article: Article) -> list[PassageView]:
-        notes = self.notes_of(article)
+    def passages_of(self, article: Article, notes: list[Note]) -> list[PassageView]:
         text = self.texts[article.id]
         rendered: list[RenderedPassage] = render_body(self.md, text, self.spans_of(article, notes))
         notes_by_passage: dict[int, list[Note]] = {}
         for note in notes:
             anchor = note.annotation.anchor
             assert anchor is not None
-            last_passage = text.passage_of(max(anchor.start, anchor.end - 1))
-            notes_by_passage.setdefault(last_passage, []).append(note)
+            notes_by_passage.setdefault(text.passage_of(anchor.start), []).append(note)
         return [
             PassageView(p.index, urls.passage_fragment(p.index) if p.index >= 0 else "", p.html,
                         notes_by_passage.get(p.index, []))
@@ -378,10 +450,12 @@ class SiteBuilder:
         )  # fmt: skip
 
     def article_page(self, article: Article, story: Story) -> Page:
+        notes = self.notes_of(article)
         return Page(
             urls.path_for(article), "article.html", article.title, "article",
             {"article": article, "story": story, "outlet": self.dossier.sources.get(article.outlet),
-             "passages": self.passages_of(article), "notes": self.notes_of(article),
+             "passages": self.passages_of(article, notes), "notes": notes,
+             "other_articles": [self.dossier.articles[a] for a in story.article_ids if a != article.id],
              "backlinks": self.backlinks_of("article", article.id)},
         )  # fmt: skip
 
