@@ -35,6 +35,29 @@ def test_each_claim_page_shows_every_appearance(
             assert " ".join(link.select_one("mark").get_text().split()) == " ".join(annotation.selector.exact.split())  # type: ignore[union-attr]
 
 
+def test_a_claim_page_leads_with_the_verdict_and_who_said_it_never_with_the_claim_as_its_own_words(
+    example_build: Built, parse_page: Callable[[str], BeautifulSoup]
+) -> None:
+    dossier = dossier_of(example_build)
+    for claim in dossier.claims.values():
+        soup = parse_page(urls.claim_path(claim.id))
+        verdict = dossier.config.verdict(claim.verdict).label
+        claimant = (dossier.people.get(claim.claimant) or dossier.sources[claim.claimant]).name
+        said = f"{verdict}: {claimant} said “{claim.text}”"
+        title = soup.select_one("title")
+        assert title is not None and title.get_text().startswith(said), title
+        for selector in ('meta[property="og:title"]', 'meta[name="twitter:title"]'):
+            tag = soup.select_one(selector)
+            assert tag is not None and tag["content"] == said, selector
+        headline = soup.select_one("h1")
+        assert headline is not None
+        assert " ".join(headline.get_text().split()) == f"{verdict}: {claimant} said {claim.text}"
+        quoted = headline.select_one("q")  # the claim is in quotation marks
+        assert quoted is not None and quoted.get_text() == claim.text
+        description = soup.select_one('meta[name="description"]')
+        assert description is not None and str(description["content"]).startswith(f"Verdict: {verdict}.")
+
+
 def test_claim_review_json_ld_parses_and_has_the_required_fields(
     example_build: Built, parse_page: Callable[[str], BeautifulSoup]
 ) -> None:

@@ -480,11 +480,22 @@ class SiteBuilder:
              "backlinks": self.backlinks_of("person", person.id)},
         )  # fmt: skip
 
+    def claimant_name(self, claim: Claim) -> str:
+        who = self.dossier.people.get(claim.claimant) or self.dossier.sources.get(claim.claimant)
+        return who.name if who else claim.claimant
+
+    def claim_title(self, claim: Claim) -> str:
+        """The verdict first, then who said what, in quotation marks: a tab, a search result or a share card
+        never states a claim as the site's own words, a false one least of all."""
+        verdict = self.dossier.config.verdict(claim.verdict)
+        label = verdict.label if verdict else claim.verdict
+        return f"{label}: {self.claimant_name(claim)} said “{claim.text}”"
+
     def claim_page(self, claim: Claim) -> Page:
         appearances = self.index.appearances.get(claim.id, [])
         return Page(
-            urls.path_for(claim), "claim.html", claim.text, "claim",
-            {"claim": claim, "story": self.dossier.stories.get(claim.story_id),
+            urls.path_for(claim), "claim.html", self.claim_title(claim), "claim",
+            {"claim": claim, "story": self.dossier.stories.get(claim.story_id), "claimant": self.claimant_name(claim),
              "appearances": list(zip(appearances, self.annotation_places(appearances), strict=True)),
              "claim_review": claim_review(claim, self.dossier, appearances),
              "backlinks": self.backlinks_of("claim", claim.id)},
