@@ -155,15 +155,22 @@ def test_the_story_says_when_outlets_rest_on_the_same_source(parse_page: Callabl
     assert any(s.startswith("The Washington Post") for s in shared)
 
 
-def test_the_claim_matrix_shows_which_article_reports_which_claim(
+def test_the_story_says_for_each_claim_what_every_article_does_with_it(
     example_build: Built, parse_page: Callable[[str], BeautifulSoup]
 ) -> None:
     dossier = dossier_of(example_build)
-    soup = parse_page(urls.story_path("flynn-kislyak"))
-    rows = soup.select("table.matrix tbody tr")
-    assert len(rows) == len(dossier.stories["flynn-kislyak"].claim_ids)
-    no_recollection = next(r for r in rows if "no recollection" in r.get_text())
-    assert len(no_recollection.select("td a")) >= 2 and "not reported" not in no_recollection.get_text()
+    story = dossier.stories["flynn-kislyak"]
+    soup = parse_page(urls.story_path(story.id))
+    assert not soup.select("table"), "a claim-by-article table does not fit a phone"
+    reports = soup.select(".claim-reports > li")
+    assert len(reports) == len(story.claim_ids)
+    for report in reports:
+        assert len(report.select(".reported-by > li")) == len(story.article_ids)
+    no_recollection = next(r for r in reports if "no recollection" in r.get_text())
+    assert len(no_recollection.select(".reported-by a")) >= 4 and "does not report" not in no_recollection.get_text()
+    claims_listed = [a for a in soup.select('a[href*="claims/"]') if a.find_parent(class_="claim-report-head")]
+    assert len(claims_listed) == len(story.claim_ids)  # each claim once on the page, not again in backlinks
+    assert not soup.select(".backlinks")
 
 
 def test_outlet_pages_list_articles_corrections_and_claims(parse_page: Callable[[str], BeautifulSoup]) -> None:
@@ -203,11 +210,23 @@ def test_corrections_have_an_atom_feed_when_the_site_address_is_known(tmp_path: 
         assert entry.find(f"{atom}updated") is not None
 
 
-def test_backlinks_list_the_pages_that_refer_here(parse_page: Callable[[str], BeautifulSoup]) -> None:
+def test_backlinks_list_only_the_pages_that_refer_here_and_are_not_linked_already(
+    parse_page: Callable[[str], BeautifulSoup],
+) -> None:
     soup = parse_page(urls.source_path("washington-post"))
     referring = {a.get_text(" ", strip=True) for a in soup.select(".backlinks a")}
-    assert "Nine current and former US officials" in referring
-    assert any("Report: Despite denials" in r for r in referring)
+    assert referring == {"Flynn's sanctions talks with Kislyak, and his resignation"}
+    listed = {a.get_text(" ", strip=True) for a in soup.select("main a") if not a.find_parent(class_="backlinks")}
+    assert "Nine current and former US officials" in listed  # reported through it: listed, not again as a backlink
+    assert not soup.find(string=lambda text: "No attributions" in str(text))
+
+
+def test_a_list_on_a_source_page_is_not_repeated_under_another_heading(
+    parse_page: Callable[[str], BeautifulSoup],
+) -> None:
+    soup = parse_page(urls.source_path("flynn-spokesman"))
+    lists = [tuple(a["href"] for a in section.select("li a")) for section in soup.select("main section")]
+    assert len(lists) == len(set(lists)), lists
 
 
 def test_a_via_chain_that_comes_back_to_itself_is_an_error_on_each_source_in_it(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -297,10 +297,12 @@ class SiteBuilder:
         }  # fmt: skip
         return tables[kind].get(entity_id)
 
-    def backlinks_of(self, kind: str, entity_id: str) -> list[tuple[str, Any]]:
-        """(kind, entity) of every page that refers to this one."""
+    def backlinks_of(self, kind: str, entity_id: str, shown: Iterable[Any] = ()) -> list[tuple[str, Any]]:
+        """(kind, entity) of every page that refers to this one but those the page already links to (`shown`):
+        a list of links the reader has just read is padding."""
+        seen = {(type(e), e.id) for e in shown if e is not None}
         found = [(k, self.entity((k, i))) for k, i in self.index.backlinks.get((kind, entity_id), [])]
-        return [(k, e) for k, e in found if e is not None]
+        return [(k, e) for k, e in found if e is not None and (type(e), e.id) not in seen]
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -438,7 +440,7 @@ class SiteBuilder:
              "timeline_picture": self.timeline(story) if story.timeline else None,
              "matrix": self.claim_matrix(story),
              "shared_sources": self.index.shared_sources.get(story.id, []),
-             "backlinks": self.backlinks_of("story", story.id)},
+             "backlinks": self.backlinks_of("story", story.id, [*articles, *claims])},
         )  # fmt: skip
 
     def compare_page(self, story: Story, left_id: str, right_id: str) -> Page:
@@ -451,12 +453,13 @@ class SiteBuilder:
 
     def article_page(self, article: Article, story: Story) -> Page:
         notes = self.notes_of(article)
+        others = [self.dossier.articles[a] for a in story.article_ids if a != article.id]
+        in_notes = [e for n in notes for e in (n.claim, n.source, n.person)]
         return Page(
             urls.path_for(article), "article.html", article.title, "article",
             {"article": article, "story": story, "outlet": self.dossier.sources.get(article.outlet),
-             "passages": self.passages_of(article, notes), "notes": notes,
-             "other_articles": [self.dossier.articles[a] for a in story.article_ids if a != article.id],
-             "backlinks": self.backlinks_of("article", article.id)},
+             "passages": self.passages_of(article, notes), "notes": notes, "other_articles": others,
+             "backlinks": self.backlinks_of("article", article.id, [story, *others, *in_notes])},
         )  # fmt: skip
 
     def person_page(self, person: Person) -> Page:
@@ -471,13 +474,16 @@ class SiteBuilder:
         claims = self.dossier.claims
         co_mentions = [(self.dossier.people[p], n) for p, n in self.index.co_mentions.get(person.id, [])]
         network = network_picture(person, person.name, len(mentions), [(p, p.name, n) for p, n in co_mentions])
+        claims_by = [claims[c] for c in self.index.claims_by.get(person.id, [])]
+        claims_about = [claims[c] for c in self.index.claims_about.get(person.id, [])]
+        shown = [*claims_by, *claims_about, *(p for p, _ in co_mentions)]
+        shown += [e for story, articles in mention_groups for e in (story, *(a for a, _ in articles))]
         return Page(
             urls.path_for(person), "person.html", person.name, "person",
             {"person": person, "mention_groups": mention_groups, "mention_count": len(mentions),
-             "claims_by": [claims[c] for c in self.index.claims_by.get(person.id, [])],
-             "claims_about": [claims[c] for c in self.index.claims_about.get(person.id, [])],
+             "claims_by": claims_by, "claims_about": claims_about,
              "co_mentions": co_mentions, "network": network if co_mentions else None,
-             "backlinks": self.backlinks_of("person", person.id)},
+             "backlinks": self.backlinks_of("person", person.id, shown)},
         )  # fmt: skip
 
     def claimant_name(self, claim: Claim) -> str:
@@ -497,8 +503,7 @@ class SiteBuilder:
             urls.path_for(claim), "claim.html", self.claim_title(claim), "claim",
             {"claim": claim, "story": self.dossier.stories.get(claim.story_id), "claimant": self.claimant_name(claim),
              "appearances": list(zip(appearances, self.annotation_places(appearances), strict=True)),
-             "claim_review": claim_review(claim, self.dossier, appearances),
-             "backlinks": self.backlinks_of("claim", claim.id)},
+             "claim_review": claim_review(claim, self.dossier, appearances)},
         )  # fmt: skip
 
     def source_chain(self, source: Source) -> list[Source]:
@@ -528,15 +533,18 @@ class SiteBuilder:
         chain = self.source_chain(source)
         claims = self.dossier.claims
         corrections = self.index.corrections_by_outlet.get(source.id, [])
-        return Page(
-            urls.path_for(source), "source.html", source.name, "source",
-            {"source": source, "chain": chain, "chain_picture": self.chain_picture_of(source, chain, attributions),
-             "attributions": list(zip(attributions, self.annotation_places(attributions), strict=True)),
-             "claims_resting": [claims[c] for c in self.index.claims_resting_on.get(source.id, [])],
-             "claims_by": [claims[c] for c in self.index.claims_by.get(source.id, [])],
-             "via_this": [self.dossier.sources[s] for s in self.index.sources_of.get(source.id, [])],
-             "articles": [self.dossier.articles[a] for a in self.index.articles_by_outlet.get(source.id, [])],
-             "claims_reported": [claims[c] for c in self.index.claims_by_outlet.get(source.id, [])],
-             "corrections": list(zip(corrections, self.annotation_places(corrections), strict=True)),
-             "backlinks": self.backlinks_of("source", source.id)},
-        )  # fmt: skip
+        context: dict[str, Any] = {
+            "source": source, "chain": chain, "chain_picture": self.chain_picture_of(source, chain, attributions),
+            "attributions": list(zip(attributions, self.annotation_places(attributions), strict=True)),
+            "claims_resting": [claims[c] for c in self.index.claims_resting_on.get(source.id, [])],
+            "claims_by": [claims[c] for c in self.index.claims_by.get(source.id, [])],
+            "via_this": [self.dossier.sources[s] for s in self.index.sources_of.get(source.id, [])],
+            "articles": [self.dossier.articles[a] for a in self.index.articles_by_outlet.get(source.id, [])],
+            "claims_reported": [claims[c] for c in self.index.claims_by_outlet.get(source.id, [])],
+            "corrections": list(zip(corrections, self.annotation_places(corrections), strict=True)),
+        }  # fmt: skip
+        shown = [*chain, *(place.article for _, place in context["attributions"] + context["corrections"])]
+        for listed in ("claims_resting", "claims_by", "via_this", "articles", "claims_reported"):
+            shown += context[listed]
+        context["backlinks"] = self.backlinks_of("source", source.id, shown)
+        return Page(urls.path_for(source), "source.html", source.name, "source", context)
