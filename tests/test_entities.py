@@ -221,12 +221,11 @@ def test_backlinks_list_only_the_pages_that_refer_here_and_are_not_linked_alread
     assert not soup.find(string=lambda text: "No attributions" in str(text))
 
 
-def test_a_list_on_a_source_page_is_not_repeated_under_another_heading(
-    parse_page: Callable[[str], BeautifulSoup],
-) -> None:
-    soup = parse_page(urls.source_path("flynn-spokesman"))
-    lists = [tuple(a["href"] for a in section.select("li a")) for section in soup.select("main section")]
-    assert len(lists) == len(set(lists)), lists
+def test_a_claim_is_listed_once_on_a_source_or_person_page(parse_page: Callable[[str], BeautifulSoup]) -> None:
+    for path in (urls.source_path("flynn-spokesman"), urls.person_path("michael-flynn")):
+        soup = parse_page(path)
+        claims = [str(a["href"]) for a in soup.select("main a") if "/claims/" in str(a["href"])]
+        assert claims and len(claims) == len(set(claims)), path
 
 
 def test_a_via_chain_that_comes_back_to_itself_is_an_error_on_each_source_in_it(tmp_path: Path) -> None:
