@@ -99,6 +99,22 @@ def test_a_tap_on_a_highlight_opens_its_note_on_a_phone(browser: Browser, publis
     context.close()
 
 
+def test_a_tap_on_highlighted_words_opens_the_note_of_the_innermost_highlight(
+    browser: Browser, published_site: PublishedSite
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(published_site.url_of(ARTICLES[0]))
+    highlight = page.locator("#claim-spokesman-no-recollection")  # "had no recollection of discussing sanctions"
+    highlight.scroll_into_view_if_needed()
+    x, y = highlight.evaluate("el => { const r = el.getClientRects()[0]; return [r.left + 12, r.top + r.height / 2]; }")
+    page.touchscreen.tap(x, y)
+    note_body = page.locator(f"#note-{highlight.get_attribute('id')}")
+    expect(note_body).to_be_visible()
+    expect(note_body).to_be_in_viewport()
+    context.close()
+
+
 @pytest.mark.parametrize("width", (1366, 390))
 def test_without_javascript_annotations_are_readable_and_open_from_their_highlights(
     width: int, browser: Browser, published_site: PublishedSite

@@ -22,8 +22,16 @@
     if (note) { note.open = true; }
   }
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("a.hl-ref");
-    if (link) { openNoteAt(link.hash); }
+    if (!event.target.closest) { return; }
+    var link = event.target.closest("a.hl-ref");
+    if (link) { openNoteAt(link.hash); return; }
+    // A click or tap on highlighted words (not a link in them, not a selection) opens the innermost one's note.
+    var highlight = event.target.closest(".passage-text [data-note]");
+    if (!highlight || event.target.closest("a") || String(window.getSelection())) { return; }
+    var body = document.getElementById("note-" + highlight.getAttribute("data-annotation"));
+    if (!body) { return; }
+    openNoteAt("#" + body.id);
+    body.scrollIntoView({ block: "nearest" });
   });
   window.addEventListener("hashchange", function () { openNoteAt(window.location.hash); });
   openNoteAt(window.location.hash);
