@@ -173,6 +173,18 @@ def test_the_story_says_for_each_claim_what_every_article_does_with_it(
     assert not soup.select(".backlinks")
 
 
+def test_the_story_counts_an_articles_annotations_as_its_page_numbers_them(
+    parse_page: Callable[[str], BeautifulSoup],
+) -> None:
+    story = parse_page(urls.story_path("flynn-kislyak"))
+    for card in story.select(".cards .card"):
+        link = card.select_one("h3 a")
+        assert link is not None
+        article = parse_page(urls.article_path("flynn-kislyak", str(link["href"]).split("/")[0]))
+        numbered = len(article.select(".passage-text a.hl-ref"))
+        assert f"{numbered} annotations" in card.get_text(), (link["href"], numbered)
+
+
 def test_outlet_pages_list_articles_corrections_and_claims(parse_page: Callable[[str], BeautifulSoup]) -> None:
     soup = parse_page(urls.source_path("the-moscow-times"))
     text = soup.get_text(" ")

@@ -439,6 +439,7 @@ class SiteBuilder:
             {"story": story, "articles": articles, "claims": claims, "comparisons": comparisons,
              "timeline_picture": self.timeline(story) if story.timeline else None,
              "matrix": self.claim_matrix(story),
+             "note_counts": {a.id: len(self.notes_of(a)) for a in articles},  # as each article page numbers them
              "shared_sources": self.index.shared_sources.get(story.id, []),
              "backlinks": self.backlinks_of("story", story.id, [*articles, *claims])},
         )  # fmt: skip
