@@ -6,7 +6,9 @@
 Every figure is a median wall time of a child process (start-up included) and is divided by the floor
 measured in the same run on the same articles: the machine is shared and noisy, so only ratios travel.
 The floor (benchmarks/floor.py) reads each article, renders its Markdown into one template and writes it.
-Peak RSS is the child's `ru_maxrss` (os.wait4). The table is printed and written to benchmarks/results.md.
+Peak RSS is the child's `ru_maxrss` (os.wait4). The output's size is that of the cold build's folder (its
+regular files: bytes per article and how many files; GitHub Pages caps a site at 1 GB). The table is printed
+and written to benchmarks/results.md.
 """
 
 from __future__ import annotations
@@ -89,6 +91,27 @@ def remove(*paths: Path) -> None:
 
 def count_pages(folder: Path) -> int:
     return sum(1 for _ in folder.rglob("*.html"))
+
+
+@dataclass(frozen=True)
+class OutputSize:
+    """What a build leaves for the host: GitHub Pages caps a site at 1 GB."""
+
+    files: int
+    bytes: int
+
+    def per_article(self, articles: int) -> float:
+        return self.bytes / articles
+
+    def describe(self, articles: int) -> str:
+        return (
+            f"{self.per_article(articles) / 1000:.1f} KB per article; {self.bytes / 1e6:.1f} MB in {self.files} files"
+        )
+
+
+def output_size(folder: Path) -> OutputSize:
+    sizes = [path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink()]
+    return OutputSize(len(sizes), sum(sizes))
 
 
 # --- the edits a rebuild follows; each alternates between two versions, so every build sees a change ---
@@ -299,7 +322,7 @@ def measure(args: argparse.Namespace, work: Path) -> list[Row]:
     base = floor_full.seconds
     build, cache = full / "build", full / CACHE_FOLDER
     cold = repeat("dossier cold build", reps, lambda _: remove(build, cache), dossier_build(full))
-    pages = count_pages(build)
+    pages, size = count_pages(build), output_size(build)
     floor_pps, dossier_pps = n / base, pages / cold.seconds
     warm_up = timed(dossier_build(full))  # the cache and output as a user has them
     del warm_up
@@ -320,6 +343,10 @@ def measure(args: argparse.Namespace, work: Path) -> list[Row]:
             f"pages/s ratio {dossier_pps / floor_pps:.2f}x; peak RSS {cold.rss_mib:.0f} MiB",
         )
     )
+    rows.append(
+        Row(f"output of the cold build, {n} articles", None, None,
+            "<= 60 KB per article", size.per_article(n) <= 60_000, size.describe(n))
+    )  # fmt: skip
     rows.append(
         Row("no-change rebuild", nochange.seconds, base, "< annotation edit", nochange.seconds < annotation.seconds)
     )
@@ -386,6 +413,7 @@ def measure(args: argparse.Namespace, work: Path) -> list[Row]:
             f"dossier cold build N={big}", args.big_reps, lambda _: remove(large / "build", large / CACHE_FOLDER),
             dossier_build(large),
         )  # fmt: skip
+        big_size = output_size(large / "build")
         growth = big_cold.seconds / cold.seconds
         limit = 5.5 * (big / n) / 5  # the issue's 5.5x for five times the articles
         rows.append(Row(f"floor, {big} articles", floor_big.seconds, floor_big.seconds))
@@ -394,6 +422,10 @@ def measure(args: argparse.Namespace, work: Path) -> list[Row]:
                 floor_big.seconds, f"time <= {limit:.1f}x N={n}'s; RSS < 500 MiB",
                 growth <= limit and big_cold.rss_mib < 500,
                 f"{growth:.2f}x the N={n} build; peak RSS {big_cold.rss_mib:.0f} MiB")
+        )  # fmt: skip
+        rows.append(
+            Row(f"output of the cold build, {big} articles", None, None, "<= 60 KB per article",
+                big_size.per_article(big) <= 60_000, big_size.describe(big))
         )  # fmt: skip
     return rows
 

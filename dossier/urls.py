@@ -43,8 +43,9 @@ def article_path(story_id: str, article_id: str) -> str:
     return page("stories", story_id, article_id)
 
 
-def compare_path(story_id: str, left_id: str, right_id: str) -> str:
-    return page("stories", story_id, "compare", f"{left_id}--{right_id}")
+def synopsis_path(story_id: str) -> str:
+    """The story's comparison: a file beside its articles' folders, named so that no article id can clash."""
+    return posixpath.join("stories", story_id, "compare.html")
 
 
 def story_feed_path(story_id: str) -> str:

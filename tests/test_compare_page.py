@@ -1,4 +1,4 @@
-"""The comparison page of the example, read as parsed HTML, and its alignment in dossier.json."""
+"""The story's comparison page (its synopsis) in the example, read as parsed HTML."""
 
 from __future__ import annotations
 
@@ -8,100 +8,190 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from benchmarks.generate import generate
 from dossier import urls
-from dossier.pipeline import Built
+from dossier.pipeline import BuildOptions, Built, build_project
 
-PAGE = urls.compare_path("flynn-kislyak", "the-moscow-times", "the-week")
-
-
-def matched_pairs(soup: BeautifulSoup) -> dict[int, tuple[str, str, str]]:
-    """Pair number -> (left sentence text, right sentence text, kind), from the two columns."""
-    sides: dict[str, dict[int, Tag]] = {"l": {}, "r": {}}
-    for element in soup.select(".columns .sentence.matched"):
-        sides[str(element["id"])[0]][int(str(element["data-pair"]))] = element
-    pairs = {}
-    for number, left in sides["l"].items():
-        right = sides["r"][number]
-        assert left["data-counterpart"] == right["id"] and right["data-counterpart"] == left["id"]
-        kind = next(c for c in left["class"] if c.startswith("kind-"))[5:]
-        pairs[number] = (left.get_text(" ", strip=True), right.get_text(" ", strip=True), kind)
-    return pairs
+STORY = "flynn-kislyak"
+PAGE = urls.synopsis_path(STORY)
+OUTLETS = ("The Moscow Times", "The Week")  # the story's articles' outlets, in the story's order
 
 
-def unique_texts(soup: BeautifulSoup, side: str) -> list[str]:
-    return [e.get_text(" ", strip=True) for e in soup.select(f'.columns .sentence.unique[id^="{side}"]')]
+def text_of(element: Tag | BeautifulSoup, selector: str, separator: str = "") -> str:
+    found = element.select_one(selector)
+    assert found is not None, selector
+    return found.get_text(separator)
 
 
-def test_both_articles_are_shown_whole_in_their_own_order(
+def rows(soup: BeautifulSoup) -> list[Tag]:
+    return soup.select(".synopsis-rows > li.fact")
+
+
+def versions(row: Tag) -> list[str | None]:
+    """Each column's version of the row (its text), None where the outlet does not report it."""
+    return [text_of(cell, ".told") if "version" in cell["class"] else None for cell in row.select(".versions > div")]
+
+
+def row_with(soup: BeautifulSoup, words: str) -> Tag:
+    (found,) = [row for row in rows(soup) if any(words in (text or "") for text in versions(row))]
+    return found
+
+
+def test_each_articles_text_is_told_once_the_first_in_its_own_order(
     parse_page: Callable[[str], BeautifulSoup], example_build: Built
 ) -> None:
+    """The page grows with the articles: each sentence is in one row. The rows follow the first article; another
+    article's passages are placed beside the facts they share with it, so its column holds all its words."""
     soup = parse_page(PAGE)
-    for side, article_id in (("l", "the-moscow-times"), ("r", "the-week")):
-        column = soup.select_one(f".column-{side} .column-text")
-        assert column is not None
-        for number in column.select(".pair-number"):
-            number.decompose()
-        assert column.get_text(" ").split() == example_build.checked.texts[article_id].text.split()
+    for column, article_id in enumerate(("the-moscow-times", "the-week")):
+        told = " ".join(text for row in rows(soup) if (text := versions(row)[column])).split()
+        article = example_build.checked.texts[article_id].text.split()
+        assert told == article if column == 0 else sorted(told) == sorted(article)
 
 
-def test_the_spokesmans_statement_is_a_verbatim_match(parse_page: Callable[[str], BeautifulSoup]) -> None:
-    pairs = matched_pairs(parse_page(PAGE))
-    verbatim = [p for p in pairs.values() if "had no recollection of discussing sanctions" in p[0]]
-    assert len(verbatim) == 1
-    _left, right, kind = verbatim[0]
-    assert kind == "verbatim" and "had no recollection of discussing sanctions" in right
-
-
-def test_expected_paraphrases_and_claims_are_matched(parse_page: Callable[[str], BeautifulSoup]) -> None:
-    pairs = list(matched_pairs(parse_page(PAGE)).values())
-    assert any(
-        'not to "overreact"' in left and "not to overreact to the penalties" in right for left, right, _ in pairs
-    )
-    assert any(
-        "nine former and current government sources" in left and 'Nine "current and former officials' in right
-        for left, right, _ in pairs
-    )
-    assert any("Pence" in left and "Members of the Trump administration" in right for left, right, _ in pairs)
-
-
-def test_passages_with_no_counterpart_stay_unpaired(parse_page: Callable[[str], BeautifulSoup]) -> None:
+def test_every_row_has_a_cell_per_outlet_and_each_version_names_its_outlet(
+    parse_page: Callable[[str], BeautifulSoup],
+) -> None:
     soup = parse_page(PAGE)
-    only_week = " ".join(unique_texts(soup, "r"))
-    only_moscow = " ".join(unique_texts(soup, "l"))
-    assert "Logan Act" in only_week
-    assert "Keith Kellogg" in only_moscow
-    assert "gala dinner in Moscow" in only_moscow
-    assert "In the course of my duties" in only_moscow
+    heads = [text_of(head, ".outlet-name") for head in soup.select(".synopsis-head .version")]
+    assert heads == list(OUTLETS)
+    for row in rows(soup):
+        cells = row.select(".versions > div")
+        assert [cell["class"][-1] for cell in cells] == ["o1", "o2"]
+        for cell, outlet in zip(cells, OUTLETS, strict=True):
+            name = cell.select_one(".outlet-name")
+            assert name.get_text() == outlet if name else not cell.contents  # an outlet that does not report it
 
 
-def test_the_table_of_pairs_works_without_javascript(parse_page: Callable[[str], BeautifulSoup]) -> None:
+def test_the_spokesmans_statement_is_one_row_naming_the_quotation(parse_page: Callable[[str], BeautifulSoup]) -> None:
+    row = row_with(parse_page(PAGE), "had no recollection of discussing sanctions")
+    moscow, week = versions(row)
+    assert moscow and week and "had no recollection of discussing sanctions" in week
+    quote = row.select_one(".fact-about .quote")
+    assert quote is not None and "had no recollection of discussing sanctions" in quote.get_text()
+
+
+def test_paraphrases_are_lined_up_in_one_row(parse_page: Callable[[str], BeautifulSoup]) -> None:
     soup = parse_page(PAGE)
-    rows = soup.select("table.pairs tbody tr")
-    assert len(rows) == len(matched_pairs(soup)) >= 4
-    for row in rows:
-        for link in row.select("a.to-text"):
-            assert soup.find(id=str(link["href"])[1:]) is not None
-    sourcing = [row for row in rows if row.select_one(".attribution-differs")]
-    assert sourcing, "the officials/sources pair should show that the sourcing differs"
+    _, week = versions(row_with(soup, 'not to "overreact'))
+    assert week and "not to overreact to the penalties" in week
+    _, week = versions(row_with(soup, "nine former and current government sources"))
+    assert week and 'Nine "current and former officials' in week
 
 
-def test_the_story_page_links_the_comparison(parse_page: Callable[[str], BeautifulSoup]) -> None:
-    soup = parse_page(urls.story_path("flynn-kislyak"))
-    links = [str(a["href"]) for a in soup.select(".comparisons > li > a")]
-    assert links == ["compare/the-moscow-times--the-week/index.html"]
+def test_a_row_names_its_claim_its_claimant_and_the_verdict_in_words(
+    parse_page: Callable[[str], BeautifulSoup],
+) -> None:
+    row = row_with(parse_page(PAGE), "Vice President Mike Pence")
+    (note,) = row.select(".claim-note")
+    link = note.select_one("a")
+    assert link is not None and link["href"] == "../../claims/pence-repeated-denial/index.html"
+    assert "made by Mike Pence" in note.get_text(" ", strip=True)
+    assert text_of(note, ".verdict") == "False"
 
 
-def test_the_alignment_is_in_the_data_export(example_site: Path) -> None:
+def test_passages_one_outlet_alone_reports_are_blank_in_the_other_column(
+    parse_page: Callable[[str], BeautifulSoup],
+) -> None:
+    soup = parse_page(PAGE)
+    assert versions(row_with(soup, "Logan Act"))[0] is None
+    for only_moscow in ("Keith Kellogg", "gala dinner in Moscow", "In the course of my duties"):
+        row = row_with(soup, only_moscow)
+        assert versions(row)[1] is None
+        assert text_of(row, ".tag") == "Only in The Moscow Times"
+
+
+def test_no_jargon_and_no_crediting_of_nobody(parse_page: Callable[[str], BeautifulSoup]) -> None:
+    text = text_of(parse_page(PAGE), "main", " ")
+    for jargon in ("score", "Kind", "no attribution", "verbatim", "paraphrase"):
+        assert jargon not in text
+
+
+def test_marks_are_few_and_the_key_shows_only_what_the_page_uses(parse_page: Callable[[str], BeautifulSoup]) -> None:
+    soup = parse_page(PAGE)
+    for row in rows(soup):
+        for cell in row.select(".told"):
+            marked = sum(len(mark.get_text().split()) for mark in cell.select("mark.own"))
+            assert marked <= 0.4 * len(cell.get_text().split())
+    used = {tag["class"][1] for tag in soup.select(".synopsis-rows .fact-about .tag:not(.sourcing)")}
+    key = {tag["class"][1] for tag in soup.select(".compare-key .tag")}
+    assert key == used
+    assert bool(soup.select(".compare-key mark.own")) == bool(soup.select(".synopsis-rows mark.own"))
+
+
+def test_each_version_links_to_its_passage_and_the_outlet_choices_are_labelled(
+    parse_page: Callable[[str], BeautifulSoup], example_site: Path
+) -> None:
+    soup = parse_page(PAGE)
+    links = [str(a["href"]) for a in soup.select(".version .meta > a:first-child")]
+    assert links
+    for href in links:
+        path, fragment = href.split("#")
+        article = BeautifulSoup((example_site / "stories" / STORY / path).read_text(encoding="utf-8"), "html.parser")
+        assert article.find(id=fragment) is not None, href
+    labels = [label.get_text(strip=True) for label in soup.select(".outlet-choice label")]
+    assert labels == list(OUTLETS)
+    assert all(box.has_attr("checked") for box in soup.select(".outlet-choice input"))
+
+
+def test_the_story_page_and_every_article_link_the_comparison(parse_page: Callable[[str], BeautifulSoup]) -> None:
+    story = parse_page(urls.story_path(STORY))
+    assert [str(a["href"]) for a in story.select('section[aria-labelledby="compare-heading"] a')] == ["compare.html"]
+    for article_id in ("the-moscow-times", "the-week"):
+        article = parse_page(urls.article_path(STORY, article_id))
+        assert [str(a["href"]) for a in article.select(".compare-link a")] == ["../compare.html"]
+
+
+def test_no_page_per_pair_of_articles(example_site: Path) -> None:
+    story = example_site / "stories" / STORY
+    assert not (story / "compare").exists()
+    assert {p.name for p in story.glob("*.html")} == {"compare.html", "index.html"}
+
+
+def test_the_pairwise_alignment_and_the_synopsis_are_in_the_data_export(example_site: Path) -> None:
     data = json.loads((example_site / urls.DATA_FILE).read_text(encoding="utf-8"))
     (comparison,) = data["comparisons"]
     assert comparison["left_article"] == "the-moscow-times"
-    kinds = {pair["kind"] for pair in comparison["pairs"]}
-    assert "verbatim" in kinds
+    assert "verbatim" in {pair["kind"] for pair in comparison["pairs"]}
     assert all(0 <= pair["score"] <= 1 for pair in comparison["pairs"])
-    right = data["sentences"][comparison["right_article"]]
-    assert [s["index"] for s in right] == list(range(len(right)))
-    assert any("Logan Act" in right[i]["text"] for i in comparison["unique_right"])
-    paired_left = {pair["left"] for pair in comparison["pairs"]}
-    left = data["sentences"]["the-moscow-times"]
-    assert paired_left.isdisjoint(comparison["unique_left"])
-    assert paired_left | set(comparison["unique_left"]) == set(range(len(left)))
+    (synopsis,) = data["synopses"]
+    assert synopsis["story"] == STORY and synopsis["articles"] == ["the-moscow-times", "the-week"]
+    for column, article_id in enumerate(synopsis["articles"]):
+        told = sorted(index for row in synopsis["rows"] for index in row["sentences"][column])
+        assert told == list(range(len(data["sentences"][article_id])))  # every sentence in exactly one row
+    week = data["sentences"]["the-week"]
+    (logan,) = [row for row in synopsis["rows"] if any("Logan Act" in week[i]["text"] for i in row["sentences"][1])]
+    assert logan["kind"] == "single" and logan["sentences"][0] == []
+    matched = {(pair["left"], pair["right"]) for pair in comparison["pairs"]}
+    shared = {(row["sentences"][0][0], row["sentences"][1][0]) for row in synopsis["rows"] if all(row["sentences"])}
+    assert shared == matched  # two articles: the rows are the pairs
+
+
+def test_a_row_whose_outlets_credit_different_sources_says_so_and_names_them(
+    parse_page: Callable[[str], BeautifulSoup],
+) -> None:
+    row = row_with(parse_page(PAGE), 'Nine "current and former officials')
+    assert row.select_one(".tag.sourcing") is not None
+    moscow, week = (" ".join(text_of(cell, ".meta", " ").split()) for cell in row.select(".versions > .version"))
+    assert "credits The Washington Post" in moscow
+    assert "Nine current and former US officials" in week
+
+
+def test_a_story_of_five_articles_has_one_page_with_five_columns(tmp_path: Path) -> None:
+    """Pages grow with the articles: one comparison page per story, each sentence in it once, however many
+    pairs of articles the story has (ten here)."""
+    project = generate(10, tmp_path / "project")
+    built = build_project(project, BuildOptions(search=False))
+    dossier = built.checked.dossier
+    assert built.output_dir is not None and dossier is not None and not built.report.has_errors
+    stories = sorted(path.parent.name for path in (built.output_dir / "stories").glob("*/compare.html"))
+    assert stories == sorted(dossier.stories) and len(stories) == 2
+    assert not list((built.output_dir / "stories").glob("*/compare/"))
+    for story_id in stories:
+        soup = BeautifulSoup((built.output_dir / urls.synopsis_path(story_id)).read_text("utf-8"), "html.parser")
+        assert len(soup.select(".outlet-choice input")) == 5
+        assert all(len(row.select(".versions > div")) == 5 for row in rows(soup))
+        told = sorted(" ".join(text.split()) for row in rows(soup) for text in versions(row) if text)
+        article_ids = dossier.stories[story_id].article_ids
+        sentences = [s for a in article_ids for s in built.checked.texts[a].text.split()]
+        assert sorted(" ".join(told).split()) == sorted(sentences)

@@ -100,13 +100,16 @@ def _chunks(words: Words, changed_runs: list[range]) -> tuple[Chunk, ...]:
     """The text cut into unchanged and changed chunks; a changed chunk runs from the first word of a run of
     changed words to its last, with what lies between them. Runs of changed words are never adjacent (difflib
     puts an unchanged run between any two changes), so chunks alternate."""
-    text, spans, offset = words.text, words.spans, words.offset
+    spans, offset = words.spans, words.offset
+    changed = [(spans[run.start][0] - offset, spans[run.stop - 1][1] - offset) for run in changed_runs if run]
+    return text_chunks(words.text, changed)  # an empty run: words added on the other side only
+
+
+def text_chunks(text: str, changed: list[tuple[int, int]]) -> tuple[Chunk, ...]:
+    """The text cut into chunks, the sorted, disjoint character spans `changed` marked as changed."""
     pieces: list[Chunk] = []
     position = 0
-    for run in changed_runs:
-        if not run:
-            continue  # words added on the other side only
-        start, end = spans[run.start][0] - offset, spans[run.stop - 1][1] - offset
+    for start, end in changed:
         if position < start:
             pieces.append(Chunk(text[position:start], False))
         pieces.append(Chunk(text[start:end], True))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -146,7 +147,10 @@ def render_site(
             return cache.comparison_json(pair, alignments)
 
         if cache is not None:
-            data = dossier_json(dossier, texts, index, alignments, comparison, cache.article_json)
+            data = dossier_json(
+                dossier, texts, index, alignments, comparison, cache.article_json,
+                functools.partial(cache.synopsis_json, alignments=alignments),
+            )  # fmt: skip
         else:
             data = dossier_json(dossier, texts, index, alignments)
         emit(Output(urls.DATA_FILE, data))

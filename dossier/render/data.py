@@ -14,8 +14,9 @@ from dossier.compare.align import Alignment
 from dossier.compare.score import Signals
 from dossier.compare.segment import Sentence
 from dossier.compare.stage import PairKey
+from dossier.compare.synopsis import Synopsis, synopsis_of
 from dossier.link import Index
-from dossier.model import Annotation, Article, Claim, Dossier, Link
+from dossier.model import Annotation, Article, Claim, Dossier, Link, Story
 from dossier.text import ArticleText
 
 SCHEMA_VERSION = 2  # 2: compact; comparisons give sentences by index into `sentences`
@@ -84,6 +85,34 @@ def comparison_json(alignment: Alignment) -> ComparisonJson:
     )
 
 
+def synopsis_json(story: Story, alignments: Mapping[PairKey, Alignment]) -> str:
+    """A story's synopsis (compare/synopsis.py), encoded: its rows give sentences by index, as comparisons do."""
+    synopsis = synopsis_of(story.article_ids, alignments)
+    return encode_json(_synopsis(story.id, synopsis))
+
+
+def _synopsis(story_id: str, synopsis: Synopsis) -> dict[str, Any]:
+    return {
+        "story": story_id,
+        "articles": list(synopsis.article_ids),
+        "rows": [
+            {"sentences": [list(cell) for cell in row.cells], "kind": row.kind, "claims": list(row.claims),
+             "quote": row.quote}
+            for row in synopsis.rows
+        ],
+        "set_aside": [
+            {"articles": [synopsis.article_ids[a] for a in link.articles], "left": link.pair.left,
+             "right": link.pair.right}
+            for link in synopsis.set_aside
+        ],
+    }  # fmt: skip
+
+
+def compared_stories(dossier: Dossier) -> list[Story]:
+    """The stories that have a comparison: those of two articles or more."""
+    return [story for story in dossier.stories.values() if len(story.article_ids) > 1]
+
+
 def article_json(article: Article, text: ArticleText) -> str:
     """An article's record in dossier.json, encoded (the text is made from the body, which the article holds)."""
     record: dict[str, Any] = _plain(article)
@@ -109,12 +138,13 @@ def dossier_json(
     alignments: Mapping[PairKey, Alignment],
     comparison: Callable[[PairKey], ComparisonJson] | None = None,
     article: Callable[[Article, ArticleText], str] = article_json,
+    synopsis: Callable[[Story], str] | None = None,
 ) -> bytes:
     """The whole model as JSON (docs/data.md).
 
-    The articles and the comparisons, most of its bytes, are encoded one by one (`article` and `comparison`
-    may take each from a cache, so that an alignment nothing asked for is never read) and spliced in: the
-    bytes are exactly those of encoding the document whole.
+    The articles, the comparisons and the synopses, most of its bytes, are encoded one by one (`article`,
+    `comparison` and `synopsis` may take each from a cache, so that an alignment nothing asked for is never
+    read) and spliced in: the bytes are exactly those of encoding the document whole.
     """
     encoded = [comparison(pair) if comparison else comparison_json(alignments[pair]) for pair in alignments]
     sentences: dict[str, str] = {}
@@ -131,11 +161,14 @@ def dossier_json(
         "articles": _PLACEHOLDER.format("articles"),
         "sentences": _PLACEHOLDER.format("sentences"),
         "comparisons": _PLACEHOLDER.format("comparisons"),
+        "synopses": _PLACEHOLDER.format("synopses"),
     }
+    story_synopsis = synopsis or functools.partial(synopsis_json, alignments=alignments)
     spliced = {
         "articles": "[" + ",".join(article(a, texts[a.id]) for a in dossier.articles.values()) + "]",
         "sentences": "{" + ",".join(f"{encode_json(key)}:{sentences[key]}" for key in sorted(sentences)) + "}",
         "comparisons": "[" + ",".join(part for part, _, _ in encoded) + "]",
+        "synopses": "[" + ",".join(story_synopsis(story) for story in compared_stories(dossier)) + "]",
     }
     text = encode_json(data)
     for name, value in spliced.items():

@@ -12,6 +12,7 @@ exactly the bytes a clean build gives; tests/test_incremental.py checks that ove
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from dossier.diagnostics import Diagnostic, Report
 from dossier.kept_files import read_below
 from dossier.link import Index
 from dossier.model import Article, Claim, Config, Dossier, Person, Source, Story
-from dossier.render.data import ComparisonJson, article_json, comparison_json
+from dossier.render.data import ComparisonJson, article_json, comparison_json, synopsis_json
 from dossier.text import ArticleText
 from dossier.themes import Theme
 from dossier.workers import forked_map, worker_count
@@ -350,16 +351,30 @@ class PageCache:
         self.store.put(PARTS_NAMESPACE, key, made)
         return made
 
+    def synopsis_json(self, story: Story, alignments: Mapping[PairKey, Alignment]) -> str:
+        """A story's synopsis in dossier.json, from the cache when none of its alignments' inputs changed (then
+        no alignment is read)."""
+        known = self.fingerprints.alignment_keys if self.fingerprints else {}
+        pairs = list(itertools.combinations(story.article_ids, 2))
+        if not all(pair in known for pair in pairs):
+            return synopsis_json(story, alignments)
+        key = digest(story.id, *story.article_ids, *(known[pair] for pair in pairs), "synopsis json")
+        return self._stored_text(key, lambda: synopsis_json(story, alignments))
+
     def article_json(self, article: Article, text: ArticleText) -> str:
         """An article's record in dossier.json, from the cache when the article is unchanged (its text is made
         from its body, which the article holds; the Markdown settings are in the global key)."""
         assert self.fingerprints is not None
         # The article's fingerprint as the pages' records take it: each article is pickled once per build.
         key = digest(self.global_key, self.fingerprints.of(("articles", article.id)), "article json")
+        return self._stored_text(key, lambda: article_json(article, text))
+
+    def _stored_text(self, key: str, make: Callable[[], str]) -> str:
+        """A part of dossier.json from the cache, or made by `make` and kept."""
         found = self.store.get(PARTS_NAMESPACE, key)
         if isinstance(found, str):
             return found
-        made = article_json(article, text)
+        made = make()
         self.store.put(PARTS_NAMESPACE, key, made)
         return made
 

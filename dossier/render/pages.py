@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -15,10 +14,11 @@ from markdown_it.common.utils import escapeHtml
 from dossier import urls
 from dossier.compare.align import Alignment
 from dossier.compare.stage import PairKey
+from dossier.compare.synopsis import synopsis_of
 from dossier.link import EntityKey, Index
 from dossier.model import Annotation, Article, Claim, Dossier, Mention, Person, Source, Story, Verdict
 from dossier.render.body import RenderedPassage, Span, render_body
-from dossier.render.comparison import ComparisonView, comparison_view
+from dossier.render.comparison import SynopsisView, synopsis_view
 from dossier.render.data import claim_review
 from dossier.render.pictures import Picture, chain_picture, network_picture, timeline_picture
 from dossier.text import ArticleText
@@ -319,9 +319,8 @@ class SiteBuilder:
             for article_id in story.article_ids:
                 path = urls.path_for(dossier.articles[article_id])
                 plan.append((path, functools.partial(self.article_page_of, article_id, story.id)))
-            for left_id, right_id in itertools.combinations(story.article_ids, 2):
-                path = urls.compare_path(story.id, left_id, right_id)
-                plan.append((path, functools.partial(self.compare_page_of, story.id, left_id, right_id)))
+            if len(story.article_ids) > 1:  # one page for the story however many articles: not one per pair
+                plan.append((urls.synopsis_path(story.id), functools.partial(self.compare_page_of, story.id)))
         plan.append((urls.PEOPLE_INDEX, self.people_page))
         for person in self.sorted_people():
             plan.append((urls.path_for(person), functools.partial(self.person_page_of, person.id)))
@@ -367,8 +366,8 @@ class SiteBuilder:
     def article_page_of(self, article_id: str, story_id: str) -> Page:
         return self.article_page(self.dossier.articles[article_id], self.dossier.stories[story_id])
 
-    def compare_page_of(self, story_id: str, left_id: str, right_id: str) -> Page:
-        return self.compare_page(self.dossier.stories[story_id], left_id, right_id)
+    def compare_page_of(self, story_id: str) -> Page:
+        return self.compare_page(self.dossier.stories[story_id])
 
     def person_page_of(self, person_id: str) -> Page:
         return self.person_page(self.dossier.people[person_id])
@@ -402,9 +401,8 @@ class SiteBuilder:
         dates += [d for s in self.dossier.stories.values() for d in (s.date, s.reviewed) if d]
         return max(dates).isoformat() if dates else "1970-01-01"
 
-    def comparison(self, left_id: str, right_id: str) -> ComparisonView:
-        articles = self.dossier.articles
-        return comparison_view(self.alignments[(left_id, right_id)], articles[left_id], articles[right_id])
+    def synopsis(self, story: Story) -> SynopsisView:
+        return synopsis_view(synopsis_of(story.article_ids, self.alignments), story, self.dossier, self.texts)
 
     def timeline(self, story: Story) -> Picture:
         rows: list[tuple[dt.date, str, str, bool, Any]] = [
@@ -430,13 +428,10 @@ class SiteBuilder:
     def story_page(self, story: Story) -> Page:
         articles = [self.dossier.articles[a] for a in story.article_ids]
         claims = [self.dossier.claims[c] for c in story.claim_ids]
-        comparisons = [
-            (urls.compare_path(story.id, left, right), self.comparison(left, right))
-            for left, right in itertools.combinations(story.article_ids, 2)
-        ]
         return Page(
             urls.story_path(story.id), "story.html", story.title, "story",
-            {"story": story, "articles": articles, "claims": claims, "comparisons": comparisons,
+            {"story": story, "articles": articles, "claims": claims,
+             "comparison": urls.synopsis_path(story.id) if len(articles) > 1 else None,
              "timeline_picture": self.timeline(story) if story.timeline else None,
              "matrix": self.claim_matrix(story),
              "note_counts": {a.id: len(self.notes_of(a)) for a in articles},  # as each article page numbers them
@@ -444,12 +439,10 @@ class SiteBuilder:
              "backlinks": self.backlinks_of("story", story.id, [*articles, *claims])},
         )  # fmt: skip
 
-    def compare_page(self, story: Story, left_id: str, right_id: str) -> Page:
-        view = self.comparison(left_id, right_id)
-        title = f"{view.left.article.title} / {view.right.article.title}"
+    def compare_page(self, story: Story) -> Page:
         return Page(
-            urls.compare_path(story.id, left_id, right_id), "compare.html", f"Comparison: {title}", "compare",
-            {"story": story, "comparison": view},
+            urls.synopsis_path(story.id), "compare.html", f"Side by side: {story.title}", "compare",
+            {"story": story, "synopsis": self.synopsis(story)},
         )  # fmt: skip
 
     def article_page(self, article: Article, story: Story) -> Page:

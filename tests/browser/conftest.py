@@ -35,7 +35,7 @@ PAGE_TYPES = {
     "home": "index.html",
     "story": "stories/flynn-kislyak/index.html",
     "article": "stories/flynn-kislyak/the-week/index.html",
-    "compare": "stories/flynn-kislyak/compare/the-moscow-times--the-week/index.html",
+    "compare": "stories/flynn-kislyak/compare.html",
     "people": "people/index.html",
     "person": "people/michael-flynn/index.html",
     "claims": "claims/index.html",

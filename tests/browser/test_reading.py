@@ -134,39 +134,6 @@ def test_screenshot_at_desktop_and_phone_widths(
         assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at {width}px"
 
 
-def test_the_comparison_lights_up_and_scrolls_to_the_counterpart(page: Page, published_site: PublishedSite) -> None:
-    page.emulate_media(reduced_motion="reduce")
-    page.goto(published_site.url_of(PAGE_TYPES["compare"]))
-    # A matched passage whose counterpart is out of sight, further down the other column.
-    element_id = page.evaluate(
-        """() => {
-        for (const el of document.querySelectorAll('.column-text .sentence.matched')) {
-            const other = document.getElementById(el.dataset.counterpart);
-            const column = other.closest('.column-text').getBoundingClientRect();
-            if (other.getBoundingClientRect().top > column.bottom) return el.id;
-        }
-        return null;
-    }"""
-    )
-    assert element_id, "every counterpart is already in view: the test needs a longer comparison"
-    passage = page.locator(f"#{element_id}")
-    counterpart = page.locator(f"#{passage.get_attribute('data-counterpart')}")
-    passage.hover()
-    expect(passage).to_have_class(re.compile(r"\bis-active\b"))
-    expect(counterpart).to_have_class(re.compile(r"\bis-active\b"))
-    page.wait_for_function(
-        """([id]) => {
-        const el = document.getElementById(id), column = el.closest('.column-text');
-        const box = el.getBoundingClientRect(), view = column.getBoundingClientRect();
-        return box.top >= view.top - 1 && box.bottom <= view.bottom + 1;
-    }""",
-        arg=[counterpart.get_attribute("id")],
-    )
-    assert counterpart.evaluate("el => el.closest('.column-text').scrollTop") > 0
-    page.mouse.move(0, 0)
-    expect(counterpart).not_to_have_class(re.compile(r"\bis-active\b"))
-
-
 def test_keyboard_users_get_a_skip_link_and_a_visible_focus(page: Page, published_site: PublishedSite) -> None:
     page.goto(published_site.url_of(PAGE_TYPES["article"]))
     page.keyboard.press("Tab")

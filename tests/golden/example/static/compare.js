@@ -1,25 +1,35 @@
-// Comparison page: focusing or hovering a matched passage lights up its counterpart and scrolls it into
-// view inside the other column. Without JavaScript each passage is a link to its counterpart.
+// The story's synopsis. Without JavaScript the outlet checkboxes hide their columns by CSS alone; this also hides
+// the rows that none of the ticked outlets reports (so two outlets read as a comparison of two), hides the
+// columns of outlets past the twelve compare.css names, and keeps the choice in the address (#outlets=o1,o3).
 (function () {
   "use strict";
-  function counterpartOf(el) { return document.getElementById(el.getAttribute("data-counterpart")); }
-  function setActive(el, on) {
-    var other = counterpartOf(el);
-    el.classList.toggle("is-active", on);
-    if (other) {
-      other.classList.toggle("is-active", on);
-      if (on) { other.scrollIntoView({ block: "nearest", inline: "nearest" }); }
-    }
-  }
-  var wide = window.matchMedia("(min-width: 60.01rem)");
-  document.querySelectorAll(".compare .sentence.matched").forEach(function (el) {
-    el.addEventListener("mouseenter", function () { setActive(el, true); });
-    el.addEventListener("mouseleave", function () { setActive(el, false); });
-    el.addEventListener("focus", function () { setActive(el, true); });
-    el.addEventListener("blur", function () { setActive(el, false); });
-    el.addEventListener("click", function (event) {
-      // On wide screens both columns are visible: scroll the counterpart instead of jumping the page.
-      if (wide.matches && counterpartOf(el)) { event.preventDefault(); setActive(el, true); }
+  var page = document.querySelector(".compare");
+  if (!page) { return; }
+  var boxes = Array.prototype.slice.call(page.querySelectorAll(".outlet-choice input[type=checkbox]"));
+  function slotOf(box) { return box.id.replace(/^show-/, ""); }
+  function update() {
+    var shown = {};
+    boxes.forEach(function (box) { shown[slotOf(box)] = box.checked; });
+    page.querySelectorAll(".synopsis-head > .version, .versions > div").forEach(function (version) {
+      var slot = Array.prototype.find.call(version.classList, function (name) { return /^o\d+$/.test(name); });
+      version.classList.toggle("is-unticked", shown[slot] === false);
     });
+    page.querySelectorAll(".fact").forEach(function (fact) {
+      fact.classList.toggle("is-unreported", !fact.querySelector(".versions > .version:not(.is-unticked)"));
+    });
+  }
+  function remember() {
+    var ticked = boxes.filter(function (box) { return box.checked; }).map(slotOf);
+    var whole = ticked.length === boxes.length;
+    history.replaceState(null, "", whole ? location.pathname + location.search : "#outlets=" + ticked.join(","));
+  }
+  var chosen = /^#outlets=([\w,]*)$/.exec(location.hash);
+  if (chosen) {
+    var slots = chosen[1].split(",");
+    boxes.forEach(function (box) { box.checked = slots.indexOf(slotOf(box)) >= 0; });
+  }
+  boxes.forEach(function (box) {
+    box.addEventListener("change", function () { update(); remember(); });
   });
+  update();
 })();

@@ -1,0 +1,143 @@
+"""The story's comparison in a real browser, at a desktop's and a phone's width, light and dark: the rows line
+up across the columns, a phone gets one fact at a time with each version under it, nothing is cut or scrolls
+sideways, every target is at least 24 by 24 CSS px, and the outlet choices work without JavaScript."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+
+from tests.browser.conftest import PAGE_TYPES, PublishedSite
+
+pytestmark = pytest.mark.browser
+
+DESKTOP, PHONE = (1366, 900), (390, 844)
+SCHEMES: tuple[Literal["light"], Literal["dark"]] = ("light", "dark")
+
+
+@pytest.fixture(params=[(scheme, js) for scheme in SCHEMES for js in (True, False)], ids=lambda p: f"{p[0]}-js{p[1]}")
+def comparison(request: pytest.FixtureRequest, browser: Browser, published_site: PublishedSite) -> Iterator[Page]:
+    """The comparison page in a colour scheme, with JavaScript on and off."""
+    scheme, javascript = request.param
+    viewport: ViewportSize = {"width": DESKTOP[0], "height": DESKTOP[1]}
+    context = browser.new_context(color_scheme=scheme, java_script_enabled=javascript, viewport=viewport)
+    page = context.new_page()
+    page.goto(published_site.url_of(PAGE_TYPES["compare"]))
+    yield page
+    context.close()
+
+
+def set_width(page: Page, size: tuple[int, int]) -> None:
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+
+
+def test_on_a_desktop_each_rows_versions_start_level_in_their_outlets_columns(comparison: Page) -> None:
+    set_width(comparison, DESKTOP)
+    geometry = comparison.evaluate(
+        """() => {
+        const lefts = cells => [...cells].map(cell => Math.round(cell.getBoundingClientRect().left));
+        return {
+            head: lefts(document.querySelectorAll('.synopsis-head > .version')),
+            rows: [...document.querySelectorAll('.synopsis-rows > .fact')].map(row => {
+                const cells = row.querySelectorAll('.versions > div');
+                return {lefts: lefts(cells), tops: [...row.querySelectorAll('.versions > .version')]
+                    .map(cell => Math.round(cell.getBoundingClientRect().top))};
+            }),
+        };
+    }"""
+    )
+    assert len(geometry["head"]) == 2 and geometry["head"][0] < geometry["head"][1]
+    shared = [row for row in geometry["rows"] if len(row["tops"]) > 1]
+    assert len(shared) >= 4
+    for row in geometry["rows"]:
+        assert row["lefts"] == geometry["head"], "a row's cells are not under their outlets' names"
+        assert max(row["tops"]) - min(row["tops"]) <= 1, "a row's versions do not start level"
+
+
+def test_on_a_phone_one_fact_at_a_time_each_version_under_it_named(comparison: Page) -> None:
+    set_width(comparison, PHONE)
+    expect(comparison.locator(".synopsis-head")).to_be_hidden()
+    stacked = comparison.evaluate(
+        """() => [...document.querySelectorAll('.synopsis-rows > .fact')].map(row => {
+        const about = row.querySelector('.fact-about').getBoundingClientRect();
+        const versions = [...row.querySelectorAll('.versions > .version')].map(version => {
+            const box = version.getBoundingClientRect(), name = version.querySelector('.outlet-name');
+            return {top: box.top, bottom: box.bottom, named: name.getBoundingClientRect().height > 0};
+        });
+        return {aboutBottom: about.bottom, versions};
+    })"""
+    )
+    for row in stacked:
+        versions = row["versions"]
+        assert versions[0]["top"] >= row["aboutBottom"] - 1
+        assert all(later["top"] >= earlier["bottom"] - 1 for earlier, later in itertools.pairwise(versions))
+        assert all(version["named"] for version in versions)
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_nothing_scrolls_sideways_or_is_cut_and_every_target_is_24px(comparison: Page, size: tuple[int, int]) -> None:
+    set_width(comparison, size)
+    assert comparison.evaluate("document.documentElement.scrollWidth") <= size[0]
+    cut = comparison.evaluate(
+        """(width) => [...document.querySelectorAll('main *')].filter(el => {
+        const box = el.getBoundingClientRect();
+        return box.width > 0 && (box.right > width + 0.5 || box.left < -0.5);
+    }).map(el => el.outerHTML.slice(0, 80))""",
+        size[0],
+    )
+    assert not cut, cut
+    small = comparison.evaluate(
+        """() => [...document.querySelectorAll('main a, main input, main label')].filter(el => {
+        const box = el.getBoundingClientRect();
+        return box.width > 0 && (box.width < 24 || box.height < 24);
+    }).map(el => el.outerHTML.slice(0, 80))"""
+    )
+    assert not small, small
+
+
+def test_unticking_an_outlet_hides_its_column_with_or_without_javascript(comparison: Page) -> None:
+    set_width(comparison, DESKTOP)
+    week = comparison.locator(".synopsis-rows .version.o2")
+    expect(week.first).to_be_visible()
+    comparison.get_by_label("The Week").uncheck()
+    expect(week.first).to_be_hidden()
+    expect(comparison.locator(".synopsis-head .o2")).to_be_hidden()
+    moscow = comparison.locator(".synopsis-rows .version.o1").first
+    width = moscow.evaluate("el => el.getBoundingClientRect().width")
+    assert width > 0.8 * comparison.locator(".versions").first.evaluate("el => el.getBoundingClientRect().width")
+    comparison.get_by_label("The Week").check()
+    expect(week.first).to_be_visible()
+
+
+def test_with_javascript_rows_no_ticked_outlet_reports_go_and_the_choice_is_kept_in_the_address(
+    page: Page, published_site: PublishedSite
+) -> None:
+    page.goto(published_site.url_of(PAGE_TYPES["compare"]))
+    only_week = page.locator(".fact", has=page.locator(".versions > .o1:empty"))
+    assert only_week.count() >= 1
+    page.get_by_label("The Week").uncheck()
+    expect(only_week.first).to_be_hidden()
+    expect(page).to_have_url(re.compile(r"#outlets=o1$"))
+    page.reload()
+    expect(page.get_by_label("The Week")).not_to_be_checked()
+    expect(only_week.first).to_be_hidden()
+    page.get_by_label("The Week").check()
+    expect(only_week.first).to_be_visible()
+    expect(page).not_to_have_url(re.compile("#"))
+
+
+def test_screenshots_of_the_comparison(browser: Browser, published_site: PublishedSite, screenshots: Path) -> None:
+    """For people to look at (test-artifacts/screenshots/compare-*.png)."""
+    for scheme in SCHEMES:
+        for name, (width, height) in (("desktop", DESKTOP), ("phone", PHONE)):
+            context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": height})
+            page = context.new_page()
+            page.goto(published_site.url_of(PAGE_TYPES["compare"]))
+            page.screenshot(path=screenshots / f"compare-{name}-{scheme}.png", full_page=True, animations="disabled")
+            context.close()
