@@ -58,6 +58,22 @@ def test_a_claim_page_leads_with_the_verdict_and_who_said_it_never_with_the_clai
         assert description is not None and str(description["content"]).startswith(f"Verdict: {verdict}.")
 
 
+def test_a_feed_entry_for_a_claim_leads_with_the_verdict_and_who_said_it(tmp_path: Path) -> None:
+    built = build_project(
+        copy_example(tmp_path), BuildOptions(base_url="https://example.org/dossier/", search=False)
+    )  # a feed needs the site's address
+    assert built.output_dir is not None
+    dossier = dossier_of(built)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ElementTree.parse(built.output_dir / "feed.xml").getroot().findall(f"{atom}entry")
+    titles = [e.findtext(f"{atom}title") for e in entries if e.find(f"{atom}category[@term='claim']") is not None]
+    expected = []
+    for claim in dossier.claims.values():
+        claimant = (dossier.people.get(claim.claimant) or dossier.sources[claim.claimant]).name
+        expected.append(f"{dossier.config.verdict(claim.verdict).label}: {claimant} said “{claim.text}”")
+    assert sorted(titles) == sorted(expected)  # type: ignore[type-var]
+
+
 def test_claim_review_json_ld_parses_and_has_the_required_fields(
     example_build: Built, parse_page: Callable[[str], BeautifulSoup]
 ) -> None:
