@@ -35,6 +35,45 @@ def test_each_claim_page_shows_every_appearance(
             assert " ".join(link.select_one("mark").get_text().split()) == " ".join(annotation.selector.exact.split())  # type: ignore[union-attr]
 
 
+def test_a_claim_page_leads_with_the_verdict_and_who_said_it_never_with_the_claim_as_its_own_words(
+    example_build: Built, parse_page: Callable[[str], BeautifulSoup]
+) -> None:
+    dossier = dossier_of(example_build)
+    for claim in dossier.claims.values():
+        soup = parse_page(urls.claim_path(claim.id))
+        verdict = dossier.config.verdict(claim.verdict).label
+        claimant = (dossier.people.get(claim.claimant) or dossier.sources[claim.claimant]).name
+        said = f"{verdict}: {claimant} said “{claim.text}”"
+        title = soup.select_one("title")
+        assert title is not None and title.get_text().startswith(said), title
+        for selector in ('meta[property="og:title"]', 'meta[name="twitter:title"]'):
+            tag = soup.select_one(selector)
+            assert tag is not None and tag["content"] == said, selector
+        headline = soup.select_one("h1")
+        assert headline is not None
+        assert " ".join(headline.get_text().split()) == f"{verdict}: {claimant} said {claim.text}"
+        quoted = headline.select_one("q")  # the claim is in quotation marks
+        assert quoted is not None and quoted.get_text() == claim.text
+        description = soup.select_one('meta[name="description"]')
+        assert description is not None and str(description["content"]).startswith(f"Verdict: {verdict}.")
+
+
+def test_a_feed_entry_for_a_claim_leads_with_the_verdict_and_who_said_it(tmp_path: Path) -> None:
+    built = build_project(
+        copy_example(tmp_path), BuildOptions(base_url="https://example.org/dossier/", search=False)
+    )  # a feed needs the site's address
+    assert built.output_dir is not None
+    dossier = dossier_of(built)
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = ElementTree.parse(built.output_dir / "feed.xml").getroot().findall(f"{atom}entry")
+    titles = [e.findtext(f"{atom}title") for e in entries if e.find(f"{atom}category[@term='claim']") is not None]
+    expected = []
+    for claim in dossier.claims.values():
+        claimant = (dossier.people.get(claim.claimant) or dossier.sources[claim.claimant]).name
+        expected.append(f"{dossier.config.verdict(claim.verdict).label}: {claimant} said “{claim.text}”")
+    assert sorted(titles) == sorted(expected)  # type: ignore[type-var]
+
+
 def test_claim_review_json_ld_parses_and_has_the_required_fields(
     example_build: Built, parse_page: Callable[[str], BeautifulSoup]
 ) -> None:
@@ -132,15 +171,34 @@ def test_the_story_says_when_outlets_rest_on_the_same_source(parse_page: Callabl
     assert any(s.startswith("The Washington Post") for s in shared)
 
 
-def test_the_claim_matrix_shows_which_article_reports_which_claim(
+def test_the_story_says_for_each_claim_what_every_article_does_with_it(
     example_build: Built, parse_page: Callable[[str], BeautifulSoup]
 ) -> None:
     dossier = dossier_of(example_build)
-    soup = parse_page(urls.story_path("flynn-kislyak"))
-    rows = soup.select("table.matrix tbody tr")
-    assert len(rows) == len(dossier.stories["flynn-kislyak"].claim_ids)
-    no_recollection = next(r for r in rows if "no recollection" in r.get_text())
-    assert len(no_recollection.select("td a")) >= 2 and "not reported" not in no_recollection.get_text()
+    story = dossier.stories["flynn-kislyak"]
+    soup = parse_page(urls.story_path(story.id))
+    assert not soup.select("table"), "a claim-by-article table does not fit a phone"
+    reports = soup.select(".claim-reports > li")
+    assert len(reports) == len(story.claim_ids)
+    for report in reports:
+        assert len(report.select(".reported-by > li")) == len(story.article_ids)
+    no_recollection = next(r for r in reports if "no recollection" in r.get_text())
+    assert len(no_recollection.select(".reported-by a")) >= 4 and "does not report" not in no_recollection.get_text()
+    claims_listed = [a for a in soup.select('a[href*="claims/"]') if a.find_parent(class_="claim-report-head")]
+    assert len(claims_listed) == len(story.claim_ids)  # each claim once on the page, not again in backlinks
+    assert not soup.select(".backlinks")
+
+
+def test_the_story_counts_an_articles_annotations_as_its_page_numbers_them(
+    parse_page: Callable[[str], BeautifulSoup],
+) -> None:
+    story = parse_page(urls.story_path("flynn-kislyak"))
+    for card in story.select(".cards .card"):
+        link = card.select_one("h3 a")
+        assert link is not None
+        article = parse_page(urls.article_path("flynn-kislyak", str(link["href"]).split("/")[0]))
+        numbered = len(article.select(".passage-text a.hl-ref"))
+        assert f"{numbered} annotations" in card.get_text(), (link["href"], numbered)
 
 
 def test_outlet_pages_list_articles_corrections_and_claims(parse_page: Callable[[str], BeautifulSoup]) -> None:
@@ -180,11 +238,22 @@ def test_corrections_have_an_atom_feed_when_the_site_address_is_known(tmp_path: 
         assert entry.find(f"{atom}updated") is not None
 
 
-def test_backlinks_list_the_pages_that_refer_here(parse_page: Callable[[str], BeautifulSoup]) -> None:
+def test_backlinks_list_only_the_pages_that_refer_here_and_are_not_linked_already(
+    parse_page: Callable[[str], BeautifulSoup],
+) -> None:
     soup = parse_page(urls.source_path("washington-post"))
     referring = {a.get_text(" ", strip=True) for a in soup.select(".backlinks a")}
-    assert "Nine current and former US officials" in referring
-    assert any("Report: Despite denials" in r for r in referring)
+    assert referring == {"Flynn's sanctions talks with Kislyak, and his resignation"}
+    listed = {a.get_text(" ", strip=True) for a in soup.select("main a") if not a.find_parent(class_="backlinks")}
+    assert "Nine current and former US officials" in listed  # reported through it: listed, not again as a backlink
+    assert not soup.find(string=lambda text: "No attributions" in str(text))
+
+
+def test_a_claim_is_listed_once_on_a_source_or_person_page(parse_page: Callable[[str], BeautifulSoup]) -> None:
+    for path in (urls.source_path("flynn-spokesman"), urls.person_path("michael-flynn")):
+        soup = parse_page(path)
+        claims = [str(a["href"]) for a in soup.select("main a") if "/claims/" in str(a["href"])]
+        assert claims and len(claims) == len(set(claims)), path
 
 
 def test_a_via_chain_that_comes_back_to_itself_is_an_error_on_each_source_in_it(tmp_path: Path) -> None:

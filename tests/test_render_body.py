@@ -82,13 +82,64 @@ def test_no_link_is_ever_nested_in_another(soup: BeautifulSoup) -> None:
     assert not body.select("a a")
 
 
-def test_every_highlight_has_a_numbered_note_and_back(soup: BeautifulSoup) -> None:
-    for note in soup.select(".notes .note"):
-        annotation_id = note["data-annotation"]
-        assert note["id"] == f"note-{annotation_id}"
-        back = note.select_one("a.note-number")
-        assert back is not None and back["href"] == f"#{annotation_id}"
-        assert soup.find(id=f"ref-{annotation_id}") is not None
+def controls(soup: BeautifulSoup) -> list[Tag]:
+    return soup.select(".passage-text a.hl-ref")
+
+
+def test_each_highlight_starts_with_a_control_that_says_what_it_is_and_leads_to_its_note(soup: BeautifulSoup) -> None:
+    kinds = {"claim-first-program": "claim", "source-letters": "source", "correction-memoirs-in-1843": "correction",
+             "note-in-1843-with-babbage-s-help": "editor's note"}  # fmt: skip
+    found = {str(c["id"]).removeprefix("ref-"): c for c in controls(soup)}
+    assert set(kinds) <= set(found)
+    for annotation_id, kind in kinds.items():
+        control = found[annotation_id]
+        number = control.get_text().removeprefix(f"{kind} ")
+        assert number.isdigit(), control.get_text()  # "claim 1": its kind in words, then its number
+        label = str(control["aria-label"])
+        assert label.startswith(control.get_text())  # the name begins with the visible words (WCAG 2.5.3)
+        highlight = soup.find(id=annotation_id)
+        assert isinstance(highlight, Tag)
+        link = highlight.find_parent("a")  # a link cannot hold the control: it follows the link the highlight is in
+        if link is None:
+            assert control.find_next(attrs={"data-annotation": annotation_id}) is highlight
+        else:
+            assert link.find_next_sibling() is control
+        target = soup.find(id=str(control["href"]).removeprefix("#"))
+        assert target is not None and target.find_parent("aside", class_="notes") is not None, control
+        assert soup.select_one(f'.notes a[href="#ref-{annotation_id}"]') is not None  # and back
+    assert "rated" in str(found["claim-first-program"]["aria-label"])  # the claim's verdict, in words
+
+
+def test_a_claim_control_names_its_verdict_and_its_note_opens_without_javascript(soup: BeautifulSoup) -> None:
+    note = soup.select_one('details.note[data-annotation="claim-first-program"]')
+    assert note is not None and note.find(id="note-claim-first-program") is not None  # inside: a link opens it
+    verdict = note.select_one("summary .verdict")
+    assert verdict is not None and verdict.get_text().strip()
+
+
+def test_a_source_credited_twice_in_a_passage_is_listed_once_with_both_numbers(soup: BeautifulSoup) -> None:
+    lists = soup.select(".notes .source-list li")
+    letters = [li for li in lists if "Lovelace's letters" in li.get_text()]
+    assert len(letters) == 1
+    numbers = [a.get_text() for a in letters[0].select("a.note-number")]
+    assert len(numbers) == 2 and all(n.isdigit() for n in numbers)
+    assert not soup.select("details.note-source")  # no card per credit
+
+
+def test_an_explicit_mention_without_a_note_is_a_link_named_in_brackets_not_a_card(soup: BeautifulSoup) -> None:
+    mention = soup.select_one("a.mention.explicit")
+    assert mention is not None and mention.get_text() == "whom"
+    who = mention.find_next_sibling(class_="mention-who")
+    assert who is not None and who.get_text().strip() == "[Ada Lovelace]"
+    assert not soup.select(".notes .note-mention")
+
+
+def test_the_article_page_carries_a_key_and_a_toggle_that_only_script_shows(soup: BeautifulSoup) -> None:
+    key = soup.select_one("details.highlight-key")
+    assert key is not None and key.has_attr("open")
+    assert {"claim", "source", "editor's note", "correction"} <= {s.get_text() for s in key.select(".hl-ref")}
+    toggle = soup.select_one(".annotation-toggle")
+    assert toggle is not None and toggle.has_attr("hidden")
 
 
 def test_mentions_are_whole_names_possessives_included_and_link_to_the_person(

@@ -5,6 +5,9 @@ spans that cover it, innermost inside inline elements, so a highlight that cross
 split and re-opened there and the HTML stays well nested. Corrections strike the wrong text and insert
 the correct text after it. A block holding raw HTML (only when the site opts in) is sanitised as a whole,
 highlights included, so the allowlist in dossier.text lets the highlights' own markup through.
+
+What a highlight carries besides its text (the control that names it and leads to its note, an inserted
+correction) goes outside every highlight, so each highlight's text stays exactly its quote.
 """
 
 from __future__ import annotations
@@ -26,13 +29,14 @@ from dossier.text import BREAK_TYPES, TEXT_TYPES, ArticleText, top_level_blocks
 
 @dataclass(frozen=True)
 class Span:
-    """A range of the plain text to wrap: in `open_tag`/`close_tag`, with `after` inserted at its end."""
+    """A range of the plain text to wrap in `open_tag`/`close_tag`, with `before` and `after` inserted around it."""
 
     start: int
     end: int
     open_tag: str
     close_tag: str
     first_open_tag: str = ""  # the tag of its first piece (carries the id other pages link to)
+    before: str = ""  # HTML inserted once, before the span's first character (outside every highlight)
     after: str = ""  # HTML inserted once, after the span's last character
     is_link: bool = False  # may not be nested inside another link
     order: int = 0
@@ -75,6 +79,7 @@ class _SpanSweep:
 class _InlineState:
     sweep: _SpanSweep
     started: set[int]  # ids of spans whose first piece is written, shared by every block of the body
+    introduced: set[int]  # ids of spans whose `before` is written
     out: list[str] = field(default_factory=list)
     open: list[Span] = field(default_factory=list)
     link_depth: int = 0
@@ -122,7 +127,7 @@ class HighlightRenderer(RendererHTML):
 
     def renderInline(self, tokens: Sequence[Token], options: OptionsDict, env: Any) -> str:
         sweep = env.setdefault("sweep", _SpanSweep(sorted(env.get("spans", ()), key=Span.nesting_key)))
-        state = _InlineState(sweep, env.setdefault("started", set()))
+        state = _InlineState(sweep, env.setdefault("started", set()), env.setdefault("introduced", set()))
         for index, token in enumerate(tokens):
             if token.type in TEXT_TYPES or token.type in BREAK_TYPES:
                 self._render_text(tokens, index, options, env, state)
@@ -161,6 +166,7 @@ class HighlightRenderer(RendererHTML):
             return
         cuts = sorted({start, end, *(p for s in touching for p in (s.start, s.end) if start < p < end)})
         for left, right in itertools.pairwise(cuts):
+            self._introduce(touching, left, state)
             wanted = _without_nested_links(
                 sorted((s for s in touching if s.start <= left and s.end >= right), key=Span.nesting_key),
                 inside_link=state.link_depth > 0,
@@ -175,6 +181,23 @@ class HighlightRenderer(RendererHTML):
                 state.close_to(0)
                 state.pending_after.extend(ending)
             state.flush_after()
+
+    @staticmethod
+    def _introduce(touching: list[Span], left: int, state: _InlineState) -> None:
+        """Write the `before` of the spans that start at `left`, outermost first, outside every highlight (after
+        the Markdown link it would fall in: a link may not hold another)."""
+        starting = sorted(
+            (s for s in touching if s.before and s.start <= left and id(s) not in state.introduced),
+            key=Span.nesting_key,
+        )
+        if not starting:
+            return
+        state.introduced.update(id(s) for s in starting)
+        state.close_to(0)
+        if state.link_depth:
+            state.pending_after.extend(s.before for s in starting)
+        else:
+            state.out.extend(s.before for s in starting)
 
 
 def render_body(md: MarkdownIt, text: ArticleText, spans: Sequence[Span]) -> list[RenderedPassage]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,11 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+# What each kind of annotation is called where readers see it: on the control beside its highlight, in its note.
+KIND_WORDS = {"claim": "claim", "source": "source", "correction": "correction", "note": "editor's note",
+              "mention": "person"}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Note:
     """An annotation as the margin shows it, numbered in reading order."""
@@ -47,13 +52,61 @@ class Note:
     source: Source | None
     person: Person | None
 
+    @property
+    def kind_word(self) -> str:
+        return KIND_WORDS[self.annotation.kind]
+
+    @property
+    def control_text(self) -> str:
+        """What the control at the start of the highlight says: its kind and number."""
+        return f"{self.kind_word} {self.number}"
+
+    @property
+    def control_name(self) -> str:
+        """The control's accessible name: its visible words first (WCAG 2.5.3), then what the note holds."""
+        if self.verdict:
+            return f"{self.control_text}, rated {self.verdict.label}"
+        if self.source:
+            return f"{self.control_text}: {self.source.name}"
+        if self.person:
+            return f"{self.control_text}: {self.person.name}"
+        return self.control_text
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """A source as the margin lists it once per passage, with the numbers of the highlights that credit it."""
+
+    source: Source
+    notes: list[Note]
+
 
 @dataclass(frozen=True)
 class PassageView:
     index: int
     anchor: str  # the id of its element, "p3"
     html: str
-    notes: list[Note]
+    notes: list[Note]  # the notes of the highlights that start in it
+
+    @property
+    def cards(self) -> list[Note]:
+        """Its notes but the plain sources, which the margin lists together (`source_groups`)."""
+        return [n for n in self.notes if not _is_plain_source(n)]
+
+    @property
+    def source_groups(self) -> list[SourceGroup]:
+        """The plain sources it credits, each once however often it is credited, in order of first credit."""
+        groups: dict[str, SourceGroup] = {}
+        for note in self.notes:
+            if _is_plain_source(note):
+                assert note.source is not None
+                groups.setdefault(note.source.id, SourceGroup(note.source, [])).notes.append(note)
+        return list(groups.values())
+
+
+def _is_plain_source(note: Note) -> bool:
+    """A source highlight without a note of its own: all its note would say is the source's name."""
+    return note.source is not None and not note.annotation.note
 
 
 @dataclass(frozen=True)
@@ -115,31 +168,37 @@ class SiteBuilder:
     # --- article bodies -------------------------------------------------------------------------
 
     def notes_of(self, article: Article) -> list[Note]:
+        """The numbered notes, in reading order. An explicit mention without a note has none: its highlight is a
+        link to the person and says whom it names (a note saying only that would be filler)."""
         anchored = sorted(
-            (a for a in article.annotations if a.anchor),
+            (a for a in article.annotations if a.anchor and (a.kind != "mention" or a.note)),
             key=lambda a: (a.anchor.start, a.anchor.end, a.id),  # type: ignore[union-attr]
         )
-        notes = []
+        notes: list[Note] = []
         for number, annotation in enumerate(anchored, start=1):
-            claim = self.dossier.claims.get(annotation.target or "") if annotation.kind == "claim" else None
+            target = annotation.target or ""
+            claim = self.dossier.claims.get(target) if annotation.kind == "claim" else None
+            source = self.dossier.sources.get(target) if annotation.kind == "source" else None
             notes.append(
                 Note(
                     number,
                     annotation,
                     claim,
                     self.dossier.config.verdict(claim.verdict) if claim else None,
-                    self.dossier.sources.get(annotation.target or "") if annotation.kind == "source" else None,
-                    self.dossier.people.get(annotation.target or "") if annotation.kind == "mention" else None,
+                    source,
+                    self.dossier.people.get(target) if annotation.kind == "mention" else None,
                 )
             )
         return notes
 
     def spans_of(self, article: Article, notes: list[Note]) -> list[Span]:
         page = urls.path_for(article)
-        spans = []
-        for order, note in enumerate(notes):
-            spans.append(self._annotation_span(page, note, order))
-        explicit = {n.annotation.id for n in notes if n.annotation.kind == "mention"}
+        spans = [self._annotation_span(page, note, order) for order, note in enumerate(notes)]
+        numbered = {n.annotation.id for n in notes}
+        for annotation in article.annotations:
+            if annotation.kind == "mention" and annotation.anchor and annotation.id not in numbered:
+                spans.append(self._explicit_mention_span(page, annotation, len(notes)))
+        explicit = {a.id for a in article.annotations if a.kind == "mention"}
         for mention in article.mentions:
             if mention.annotation_id in explicit:
                 continue
@@ -150,39 +209,52 @@ class SiteBuilder:
             )  # fmt: skip
         return spans
 
+    def _explicit_mention_span(self, page: str, annotation: Annotation, order: int) -> Span:
+        """A phrase the editor says names a person: a link to them, followed by their name where it does not."""
+        anchor = annotation.anchor
+        person = self.dossier.people.get(annotation.target or "")
+        assert anchor is not None and person is not None
+        href = escapeHtml(urls.relative_url(page, urls.path_for(person)))
+        data = f'data-annotation="{annotation.id}"'
+        quoted = annotation.selector.exact.casefold()
+        names_them = any(name.casefold() in quoted for name in person.names)
+        who = "" if names_them else f'<span class="mention-who"> [{escapeHtml(person.name)}]</span>'
+        return Span(anchor.start, anchor.end, f'<a class="mention explicit" href="{href}" {data}>', "</a>",
+                    f'<a class="mention explicit" id="{annotation.id}" href="{href}" {data}>', after=who,
+                    is_link=True, order=order)  # fmt: skip
+
     def _annotation_span(self, page: str, note: Note, order: int) -> Span:
         annotation = note.annotation
         anchor = annotation.anchor
         assert anchor is not None
-        ref = (
-            f'<sup class="note-ref"><a href="#note-{annotation.id}" id="ref-{annotation.id}"'
-            f' aria-label="note {note.number}">{note.number}</a></sup>'
+        control = (
+            f'<a class="hl-ref ref-{annotation.kind}" href="#note-{annotation.id}" id="ref-{annotation.id}"'
+            f' aria-label="{escapeHtml(note.control_name)}">{escapeHtml(note.control_text)}</a>'
         )
         data = f'data-annotation="{annotation.id}" data-note="{note.number}"'
         if annotation.kind == "correction":
-            inserted = f'<ins class="correction">{escapeHtml(annotation.correct)}</ins>{ref}'
+            inserted = f'<ins class="correction">{escapeHtml(annotation.correct)}</ins>'
             return Span(anchor.start, anchor.end, f'<del class="correction" {data}>', "</del>",
-                        f'<del class="correction" id="{annotation.id}" {data}>', inserted, order=order)  # fmt: skip
+                        f'<del class="correction" id="{annotation.id}" {data}>', control, inserted,
+                        order=order)  # fmt: skip
         if annotation.kind == "mention" and note.person:
             href = escapeHtml(urls.relative_url(page, urls.path_for(note.person)))
             return Span(anchor.start, anchor.end, f'<a class="mention explicit" href="{href}" {data}>', "</a>",
-                        f'<a class="mention explicit" id="{annotation.id}" href="{href}" {data}>', ref,
+                        f'<a class="mention explicit" id="{annotation.id}" href="{href}" {data}>', control,
                         is_link=True, order=order)  # fmt: skip
         tone = f" tone-{note.verdict.tone}" if note.verdict else ""
         classes = f"hl hl-{annotation.kind}{tone}"
         return Span(anchor.start, anchor.end, f'<mark class="{classes}" {data}>', "</mark>",
-                    f'<mark class="{classes}" id="{annotation.id}" {data}>', ref, order=order)  # fmt: skip
+                    f'<mark class="{classes}" id="{annotation.id}" {data}>', control, order=order)  # fmt: skip
 
-    def passages_of(self, article: Article) -> list[PassageView]:
-        notes = self.notes_of(article)
+    def passages_of(self, article: Article, notes: list[Note]) -> list[PassageView]:
         text = self.texts[article.id]
         rendered: list[RenderedPassage] = render_body(self.md, text, self.spans_of(article, notes))
         notes_by_passage: dict[int, list[Note]] = {}
         for note in notes:
             anchor = note.annotation.anchor
             assert anchor is not None
-            last_passage = text.passage_of(max(anchor.start, anchor.end - 1))
-            notes_by_passage.setdefault(last_passage, []).append(note)
+            notes_by_passage.setdefault(text.passage_of(anchor.start), []).append(note)
         return [
             PassageView(p.index, urls.passage_fragment(p.index) if p.index >= 0 else "", p.html,
                         notes_by_passage.get(p.index, []))
@@ -225,10 +297,12 @@ class SiteBuilder:
         }  # fmt: skip
         return tables[kind].get(entity_id)
 
-    def backlinks_of(self, kind: str, entity_id: str) -> list[tuple[str, Any]]:
-        """(kind, entity) of every page that refers to this one."""
+    def backlinks_of(self, kind: str, entity_id: str, shown: Iterable[Any] = ()) -> list[tuple[str, Any]]:
+        """(kind, entity) of every page that refers to this one but those the page already links to (`shown`):
+        a list of links the reader has just read is padding."""
+        seen = {(type(e), e.id) for e in shown if e is not None}
         found = [(k, self.entity((k, i))) for k, i in self.index.backlinks.get((kind, entity_id), [])]
-        return [(k, e) for k, e in found if e is not None]
+        return [(k, e) for k, e in found if e is not None and (type(e), e.id) not in seen]
 
     # --- pages ---------------------------------------------------------------------------------
 
@@ -360,8 +434,9 @@ class SiteBuilder:
              "comparison": urls.synopsis_path(story.id) if len(articles) > 1 else None,
              "timeline_picture": self.timeline(story) if story.timeline else None,
              "matrix": self.claim_matrix(story),
+             "note_counts": {a.id: len(self.notes_of(a)) for a in articles},  # as each article page numbers them
              "shared_sources": self.index.shared_sources.get(story.id, []),
-             "backlinks": self.backlinks_of("story", story.id)},
+             "backlinks": self.backlinks_of("story", story.id, [*articles, *claims])},
         )  # fmt: skip
 
     def compare_page(self, story: Story) -> Page:
@@ -371,11 +446,14 @@ class SiteBuilder:
         )  # fmt: skip
 
     def article_page(self, article: Article, story: Story) -> Page:
+        notes = self.notes_of(article)
+        others = [self.dossier.articles[a] for a in story.article_ids if a != article.id]
+        in_notes = [e for n in notes for e in (n.claim, n.source, n.person)]
         return Page(
             urls.path_for(article), "article.html", article.title, "article",
             {"article": article, "story": story, "outlet": self.dossier.sources.get(article.outlet),
-             "passages": self.passages_of(article), "notes": self.notes_of(article),
-             "backlinks": self.backlinks_of("article", article.id)},
+             "passages": self.passages_of(article, notes), "notes": notes, "other_articles": others,
+             "backlinks": self.backlinks_of("article", article.id, [story, *others, *in_notes])},
         )  # fmt: skip
 
     def person_page(self, person: Person) -> Page:
@@ -390,23 +468,36 @@ class SiteBuilder:
         claims = self.dossier.claims
         co_mentions = [(self.dossier.people[p], n) for p, n in self.index.co_mentions.get(person.id, [])]
         network = network_picture(person, person.name, len(mentions), [(p, p.name, n) for p, n in co_mentions])
+        claims_by = [claims[c] for c in self.index.claims_by.get(person.id, [])]
+        claims_about = [claims[c] for c in self.index.claims_about.get(person.id, [])]
+        shown = [*claims_by, *claims_about, *(p for p, _ in co_mentions)]
+        shown += [e for story, articles in mention_groups for e in (story, *(a for a, _ in articles))]
         return Page(
             urls.path_for(person), "person.html", person.name, "person",
             {"person": person, "mention_groups": mention_groups, "mention_count": len(mentions),
-             "claims_by": [claims[c] for c in self.index.claims_by.get(person.id, [])],
-             "claims_about": [claims[c] for c in self.index.claims_about.get(person.id, [])],
+             "claims_by": claims_by, "claims_about": claims_about,
              "co_mentions": co_mentions, "network": network if co_mentions else None,
-             "backlinks": self.backlinks_of("person", person.id)},
+             "backlinks": self.backlinks_of("person", person.id, shown)},
         )  # fmt: skip
+
+    def claimant_name(self, claim: Claim) -> str:
+        who = self.dossier.people.get(claim.claimant) or self.dossier.sources.get(claim.claimant)
+        return who.name if who else claim.claimant
+
+    def claim_title(self, claim: Claim) -> str:
+        """The verdict first, then who said what, in quotation marks: a tab, a search result or a share card
+        never states a claim as the site's own words, a false one least of all."""
+        verdict = self.dossier.config.verdict(claim.verdict)
+        label = verdict.label if verdict else claim.verdict
+        return f"{label}: {self.claimant_name(claim)} said “{claim.text}”"
 
     def claim_page(self, claim: Claim) -> Page:
         appearances = self.index.appearances.get(claim.id, [])
         return Page(
-            urls.path_for(claim), "claim.html", claim.text, "claim",
-            {"claim": claim, "story": self.dossier.stories.get(claim.story_id),
+            urls.path_for(claim), "claim.html", self.claim_title(claim), "claim",
+            {"claim": claim, "story": self.dossier.stories.get(claim.story_id), "claimant": self.claimant_name(claim),
              "appearances": list(zip(appearances, self.annotation_places(appearances), strict=True)),
-             "claim_review": claim_review(claim, self.dossier, appearances),
-             "backlinks": self.backlinks_of("claim", claim.id)},
+             "claim_review": claim_review(claim, self.dossier, appearances)},
         )  # fmt: skip
 
     def source_chain(self, source: Source) -> list[Source]:
@@ -436,15 +527,18 @@ class SiteBuilder:
         chain = self.source_chain(source)
         claims = self.dossier.claims
         corrections = self.index.corrections_by_outlet.get(source.id, [])
-        return Page(
-            urls.path_for(source), "source.html", source.name, "source",
-            {"source": source, "chain": chain, "chain_picture": self.chain_picture_of(source, chain, attributions),
-             "attributions": list(zip(attributions, self.annotation_places(attributions), strict=True)),
-             "claims_resting": [claims[c] for c in self.index.claims_resting_on.get(source.id, [])],
-             "claims_by": [claims[c] for c in self.index.claims_by.get(source.id, [])],
-             "via_this": [self.dossier.sources[s] for s in self.index.sources_of.get(source.id, [])],
-             "articles": [self.dossier.articles[a] for a in self.index.articles_by_outlet.get(source.id, [])],
-             "claims_reported": [claims[c] for c in self.index.claims_by_outlet.get(source.id, [])],
-             "corrections": list(zip(corrections, self.annotation_places(corrections), strict=True)),
-             "backlinks": self.backlinks_of("source", source.id)},
-        )  # fmt: skip
+        context: dict[str, Any] = {
+            "source": source, "chain": chain, "chain_picture": self.chain_picture_of(source, chain, attributions),
+            "attributions": list(zip(attributions, self.annotation_places(attributions), strict=True)),
+            "claims_resting": [claims[c] for c in self.index.claims_resting_on.get(source.id, [])],
+            "claims_by": [claims[c] for c in self.index.claims_by.get(source.id, [])],
+            "via_this": [self.dossier.sources[s] for s in self.index.sources_of.get(source.id, [])],
+            "articles": [self.dossier.articles[a] for a in self.index.articles_by_outlet.get(source.id, [])],
+            "claims_reported": [claims[c] for c in self.index.claims_by_outlet.get(source.id, [])],
+            "corrections": list(zip(corrections, self.annotation_places(corrections), strict=True)),
+        }  # fmt: skip
+        shown = [*chain, *(place.article for _, place in context["attributions"] + context["corrections"])]
+        for listed in ("claims_resting", "claims_by", "via_this", "articles", "claims_reported"):
+            shown += context[listed]
+        context["backlinks"] = self.backlinks_of("source", source.id, shown)
+        return Page(urls.path_for(source), "source.html", source.name, "source", context)

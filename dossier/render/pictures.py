@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,16 +44,27 @@ class Picture:
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     rows: list[TimelineRow] = field(default_factory=list)
+    breaks: list[TimelineBreak] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class TimelineRow:
-    y: float
+    y: float  # the baseline of its date; its label's lines follow, one `LINE` apart
     date: dt.date
     label: str
     kind: str  # "event" or "article"
     is_inference: bool
     target: Any  # entity to link to, or None
+    lines: tuple[str, ...] = ()  # the label, wrapped to the picture's width
+
+
+@dataclass(frozen=True)
+class TimelineBreak:
+    """Where the time line leaves out a long gap: the axis is broken and says how long."""
+
+    y1: float
+    y2: float
+    text: str  # "10 months later"
 
 
 def _round(value: float) -> float:
@@ -62,7 +74,7 @@ def _round(value: float) -> float:
 def network_picture(centre: Any, name: str, mentions: int, neighbours: list[tuple[Any, str, int]]) -> Picture:
     """The person in the middle, the people named in the same passages around, lines as thick as the count."""
     shown = neighbours[:MAX_NEIGHBOURS]
-    width, height, radius = 460, 360, 130.0
+    width, height, radius = 400, 340, 120.0  # narrow enough that a 390 px phone shows its text at 11 px or more
     cx, cy = width / 2, height / 2
     others = ", ".join(f"{label} ({count})" for _, label, count in shown) or "nobody"
     picture = Picture(
@@ -81,45 +93,79 @@ def network_picture(centre: Any, name: str, mentions: int, neighbours: list[tupl
     return picture
 
 
+# The timeline is drawn narrow, one column of dated entries, so that on a 390 px phone it is shown at about its
+# own size (its text stays 12-13 px) and no label needs cutting: long labels wrap.
+TIMELINE_WIDTH = 350
+TIMELINE_TEXT_X = 30
+LINE = 17  # between lines of a label (13 px text)
+WRAP = 44  # characters per label line: 13 px text in the width beside the axis
+PX_PER_DAY = 2.0  # the time scale, up to...
+LONGEST_SCALED_GAP = 30  # ... days; a longer gap is a break in the axis, taller than any scaled gap
+BREAK_HEIGHT = 84.0
+
+
+def _time_between(days: int) -> str:
+    if days >= 60:
+        months = round(days / 30.44)
+        return f"{months} months later"
+    return f"{round(days / 7)} weeks later"
+
+
 def timeline_picture(title: str, rows: list[tuple[dt.date, str, str, bool, Any]]) -> Picture:
-    """Events and articles down a time line; gaps grow with the time between, so clusters read as clusters."""
+    """Dated entries down a time line. The space between two dates follows a time scale (two days are closer than
+    two weeks); a gap longer than a month is drawn as a break that says how long it is, instead of a page of
+    empty axis."""
     ordered = sorted(rows, key=lambda row: (row[0], row[2] != "event", row[1]))
-    y, previous = 30.0, None
-    picture = Picture(640, 0, title, "")
+    picture = Picture(TIMELINE_WIDTH, 0, title, "")
+    y, previous = 20.0, None
     for date, label, kind, is_inference, target in ordered:
         if previous is not None:
-            y += 30 + min(40.0, 8 * math.log1p((date - previous).days))
-        short = label if len(label) <= 80 else label[:79] + "…"
-        picture.rows.append(TimelineRow(_round(y), date, short, kind, is_inference, target))
+            days = (date - previous).days
+            if days > LONGEST_SCALED_GAP:
+                picture.breaks.append(TimelineBreak(_round(y), _round(y + BREAK_HEIGHT), _time_between(days)))
+                y += BREAK_HEIGHT
+            else:
+                y += PX_PER_DAY * days
+        shown = f"{label} (the editor's inference)" if is_inference else label
+        lines = tuple(textwrap.wrap(shown, WRAP, break_long_words=True)) or ("",)
+        picture.rows.append(TimelineRow(_round(y + 12), date, label, kind, is_inference, target, lines))
+        y += 12 + LINE * len(lines) + 14  # the date line, the label, room before the next entry
         previous = date
-    picture.height = int(y + 30)
-    picture.description = "; ".join(
-        f"{row.date.isoformat()}: {row.label}{' (inferred)' if row.is_inference else ''}" for row in picture.rows
-    )
+    picture.height = int(y + 6)
+    picture.description = "; ".join(f"{row.date.isoformat()}: {' '.join(row.lines)}" for row in picture.rows)
     return picture
 
 
+CHAIN_BOX = (170.0, 44.0)  # a box's width and height
+CHAIN_PER_ROW = 2  # boxes side by side: the picture stays under 390 px wide, so a phone shows it at about its size
+
+
 def chain_picture(title: str, columns: list[list[tuple[str, Any]]]) -> Picture:
-    """Boxes left to right, each column feeding the next: the source, what it came through, who reported it."""
-    box_width, box_height, gap = 170.0, 44.0, 50.0
-    tallest = max((len(column) for column in columns), default=1)
-    height = int(tallest * (box_height + 16) + 24)
-    width = int(len(columns) * (box_width + gap) - gap + 20)
-    picture = Picture(width, height, title, "")
+    """Boxes top to bottom, each step feeding the next: the source, what it came through, who reported it. A step
+    with more boxes than fit side by side takes several rows."""
+    box_width, box_height = CHAIN_BOX
+    gap, step_gap = 20.0, 34.0
+    widest = min(max((len(column) for column in columns), default=1), CHAIN_PER_ROW)
+    width = int(widest * (box_width + gap) - gap + 20)
+    picture = Picture(width, 0, title, "")
     previous: list[Node] = []
-    for index, column in enumerate(columns):
-        x = 10 + index * (box_width + gap)
-        top = (height - len(column) * (box_height + 16) + 16) / 2
-        current = [
-            Node(_round(x), _round(top + row * (box_height + 16)), box_height, label, target)
-            for row, (label, target) in enumerate(column)
-        ]
-        for left in previous:
-            for right in current:
+    y = 10.0
+    for column in columns:
+        current = []
+        for start in range(0, len(column), CHAIN_PER_ROW):
+            row = column[start : start + CHAIN_PER_ROW]
+            left = (width - len(row) * (box_width + gap) + gap) / 2
+            for index, (label, target) in enumerate(row):
+                current.append(Node(_round(left + index * (box_width + gap)), _round(y), box_height, label, target))
+            y += box_height + 12
+        for above in previous:
+            for below in current:
                 picture.edges.append(
-                    Edge(left.x + box_width, left.y + box_height / 2, right.x, right.y + box_height / 2, 1.5, "")
+                    Edge(above.x + box_width / 2, above.y + box_height, below.x + box_width / 2, below.y, 1.5, "")
                 )
         picture.nodes.extend(current)
         previous = current
+        y += step_gap - 12
+    picture.height = int(y - step_gap + 12 + 10)
     picture.description = " → ".join(", ".join(label for label, _ in column) for column in columns)
     return picture

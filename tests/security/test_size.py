@@ -58,7 +58,7 @@ def test_ten_thousand_annotations_on_one_article(tmp_path: Path) -> None:
     page = big_page(built.output_dir / ARTICLE_PAGE)
     marks = page.xpath("//mark[contains(@class, 'hl-note')]")
     assert [m.text_content() for m in marks] == [f"number {n} is here" for n in range(count)]
-    assert len(page.xpath("//div[contains(@class, 'note-note')]")) == count
+    assert len(page.xpath("//details[contains(@class, 'note-note')]")) == count
 
 
 def test_a_file_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
   "use strict";
   var toggle = document.getElementById("show-annotations");
   if (toggle) {
+    toggle.closest(".annotation-toggle").hidden = false;  // without this script the annotations just stay shown
     var stored = null;
     try { stored = window.localStorage.getItem("dossier-annotations"); } catch (e) { /* storage may be off */ }
     if (stored === "hidden") { toggle.checked = false; }
@@ -13,6 +14,30 @@
     toggle.addEventListener("change", apply);
     apply();
   }
+  // A highlight's label leads to its note: open the note it leads into (browsers that open a closed <details>
+  // on a link into it do this already), also when the page is opened at a note's address.
+  function openNoteAt(hash) {
+    var target = hash && hash.length > 1 ? document.getElementById(decodeURIComponent(hash.slice(1))) : null;
+    var note = target && target.closest("details.note");
+    if (note) { note.open = true; }
+  }
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest) { return; }
+    var link = event.target.closest("a.hl-ref");
+    if (link) { openNoteAt(link.hash); return; }
+    // A click or tap on highlighted words (not a link in them, not a selection) opens the innermost one's note.
+    var highlight = event.target.closest(".passage-text [data-note]");
+    if (!highlight || event.target.closest("a") || String(window.getSelection())) { return; }
+    var body = document.getElementById("note-" + highlight.getAttribute("data-annotation"));
+    if (!body) { return; }
+    openNoteAt("#" + body.id);
+    body.scrollIntoView({ block: "nearest" });
+  });
+  window.addEventListener("hashchange", function () { openNoteAt(window.location.hash); });
+  openNoteAt(window.location.hash);
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.note").forEach(function (note) { note.open = true; });
+  });
   // Hovering or focusing a highlight lights up its note, and the other way round.
   function setActive(id, on) {
     document.querySelectorAll('[data-annotation="' + id + '"]').forEach(function (el) {
