@@ -700,6 +700,25 @@ def test_locate_quote_never_raises_and_keeps_its_promises(
     assert (match.method is None) == (match.status == "orphaned")
 
 
+def test_a_long_quote_longer_than_the_rest_of_the_text_is_not_found_never_an_internal_error() -> None:
+    # Found by the YAML fuzzer: a 400-digit quote whose first half ends the article. The search for its last
+    # words began past the end of the text, and the span it gave broke the offset map (an IndexError).
+    quote = "".join(str(i * 7 % 10) for i in range(400))
+    for text in ("Some words. " + quote[:200], quote[:300], "1" * 50 + " " + quote[:-3]):
+        match = locate_quote(text, Selector(quote))
+        assert match.end <= len(text)
+        assert all(candidate.end <= len(text) for candidate in match.candidates)
+
+
+@FEW
+@given(st.text(alphabet="0123456789 ab", min_size=65, max_size=400), st.floats(0.1, 0.9), st.text(max_size=40))
+def test_long_quotes_against_the_start_of_themselves_keep_to_the_text(quote: str, kept: float, before: str) -> None:
+    text = before + quote[: int(len(quote) * kept)]  # the text ends before the quote would
+    match = locate_quote(text, Selector(quote))
+    assert match.status in ("found", "ambiguous", "orphaned")
+    assert all(0 <= candidate.start < candidate.end <= len(text) for candidate in match.candidates)
+
+
 # Characters NFC composes, reorders or replaces (marks, Hangul jamo, Oriya vowel signs, Ohm and Angstrom
 # signs, a composition exclusion), and every kind the other normalisation steps rewrite.
 TRICKY = "ae\u0301\u0323\u0300A\u030a\u212b\u2126\u1100\u1161\u11a8\uac00\u0b47\u0b3e\u0b57\u0958\u093c"

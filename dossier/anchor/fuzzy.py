@@ -175,6 +175,8 @@ def _long_passage_in(text: str, quote: str, low: int, high: int) -> tuple[int, i
     slack = len(quote) // 4 + 16
     tail_low = max(start, start + len(quote) - len(tail) - slack)
     tail_high = min(len(text), start + len(quote) + slack)
+    if tail_low >= tail_high:
+        return None  # the text ends before the quote's last words could: no passage starts here
     last = fuzz.partial_ratio_alignment(tail, text[tail_low:tail_high])
     if last is None:
         return None
