@@ -264,6 +264,7 @@ def test_an_article_in_another_language_is_said_to_be_not_compared_and_its_text_
     told = [text for row in rows(soup) for text in versions(row) if text]
     assert " ".join(told).split() == (QUAKE_SPANISH + " " + QUAKE_ENGLISH).split()
     assert {text_of(row, ".fact-about .tag") for row in rows(soup)} == {"Not compared"}
+    assert {" ".join(row["class"]) for row in rows(soup)} == {"fact kind-apart"}
     assert soup.select_one("#nothing-matched") is None and "Only in" not in soup.get_text()
 
 
