@@ -1,5 +1,6 @@
-"""A small dossier of three stories, one for each way a comparison can fall short of lining facts up: the same
-fact told with different figures, an article in another language, and two articles that share no passage.
+"""A small dossier of stories, one for each way a comparison can fall short of lining facts up: the same fact
+told with different figures (far apart in wording, and close: three outlets, two of them agreeing on the figure),
+an article in another language, and two articles that share no passage.
 The page tests (tests/test_compare_page.py) and the browser tests (tests/browser/) build it."""
 
 from __future__ import annotations
@@ -8,8 +9,8 @@ from pathlib import Path
 
 from dossier import urls
 
-OUTLETS = {"gazette": "The Gazette", "herald": "The <Herald>", "diario": "El Diario"}
-CONFLICT, LANGUAGES, UNRELATED = "buried", "quake", "unrelated"
+OUTLETS = {"gazette": "The Gazette", "herald": "The <Herald>", "diario": "El Diario", "courier": "The Courier"}
+CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED = "buried", "expelled", "quake", "unrelated"
 BURIED_GAZETTE = (
     "Rescuers said 18,645 people were buried under collapsed buildings in the old town of Antakya.\n\n"
     "The governor asked for more cranes."
@@ -18,6 +19,10 @@ BURIED_HERALD = (
     "The storm closed the airport for a day.\n\n"
     "An estimated 18,000 people remain buried under collapsed buildings in Antakya's old town, rescuers said."
 )
+EXPELLED = "The United States expelled {} Russian diplomats on {} and closed two compounds in Maryland and New York."
+EXPELLED_GAZETTE = EXPELLED.format(35, "Thursday")
+EXPELLED_HERALD = EXPELLED.format(30, "Thursday")
+EXPELLED_COURIER = EXPELLED.format(35, "Friday")
 QUAKE_ENGLISH = (
     "A powerful earthquake struck the central Philippines on Tuesday, killing at least 93 people.\n\n"
     "Authorities say most of the casualties were on Bohol Island, where churches that were more than 400 years "
@@ -32,6 +37,10 @@ UNRELATED_GAZETTE = "The council approved a new bridge over the river.\n\nWork s
 UNRELATED_HERALD = "A painter opened her first show at the harbour gallery.\n\nCritics praised the colours."
 STORIES = {
     CONFLICT: ("How many are buried", {"gazette": BURIED_GAZETTE, "herald": BURIED_HERALD}),
+    CLOSE_CONFLICT: (
+        "Diplomats expelled",
+        {"gazette": EXPELLED_GAZETTE, "herald": EXPELLED_HERALD, "courier": EXPELLED_COURIER},
+    ),
     LANGUAGES: ("An earthquake in the Philippines", {"gazette": QUAKE_ENGLISH, "diario": QUAKE_SPANISH}),
     UNRELATED: ("A bridge and a painter", {"gazette": UNRELATED_GAZETTE, "herald": UNRELATED_HERALD}),
 }

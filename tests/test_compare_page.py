@@ -16,7 +16,11 @@ from dossier.pipeline import BuildOptions, Built, build_project
 from tests.compare_cases import (
     BURIED_GAZETTE,
     BURIED_HERALD,
+    CLOSE_CONFLICT,
     CONFLICT,
+    EXPELLED_COURIER,
+    EXPELLED_GAZETTE,
+    EXPELLED_HERALD,
     LANGUAGES,
     QUAKE_ENGLISH,
     QUAKE_SPANISH,
@@ -235,6 +239,7 @@ def test_figures_two_outlets_give_differently_are_a_row_of_their_own_marked_wher
     soup = case_page(cases_site, CONFLICT)
     (row,) = [row for row in rows(soup) if all(versions(row))]
     assert text_of(row, ".fact-about .tag") == "Figures differ"
+    assert text_of(soup, ".lede").endswith("1 of the 3 rows is reported by more than one outlet.")
     assert text_of(row, ".figures-note") == "The Gazette gives 18,645; The <Herald> gives 18,000."
     for cell, text, figure in zip(
         row.select(".versions > .version"), (BURIED_GAZETTE, BURIED_HERALD), ("18,645", "18,000"), strict=True
@@ -248,6 +253,30 @@ def test_figures_two_outlets_give_differently_are_a_row_of_their_own_marked_wher
     key = soup.select(".compare-key .tag")
     assert [tag.get_text() for tag in key] == ["Figures differ", "Only in one"]
     assert soup.select_one("#not-compared") is None and soup.select_one("#nothing-matched") is None
+
+
+def test_close_versions_mark_the_figure_over_their_own_words_and_outlets_that_agree_are_named_together(
+    cases_site: Path,
+) -> None:
+    soup = case_page(cases_site, CLOSE_CONFLICT)
+    (row,) = rows(soup)
+    assert text_of(row, ".figures-note") == "The Courier and The Gazette give 35; The <Herald> gives 30."
+    assert text_of(soup, ".lede").endswith("Every row is reported by more than one outlet.")
+    marks = [
+        [(mark["class"][0], mark.get_text()) for mark in cell.select(".told mark")]
+        for cell in row.select(".versions > .version")
+    ]
+    reader = "figure that differs: "
+    assert marks == [
+        [("differs", reader + "35"), ("own", "Friday")],
+        [("differs", reader + "35")],
+        [("differs", reader + "30")],
+    ]
+    assert [told(cell) for cell in row.select(".versions > .version")] == [
+        EXPELLED_COURIER, EXPELLED_GAZETTE, EXPELLED_HERALD
+    ]  # fmt: skip
+    assert [tag.get_text() for tag in soup.select(".compare-key .tag")] == ["Figures differ"]
+    assert soup.select(".compare-key mark.own")  # the words Friday is marked with are in the key too
 
 
 def test_an_article_in_another_language_is_said_to_be_not_compared_and_its_text_is_still_shown(

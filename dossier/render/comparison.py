@@ -80,9 +80,14 @@ class RowView:
         return [cell for cell in self.cells if cell]
 
     @property
-    def differing(self) -> list[Version]:
-        """The versions that give a figure another gives differently, in the columns' order."""
-        return [version for version in self.versions if version.differing]
+    def differing(self) -> list[tuple[list[Column], tuple[str, ...]]]:
+        """Which outlets give which of the figures that differ: the outlets that give the same ones together, in the
+        columns' order."""
+        outlets: dict[tuple[str, ...], list[Column]] = {}
+        for version in self.versions:
+            if version.differing:
+                outlets.setdefault(version.differing, []).append(version.column)
+        return [(columns, figures) for figures, columns in outlets.items()]
 
     @property
     def credits_differ(self) -> bool:

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.cases_site import cases_site
 from tests.browser.conftest import PAGE_TYPES, PublishedSite
-from tests.compare_cases import CONFLICT, LANGUAGES, UNRELATED, page_of
+from tests.compare_cases import CLOSE_CONFLICT, CONFLICT, LANGUAGES, UNRELATED, page_of
 
 pytestmark = pytest.mark.browser
 __all__ = ["cases_site"]  # a fixture the tests below use
@@ -162,13 +162,21 @@ def assert_nothing_scrolls_sideways(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+FIGURES = {  # the figures each conflict case marks, in the page's order, and what its row says of them
+    CONFLICT: (("18,645", "18,000"), "The Gazette gives 18,645; The <Herald> gives 18,000."),
+    CLOSE_CONFLICT: (("35", "35", "30"), "The Courier and The Gazette give 35; The <Herald> gives 30."),
+}
+
+
+@pytest.mark.parametrize("story_id", FIGURES)
 def test_differing_figures_are_marked_visibly_and_named_for_screen_readers(
-    case_page: Page, cases_site: PublishedSite
+    story_id: str, case_page: Page, cases_site: PublishedSite
 ) -> None:
-    case_page.goto(cases_site.url_of(page_of(CONFLICT)))
+    figures, note = FIGURES[story_id]
+    case_page.goto(cases_site.url_of(page_of(story_id)))
     marks = case_page.locator(".synopsis-rows mark.differs")
-    expect(marks).to_have_count(2)
-    for mark, figure in zip(marks.all(), ("18,645", "18,000"), strict=True):
+    expect(marks).to_have_count(len(figures))
+    for mark, figure in zip(marks.all(), figures, strict=True):
         mark.scroll_into_view_if_needed()
         expect(mark).to_be_visible()
         expect(mark).to_be_in_viewport()
@@ -177,7 +185,7 @@ def test_differing_figures_are_marked_visibly_and_named_for_screen_readers(
         assert hidden is not None and hidden["width"] <= 1  # seen is the figure alone
         style = mark.evaluate("el => [getComputedStyle(el).fontWeight, getComputedStyle(el).borderTopWidth]")
         assert int(style[0]) >= 700 and style[1] != "0px"  # more than a colour tells it apart
-    expect(case_page.locator(".figures-note")).to_have_text("The Gazette gives 18,645; The <Herald> gives 18,000.")
+    expect(case_page.locator(".figures-note")).to_have_text(note)
     assert_nothing_scrolls_sideways(case_page)
 
 
@@ -204,7 +212,7 @@ def test_articles_that_share_no_passage_say_so(case_page: Page, cases_site: Publ
 
 def test_screenshots_of_the_cases(browser: Browser, cases_site: PublishedSite, screenshots: Path) -> None:
     """For people to look at (test-artifacts/screenshots/compare-case-*.png)."""
-    for story_id in (CONFLICT, LANGUAGES, UNRELATED):
+    for story_id in (CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED):
         for name, (width, height) in (("desktop", DESKTOP), ("phone", PHONE)):
             for scheme in SCHEMES:
                 context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": height})

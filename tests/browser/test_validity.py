@@ -13,12 +13,12 @@ from playwright.sync_api import Page
 
 from tests.browser.cases_site import cases_site
 from tests.browser.conftest import PAGE_TYPES, PublishedSite
-from tests.compare_cases import CONFLICT, LANGUAGES, UNRELATED, page_of
+from tests.compare_cases import CLOSE_CONFLICT, CONFLICT, LANGUAGES, UNRELATED, page_of
 
 pytestmark = pytest.mark.browser
 
 SERIOUS = ("serious", "critical")
-CASES = (CONFLICT, LANGUAGES, UNRELATED)  # comparison pages that show each way a comparison falls short
+CASES = (CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED)  # comparison pages that show each way a comparison falls short
 __all__ = ["cases_site"]  # a fixture the tests below use
 
 
