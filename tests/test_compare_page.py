@@ -297,6 +297,21 @@ def test_an_article_in_another_language_is_said_to_be_not_compared_and_its_text_
     assert soup.select_one("#nothing-matched") is None and "Only in" not in soup.get_text()
 
 
+def test_one_article_in_another_language_than_two_others_stands_apart_and_theirs_are_compared(tmp_path: Path) -> None:
+    project = write_cases(tmp_path)
+    retold = "---\ntitle: Quake\noutlet: herald\n---\n" + QUAKE_ENGLISH.replace("powerful", "strong")
+    (project / "content" / LANGUAGES / "quake-herald.md").write_text(retold, encoding="utf-8")
+    built = build_project(project, BuildOptions(search=False))
+    assert built.output_dir is not None
+    soup = case_page(built.output_dir, LANGUAGES)
+    assert " ".join(text_of(soup, "#not-compared", " ").split()).startswith(
+        "Not compared: El Diario is in Spanish, and the other outlets in English."
+    )
+    tags = [text_of(row, ".fact-about .tag") for row in rows(soup)]
+    assert tags == ["Not compared", "Not compared", "Same fact", "Same fact"]
+    assert soup.select_one("#nothing-matched") is None
+
+
 def test_articles_that_share_no_passage_say_so_and_no_count_of_nothing(cases_site: Path) -> None:
     soup = case_page(cases_site, UNRELATED)
     assert " ".join(text_of(soup, "#nothing-matched", " ").split()) == (
