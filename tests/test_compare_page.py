@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup, Tag
 
 from benchmarks.generate import generate
 from dossier import urls
 from dossier.pipeline import BuildOptions, Built, build_project
+from tests.compare_cases import (
+    BURIED_GAZETTE,
+    BURIED_HERALD,
+    CLOSE_CONFLICT,
+    CONFLICT,
+    EXPELLED_COURIER,
+    EXPELLED_GAZETTE,
+    EXPELLED_HERALD,
+    LANGUAGES,
+    QUAKE_ENGLISH,
+    QUAKE_SPANISH,
+    UNRELATED,
+    page_of,
+    write_cases,
+)
 
 STORY = "flynn-kislyak"
 PAGE = urls.synopsis_path(STORY)
@@ -28,8 +45,15 @@ def rows(soup: BeautifulSoup) -> list[Tag]:
 
 
 def versions(row: Tag) -> list[str | None]:
-    """Each column's version of the row (its text), None where the outlet does not report it."""
-    return [text_of(cell, ".told") if "version" in cell["class"] else None for cell in row.select(".versions > div")]
+    """Each column's version of the row (its text as seen: without the words for screen readers alone), None where
+    the outlet does not report it."""
+    return [told(cell) if "version" in cell["class"] else None for cell in row.select(".versions > div")]
+
+
+def told(cell: Tag) -> str:
+    found = cell.select_one(".told")
+    assert found is not None
+    return "".join(text for text in found.find_all(string=True) if not text.find_parent(class_="visually-hidden"))
 
 
 def row_with(soup: BeautifulSoup, words: str) -> Tag:
@@ -195,3 +219,125 @@ def test_a_story_of_five_articles_has_one_page_with_five_columns(tmp_path: Path)
         article_ids = dossier.stories[story_id].article_ids
         sentences = [s for a in article_ids for s in built.checked.texts[a].text.split()]
         assert sorted(" ".join(told).split()) == sorted(sentences)
+
+
+# --- Where a comparison falls short: figures that differ, another language, nothing matched (tests/compare_cases.py)
+
+
+@pytest.fixture(scope="module")
+def cases_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    built = build_project(write_cases(tmp_path_factory.mktemp("cases")), BuildOptions(search=False))
+    assert built.output_dir is not None and not built.report.has_errors, built.report.sorted()
+    return built.output_dir
+
+
+def case_page(site: Path, story_id: str) -> BeautifulSoup:
+    return BeautifulSoup((site / page_of(story_id)).read_text(encoding="utf-8"), "html.parser")
+
+
+def test_figures_two_outlets_give_differently_are_a_row_of_their_own_marked_where_they_stand(cases_site: Path) -> None:
+    soup = case_page(cases_site, CONFLICT)
+    (row,) = [row for row in rows(soup) if all(versions(row))]
+    assert text_of(row, ".fact-about .tag") == "Figures differ"
+    assert text_of(soup, ".lede").endswith("1 of the 3 rows is reported by more than one outlet.")
+    assert text_of(row, ".figures-note") == "The Gazette gives 18,645; The <Herald> gives 18,000."
+    for cell, text, figure in zip(
+        row.select(".versions > .version"), (BURIED_GAZETTE, BURIED_HERALD), ("18,645", "18,000"), strict=True
+    ):
+        (mark,) = cell.select("mark.differs")
+        hidden = mark.select_one(".visually-hidden")
+        assert hidden is not None and hidden.get_text() == "figure that differs: "
+        hidden.extract()
+        assert mark.get_text() == figure  # exactly the figure, not a word more or less
+        assert told(cell) in text
+    key = soup.select(".compare-key .tag")
+    assert [tag.get_text() for tag in key] == ["Figures differ", "Only in one"]
+    assert soup.select_one("#not-compared") is None and soup.select_one("#nothing-matched") is None
+
+
+def test_close_versions_mark_the_figure_over_their_own_words_and_outlets_that_agree_are_named_together(
+    cases_site: Path,
+) -> None:
+    soup = case_page(cases_site, CLOSE_CONFLICT)
+    (row,) = rows(soup)
+    assert text_of(row, ".figures-note") == "The Courier and The Gazette give 35; The <Herald> gives 30."
+    assert text_of(soup, ".lede").endswith("Every row is reported by more than one outlet.")
+    marks = [
+        [(mark["class"][0], mark.get_text()) for mark in cell.select(".told mark")]
+        for cell in row.select(".versions > .version")
+    ]
+    reader = "figure that differs: "
+    assert marks == [
+        [("differs", reader + "35"), ("own", "Friday")],
+        [("differs", reader + "35")],
+        [("differs", reader + "30")],
+    ]
+    assert [told(cell) for cell in row.select(".versions > .version")] == [
+        EXPELLED_COURIER, EXPELLED_GAZETTE, EXPELLED_HERALD
+    ]  # fmt: skip
+    assert [tag.get_text() for tag in soup.select(".compare-key .tag")] == ["Figures differ"]
+    assert soup.select(".compare-key mark.own")  # the words Friday is marked with are in the key too
+
+
+def test_an_article_in_another_language_is_said_to_be_not_compared_and_its_text_is_still_shown(
+    cases_site: Path,
+) -> None:
+    soup = case_page(cases_site, LANGUAGES)
+    notice = " ".join(text_of(soup, "#not-compared", " ").split())
+    assert notice == (
+        "Not compared: El Diario is in Spanish, and The Gazette in English. Sentences are paired only between "
+        "articles in the same language, so El Diario's are listed without counterparts in English."
+    )
+    notice_at = str(soup).index('id="not-compared"')
+    assert notice_at < str(soup).index('class="synopsis-rows"')  # read before the rows
+    told = [text for row in rows(soup) for text in versions(row) if text]
+    assert " ".join(told).split() == (QUAKE_SPANISH + " " + QUAKE_ENGLISH).split()
+    assert {text_of(row, ".fact-about .tag") for row in rows(soup)} == {"Not compared"}
+    assert {" ".join(row["class"]) for row in rows(soup)} == {"fact kind-apart"}
+    assert soup.select_one("#nothing-matched") is None and "Only in" not in soup.get_text()
+
+
+def test_one_article_in_another_language_than_two_others_stands_apart_and_theirs_are_compared(tmp_path: Path) -> None:
+    project = write_cases(tmp_path)
+    retold = "---\ntitle: Quake\noutlet: herald\n---\n" + QUAKE_ENGLISH.replace("powerful", "strong")
+    (project / "content" / LANGUAGES / "quake-herald.md").write_text(retold, encoding="utf-8")
+    built = build_project(project, BuildOptions(search=False))
+    assert built.output_dir is not None
+    soup = case_page(built.output_dir, LANGUAGES)
+    assert " ".join(text_of(soup, "#not-compared", " ").split()).startswith(
+        "Not compared: El Diario is in Spanish, and the other outlets in English."
+    )
+    tags = [text_of(row, ".fact-about .tag") for row in rows(soup)]
+    assert tags == ["Not compared", "Not compared", "Same fact", "Same fact"]
+    assert soup.select_one("#nothing-matched") is None
+
+
+def test_articles_that_share_no_passage_say_so_and_no_count_of_nothing(cases_site: Path) -> None:
+    soup = case_page(cases_site, UNRELATED)
+    assert " ".join(text_of(soup, "#nothing-matched", " ").split()) == (
+        "Nothing matched: no passage of these articles tells the same fact in a way dossier could match, so each "
+        "outlet's sentences are listed on their own."
+    )
+    page = " ".join(text_of(soup, "main", " ").split())
+    assert "()" not in page and not re.search(r"\b0 (of|passages|rows)\b", page)
+    assert soup.select_one("#not-compared") is None
+
+
+def test_the_data_export_gives_each_rows_kind_and_figures_and_each_comparisons_languages(cases_site: Path) -> None:
+    data = json.loads((cases_site / urls.DATA_FILE).read_text(encoding="utf-8"))
+    comparisons = {c["left_article"]: c for c in data["comparisons"]}
+    (pair,) = comparisons["buried-gazette"]["pairs"]
+    assert pair["kind"] == "conflict"
+    assert [f["text"] for f in pair["conflict"]["left"]] == ["18,645"]
+    assert [f["text"] for f in pair["conflict"]["right"]] == ["18,000"]
+    figure = pair["conflict"]["right"][0]
+    assert BURIED_HERALD[figure["start"] : figure["end"]] == "18,000"
+    spanish = comparisons["quake-diario"]
+    assert (spanish["not_compared"], spanish["left_language"], spanish["right_language"]) == (
+        "different languages", "es", "en"
+    )  # fmt: skip
+    assert comparisons["unrelated-gazette"]["not_compared"] is None
+    synopses = {s["story"]: s for s in data["synopses"]}
+    (row,) = [row for row in synopses[CONFLICT]["rows"] if row["kind"] == "conflict"]
+    assert [[f["text"] for f in figures] for figures in row["figures"]] == [["18,645"], ["18,000"]]
+    assert synopses[LANGUAGES]["not_compared"] == [[0, 1]]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 from dossier.compare import Alignment, Side, compare_sides
-from dossier.compare.align import Attribution, Pair
+from dossier.compare.align import Attribution, Conflict, Figure, Pair
 from dossier.compare.score import Signals
 from dossier.compare.segment import split_sentences
 from dossier.compare.synopsis import Row, Synopsis, row_differences, synopsis_of
 from dossier.model import CompareSettings
+from tests.compare_cases import QUAKE_ENGLISH, QUAKE_SPANISH
 
 SIDES = {
     "a": Side(
@@ -115,3 +117,28 @@ def test_versions_that_differ_nearly_everywhere_are_left_unmarked() -> None:
     synopsis = synopsis_of(["a", "b"], {("a", "b"): far_apart})
     assert synopsis.rows[0].cells == ((0,), (0,))
     assert row_differences(synopsis, synopsis.rows[0]) is None
+
+
+def test_figures_that_differ_make_the_row_say_so_even_when_it_shares_a_claim() -> None:
+    left = tuple(split_sentences("Rescuers said 18,645 people were buried."))
+    right = tuple(split_sentences("An estimated 18,000 people remain buried."))
+    conflict = Conflict((Figure("18,645", "18645", 14, 20),), (Figure("18,000", "18000", 13, 19),))
+    claimed = replace(pair(0, 0, 0.8), kind="claim", shared_claims=("toll",), conflict=conflict)
+    synopsis = synopsis_of(["a", "b"], {("a", "b"): Alignment("a", "b", left, right, (claimed,), (), (), 1)})
+    (row,) = synopsis.rows
+    assert (row.kind, row.claims) == ("conflict", ("toll",))
+    assert row.figures == (conflict.left, conflict.right)
+    plain = synopsis_of(["a", "b"], {("a", "b"): Alignment("a", "b", left, right, (pair(0, 0, 0.8),), (), (), 1)})
+    assert plain.rows[0].kind == "paraphrase" and plain.rows[0].figures == ((), ())
+
+
+def test_the_synopsis_keeps_each_articles_language_and_the_pairs_not_compared() -> None:
+    sides = {"en": Side("en", QUAKE_ENGLISH), "es": Side("es", QUAKE_SPANISH), "en2": Side("en2", QUAKE_ENGLISH)}
+    alignments = {
+        (left, right): compare_sides(sides[left], sides[right], CompareSettings())
+        for left, right in itertools.combinations(sides, 2)
+    }
+    synopsis = synopsis_of(list(sides), alignments)
+    assert synopsis.languages == ("en", "es", "en")
+    assert synopsis.not_compared == ((0, 1), (1, 2))
+    assert [row.articles for row in synopsis.rows if 1 in row.articles] == [(1,), (1,)]  # told alone, all of it

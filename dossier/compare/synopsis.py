@@ -8,6 +8,14 @@ to a sentence already matched elsewhere) is set aside: the stronger matches made
 joined is a row of its own, together with the unmatched sentences right after it in its paragraph: a passage one
 outlet alone reports reads as one.
 
+A row's kind is the most telling thing its matches show, in this order: its figures differ (some match gives
+numbers the other side does not: a fact-checker reads these first, and a claim or a quotation the row shares is
+still named beside it), its sentences share an annotated claim, a quotation, or only the fact (paraphrase); a
+row no match joined is a single outlet's.
+
+Two articles in different languages are not compared (align.py): the synopsis keeps each article's language and
+the pairs of articles left uncompared, so that the page can say why their sentences stand alone.
+
 Rows follow the first article's order. A row the first article has no part in comes, in the first article that
 has a part in it, right after the row of the sentence before it (or, at that article's start, right before the
 row of its first sentence already placed): each outlet's passages stay beside their neighbours.
@@ -29,11 +37,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from dossier.compare.align import Alignment, Pair
+from dossier.compare.align import Alignment, Figure, Pair
 from dossier.compare.diff import Chunk, Words, diff_texts, text_chunks, words_of
 from dossier.compare.segment import Sentence
 
-RowKind = Literal["claim", "verbatim", "paraphrase", "single"]
+RowKind = Literal["conflict", "claim", "verbatim", "paraphrase", "single"]
 # The most of a version's words that may be marked as its own: more, and the marks would show nothing.
 MARKED_SHARE = 0.4
 
@@ -57,9 +65,10 @@ class Link:
 class Row:
     cells: tuple[tuple[int, ...], ...]  # for each article, in the story's order, its sentences' indices in this row
     links: tuple[Link, ...]  # the matches inside the row, strongest first
-    kind: RowKind  # claim: linked sentences share an annotated claim; else verbatim, paraphrase, or single
+    kind: RowKind  # conflict: linked sentences give different figures; else claim, verbatim, paraphrase, single
     claims: tuple[str, ...]  # the annotated claims the linked sentences share
     quote: str | None  # the longest quotation linked sentences share word for word, if any
+    figures: tuple[tuple[Figure, ...], ...] = ()  # for each article, the figures of its version another contradicts
 
     @property
     def articles(self) -> tuple[int, ...]:
@@ -73,24 +82,38 @@ class Synopsis:
     sentences: tuple[tuple[Sentence, ...], ...]  # each article's, as every comparison splits it
     rows: tuple[Row, ...]
     set_aside: tuple[Link, ...]  # matches that would have put two sentences of one article in a row
+    languages: tuple[str | None, ...] = ()  # each article's language ("en"), None where it could not be told
+    not_compared: tuple[tuple[int, int], ...] = ()  # the pairs of articles (positions) in different languages
 
 
 def synopsis_of(article_ids: Sequence[str], alignments: Mapping[tuple[str, str], Alignment]) -> Synopsis:
     """The synopsis of a story of two or more articles, from the alignment of each pair (keyed in story order)."""
     sentences: list[tuple[Sentence, ...] | None] = [None] * len(article_ids)
-    links = []
+    languages: list[str | None] = [None] * len(article_ids)
+    links, not_compared = [], []
     for (left, right), (left_id, right_id) in zip(
         itertools.combinations(range(len(article_ids)), 2), itertools.combinations(article_ids, 2), strict=True
     ):
         alignment = alignments[(left_id, right_id)]
         sentences[left], sentences[right] = alignment.left, alignment.right
+        languages[left] = languages[left] or alignment.left_language
+        languages[right] = languages[right] or alignment.right_language
         links += [Link((left, right), pair) for pair in alignment.pairs]
+        if alignment.not_compared is not None:
+            not_compared.append((left, right))
     if any(found is None for found in sentences):
         raise ValueError("a synopsis needs two articles or more")
     told = tuple(found or () for found in sentences)
     groups, set_aside = _group(links)
     rows = _ordered(_with_passages(groups, told), told)
-    return Synopsis(tuple(article_ids), told, tuple(_row(group, told) for group in rows), tuple(set_aside))
+    return Synopsis(
+        tuple(article_ids),
+        told,
+        tuple(_row(group, told) for group in rows),
+        tuple(set_aside),
+        tuple(languages),
+        tuple(not_compared),
+    )
 
 
 @dataclass(eq=False)  # groups are told apart by identity
@@ -189,14 +212,39 @@ def _row(group: _Group, sentences: tuple[tuple[Sentence, ...], ...]) -> Row:
         cells[article].append(index)
     claims = sorted({claim for link in group.links for claim in link.pair.shared_claims})
     quotes = [link.pair.shared_quote for link in group.links if link.pair.shared_quote]
-    kind: RowKind = "claim" if claims else "verbatim" if quotes else "paraphrase" if group.links else "single"
+    figures = _differing_figures(group.links, len(sentences))
     return Row(
         cells=tuple(tuple(sorted(cell)) for cell in cells),
         links=tuple(group.links),
-        kind=kind,
+        kind=_row_kind(any(figures), bool(claims), bool(quotes), bool(group.links)),
         claims=tuple(claims),
         quote=max(quotes, key=lambda quote: (len(quote), quote), default=None),
+        figures=figures,
     )
+
+
+def _row_kind(figures_differ: bool, shares_claims: bool, shares_a_quote: bool, is_matched: bool) -> RowKind:
+    """The most telling thing the row shows (the module's docstring gives the order and why)."""
+    if figures_differ:
+        return "conflict"
+    if shares_claims:
+        return "claim"
+    if shares_a_quote:
+        return "verbatim"
+    return "paraphrase" if is_matched else "single"
+
+
+def _differing_figures(links: Sequence[Link], articles: int) -> tuple[tuple[Figure, ...], ...]:
+    """For each article, the figures of its sentence that some other article's sentence in the row contradicts,
+    in the text's order, each once (a figure two others contradict is one figure)."""
+    found: list[dict[int, Figure]] = [{} for _ in range(articles)]
+    for link in links:
+        conflict = link.pair.conflict
+        if conflict is None:
+            continue
+        for article, figures in zip(link.articles, (conflict.left, conflict.right), strict=True):
+            found[article].update((figure.start, figure) for figure in figures)
+    return tuple(tuple(figures[start] for start in sorted(figures)) for figures in found)
 
 
 def row_differences(synopsis: Synopsis, row: Row) -> tuple[tuple[Chunk, ...], ...] | None:

@@ -1,15 +1,22 @@
 """The story's comparison page: its synopsis (compare/synopsis.py) as a reader sees it.
 
 A column per article, a row per fact. Each version of a fact links to its passage in the article, and says whom
-it credits; a row names the annotated claims its versions carry, with their verdicts.
+it credits; a row names the annotated claims its versions carry, with their verdicts, and the figures its versions
+give differently (each marked where it stands). Above the rows the page says when articles in different
+languages were not compared, and when nothing matched at all: never a page where nothing lines up unexplained.
 """
 
 from __future__ import annotations
 
+import collections
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from dossier import urls
+from dossier.compare.align import Figure
 from dossier.compare.diff import Chunk
+from dossier.compare.language import base_language
 from dossier.compare.synopsis import Row, RowKind, Synopsis, row_differences
 from dossier.model import Annotation, Article, Claim, Dossier, Source, Story
 from dossier.text import ArticleText
@@ -26,14 +33,36 @@ class Column:
         return self.outlet.name if self.outlet else self.article.outlet
 
 
+# How a piece of a version is marked: "own", words no other version of the row uses; "differs", a figure another
+# version gives differently.
+Mark = Literal["own", "differs"] | None
+
+# Names of the languages an article may be in, for readers; a tag not listed is shown as it is.
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German",
+    "el": "Greek", "en": "English", "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish",
+    "fr": "French", "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian",
+    "it": "Italian", "ja": "Japanese", "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian", "nl": "Dutch",
+    "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sk": "Slovak",
+    "sl": "Slovenian", "sr": "Serbian", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian", "zh": "Chinese",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    mark: Mark
+
+
 @dataclass(frozen=True)
 class Version:
     """One article's telling of a row's fact."""
 
     column: Column
-    chunks: tuple[Chunk, ...]  # its text; the changed chunks are what it alone words, when the row is marked
+    pieces: tuple[Piece, ...]  # its text, what it alone words and the figures others give differently marked
     path: str  # its passage in the article's page
     credits: tuple[str, ...]  # the sources it names for it (source and person ids), in order
+    differing: tuple[str, ...] = ()  # the figures it gives that another version gives differently, as written
 
 
 @dataclass(frozen=True)
@@ -44,10 +73,21 @@ class RowView:
     claims: tuple[Claim, ...]  # the annotated claims its versions carry (shared ones first)
     quote: str | None  # a quotation its versions share word for word
     is_marked: bool  # the versions are close, and what each alone words is marked
+    is_uncompared: bool = False  # one article's passage, and that article was compared with no other (languages)
 
     @property
     def versions(self) -> list[Version]:
         return [cell for cell in self.cells if cell]
+
+    @property
+    def differing(self) -> list[tuple[list[Column], tuple[str, ...]]]:
+        """Which outlets give which of the figures that differ: the outlets that give the same ones together, in the
+        columns' order."""
+        outlets: dict[tuple[str, ...], list[Column]] = {}
+        for version in self.versions:
+            if version.differing:
+                outlets.setdefault(version.differing, []).append(version.column)
+        return [(columns, figures) for figures, columns in outlets.items()]
 
     @property
     def credits_differ(self) -> bool:
@@ -57,14 +97,29 @@ class RowView:
 
 
 @dataclass(frozen=True)
+class LanguageGap:
+    """Articles not compared with the others because they are in another language (compare/language.py)."""
+
+    apart: tuple[tuple[Column, str], ...]  # each article in another language than most, with that language's name
+    language: str  # the language most of the story's articles are in, by name
+    others: tuple[Column, ...]  # the articles in it
+
+
+@dataclass(frozen=True)
 class SynopsisView:
     story: Story
     columns: tuple[Column, ...]
     rows: tuple[RowView, ...]
+    language_gap: LanguageGap | None = None  # when some articles were not compared for their language
 
     @property
     def shared_rows(self) -> int:
         return sum(1 for row in self.rows if len(row.versions) > 1)
+
+    @property
+    def nothing_matched(self) -> bool:
+        """No passage of one article was matched with another's, though some articles were compared."""
+        return self.shared_rows == 0 and any(not row.is_uncompared for row in self.rows)
 
 
 def synopsis_view(synopsis: Synopsis, story: Story, dossier: Dossier, texts: dict[str, ArticleText]) -> SynopsisView:
@@ -73,10 +128,41 @@ def synopsis_view(synopsis: Synopsis, story: Story, dossier: Dossier, texts: dic
         Column(f"o{slot}", article, dossier.sources.get(article.outlet))
         for slot, article in enumerate(articles, start=1)
     )
+    uncompared = _uncompared_articles(synopsis)
     rows = tuple(
-        _row_view(number, row, synopsis, columns, dossier, texts) for number, row in enumerate(synopsis.rows, start=1)
+        _row_view(number, row, synopsis, columns, dossier, texts, uncompared)
+        for number, row in enumerate(synopsis.rows, start=1)
     )
-    return SynopsisView(story, columns, rows)
+    gap = _language_gap(synopsis, columns, base_language(dossier.config.language))
+    return SynopsisView(story, columns, rows, gap)
+
+
+def _uncompared_articles(synopsis: Synopsis) -> set[int]:
+    """The articles (positions) compared with no other: each pair they are in was left out for its languages."""
+    pairs = len(synopsis.article_ids) - 1
+    left_out = collections.Counter(article for pair in synopsis.not_compared for article in pair)
+    return {article for article, count in left_out.items() if count == pairs}
+
+
+def _language_gap(synopsis: Synopsis, columns: tuple[Column, ...], site_language: str) -> LanguageGap | None:
+    """Which articles stand apart for their language, and the language most of the others are in (on a tie the
+    site's, then the first article's)."""
+    if not synopsis.not_compared:
+        return None
+    known = [language for language in synopsis.languages if language]
+    counts = collections.Counter(known)
+    main = max(counts, key=lambda language: (counts[language], language == site_language, -known.index(language)))
+    apart = tuple(
+        (column, language_name(language))
+        for column, language in zip(columns, synopsis.languages, strict=True)
+        if language and language != main
+    )
+    others = tuple(column for column, language in zip(columns, synopsis.languages, strict=True) if language == main)
+    return LanguageGap(apart, language_name(main), others)
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
 
 
 def _row_view(
@@ -86,6 +172,7 @@ def _row_view(
     columns: tuple[Column, ...],
     dossier: Dossier,
     texts: dict[str, ArticleText],
+    uncompared: set[int],
 ) -> RowView:
     differences = iter(row_differences(synopsis, row) or ())
     cells: list[Version | None] = []
@@ -102,10 +189,52 @@ def _row_view(
         claim_ids += [a.target for a in annotations if a.kind == "claim" and a.target and a.target not in claim_ids]
         path = f"{urls.path_for(column.article)}#{urls.passage_fragment(text.passage_of(start))}"
         chunks = next(differences, None) or (Chunk(text.text[start:end], False),)
-        cells.append(Version(column, chunks, path, _credits(annotations)))
+        figures = row.figures[position] if row.figures else ()
+        pieces = _pieces(chunks, [(figure.start - start, figure.end - start) for figure in figures])
+        cells.append(Version(column, pieces, path, _credits(annotations), _figure_texts(figures)))
     claims = tuple(dossier.claims[claim_id] for claim_id in claim_ids if claim_id in dossier.claims)
-    is_marked = any(chunk.changed for cell in cells if cell for chunk in cell.chunks)
-    return RowView(number, row.kind, tuple(cells), claims, row.quote, is_marked)
+    is_marked = any(piece.mark == "own" for cell in cells if cell for piece in cell.pieces)
+    is_uncompared = not row.links and set(row.articles) <= uncompared
+    return RowView(number, row.kind, tuple(cells), claims, row.quote, is_marked, is_uncompared)
+
+
+def _pieces(chunks: tuple[Chunk, ...], figures: list[tuple[int, int]]) -> tuple[Piece, ...]:
+    """The version's chunks as pieces, each differing figure (spans into the version's text) marked over any other
+    mark: that a figure differs says more than that its words are the outlet's own."""
+    pieces: list[Piece] = []
+    at = 0
+    for chunk in chunks:
+        chunk_end = at + len(chunk.text)
+        mark: Mark = "own" if chunk.changed else None
+        cut = at
+        for start, end in figures:
+            start, end = max(start, at), min(end, chunk_end)
+            if start >= end:
+                continue
+            pieces += [
+                Piece(chunk.text[cut - at : start - at], mark),
+                Piece(chunk.text[start - at : end - at], "differs"),
+            ]
+            cut = end
+        pieces.append(Piece(chunk.text[cut - at :], mark))
+        at = chunk_end
+    return _joined(piece for piece in pieces if piece.text)
+
+
+def _joined(pieces: Iterable[Piece]) -> tuple[Piece, ...]:
+    """Neighbouring pieces of one mark as one (a figure the word diff cut in two is one mark)."""
+    joined: list[Piece] = []
+    for piece in pieces:
+        if joined and joined[-1].mark == piece.mark:
+            joined[-1] = Piece(joined[-1].text + piece.text, piece.mark)
+        else:
+            joined.append(piece)
+    return tuple(joined)
+
+
+def _figure_texts(figures: tuple[Figure, ...]) -> tuple[str, ...]:
+    """The figures as written, each once."""
+    return tuple(dict.fromkeys(figure.text for figure in figures))
 
 
 def _overlapping(article: Article, start: int, end: int) -> list[Annotation]:

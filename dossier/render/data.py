@@ -64,11 +64,15 @@ def _alignment(alignment: Alignment) -> dict[str, Any]:
              "shared_quote": p.shared_quote, "shared_claims": list(p.shared_claims),
              "signals": {name: round(getattr(p.signals, name), 4) for name in _field_names(Signals)},
              "is_ambiguous": p.is_ambiguous,
-             "left_sources": list(p.attribution.left_sources), "right_sources": list(p.attribution.right_sources)}
+             "left_sources": list(p.attribution.left_sources), "right_sources": list(p.attribution.right_sources),
+             "conflict": _plain(p.conflict)}
             for p in alignment.pairs
         ],
         "unique_left": list(alignment.unique_left),
         "unique_right": list(alignment.unique_right),
+        "left_language": alignment.left_language,
+        "right_language": alignment.right_language,
+        "not_compared": alignment.not_compared,
     }  # fmt: skip
 
 
@@ -97,9 +101,11 @@ def _synopsis(story_id: str, synopsis: Synopsis) -> dict[str, Any]:
         "articles": list(synopsis.article_ids),
         "rows": [
             {"sentences": [list(cell) for cell in row.cells], "kind": row.kind, "claims": list(row.claims),
-             "quote": row.quote}
+             "quote": row.quote, "figures": _plain(row.figures)}
             for row in synopsis.rows
         ],
+        "languages": list(synopsis.languages),
+        "not_compared": [list(pair) for pair in synopsis.not_compared],
         "set_aside": [
             {"articles": [synopsis.article_ids[a] for a in link.articles], "left": link.pair.left,
              "right": link.pair.right}

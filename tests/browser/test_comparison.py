@@ -13,9 +13,12 @@ from typing import Literal
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
+from tests.browser.cases_site import cases_site
 from tests.browser.conftest import PAGE_TYPES, PublishedSite
+from tests.compare_cases import CLOSE_CONFLICT, CONFLICT, LANGUAGES, UNRELATED, page_of
 
 pytestmark = pytest.mark.browser
+__all__ = ["cases_site"]  # a fixture the tests below use
 
 DESKTOP, PHONE = (1366, 900), (390, 844)
 SCHEMES: tuple[Literal["light"], Literal["dark"]] = ("light", "dark")
@@ -141,3 +144,80 @@ def test_screenshots_of_the_comparison(browser: Browser, published_site: Publish
             page.goto(published_site.url_of(PAGE_TYPES["compare"]))
             page.screenshot(path=screenshots / f"compare-{name}-{scheme}.png", full_page=True, animations="disabled")
             context.close()
+
+
+# --- Where a comparison falls short (tests/compare_cases.py), at a desktop's and a phone's width
+
+
+@pytest.fixture(params=[DESKTOP, PHONE], ids=["desktop", "phone"])
+def case_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    yield context.new_page()
+    context.close()
+
+
+def assert_nothing_scrolls_sideways(page: Page) -> None:
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+FIGURES = {  # the figures each conflict case marks, in the page's order, and what its row says of them
+    CONFLICT: (("18,645", "18,000"), "The Gazette gives 18,645; The <Herald> gives 18,000."),
+    CLOSE_CONFLICT: (("35", "35", "30"), "The Courier and The Gazette give 35; The <Herald> gives 30."),
+}
+
+
+@pytest.mark.parametrize("story_id", FIGURES)
+def test_differing_figures_are_marked_visibly_and_named_for_screen_readers(
+    story_id: str, case_page: Page, cases_site: PublishedSite
+) -> None:
+    figures, note = FIGURES[story_id]
+    case_page.goto(cases_site.url_of(page_of(story_id)))
+    marks = case_page.locator(".synopsis-rows mark.differs")
+    expect(marks).to_have_count(len(figures))
+    for mark, figure in zip(marks.all(), figures, strict=True):
+        mark.scroll_into_view_if_needed()
+        expect(mark).to_be_visible()
+        expect(mark).to_be_in_viewport()
+        expect(mark).to_have_text(f"figure that differs: {figure}")  # as a screen reader reads it
+        hidden = mark.locator(".visually-hidden").bounding_box()
+        assert hidden is not None and hidden["width"] <= 1  # seen is the figure alone
+        style = mark.evaluate("el => [getComputedStyle(el).fontWeight, getComputedStyle(el).borderTopWidth]")
+        assert int(style[0]) >= 700 and style[1] != "0px"  # more than a colour tells it apart
+    expect(case_page.locator(".figures-note")).to_have_text(note)
+    assert_nothing_scrolls_sideways(case_page)
+
+
+def test_an_article_in_another_language_is_said_to_be_not_compared(case_page: Page, cases_site: PublishedSite) -> None:
+    case_page.goto(cases_site.url_of(page_of(LANGUAGES)))
+    notice = case_page.locator("#not-compared")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("El Diario is in Spanish")
+    first_row = case_page.locator(".synopsis-rows > .fact").first
+    assert notice.bounding_box()["y"] < first_row.bounding_box()["y"]  # type: ignore[index]
+    expect(case_page.locator(".told", has_text="Un terremoto de magnitud 7,2")).to_be_visible()
+    expect(case_page.locator(".told", has_text="A powerful earthquake struck")).to_be_visible()
+    assert_nothing_scrolls_sideways(case_page)
+
+
+def test_articles_that_share_no_passage_say_so(case_page: Page, cases_site: PublishedSite) -> None:
+    case_page.goto(cases_site.url_of(page_of(UNRELATED)))
+    notice = case_page.locator("#nothing-matched")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("No passage of these articles tells the same fact", ignore_case=True)
+    expect(case_page.locator("main")).not_to_contain_text("()")
+    assert_nothing_scrolls_sideways(case_page)
+
+
+def test_screenshots_of_the_cases(browser: Browser, cases_site: PublishedSite, screenshots: Path) -> None:
+    """For people to look at (test-artifacts/screenshots/compare-case-*.png)."""
+    for story_id in (CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED):
+        for name, (width, height) in (("desktop", DESKTOP), ("phone", PHONE)):
+            for scheme in SCHEMES:
+                context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": height})
+                page = context.new_page()
+                page.goto(cases_site.url_of(page_of(story_id)))
+                shot = screenshots / f"compare-case-{story_id}-{name}-{scheme}.png"
+                page.screenshot(path=shot, full_page=True, animations="disabled")
+                context.close()

@@ -1,0 +1,68 @@
+"""A small dossier of stories, one for each way a comparison can fall short of lining facts up: the same fact
+told with different figures (far apart in wording, and close: three outlets, two of them agreeing on the figure),
+an article in another language, and two articles that share no passage.
+The page tests (tests/test_compare_page.py) and the browser tests (tests/browser/) build it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dossier import urls
+
+OUTLETS = {"gazette": "The Gazette", "herald": "The <Herald>", "diario": "El Diario", "courier": "The Courier"}
+CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED = "buried", "expelled", "quake", "unrelated"
+BURIED_GAZETTE = (
+    "Rescuers said 18,645 people were buried under collapsed buildings in the old town of Antakya.\n\n"
+    "The governor asked for more cranes."
+)
+BURIED_HERALD = (
+    "The storm closed the airport for a day.\n\n"
+    "An estimated 18,000 people remain buried under collapsed buildings in Antakya's old town, rescuers said."
+)
+EXPELLED = "The United States expelled {} Russian diplomats on {} and closed two compounds in Maryland and New York."
+EXPELLED_GAZETTE = EXPELLED.format(35, "Thursday")
+EXPELLED_HERALD = EXPELLED.format(30, "Thursday")
+EXPELLED_COURIER = EXPELLED.format(35, "Friday")
+QUAKE_ENGLISH = (
+    "A powerful earthquake struck the central Philippines on Tuesday, killing at least 93 people.\n\n"
+    "Authorities say most of the casualties were on Bohol Island, where churches that were more than 400 years "
+    "old collapsed, and that the death toll is expected to climb."
+)
+QUAKE_SPANISH = (
+    "Un terremoto de magnitud 7,2 sacudió el centro de Filipinas el martes y mató al menos a 93 personas.\n\n"
+    "Las autoridades dicen que la mayoría de las víctimas se produjo en la isla de Bohol, donde se derrumbaron "
+    "iglesias que tenían más de 400 años, y que el número de muertos aumentará."
+)
+UNRELATED_GAZETTE = "The council approved a new bridge over the river.\n\nWork starts in the spring."
+UNRELATED_HERALD = "A painter opened her first show at the harbour gallery.\n\nCritics praised the colours."
+STORIES = {
+    CONFLICT: ("How many are buried", {"gazette": BURIED_GAZETTE, "herald": BURIED_HERALD}),
+    CLOSE_CONFLICT: (
+        "Diplomats expelled",
+        {"gazette": EXPELLED_GAZETTE, "herald": EXPELLED_HERALD, "courier": EXPELLED_COURIER},
+    ),
+    LANGUAGES: ("An earthquake in the Philippines", {"gazette": QUAKE_ENGLISH, "diario": QUAKE_SPANISH}),
+    UNRELATED: ("A bridge and a painter", {"gazette": UNRELATED_GAZETTE, "herald": UNRELATED_HERALD}),
+}
+
+
+def write_cases(root: Path, config: str = "") -> Path:
+    """Write the dossier into `root` and return it; `config` is added to its dossier.yaml."""
+    content = root / "content"
+    content.mkdir(parents=True)
+    (root / "dossier.yaml").write_text(f"title: Comparisons that fall short\nsearch: false\n{config}", "utf-8")
+    (content / "people.yaml").write_text("[]\n", encoding="utf-8")
+    sources = "".join(f"- id: {id_}\n  name: {name!r}\n  kind: outlet\n" for id_, name in OUTLETS.items())
+    (content / "sources.yaml").write_text(sources, encoding="utf-8")
+    for story_id, (title, articles) in STORIES.items():
+        folder = content / story_id
+        folder.mkdir()
+        (folder / "story.yaml").write_text(f"title: {title}\n", encoding="utf-8")
+        for outlet, text in articles.items():
+            front = f"---\ntitle: {title} ({outlet})\noutlet: {outlet}\n---\n"
+            (folder / f"{story_id}-{outlet}.md").write_text(front + text + "\n", encoding="utf-8")
+    return root
+
+
+def page_of(story_id: str) -> str:
+    return urls.synopsis_path(story_id)
