@@ -7,8 +7,8 @@ Every figure is a median wall time of a child process (start-up included) and is
 measured in the same run on the same articles: the machine is shared and noisy, so only ratios travel.
 The floor (benchmarks/floor.py) reads each article, renders its Markdown into one template and writes it.
 Peak RSS is the child's `ru_maxrss` (os.wait4). The output's size is that of the cold build's folder (its
-regular files: bytes per article and how many files; GitHub Pages caps a site at 1 GB). The table is printed
-and written to benchmarks/results.md.
+regular files: bytes per article, how many files, and the share of each kind of page or data file; GitHub
+Pages caps a site at 1 GB). The table is printed and written to benchmarks/results.md.
 """
 
 from __future__ import annotations
@@ -95,10 +95,11 @@ def count_pages(folder: Path) -> int:
 
 @dataclass(frozen=True)
 class OutputSize:
-    """What a build leaves for the host: GitHub Pages caps a site at 1 GB."""
+    """What a build leaves for the host (GitHub Pages caps a site at 1 GB), and which kinds of file hold it."""
 
     files: int
     bytes: int
+    bytes_by_kind: dict[str, int] = field(default_factory=dict)
 
     def per_article(self, articles: int) -> float:
         return self.bytes / articles
@@ -106,12 +107,44 @@ class OutputSize:
     def describe(self, articles: int) -> str:
         return (
             f"{self.per_article(articles) / 1000:.1f} KB per article; {self.bytes / 1e6:.1f} MB in {self.files} files"
+            + (f" ({self.split()})" if self.bytes_by_kind else "")
         )
+
+    def split(self) -> str:
+        """The kinds of file, largest first, each as a share of the whole: where the bytes go."""
+        largest = sorted(self.bytes_by_kind.items(), key=lambda item: (-item[1], item[0]))
+        return ", ".join(f"{kind} {size / self.bytes:.0%}" for kind, size in largest if size >= 0.01 * self.bytes)
+
+
+def file_kind(relative: Path) -> str:
+    """What a file of the site is, by where dossier.urls puts it (a story's pages under stories/STORY/)."""
+    parts = relative.parts
+    if parts[0] == "stories" and len(parts) >= 3:
+        if parts[-1] == "compare.html":
+            return "comparison pages"
+        if parts[-1] == "feed.xml":
+            return "feeds"
+        return "article pages" if len(parts) >= 4 else "story pages"
+    if parts[0] in ("people", "claims", "sources") and len(parts) >= 3:
+        return {"people": "person pages", "claims": "claim pages", "sources": "source pages"}[parts[0]]
+    if parts[0] == "data":
+        return relative.as_posix()
+    if parts[0] == "pagefind":
+        return "search index"
+    if parts[-1] == "feed.xml":
+        return "feeds"
+    return "other"
 
 
 def output_size(folder: Path) -> OutputSize:
-    sizes = [path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink()]
-    return OutputSize(len(sizes), sum(sizes))
+    bytes_by_kind: dict[str, int] = {}
+    files = 0
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            kind = file_kind(path.relative_to(folder))
+            bytes_by_kind[kind] = bytes_by_kind.get(kind, 0) + path.stat().st_size
+            files += 1
+    return OutputSize(files, sum(bytes_by_kind.values()), bytes_by_kind)
 
 
 # --- the edits a rebuild follows; each alternates between two versions, so every build sees a change ---

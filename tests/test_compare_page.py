@@ -183,8 +183,9 @@ def test_the_pairwise_alignment_and_the_synopsis_are_in_the_data_export(example_
     for column, article_id in enumerate(synopsis["articles"]):
         told = sorted(index for row in synopsis["rows"] for index in row["sentences"][column])
         assert told == list(range(len(data["sentences"][article_id])))  # every sentence in exactly one row
-    week = data["sentences"]["the-week"]
-    (logan,) = [row for row in synopsis["rows"] if any("Logan Act" in week[i]["text"] for i in row["sentences"][1])]
+    (week_text,) = [article["text"] for article in data["articles"] if article["id"] == "the-week"]
+    week = [week_text[start:end] for start, end in data["sentences"]["the-week"]]
+    (logan,) = [row for row in synopsis["rows"] if any("Logan Act" in week[i] for i in row["sentences"][1])]
     assert logan["kind"] == "single" and logan["sentences"][0] == []
     matched = {(pair["left"], pair["right"]) for pair in comparison["pairs"]}
     shared = {(row["sentences"][0][0], row["sentences"][1][0]) for row in synopsis["rows"] if all(row["sentences"])}

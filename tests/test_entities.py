@@ -107,6 +107,33 @@ def test_every_entity_is_in_the_json_export_and_has_a_page(example_build: Built,
     assert exported == {a.id for a in dossier.annotations()}
 
 
+def test_every_offset_in_the_json_export_counts_in_the_articles_text_given_once(
+    example_build: Built, example_site: Path
+) -> None:
+    dossier = dossier_of(example_build)
+    data = json.loads((example_site / urls.DATA_FILE).read_text(encoding="utf-8"))
+    assert data["schema_version"] == 3
+    for article in data["articles"]:
+        text = article["text"]
+        for annotation in article["annotations"]:
+            if annotation["anchor"]:
+                assert text[annotation["anchor"]["start"] : annotation["anchor"]["end"]] == annotation["exact_text"]
+        quoted = {annotation["id"]: annotation["exact_text"] for annotation in article["annotations"]}
+        for mention in article["mentions"]:
+            person = dossier.people[mention["person_id"]]
+            explicit = mention["annotation_id"]
+            said = (quoted[explicit],) if explicit else (person.name, *person.aliases)
+            assert text[mention["start"] : mention["end"]] in said
+        assert all("article_id" not in record for record in article["mentions"] + article["annotations"])
+    compared = data["sentences"]
+    assert compared
+    for article_id, spans in compared.items():
+        (text,) = [article["text"] for article in data["articles"] if article["id"] == article_id]
+        sentences = [text[start:end] for start, end in spans]
+        assert all(sentence.strip() == sentence != "" for sentence in sentences)
+        assert "".join(sentences).replace(" ", "") == "".join(text.split())  # every word, once, in order
+
+
 def test_annotations_are_w3c_web_annotations(example_build: Built, example_site: Path) -> None:
     dossier = dossier_of(example_build)
     collection = json.loads((example_site / urls.ANNOTATIONS_FILE).read_text(encoding="utf-8"))

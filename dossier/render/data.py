@@ -19,7 +19,9 @@ from dossier.link import Index
 from dossier.model import Annotation, Article, Claim, Dossier, Link, Story
 from dossier.text import ArticleText
 
-SCHEMA_VERSION = 2  # 2: compact; comparisons give sentences by index into `sentences`
+# 2: compact; comparisons give sentences by index into `sentences`. 3: each article's text once, under the
+# article; sentences are its (start, end) spans; no article_id inside the article's own mentions and annotations.
+SCHEMA_VERSION = 3
 
 
 @functools.cache
@@ -44,14 +46,16 @@ def _plain(value: Any) -> Any:
 
 def _annotation(annotation: Annotation, text: ArticleText) -> dict[str, Any]:
     record: dict[str, Any] = _plain(annotation)
+    del record["article_id"]  # the article it is listed under
     anchor = annotation.anchor
     record["exact_text"] = text.text[anchor.start : anchor.end] if anchor else None
     record["source_location"] = str(annotation.location)
     return record
 
 
-def _sentences(sentences: list[Sentence] | tuple[Sentence, ...]) -> list[dict[str, Any]]:
-    return [{"index": s.index, "start": s.start, "end": s.end, "text": s.text} for s in sentences]
+def _sentences(sentences: list[Sentence] | tuple[Sentence, ...]) -> list[list[int]]:
+    """Each sentence as its span of the article's text (the article's `text`), in order: its index is its place."""
+    return [[s.start, s.end] for s in sentences]
 
 
 def _alignment(alignment: Alignment) -> dict[str, Any]:
@@ -124,8 +128,15 @@ def article_json(article: Article, text: ArticleText) -> str:
     record: dict[str, Any] = _plain(article)
     record.pop("body")
     record["path"] = urls.path_for(article)
+    record["text"] = text.text  # what every offset of the article counts in (mentions, anchors, sentences)
+    record["mentions"] = [_mention(mention) for mention in record["mentions"]]
     record["annotations"] = [_annotation(a, text) for a in article.annotations]
     return encode_json(record)
+
+
+def _mention(mention: dict[str, Any]) -> dict[str, Any]:
+    """A mention as listed under its article, which need not be named again."""
+    return {key: value for key, value in mention.items() if key != "article_id"}
 
 
 def encode_json(value: Any, *, sort_keys: bool = True) -> str:
