@@ -7,6 +7,7 @@ applied to a copy of the example; after each, the project is rebuilt incremental
 
 from __future__ import annotations
 
+import gc
 import pickle
 import re
 import shutil
@@ -270,3 +271,29 @@ def test_a_cached_feed_follows_an_edit_to_a_registry_it_reads(tmp_path: Path) ->
     build_project(project, CACHED)
     assert "The Week 7," in feed.read_text(encoding="utf-8")
     check_same(project, tmp_path / "clean")
+
+
+def test_a_build_collects_garbage_less_often_and_gives_the_callers_thresholds_back(tmp_path: Path) -> None:
+    """A build of the example makes 20-odd collections at low thresholds, a few at the build's own; the
+    caller's thresholds are back after it, also after a build that fails."""
+    project = copy_example(tmp_path / "project")
+    collections: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    callers = (500, 7, 9)
+    previous = gc.get_threshold()
+    gc.set_threshold(*callers)
+    gc.callbacks.append(note)
+    try:
+        build_project(project, CACHED)
+        assert len(collections) <= 5
+        assert gc.get_threshold() == callers
+        (project / "dossier.yaml").write_text("title: [", encoding="utf-8")
+        assert build_project(project, CACHED).report.has_errors
+        assert gc.get_threshold() == callers
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*previous)
