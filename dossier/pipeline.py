@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.anchor import anchor_quotes, report_moved_anchors
+from dossier.anchor.stage import ANCHORS_CACHE, AnchorMemo
 from dossier.cache import CacheStore, cache_dir_for
 from dossier.compare.align import Alignment
 from dossier.compare.stage import CACHE_NAMESPACE as COMPARE_CACHE
@@ -139,7 +140,8 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
     validated = validate_dossier(raw, config, report, options.include_drafts)
     report_placeholders(raw, validated, report)
     checked.timings["load"] = time.perf_counter() - started
-    anchored, checked.texts = anchor_quotes(validated, make_markdown(config.raw_html), report)
+    memo = AnchorMemo(checked.cache, f"raw_html={config.raw_html}") if checked.cache else None
+    anchored, checked.texts = anchor_quotes(validated, make_markdown(config.raw_html), report, memo)
     # Compared with the last build into the same folder (for `serve`, the last site it served).
     last_output = options.output_dir or project_dir / config.output_dir
     previous = previous_anchors(last_output, checked.cache.folder if checked.cache else None)
@@ -261,4 +263,5 @@ def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
         store.finish(COMPARE_CACHE)
         store.finish(YAML_CACHE)
         store.finish(MENTIONS_CACHE)
+        store.finish(ANCHORS_CACHE)
     return built
