@@ -45,8 +45,8 @@ from dossier.yaml_reader import parse_yaml
 SPARE_SITE = "spare-site"  # in the build cache: the site the last build replaced, staged into next time
 # The garbage collector's thresholds while a build runs. A build makes millions of small objects that live
 # until it ends (the model, the records, the cache's entries) and hardly any cycles; at Python's default
-# (700, 10, 10) the collector walks that growing heap again and again: about a fifth of the CPU time of a
-# rebuild after one edit at 1,000 articles.
+# (700, 10, 10) the collector walks that growing heap again and again: about 1,700 collections and 1.2 s of CPU
+# in a rebuild after one annotation edit at 1,000 articles, 9 and 0.2 s with these.
 BUILD_GC_THRESHOLDS = (100_000, 50, 100)
 
 
