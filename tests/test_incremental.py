@@ -7,16 +7,22 @@ applied to a copy of the example; after each, the project is rebuilt incremental
 
 from __future__ import annotations
 
+import gc
 import pickle
 import re
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dossier.anchor import stage as anchor_stage
+from dossier.anchor.locate import locate_quote
+from dossier.anchor.stage import ANCHORS_CACHE
 from dossier.cache import CACHE_FOLDER
 from dossier.pipeline import BuildOptions, Built, build_project
 from tests.conftest import copy_example
@@ -269,4 +275,89 @@ def test_a_cached_feed_follows_an_edit_to_a_registry_it_reads(tmp_path: Path) ->
     edit_outlet(project, 7)
     build_project(project, CACHED)
     assert "The Week 7," in feed.read_text(encoding="utf-8")
+    check_same(project, tmp_path / "clean")
+
+
+def test_a_build_collects_garbage_less_often_and_gives_the_callers_thresholds_back(tmp_path: Path) -> None:
+    """A build of the example makes 20-odd collections at low thresholds, a few at the build's own; the
+    caller's thresholds are back after it, also after a build that fails."""
+    project = copy_example(tmp_path / "project")
+    collections: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    callers = (500, 7, 9)
+    previous = gc.get_threshold()
+    gc.set_threshold(*callers)
+    gc.callbacks.append(note)
+    try:
+        build_project(project, CACHED)
+        assert len(collections) <= 5
+        assert gc.get_threshold() == callers
+        (project / "dossier.yaml").write_text("title: [", encoding="utf-8")
+        assert build_project(project, CACHED).report.has_errors
+        assert gc.get_threshold() == callers
+    finally:
+        gc.callbacks.remove(note)
+        gc.set_threshold(*previous)
+
+
+def test_only_the_edited_articles_quotes_are_anchored_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edited note changes one article's annotations: the other article's anchors come from the cache."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    anchored_on: list[str] = []
+
+    def locate_and_note(text: str, *args: Any, **kwargs: Any) -> Any:
+        anchored_on.append(text)
+        return locate_quote(text, *args, **kwargs)
+
+    monkeypatch.setattr(anchor_stage, "locate_quote", locate_and_note)
+    edit_note(project, 1)  # a note of the-moscow-times
+    build_project(project, CACHED)
+    assert len(set(anchored_on)) == 1
+    opening = anchored_on[0][:60]
+    assert opening in (project / STORY / "the-moscow-times.md").read_text(encoding="utf-8")
+    assert opening not in (project / STORY / "the-week.md").read_text(encoding="utf-8")
+    assert len(anchored_on) == (project / STORY / "the-moscow-times.yaml").read_text(encoding="utf-8").count("quote:")
+    check_same(project, tmp_path / "clean")
+
+
+def test_anchoring_messages_come_back_with_the_anchors_kept(tmp_path: Path) -> None:
+    """A quote placed by fuzzy search warns in every build, also when its article's anchors come from the cache."""
+    project = copy_example(tmp_path / "project")
+    _replace_in(project / STORY / "the-week.yaml", "twice told the Post", "twice told The Post")
+    first = build_project(project, CACHED)
+    assert first.written is not None and first.report.warnings
+    edit_note(project, 1)  # the-moscow-times, anchored again; the-week's anchors are kept
+    again = build_project(project, CACHED)
+    clean, _ = clean_build(project, tmp_path / "clean")
+    assert list(map(str, again.report.diagnostics)) == list(map(str, clean.report.diagnostics))
+    assert any("the-week.yaml" in str(warning) for warning in again.report.warnings)
+
+
+def test_a_drafts_anchoring_messages_say_so_also_when_kept(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    _replace_in(project / STORY / "the-week.yaml", "twice told the Post", "twice told The Post")
+    _replace_in(project / STORY / "the-week.md", "\ntitle:", "\ndraft: true\ntitle:")
+    with_drafts = BuildOptions(use_cache=True, include_drafts=True)
+    build_project(project, with_drafts)
+    edit_note(project, 1)  # the-moscow-times, anchored again; the draft's anchors are kept
+    again = build_project(project, with_drafts)
+    warnings = [str(warning) for warning in again.report.warnings if "the-week.yaml" in str(warning)]
+    assert warnings and all("warning: in a draft: " in warning for warning in warnings)
+
+
+def test_damaged_anchors_in_the_cache_are_anchored_again(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    shards = sorted((project / CACHE_FOLDER / "build").glob(f"{ANCHORS_CACHE}-*.pickle"))
+    assert shards
+    for shard in shards:
+        entries = pickle.loads(shard.read_bytes())
+        damaged = (((None,), (), "x", 0), ((), (), 0, 0), "x")  # a wrong type, a wrong count, no entry at all
+        shard.write_bytes(pickle.dumps({key: pickle.dumps(damaged[n % 3]) for n, key in enumerate(entries)}))
+    edit_config(project, 3)  # so that the build does not stop early; anchors do not depend on it
     check_same(project, tmp_path / "clean")

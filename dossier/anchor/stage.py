@@ -4,18 +4,41 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from typing import Any
 
 from markdown_it import MarkdownIt
 
 from dossier.anchor.budget import Budget
 from dossier.anchor.locate import locate_quote
 from dossier.anchor.messages import report_match
-from dossier.diagnostics import Report
-from dossier.model import Anchor, Annotation, Article, Dossier
+from dossier.cache import CacheStore, digest, fingerprint, version_key
+from dossier.diagnostics import Diagnostic, Location, Report, Severity
+from dossier.model import Anchor, AnchorMethod, Annotation, Article, Dossier
 from dossier.text import ArticleText, parse_article_text
 
+ANCHORS_CACHE = "anchors"  # the build cache's namespace for an article's anchors (see AnchorMemo)
 
-def anchor_quotes(dossier: Dossier, md: MarkdownIt, report: Report) -> tuple[Dossier, dict[str, ArticleText]]:
+
+@dataclasses.dataclass(frozen=True)
+class AnchorMemo:
+    """Where an article's anchors and messages are kept between builds, so that an unchanged article is not
+    anchored again. An entry is keyed by the article's body, its annotations, the Markdown settings and the
+    budget left when its anchoring began: anchoring is a function of exactly these (the budget is spent article
+    by article, in the dossier's order, so an edit that changes what one article spends anchors the articles
+    after it again; an edit to a note spends nothing)."""
+
+    store: CacheStore
+    markdown_settings: str  # what decides how a body is parsed into text (raw HTML on or off)
+
+
+# What an entry holds: each annotation's anchor as a tuple (or None), the messages, and what was spent.
+_AnchorTuple = tuple[int, int, AnchorMethod, float, str, int]
+_Kept = tuple[tuple[_AnchorTuple | None, ...], tuple[tuple[Severity, Location, str], ...], int, int]
+
+
+def anchor_quotes(
+    dossier: Dossier, md: MarkdownIt, report: Report, memo: AnchorMemo | None = None
+) -> tuple[Dossier, dict[str, ArticleText]]:
     """Parse each article's text and anchor each annotation on it. Returns a new dossier, whose annotations
     have their anchors (those whose quote was found), and the texts by article id."""
     texts: dict[str, ArticleText] = {}
@@ -23,19 +46,103 @@ def anchor_quotes(dossier: Dossier, md: MarkdownIt, report: Report) -> tuple[Dos
     budget = Budget()  # what the whole build may spend on quotes that occur very often and on fuzzy search
     for article_id, article in dossier.articles.items():
         text = texts[article_id] = parse_article_text(md, article.body, article.body_line)
-        digest = text_hash(text.text)
-        annotations = tuple(_anchored(annotation, text, digest, budget, report) for annotation in article.annotations)
+        annotations, messages = _anchored_or_kept(article, text, budget, memo)
+        report.extend(Report(messages))  # as the report notes them: a draft's say so
         articles[article_id] = dataclasses.replace(article, annotations=annotations)
     return dataclasses.replace(dossier, articles=articles), texts
 
 
-def _anchored(annotation: Annotation, text: ArticleText, digest: str, budget: Budget, report: Report) -> Annotation:
-    """The annotation with its anchor when its quote was found in `text` (whose text_hash is `digest`)."""
+def _anchored_or_kept(
+    article: Article, text: ArticleText, budget: Budget, memo: AnchorMemo | None
+) -> tuple[tuple[Annotation, ...], list[Diagnostic]]:
+    """The article's annotations with their anchors, and the messages anchoring gave: from the memo when it holds
+    them, else anchored now (and kept in the memo)."""
+    if memo is None:
+        annotations, kept = _anchored_article(article, text, budget)
+    else:
+        key = _memo_key(memo, article, budget)
+        found = _kept(memo.store.get(ANCHORS_CACHE, key), article)
+        if found is None:
+            annotations, kept = _anchored_article(article, text, budget)
+            memo.store.put(ANCHORS_CACHE, key, kept)
+        else:
+            annotations, kept = _replayed(article, found, budget), found
+    return annotations, [Diagnostic(*message) for message in kept[1]]
+
+
+def _memo_key(memo: AnchorMemo, article: Article, budget: Budget) -> str:
+    return digest(
+        version_key(),
+        ANCHORS_CACHE,
+        memo.markdown_settings,
+        article.body,
+        str(article.body_line),
+        fingerprint(article.annotations),
+        f"{budget.occurrences} {budget.fuzzy_work}",
+    )
+
+
+def _anchored_article(article: Article, text: ArticleText, budget: Budget) -> tuple[tuple[Annotation, ...], _Kept]:
+    """The article's annotations anchored now, and what a memo keeps of it."""
+    spent_before = (budget.occurrences, budget.fuzzy_work)
+    own = Report()
+    digest_of_text = text_hash(text.text)
+    annotations = tuple(_anchored(annotation, text, digest_of_text, budget, own) for annotation in article.annotations)
+    anchors = tuple(_anchor_tuple(annotation.anchor) for annotation in annotations)
+    messages = tuple((d.severity, d.location, d.message) for d in own.diagnostics)
+    return annotations, (anchors, messages, spent_before[0] - budget.occurrences, spent_before[1] - budget.fuzzy_work)
+
+
+def _replayed(article: Article, kept: _Kept, budget: Budget) -> tuple[Annotation, ...]:
+    """The article's annotations with the anchors kept, the budget spent as their anchoring spent it."""
+    anchors, _, occurrences, fuzzy_work = kept
+    budget.occurrences -= occurrences
+    budget.fuzzy_work -= fuzzy_work
+    return tuple(
+        dataclasses.replace(annotation, anchor=Anchor(*anchor)) if anchor else annotation
+        for annotation, anchor in zip(article.annotations, anchors, strict=True)
+    )
+
+
+def _anchor_tuple(anchor: Anchor | None) -> _AnchorTuple | None:
+    if anchor is None:
+        return None
+    return (anchor.start, anchor.end, anchor.method, anchor.confidence, anchor.text_hash, anchor.passage)
+
+
+def _kept(found: Any, article: Article) -> _Kept | None:
+    """An entry as `_anchored_article` made it for `article`, or None for anything else (a damaged cache)."""
+    if not (isinstance(found, tuple) and len(found) == 4 and isinstance(found[0], tuple)):
+        return None
+    if len(found[0]) != len(article.annotations):
+        return None
+    anchors, messages, occurrences, fuzzy_work = found
+    is_anchor = all(anchor is None or (isinstance(anchor, tuple) and len(anchor) == 6) for anchor in anchors)
+    is_message = isinstance(messages, tuple) and all(_is_message(message) for message in messages)
+    if not (is_anchor and is_message and isinstance(occurrences, int) and isinstance(fuzzy_work, int)):
+        return None
+    return found
+
+
+def _is_message(message: Any) -> bool:
+    return (
+        isinstance(message, tuple)
+        and len(message) == 3
+        and message[0] in ("error", "warning")
+        and isinstance(message[1], Location)
+        and isinstance(message[2], str)
+    )
+
+
+def _anchored(
+    annotation: Annotation, text: ArticleText, text_digest: str, budget: Budget, report: Report
+) -> Annotation:
+    """The annotation with its anchor when its quote was found in `text` (whose text_hash is `text_digest`)."""
     match = locate_quote(text.text, annotation.selector, budget=budget)
     report_match(annotation, match, text, report)
     if match.status != "found" or match.method is None:
         return annotation
-    anchor = Anchor(match.start, match.end, match.method, match.confidence, digest, text.passage_of(match.start))
+    anchor = Anchor(match.start, match.end, match.method, match.confidence, text_digest, text.passage_of(match.start))
     return dataclasses.replace(annotation, anchor=anchor)
 
 
