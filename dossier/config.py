@@ -153,20 +153,32 @@ def _sentence_model(value: str, project_dir: Path) -> tuple[str, str]:
     """The meaning signal's model: "wordllama", "off", or a folder's absolute path; and the problem, if any."""
     if value in SHIPPED_MODELS:
         return value, ""
-    folder = (project_dir / value).resolve()
     how = (
         "meaning is 'wordllama' (the model dossier ships), 'off', or a folder laid out as WordLlama's cache: one "
         "weights/*.safetensors and one tokenizers/*_tokenizer_config.json of a Llama 2 tokenizer"
     )
-    weights = sorted(folder.glob("weights/*.safetensors")) if folder.is_dir() else []
-    tokenizers = sorted(folder.glob("tokenizers/*_tokenizer_config.json")) if folder.is_dir() else []
-    if not folder.is_dir():
-        return value, f"{how}; there is no folder '{value}' (read from {project_dir})"
+    try:
+        folder = (project_dir / value).resolve()
+        is_folder = folder.is_dir()
+        weights = sorted(folder.glob("weights/*.safetensors")) if is_folder else []
+        tokenizers = sorted(folder.glob("tokenizers/*_tokenizer_config.json")) if is_folder else []
+    except (OSError, ValueError) as problem:  # a name too long for the file system, a NUL, a folder not readable
+        return value, f"{how}; '{_shortened(value)}' cannot be read as a folder ({_reason(problem)})"
+    if not is_folder:
+        return value, f"{how}; there is no folder '{_shortened(value)}' (read from {project_dir})"
     if len(weights) != 1 or len(tokenizers) != 1:
         return value, f"{how}; '{value}' holds {len(weights)} weights files and {len(tokenizers)} tokenizer files"
     if _tokenizer_kind(tokenizers[0]) != READABLE_TOKENIZER:
         return value, f"{how}; {tokenizers[0].name} is another kind of tokenizer"
     return str(folder), ""
+
+
+def _shortened(value: str, most: int = 80) -> str:
+    return value if len(value) <= most else value[: most - 1] + "…"
+
+
+def _reason(problem: OSError | ValueError) -> str:
+    return problem.strerror or str(problem) if isinstance(problem, OSError) else str(problem)
 
 
 def _tokenizer_kind(path: Path) -> dict[str, object]:

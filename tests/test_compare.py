@@ -755,6 +755,14 @@ def test_dossier_yaml_turns_the_meaning_signal_off_and_refuses_an_unknown_model(
     assert error.startswith("dossier.yaml:4:12: error:") and "wordllama" in error and "off" in error
 
 
+def test_a_meaning_value_no_file_system_allows_as_a_name_is_a_located_error(tmp_path: Path) -> None:
+    # Found by the YAML fuzzer: a 300-digit value was looked up as a folder and the OSError ended the build.
+    checked = check_project(small_project(tmp_path, config=f"compare:\n  meaning: {'1' * 300}\n"))
+    (error,) = [str(d) for d in checked.report.sorted() if d.severity == "error"]
+    assert error.startswith("dossier.yaml:4:12: error: meaning is 'wordllama'")
+    assert error.endswith("…' cannot be read as a folder (File name too long)")
+
+
 def _tiny_model(folder: Path, tokenizer: str | None = None) -> Path:
     """A WordLlama-shaped model of 8 dimensions: the shipped tokenizer (unless given) and random token vectors."""
     (folder / "weights").mkdir(parents=True)
