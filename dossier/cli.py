@@ -71,11 +71,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not args.quiet and checked.dossier:
         d = checked.dossier
         annotations = len(d.annotations())
-        _say(
-            args,
-            f"ok: {len(d.stories)} stories, {len(d.articles)} articles, {annotations} annotations, "
-            f"{len(d.claims)} claims, {len(d.people)} people, {len(d.sources)} sources",
+        counts = (
+            (len(d.stories), "story", "stories"),
+            (len(d.articles), "article", "articles"),
+            (annotations, "annotation", "annotations"),
+            (len(d.claims), "claim", "claims"),
+            (len(d.people), "person", "people"),
+            (len(d.sources), "source", "sources"),
         )
+        _say(args, "ok: " + ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts))
     return EXIT_OK
 
 

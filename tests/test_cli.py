@@ -54,7 +54,7 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
 def test_check_on_the_example_passes(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["check", "-C", str(REPO)], capsys)
     assert code == 0, err
-    assert out.startswith("ok: 1 stories, 2 articles")
+    assert out.startswith("ok: 1 story, 2 articles")
 
 
 def test_check_on_a_broken_copy_prints_located_errors_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
@@ -139,7 +139,7 @@ def rough_project(root: Path) -> Path:
 def test_check_strict_fails_on_a_warning_and_says_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = rough_project(tmp_path)
     code, out, err = run(["check", "-C", str(project)], capsys)
-    assert code == 0 and out.startswith("ok: 1 stories")
+    assert code == 0 and out.startswith("ok: 1 story")
     assert err == f"content/engine/article.yaml:2:5: warning: {ROUGH_QUOTE}\n0 errors, 1 warning\n"
     code, out, err = run(["check", "--strict", "-q", "-C", str(project)], capsys)
     assert (code, out) == (1, "")
@@ -174,7 +174,7 @@ def test_check_and_build_format_json_print_only_json_on_stdout(
                "location": "content/engine/article.yaml:2:5", "message": ROUGH_QUOTE}  # fmt: skip
     expected = {"version": 1, "ok": True, "strict": False, "errors": 0, "warnings": 1, "diagnostics": [warning]}
     assert code == 0 and json.loads(out) == expected
-    assert err.startswith("ok: 1 stories")
+    assert err.startswith("ok: 1 story")
     code, out, err = run(["check", "--strict", "--format", "json", "-C", str(project)], capsys)
     assert code == 1 and json.loads(out) == {**expected, "ok": False, "strict": True} and err == ""
     code, out, err = run(["build", "--format", "json", "-C", str(project)], capsys)
@@ -185,7 +185,7 @@ def test_check_and_build_format_json_print_only_json_on_stdout(
 def test_the_project_may_be_named_before_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = copy_example(tmp_path / "site")
     code, out, err = run(["-C", str(project), "check"], capsys)  # as `git -C DIR status`
-    assert code == 0 and out.startswith("ok: 1 stories"), err
+    assert code == 0 and out.startswith("ok: 1 story"), err
     code, _, err = run(["-C", str(tmp_path), "check", "-C", str(project)], capsys)  # the command's own wins
     assert code == 0, err
 
@@ -197,7 +197,7 @@ def test_the_project_is_found_from_a_folder_inside_it(
     project = copy_example(tmp_path / "site")
     monkeypatch.chdir(project / "content" / "flynn-kislyak")
     code, out, err = run(["check"], capsys)
-    assert code == 0 and out.startswith("ok: 1 stories")
+    assert code == 0 and out.startswith("ok: 1 story")
     assert err == f"using the dossier in {project.resolve()} (2 folders up)\n"
     assert run(["check", "-q"], capsys) == (0, "", "")
     monkeypatch.chdir(project)
