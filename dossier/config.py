@@ -178,7 +178,7 @@ def _shortened(value: str, most: int = 80) -> str:
 
 
 def _reason(problem: OSError | ValueError) -> str:
-    return problem.strerror or str(problem) if isinstance(problem, OSError) else str(problem)
+    return (problem.strerror or str(problem)) if isinstance(problem, OSError) else str(problem)
 
 
 def _tokenizer_kind(path: Path) -> dict[str, object]:

@@ -36,6 +36,7 @@ from typing import Any
 from dossier import urls
 from dossier.cache import kept_cache_folder, version_key
 from dossier.diagnostics import Diagnostic, Location, Report
+from dossier.folder_listing import entries_by_name
 from dossier.kept_files import KeptFolder, read_below, read_regular
 from dossier.load import MAX_FILE_BYTES, is_inside
 from dossier.model import Dossier, PreviousAnchor
@@ -68,12 +69,7 @@ def _files_under(folder: Path, skip: set[Path], project: Path | None = None) -> 
     found: list[Path] = []
 
     def walk(here: Path, real: Path, above: frozenset[Path]) -> None:
-        try:
-            with os.scandir(here) as scanned:
-                entries = sorted(scanned, key=lambda entry: entry.name)
-        except OSError:
-            return
-        for entry in entries:
+        for entry in entries_by_name(here):
             path = here / entry.name
             if entry.name.startswith(".") or (entry.name == "__pycache__" and entry.is_dir()):
                 continue

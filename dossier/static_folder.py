@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from dossier.diagnostics import Location, Report
+from dossier.folder_listing import entries_by_name
 from dossier.load import display_path, is_inside
 from dossier.render.output import Output
 
@@ -47,12 +48,7 @@ def walk_static(project_dir: Path) -> Iterator[tuple[Path, str]]:
 
 
 def _walk(folder: Path, prefix: str, project_dir: Path, above: frozenset[Path]) -> Iterator[tuple[Path, str]]:
-    try:
-        with os.scandir(folder) as scanned:
-            entries = sorted(scanned, key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in entries:
+    for entry in entries_by_name(folder):
         path, site_path = folder / entry.name, prefix + entry.name
         if entry.name in LEFT_OUT:
             continue

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from dossier.config import CONFIG_FILE
+from dossier.folder_listing import entries_by_name
 from dossier.static_folder import STATIC_DIR
 from dossier.yaml_reader import yaml_file
 
@@ -181,12 +182,7 @@ def _links_below(
 ) -> Iterator[Link]:
     """The links below `folder` (hidden names left out, as the build leaves them) whose targets `is_wanted`,
     and those below the folders they lead to; a folder already on the way down is not entered again."""
-    try:
-        with os.scandir(folder) as scanned:
-            entries = sorted(scanned, key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in entries:
+    for entry in entries_by_name(folder):
         path = folder / entry.name
         if entry.name.startswith("."):
             continue
