@@ -89,3 +89,11 @@ def test_an_alternative_made_instead_of_its_gold_pair_is_found_and_correct(tmp_p
     result = tally([labelled], [frozenset({(1, 0)})])
     assert (result.recall(), result.precision()) == (1.0, 1.0)
     assert labelled.added_after_output == 1
+
+
+def test_per_pair_adds_a_row_for_each_pair_of_articles(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--pair", SLICE, "--per-pair"])
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith(f"| {SLICE} |")]
+    (labelled,) = load_set(only=[SLICE])
+    assert len(rows) == 1
+    assert rows[0].split(" | ")[2:4] == [str(len(labelled.gold)), str(len(labelled.never))]

@@ -2,6 +2,7 @@
 
     python -m benchmarks.compare_eval                  # every pair of articles in pairs.yaml
     python -m benchmarks.compare_eval --pair ID ...    # only these
+    python -m benchmarks.compare_eval --per-pair       # and a row for each pair of articles
 
 For each system: recall of the gold pairs, by kind and in all; precision (the share of the pairs it made that are
 gold: a pair nobody labelled counts against it); and how many never-pairs it made. Both systems pair one-to-one, so
@@ -220,18 +221,51 @@ def _fraction(part: int, whole: int) -> str:
     return f"{part}/{whole} = {part / whole:.2f}" if whole else "-"
 
 
-def evaluate(labelled_set: Sequence[Labelled]) -> dict[str, Tally]:
-    return {
-        "dossier": tally(labelled_set, [dossier_pairs(labelled) for labelled in labelled_set]),
-        f"TF-IDF cosine >= {BASELINE_THRESHOLD:.2f}, greedy one-to-one": tally(
-            labelled_set, [baseline_pairs(labelled) for labelled in labelled_set]
-        ),
-    }
+SYSTEMS = {
+    "dossier": dossier_pairs,
+    f"TF-IDF cosine >= {BASELINE_THRESHOLD:.2f}, greedy one-to-one": baseline_pairs,
+}
+
+
+def pairings(labelled_set: Sequence[Labelled]) -> dict[str, list[Pairing]]:
+    """What each system paired, per pair of articles: run once, then summed or shown pair by pair."""
+    return {name: [pair_sentences(labelled) for labelled in labelled_set] for name, pair_sentences in SYSTEMS.items()}
+
+
+def evaluate(labelled_set: Sequence[Labelled], made: dict[str, list[Pairing]] | None = None) -> dict[str, Tally]:
+    made = pairings(labelled_set) if made is None else made
+    return {name: tally(labelled_set, made[name]) for name in SYSTEMS}
+
+
+def per_pair_report(labelled_set: Sequence[Labelled], made: dict[str, list[Pairing]]) -> str:
+    """A row per pair of articles: its size and labels, then each system's gold found / pairs made / never-pairs hit."""
+    names = list(SYSTEMS)
+    columns = " | ".join(f"{name.split(',')[0]}: found/made/never" for name in names)
+    lines = [
+        f"| pair | words | gold | never | {columns} |",
+        "|---|---|---|---|" + "---|" * len(names),
+    ]
+    for index, labelled in enumerate(labelled_set):
+        words = f"{len(labelled.left_text.split())} / {len(labelled.right_text.split())}"
+        cells = []
+        for name in names:
+            pairs = made[name][index]
+            found = len(labelled.found(pairs))
+            cells.append(f"{found}/{len(pairs)}/{len(pairs & labelled.never)}")
+        lines.append(
+            f"| {labelled.id} | {words} | {len(labelled.gold)} | {len(labelled.never)} | " + " | ".join(cells) + " |"
+        )
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.compare_eval", description=__doc__.splitlines()[0])
     parser.add_argument("--pair", action="append", default=[], metavar="ID", help="only this pair (repeatable)")
+    parser.add_argument("--per-pair", action="store_true", help="also a row for each pair of articles")
     arguments = parser.parse_args(argv)
     labelled_set = load_set(only=arguments.pair)
-    print(report(labelled_set, evaluate(labelled_set)))
+    made = pairings(labelled_set)
+    print(report(labelled_set, evaluate(labelled_set, made)))
+    if arguments.per_pair:
+        print()
+        print(per_pair_report(labelled_set, made))
