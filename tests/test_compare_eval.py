@@ -63,3 +63,37 @@ def _write_set(folder: Path, left: str, right: str, gold: str) -> Path:
     (folder / "articles" / "b.txt").write_text(right, encoding="utf-8")
     (folder / "pairs.yaml").write_text(f"- {{id: p, left: a, right: b, gold: {gold}}}\n", encoding="utf-8")
     return folder
+
+
+def test_a_sentence_in_two_gold_pairs_is_refused_as_no_one_to_one_system_could_make_both(tmp_path: Path) -> None:
+    folder = _write_set(
+        tmp_path,
+        left="The launch is at noon.\n\nThe rocket is ready.",
+        right="Launch at noon today.",
+        gold='[{left: "The launch", right: "Launch", kind: paraphrase}, '
+        '{left: "The rocket", right: "Launch", kind: paraphrase}]',
+    )
+    with pytest.raises(SystemExit, match=r"right sentence 'Launch at noon today.' is in 2 gold pairs; .* under `or:`"):
+        load_set(folder)
+
+
+def test_an_alternative_made_instead_of_its_gold_pair_is_found_and_correct(tmp_path: Path) -> None:
+    folder = _write_set(
+        tmp_path,
+        left="Docking is at 3 a.m. on Tuesday.\n\n3 a.m.: docking to the forward port.",
+        right="The spacecraft will dock to the forward port at 3 a.m. Tuesday.",
+        gold='[{left: "Docking is", right: "The spacecraft", kind: paraphrase, '
+        'or: [{left: "3 a.m.", right: "The spacecraft"}], added_after_output: true}]',
+    )
+    (labelled,) = load_set(folder)
+    result = tally([labelled], [frozenset({(1, 0)})])
+    assert (result.recall(), result.precision()) == (1.0, 1.0)
+    assert labelled.added_after_output == 1
+
+
+def test_per_pair_adds_a_row_for_each_pair_of_articles(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--pair", SLICE, "--per-pair"])
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith(f"| {SLICE} |")]
+    (labelled,) = load_set(only=[SLICE])
+    assert len(rows) == 1
+    assert rows[0].split(" | ")[2:4] == [str(len(labelled.gold)), str(len(labelled.never))]

@@ -2,9 +2,12 @@
 
     python -m benchmarks.compare_eval                  # every pair of articles in pairs.yaml
     python -m benchmarks.compare_eval --pair ID ...    # only these
+    python -m benchmarks.compare_eval --per-pair       # and a row for each pair of articles
 
 For each system: recall of the gold pairs, by kind and in all; precision (the share of the pairs it made that are
-gold: a pair nobody labelled counts against it); and how many never-pairs it made. Both systems see the same
+gold: a pair nobody labelled counts against it); and how many never-pairs it made. Both systems pair one-to-one, so
+each sentence has at most one gold counterpart; where another sentence tells the same fact as well, the label names
+it under `or:` and a system that makes that pair instead is credited with the gold pair. Both systems see the same
 sentences (dossier's segmentation), so only the pairing differs. dossier runs with its default settings, no
 annotations and no people, as a new user's first build would.
 """
@@ -44,6 +47,17 @@ class Labelled:
     right_text: str
     gold: dict[tuple[int, int], str]  # (left sentence, right sentence) -> kind
     never: Pairing
+    alternatives: dict[tuple[int, int], tuple[int, int]]  # a pair that tells a gold pair's fact -> that gold pair
+    added_after_output: int  # labels written after seeing what a system made
+
+    def found(self, made: Pairing) -> set[tuple[int, int]]:
+        """The gold pairs made, directly or through one of their alternatives."""
+        return {pair for pair in made if pair in self.gold} | {
+            gold for alternative, gold in self.alternatives.items() if alternative in made
+        }
+
+    def correct(self, made: Pairing) -> int:
+        return len(made & (self.gold.keys() | self.alternatives.keys()))
 
 
 @dataclass
@@ -80,18 +94,35 @@ def _labelled(folder: Path, pair: dict[str, Any]) -> Labelled:
     right_text = (folder / "articles" / f"{pair['right']}.txt").read_text(encoding="utf-8")
     left, right = tuple(split_sentences(left_text)), tuple(split_sentences(right_text))
     where = f"{folder / 'pairs.yaml'}: pair {pair['id']}"
-    gold = {
-        (_sentence(left, label["left"], where), _sentence(right, label["right"], where)): label["kind"]
-        for label in pair.get("gold", [])
-    }
+
+    def resolve(label: dict[str, Any]) -> tuple[int, int]:
+        return _sentence(left, label["left"], where), _sentence(right, label["right"], where)
+
+    labels: list[dict[str, Any]] = pair.get("gold", [])
+    gold = {resolve(label): label["kind"] for label in labels}
     unknown_kinds = set(gold.values()) - set(KINDS)
     if unknown_kinds:
         raise SystemExit(f"{where}: unknown kind {', '.join(sorted(unknown_kinds))}; the kinds are {', '.join(KINDS)}")
-    never = frozenset(
-        (_sentence(left, label["left"], where), _sentence(right, label["right"], where))
-        for label in pair.get("never", [])
-    )
-    return Labelled(pair["id"], left, right, left_text, right_text, gold, never)
+    _check_one_to_one(gold, left, right, where)
+    alternatives = {resolve(other): resolve(label) for label in labels for other in label.get("or", [])}
+    never = frozenset(resolve(label) for label in pair.get("never", []))
+    added = sum(1 for label in [*labels, *pair.get("never", [])] if label.get("added_after_output"))
+    return Labelled(pair["id"], left, right, left_text, right_text, gold, never, alternatives, added)
+
+
+def _check_one_to_one(
+    gold: dict[tuple[int, int], str], left: Sequence[Sentence], right: Sequence[Sentence], where: str
+) -> None:
+    """Both systems pair each sentence at most once, so a sentence in two gold pairs makes full recall impossible."""
+    for side, sentences, index in (("left", left, 0), ("right", right, 1)):
+        counts = Counter(pair[index] for pair in gold)
+        twice = sorted(sentence for sentence, count in counts.items() if count > 1)
+        if twice:
+            opening = sentences[twice[0]].text[:40]
+            raise SystemExit(
+                f"{where}: the {side} sentence {opening!r} is in {counts[twice[0]]} gold pairs; keep the closer "
+                "counterpart as gold and name the other under `or:`"
+            )
 
 
 def _sentence(sentences: Sequence[Sentence], start: str, where: str) -> int:
@@ -158,9 +189,9 @@ def tally(labelled_set: Sequence[Labelled], pairings: Sequence[Pairing]) -> Tall
     result = Tally(found=Counter(), gold=Counter())
     for labelled, made in zip(labelled_set, pairings, strict=True):
         result.gold.update(labelled.gold.values())
-        result.found.update(kind for pair, kind in labelled.gold.items() if pair in made)
+        result.found.update(labelled.gold[pair] for pair in labelled.found(made))
         result.made += len(made)
-        result.correct += len(made & labelled.gold.keys())
+        result.correct += labelled.correct(made)
         result.never_hits += len(made & labelled.never)
     return result
 
@@ -168,9 +199,11 @@ def tally(labelled_set: Sequence[Labelled], pairings: Sequence[Pairing]) -> Tall
 def report(labelled_set: Sequence[Labelled], tallies: dict[str, Tally]) -> str:
     gold = next(iter(tallies.values())).gold
     never = sum(len(labelled.never) for labelled in labelled_set)
+    added = sum(labelled.added_after_output for labelled in labelled_set)
     lines = [
         f"{len(labelled_set)} pairs of articles, {sum(gold.values())} gold sentence pairs "
-        f"({', '.join(f'{gold[kind]} {kind}' for kind in KINDS)}), {never} never-pairs",
+        f"({', '.join(f'{gold[kind]} {kind}' for kind in KINDS)}), {never} never-pairs"
+        + (f"; {added} of the labels written after seeing output" if added else ""),
         "",
         "| system | recall | precision | never-pairs hit | " + " | ".join(f"recall: {kind}" for kind in KINDS) + " |",
         "|---|---|---|---|" + "---|" * len(KINDS),
@@ -188,18 +221,51 @@ def _fraction(part: int, whole: int) -> str:
     return f"{part}/{whole} = {part / whole:.2f}" if whole else "-"
 
 
-def evaluate(labelled_set: Sequence[Labelled]) -> dict[str, Tally]:
-    return {
-        "dossier": tally(labelled_set, [dossier_pairs(labelled) for labelled in labelled_set]),
-        f"TF-IDF cosine >= {BASELINE_THRESHOLD:.2f}, greedy one-to-one": tally(
-            labelled_set, [baseline_pairs(labelled) for labelled in labelled_set]
-        ),
-    }
+SYSTEMS = {
+    "dossier": dossier_pairs,
+    f"TF-IDF cosine >= {BASELINE_THRESHOLD:.2f}, greedy one-to-one": baseline_pairs,
+}
+
+
+def pairings(labelled_set: Sequence[Labelled]) -> dict[str, list[Pairing]]:
+    """What each system paired, per pair of articles: run once, then summed or shown pair by pair."""
+    return {name: [pair_sentences(labelled) for labelled in labelled_set] for name, pair_sentences in SYSTEMS.items()}
+
+
+def evaluate(labelled_set: Sequence[Labelled], made: dict[str, list[Pairing]] | None = None) -> dict[str, Tally]:
+    made = pairings(labelled_set) if made is None else made
+    return {name: tally(labelled_set, made[name]) for name in SYSTEMS}
+
+
+def per_pair_report(labelled_set: Sequence[Labelled], made: dict[str, list[Pairing]]) -> str:
+    """A row per pair of articles: its size and labels, then each system's gold found / pairs made / never-pairs hit."""
+    names = list(SYSTEMS)
+    columns = " | ".join(f"{name.split(',')[0]}: found/made/never" for name in names)
+    lines = [
+        f"| pair | words | gold | never | {columns} |",
+        "|---|---|---|---|" + "---|" * len(names),
+    ]
+    for index, labelled in enumerate(labelled_set):
+        words = f"{len(labelled.left_text.split())} / {len(labelled.right_text.split())}"
+        cells = []
+        for name in names:
+            pairs = made[name][index]
+            found = len(labelled.found(pairs))
+            cells.append(f"{found}/{len(pairs)}/{len(pairs & labelled.never)}")
+        lines.append(
+            f"| {labelled.id} | {words} | {len(labelled.gold)} | {len(labelled.never)} | " + " | ".join(cells) + " |"
+        )
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.compare_eval", description=__doc__.splitlines()[0])
     parser.add_argument("--pair", action="append", default=[], metavar="ID", help="only this pair (repeatable)")
+    parser.add_argument("--per-pair", action="store_true", help="also a row for each pair of articles")
     arguments = parser.parse_args(argv)
     labelled_set = load_set(only=arguments.pair)
-    print(report(labelled_set, evaluate(labelled_set)))
+    made = pairings(labelled_set)
+    print(report(labelled_set, evaluate(labelled_set, made)))
+    if arguments.per_pair:
+        print()
+        print(per_pair_report(labelled_set, made))
