@@ -57,12 +57,29 @@ def test_a_label_that_names_no_sentence_is_refused_with_what_to_do(tmp_path: Pat
         load_set(folder)
 
 
-def _write_set(folder: Path, left: str, right: str, gold: str) -> Path:
+def _write_set(folder: Path, left: str, right: str, gold: str, never: str = "[]") -> Path:
+    """A set of one pair of articles, each text under a headline, as the set's texts are."""
     (folder / "articles").mkdir()
-    (folder / "articles" / "a.txt").write_text(left, encoding="utf-8")
-    (folder / "articles" / "b.txt").write_text(right, encoding="utf-8")
-    (folder / "pairs.yaml").write_text(f"- {{id: p, left: a, right: b, gold: {gold}}}\n", encoding="utf-8")
+    (folder / "articles" / "a.txt").write_text(f"Headline of A\n\n{left}", encoding="utf-8")
+    (folder / "articles" / "b.txt").write_text(f"Headline of B\n\n{right}", encoding="utf-8")
+    (folder / "pairs.yaml").write_text(
+        f"- {{id: p, left: a, right: b, gold: {gold}, never: {never}}}\n", encoding="utf-8"
+    )
     return folder
+
+
+def test_headlines_are_not_compared_and_labels_naming_one_are_left_out_and_counted(tmp_path: Path) -> None:
+    folder = _write_set(
+        tmp_path,
+        left="The mayor closed every school on Monday.",
+        right="The mayor closed every school on Monday.",
+        gold='[{left: "The mayor", right: "The mayor", kind: verbatim}, '
+        '{left: "Headline of A", right: "Headline of B", kind: paraphrase}]',
+        never='[{left: "Headline of A", right: "The mayor"}]',
+    )
+    (labelled,) = load_set(folder)
+    assert [s.text for s in labelled.left] == ["The mayor closed every school on Monday."]
+    assert (labelled.gold, labelled.never, labelled.on_headlines) == ({(0, 0): "verbatim"}, frozenset(), 2)
 
 
 def test_a_sentence_in_two_gold_pairs_is_refused_as_no_one_to_one_system_could_make_both(tmp_path: Path) -> None:

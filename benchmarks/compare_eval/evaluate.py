@@ -10,6 +10,9 @@ each sentence has at most one gold counterpart; where another sentence tells the
 it under `or:` and a system that makes that pair instead is credited with the gold pair. Both systems see the same
 sentences (dossier's segmentation), so only the pairing differs. dossier runs with its default settings, no
 annotations and no people, as a new user's first build would.
+
+Each text's first line is its headline. dossier keeps an article's headline in its front matter and compares the
+body, so both systems see the body only, and a label that names a headline is left out (the report counts them).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class Labelled:
     never: Pairing
     alternatives: dict[tuple[int, int], tuple[int, int]]  # a pair that tells a gold pair's fact -> that gold pair
     added_after_output: int  # labels written after seeing what a system made
+    on_headlines: int = 0  # labels left out because they name a headline, which dossier does not compare
 
     def found(self, made: Pairing) -> set[tuple[int, int]]:
         """The gold pairs made, directly or through one of their alternatives."""
@@ -90,15 +94,25 @@ def load_set(folder: Path = HERE, only: Iterable[str] = ()) -> list[Labelled]:
 
 
 def _labelled(folder: Path, pair: dict[str, Any]) -> Labelled:
-    left_text = (folder / "articles" / f"{pair['left']}.txt").read_text(encoding="utf-8")
-    right_text = (folder / "articles" / f"{pair['right']}.txt").read_text(encoding="utf-8")
+    left_headline, left_text = _headline_and_body(folder / "articles" / f"{pair['left']}.txt")
+    right_headline, right_text = _headline_and_body(folder / "articles" / f"{pair['right']}.txt")
     left, right = tuple(split_sentences(left_text)), tuple(split_sentences(right_text))
     where = f"{folder / 'pairs.yaml'}: pair {pair['id']}"
 
     def resolve(label: dict[str, Any]) -> tuple[int, int]:
         return _sentence(left, label["left"], where), _sentence(right, label["right"], where)
 
-    labels: list[dict[str, Any]] = pair.get("gold", [])
+    def names_a_headline(label: dict[str, Any]) -> bool:
+        return left_headline.startswith(label["left"]) or right_headline.startswith(label["right"])
+
+    every_label = [*pair.get("gold", []), *pair.get("never", [])]
+    on_headlines = sum(1 for label in every_label if names_a_headline(label))
+    pair = {
+        **pair,
+        "gold": [label for label in pair.get("gold", []) if not names_a_headline(label)],
+        "never": [label for label in pair.get("never", []) if not names_a_headline(label)],
+    }
+    labels: list[dict[str, Any]] = pair["gold"]
     gold = {resolve(label): label["kind"] for label in labels}
     unknown_kinds = set(gold.values()) - set(KINDS)
     if unknown_kinds:
@@ -107,7 +121,13 @@ def _labelled(folder: Path, pair: dict[str, Any]) -> Labelled:
     alternatives = {resolve(other): resolve(label) for label in labels for other in label.get("or", [])}
     never = frozenset(resolve(label) for label in pair.get("never", []))
     added = sum(1 for label in [*labels, *pair.get("never", [])] if label.get("added_after_output"))
-    return Labelled(pair["id"], left, right, left_text, right_text, gold, never, alternatives, added)
+    return Labelled(pair["id"], left, right, left_text, right_text, gold, never, alternatives, added, on_headlines)
+
+
+def _headline_and_body(path: Path) -> tuple[str, str]:
+    """A text's first line (its headline) and the rest, as dossier would read a title and a body."""
+    headline, _, body = path.read_text(encoding="utf-8").partition("\n")
+    return headline.strip(), body.lstrip("\n")
 
 
 def _check_one_to_one(
@@ -200,10 +220,12 @@ def report(labelled_set: Sequence[Labelled], tallies: dict[str, Tally]) -> str:
     gold = next(iter(tallies.values())).gold
     never = sum(len(labelled.never) for labelled in labelled_set)
     added = sum(labelled.added_after_output for labelled in labelled_set)
+    on_headlines = sum(labelled.on_headlines for labelled in labelled_set)
     lines = [
         f"{len(labelled_set)} pairs of articles, {sum(gold.values())} gold sentence pairs "
         f"({', '.join(f'{gold[kind]} {kind}' for kind in KINDS)}), {never} never-pairs"
-        + (f"; {added} of the labels written after seeing output" if added else ""),
+        + (f"; {added} of the labels written after seeing output" if added else "")
+        + (f"; {on_headlines} labels on headlines left out (not compared)" if on_headlines else ""),
         "",
         "| system | recall | precision | never-pairs hit | " + " | ".join(f"recall: {kind}" for kind in KINDS) + " |",
         "|---|---|---|---|" + "---|" * len(KINDS),
