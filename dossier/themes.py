@@ -79,6 +79,11 @@ def resolve_themes(name: str, project_dir: Path, report: Report, where: Location
         theme = Theme(current, folder)
         chain.append(theme)
         current = _parent_of(theme, project_dir, report) or (None if current == DEFAULT_THEME else DEFAULT_THEME)
+    # A site's own themes/default/ overrides files of the built-in one; it does not stand in for all of it. Last in
+    # the chain, the built-in one is also what `@default/` names, so such an override can extend what it replaces.
+    builtin = Theme(DEFAULT_THEME, builtin_themes_dir() / DEFAULT_THEME)
+    if builtin not in chain:
+        chain.append(builtin)
     return chain
 
 

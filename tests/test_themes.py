@@ -94,3 +94,19 @@ def test_an_unknown_theme_is_an_error_naming_where_it_looked(tmp_path: Path) -> 
     set_config(project, theme="no-such-theme")
     report = build_project(project, BuildOptions(search=False)).report
     assert any("no theme 'no-such-theme'" in str(error) for error in report.errors)
+
+
+def test_a_site_folder_named_default_overrides_one_file_and_the_built_in_theme_gives_the_rest(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)  # theme: default, as a new site has it
+    write(
+        project / "themes" / "default" / "templates" / "article.html",
+        '{% extends "@default/article.html" %}\n'
+        '{% block main %}<p class="house-banner">Local default</p>\n{{ super() }}{% endblock %}\n',
+    )
+    built = build(project)
+
+    article = page(built, ARTICLE)
+    banner = article.select_one("main > p.house-banner")
+    assert banner is not None and banner.get_text() == "Local default"
+    assert article.select("mark.hl-claim"), "@default/ names the built-in theme, so super() is its article page"
+    assert page(built, PERSON).select_one("h1") is not None  # every other template from the built-in theme
