@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
@@ -10,8 +11,11 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from dossier import urls
+from dossier.compare.score import Signals
+from dossier.model import Mention
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
 from tests.conftest import copy_example
+from tests.data_export import read_export
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -107,12 +111,30 @@ def test_every_entity_is_in_the_json_export_and_has_a_page(example_build: Built,
     assert exported == {a.id for a in dossier.annotations()}
 
 
+def test_the_json_exports_repeated_records_are_arrays_whose_fields_are_named_once(example_site: Path) -> None:
+    """Mentions, comparison pairs and synopsis rows are arrays (schema 4); `fields` names the model's fields."""
+    data = json.loads((example_site / urls.DATA_FILE).read_text(encoding="utf-8"))
+    fields = data["fields"]
+    assert fields["mentions"] == [f.name for f in dataclasses.fields(Mention) if f.name != "article_id"]
+    assert fields["signals"] == [f.name for f in dataclasses.fields(Signals)]
+    records = [m for a in data["articles"] for m in a["mentions"]] + [
+        p for c in data["comparisons"] for p in c["pairs"]
+    ]
+    records += [row for synopsis in data["synopses"] for row in synopsis["rows"]]
+    assert records and all(isinstance(record, list) for record in records)
+    for comparison in data["comparisons"]:
+        for pair in comparison["pairs"]:
+            assert len(pair) == len(fields["pairs"]) and len(pair[fields["pairs"].index("signals")]) == 6
+    for synopsis in data["synopses"]:
+        assert all(len(row) == len(fields["rows"]) for row in synopsis["rows"])
+
+
 def test_every_offset_in_the_json_export_counts_in_the_articles_text_given_once(
     example_build: Built, example_site: Path
 ) -> None:
     dossier = dossier_of(example_build)
-    data = json.loads((example_site / urls.DATA_FILE).read_text(encoding="utf-8"))
-    assert data["schema_version"] == 3
+    data = read_export(example_site)
+    assert data["schema_version"] == 4
     for article in data["articles"]:
         text = article["text"]
         for annotation in article["annotations"]:
