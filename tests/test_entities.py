@@ -14,6 +14,7 @@ from dossier import urls
 from dossier.compare.score import Signals
 from dossier.model import Mention
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
+from dossier.render.pages import nearby_mentions, spans_snippet
 from tests.conftest import copy_example
 from tests.data_export import read_export
 
@@ -338,3 +339,16 @@ def test_an_annotation_whose_words_changed_since_the_last_build_is_pointed_out(t
     ]
     again = build_project(project, BuildOptions(search=False))
     assert not [w for w in again.report.warnings if "moved" in str(w)], "warned once, against the last build"
+
+
+def test_mentions_close_together_share_one_snippet_and_far_apart_ones_do_not() -> None:
+    text = "Ada met Bob. Ada and Bob spoke." + " filler" * 40 + " Ada left.\n\nAda wrote."
+    starts = [0, 13, len(text) - 21, len(text) - 10]
+    mentions = [Mention("ada", "a", start, start + 3, 1 if start == starts[-1] else 0, None) for start in starts]
+
+    runs = nearby_mentions(mentions)
+
+    assert [[m.start for m in run] for run in runs] == [starts[:2], starts[2:3], starts[3:]]
+    shared = spans_snippet(text, [(m.start, m.end) for m in runs[0]])
+    assert shared.matches == (("Ada", " met Bob. "), ("Ada", ""))
+    assert shared.before == "" and shared.after.startswith(" and Bob spoke.")
