@@ -16,6 +16,7 @@ from dossier import urls
 from dossier.cli import main
 from dossier.diagnostics import Location, Report
 from dossier.pipeline import BuildOptions, Built, build_project
+from dossier.render.site_files import feeds
 from dossier.search import ENTRY_FILE, INDEX_FOLDER, index_site, pagefind_binary
 from tests.conftest import copy_example
 from tests.test_write import digest_tree
@@ -93,6 +94,15 @@ def test_the_site_feed_has_every_article_and_claim_newest_first(published: Path)
     claim = next(e for e in entries if e.find(f"{ATOM}category[@term='claim']") is not None)
     summary = BeautifulSoup(claim.findtext(f"{ATOM}summary") or "", "html.parser")
     assert summary.find("strong") is not None and "Verdict:" in summary.get_text()
+
+
+def test_the_site_feed_keeps_the_newest_entries_and_each_story_feed_all_of_its_own(example_build: Built) -> None:
+    dossier = example_build.checked.dossier
+    assert dossier is not None
+    found = feeds(dossier, SITE, site_entries=5)
+    site, story = found[urls.ATOM_FEED], found[urls.story_feed_path("flynn-kislyak")]
+    assert len(story.entries) == 14 and site.entries == story.entries[:5]
+    assert site.updated == story.updated == story.entries[0].updated
 
 
 def test_each_story_has_its_feed_and_its_pages_link_to_it(published: Path) -> None:
