@@ -351,3 +351,18 @@ def test_mentions_close_together_share_one_snippet_and_far_apart_ones_do_not() -
     shared = spans_snippet(text, [(m.start, m.end) for m in runs[0]])
     assert shared.matches == (("Ada", " met Bob. "), ("Ada", ""))
     assert shared.before == "" and shared.after.startswith(" and Bob spoke.")
+
+
+def test_a_claim_note_gives_the_claims_words_once_and_leads_to_its_page(
+    example_build: Built, parse_page: Callable[[str], BeautifulSoup]
+) -> None:
+    dossier = dossier_of(example_build)
+    for article in dossier.articles.values():
+        claims = {a.id: dossier.claims[a.target] for a in article.annotations if a.kind == "claim"}
+        for note in parse_page(urls.path_for(article)).select("details.note-claim"):
+            claim = claims[str(note["data-annotation"])]
+            gist = note.select_one(".note-gist")
+            assert gist is not None and gist.get_text() == claim.text
+            body = note.select_one(".note-body")
+            assert body is not None and claim.text not in body.get_text()
+            assert body.select_one(f'a[href$="{urls.claim_path(claim.id)}"]') is not None
