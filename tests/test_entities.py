@@ -14,7 +14,7 @@ from dossier import urls
 from dossier.compare.score import Signals
 from dossier.model import Mention
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
-from dossier.render.pages import nearby_mentions, spans_snippet
+from dossier.render.pages import MENTION_CONTEXT_CHARS, nearby_mentions, spans_snippet
 from tests.conftest import copy_example
 from tests.data_export import read_export
 
@@ -366,3 +366,12 @@ def test_a_claim_note_gives_the_claims_words_once_and_leads_to_its_page(
             body = note.select_one(".note-body")
             assert body is not None and claim.text not in body.get_text()
             assert body.select_one(f'a[href$="{urls.claim_path(claim.id)}"]') is not None
+
+
+def test_a_persons_mentions_show_a_few_words_either_side(parse_page: Callable[[str], BeautifulSoup]) -> None:
+    snippets = parse_page(urls.person_path("michael-flynn")).select(".mentions a.snippet")
+    assert snippets
+    for snippet in snippets:
+        marks = snippet.select("mark")
+        before, after = marks[0].find_previous_siblings(string=True), marks[-1].find_next_siblings(string=True)
+        assert len("".join(before)) <= MENTION_CONTEXT_CHARS + 1 and len("".join(after)) <= MENTION_CONTEXT_CHARS + 1

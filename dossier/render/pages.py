@@ -23,8 +23,10 @@ from dossier.render.data import claim_review
 from dossier.render.pictures import Picture, chain_picture, network_picture, timeline_picture
 from dossier.text import ArticleText
 
-# How much text either side of a mention a keyword-in-context snippet shows.
+# How much text either side of a quote a keyword-in-context snippet shows. A person's page lists every mention,
+# so its snippets are shorter: a few words either side of a name place it, and more repeat the article's text.
 CONTEXT_CHARS = 80
+MENTION_CONTEXT_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -300,9 +302,11 @@ class SiteBuilder:
             Appearance(
                 self.dossier.articles[run[0].article_id],
                 urls.path_for(run[0], self.dossier.articles),
-                spans_snippet(self.texts[run[0].article_id].text, [(m.start, m.end) for m in run]),
+                spans_snippet(
+                    self.texts[run[0].article_id].text, [(m.start, m.end) for m in run], MENTION_CONTEXT_CHARS
+                ),
             )
-            for run in nearby_mentions(mentions)
+            for run in nearby_mentions(mentions, MENTION_CONTEXT_CHARS)
         ]
 
     def annotation_places(self, annotations: list[Annotation]) -> list[Appearance]:
