@@ -9,7 +9,9 @@ per story. Articles of one story retell a shared pool of sentences, so the compa
 Plain mode (`--plain`): the same kind of articles, one story each, no annotations, no people, no claims:
 only the outlets every article must name. This is the work the floor script and the peers do too.
 
-The same N and mode always give the same bytes (a seeded `random.Random`, no clock, sorted output).
+dossier.yaml keeps dossier's defaults (search on, as users build); the benchmark adds `--no-search` to
+measure without the index. The same N and mode always give the same bytes (a seeded `random.Random`, no
+clock, sorted output).
 """
 
 from __future__ import annotations
@@ -297,7 +299,7 @@ class Generator:
         content.mkdir(parents=True)
         (out / "dossier.yaml").write_text(
             f"title: Benchmark dossier of {self.count} {'plain ' if self.plain else ''}articles\n"
-            "base_url: https://bench.example.org/\nsearch: false\n",
+            "base_url: https://bench.example.org/\n",  # search on, as dossier's default: as users build
             encoding="utf-8",
         )
         per_story = 1 if self.plain else ARTICLES_PER_STORY

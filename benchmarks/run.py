@@ -3,8 +3,10 @@
     python -m benchmarks.run                 # N=1000 and N=5000, 5 repetitions, peers: about 15 minutes
     python -m benchmarks.run --smoke         # tiny N, one repetition: a quick check that everything runs
 
-Every figure is a median wall time of a child process (start-up included) and is divided by the floor
-measured in the same run on the same articles: the machine is shared and noisy, so only ratios travel.
+Each dossier figure is measured with the default settings (search on, as users build: the headline) and with
+`--no-search` beside it, one line per target of issue 17, each with its target and whether it is met. Every
+time is a median wall time of a child process (start-up included) and is divided by the floor measured in the
+same run on the same articles: the machine is shared and noisy, so only ratios travel.
 The floor (benchmarks/floor.py) reads each article, renders its Markdown into one template and writes it.
 Peak RSS is the child's `ru_maxrss` (os.wait4). The output's size is that of the cold build's folder (its
 regular files: bytes per article, how many files, and the share of each kind of page or data file; GitHub
@@ -15,11 +17,13 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import importlib.metadata
 import os
 import platform
 import queue
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -110,6 +114,12 @@ class OutputSize:
             + (f" ({self.split()})" if self.bytes_by_kind else "")
         )
 
+    def describe_kinds(self, articles: int) -> str:
+        """KB per article of each kind of file, largest first (those under 0.1 KB left out)."""
+        largest = sorted(self.bytes_by_kind.items(), key=lambda item: (-item[1], item[0]))
+        shown = [(kind, size / articles / 1000) for kind, size in largest]
+        return "KB per article: " + ", ".join(f"{kind} {kb:.1f}" for kind, kb in shown if kb >= 0.1)
+
     def split(self) -> str:
         """The kinds of file, largest first, each as a share of the whole: where the bytes go."""
         largest = sorted(self.bytes_by_kind.items(), key=lambda item: (-item[1], item[0]))
@@ -173,34 +183,64 @@ def edit_people(project: Path, attempt: int) -> None:
 
 # --- dossier ----------------------------------------------------------------------------------------
 
+# The two settings every dossier figure is measured with: the default (search on: Pagefind indexes the site,
+# as every user builds it) is the headline, `--no-search` is beside it.
+SETTINGS = ("default", "--no-search")
 
-def dossier_build(project: Path) -> list[str]:
-    return [PYTHON, "-m", "dossier", "build", "-C", str(project), "-q", "--no-search"]
+
+def dossier_build(project: Path, setting: str) -> list[str]:
+    return [PYTHON, "-m", "dossier", "build", "-C", str(project), "-q", *_flags(setting)]
+
+
+def _flags(setting: str) -> list[str]:
+    return [] if setting == "default" else [setting]
 
 
 def floor(content: Path, out: Path, times: int, name: str) -> Figure:
     return repeat(name, times, lambda _: remove(out), [PYTHON, "-m", "benchmarks.floor", str(content), str(out)])
 
 
-def serve_latency(project: Path, times: int) -> Figure | str:
-    """From the write of an annotation file to the `reload` event on the page's event stream."""
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def first_200(port: int, launched: float, server: subprocess.Popen[str], limit: float = 900) -> float | None:
+    """Seconds from launch to the first 200 answer to GET / (None if serve exits or `limit` passes first)."""
+    while time.perf_counter() - launched < limit and server.poll() is None:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/")
+            status = connection.getresponse().status
+            connection.close()
+            if status == 200:
+                return time.perf_counter() - launched
+        except OSError:
+            pass
+        time.sleep(0.02)
+    return None
+
+
+@dataclass
+class ServeFigures:
+    start_up: Figure
+    annotation: Figure
+    article: Figure
+
+
+def serve_figures(project: Path, times: int, setting: str) -> ServeFigures | str:
+    """Serve start-up (launch -> the first 200 on /), then from the write of an annotation file, and of an
+    article, to the `reload` event on the page's event stream."""
+    port = free_port()
+    command = [PYTHON, "-m", "dossier", "serve", "-C", str(project), "--port", str(port), "-q", *_flags(setting)]
+    launched = time.perf_counter()
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
     try:
-        import dossier.serve  # noqa: F401
-    except ImportError:
-        return "dossier.serve does not exist yet"
-    # Without the search index, as every build measured here: Pagefind re-indexes the whole site on a change.
-    command = [PYTHON, "-m", "dossier", "serve", "-C", str(project), "--port", "0", "-q", "--no-search"]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert server.stdout is not None
-        found = None
-        for line in server.stdout:  # the first build's summary, then the address
-            found = re.search(r"serving http://([\d.]+):(\d+)", line)
-            if found:
-                break
-        if not found:
-            return "serve did not start"
-        connection = http.client.HTTPConnection(found.group(1), int(found.group(2)), timeout=600)
+        start_up = first_200(port, launched, server)
+        if start_up is None:
+            return "serve did not answer on /"
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
         connection.request("GET", "/__dossier/events")
         stream = connection.getresponse()
         events: queue.Queue[tuple[str, float]] = queue.Queue()
@@ -211,21 +251,27 @@ def serve_latency(project: Path, times: int) -> Figure | str:
                     events.put((raw[7:].decode().strip(), time.perf_counter()))
 
         threading.Thread(target=read, daemon=True).start()
-        assert events.get(timeout=60)[0] == "hello"
-        figure = Figure("serve: annotation write -> reload event")
-        for attempt in range(times):
-            time.sleep(0.5)  # let the watcher settle
-            written = time.perf_counter()
-            edit_annotation(project, 100 + attempt)
-            while True:
-                name, at = events.get(timeout=600)
-                if name in ("reload", "errors"):
-                    break
-            if name != "reload":
-                return "serve reported errors after the edit"
-            figure.runs.append(Run(at - written, 0.0))
-        print(f"  {figure.name}: {figure.seconds:.3f} s (median of {times})", flush=True)
-        return figure
+        assert events.get(timeout=900)[0] == "hello"
+        figures = ServeFigures(Figure("serve start-up", [Run(start_up, 0.0)]), Figure("annotation"), Figure("article"))
+        for figure, edit in ((figures.annotation, edit_annotation), (figures.article, edit_article)):
+            for attempt in range(times):
+                time.sleep(0.5)  # let the watcher settle
+                written = time.perf_counter()
+                edit(project, 100 + attempt)
+                while True:
+                    name, at = events.get(timeout=900)
+                    if name in ("reload", "errors"):
+                        break
+                if name != "reload":
+                    return f"serve reported errors after an {figure.name} edit"
+                figure.runs.append(Run(at - written, 0.0))
+        print(
+            f"  serve ({setting}): start-up {start_up:.3f} s, annotation save -> reload"
+            f" {figures.annotation.seconds:.3f} s, article save -> reload {figures.article.seconds:.3f} s"
+            f" (medians of {times})",
+            flush=True,
+        )
+        return figures
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -302,18 +348,38 @@ def ensure_pelican() -> Path | None:
 
 
 @dataclass
+class Cell:
+    """One setting's figure in a row: how it reads, and whether it meets the row's target (None: no target)."""
+
+    text: str
+    is_met: bool | None = None
+
+
+@dataclass
 class Row:
     what: str
-    seconds: float | None
-    baseline: float | None  # the floor it is divided by
     target: str = ""
-    is_met: bool | None = None
+    cells: dict[str, Cell] = field(default_factory=dict)  # by setting: "default", "--no-search"
     detail: str = ""
 
-    def ratio(self) -> str:
-        if self.seconds is None or not self.baseline:
-            return "n/a"
-        return f"{self.seconds / self.baseline:.2f}x"
+
+def seconds_cell(seconds: float, baseline: float | None, limit: float | None = None) -> Cell:
+    """A time, with its ratio to the floor; met when at most `limit` seconds."""
+    ratio = f" ({seconds / baseline:.2f}x)" if baseline else ""
+    return Cell(f"{seconds:.3f} s{ratio}", None if limit is None else seconds <= limit)
+
+
+def ratio_cell(ratio: float, limit: float | None = None) -> Cell:
+    return Cell(f"{ratio:.2f}x", None if limit is None else ratio <= limit)
+
+
+def size_cell(size: OutputSize, articles: int) -> Cell:
+    return Cell(f"{size.per_article(articles) / 1000:.1f} KB", size.per_article(articles) <= MAX_BYTES_PER_ARTICLE)
+
+
+MAX_BYTES_PER_ARTICLE = 60_000
+MAX_BIG_RSS_MIB = 500
+COLD_LIMITS = {"default": 10.0, "--no-search": 6.0}  # times the floor
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -344,135 +410,198 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+@dataclass
+class Settled:
+    """What one setting measured on the main dossier (N articles)."""
+
+    cold: Figure
+    pages: int
+    size: OutputSize
+    nochange: Figure
+    annotation: Figure
+    article: Figure
+    people: Figure
+    serve: ServeFigures | str
+
+
+def measure_setting(project: Path, setting: str, reps: int, serve: bool = True) -> Settled:
+    build, cache = project / "build", project / CACHE_FOLDER
+    command = dossier_build(project, setting)
+    print(f"  {setting}:", flush=True)
+    cold = repeat("cold build", reps, lambda _: remove(build, cache), command)
+    pages, size = count_pages(build), output_size(build)
+    timed(command)  # the cache and output as a user has them
+    return Settled(
+        cold,
+        pages,
+        size,
+        repeat("no-change rebuild", reps, lambda _: None, command),
+        repeat("annotation edit", reps, lambda a: edit_annotation(project, a), command),
+        repeat("article edit", reps, lambda a: edit_article(project, a), command),
+        repeat("people.yaml edit", reps, lambda a: edit_people(project, a), command),
+        serve_figures(project, reps, setting) if serve else "not measured at this size",
+    )
+
+
 def measure(args: argparse.Namespace, work: Path) -> list[Row]:
     n, reps = args.n, args.reps
-    rows: list[Row] = []
     print(f"generating dossiers of {n} articles (full and plain) in {work}", flush=True)
     full, plain = generate(n, work / f"full-{n}"), generate(n, work / f"plain-{n}", plain=True)
-
     print(f"full dossier, N={n}", flush=True)
-    floor_full = floor(full / "content", work / "floor-out", reps, "floor")
-    base = floor_full.seconds
-    build, cache = full / "build", full / CACHE_FOLDER
-    cold = repeat("dossier cold build", reps, lambda _: remove(build, cache), dossier_build(full))
-    pages, size = count_pages(build), output_size(build)
-    floor_pps, dossier_pps = n / base, pages / cold.seconds
-    warm_up = timed(dossier_build(full))  # the cache and output as a user has them
-    del warm_up
-    nochange = repeat("no-change rebuild", reps, lambda _: None, dossier_build(full))
-    annotation = repeat("annotation edit", reps, lambda a: edit_annotation(full, a), dossier_build(full))
-    article = repeat("article edit", reps, lambda a: edit_article(full, a), dossier_build(full))
-    people = repeat("people.yaml edit", reps, lambda a: edit_people(full, a), dossier_build(full))
-    serve = serve_latency(full, reps)
-
-    rows.append(Row(f"floor, {n} articles ({n} pages, {floor_pps:.0f} pages/s)", base, base))
-    rows.append(
-        Row(
-            f"dossier cold build, full dossier ({pages} pages, {dossier_pps:.0f} pages/s)",
-            cold.seconds,
-            base,
-            "pages/s >= 0.8x floor's",
-            dossier_pps >= 0.8 * floor_pps,
-            f"pages/s ratio {dossier_pps / floor_pps:.2f}x; peak RSS {cold.rss_mib:.0f} MiB",
-        )
-    )
-    rows.append(
-        Row(f"output of the cold build, {n} articles", None, None,
-            "<= 60 KB per article", size.per_article(n) <= 60_000, size.describe(n))
-    )  # fmt: skip
-    rows.append(
-        Row("no-change rebuild", nochange.seconds, base, "< annotation edit", nochange.seconds < annotation.seconds)
-    )
-    rows.append(
-        Row("rebuild after one annotation edit", annotation.seconds, base, "<= 0.5x", annotation.seconds <= 0.5 * base)
-    )
-    rows.append(Row("rebuild after one article edit", article.seconds, base))
-    rows.append(Row("rebuild after a people.yaml edit (one description)", people.seconds, base))
-    if isinstance(serve, Figure):
-        rows.append(
-            Row("serve: annotation file write -> reload event", serve.seconds, base, "< 0.3 s", serve.seconds < 0.3)
-        )
-    else:
-        rows.append(Row(f"serve: skipped ({serve})", None, base))
-
-    print(f"plain articles, N={n}", flush=True)
-    floor_plain = floor(plain / "content", work / "floor-plain-out", reps, "floor (plain)")
-    pbase = floor_plain.seconds
-    pbuild, pcache = plain / "build", plain / CACHE_FOLDER
-    pcold = repeat("dossier cold build (plain)", reps, lambda _: remove(pbuild, pcache), dossier_build(plain))
-    ppages = count_pages(pbuild)
-    rows.append(Row(f"floor, {n} plain articles", pbase, pbase))
-    rows.append(
-        Row(f"dossier cold build, plain articles ({ppages} pages)", pcold.seconds, pbase, "<= 1.25x",
-            pcold.seconds <= 1.25 * pbase, f"peak RSS {pcold.rss_mib:.0f} MiB")
-    )  # fmt: skip
-    hugo_seconds = None
-    if not args.no_peers:
-        hugo = shutil.which("hugo")
-        if hugo:
-            site, out = work / "hugo", work / "hugo-out"
-            hugo_site(plain / "content", site)
-            command = [hugo, "--quiet", "-s", str(site), "-d", str(out)]
-            figure = repeat("hugo (plain)", reps, lambda _: remove(out, site / "resources"), command)
-            hugo_seconds = figure.seconds
-            rows.append(Row(f"Hugo cold build, plain articles ({count_pages(out)} pages)", figure.seconds, pbase,
-                            detail=f"peak RSS {figure.rss_mib:.0f} MiB"))  # fmt: skip
-        else:
-            rows.append(Row("Hugo: not installed (apt-get install hugo)", None, pbase))
-        pelican = None if args.smoke and not (PELICAN_VENV / "bin" / "pelican").exists() else ensure_pelican()
-        if pelican:
-            site, out = work / "pelican", work / "pelican-out"
-            pelican_site(plain / "content", site)
-            command = [str(pelican), str(site / "content"), "-s", str(site / "pelicanconf.py"), "-o", str(out), "-q"]
-            figure = repeat("pelican (plain)", reps, lambda _: remove(out), command)
-            rows.append(Row(f"Pelican cold build, plain articles ({count_pages(out)} pages)", figure.seconds, pbase,
-                            detail=f"peak RSS {figure.rss_mib:.0f} MiB"))  # fmt: skip
-        else:
-            rows.append(Row("Pelican: not installed", None, pbase))
-    if hugo_seconds is not None:
-        plain_row = next(r for r in rows if r.what.startswith("dossier cold build, plain"))
-        plain_row.target += "; <= Hugo"
-        plain_row.is_met = bool(plain_row.is_met) and pcold.seconds <= hugo_seconds
-        plain_row.detail += f"; {pcold.seconds / hugo_seconds:.2f}x Hugo"
-        annotation_row = next(r for r in rows if r.what.startswith("rebuild after one annotation"))
-        annotation_row.detail = f"{annotation.seconds / hugo_seconds:.2f}x Hugo's cold build"
-
+    base = floor(full / "content", work / "floor-out", reps, "floor").seconds
+    main = {setting: measure_setting(full, setting, reps) for setting in SETTINGS}
+    rows = [
+        Row(f"floor: {n} articles, one template ({n / base:.0f} pages/s)", cells={"default": seconds_cell(base, base)})
+    ]
+    rows += main_rows(n, base, main)
     if args.big:
-        big = args.big
-        print(f"full dossier, N={big} (linearity)", flush=True)
-        large = generate(big, work / f"full-{big}")
-        floor_big = floor(large / "content", work / "floor-big-out", args.big_reps, f"floor N={big}")
-        big_cold = repeat(
-            f"dossier cold build N={big}", args.big_reps, lambda _: remove(large / "build", large / CACHE_FOLDER),
-            dossier_build(large),
-        )  # fmt: skip
-        big_size = output_size(large / "build")
-        growth = big_cold.seconds / cold.seconds
-        limit = 5.5 * (big / n) / 5  # the issue's 5.5x for five times the articles
-        rows.append(Row(f"floor, {big} articles", floor_big.seconds, floor_big.seconds))
-        rows.append(
-            Row(f"dossier cold build, full dossier, N={big} ({count_pages(large / 'build')} pages)", big_cold.seconds,
-                floor_big.seconds, f"time <= {limit:.1f}x N={n}'s; RSS < 500 MiB",
-                growth <= limit and big_cold.rss_mib < 500,
-                f"{growth:.2f}x the N={n} build; peak RSS {big_cold.rss_mib:.0f} MiB")
-        )  # fmt: skip
-        rows.append(
-            Row(f"output of the cold build, {big} articles", None, None, "<= 60 KB per article",
-                big_size.per_article(big) <= 60_000, big_size.describe(big))
-        )  # fmt: skip
+        rows += big_rows(args, work, main)
+    rows += plain_rows(args, work, plain, n, reps)
+    return rows
+
+
+def main_rows(n: int, base: float, main: dict[str, Settled]) -> list[Row]:
+    """The issue's targets at N, each setting in its column."""
+
+    def row(what: str, target: str, cell: Callable[[str, Settled], Cell], detail: str = "") -> Row:
+        return Row(what, target, {setting: cell(setting, settled) for setting, settled in main.items()}, detail)
+
+    def served(settled: Settled, pick: Callable[[ServeFigures], Figure], limit: float) -> Cell:
+        if isinstance(settled.serve, str):
+            return Cell(f"skipped ({settled.serve})")
+        return seconds_cell(pick(settled.serve).seconds, None, limit)
+
+    default = main["default"]
+    return [
+        row(f"cold build, N={n}", "<= 10x the floor with search; <= 6x without",
+            lambda s, m: seconds_cell(m.cold.seconds, base, COLD_LIMITS[s] * base),
+            "; ".join(f"{s}: {m.pages} pages, peak RSS {m.cold.rss_mib:.0f} MiB" for s, m in main.items())),
+        row(f"rebuild after one annotation edit, N={n}", "<= 1.0 s",
+            lambda s, m: seconds_cell(m.annotation.seconds, base, 1.0)),
+        row("serve: annotation save -> reload event", "<= 0.3 s", lambda s, m: served(m, lambda f: f.annotation, 0.3)),
+        row("serve: article save -> reload event", "<= 1 s", lambda s, m: served(m, lambda f: f.article, 1.0)),
+        row("serve start-up: launch -> first HTTP 200 on /", "<= 2 s",
+            lambda s, m: served(m, lambda f: f.start_up, 2.0)),
+        row(f"output per article, N={n}", "<= 60 KB", lambda s, m: size_cell(m.size, n),
+            f"default: {default.size.files} files, {default.size.describe_kinds(n)}"),
+        row("no-change rebuild", "", lambda s, m: seconds_cell(m.nochange.seconds, base)),
+        row("rebuild after one article edit", "", lambda s, m: seconds_cell(m.article.seconds, base)),
+        row("rebuild after a people.yaml edit (one description)", "",
+            lambda s, m: seconds_cell(m.people.seconds, base)),
+    ]  # fmt: skip
+
+
+def big_rows(args: argparse.Namespace, work: Path, main: dict[str, Settled]) -> list[Row]:
+    """Linearity at the big size: the cold build, its peak RSS and an annotation edit against N's."""
+    big, n, reps = args.big, args.n, args.big_reps
+    print(f"full dossier, N={big} (linearity)", flush=True)
+    large = generate(big, work / f"full-{big}")
+    floor_big = floor(large / "content", work / "floor-big-out", reps, f"floor N={big}").seconds
+    settled = {setting: measure_big(large, setting, reps) for setting in SETTINGS}
+    growth_limit = 5.5 * (big / n) / 5  # the issue's 5.5x for five times the articles
+    cold = {s: m.cold.seconds for s, m in main.items()}
+    edit = {s: m.annotation.seconds for s, m in main.items()}
+    return [
+        Row(f"floor: {big} articles", cells={"default": seconds_cell(floor_big, floor_big)}),
+        Row(f"cold build, N={big} / N={n}", f"<= {growth_limit:.1f}x",
+            {s: ratio_cell(b.cold.seconds / cold[s], growth_limit) for s, b in settled.items()},
+            "; ".join(f"{s}: {b.cold.seconds:.1f} s ({b.cold.seconds / floor_big:.2f}x its floor)"
+                      for s, b in settled.items())),
+        Row(f"peak RSS, cold build N={big}", f"<= {MAX_BIG_RSS_MIB} MiB",
+            {s: Cell(f"{b.cold.rss_mib:.0f} MiB", b.cold.rss_mib <= MAX_BIG_RSS_MIB) for s, b in settled.items()}),
+        Row(f"rebuild after one annotation edit, N={big} / N={n}", "<= 1.5x",
+            {s: ratio_cell(b.annotation.seconds / edit[s], 1.5) for s, b in settled.items()},
+            "; ".join(f"{s}: {b.annotation.seconds:.3f} s" for s, b in settled.items())),
+        Row(f"output per article, N={big}", "<= 60 KB", {s: size_cell(b.size, big) for s, b in settled.items()}),
+    ]  # fmt: skip
+
+
+@dataclass
+class BigSettled:
+    cold: Figure
+    size: OutputSize
+    annotation: Figure
+
+
+def measure_big(project: Path, setting: str, reps: int) -> BigSettled:
+    build, cache = project / "build", project / CACHE_FOLDER
+    command = dossier_build(project, setting)
+    print(f"  {setting}:", flush=True)
+    cold = repeat("cold build", reps, lambda _: remove(build, cache), command)
+    size = output_size(build)
+    timed(command)
+    annotation = repeat("annotation edit", reps, lambda a: edit_annotation(project, a), command)
+    return BigSettled(cold, size, annotation)
+
+
+def plain_rows(args: argparse.Namespace, work: Path, plain: Path, n: int, reps: int) -> list[Row]:
+    """The same articles without annotations, and the peers building them: what a plain generator costs."""
+    print(f"plain articles, N={n}", flush=True)
+    pbase = floor(plain / "content", work / "floor-plain-out", reps, "floor (plain)").seconds
+    cold: dict[str, Figure] = {}
+    for setting in SETTINGS:
+        clean = lambda _: remove(plain / "build", plain / CACHE_FOLDER)  # noqa: E731
+        cold[setting] = repeat(f"cold build (plain, {setting})", reps, clean, dossier_build(plain, setting))
+    rows = [
+        Row(f"floor: {n} plain articles", cells={"default": seconds_cell(pbase, pbase)}),
+        Row(f"cold build, plain articles ({count_pages(plain / 'build')} pages)", "<= 1.25x the floor",
+            {s: seconds_cell(f.seconds, pbase, 1.25 * pbase) for s, f in cold.items()},
+            "; ".join(f"{s}: peak RSS {f.rss_mib:.0f} MiB" for s, f in cold.items())),
+    ]  # fmt: skip
+    if not args.no_peers:
+        rows += peer_rows(args, work, plain, pbase, reps)
+    return rows
+
+
+def peer_rows(args: argparse.Namespace, work: Path, plain: Path, pbase: float, reps: int) -> list[Row]:
+    rows = []
+    hugo = shutil.which("hugo")
+    if hugo:
+        site, out = work / "hugo", work / "hugo-out"
+        hugo_site(plain / "content", site)
+        command = [hugo, "--quiet", "-s", str(site), "-d", str(out)]
+        figure = repeat("hugo (plain)", reps, lambda _: remove(out, site / "resources"), command)
+        rows.append(Row(f"Hugo cold build, plain articles ({count_pages(out)} pages)",
+                        cells={"--no-search": seconds_cell(figure.seconds, pbase)},
+                        detail=f"peak RSS {figure.rss_mib:.0f} MiB"))  # fmt: skip
+    else:
+        rows.append(Row("Hugo: not installed (apt-get install hugo)"))
+    pelican = None if args.smoke and not (PELICAN_VENV / "bin" / "pelican").exists() else ensure_pelican()
+    if pelican:
+        site, out = work / "pelican", work / "pelican-out"
+        pelican_site(plain / "content", site)
+        command = [str(pelican), str(site / "content"), "-s", str(site / "pelicanconf.py"), "-o", str(out), "-q"]
+        figure = repeat("pelican (plain)", reps, lambda _: remove(out), command)
+        rows.append(Row(f"Pelican cold build, plain articles ({count_pages(out)} pages)",
+                        cells={"--no-search": seconds_cell(figure.seconds, pbase)},
+                        detail=f"peak RSS {figure.rss_mib:.0f} MiB"))  # fmt: skip
+    else:
+        rows.append(Row("Pelican: not installed"))
     return rows
 
 
 def render_table(rows: list[Row]) -> str:
     lines = [
-        "| what | median s | ratio to its floor | target | met | notes |",
-        "|---|---:|---:|---|---|---|",
+        "| what | target | default settings (search on) | met | `--no-search` | met | notes |",
+        "|---|---|---:|---|---:|---|---|",
     ]
     for row in rows:
-        seconds = "" if row.seconds is None else f"{row.seconds:.3f}"
-        met = "" if row.is_met is None else ("yes" if row.is_met else "**no**")
-        lines.append(f"| {row.what} | {seconds} | {row.ratio()} | {row.target} | {met} | {row.detail} |")
+        cells = []
+        for setting in SETTINGS:
+            cell = row.cells.get(setting, Cell(""))
+            cells += [cell.text, "" if cell.is_met is None else ("yes" if cell.is_met else "**no**")]
+        lines.append(f"| {row.what} | {row.target} | {' | '.join(cells)} | {row.detail} |")
     return "\n".join(lines)
+
+
+def pagefind_version() -> str:
+    """The installed Pagefind's version (its index is part of every default build), or why there is none."""
+    for distribution in ("pagefind", "pagefind-bin"):
+        try:
+            return f"Pagefind {importlib.metadata.version(distribution)}"
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "Pagefind not installed (the default builds then have no search index)"
 
 
 def results_page(table: str, argv: list[str] | None) -> str:
@@ -483,10 +612,12 @@ def results_page(table: str, argv: list[str] | None) -> str:
     return (
         "# Benchmark results\n\n"
         f"Command: `{command.strip()}` (from the repository root, with `.venv/bin/python`)\n\n"
-        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, commit {commit or 'unknown'}. "
-        "Seconds are medians of wall time of a child process, start-up included; every ratio divides by the "
-        "floor measured in the same run on the same articles (benchmarks/floor.py), so only ratios compare "
-        "across machines.\n\n" + table + "\n"
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {pagefind_version()}, "
+        f"commit {commit or 'unknown'}. Each dossier figure is measured twice: with the default settings (search "
+        "on: Pagefind indexes the site, as users build it), the headline, and with `--no-search` beside it. "
+        "Seconds are medians of wall time of a child process, start-up included; ratios in brackets divide by "
+        "the floor measured in the same run on the same articles (benchmarks/floor.py), so only ratios compare "
+        "across machines. Output sizes count the cold build's regular files.\n\n" + table + "\n"
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +27,7 @@ from tests.compare_cases import (
     page_of,
     write_cases,
 )
+from tests.data_export import read_export
 
 STORY = "flynn-kislyak"
 PAGE = urls.synopsis_path(STORY)
@@ -173,7 +173,7 @@ def test_no_page_per_pair_of_articles(example_site: Path) -> None:
 
 
 def test_the_pairwise_alignment_and_the_synopsis_are_in_the_data_export(example_site: Path) -> None:
-    data = json.loads((example_site / urls.DATA_FILE).read_text(encoding="utf-8"))
+    data = read_export(example_site)
     (comparison,) = data["comparisons"]
     assert comparison["left_article"] == "the-moscow-times"
     assert "verbatim" in {pair["kind"] for pair in comparison["pairs"]}
@@ -325,7 +325,7 @@ def test_articles_that_share_no_passage_say_so_and_no_count_of_nothing(cases_sit
 
 
 def test_the_data_export_gives_each_rows_kind_and_figures_and_each_comparisons_languages(cases_site: Path) -> None:
-    data = json.loads((cases_site / urls.DATA_FILE).read_text(encoding="utf-8"))
+    data = read_export(cases_site)
     comparisons = {c["left_article"]: c for c in data["comparisons"]}
     (pair,) = comparisons["buried-gazette"]["pairs"]
     assert pair["kind"] == "conflict"

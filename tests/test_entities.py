@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
@@ -10,8 +11,12 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from dossier import urls
+from dossier.compare.score import Signals
+from dossier.model import Mention
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
+from dossier.render.pages import MENTION_CONTEXT_CHARS, nearby_mentions, spans_snippet
 from tests.conftest import copy_example
+from tests.data_export import read_export
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -46,9 +51,8 @@ def test_a_claim_page_leads_with_the_verdict_and_who_said_it_never_with_the_clai
         said = f"{verdict}: {claimant} said “{claim.text}”"
         title = soup.select_one("title")
         assert title is not None and title.get_text().startswith(said), title
-        for selector in ('meta[property="og:title"]', 'meta[name="twitter:title"]'):
-            tag = soup.select_one(selector)
-            assert tag is not None and tag["content"] == said, selector
+        tag = soup.select_one('meta[property="og:title"]')  # X (Twitter) shares read it too
+        assert tag is not None and tag["content"] == said
         headline = soup.select_one("h1")
         assert headline is not None
         assert " ".join(headline.get_text().split()) == f"{verdict}: {claimant} said {claim.text}"
@@ -107,12 +111,30 @@ def test_every_entity_is_in_the_json_export_and_has_a_page(example_build: Built,
     assert exported == {a.id for a in dossier.annotations()}
 
 
+def test_the_json_exports_repeated_records_are_arrays_whose_fields_are_named_once(example_site: Path) -> None:
+    """Mentions, comparison pairs and synopsis rows are arrays (schema 4); `fields` names the model's fields."""
+    data = json.loads((example_site / urls.DATA_FILE).read_text(encoding="utf-8"))
+    fields = data["fields"]
+    assert fields["mentions"] == [f.name for f in dataclasses.fields(Mention) if f.name != "article_id"]
+    assert fields["signals"] == [f.name for f in dataclasses.fields(Signals)]
+    records = [m for a in data["articles"] for m in a["mentions"]] + [
+        p for c in data["comparisons"] for p in c["pairs"]
+    ]
+    records += [row for synopsis in data["synopses"] for row in synopsis["rows"]]
+    assert records and all(isinstance(record, list) for record in records)
+    for comparison in data["comparisons"]:
+        for pair in comparison["pairs"]:
+            assert len(pair) == len(fields["pairs"]) and len(pair[fields["pairs"].index("signals")]) == 6
+    for synopsis in data["synopses"]:
+        assert all(len(row) == len(fields["rows"]) for row in synopsis["rows"])
+
+
 def test_every_offset_in_the_json_export_counts_in_the_articles_text_given_once(
     example_build: Built, example_site: Path
 ) -> None:
     dossier = dossier_of(example_build)
-    data = json.loads((example_site / urls.DATA_FILE).read_text(encoding="utf-8"))
-    assert data["schema_version"] == 3
+    data = read_export(example_site)
+    assert data["schema_version"] == 4
     for article in data["articles"]:
         text = article["text"]
         for annotation in article["annotations"]:
@@ -316,3 +338,40 @@ def test_an_annotation_whose_words_changed_since_the_last_build_is_pointed_out(t
     ]
     again = build_project(project, BuildOptions(search=False))
     assert not [w for w in again.report.warnings if "moved" in str(w)], "warned once, against the last build"
+
+
+def test_mentions_close_together_share_one_snippet_and_far_apart_ones_do_not() -> None:
+    text = "Ada met Bob. Ada and Bob spoke." + " filler" * 40 + " Ada left.\n\nAda wrote."
+    starts = [0, 13, len(text) - 21, len(text) - 10]
+    mentions = [Mention("ada", "a", start, start + 3, 1 if start == starts[-1] else 0, None) for start in starts]
+
+    runs = nearby_mentions(mentions)
+
+    assert [[m.start for m in run] for run in runs] == [starts[:2], starts[2:3], starts[3:]]
+    shared = spans_snippet(text, [(m.start, m.end) for m in runs[0]])
+    assert shared.matches == (("Ada", " met Bob. "), ("Ada", ""))
+    assert shared.before == "" and shared.after.startswith(" and Bob spoke.")
+
+
+def test_a_claim_note_gives_the_claims_words_once_and_leads_to_its_page(
+    example_build: Built, parse_page: Callable[[str], BeautifulSoup]
+) -> None:
+    dossier = dossier_of(example_build)
+    for article in dossier.articles.values():
+        claims = {a.id: dossier.claims[a.target] for a in article.annotations if a.kind == "claim"}
+        for note in parse_page(urls.path_for(article)).select("details.note-claim"):
+            claim = claims[str(note["data-annotation"])]
+            gist = note.select_one(".note-gist")
+            assert gist is not None and gist.get_text() == claim.text
+            body = note.select_one(".note-body")
+            assert body is not None and claim.text not in body.get_text()
+            assert body.select_one(f'a[href$="{urls.claim_path(claim.id)}"]') is not None
+
+
+def test_a_persons_mentions_show_a_few_words_either_side(parse_page: Callable[[str], BeautifulSoup]) -> None:
+    snippets = parse_page(urls.person_path("michael-flynn")).select(".mentions a.snippet")
+    assert snippets
+    for snippet in snippets:
+        marks = snippet.select("mark")
+        before, after = marks[0].find_previous_siblings(string=True), marks[-1].find_next_siblings(string=True)
+        assert len("".join(before)) <= MENTION_CONTEXT_CHARS + 1 and len("".join(after)) <= MENTION_CONTEXT_CHARS + 1

@@ -112,9 +112,8 @@ def test_person_page_lists_each_mention(example_build: Built, parse_page: Callab
         explicit = sum(1 for a in article.annotations if a.kind == "mention" and a.target == "michael-flynn")
         expected += occurrences + explicit
         assert occurrences > 0
-    assert len(listed) == expected
-    for link in listed:
-        assert link.select_one("mark") is not None
+    assert sum(len(link.select("mark")) for link in listed) == expected  # nearby mentions share a snippet
+    assert all(link.select_one("mark") is not None for link in listed)
 
 
 def test_every_internal_link_resolves(example_site: Path) -> None:

@@ -16,6 +16,7 @@ from dossier import urls
 from dossier.cli import main
 from dossier.diagnostics import Location, Report
 from dossier.pipeline import BuildOptions, Built, build_project
+from dossier.render.site_files import feeds
 from dossier.search import ENTRY_FILE, INDEX_FOLDER, index_site, pagefind_binary
 from tests.conftest import copy_example
 from tests.test_write import digest_tree
@@ -95,6 +96,15 @@ def test_the_site_feed_has_every_article_and_claim_newest_first(published: Path)
     assert summary.find("strong") is not None and "Verdict:" in summary.get_text()
 
 
+def test_the_site_feed_keeps_the_newest_entries_and_each_story_feed_all_of_its_own(example_build: Built) -> None:
+    dossier = example_build.checked.dossier
+    assert dossier is not None
+    found = feeds(dossier, SITE, site_entries=5)
+    site, story = found[urls.ATOM_FEED], found[urls.story_feed_path("flynn-kislyak")]
+    assert len(story.entries) == 14 and site.entries == story.entries[:5]
+    assert site.updated == story.updated == story.entries[0].updated
+
+
 def test_each_story_has_its_feed_and_its_pages_link_to_it(published: Path) -> None:
     feed = atom(published / "stories" / "flynn-kislyak" / "feed.xml")
     assert feed.findtext(f"{ATOM}id") == f"{SITE}stories/flynn-kislyak/"
@@ -113,8 +123,10 @@ def test_every_page_has_sharing_meta_canonical_link_and_favicon(published: Path)
         assert head is not None
         meta = {m.get("property") or m.get("name"): m.get("content") for m in head.find_all("meta")}
         shown = page.relative_to(published)
-        for key in ("og:title", "og:description", "og:type", "og:site_name", "twitter:card", "twitter:title"):
+        for key in ("og:title", "og:description", "og:type", "og:site_name", "twitter:card"):
             assert meta.get(key), f"{shown}: no {key}"
+        # X (Twitter) falls back to og:title and og:description: the page does not repeat them.
+        assert "twitter:title" not in meta and "twitter:description" not in meta, shown
         icon = head.find("link", rel="icon")
         assert icon is not None and icon["type"] == "image/svg+xml", shown
         if page.name == "404.html":

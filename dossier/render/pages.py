@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +23,10 @@ from dossier.render.data import claim_review
 from dossier.render.pictures import Picture, chain_picture, network_picture, timeline_picture
 from dossier.text import ArticleText
 
-# How much text either side of a mention a keyword-in-context snippet shows.
+# How much text either side of a quote a keyword-in-context snippet shows. A person's page lists every mention,
+# so its snippets are shorter: a few words either side of a name place it, and more repeat the article's text.
 CONTEXT_CHARS = 80
+MENTION_CONTEXT_CHARS = 50
 
 
 @dataclass(frozen=True)
@@ -111,10 +113,10 @@ def _is_plain_source(note: Note) -> bool:
 
 @dataclass(frozen=True)
 class Snippet:
-    """A keyword in context: the text before, the match, the text after."""
+    """A keyword in context: the text before, each match with the text up to the next one, the text after."""
 
     before: str
-    match: str
+    matches: tuple[tuple[str, str], ...]  # (match, the text between it and the next match: "" after the last)
     after: str
 
 
@@ -126,9 +128,24 @@ class Appearance:
     path: str  # output path with #fragment
     snippet: Snippet
 
+    @property
+    def count(self) -> int:
+        """How many mentions or appearances the place shows (nearby mentions share one snippet)."""
+        return len(self.snippet.matches)
+
 
 def snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> Snippet:
     """The text around [start, end), cut at word boundaries, within its passage."""
+    return spans_snippet(text, [(start, end)], width)
+
+
+def spans_snippet(text: str, spans: Sequence[tuple[int, int]], width: int = CONTEXT_CHARS) -> Snippet:
+    """The text around spans of one passage (in order, apart), each marked: one snippet where each span's own
+    would overlap the next's and repeat its words."""
+    start, end = spans[0][0], spans[-1][1]
+    matches = tuple(
+        (text[s:e], text[e : spans[i + 1][0]] if i + 1 < len(spans) else "") for i, (s, e) in enumerate(spans)
+    )
     passage_start = text.rfind("\n\n", 0, start) + 1 if text.rfind("\n\n", 0, start) >= 0 else 0
     passage_end = text.find("\n\n", end)
     passage_end = len(text) if passage_end < 0 else passage_end
@@ -139,7 +156,24 @@ def snippet(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> Snip
         before = "…" + before[before.index(" ") + 1 :]
     if right < passage_end and " " in after:
         after = after[: after.rindex(" ")] + "…"
-    return Snippet(" ".join(before.split()) + (" " if before[-1:].isspace() else ""), text[start:end], after)
+    return Snippet(" ".join(before.split()) + (" " if before[-1:].isspace() else ""), matches, after)
+
+
+def nearby_mentions(mentions: list[Mention], width: int = CONTEXT_CHARS) -> list[list[Mention]]:
+    """Mentions in runs that one snippet shows: in the same passage, each close enough after the one before
+    that their snippets would overlap."""
+    runs: list[list[Mention]] = []
+    for mention in mentions:
+        last = runs[-1][-1] if runs else None
+        if (
+            last is not None
+            and (last.article_id, last.passage) == (mention.article_id, mention.passage)
+            and last.end <= mention.start <= last.end + 2 * width
+        ):
+            runs[-1].append(mention)
+        else:
+            runs.append([mention])
+    return runs
 
 
 def _plain_inline(markdown: str) -> str:
@@ -266,11 +300,13 @@ class SiteBuilder:
     def mention_places(self, mentions: list[Mention]) -> list[Appearance]:
         return [
             Appearance(
-                self.dossier.articles[m.article_id],
-                urls.path_for(m, self.dossier.articles),
-                snippet(self.texts[m.article_id].text, m.start, m.end),
+                self.dossier.articles[run[0].article_id],
+                urls.path_for(run[0], self.dossier.articles),
+                spans_snippet(
+                    self.texts[run[0].article_id].text, [(m.start, m.end) for m in run], MENTION_CONTEXT_CHARS
+                ),
             )
-            for m in mentions
+            for run in nearby_mentions(mentions, MENTION_CONTEXT_CHARS)
         ]
 
     def annotation_places(self, annotations: list[Annotation]) -> list[Appearance]:
