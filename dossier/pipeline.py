@@ -15,7 +15,7 @@ from dossier.anchor.stage import ANCHORS_CACHE, AnchorMemo
 from dossier.cache import CacheStore, cache_dir_for
 from dossier.compare.align import Alignment
 from dossier.compare.stage import CACHE_NAMESPACE as COMPARE_CACHE
-from dossier.compare.stage import PairKey, compare_stories
+from dossier.compare.stage import LANGUAGE_CACHE, PairKey, compare_stories
 from dossier.config import CONFIG_FILE, check_base_url, load_config
 from dossier.diagnostics import Location, Report
 from dossier.folder_safety import content_dir_problem, output_dir_problem
@@ -261,6 +261,7 @@ def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
         pages.note_written(built.output_dir)
         pages.save()
         store.finish(COMPARE_CACHE)
+        store.finish(LANGUAGE_CACHE)
         store.finish(YAML_CACHE)
         store.finish(MENTIONS_CACHE)
         store.finish(ANCHORS_CACHE)

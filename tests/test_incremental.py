@@ -24,6 +24,8 @@ from dossier.anchor import stage as anchor_stage
 from dossier.anchor.locate import locate_quote
 from dossier.anchor.stage import ANCHORS_CACHE
 from dossier.cache import CACHE_FOLDER
+from dossier.compare import stage as compare_stage
+from dossier.compare.language import detect_language
 from dossier.pipeline import BuildOptions, Built, build_project
 from tests.conftest import copy_example
 
@@ -360,4 +362,21 @@ def test_damaged_anchors_in_the_cache_are_anchored_again(tmp_path: Path) -> None
         damaged = (((None,), (), "x", 0), ((), (), 0, 0), "x")  # a wrong type, a wrong count, no entry at all
         shard.write_bytes(pickle.dumps({key: pickle.dumps(damaged[n % 3]) for n, key in enumerate(entries)}))
     edit_config(project, 3)  # so that the build does not stop early; anchors do not depend on it
+    check_same(project, tmp_path / "clean")
+
+
+def test_only_the_edited_articles_language_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The language read from each text is kept in the build cache: a rebuild reads only an edited text's."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    read: list[str] = []
+
+    def detect_and_note(text: str) -> str | None:
+        read.append(text)
+        return detect_language(text)
+
+    monkeypatch.setattr(compare_stage, "detect_language", detect_and_note)
+    edit_article(project, 0)
+    build_project(project, CACHED)
+    assert len(read) == 1 and read[0].endswith("A sentence added by edit 0, naming Kislyak.")
     check_same(project, tmp_path / "clean")
