@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.anchor import anchor_quotes, report_moved_anchors
-from dossier.anchor.stage import ANCHORS_CACHE, AnchorMemo
+from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE, AnchorMemo
 from dossier.cache import CacheStore, cache_dir_for
 from dossier.compare.align import Alignment
 from dossier.compare.stage import CACHE_NAMESPACE as COMPARE_CACHE
@@ -265,4 +265,5 @@ def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
         store.finish(YAML_CACHE)
         store.finish(MENTIONS_CACHE)
         store.finish(ANCHORS_CACHE)
+        store.finish(TEXTS_CACHE)
     return built

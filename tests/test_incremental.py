@@ -22,11 +22,12 @@ from hypothesis import strategies as st
 
 from dossier.anchor import stage as anchor_stage
 from dossier.anchor.locate import locate_quote
-from dossier.anchor.stage import ANCHORS_CACHE
+from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE
 from dossier.cache import CACHE_FOLDER
 from dossier.compare import stage as compare_stage
 from dossier.compare.language import detect_language
-from dossier.pipeline import BuildOptions, Built, build_project
+from dossier.pipeline import BuildOptions, Built, build_project, check_project
+from dossier.text import parse_article_text
 from tests.conftest import copy_example
 
 STORY = Path("content") / "flynn-kislyak"
@@ -352,15 +353,20 @@ def test_a_drafts_anchoring_messages_say_so_also_when_kept(tmp_path: Path) -> No
     assert warnings and all("warning: in a draft: " in warning for warning in warnings)
 
 
-def test_damaged_anchors_in_the_cache_are_anchored_again(tmp_path: Path) -> None:
-    project = copy_example(tmp_path / "project")
-    build_project(project, CACHED)
-    shards = sorted((project / CACHE_FOLDER / "build").glob(f"{ANCHORS_CACHE}-*.pickle"))
+def damage_entries(project: Path, namespace: str, damaged: tuple[Any, ...]) -> None:
+    """Replace every entry of a namespace of the build cache by one of `damaged`, in turn."""
+    shards = sorted((project / CACHE_FOLDER / "build").glob(f"{namespace}-*.pickle"))
     assert shards
     for shard in shards:
         entries = pickle.loads(shard.read_bytes())
-        damaged = (((None,), (), "x", 0), ((), (), 0, 0), "x")  # a wrong type, a wrong count, no entry at all
         shard.write_bytes(pickle.dumps({key: pickle.dumps(damaged[n % 3]) for n, key in enumerate(entries)}))
+
+
+def test_damaged_anchors_in_the_cache_are_anchored_again(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    # A wrong type, a wrong count, no entry at all.
+    damage_entries(project, ANCHORS_CACHE, (((None,), (), "x", 0), ((), (), 0, 0), "x"))
     edit_config(project, 3)  # so that the build does not stop early; anchors do not depend on it
     check_same(project, tmp_path / "clean")
 
@@ -379,4 +385,32 @@ def test_only_the_edited_articles_language_is_read_again(tmp_path: Path, monkeyp
     edit_article(project, 0)
     build_project(project, CACHED)
     assert len(read) == 1 and read[0].endswith("A sentence added by edit 0, naming Kislyak.")
+    check_same(project, tmp_path / "clean")
+
+
+def test_only_the_edited_articles_body_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unchanged body's text comes from the build cache; its tokens are parsed only for a page that shows it, and
+    the pages are those of a clean build."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    parsed: list[str] = []
+
+    def parse_and_note(md: Any, body: str, first_line: int = 1) -> Any:
+        parsed.append(body)
+        return parse_article_text(md, body, first_line)
+
+    monkeypatch.setattr(anchor_stage, "parse_article_text", parse_and_note)
+    edit_note(project, 1)  # the-moscow-times' pages are rendered again, the-week's are kept
+    checked = check_project(project, CACHED)
+    assert parsed == [] and all(isinstance(text, anchor_stage.KeptText) for text in checked.texts.values())
+    built = build_project(project, CACHED)
+    assert built.written is not None and parsed  # the pages that show a body (its article's, the comparison)
+    check_same(project, tmp_path / "clean")
+
+
+def test_damaged_texts_in_the_cache_are_parsed_again(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    damage_entries(project, TEXTS_CACHE, (("text", ((0, 0, 1, 0, "x", 1),), ()), ("text", (), ((0, 1.5),)), None))
+    edit_note(project, 1)
     check_same(project, tmp_path / "clean")
