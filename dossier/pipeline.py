@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dossier.anchor import anchor_quotes, report_moved_anchors
 from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE, AnchorMemo
-from dossier.cache import CacheStore, cache_dir_for
+from dossier.cache import CacheStore, cache_dir_for, digest
 from dossier.compare.align import Alignment
 from dossier.compare.stage import CACHE_NAMESPACE as COMPARE_CACHE
 from dossier.compare.stage import LANGUAGE_CACHE, PairKey, compare_stories
@@ -78,6 +78,8 @@ class Checked:
     index: Index | None = None
     alignments: Mapping[PairKey, Alignment] = field(default_factory=dict)
     alignment_keys: Mapping[PairKey, str] = field(default_factory=dict)  # a digest of each alignment's inputs
+    # With the cache: a digest of what made each article's anchored annotations and mentions (see render_site).
+    article_keys: dict[str, str] = field(default_factory=dict)
     cache: CacheStore | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -146,7 +148,10 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
     last_output = options.output_dir or project_dir / config.output_dir
     previous = previous_anchors(last_output, checked.cache.folder if checked.cache else None)
     report_moved_anchors(anchored, checked.texts, previous, report)
-    checked.dossier, checked.index = link_entities(anchored, checked.texts, checked.cache)
+    mention_keys: dict[str, str] = {}
+    checked.dossier, checked.index = link_entities(anchored, checked.texts, checked.cache, mention_keys)
+    if memo:
+        checked.article_keys = {id_: digest(memo.keys[id_], mention_keys[id_]) for id_ in checked.dossier.articles}
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
     compare_started = time.perf_counter()
     if not report.has_errors:
@@ -245,7 +250,7 @@ def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
     with build_lock(built.output_dir), StagedSite(built.output_dir, derived, spare) as site:
         built.paths = render_site(
             checked.dossier, checked.texts, checked.index, checked.alignments, themes, report, site.add,
-            site.keep_previous, pages, checked.alignment_keys,
+            site.keep_previous, pages, checked.alignment_keys, checked.article_keys,
         )  # fmt: skip
         static = static_files(project_dir, report)  # checked with what the pages left: a clash is an error
         built.paths += copy_static_files(static, built.paths, derived.folder if derived else None, report, site.add)

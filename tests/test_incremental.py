@@ -123,6 +123,35 @@ def edit_claim(project: Path, n: int) -> None:
     _replace_in(project / STORY / "story.yaml", r'(\n    verdict: )"false"', r"\1misleading")
 
 
+def edit_mention(project: Path, n: int) -> None:
+    """Who an explicit mention names: a person's page gains or loses it, though only a sidecar changed."""
+    people = ("michael-flynn", "sergey-kislyak")
+    _replace_in(
+        project / STORY / "the-moscow-times.yaml",
+        r"(Russia's ambassador to Washington\n    person: )[a-z-]+",
+        rf"\g<1>{people[n % 2]}",
+    )
+
+
+def edit_alias(project: Path, n: int) -> None:
+    """An alias in people.yaml: the mentions found in every article's text change, not its annotations."""
+    aliases = ("[Michael T. Flynn, Mike Flynn]", "[Flynn, General Flynn]", "[Flynn, Michael T. Flynn, Mike Flynn]")
+    _replace_in(project / "content" / "people.yaml", r"(\n  aliases: )\[[^]]*Flynn[^]]*\]", rf"\g<1>{aliases[n % 3]}")
+
+
+def move_quotes(project: Path, n: int) -> None:
+    """A paragraph inserted at the top of an article's body: every quote and mention after it moves."""
+    article = project / STORY / "the-week.md"
+    _replace_in(article, r"\n---\n\n", f"\n---\n\nA paragraph inserted by edit {n}, before Flynn's name.\n\n")
+
+
+def remove_sidecar(project: Path, n: int) -> None:
+    """A copy's annotations file deleted: the article stays, with no annotations."""
+    sidecars = sorted((project / STORY).glob("copy-*.yaml"))
+    if sidecars:
+        sidecars[n % len(sidecars)].unlink()
+
+
 EDITS: list[Callable[[Path, int], None]] = [
     edit_note,
     edit_article,
@@ -136,6 +165,10 @@ EDITS: list[Callable[[Path, int], None]] = [
     edit_config,
     edit_claim,
     edit_outlet,
+    edit_mention,
+    edit_alias,
+    move_quotes,
+    remove_sidecar,
 ]
 
 
@@ -414,3 +447,26 @@ def test_damaged_texts_in_the_cache_are_parsed_again(tmp_path: Path) -> None:
     damage_entries(project, TEXTS_CACHE, (("text", ((0, 0, 1, 0, "x", 1),), ()), ("text", (), ((0, 1.5),)), None))
     edit_note(project, 1)
     check_same(project, tmp_path / "clean")
+
+
+def test_an_edited_mention_changes_the_persons_page_as_a_clean_build_does(tmp_path: Path) -> None:
+    """Only a sidecar changes, yet the pages of the person the mention names now and named before change too."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    before = site_files(project / "build")
+    edit_mention(project, 0)  # Russia's ambassador to Washington: sergey-kislyak -> michael-flynn
+    check_same(project, tmp_path / "clean")
+    after = site_files(project / "build")
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert {"people/michael-flynn/index.html", "people/sergey-kislyak/index.html"} <= changed
+
+
+@pytest.mark.parametrize("edit", [edit_alias, move_quotes], ids=lambda edit: edit.__name__)
+def test_edits_that_move_mentions_and_quotes_give_the_clean_site(
+    edit: Callable[[Path, int], None], tmp_path: Path
+) -> None:
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    for n in range(3):
+        edit(project, n)
+        check_same(project, tmp_path / "clean")

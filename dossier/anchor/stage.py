@@ -30,6 +30,9 @@ class AnchorMemo:
 
     store: CacheStore
     markdown_settings: str  # what decides how a body is parsed into text (raw HTML on or off)
+    # Each article's key, filled as the articles are anchored: a digest of everything its anchored annotations are
+    # made from (render's records take it instead of the annotations themselves).
+    keys: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 # What an entry holds: each annotation's anchor as a tuple (or None), the messages, and what was spent.
@@ -61,7 +64,7 @@ def _anchored_or_kept(
     if memo is None:
         annotations, kept = _anchored_article(article, text, budget)
     else:
-        key = _memo_key(memo, article, budget)
+        key = memo.keys[article.id] = _memo_key(memo, article, budget)
         found = _kept(memo.store.get(ANCHORS_CACHE, key), article)
         if found is None:
             annotations, kept = _anchored_article(article, text, budget)

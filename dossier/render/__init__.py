@@ -105,13 +105,15 @@ def render_site(
     keep: Callable[[str], bool],
     cache: PageCache | None = None,
     alignment_keys: Mapping[PairKey, str] | None = None,
+    article_keys: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Every output file of the site, each passed to `sink` as soon as it is made (so the site is never held
     in memory whole), or to `keep` (keep the previous file) when the cache knows it is unchanged; returns
     their paths. Template errors become diagnostics.
 
     With a `cache`, a page none of whose inputs changed since the last build is not rendered again: its
-    previous bytes are reused (see render/incremental.py). `alignment_keys` name each alignment's inputs.
+    previous bytes are reused (see render/incremental.py). `alignment_keys` name each alignment's inputs,
+    `article_keys` the inputs of each article's annotations and mentions.
     """
     md = make_markdown(dossier.config.raw_html)
     env = make_environment(themes)
@@ -121,7 +123,7 @@ def render_site(
     try:
         builder = SiteBuilder(views.dossier, views.texts, views.index, views.alignments, md)
         if cache is not None:
-            cache.start(Fingerprints(dossier, index, alignments, alignment_keys or {}))
+            cache.start(Fingerprints(dossier, index, alignments, alignment_keys or {}, article_keys))
 
         def render(page: Page) -> bytes | None:
             try:

@@ -199,8 +199,10 @@ class Fingerprints:
         index: Index,
         alignments: Mapping[PairKey, Alignment],
         alignment_keys: Mapping[PairKey, str],
+        article_keys: Mapping[str, str] | None = None,
     ) -> None:
         self.tables: dict[str, Mapping[Any, Any]] = {name: getattr(dossier, name) for name in TABLES}
+        self.article_keys = article_keys or {}  # a digest of what made each article's annotations and mentions
         for item in dataclasses.fields(index):
             value = getattr(index, item.name)
             self.tables[f"index.{item.name}"] = value if isinstance(value, dict) else {EVERYTHING: value}
@@ -230,8 +232,19 @@ class Fingerprints:
         if key == EVERYTHING:
             if EVERYTHING in values and len(values) == 1:  # a list field of the index
                 return fingerprint(values[EVERYTHING])
-            return fingerprint(list(values.items()))
-        return fingerprint(("present", values[key])) if key in values else "missing"
+            # Each entry's own fingerprint, in order: the same digest whether pages read the entries or the table.
+            return digest("table", *(f"{entry_key!r}\0{self.of((table, entry_key))}" for entry_key in values))
+        if key not in values:
+            return "missing"
+        if table == "articles" and key in self.article_keys:
+            return self._article(values[key])
+        return fingerprint(("present", values[key]))
+
+    def _article(self, article: Article) -> str:
+        """An article's fingerprint without pickling its annotations and mentions (most of it): their key stands
+        in for them (what anchoring and linking made them from: body, annotations, budget, the people's names)."""
+        fields = dataclasses.replace(article, annotations=(), mentions=())
+        return digest("article", fingerprint(fields), self.article_keys[article.id])
 
     def of_entity(self, value: Any) -> str | None:
         """The fingerprint of `value` when it is one of the model's entities (as its table holds it), else None."""
