@@ -27,6 +27,7 @@ from dossier.cache import CACHE_FOLDER
 from dossier.compare import stage as compare_stage
 from dossier.compare.language import detect_language
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
+from dossier.render.incremental import PAGES_NAMESPACE, RECORDS_KEY
 from dossier.text import parse_article_text
 from tests.conftest import copy_example
 
@@ -469,4 +470,17 @@ def test_edits_that_move_mentions_and_quotes_give_the_clean_site(
     build_project(project, CACHED)
     for n in range(3):
         edit(project, n)
+        check_same(project, tmp_path / "clean")
+
+
+def test_pages_records_of_another_shape_are_not_used(tmp_path: Path) -> None:
+    """The records as an older dossier stored them (no fingerprints), or damaged: every page is rendered again."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
+    entries = pickle.loads(shard.read_bytes())
+    global_key, records, _ = pickle.loads(entries[RECORDS_KEY])
+    for n, damaged in enumerate(((global_key, records), (global_key, records, None), (global_key, {"x": "y"}, {}))):
+        shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps(damaged)}))
+        edit_note(project, n)
         check_same(project, tmp_path / "clean")
