@@ -31,7 +31,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dossier import urls
 from dossier.cache import kept_cache_folder, version_key
@@ -41,8 +41,9 @@ from dossier.kept_files import KeptFolder, read_below, read_regular
 from dossier.load import MAX_FILE_BYTES, is_inside
 from dossier.model import Dossier, PreviousAnchor
 from dossier.static_folder import walk_static
-from dossier.text import ArticleText
-from dossier.themes import builtin_themes_dir
+
+if TYPE_CHECKING:  # the themes (Jinja) and texts (Markdown) are imported only by a build that runs
+    from dossier.text import ArticleText
 
 MANIFEST = "last-build.json"
 
@@ -124,6 +125,8 @@ def inputs_digest(inputs: BuildInputs, manifest: dict[str, Any]) -> tuple[str, F
     for path in [*dossier_files, project / "dossier.yaml", project / "dossier.yml"]:  # either may be the config
         files[str(path)] = entry = _file_entry(path, known.get(str(path)), project)
         add(str(path), entry[2])
+    from dossier.themes import builtin_themes_dir
+
     tools = _files_under(builtin_themes_dir(), set()) + ([inputs.pagefind] if inputs.pagefind else [])
     for path in tools:
         status = path.stat()

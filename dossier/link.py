@@ -50,31 +50,37 @@ MENTIONS_CACHE = "mentions"
 
 
 def link_entities(
-    dossier: Dossier, texts: dict[str, ArticleText], store: CacheStore | None = None
+    dossier: Dossier,
+    texts: dict[str, ArticleText],
+    store: CacheStore | None = None,
+    mention_keys: dict[str, str] | None = None,
 ) -> tuple[Dossier, Index]:
     """Detect mentions and build every reverse index render needs. Returns a new dossier, whose articles have
     their mentions, and its index.
 
-    With a build cache `store`, an article's mentions are found again only when its text or the people changed.
+    With a build cache `store`, an article's mentions are found again only when its text or the people changed;
+    `mention_keys`, when given, is filled with each article's key in the cache (its text and the people's names).
     """
     people = list(dossier.people.values())
     people_key = fingerprint([(person.id, person.names) for person in people]) if store else ""
     articles: dict[str, Article] = {}
     for article_id, article in dossier.articles.items():
         text = texts[article_id]
-        names = _names_found(text, people, people_key, store)
+        key = digest(version_key(), MENTIONS_CACHE, people_key, text.text) if store else ""
+        if mention_keys is not None:
+            mention_keys[article_id] = key
+        names = _names_found(text, people, key, store)
         articles[article_id] = dataclasses.replace(article, mentions=_mentions_in(article, names, text))
     linked = dataclasses.replace(dossier, articles=articles)
     return linked, _index_of(linked)
 
 
 def _names_found(
-    text: ArticleText, people: list[Person], people_key: str, store: CacheStore | None
+    text: ArticleText, people: list[Person], key: str, store: CacheStore | None
 ) -> list[tuple[str, int, int]]:
-    """find_mentions, taken from the build cache when this text and these people were seen before."""
+    """find_mentions, taken from the build cache (under `key`) when this text and these people were seen before."""
     if store is None:
         return find_mentions(text.text, people)
-    key = digest(version_key(), MENTIONS_CACHE, people_key, text.text)
     names = store.get(MENTIONS_CACHE, key)
     if not isinstance(names, list):
         names = find_mentions(text.text, people)

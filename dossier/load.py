@@ -12,7 +12,6 @@ from typing import Any
 from dossier.cache import CacheStore, digest, version_key
 from dossier.diagnostics import Location, Report
 from dossier.kept_files import NotARegularFile, read_regular
-from dossier.text import markdown_budget_problem
 from dossier.yaml_reader import decode_text, parse_yaml, twin_yaml_problem, yaml_file
 
 PEOPLE_FILE = "people.yaml"
@@ -160,6 +159,8 @@ def load_article(md_path: Path, project_dir: Path, report: Report, parse: YamlPa
     text = read_text(md_path, shown, project_dir, report)
     if text is None:
         return None
+    from dossier.text import markdown_budget_problem  # here: what a build that stops early reads imports no Markdown
+
     front, body, body_line = split_front_matter(text, shown, report, parse)
     too_much = markdown_budget_problem(body)
     if too_much:  # the article is left out, as an unreadable one is: reading it would take too long

@@ -9,38 +9,25 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dossier.anchor import anchor_quotes, report_moved_anchors
-from dossier.anchor.stage import ANCHORS_CACHE, AnchorMemo
-from dossier.cache import CacheStore, cache_dir_for
-from dossier.compare.align import Alignment
-from dossier.compare.stage import CACHE_NAMESPACE as COMPARE_CACHE
-from dossier.compare.stage import PairKey, compare_stories
+from dossier.cache import CacheStore, cache_dir_for, digest
 from dossier.config import CONFIG_FILE, check_base_url, load_config
 from dossier.diagnostics import Location, Report
 from dossier.folder_safety import content_dir_problem, output_dir_problem
-from dossier.last_build import (
-    BuildInputs,
-    inputs_digest,
-    last_manifest,
-    previous_anchors,
-    record_anchors,
-    record_build,
-    replay_if_unchanged,
-)
-from dossier.link import MENTIONS_CACHE, Index, link_entities
-from dossier.load import YAML_CACHE, load_dossier, memoised_yaml
+from dossier.last_build import BuildInputs, inputs_digest, last_manifest, record_build, replay_if_unchanged
 from dossier.model import Config, Dossier
-from dossier.placeholders import report_placeholders
-from dossier.render import render_site
-from dossier.render.incremental import PageCache
-from dossier.search import is_search_on, pagefind_binary, search_index
-from dossier.static_folder import copy_static_files, static_files
-from dossier.text import ArticleText, make_markdown
-from dossier.themes import resolve_themes
-from dossier.validate import validate_dossier
-from dossier.write import StagedSite, WriteResult, build_lock
-from dossier.yaml_reader import parse_yaml
+from dossier.search import is_search_on, pagefind_binary
+from dossier.write import WriteResult
+
+# The stages are imported when a build runs them (_check_project, _build_checked): a build that finds nothing
+# changed since the last one stops before any, and so need not import them (numpy, Jinja, the comparison).
+if TYPE_CHECKING:
+    from dossier.compare.align import Alignment
+    from dossier.compare.stage import PairKey
+    from dossier.link import Index
+    from dossier.render.incremental import PageCache
+    from dossier.text import ArticleText
 
 SPARE_SITE = "spare-site"  # in the build cache: the site the last build replaced, staged into next time
 # The garbage collector's thresholds while a build runs. A build makes millions of small objects that live
@@ -78,6 +65,8 @@ class Checked:
     index: Index | None = None
     alignments: Mapping[PairKey, Alignment] = field(default_factory=dict)
     alignment_keys: Mapping[PairKey, str] = field(default_factory=dict)  # a digest of each alignment's inputs
+    # With the cache: a digest of what made each article's anchored annotations and mentions (see render_site).
+    article_keys: dict[str, str] = field(default_factory=dict)
     cache: CacheStore | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -118,6 +107,17 @@ def check_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> 
 
 
 def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
+    from dossier.anchor import anchor_quotes, report_moved_anchors
+    from dossier.anchor.stage import AnchorMemo
+    from dossier.compare.stage import compare_stories
+    from dossier.last_build import previous_anchors
+    from dossier.link import link_entities
+    from dossier.load import load_dossier, memoised_yaml
+    from dossier.placeholders import report_placeholders
+    from dossier.text import make_markdown
+    from dossier.validate import validate_dossier
+    from dossier.yaml_reader import parse_yaml
+
     checked = Checked(Report())
     report = checked.report
     started = time.perf_counter()
@@ -146,7 +146,10 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
     last_output = options.output_dir or project_dir / config.output_dir
     previous = previous_anchors(last_output, checked.cache.folder if checked.cache else None)
     report_moved_anchors(anchored, checked.texts, previous, report)
-    checked.dossier, checked.index = link_entities(anchored, checked.texts, checked.cache)
+    mention_keys: dict[str, str] = {}
+    checked.dossier, checked.index = link_entities(anchored, checked.texts, checked.cache, mention_keys)
+    if memo:
+        checked.article_keys = {id_: digest(memo.keys[id_], mention_keys[id_]) for id_ in checked.dossier.articles}
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
     compare_started = time.perf_counter()
     if not report.has_errors:
@@ -221,6 +224,13 @@ def _build_inputs(project_dir: Path, options: BuildOptions) -> BuildInputs | Non
 
 
 def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
+    from dossier.render import render_site
+    from dossier.render.incremental import PageCache
+    from dossier.search import search_index
+    from dossier.static_folder import copy_static_files, static_files
+    from dossier.themes import resolve_themes
+    from dossier.write import StagedSite, build_lock
+
     checked = _check_project(project_dir, options)
     built = Built(checked)
     if checked.report.has_errors or checked.config is None or checked.dossier is None or checked.index is None:
@@ -245,7 +255,7 @@ def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
     with build_lock(built.output_dir), StagedSite(built.output_dir, derived, spare) as site:
         built.paths = render_site(
             checked.dossier, checked.texts, checked.index, checked.alignments, themes, report, site.add,
-            site.keep_previous, pages, checked.alignment_keys,
+            site.keep_previous, pages, checked.alignment_keys, checked.article_keys,
         )  # fmt: skip
         static = static_files(project_dir, report)  # checked with what the pages left: a clash is an error
         built.paths += copy_static_files(static, built.paths, derived.folder if derived else None, report, site.add)
@@ -257,11 +267,22 @@ def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
         built.written = site.commit()
     timings["write"] = time.perf_counter() - started  # the search index, the swap
     if store and pages:
-        record_anchors(built.output_dir, store.folder, checked.dossier, checked.texts)
-        pages.note_written(built.output_dir)
-        pages.save()
-        store.finish(COMPARE_CACHE)
-        store.finish(YAML_CACHE)
-        store.finish(MENTIONS_CACHE)
-        store.finish(ANCHORS_CACHE)
+        _keep_for_next_build(built.output_dir, store, pages, checked)
     return built
+
+
+def _keep_for_next_build(output_dir: Path, store: CacheStore, pages: PageCache, checked: Checked) -> None:
+    """Write back the build cache, keeping what this build used, and the anchors the next build compares with."""
+    from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE
+    from dossier.compare.stage import CACHE_NAMESPACE as COMPARE_CACHE
+    from dossier.compare.stage import LANGUAGE_CACHE
+    from dossier.last_build import record_anchors
+    from dossier.link import MENTIONS_CACHE
+    from dossier.load import YAML_CACHE
+
+    assert checked.dossier is not None
+    record_anchors(output_dir, store.folder, checked.dossier, checked.texts)
+    pages.note_written(output_dir)
+    pages.save()
+    for namespace in (COMPARE_CACHE, LANGUAGE_CACHE, YAML_CACHE, MENTIONS_CACHE, ANCHORS_CACHE, TEXTS_CACHE):
+        store.finish(namespace)

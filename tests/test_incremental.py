@@ -22,9 +22,13 @@ from hypothesis import strategies as st
 
 from dossier.anchor import stage as anchor_stage
 from dossier.anchor.locate import locate_quote
-from dossier.anchor.stage import ANCHORS_CACHE
+from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE
 from dossier.cache import CACHE_FOLDER
-from dossier.pipeline import BuildOptions, Built, build_project
+from dossier.compare import stage as compare_stage
+from dossier.compare.language import detect_language
+from dossier.pipeline import BuildOptions, Built, build_project, check_project
+from dossier.render.incremental import PAGES_NAMESPACE, RECORDS_KEY
+from dossier.text import parse_article_text
 from tests.conftest import copy_example
 
 STORY = Path("content") / "flynn-kislyak"
@@ -120,6 +124,35 @@ def edit_claim(project: Path, n: int) -> None:
     _replace_in(project / STORY / "story.yaml", r'(\n    verdict: )"false"', r"\1misleading")
 
 
+def edit_mention(project: Path, n: int) -> None:
+    """Who an explicit mention names: a person's page gains or loses it, though only a sidecar changed."""
+    people = ("michael-flynn", "sergey-kislyak")
+    _replace_in(
+        project / STORY / "the-moscow-times.yaml",
+        r"(Russia's ambassador to Washington\n    person: )[a-z-]+",
+        rf"\g<1>{people[n % 2]}",
+    )
+
+
+def edit_alias(project: Path, n: int) -> None:
+    """An alias in people.yaml: the mentions found in every article's text change, not its annotations."""
+    aliases = ("[Michael T. Flynn, Mike Flynn]", "[Flynn, General Flynn]", "[Flynn, Michael T. Flynn, Mike Flynn]")
+    _replace_in(project / "content" / "people.yaml", r"(\n  aliases: )\[[^]]*Flynn[^]]*\]", rf"\g<1>{aliases[n % 3]}")
+
+
+def move_quotes(project: Path, n: int) -> None:
+    """A paragraph inserted at the top of an article's body: every quote and mention after it moves."""
+    article = project / STORY / "the-week.md"
+    _replace_in(article, r"\n---\n\n", f"\n---\n\nA paragraph inserted by edit {n}, before Flynn's name.\n\n")
+
+
+def remove_sidecar(project: Path, n: int) -> None:
+    """A copy's annotations file deleted: the article stays, with no annotations."""
+    sidecars = sorted((project / STORY).glob("copy-*.yaml"))
+    if sidecars:
+        sidecars[n % len(sidecars)].unlink()
+
+
 EDITS: list[Callable[[Path, int], None]] = [
     edit_note,
     edit_article,
@@ -133,6 +166,10 @@ EDITS: list[Callable[[Path, int], None]] = [
     edit_config,
     edit_claim,
     edit_outlet,
+    edit_mention,
+    edit_alias,
+    move_quotes,
+    remove_sidecar,
 ]
 
 
@@ -350,14 +387,100 @@ def test_a_drafts_anchoring_messages_say_so_also_when_kept(tmp_path: Path) -> No
     assert warnings and all("warning: in a draft: " in warning for warning in warnings)
 
 
-def test_damaged_anchors_in_the_cache_are_anchored_again(tmp_path: Path) -> None:
-    project = copy_example(tmp_path / "project")
-    build_project(project, CACHED)
-    shards = sorted((project / CACHE_FOLDER / "build").glob(f"{ANCHORS_CACHE}-*.pickle"))
+def damage_entries(project: Path, namespace: str, damaged: tuple[Any, ...]) -> None:
+    """Replace every entry of a namespace of the build cache by one of `damaged`, in turn."""
+    shards = sorted((project / CACHE_FOLDER / "build").glob(f"{namespace}-*.pickle"))
     assert shards
     for shard in shards:
         entries = pickle.loads(shard.read_bytes())
-        damaged = (((None,), (), "x", 0), ((), (), 0, 0), "x")  # a wrong type, a wrong count, no entry at all
         shard.write_bytes(pickle.dumps({key: pickle.dumps(damaged[n % 3]) for n, key in enumerate(entries)}))
+
+
+def test_damaged_anchors_in_the_cache_are_anchored_again(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    # A wrong type, a wrong count, no entry at all.
+    damage_entries(project, ANCHORS_CACHE, (((None,), (), "x", 0), ((), (), 0, 0), "x"))
     edit_config(project, 3)  # so that the build does not stop early; anchors do not depend on it
     check_same(project, tmp_path / "clean")
+
+
+def test_only_the_edited_articles_language_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The language read from each text is kept in the build cache: a rebuild reads only an edited text's."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    read: list[str] = []
+
+    def detect_and_note(text: str) -> str | None:
+        read.append(text)
+        return detect_language(text)
+
+    monkeypatch.setattr(compare_stage, "detect_language", detect_and_note)
+    edit_article(project, 0)
+    build_project(project, CACHED)
+    assert len(read) == 1 and read[0].endswith("A sentence added by edit 0, naming Kislyak.")
+    check_same(project, tmp_path / "clean")
+
+
+def test_only_the_edited_articles_body_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unchanged body's text comes from the build cache; its tokens are parsed only for a page that shows it, and
+    the pages are those of a clean build."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    parsed: list[str] = []
+
+    def parse_and_note(md: Any, body: str, first_line: int = 1) -> Any:
+        parsed.append(body)
+        return parse_article_text(md, body, first_line)
+
+    monkeypatch.setattr(anchor_stage, "parse_article_text", parse_and_note)
+    edit_note(project, 1)  # the-moscow-times' pages are rendered again, the-week's are kept
+    checked = check_project(project, CACHED)
+    assert parsed == [] and all(isinstance(text, anchor_stage.KeptText) for text in checked.texts.values())
+    built = build_project(project, CACHED)
+    assert built.written is not None and parsed  # the pages that show a body (its article's, the comparison)
+    check_same(project, tmp_path / "clean")
+
+
+def test_damaged_texts_in_the_cache_are_parsed_again(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    damage_entries(project, TEXTS_CACHE, (("text", ((0, 0, 1, 0, "x", 1),), ()), ("text", (), ((0, 1.5),)), None))
+    edit_note(project, 1)
+    check_same(project, tmp_path / "clean")
+
+
+def test_an_edited_mention_changes_the_persons_page_as_a_clean_build_does(tmp_path: Path) -> None:
+    """Only a sidecar changes, yet the pages of the person the mention names now and named before change too."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    before = site_files(project / "build")
+    edit_mention(project, 0)  # Russia's ambassador to Washington: sergey-kislyak -> michael-flynn
+    check_same(project, tmp_path / "clean")
+    after = site_files(project / "build")
+    changed = {path for path in after if after[path] != before.get(path)}
+    assert {"people/michael-flynn/index.html", "people/sergey-kislyak/index.html"} <= changed
+
+
+@pytest.mark.parametrize("edit", [edit_alias, move_quotes], ids=lambda edit: edit.__name__)
+def test_edits_that_move_mentions_and_quotes_give_the_clean_site(
+    edit: Callable[[Path, int], None], tmp_path: Path
+) -> None:
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    for n in range(3):
+        edit(project, n)
+        check_same(project, tmp_path / "clean")
+
+
+def test_pages_records_of_another_shape_are_not_used(tmp_path: Path) -> None:
+    """The records as an older dossier stored them (no fingerprints), or damaged: every page is rendered again."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
+    entries = pickle.loads(shard.read_bytes())
+    global_key, records, _ = pickle.loads(entries[RECORDS_KEY])
+    for n, damaged in enumerate(((global_key, records), (global_key, records, None), (global_key, {"x": "y"}, {}))):
+        shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps(damaged)}))
+        edit_note(project, n)
+        check_same(project, tmp_path / "clean")

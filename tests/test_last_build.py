@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,17 @@ def test_a_damaged_manifest_means_a_full_build(project: Path) -> None:
     for manifest in (project / ".dossier-cache").rglob("last-build.json"):
         manifest.write_text('{"inputs": [1, 2', encoding="utf-8")
     assert not build(project).stopped_early
+
+
+def test_a_build_that_stops_early_imports_no_stage(project: Path) -> None:
+    """Nothing changed: the stages (and numpy, Markdown) are not even imported, in a fresh process."""
+    build(project)
+    stages = ["numpy", "markdown_it", "dossier.anchor", "dossier.compare", "dossier.link", "dossier.render.pages"]
+    script = (
+        "import sys; from pathlib import Path; from dossier.pipeline import BuildOptions, build_project; "
+        "options = BuildOptions(search=False, use_cache=True, skip_unchanged=True); "
+        f"built = build_project(Path({str(project)!r}), options); "
+        f"print(built.stopped_early, sorted(set(sys.modules) & set({stages!r})))"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert ran.stdout.split() == ["True", "[]"], ran.stdout

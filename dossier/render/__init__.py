@@ -6,24 +6,26 @@ import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
-
-import jinja2
-from markupsafe import Markup
+from typing import TYPE_CHECKING, Any
 
 from dossier import __version__, urls
-from dossier.compare.align import Alignment
-from dossier.compare.stage import PairKey
 from dossier.diagnostics import Location, Report
-from dossier.link import Index
 from dossier.model import Dossier
-from dossier.render.data import ComparisonJson, dossier_json, web_annotations
-from dossier.render.incremental import Fingerprints, PageCache, Recorder, recorded, recording_views, render_pages
 from dossier.render.output import Output
-from dossier.render.pages import Page, SiteBuilder
-from dossier.render.site_files import site_files
-from dossier.text import ArticleText, make_markdown
-from dossier.themes import Theme, make_environment, static_files
+
+# What rendering needs is imported when a site is rendered (in render_site): importing this package (for
+# render.output, which a build that finds nothing changed uses) should not import Jinja, the comparison and numpy.
+if TYPE_CHECKING:
+    import jinja2
+
+    from dossier.compare.align import Alignment
+    from dossier.compare.stage import PairKey
+    from dossier.link import Index
+    from dossier.render.data import ComparisonJson
+    from dossier.render.incremental import PageCache
+    from dossier.render.pages import Page
+    from dossier.text import ArticleText
+    from dossier.themes import Theme
 
 STATIC_PREFIX = "static"
 
@@ -33,6 +35,9 @@ NOT_FOUND_PAGE = "404.html"
 
 
 def _install_helpers(env: jinja2.Environment, dossier: Dossier, md: Any) -> None:
+    import jinja2
+    from markupsafe import Markup
+
     def link(context: jinja2.runtime.Context, path: str) -> str:
         page: Page = context["page"]
         if page.path == NOT_FOUND_PAGE:
@@ -105,14 +110,25 @@ def render_site(
     keep: Callable[[str], bool],
     cache: PageCache | None = None,
     alignment_keys: Mapping[PairKey, str] | None = None,
+    article_keys: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Every output file of the site, each passed to `sink` as soon as it is made (so the site is never held
     in memory whole), or to `keep` (keep the previous file) when the cache knows it is unchanged; returns
     their paths. Template errors become diagnostics.
 
     With a `cache`, a page none of whose inputs changed since the last build is not rendered again: its
-    previous bytes are reused (see render/incremental.py). `alignment_keys` name each alignment's inputs.
+    previous bytes are reused (see render/incremental.py). `alignment_keys` name each alignment's inputs,
+    `article_keys` the inputs of each article's annotations and mentions.
     """
+    import jinja2
+
+    from dossier.render.data import dossier_json, web_annotations
+    from dossier.render.incremental import Fingerprints, Recorder, recorded, recording_views, render_pages
+    from dossier.render.pages import SiteBuilder
+    from dossier.render.site_files import site_files
+    from dossier.text import make_markdown
+    from dossier.themes import make_environment, static_files
+
     md = make_markdown(dossier.config.raw_html)
     env = make_environment(themes)
     recorder = Recorder()
@@ -121,7 +137,7 @@ def render_site(
     try:
         builder = SiteBuilder(views.dossier, views.texts, views.index, views.alignments, md)
         if cache is not None:
-            cache.start(Fingerprints(dossier, index, alignments, alignment_keys or {}))
+            cache.start(Fingerprints(dossier, index, alignments, alignment_keys or {}, article_keys))
 
         def render(page: Page) -> bytes | None:
             try:

@@ -15,7 +15,7 @@ import dataclasses
 import itertools
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import jinja2
 import markdown_it
@@ -199,8 +199,10 @@ class Fingerprints:
         index: Index,
         alignments: Mapping[PairKey, Alignment],
         alignment_keys: Mapping[PairKey, str],
+        article_keys: Mapping[str, str] | None = None,
     ) -> None:
         self.tables: dict[str, Mapping[Any, Any]] = {name: getattr(dossier, name) for name in TABLES}
+        self.article_keys = article_keys or {}  # a digest of what made each article's annotations and mentions
         for item in dataclasses.fields(index):
             value = getattr(index, item.name)
             self.tables[f"index.{item.name}"] = value if isinstance(value, dict) else {EVERYTHING: value}
@@ -230,8 +232,19 @@ class Fingerprints:
         if key == EVERYTHING:
             if EVERYTHING in values and len(values) == 1:  # a list field of the index
                 return fingerprint(values[EVERYTHING])
-            return fingerprint(list(values.items()))
-        return fingerprint(("present", values[key])) if key in values else "missing"
+            # Each entry's own fingerprint, in order: the same digest whether pages read the entries or the table.
+            return digest("table", *(f"{entry_key!r}\0{self.of((table, entry_key))}" for entry_key in values))
+        if key not in values:
+            return "missing"
+        if table == "articles" and key in self.article_keys:
+            return self._article(values[key])
+        return fingerprint(("present", values[key]))
+
+    def _article(self, article: Article) -> str:
+        """An article's fingerprint without pickling its annotations and mentions (most of it): their key stands
+        in for them (what anchoring and linking made them from: body, annotations, budget, the people's names)."""
+        fields = dataclasses.replace(article, annotations=(), mentions=())
+        return digest("article", fingerprint(fields), self.article_keys[article.id])
 
     def of_entity(self, value: Any) -> str | None:
         """The fingerprint of `value` when it is one of the model's entities (as its table holds it), else None."""
@@ -255,15 +268,18 @@ class Fingerprints:
 
 @dataclasses.dataclass(frozen=True)
 class PageRecord:
-    dependencies: tuple[Dependency, ...]
-    inputs: str  # Fingerprints.combined(dependencies) when it was rendered
+    dependencies: tuple[Dependency, ...]  # what the page read; their fingerprints are kept once for all pages
     output: str  # digest of the bytes written
     # The file as the build left it (size, modification time, inode): when it still is, it is kept unread.
     on_disk: tuple[int, int, int] | None = None
 
 
+def _sort_key(dependency: Dependency) -> tuple[str, str]:
+    return dependency[0], repr(dependency[1])
+
+
 def _ordered(dependencies: set[Dependency]) -> tuple[Dependency, ...]:
-    return tuple(sorted(dependencies, key=lambda dependency: (dependency[0], repr(dependency[1]))))
+    return tuple(sorted(dependencies, key=_sort_key))
 
 
 def recorded(make: Callable[[], bytes | None], recorder: Recorder) -> _Made:
@@ -302,10 +318,15 @@ class PageCache:
         )
         stored = store.get(PAGES_NAMESPACE, RECORDS_KEY)
         self.previous: dict[str, PageRecord] = {}
-        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == self.global_key:
-            self.previous = stored[1]
+        # What each dependency of the previous pages held when they were made: one digest per dependency however
+        # many pages read it, so that telling which pages changed is a lookup per dependency, not a digest of
+        # each page's dependencies (140,000 of them at 1,000 articles).
+        self.previous_fingerprints: dict[Dependency, str] = {}
+        if _is_stored_records(stored, self.global_key):
+            self.previous, self.previous_fingerprints = stored[1], stored[2]
         self.records: dict[str, PageRecord] = {}
         self.fingerprints: Fingerprints | None = None
+        self._unchanged: dict[Dependency, bool] = {}
 
     def start(self, fingerprints: Fingerprints) -> None:
         self.fingerprints = fingerprints
@@ -316,7 +337,7 @@ class PageCache:
         record = self.previous.get(path)
         if record is None or self.fingerprints is None:
             return None
-        if self.fingerprints.combined(record.dependencies) != record.inputs:
+        if not all(map(self._is_unchanged, record.dependencies)):
             return None
         previous = self.previous_output / path
         found: bytes | Path
@@ -332,10 +353,17 @@ class PageCache:
         self.records[path] = dataclasses.replace(record, on_disk=None)
         return found
 
+    def _is_unchanged(self, dependency: Dependency) -> bool:
+        """Whether the dependency holds what it held when the previous pages were made."""
+        found = self._unchanged.get(dependency)
+        if found is None:
+            assert self.fingerprints is not None
+            before = self.previous_fingerprints.get(dependency)
+            found = self._unchanged[dependency] = before is not None and before == self.fingerprints.of(dependency)
+        return found
+
     def remember(self, path: str, dependencies: set[Dependency], data: bytes) -> None:
-        assert self.fingerprints is not None
-        ordered = _ordered(dependencies)
-        self.records[path] = PageRecord(ordered, self.fingerprints.combined(ordered), digest(data))
+        self.records[path] = PageRecord(_ordered(dependencies), digest(data))
 
     def comparison_json(self, pair: PairKey, alignments: Mapping[PairKey, Alignment]) -> ComparisonJson:
         """A comparison's parts of dossier.json, from the cache when its alignment's inputs are unchanged (then
@@ -400,9 +428,28 @@ class PageCache:
             self.records[path] = dataclasses.replace(record, on_disk=_on_disk(output_dir / path))
 
     def save(self) -> None:
+        assert self.fingerprints is not None
+        of = self.fingerprints.of  # taken already for each dependency of a reused page
+        dependencies = {dependency for record in self.records.values() for dependency in record.dependencies}
+        fingerprints = {dependency: of(dependency) for dependency in sorted(dependencies, key=_sort_key)}
         self.store.finish(PARTS_NAMESPACE)
-        self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, self.records))
+        self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, self.records, fingerprints))
         self.store.finish(PAGES_NAMESPACE)
+
+
+_StoredRecords = tuple[str, dict[str, PageRecord], dict[Dependency, str]]
+
+
+def _is_stored_records(stored: Any, global_key: str) -> TypeGuard[_StoredRecords]:
+    """Whether a cache entry holds the pages' records as PageCache.save stores them, made with `global_key`."""
+    return (
+        isinstance(stored, tuple)
+        and len(stored) == 3
+        and stored[0] == global_key
+        and isinstance(stored[1], dict)
+        and all(isinstance(record, PageRecord) for record in stored[1].values())
+        and isinstance(stored[2], dict)
+    )
 
 
 # Below this many pages to render, starting workers costs more than it saves.
