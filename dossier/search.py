@@ -18,6 +18,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from dossier import urls
 from dossier.config import CONFIG_FILE
 from dossier.diagnostics import Location, Report
 from dossier.model import Config
@@ -27,6 +28,16 @@ INDEX_FOLDER = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
 TIMEOUT_SECONDS = 300
 INSTALL_HINT = "install it with `pip install 'pagefind[bin]'`, or set `search: false` in dossier.yaml"
+# The pages base.html marks `data-pagefind-body` (stories, articles, people, claims, sources): Pagefind reads
+# only these, not the comparisons, lists and data files, which it would parse only to find nothing to index.
+INDEXED_PATTERNS = (
+    urls.story_path("*"),
+    urls.article_path("*", "*"),
+    urls.person_path("*"),
+    urls.claim_path("*"),
+    urls.source_path("*"),
+)
+INDEXED_PAGES = "{" + ",".join(INDEXED_PATTERNS) + "}"  # as Pagefind's --glob takes them
 
 
 def is_search_on(config: Config, requested: bool, report: Report) -> bool:
@@ -78,7 +89,7 @@ def pagefind_binary() -> Path | None:
 
 def index_site(site: Path, binary: Path, report: Report, where: Location) -> bool:
     """Write `site`/pagefind/ from the HTML in `site`; on failure report a warning and leave no partial index."""
-    command = [str(binary), "--site", str(site), "--output-subdir", INDEX_FOLDER, "--quiet"]
+    command = [str(binary), "--site", str(site), "--glob", INDEXED_PAGES, "--output-subdir", INDEX_FOLDER, "--quiet"]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
     except (OSError, subprocess.TimeoutExpired) as problem:
