@@ -75,7 +75,8 @@ class SearchRefresh:
                 if (self.site / INDEX_FOLDER).is_dir():
                     install_index(snapshot / INDEX_FOLDER, self.site / INDEX_FOLDER)
             self.told(report, time.perf_counter() - started)
-        except OSError as problem:  # the site swapped or removed under us (serve stopping): the next run renews it
+        except Exception as problem:  # an I/O failure (serve stopping) or a bug: this thread must live on, and
+            # the next rebuild's run renews the index
             report.warning(Location("search index"), f"the search index was not brought up to date: {problem}")
             self.told(report, time.perf_counter() - started)
         finally:
