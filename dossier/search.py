@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from dossier import urls
@@ -28,6 +29,7 @@ from dossier.write import Derived
 INDEX_FOLDER = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
 TIMEOUT_SECONDS = 300
+Started = Callable[["subprocess.Popen[str]"], object]  # told the Pagefind process a background index runs
 BACKGROUND_NICENESS = 10  # serve's index, made after the pages reload, yields to the next rebuild
 INSTALL_HINT = "install it with `pip install 'pagefind[bin]'`, or set `search: false` in dossier.yaml"
 # The pages base.html marks `data-pagefind-body` (stories, articles, people, claims, sources): Pagefind reads
@@ -89,9 +91,12 @@ def pagefind_binary() -> Path | None:
     return binary if binary is not None and binary.is_file() else None
 
 
-def index_site(site: Path, binary: Path, report: Report, where: Location, *, in_background: bool = False) -> bool:
+def index_site(
+    site: Path, binary: Path, report: Report, where: Location, *, in_background: Started | None = None
+) -> bool:
     """Write `site`/pagefind/ from the HTML in `site`; on failure report a warning and leave no partial index.
-    `in_background`: Pagefind runs at a lower priority, so that it does not slow the work the editor waits for."""
+    `in_background`: Pagefind runs at a lower priority, so that it does not slow the work the editor waits for,
+    and its process is handed to that function (so that it can be ended when serve stops)."""
     command = [str(binary), "--site", str(site), "--glob", INDEXED_PAGES, "--output-subdir", INDEX_FOLDER, "--quiet"]
     try:
         result = _run(command, in_background)
@@ -109,12 +114,13 @@ def index_site(site: Path, binary: Path, report: Report, where: Location, *, in_
     return False
 
 
-def _run(command: list[str], in_background: bool) -> subprocess.CompletedProcess[str]:
-    if not in_background:
+def _run(command: list[str], in_background: Started | None) -> subprocess.CompletedProcess[str]:
+    if in_background is None:
         return subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
         with contextlib.suppress(OSError):  # not allowed, or ended already: it runs as it is
             os.setpriority(os.PRIO_PROCESS, process.pid, BACKGROUND_NICENESS)
+        in_background(process)
         try:
             stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:

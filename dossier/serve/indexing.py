@@ -10,6 +10,7 @@ that come while it indexes are taken by one more run after it, not one per rebui
 from __future__ import annotations
 
 import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -32,13 +33,15 @@ class SearchRefresh:
         self._condition = threading.Condition()
         self._is_wanted = False
         self._is_running = False
+        self._is_closed = False
         self._thread: threading.Thread | None = None
+        self._pagefind: subprocess.Popen[str] | None = None  # while it runs
 
     def request(self) -> None:
         """Index the site as it is now (after a rebuild swapped it in), as soon as the last run ends."""
         with self._condition:
-            self._is_wanted = True
-            if not self._is_running:
+            self._is_wanted = not self._is_closed
+            if self._is_wanted and not self._is_running:
                 self._is_running = True
                 self._thread = threading.Thread(target=self._run, name="dossier-search-index", daemon=True)
                 self._thread.start()
@@ -47,6 +50,25 @@ class SearchRefresh:
         """Wait until no run is wanted or running; False when `timeout` passed first."""
         with self._condition:
             return self._condition.wait_for(lambda: not self._is_running, timeout)
+
+    def close(self) -> None:
+        """Run no more, and end Pagefind if it runs (serve is stopping: left alone, it would outlive serve;
+        SIGTERM did not end it when tried)."""
+        with self._condition:
+            self._is_closed = True
+            self._is_wanted = False
+            if self._pagefind is not None:
+                self._pagefind.kill()
+
+    def _tell(self, report: Report, started: float) -> None:
+        if not self._is_closed:  # after close(), Pagefind failed because it was ended: nothing to tell
+            self.told(report, time.perf_counter() - started)
+
+    def _started(self, process: subprocess.Popen[str]) -> None:
+        with self._condition:
+            self._pagefind = process
+            if self._is_closed:
+                process.kill()
 
     def _run(self) -> None:
         while True:
@@ -68,16 +90,19 @@ class SearchRefresh:
                 if not (self.site / INDEX_FOLDER).is_dir():
                     return  # search is off, or Pagefind failed in the build: nothing to bring up to date
                 link_indexed_pages(self.site, snapshot)
-            if binary is None or not index_site(snapshot, binary, report, Location("search index"), in_background=True):
-                self.told(report, time.perf_counter() - started)
+            where = Location("search index")
+            if binary is None or not index_site(snapshot, binary, report, where, in_background=self._started):
+                self._tell(report, started)
                 return
             with self.site_lock:
                 if (self.site / INDEX_FOLDER).is_dir():
                     install_index(snapshot / INDEX_FOLDER, self.site / INDEX_FOLDER)
-            self.told(report, time.perf_counter() - started)
+            self._tell(report, started)
         except Exception as problem:  # an I/O failure (serve stopping) or a bug: this thread must live on, and
             # the next rebuild's run renews the index
             report.warning(Location("search index"), f"the search index was not brought up to date: {problem}")
-            self.told(report, time.perf_counter() - started)
+            self._tell(report, started)
         finally:
+            with self._condition:
+                self._pagefind = None
             shutil.rmtree(snapshot, ignore_errors=True)

@@ -137,6 +137,7 @@ class ServeSession:
         self.collector.close()
         if self._first_build is not None:
             self._first_build.cancel()
+        self.search.close()
         self.watcher.stop()
         self.hub.close()
         if self.server is not None:
