@@ -26,14 +26,15 @@ def worker_count(amount: int, least_worth_forking: int) -> int:
     `least_worth_forking` (starting workers would cost more than they save), with one core, or where this
     process may not fork."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if cores < 2 or amount < least_worth_forking or not _may_fork():
+    if cores < 2 or amount < least_worth_forking or not may_fork():
         return 1
     return min(cores, MAX_WORKERS)
 
 
-def _may_fork() -> bool:
-    # A forked child has only the thread that forked: a lock another thread held (in logging, in an I/O
-    # buffer, in malloc) stays locked in it for ever. A process running other threads (`serve`) never forks.
+def may_fork() -> bool:
+    """Whether this process may fork. A forked child has only the thread that forked: a lock another thread
+    held (in logging, in an I/O buffer, in malloc) stays locked in it for ever. A process running other threads
+    (`serve`) never forks."""
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 

@@ -41,29 +41,25 @@ class Rebuild(Protocol):
 
 
 class SiteRebuild:
-    """Check the whole project and build it into `options.output_dir` with the build cache, whatever changed."""
+    """Check the whole project and build it into `options.output_dir` with the build cache, whatever changed.
 
-    # Re-indexing the whole site for search after every change is skipped once it takes longer than this: the
-    # index of the last build that made one is kept (new and edited text is then found after a restart).
-    REINDEX_SECONDS = 1.0
+    The first build (no batch) makes the search index; later ones keep the last index as it is (linked), so
+    that the pages reload without waiting for Pagefind: serve brings the index up to date afterwards, in the
+    background (serve/indexing.py)."""
 
     def __init__(self, project_dir: Path, options: BuildOptions) -> None:
         self.project_dir = project_dir
         # A rebuild follows a change the watcher saw: checking first whether anything changed would only cost.
         self.options = dataclasses.replace(options, use_cache=True, skip_unchanged=False)
-        self.indexing_seconds = 0.0  # how long the last search index took to make
 
     def __call__(self, changes: ChangeSet | None) -> Rebuilt:
         started = time.perf_counter()
-        keep_index = self.indexing_seconds > self.REINDEX_SECONDS
-        built = build_project(self.project_dir, dataclasses.replace(self.options, keep_search_index=keep_index))
-        self.indexing_seconds = built.checked.timings.get("search", self.indexing_seconds)
+        built = build_project(
+            self.project_dir, dataclasses.replace(self.options, keep_search_index=changes is not None)
+        )
         seconds = time.perf_counter() - started
         config = built.checked.config
         if built.written is None:
             return Rebuilt(built.report, config, False, seconds=seconds, timings=built.checked.timings)
         changed = list(built.written.changed)  # against the last build: the folder is serve's own
-        how = "rebuilt"
-        if keep_index and config is not None and config.search:
-            how += f" (search index kept: making it takes {self.indexing_seconds:.0f} s; restart serve to renew it)"
-        return Rebuilt(built.report, config, True, changed, len(built.paths), seconds, how, built.checked.timings)
+        return Rebuilt(built.report, config, True, changed, len(built.paths), seconds, "rebuilt", built.checked.timings)

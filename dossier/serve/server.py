@@ -80,10 +80,12 @@ def content_type(path: Path) -> str:
 
 @dataclass(frozen=True)
 class ServeAssets:
-    """The serve-only files of the built-in theme: the live-reload script, its tag, the no-site-yet page."""
+    """The serve-only files of the built-in theme: the live-reload script, its tag, the no-site-yet pages (the
+    first build is running; it failed), made from one page."""
 
     script: bytes
     snippet: string.Template
+    building_page: bytes
     waiting_page: bytes
 
     @classmethod
@@ -92,13 +94,31 @@ class ServeAssets:
         return cls(
             (folder / "livereload.js").read_bytes(),
             string.Template((folder / "snippet.html").read_text(encoding="utf-8")),
-            (folder / "waiting.html").read_bytes(),
+            *_waiting_pages(string.Template((folder / "waiting.html").read_text(encoding="utf-8"))),
         )
 
     def tag(self, build: int) -> bytes:
         return self.snippet.substitute(
             script=html.escape(SCRIPT_PATH), events=html.escape(EVENTS_PATH), build=build
         ).encode()
+
+
+def _waiting_pages(page: string.Template) -> tuple[bytes, bytes]:
+    """The page shown while the first build runs, and the one shown when it failed."""
+    building = page.substitute(
+        title="building the site",
+        heading="Building the site",
+        message="The first build of this dossier is running. This page reloads by itself when it is done; if "
+        "the build fails, its errors appear here and in the terminal where dossier serve runs.",
+    )
+    failed = page.substitute(
+        title="no site yet",
+        heading="No site to show yet",
+        message="The first build of this dossier failed, so there is no good build to serve. The errors are "
+        "listed in the terminal where dossier serve runs, and below. Fix them and save: this page "
+        "reloads by itself.",
+    )
+    return building.encode(), failed.encode()
 
 
 def inject(page: bytes, tag: bytes) -> bytes:
@@ -136,6 +156,7 @@ class DossierServer(ThreadingHTTPServer):
     ) -> None:
         self.site = site
         self.base_path = "/"
+        self.is_building = False  # the first build runs: the pages say so until its site is taken
         self.hub = hub
         self.assets = assets
         self.log = log  # None: silence
@@ -151,10 +172,13 @@ class DossierServer(ThreadingHTTPServer):
         return int(self.server_address[1])
 
     def has_site(self) -> bool:
-        """True when a good build is being served (waiting out the instant a rebuild swaps it in)."""
+        """True when a good build is being served (waiting out the instant a rebuild swaps it in). The first
+        build's site counts once the session has taken it (and told the pages): not while it is being made."""
+        if self.hub.build == 0:
+            return False
         deadline = time.monotonic() + SWAP_WAIT_SECONDS
         while not self.site.is_dir():
-            if self.hub.build == 0 or time.monotonic() > deadline:
+            if time.monotonic() > deadline:
                 return False
             time.sleep(0.005)
         return True
@@ -277,7 +301,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._send_file(HTTPStatus.NOT_FOUND, page, data, send_body)
 
     def _waiting_page(self) -> bytes:
-        return inject(self.server.assets.waiting_page, self.server.assets.tag(self.server.hub.build))
+        assets = self.server.assets
+        page = assets.building_page if self.server.is_building else assets.waiting_page
+        return inject(page, assets.tag(self.server.hub.build))
 
     def _send_file(self, status: HTTPStatus, path: Path, data: bytes, send_body: bool) -> None:
         kind = content_type(path)

@@ -2,8 +2,11 @@
 
 Threads: watchdog's observer only records changed paths; the HTTP server answers requests on its own
 threads; the rebuild runs on the thread that calls `run()` (the main thread under the CLI, so Ctrl-C lands
-there). The site is built into a temporary folder, never into the project's build/: `dossier build` output
-stays exactly what the editor last built, and the served site may hold drafts.
+there); the search index is brought up to date after each rebuild on a thread of its own. The first build
+runs in a forked process (serve/first_build.py), so that pages are answered at once: a page that says the
+site is being built, which reloads itself when it is. The site is built into a temporary folder, never into
+the project's build/: `dossier build` output stays exactly what the editor last built, and the served site
+may hold drafts.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import dataclasses
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from dossier.diagnostics import Diagnostic, Location
@@ -20,7 +23,9 @@ from dossier.model import Config
 from dossier.pipeline import BuildOptions
 from dossier.serve.changes import ChangeSet, WatchedPaths
 from dossier.serve.events import EventHub
+from dossier.serve.first_build import Cancelled, FirstBuild
 from dossier.serve.hosts import HostCheck
+from dossier.serve.indexing import SearchRefresh
 from dossier.serve.rebuild import Rebuild, Rebuilt, SiteRebuild
 from dossier.serve.routing import base_path_of
 from dossier.serve.server import DossierServer, ServeAssets, start_server
@@ -28,6 +33,9 @@ from dossier.serve.terminal import Terminal
 from dossier.serve.watching import ChangeCollector, Watcher
 
 SERVE_DEFAULTS = BuildOptions(include_drafts=True)  # an editor sees the drafts unless told otherwise
+# How long after a change the batch waits for more: an editor's save (a temporary file, the write, the rename)
+# is a burst a few milliseconds long, and every millisecond waited here is one more before the page reloads.
+QUIET_SECONDS = 0.03
 
 
 class ServeSession:
@@ -45,7 +53,7 @@ class ServeSession:
         host: str = "127.0.0.1",
         port: int = 8000,
         allowed_hosts: Sequence[str] = (),
-        quiet_seconds: float = 0.1,
+        quiet_seconds: float = QUIET_SECONDS,
     ) -> None:
         self.project_dir = project_dir
         self.host = host
@@ -62,6 +70,11 @@ class ServeSession:
         self.server: DossierServer | None = None
         self._server_thread: threading.Thread | None = None
         self._is_failing = False  # the pages show errors: the next good build reloads them, changed or not
+        self._site_lock = threading.Lock()  # held while a rebuild may swap the site, and to install an index
+        self.search = SearchRefresh(self.output_dir, self._temp, self._site_lock, self.terminal.search_indexed)
+        self._first_build: FirstBuild | None = None  # until run() has taken its result
+        self._watched_before: object = None  # the watched files as they were when the first build began
+        self.first_build_taken = threading.Event()  # set once the first build's site or errors are shown
 
     # ---- lifecycle ----
 
@@ -72,11 +85,12 @@ class ServeSession:
         self.close()
 
     def start(self) -> None:
-        """Listen, build once, watch, then answer requests (for the hosts allowed). Raises OSError when the port
-        is taken.
+        """Listen, begin the first build, watch, then answer requests (for the hosts allowed). Raises OSError
+        when the port is taken.
 
-        The first build runs before any other thread starts, so that it may fork workers (the whole site is made
-        then); a file saved while it ran is caught by comparing the watched files before and after it.
+        The first build is forked off before any other thread starts, so that it may fork workers (the whole
+        site is made then); `run()` takes its result. Where this process may not fork, it runs here, first. A
+        file saved while it ran is caught by comparing the watched files before and after it.
         """
         log = self.terminal.log_request if self.terminal.verbose else None
         self.server = DossierServer(
@@ -89,16 +103,20 @@ class ServeSession:
             notice=self.terminal.notice_once,
             failed=self.terminal.request_failed,
         )
-        before = self.watched.snapshot()
-        self._rebuild(None)
+        self._watched_before = self.watched.snapshot()
+        self._first_build = FirstBuild.start(lambda: self.rebuild(None))
+        if self._first_build.is_forked:
+            self.server.is_building = True  # pages say that the site is being built, not that it failed
+        else:
+            self._take_first_build()
         self.watcher.start()
         self.watcher.sync(self.watched.folders())
-        if self.watched.snapshot() != before:
-            self.collector.add(self.watched.config_file)  # something changed during the build: build again
         self._server_thread = start_server(self.server)
 
     def run(self) -> None:
-        """Rebuild after each batch of changes until `stop()` (or Ctrl-C on this thread)."""
+        """Take the first build's result, then rebuild after each batch of changes until `stop()` (or Ctrl-C on
+        this thread)."""
+        self._take_first_build()
         while True:
             batch = self.collector.next_batch()
             if batch is None:
@@ -117,6 +135,9 @@ class ServeSession:
     def close(self) -> None:
         """Stop watching and serving, end the event streams, delete the served copy. Safe to call twice."""
         self.collector.close()
+        if self._first_build is not None:
+            self._first_build.cancel()
+        self.search.close()
         self.watcher.stop()
         self.hub.close()
         if self.server is not None:
@@ -141,9 +162,39 @@ class ServeSession:
         if self.watched.kind_of(path) is not None:
             self.collector.add(path, what)
 
-    def _rebuild(self, changes: ChangeSet | None) -> None:
+    def _take_first_build(self) -> None:
+        """Show the first build's result (once); build again if a watched file changed while it ran."""
+        first = self._first_build
+        if first is None:
+            return
         try:
-            result = self.rebuild(changes)
+            first.result()
+        except Cancelled:  # serve is stopping
+            return
+        except Exception:  # shown as a rebuild's internal error is, below
+            pass
+        self._first_build = None
+        if self.server is not None:
+            self.server.is_building = False
+        self._show(first.result, None)
+        if self.watched.snapshot() != self._watched_before:
+            self.collector.add(self.watched.config_file)  # something changed during the build: build again
+        self.first_build_taken.set()
+
+    def _rebuild(self, changes: ChangeSet | None) -> None:
+        def rebuild() -> Rebuilt:
+            with self._site_lock:
+                result = self.rebuild(changes)
+            if result.is_written and result.changed:
+                self.search.request()  # the pages reload now, without waiting for the index (made at low priority)
+            return result
+
+        self._show(rebuild, changes)
+
+    def _show(self, rebuild: Callable[[], Rebuilt], changes: ChangeSet | None) -> None:
+        """Run `rebuild` and show its result: the new site, or its errors over the last good one."""
+        try:
+            result = rebuild()
         except Exception as problem:  # a bug or an I/O failure: keep serving the last good site
             message = self.terminal.internal_error(problem)
             self._show_errors([Diagnostic("error", Location("dossier serve"), message)])

@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
-from dossier.diagnostics import Diagnostic, for_terminal
+from dossier.diagnostics import Diagnostic, Report, for_terminal
 from dossier.serve.changes import ChangeSet
 from dossier.serve.rebuild import Rebuilt
 
@@ -92,6 +92,13 @@ class Terminal:
         self._new_warnings(result)
         if not self.quiet:
             self._summary(result, changes, trigger)
+
+    def search_indexed(self, report: Report, seconds: float) -> None:
+        """The search index was brought up to date after a rebuild (on its own thread), or could not be."""
+        for diagnostic in report.sorted():
+            self.say(str(diagnostic), to=self.err)
+        if self.verbose and not report.warnings:
+            self.say(f"search index brought up to date in {_ms(seconds)}")
 
     def _failed(self, result: Rebuilt, trigger: str, has_site: bool) -> None:
         for diagnostic in result.report.sorted():
