@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import importlib.metadata
+import itertools
+import json
 import os
 import platform
 import queue
@@ -33,6 +35,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from benchmarks.generate import generate
 
@@ -160,24 +163,29 @@ def output_size(folder: Path) -> OutputSize:
 # --- the edits a rebuild follows; each alternates between two versions, so every build sees a change ---
 
 
-def edit_annotation(project: Path, attempt: int) -> None:
+# Every edit writes a mark never written before in this run: a setting's first edit must not write back what the
+# other setting's last edit left (with one repetition, both would write "Edited 0." and time a no-change build).
+_EDITS = itertools.count(1)
+
+
+def edit_annotation(project: Path) -> None:
     sidecar = sorted((project / "content" / "story-0000").glob("article-*.yaml"))[0]
     text = sidecar.read_text(encoding="utf-8")
-    text = re.sub(r'(\n    note: ")(Edited \d+\. )?', rf"\g<1>Edited {attempt}. ", text, count=1)
+    text = re.sub(r'(\n    note: ")(Edited \d+\. )?', rf"\g<1>Edited {next(_EDITS)}. ", text, count=1)
     sidecar.write_text(text, encoding="utf-8")
 
 
-def edit_article(project: Path, attempt: int) -> None:
+def edit_article(project: Path) -> None:
     article = sorted((project / "content" / "story-0000").glob("article-*.md"))[-1]
     text = article.read_text(encoding="utf-8")
-    text = re.sub(r"\n(Edited \d+\. )?$", "", text) + f"\nEdited {attempt}. \n"
+    text = re.sub(r"\n(Edited \d+\. )?$", "", text) + f"\nEdited {next(_EDITS)}. \n"
     article.write_text(text, encoding="utf-8")
 
 
-def edit_people(project: Path, attempt: int) -> None:
+def edit_people(project: Path) -> None:
     people = project / "content" / "people.yaml"
     text = people.read_text(encoding="utf-8")
-    text = re.sub(r'(\n  description: ")(Edited \d+\. )?', rf"\g<1>Edited {attempt}. ", text, count=1)
+    text = re.sub(r'(\n  description: ")(Edited \d+\. )?', rf"\g<1>Edited {next(_EDITS)}. ", text, count=1)
     people.write_text(text, encoding="utf-8")
 
 
@@ -206,15 +214,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def first_200(port: int, launched: float, server: subprocess.Popen[str], limit: float = 900) -> float | None:
-    """Seconds from launch to the first 200 answer to GET / (None if serve exits or `limit` passes first)."""
+def first_answer(
+    port: int, launched: float, server: subprocess.Popen[str], status: int | None = None, limit: float = 900
+) -> float | None:
+    """Seconds from launch to the first answer to GET / (of `status`, or of any status: while its first build runs,
+    serve answers with a page that says so); None if serve exits or `limit` passes first."""
     while time.perf_counter() - launched < limit and server.poll() is None:
         try:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             connection.request("GET", "/")
-            status = connection.getresponse().status
+            answered = connection.getresponse().status
             connection.close()
-            if status == 200:
+            if status is None or answered == status:
                 return time.perf_counter() - launched
         except OSError:
             pass
@@ -224,49 +235,62 @@ def first_200(port: int, launched: float, server: subprocess.Popen[str], limit: 
 
 @dataclass
 class ServeFigures:
-    start_up: Figure
+    start_up: Figure  # launch -> the first answer on / (the site, or the page that says it is being built)
+    site_ready: Figure  # launch -> the first 200 on / (the first build done)
     annotation: Figure
     article: Figure
 
 
 def serve_figures(project: Path, times: int, setting: str) -> ServeFigures | str:
-    """Serve start-up (launch -> the first 200 on /), then from the write of an annotation file, and of an
-    article, to the `reload` event on the page's event stream."""
+    """Serve start-up (launch -> the first answer on /, then the first 200 on /: the first build done), then from
+    the write of an annotation file, and of an article, to the `reload` event on the page's event stream."""
     port = free_port()
     command = [PYTHON, "-m", "dossier", "serve", "-C", str(project), "--port", str(port), "-q", *_flags(setting)]
     launched = time.perf_counter()
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
     try:
-        start_up = first_200(port, launched, server)
-        if start_up is None:
+        start_up = first_answer(port, launched, server)
+        site_ready = first_answer(port, launched, server, status=200)
+        if start_up is None or site_ready is None:
             return "serve did not answer on /"
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=900)
         connection.request("GET", "/__dossier/events")
         stream = connection.getresponse()
-        events: queue.Queue[tuple[str, float]] = queue.Queue()
+        events: queue.Queue[tuple[str, dict[str, Any], float]] = queue.Queue()
 
         def read() -> None:
+            name = ""
             for raw in stream:
                 if raw.startswith(b"event: "):
-                    events.put((raw[7:].decode().strip(), time.perf_counter()))
+                    name = raw[7:].decode().strip()
+                elif raw.startswith(b"data: ") and name:
+                    events.put((name, json.loads(raw[6:]), time.perf_counter()))
+                    name = ""
 
         threading.Thread(target=read, daemon=True).start()
-        assert events.get(timeout=900)[0] == "hello"
-        figures = ServeFigures(Figure("serve start-up", [Run(start_up, 0.0)]), Figure("annotation"), Figure("article"))
+        name, data, _ = events.get(timeout=900)
+        while not (name in ("hello", "reload") and data.get("build", 0) > 0):  # the first build's site is served
+            name, data, _ = events.get(timeout=900)
+        figures = ServeFigures(
+            Figure("serve start-up", [Run(start_up, 0.0)]),
+            Figure("serve site ready", [Run(site_ready, 0.0)]),
+            Figure("annotation"),
+            Figure("article"),
+        )
         for figure, edit in ((figures.annotation, edit_annotation), (figures.article, edit_article)):
-            for attempt in range(times):
+            for _ in range(times):
                 time.sleep(0.5)  # let the watcher settle
                 written = time.perf_counter()
-                edit(project, 100 + attempt)
+                edit(project)
                 while True:
-                    name, at = events.get(timeout=900)
+                    name, _, at = events.get(timeout=900)
                     if name in ("reload", "errors"):
                         break
                 if name != "reload":
                     return f"serve reported errors after an {figure.name} edit"
                 figure.runs.append(Run(at - written, 0.0))
         print(
-            f"  serve ({setting}): start-up {start_up:.3f} s, annotation save -> reload"
+            f"  serve ({setting}): start-up {start_up:.3f} s, site ready {site_ready:.3f} s, annotation save -> reload"
             f" {figures.annotation.seconds:.3f} s, article save -> reload {figures.article.seconds:.3f} s"
             f" (medians of {times})",
             flush=True,
@@ -436,9 +460,9 @@ def measure_setting(project: Path, setting: str, reps: int, serve: bool = True) 
         pages,
         size,
         repeat("no-change rebuild", reps, lambda _: None, command),
-        repeat("annotation edit", reps, lambda a: edit_annotation(project, a), command),
-        repeat("article edit", reps, lambda a: edit_article(project, a), command),
-        repeat("people.yaml edit", reps, lambda a: edit_people(project, a), command),
+        repeat("annotation edit", reps, lambda _: edit_annotation(project), command),
+        repeat("article edit", reps, lambda _: edit_article(project), command),
+        repeat("people.yaml edit", reps, lambda _: edit_people(project), command),
         serve_figures(project, reps, setting) if serve else "not measured at this size",
     )
 
@@ -466,7 +490,7 @@ def main_rows(n: int, base: float, main: dict[str, Settled]) -> list[Row]:
     def row(what: str, target: str, cell: Callable[[str, Settled], Cell], detail: str = "") -> Row:
         return Row(what, target, {setting: cell(setting, settled) for setting, settled in main.items()}, detail)
 
-    def served(settled: Settled, pick: Callable[[ServeFigures], Figure], limit: float) -> Cell:
+    def served(settled: Settled, pick: Callable[[ServeFigures], Figure], limit: float | None) -> Cell:
         if isinstance(settled.serve, str):
             return Cell(f"skipped ({settled.serve})")
         return seconds_cell(pick(settled.serve).seconds, None, limit)
@@ -480,8 +504,10 @@ def main_rows(n: int, base: float, main: dict[str, Settled]) -> list[Row]:
             lambda s, m: seconds_cell(m.annotation.seconds, base, 1.0)),
         row("serve: annotation save -> reload event", "<= 0.3 s", lambda s, m: served(m, lambda f: f.annotation, 0.3)),
         row("serve: article save -> reload event", "<= 1 s", lambda s, m: served(m, lambda f: f.article, 1.0)),
-        row("serve start-up: launch -> first HTTP 200 on /", "<= 2 s",
+        row("serve start-up: launch -> first answer on / (the site, or 'being built')", "<= 2 s",
             lambda s, m: served(m, lambda f: f.start_up, 2.0)),
+        row("serve: launch -> the first build's site (first HTTP 200 on /)", "",
+            lambda s, m: served(m, lambda f: f.site_ready, None)),
         row(f"output per article, N={n}", "<= 60 KB", lambda s, m: size_cell(m.size, n),
             f"default: {default.size.files} files, {default.size.describe_kinds(n)}"),
         row("no-change rebuild", "", lambda s, m: seconds_cell(m.nochange.seconds, base)),
@@ -530,7 +556,7 @@ def measure_big(project: Path, setting: str, reps: int) -> BigSettled:
     cold = repeat("cold build", reps, lambda _: remove(build, cache), command)
     size = output_size(build)
     timed(command)
-    annotation = repeat("annotation edit", reps, lambda a: edit_annotation(project, a), command)
+    annotation = repeat("annotation edit", reps, lambda _: edit_annotation(project), command)
     return BigSettled(cold, size, annotation)
 
 

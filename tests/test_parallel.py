@@ -37,8 +37,8 @@ assert worker_count(120, compare_stage.PARALLEL_MIN_PAIRS) > 1, "no workers woul
 assert worker_count(400, incremental.PARALLEL_MIN_PAGES) > 1, "no workers would render"
 first = build_project(project, BuildOptions(search=False, use_cache=True))
 assert first.written is not None and not first.report.errors
-edit_annotation(project, 1)
-edit_article(project, 2)
+edit_annotation(project)
+edit_article(project)
 again = build_project(project, BuildOptions(search=False, use_cache=True))  # alignments from the cache and from workers
 assert again.written is not None and again.written.written
 """
