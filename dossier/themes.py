@@ -10,12 +10,14 @@ import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from dossier.diagnostics import Location, Report
 from dossier.load import find_yaml, read_yaml_file
 from dossier.schema import Field, read_record
+
+if TYPE_CHECKING:  # Jinja is imported where an environment is made: a build that stops early never loads it
+    import jinja2
 
 DEFAULT_THEME = "default"
 THEME_FILE = "theme.yaml"
@@ -107,6 +109,8 @@ def _template_files(themes: list[Theme]) -> tuple[tuple[str, int, int], ...]:
 
 @functools.lru_cache(maxsize=4)
 def _environment(themes: tuple[Theme, ...], files: tuple[tuple[str, int, int], ...]) -> jinja2.Environment:
+    import jinja2
+
     del files  # in the cache key only
     by_name = {f"@{theme.name}": jinja2.FileSystemLoader(theme.templates) for theme in themes}
     loader = jinja2.ChoiceLoader(

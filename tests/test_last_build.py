@@ -118,9 +118,17 @@ def test_a_damaged_manifest_means_a_full_build(project: Path) -> None:
 
 
 def test_a_build_that_stops_early_imports_no_stage(project: Path) -> None:
-    """Nothing changed: the stages (and numpy, Markdown) are not even imported, in a fresh process."""
+    """Nothing changed: the stages (and numpy, Jinja, Markdown) are not even imported, in a fresh process."""
     build(project)
-    stages = ["numpy", "markdown_it", "dossier.anchor", "dossier.compare", "dossier.link", "dossier.render.pages"]
+    stages = [
+        "numpy",
+        "jinja2",
+        "markdown_it",
+        "dossier.anchor",
+        "dossier.compare",
+        "dossier.link",
+        "dossier.render.pages",
+    ]
     script = (
         "import sys; from pathlib import Path; from dossier.pipeline import BuildOptions, build_project; "
         "options = BuildOptions(search=False, use_cache=True, skip_unchanged=True); "
@@ -129,3 +137,17 @@ def test_a_build_that_stops_early_imports_no_stage(project: Path) -> None:
     )
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert ran.stdout.split() == ["True", "[]"], ran.stdout
+
+
+def test_a_rebuild_after_an_annotation_edit_does_not_import_numpy(project: Path) -> None:
+    """The comparisons are taken from the cache: numpy, which only makes sentence vectors, is never loaded."""
+    sidecar = project / SIDECAR
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("note: >-\n", "note: >-\n      Edited.", 1))
+    script = (
+        "import sys; from pathlib import Path; from dossier.pipeline import BuildOptions, build_project; "
+        "options = BuildOptions(search=False, use_cache=True, skip_unchanged=True); "
+        f"built = build_project(Path({str(project)!r}), options); "
+        "print(built.stopped_early, built.report.has_errors, built.written.written > 0, 'numpy' in sys.modules)"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert ran.stdout.split() == ["False", "False", "True", "False"], ran.stdout

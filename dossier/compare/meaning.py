@@ -16,15 +16,17 @@ import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy is imported where vectors are made: a rebuild that compares nothing never loads it
+    import numpy as np
+    import numpy.typing as npt
 
 SHIPPED = "wordllama"
 SHIPPED_DIMENSIONS = 128
 OFF = "off"
 
-Vectors = npt.NDArray[np.float32]  # one row of unit length for each sentence
+Vectors: TypeAlias = "npt.NDArray[np.float32]"  # one row of unit length for each sentence
 
 
 class Tokenizer:
@@ -93,6 +95,8 @@ class AveragedTokens:
         self.tokenizer = tokenizer
 
     def vectors(self, texts: Sequence[str]) -> Vectors:
+        import numpy as np
+
         encodings = [self.tokenizer.ids(text) for text in texts]
         lengths = np.array([len(ids) for ids in encodings], dtype=np.int64)
         if not lengths.any():
@@ -115,6 +119,8 @@ def shipped_model() -> AveragedTokens:
     The files are read directly, not through the `wordllama` package, which would import pydantic, requests and
     tokenizers for its downloads: a build loads only numpy (in the build cache's key, with the files).
     """
+    import numpy as np
+
     weights, tokenizer_file = shipped_files()
     # Its first 128 dimensions (WordLlama trains them to stand alone: Matryoshka): as good on the evaluation set
     # (benchmarks/compare_eval/) as all 256, and the table's rows read 4 times faster.
@@ -122,11 +128,13 @@ def shipped_model() -> AveragedTokens:
     return AveragedTokens(np.ascontiguousarray(table, dtype=np.float32), Tokenizer.from_file(tokenizer_file))
 
 
-SAFETENSORS_DTYPES = {"F16": np.float16, "F32": np.float32}
+SAFETENSORS_DTYPES = {"F16": "float16", "F32": "float32"}
 
 
 def read_safetensors(path: Path) -> dict[str, npt.NDArray[np.floating]]:
     """The arrays of a safetensors file: an 8-byte header length, a JSON header, then each array's bytes."""
+    import numpy as np
+
     data = path.read_bytes()
     header_length = int.from_bytes(data[:8], "little")
     header = json.loads(data[8 : 8 + header_length])
@@ -179,6 +187,8 @@ def model_named(model_name: str) -> AveragedTokens:
 @functools.cache
 def folder_model(folder: str) -> AveragedTokens:
     """A WordLlama model the user installed in a folder laid out as WordLlama's cache: all its dimensions."""
+    import numpy as np
+
     weights, tokenizer_file = model_files(folder)
     (table,) = read_safetensors(weights).values()
     return AveragedTokens(np.ascontiguousarray(table, dtype=np.float32), Tokenizer.from_file(tokenizer_file))
@@ -204,6 +214,8 @@ def cosines(
         return None
     if not pairs:
         return {}
+    import numpy as np
+
     left_rows, right_rows = zip(*pairs, strict=True)
     found = np.einsum("ij,ij->i", left[list(left_rows)], right[list(right_rows)]).tolist()
     return dict(zip(pairs, found, strict=True))
