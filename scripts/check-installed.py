@@ -24,12 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SAVED_PAGE = REPO / "tests" / "fixtures" / "corpus" / "pages" / "nytimes.com.blackouts.html.gz"
-SERVE_STARTS_WITHIN = 60.0  # seconds: the first build runs before serving
+SERVE_STARTS_WITHIN = 60.0  # seconds: to say where it serves, and then to finish its first build
 # The installed commands run without this checkout on their path, as a user's would.
 USER_ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
 
@@ -112,7 +113,7 @@ def check_serve(dossier: str, site: Path) -> None:
     )
     try:
         url = _served_url(server)
-        home = _fetch(url)
+        home = _fetch_once_built(url)
         story = re.search(r'href="(stories/[^"#]+)"', home)
         if story is None:
             raise CheckFailed(f"the served home page links to no story:\n{home[:2000]}")
@@ -141,6 +142,20 @@ def _served_url(server: subprocess.Popen[str]) -> str:
         if found:
             return found.group(1)
     raise CheckFailed(f"`dossier serve` never said where it serves:\n{server.stderr.read() if server.stderr else ''}")
+
+
+def _fetch_once_built(url: str) -> str:
+    """GET `url` once serve's first build is done: until then serve answers at once, 503, with a page that says
+    the site is being built ("Building the site")."""
+    deadline = time.monotonic() + SERVE_STARTS_WITHIN
+    while True:
+        try:
+            return _fetch(url)
+        except urllib.error.HTTPError as answer:
+            body = answer.read().decode("utf-8", "replace")
+            if answer.code != 503 or "Building the site" not in body or time.monotonic() > deadline:
+                raise CheckFailed(f"GET {url} answered {answer.code}:\n{body[:2000]}") from None
+        time.sleep(0.2)
 
 
 def _fetch(url: str) -> str:
