@@ -89,6 +89,26 @@ def test_the_keyboard_reaches_a_highlight_and_opens_its_note(page: Page, publish
     expect(note_body.locator(".verdict, a").first).to_be_visible()
 
 
+@pytest.mark.parametrize("media", ("screen", "print"))
+@pytest.mark.parametrize("width", (1366, 390))
+def test_an_open_claim_note_shows_the_claims_words(
+    width: int, media: Literal["screen", "print"], page: Page, published_site: PublishedSite
+) -> None:
+    """The note's body links to the claim's page without repeating its words: the summary line keeps them."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(media=media)
+    page.goto(published_site.url_of(ARTICLES[0]))
+    notes = page.locator("details.note-claim")
+    assert notes.count() > 0
+    for index in range(notes.count()):
+        note = notes.nth(index)
+        note.evaluate("details => { details.open = true; }")
+        shown = " ".join(note.inner_text().split())  # what is rendered: innerText leaves out what CSS hides
+        claim_words = " ".join(str(note.locator(".note-gist").text_content()).split())
+        which = note.get_attribute("data-annotation")
+        assert claim_words and claim_words in shown, f"{which}: the open note does not show {claim_words!r}"
+
+
 def test_a_tap_on_a_highlight_opens_its_note_on_a_phone(browser: Browser, published_site: PublishedSite) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     page = context.new_page()
