@@ -251,7 +251,7 @@ def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
     pages = PageCache(store, built.output_dir, config, themes) if store else None
     started = time.perf_counter()
     spare = cache_dir_for(built.output_dir) / SPARE_SITE if store else None
-    derived = search_index(config, report, timings, built.output_dir if options.keep_search_index else None)
+    derived = search_index(config, report, timings, built.output_dir, keep=options.keep_search_index)
     with build_lock(built.output_dir), StagedSite(built.output_dir, derived, spare) as site:
         built.paths = render_site(
             checked.dossier, checked.texts, checked.index, checked.alignments, themes, report, site.add,

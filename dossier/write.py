@@ -41,12 +41,14 @@ class WriteResult:
 class Derived:
     """Files made from the staged site just before it is swapped in (the search index), in a folder of their own.
 
-    `make(staging)` writes them. They are remade only when an output changed or the folder is missing, so a
-    build that changes nothing still writes nothing; remade files whose bytes did not change keep their inode.
+    `make(staging, changed)` writes them, told which outputs were written or removed since the last build (all,
+    after a build into an empty folder). They are remade only when an output changed or the folder is missing,
+    so a build that changes nothing still writes nothing; remade files whose bytes did not change keep their
+    inode.
     """
 
     folder: str
-    make: Callable[[Path], object]
+    make: Callable[[Path, tuple[str, ...]], object]
 
     def holds(self, path: str) -> bool:
         return path == self.folder or path.startswith(self.folder + "/")
@@ -322,7 +324,7 @@ class StagedSite:
         try:
             self._remove_leftovers()
             if derived:
-                derived.make(self.staging)
+                derived.make(self.staging, changed)
                 derived_written, derived_unchanged = _keep_unchanged_derived(self.staging, derived.folder, output_dir)
                 written, unchanged = written + derived_written, unchanged + derived_unchanged
             new_files = set(self.paths)

@@ -3,12 +3,16 @@ page holds (dossier/search.py, the `data-pagefind-*` attributes of the default t
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from dossier import search
 from dossier.pipeline import BuildOptions, build_project
 from dossier.search import ENTRY_FILE, INDEX_FOLDER, pagefind_binary
 from tests.conftest import copy_example
@@ -87,3 +91,108 @@ def test_pagefind_reads_only_the_entity_pages(tmp_path: Path) -> None:
         for page in site.glob(pattern)
     ]
     assert indexed == len(entity_pages) > 0
+
+
+# --- bundles: a large site's index in shards, remade only where pages changed ---
+
+
+def index_files(site: Path, *, with_inodes: bool = True) -> dict[str, object]:
+    """Each file of the index: a digest of its bytes, and its inode."""
+    return {
+        p.relative_to(site / INDEX_FOLDER).as_posix(): (
+            (p.stat().st_ino if with_inodes else 0),
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+        )
+        for p in sorted((site / INDEX_FOLDER).rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def small_bundles(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bundles of a few pages, so that the example (some 40 indexed pages) is shared among several."""
+    if pagefind_binary() is None:
+        pytest.skip("Pagefind is not installed")
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", 2)
+
+
+def build_with_cache(project: Path) -> Path:
+    built = build_project(project, BuildOptions(use_cache=True))
+    assert not built.report.has_errors, "\n".join(map(str, built.report.sorted()))
+    assert built.output_dir is not None
+    return built.output_dir
+
+
+@pytest.mark.usefixtures("small_bundles")
+def test_a_large_index_is_in_bundles_each_page_in_one(tmp_path: Path) -> None:
+    site = build_with_cache(copy_example(tmp_path))
+    shards = json.loads((site / INDEX_FOLDER / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    pages = search.indexed_pages(site)
+    assert shards["shards"] == search.shard_count(len(pages)) > 2
+    merged = [entry["path"] for entry in shards["merged"]]
+    assert len(merged) >= 2
+    indexed = 0
+    for folder in ["", *merged]:
+        bundle = site / INDEX_FOLDER / folder
+        entry = json.loads((bundle / ENTRY_FILE).read_text(encoding="utf-8"))
+        indexed += sum(language["page_count"] for language in entry["languages"].values())
+        # Only the first bundle has Pagefind's scripts: the search in the browser loads those once.
+        assert (bundle / "pagefind-ui.js").is_file() == (folder == "")
+    assert indexed == len(pages)
+    # A story's pages share a bundle: an edit to one article re-indexes one bundle.
+    story_pages = [page for page in pages if page.startswith("stories/")]
+    assert len({search.shard_of(page, shards["shards"]) for page in story_pages}) == 1
+
+
+def edit_a_note(project: Path, old: str, new: str) -> Path:
+    sidecar = project / "content" / "flynn-kislyak" / "the-moscow-times.yaml"
+    text = sidecar.read_text(encoding="utf-8")
+    assert old in text
+    sidecar.write_text(text.replace(old, new), encoding="utf-8")
+    return sidecar
+
+
+@pytest.fixture
+def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The shard of each Pagefind run, as it runs (its pages' folder is named for it)."""
+    runs: list[str] = []
+    run = search._run
+
+    def recorded(command: list[str], in_background: search.Started | None) -> Any:
+        runs.append(Path(command[command.index("--site") + 1]).name.removeprefix("pages-"))
+        return run(command, in_background)
+
+    monkeypatch.setattr(search, "_run", recorded)
+    return runs
+
+
+@pytest.mark.usefixtures("small_bundles")
+def test_an_edit_indexes_again_only_the_bundle_of_the_pages_it_changed(
+    tmp_path: Path, pagefind_runs: list[str]
+) -> None:
+    project = copy_example(tmp_path / "project")
+    site = build_with_cache(project)
+    shards = json.loads((site / INDEX_FOLDER / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    assert len(pagefind_runs) == len(shards["merged"]) + 1
+    pagefind_runs.clear()
+    sidecar = edit_a_note(project, "note: A misplaced apostrophe.", "note: An apostrophe in the wrong place.")
+    site = build_with_cache(project)
+    assert pagefind_runs == [str(search.shard_of("stories/flynn-kislyak/index.html", shards["shards"]))]
+    # ... and the index is the one a clean build of the edited dossier makes.
+    clean = copy_example(tmp_path / "clean")
+    shutil.copy(sidecar, clean / "content" / "flynn-kislyak" / "the-moscow-times.yaml")
+    assert index_files(site, with_inodes=False) == index_files(build_with_cache(clean), with_inodes=False)
+
+
+@pytest.mark.usefixtures("small_bundles")
+def test_bundles_shared_another_way_are_all_made_again(tmp_path: Path, pagefind_runs: list[str]) -> None:
+    project = copy_example(tmp_path)
+    site = build_with_cache(project)
+    before = json.loads((site / INDEX_FOLDER / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    pagefind_runs.clear()
+    search.PAGES_PER_SHARD = 4  # fewer, larger bundles (the fixture's monkeypatch puts it back)
+    edit_a_note(project, "note: A misplaced apostrophe.", "note: An apostrophe in the wrong place.")
+    site = build_with_cache(project)
+    after = json.loads((site / INDEX_FOLDER / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    assert after["shards"] < before["shards"]
+    assert len(pagefind_runs) == len(after["merged"]) + 1, "every bundle is made again"

@@ -3,15 +3,21 @@ and each page type is screenshot at desktop and phone widths (test-artifacts/scr
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 import pytest
+from bs4 import BeautifulSoup
 from playwright.sync_api import ConsoleMessage, Page, Response, expect
 
+from dossier import search
+from dossier.pipeline import BuildOptions, build_project
 from tests.browser.conftest import PAGE_TYPES, SUB_PATH, PublishedSite
+from tests.conftest import copy_example
 
 pytestmark = pytest.mark.browser
 
@@ -117,6 +123,42 @@ def test_search_finds_michael_flynn_typed_as_a_person(
     assert result.get_attribute("href") == f"/{SUB_PATH}people/michael-flynn/"
     result.click()
     expect(page).to_have_url(published_site.url_of("people/michael-flynn/index.html"))
+    assert not problems, problems
+
+
+@pytest.fixture(scope="module")
+def site_in_bundles(published_site: PublishedSite) -> Iterator[PublishedSite]:
+    """The example again, beside the published one, with its index in bundles of 2 pages (dossier/search.py)."""
+    www = published_site.folder.parent
+    url = published_site.url.replace(SUB_PATH, "in-bundles/")
+    project = copy_example(www.parent / "project-in-bundles")
+    with mock.patch.object(search, "PAGES_PER_SHARD", 2):
+        built = build_project(project, BuildOptions(output_dir=www / "in-bundles", base_url=url))
+    assert not built.report.has_errors and built.output_dir is not None
+    yield PublishedSite(built.output_dir, url)
+
+
+def test_search_finds_pages_in_every_bundle_of_a_large_index(
+    page: Page, problems: Problems, site_in_bundles: PublishedSite
+) -> None:
+    """Results come from the merged bundles too: a person whose page is in one of them is found."""
+    index = site_in_bundles.folder / search.INDEX_FOLDER
+    shards = json.loads((index / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    assert len(shards["merged"]) >= 2
+    people = [
+        path for path in search.indexed_pages(site_in_bundles.folder)
+        if path.startswith("people/") and search.shard_of(path, shards["shards"]) != shards["first"]
+    ]  # fmt: skip
+    assert people, "no person page in a merged bundle"
+    person_page = people[0]
+    name = BeautifulSoup((site_in_bundles.folder / person_page).read_text(encoding="utf-8"), "html.parser").h1
+    assert name is not None
+    page.goto(site_in_bundles.url_of("claims/index.html"))
+    page.get_by_role("search").locator("input").fill(name.get_text(strip=True))
+    result = page.locator(".pagefind-ui__result-link", has_text=f"Person: {name.get_text(strip=True)}")
+    expect(result.first).to_be_visible(timeout=10_000)
+    result.first.click()
+    expect(page).to_have_url(site_in_bundles.url_of(person_page))
     assert not problems, problems
 
 
