@@ -302,7 +302,7 @@ def _assemble(index: Path, layout: BundleLayout, kept: set[int], previous: Path 
         target = index / bundle.folder if bundle.folder else index
         if bundle.shard in kept and previous is not None:
             source = previous / bundle.folder if bundle.folder else previous
-            _link_files(source, target, skip_shard_folders=not bundle.folder)
+            _link_files(source, target, whole=bool(bundle.folder))
         else:
             made = work / f"bundle-{bundle.shard}"
             if number > 0:
@@ -312,12 +312,21 @@ def _assemble(index: Path, layout: BundleLayout, kept: set[int], previous: Path 
     (index / SHARDS_FILE).write_text(layout.as_json(), encoding="utf-8")
 
 
-def _link_files(source: Path, target: Path, *, skip_shard_folders: bool) -> None:
-    """Hard-link the regular files below `source` into `target` (made); anything else there (a link, a FIFO)
-    is an OSError: the bundle is not dossier's as it made it."""
-    for path in _files_below(source, skip_shard_folders):
+def link_index(index: Path, copy: Path) -> None:
+    """Hard-link every file of the index folder `index` into `copy` (made anew): a copy that keeps its bytes
+    while the site changes."""
+    shutil.rmtree(copy, ignore_errors=True)
+    _link_files(index, copy, whole=True)
+
+
+def _link_files(source: Path, target: Path, *, whole: bool) -> None:
+    """Hard-link the regular files below `source` into `target` (made); not `whole`: the first bundle alone,
+    without the merged bundles below it and the shards file. Anything else there (a link, a FIFO) is an
+    OSError: the bundle is not as dossier made it."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in _files_below(source, skip_shard_folders=not whole):
         relative = path.relative_to(source)
-        if relative.as_posix() == SHARDS_FILE:
+        if not whole and relative.as_posix() == SHARDS_FILE:
             continue
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
         os.link(path, target / relative)

@@ -27,6 +27,7 @@ from typing import Any, NoReturn
 import pytest
 from bs4 import BeautifulSoup
 
+from dossier import search
 from dossier.diagnostics import Location, Report
 from dossier.pipeline import BuildOptions, build_project
 from dossier.search import pagefind_binary
@@ -865,11 +866,19 @@ def test_a_save_during_the_first_build_is_built_too(tmp_path: Path, monkeypatch:
     assert calls  # the first build ran in a forked process: this one counts only the rebuild after the save
 
 
-def test_a_rebuild_keeps_the_search_index_and_the_refresh_makes_the_one_a_clean_build_makes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("pages_per_shard", [search.PAGES_PER_SHARD, 2], ids=["one bundle", "bundles"])
+def test_a_rebuild_keeps_the_search_index_and_the_refresh_makes_the_one_a_clean_build_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pages_per_shard: int
+) -> None:
     """A rebuild links the last index instead of running Pagefind (the pages reload without waiting for it);
-    SearchRefresh then indexes the new pages and installs an index byte-identical to a clean build's."""
+    SearchRefresh then indexes the new pages and installs an index byte-identical to a clean build's. In
+    bundles, it runs Pagefind only for the bundle of the pages the rebuild changed."""
     if pagefind_binary() is None:
         pytest.skip("Pagefind is not installed")
+    monkeypatch.setattr(search, "PAGES_PER_SHARD", pages_per_shard)
+    runs: list[list[str]] = []
+    run = search._run
+    monkeypatch.setattr(search, "_run", lambda command, started: runs.append(command) or run(command, started))
     project = copy_example(tmp_path / "project")
     output = tmp_path / "served"
     rebuild = SiteRebuild(project, BuildOptions(include_drafts=True, output_dir=output))
@@ -888,13 +897,16 @@ def test_a_rebuild_keeps_the_search_index_and_the_refresh_makes_the_one_a_clean_
     refresh = SearchRefresh(
         output, tmp_path / "work", threading.Lock(), lambda report, seconds: told.append((report, seconds))
     )
-    refresh.request()
+    runs.clear()
+    refresh.request(second.changed)
     assert refresh.wait(WAIT)
     assert len(told) == 1 and not told[0][0].diagnostics
+    assert len(runs) == 1  # one bundle: the whole index; bundles: the edited story's
     clean = build_project(project, BuildOptions(include_drafts=True, output_dir=tmp_path / "clean"))
     assert clean.written is not None
     assert digest_tree(output / "pagefind") == digest_tree(tmp_path / "clean" / "pagefind") != first_index
     assert not (tmp_path / "work" / "search-snapshot").exists()
+    assert not (tmp_path / "work" / "search-previous").exists()
 
 
 def test_serving_starts_before_the_first_build_ends_with_a_page_that_says_so(tmp_path: Path) -> None:

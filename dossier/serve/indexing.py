@@ -2,9 +2,10 @@
 
 A rebuild keeps the last index (it is linked, not made again), so the pages reload as soon as they are in
 place; then this thread takes a snapshot of the pages Pagefind reads (hard links, made while no rebuild runs),
-indexes it with the same command a build uses, and installs the new index in the served site (search.py's
-install_index: the entry file last). The result is the index a clean build of the same pages makes. Changes
-that come while it indexes are taken by one more run after it, not one per rebuild.
+indexes it as a build does, and installs the new index in the served site (search.py's install_index: the
+entry files last). Only the bundles holding a page that the rebuilds since the last index changed are made
+again; the others are linked from the served index. The result is the index a clean build of the same pages
+makes. Changes that come while it indexes are taken by one more run after it, not one per rebuild.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ import shutil
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from dossier.diagnostics import Location, Report
-from dossier.search import INDEX_FOLDER, index_site, install_index, link_indexed_pages, pagefind_binary
+from dossier.search import INDEX_FOLDER, index_site, install_index, link_index, link_indexed_pages, pagefind_binary
 
 Told = Callable[[Report, float], None]  # what indexing said (a warning when Pagefind failed), and how long
 
@@ -32,14 +33,17 @@ class SearchRefresh:
         self.told = told
         self._condition = threading.Condition()
         self._is_wanted = False
+        self._changed: set[str] = set()  # output paths the rebuilds changed since the served index was made
         self._is_running = False
         self._is_closed = False
         self._thread: threading.Thread | None = None
         self._pagefind: subprocess.Popen[str] | None = None  # while it runs
 
-    def request(self) -> None:
-        """Index the site as it is now (after a rebuild swapped it in), as soon as the last run ends."""
+    def request(self, changed: Iterable[str]) -> None:
+        """Index the site as it is now (after a rebuild swapped it in, changing the output paths `changed`), as
+        soon as the last run ends."""
         with self._condition:
+            self._changed.update(changed)
             self._is_wanted = not self._is_closed
             if self._is_wanted and not self._is_running:
                 self._is_running = True
@@ -85,13 +89,21 @@ class SearchRefresh:
         report = Report()
         binary = pagefind_binary()
         snapshot = self.work / "search-snapshot"
+        previous = self.work / "search-previous"  # the served index, whose unchanged bundles are kept
+        with self._condition:
+            changed, self._changed = self._changed, set()
         try:
             with self.site_lock:
                 if not (self.site / INDEX_FOLDER).is_dir():
                     return  # search is off, or Pagefind failed in the build: nothing to bring up to date
                 link_indexed_pages(self.site, snapshot)
+                link_index(self.site / INDEX_FOLDER, previous)
             where = Location("search index")
-            if binary is None or not index_site(snapshot, binary, report, where, in_background=self._started):
+            made = binary is not None and index_site(
+                snapshot, binary, report, where, in_background=self._started, previous=previous, changed=changed
+            )
+            if not made:
+                self._keep_changed(changed)
                 self._tell(report, started)
                 return
             with self.site_lock:
@@ -101,8 +113,15 @@ class SearchRefresh:
         except Exception as problem:  # an I/O failure (serve stopping) or a bug: this thread must live on, and
             # the next rebuild's run renews the index
             report.warning(Location("search index"), f"the search index was not brought up to date: {problem}")
+            self._keep_changed(changed)
             self._tell(report, started)
         finally:
             with self._condition:
                 self._pagefind = None
             shutil.rmtree(snapshot, ignore_errors=True)
+            shutil.rmtree(previous, ignore_errors=True)
+
+    def _keep_changed(self, changed: set[str]) -> None:
+        """The served index was not renewed: the next run indexes again what these changes touched too."""
+        with self._condition:
+            self._changed |= changed

@@ -186,7 +186,8 @@ class ServeSession:
             with self._site_lock:
                 result = self.rebuild(changes)
             if result.is_written and result.changed:
-                self.search.request()  # the pages reload now, without waiting for the index (made at low priority)
+                # the pages reload now, without waiting for the index (made at low priority)
+                self.search.request(result.changed)
             return result
 
         self._show(rebuild, changes)
