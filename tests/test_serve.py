@@ -878,7 +878,12 @@ def test_a_rebuild_keeps_the_search_index_and_the_refresh_makes_the_one_a_clean_
     monkeypatch.setattr(search, "PAGES_PER_SHARD", pages_per_shard)
     runs: list[list[str]] = []
     run = search._run
-    monkeypatch.setattr(search, "_run", lambda command, started: runs.append(command) or run(command, started))
+
+    def counted(command: list[str], started: search.Started | None) -> Any:
+        runs.append(command)
+        return run(command, started)
+
+    monkeypatch.setattr(search, "_run", counted)
     project = copy_example(tmp_path / "project")
     output = tmp_path / "served"
     rebuild = SiteRebuild(project, BuildOptions(include_drafts=True, output_dir=output))
