@@ -193,7 +193,18 @@ class BundleLayout:
         if not isinstance(before, dict) or json.loads(self.as_json()) | {"merged": None} != before | {"merged": None}:
             return set()  # another layout, count, first bundle or version: the bundles' places differ
         touched = {shard_of(path, self.count) for path in changed if is_indexed_page(path)}
-        return {bundle.shard for bundle in self.bundles if bundle.shard not in touched} & _shards_in(before)
+        named = _shards_in(before)
+        return {
+            bundle.shard
+            for bundle in self.bundles
+            if bundle.shard not in touched and bundle.shard in named and _is_whole(previous / bundle.folder)
+        }
+
+
+def _is_whole(bundle: Path) -> bool:
+    """Whether a bundle of the last index is there to keep (its entry file, a regular file, names the rest)."""
+    entry = bundle / ENTRY_FILE
+    return entry.is_file() and not entry.is_symlink() and not bundle.is_symlink()
 
 
 def _shards_in(shards_file: dict[str, object]) -> set[int]:

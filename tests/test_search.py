@@ -196,3 +196,18 @@ def test_bundles_shared_another_way_are_all_made_again(tmp_path: Path, pagefind_
     after = json.loads((site / INDEX_FOLDER / search.SHARDS_FILE).read_text(encoding="utf-8"))
     assert after["shards"] < before["shards"]
     assert len(pagefind_runs) == len(after["merged"]) + 1, "every bundle is made again"
+
+
+@pytest.mark.usefixtures("small_bundles")
+def test_a_bundle_missing_from_the_last_index_is_made_again(tmp_path: Path, pagefind_runs: list[str]) -> None:
+    project = copy_example(tmp_path)
+    site = build_with_cache(project)
+    shards = json.loads((site / INDEX_FOLDER / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    gone = shards["merged"][-1]
+    shutil.rmtree(site / INDEX_FOLDER / gone["path"])  # by hand, or a disk clean-up
+    pagefind_runs.clear()
+    edit_a_note(project, "note: A misplaced apostrophe.", "note: An apostrophe in the wrong place.")
+    site = build_with_cache(project)
+    story_shard = search.shard_of("stories/flynn-kislyak/index.html", shards["shards"])
+    assert sorted(pagefind_runs) == sorted({str(story_shard), str(gone["shard"])})
+    assert (site / INDEX_FOLDER / gone["path"] / ENTRY_FILE).is_file()
