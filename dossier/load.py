@@ -282,13 +282,14 @@ def _memoised_story(
     story_dir: Path, project_dir: Path, report: Report, parse: YamlParser, memos: StoryMemos
 ) -> RawStory:
     """The story read back from its memo (its load diagnostics given again), else read from its files with a
-    new memo to fill."""
+    new memo to fill. A folder that can have a memo is parsed without the YAML memo (`parse`): its own memo
+    takes the place of its files' (a cold build pickles the model once, not the located YAML too)."""
     shown = display_path(yaml_file(story_dir, STORY_FILE), project_dir)
     key = memos.key(story_dir, display_path(story_dir, project_dir))
     found = memos.get(key) if key else None
     if found is None:
         before = len(report.diagnostics)
-        story = load_story(story_dir, project_dir, report, parse)
+        story = load_story(story_dir, project_dir, report, parse_yaml if key else parse)
         story.memo_key = key
         if key:
             story.made = StoryMemo(load=[(d.severity, d.location, d.message) for d in report.diagnostics[before:]])
@@ -297,7 +298,7 @@ def _memoised_story(
         (report.error if severity == "error" else report.warning)(location, message)
     return RawStory(
         story_dir.name, shown, None, memo_key=key, memo=found,
-        reread=lambda: load_story(story_dir, project_dir, Report(), parse),  # its diagnostics were given again
+        reread=lambda: load_story(story_dir, project_dir, Report(), parse_yaml),  # its diagnostics were given again
     )  # fmt: skip
 
 
