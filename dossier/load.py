@@ -65,9 +65,43 @@ class StoryMemo:
 
     @classmethod
     def from_stored(cls, stored: Any) -> StoryMemo | None:
+        """The memo `as_stored` made, or None for anything else (a damaged cache: the story is read again)."""
         if not isinstance(stored, tuple) or len(stored) != len(cls.__dataclass_fields__):
             return None
-        return cls(*stored)
+        memo = cls(*stored)
+        return memo if memo._has_its_shape() else None
+
+    def _has_its_shape(self) -> bool:
+        diagnostics = (*self.load, *self.validate, *self.placeholders)
+        return (
+            _all_lists(self.load, self.validate, self.placeholders, self.claimed, self.references, self.draft_paths)
+            and _all_lists(self.sources, self.claims, self.articles)
+            and all(_is_kept_diagnostic(diagnostic) for diagnostic in diagnostics)
+            and all(_is_row(claimed, (str, str, Location)) for claimed in self.claimed)
+            and all(_is_row(reference, (tuple, str, Location, str)) for reference in self.references)
+            and all(isinstance(path, str) for path in self.draft_paths)
+            and (self.story is None or isinstance(self.story, Story))
+            and all(isinstance(source, Source) for source in self.sources)
+            and all(isinstance(claim, Claim) for claim in self.claims)
+            and all(isinstance(article, Article) for article in self.articles)
+        )
+
+
+def _all_lists(*values: Any) -> bool:
+    return all(type(value) is list for value in values)
+
+
+def _is_row(value: Any, kinds: tuple[type, ...]) -> bool:
+    """Whether `value` is a tuple of one value of each of `kinds`, in order."""
+    return (
+        type(value) is tuple
+        and len(value) == len(kinds)
+        and all(isinstance(item, kind) for item, kind in zip(value, kinds, strict=True))
+    )
+
+
+def _is_kept_diagnostic(value: Any) -> bool:
+    return _is_row(value, (str, Location, str)) and value[0] in ("error", "warning")
 
 
 @dataclass

@@ -3,8 +3,10 @@ diagnostics, every one of them and in the same order once sorted, are those of a
 
 from __future__ import annotations
 
+import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,3 +140,34 @@ def test_a_draft_build_does_not_take_the_published_builds_memo(project: Path, tm
     with_drafts = build_project(project, BuildOptions(use_cache=True, include_drafts=True))
     clean = build_project(_clean_copy(project, tmp_path / "clean"), BuildOptions(include_drafts=True))
     assert _diagnostics(with_drafts) == _diagnostics(clean) != _diagnostics(published)
+
+
+def test_a_dossier_yaml_edit_reaches_the_unchanged_storys_articles(project: Path, tmp_path: Path) -> None:
+    """An article without `language:` takes dossier.yaml's: the story's files are unchanged, its model is not."""
+    config = project / "dossier.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("\nlanguage: en\n", "\nlanguage: de\n"))
+    built = build_project(project, CACHED)
+    assert built.written is not None and built.checked.dossier is not None
+    assert {article.language for article in built.checked.dossier.articles.values()} == {"de"}
+    assert _diagnostics(built) == _clean_diagnostics(project, tmp_path / "clean")
+
+
+DAMAGED: list[tuple[Any, ...]] = [
+    ("x",) * 3,  # a wrong count
+    ([("fatal", "here", 1)], [], [], [], [], [], None, [], [], []),  # a diagnostic of the wrong kinds
+    ([], [], [], [], [], [], "story", ["source"], [], []),  # strings where the model belongs
+]
+
+
+@pytest.mark.parametrize("damaged", DAMAGED)
+def test_damaged_story_memos_are_made_again(project: Path, tmp_path: Path, damaged: tuple[Any, ...]) -> None:
+    """Every entry of load's namespace (story memos and YAML memos alike) replaced by a value of another shape."""
+    shards = sorted((project / CACHE_FOLDER / "build").glob(f"{load.YAML_CACHE}-*.pickle"))
+    assert shards
+    for shard in shards:
+        entries = pickle.loads(shard.read_bytes())
+        shard.write_bytes(pickle.dumps(dict.fromkeys(entries, pickle.dumps(damaged))))
+    _append(project / "content" / "people.yaml", "\n- id: added-person\n  name: Added Person\n")
+    built = build_project(project, CACHED)
+    assert built.written is not None
+    assert _diagnostics(built) == _clean_diagnostics(project, tmp_path / "clean")
