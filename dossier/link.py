@@ -148,11 +148,10 @@ def _attributions(annotations: list[Annotation]) -> dict[str, list[Annotation]]:
 
 def _group(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     """Values by key, in order, each value once."""
-    grouped: dict[str, list[str]] = defaultdict(list)
+    grouped: dict[str, dict[str, None]] = defaultdict(dict)  # a dict's keys: in order, each once, looked up at once
     for key, value in pairs:
-        if value not in grouped[key]:
-            grouped[key].append(value)
-    return dict(grouped)
+        grouped[key][value] = None
+    return {key: list(values) for key, values in grouped.items()}
 
 
 def _grouped_all(pairs: list[tuple[str, Annotation]]) -> dict[str, list[Annotation]]:
@@ -236,8 +235,10 @@ def _references(dossier: Dossier) -> list[tuple[EntityKey, EntityKey]]:
 
 
 def _backlinks(dossier: Dossier) -> dict[EntityKey, list[EntityKey]]:
-    backlinks: dict[EntityKey, list[EntityKey]] = defaultdict(list)
+    # Each target's sources as the keys of a dict (each once): a person named in 1,000 articles is not looked up
+    # in a list of 1,000 for each mention.
+    backlinks: dict[EntityKey, dict[EntityKey, None]] = defaultdict(dict)
     for source, target in _references(dossier):
-        if source != target and source not in backlinks[target]:
-            backlinks[target].append(source)
+        if source != target:
+            backlinks[target][source] = None
     return {key: sorted(value) for key, value in backlinks.items()}

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import errno
+import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dossier.cache import CacheStore, digest, version_key
+from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.diagnostics import Location, Report
 from dossier.kept_files import NotARegularFile, read_regular
+from dossier.model import Article, Claim, Config, Source, Story
 from dossier.yaml_reader import decode_text, parse_yaml, twin_yaml_problem, yaml_file
 
 PEOPLE_FILE = "people.yaml"
@@ -34,12 +36,88 @@ class RawArticle:
     sidecar: Any  # LocatedDict, or None when there is no sidecar
 
 
+# A diagnostic as the story memo keeps it: (severity, location, message).
+KeptDiagnostic = tuple[str, Location, str]
+
+
+@dataclass
+class StoryMemo:
+    """What validation and the placeholder check made of one story folder, with every diagnostic they and load
+    gave, kept in the build cache under a digest of the folder's files and the settings (StoryMemos): a rebuild
+    parses and validates again only the folders that changed. Ids and references are checked against the
+    others' on each build (validate replays `claimed` and `references`), so an unchanged story still gets the
+    errors a changed registry or another story gives it."""
+
+    load: list[KeptDiagnostic] = field(default_factory=list)
+    validate: list[KeptDiagnostic] = field(default_factory=list)
+    placeholders: list[KeptDiagnostic] = field(default_factory=list)
+    claimed: list[tuple[str, str, Location]] = field(default_factory=list)  # (namespace, id, where), in order
+    references: list[tuple[tuple[str, ...], str, Location, str]] = field(default_factory=list)  # validate's
+    draft_paths: list[str] = field(default_factory=list)
+    story: Story | None = None
+    sources: list[Source] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+
+    def as_stored(self) -> tuple[Any, ...]:
+        """A plain tuple: the cache may name only the model's classes (cache.ALLOWED_CLASSES)."""
+        return tuple(getattr(self, name) for name in self.__dataclass_fields__)
+
+    @classmethod
+    def from_stored(cls, stored: Any) -> StoryMemo | None:
+        """The memo `as_stored` made, or None for anything else (a damaged cache: the story is read again)."""
+        if not isinstance(stored, tuple) or len(stored) != len(cls.__dataclass_fields__):
+            return None
+        memo = cls(*stored)
+        return memo if memo._has_its_shape() else None
+
+    def _has_its_shape(self) -> bool:
+        diagnostics = (*self.load, *self.validate, *self.placeholders)
+        return (
+            _all_lists(self.load, self.validate, self.placeholders, self.claimed, self.references, self.draft_paths)
+            and _all_lists(self.sources, self.claims, self.articles)
+            and all(_is_kept_diagnostic(diagnostic) for diagnostic in diagnostics)
+            and all(_is_row(claimed, (str, str, Location)) for claimed in self.claimed)
+            and all(_is_row(reference, (tuple, str, Location, str)) for reference in self.references)
+            and all(isinstance(path, str) for path in self.draft_paths)
+            and (self.story is None or isinstance(self.story, Story))
+            and all(isinstance(source, Source) for source in self.sources)
+            and all(isinstance(claim, Claim) for claim in self.claims)
+            and all(isinstance(article, Article) for article in self.articles)
+        )
+
+
+def _all_lists(*values: Any) -> bool:
+    return all(type(value) is list for value in values)
+
+
+def _is_row(value: Any, kinds: tuple[type, ...]) -> bool:
+    """Whether `value` is a tuple of one value of each of `kinds`, in order."""
+    return (
+        type(value) is tuple
+        and len(value) == len(kinds)
+        and all(isinstance(item, kind) for item, kind in zip(value, kinds, strict=True))
+    )
+
+
+def _is_kept_diagnostic(value: Any) -> bool:
+    return _is_row(value, (str, Location, str)) and value[0] in ("error", "warning")
+
+
 @dataclass
 class RawStory:
     id: str
     path: str  # of story.yaml
     record: Any
     articles: list[RawArticle] = field(default_factory=list)
+    # With the build cache: the key the story's memo is (or will be) kept under, None when its folder holds
+    # anything but regular files (read as always, with every check); the memo read back (then `record` and
+    # `articles` are empty: validate replays it, or calls `reread` when its ids clash with another's); the
+    # memo this build makes (validate and report_placeholders fill it).
+    memo_key: str | None = None
+    memo: StoryMemo | None = None
+    made: StoryMemo | None = None
+    reread: Callable[[], RawStory] | None = None
 
 
 @dataclass
@@ -194,8 +272,80 @@ def load_story(story_dir: Path, project_dir: Path, report: Report, parse: YamlPa
     return story
 
 
-def load_dossier(project_dir: Path, content_dir: Path, report: Report, parse: YamlParser = parse_yaml) -> RawDossier:
-    """Read every file of the dossier. Stories are the folders of content/ that hold a story.yaml."""
+# What load reads in a story folder: a memo's key covers each such file's name and bytes.
+STORY_FILE_SUFFIXES = (".md", *YAML_SUFFIXES)
+
+
+class StoryMemos:
+    """Story memos in the build cache (in load's namespace, YAML_CACHE), under a digest of a story folder's
+    files, its place, and `settings` (dossier.yaml, whether drafts are built, dossier's version and code)."""
+
+    def __init__(self, store: CacheStore, config: Config, include_drafts: bool) -> None:
+        self.store = store
+        self.settings = digest(version_key(), "story memo", fingerprint(config), f"drafts={include_drafts}")
+
+    def key(self, story_dir: Path, shown: str) -> str | None:
+        """The key of the folder's memo; None when a file load reads there is a link, no regular file or too
+        big (load reads such a folder file by file, with the checks and errors of SECURITY.md)."""
+        if story_dir.is_symlink():
+            return None
+        parts: list[str | bytes] = [self.settings, shown]
+        with os.scandir(story_dir) as entries:
+            for entry in sorted(entries, key=lambda entry: entry.name):
+                if not entry.name.endswith(STORY_FILE_SUFFIXES):
+                    continue
+                if not entry.is_file(follow_symlinks=False):
+                    return None
+                try:
+                    parts += [entry.name, read_regular(entry.path, limit=MAX_FILE_BYTES)]
+                except OSError:
+                    return None
+        return digest(*parts)
+
+    def get(self, key: str) -> StoryMemo | None:
+        return StoryMemo.from_stored(self.store.get(YAML_CACHE, key))
+
+    def keep(self, raw: RawDossier) -> None:
+        """Store the memos this build made (validate and report_placeholders have run)."""
+        for story in raw.stories:
+            if story.memo_key and story.made:
+                self.store.put(YAML_CACHE, story.memo_key, story.made.as_stored())
+
+
+def _memoised_story(
+    story_dir: Path, project_dir: Path, report: Report, parse: YamlParser, memos: StoryMemos
+) -> RawStory:
+    """The story read back from its memo (its load diagnostics given again), else read from its files with a
+    new memo to fill. A folder that can have a memo is parsed without the YAML memo (`parse`): its own memo
+    takes the place of its files' (a cold build pickles the model once, not the located YAML too)."""
+    shown = display_path(yaml_file(story_dir, STORY_FILE), project_dir)
+    key = memos.key(story_dir, display_path(story_dir, project_dir))
+    found = memos.get(key) if key else None
+    if found is None:
+        before = len(report.diagnostics)
+        story = load_story(story_dir, project_dir, report, parse_yaml if key else parse)
+        story.memo_key = key
+        if key:
+            story.made = StoryMemo(load=[(d.severity, d.location, d.message) for d in report.diagnostics[before:]])
+        return story
+    for severity, location, message in found.load:
+        (report.error if severity == "error" else report.warning)(location, message)
+    return RawStory(
+        story_dir.name, shown, None, memo_key=key, memo=found,
+        reread=lambda: load_story(story_dir, project_dir, Report(), parse_yaml),  # its diagnostics were given again
+    )  # fmt: skip
+
+
+def load_dossier(
+    project_dir: Path,
+    content_dir: Path,
+    report: Report,
+    parse: YamlParser = parse_yaml,
+    memos: StoryMemos | None = None,
+) -> RawDossier:
+    """Read every file of the dossier. Stories are the folders of content/ that hold a story.yaml.
+
+    With `memos` (the build cache), a story folder whose files are unchanged is read back from its memo."""
     people_path = find_yaml(content_dir, PEOPLE_FILE, project_dir, report)
     sources_path = find_yaml(content_dir, SOURCES_FILE, project_dir, report)
     raw = RawDossier(
@@ -213,7 +363,10 @@ def load_dossier(project_dir: Path, content_dir: Path, report: Report, parse: Ya
         return raw
     for story_dir in sorted(p for p in content_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         if yaml_file(story_dir, STORY_FILE).exists():
-            raw.stories.append(load_story(story_dir, project_dir, report, parse))
+            if memos:
+                raw.stories.append(_memoised_story(story_dir, project_dir, report, parse, memos))
+            else:
+                raw.stories.append(load_story(story_dir, project_dir, report, parse))
         elif any(story_dir.glob("*.md")):
             report.error(
                 Location(display_path(story_dir, project_dir)),

@@ -112,7 +112,7 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
     from dossier.compare.stage import compare_stories
     from dossier.last_build import previous_anchors
     from dossier.link import link_entities
-    from dossier.load import load_dossier, memoised_yaml
+    from dossier.load import StoryMemos, load_dossier, memoised_yaml
     from dossier.placeholders import report_placeholders
     from dossier.text import make_markdown
     from dossier.validate import validate_dossier
@@ -136,9 +136,12 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
         if checked.cache and checked.cache.problem:
             report.warning(Location(CONFIG_FILE), f"{checked.cache.problem}: the build cache is not used")
     parse = memoised_yaml(checked.cache) if checked.cache else parse_yaml
-    raw = load_dossier(project_dir, content_dir, report, parse)
+    memos = StoryMemos(checked.cache, config, options.include_drafts) if checked.cache else None
+    raw = load_dossier(project_dir, content_dir, report, parse, memos)
     validated = validate_dossier(raw, config, report, options.include_drafts)
     report_placeholders(raw, validated, report)
+    if memos:
+        memos.keep(raw)
     checked.timings["load"] = time.perf_counter() - started
     memo = AnchorMemo(checked.cache, f"raw_html={config.raw_html}") if checked.cache else None
     anchored, checked.texts = anchor_quotes(validated, make_markdown(config.raw_html), report, memo)

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from dossier.diagnostics import Location, Report
-from dossier.load import RawArticle, RawDossier
+from dossier.load import RawArticle, RawDossier, RawStory
 from dossier.model import Dossier
 from dossier.yaml_reader import LocatedDict, LocatedList
 
@@ -63,13 +63,24 @@ def report_placeholders(raw: RawDossier, dossier: Dossier, report: Report) -> No
     for registry in (raw.people, raw.sources):
         _report_values(registry, report)
     for raw_story in raw.stories:
-        if raw_story.id not in dossier.stories:
-            continue  # a draft left out, or a story with errors
-        _report_values(raw_story.record, report)
-        for raw_article in raw_story.articles:
-            article = dossier.articles.get(raw_article.id)
-            if article is not None and article.story_id == raw_story.id:
-                _report_article(raw_article, report)
+        if raw_story.memo is not None:  # read back: its warnings are given again
+            for _, location, message in raw_story.memo.placeholders:
+                report.warning(location, message)
+            continue
+        before = len(report.diagnostics)
+        _report_story(raw_story, dossier, report)
+        if raw_story.made is not None:
+            raw_story.made.placeholders = [(d.severity, d.location, d.message) for d in report.diagnostics[before:]]
+
+
+def _report_story(raw_story: RawStory, dossier: Dossier, report: Report) -> None:
+    if raw_story.id not in dossier.stories:
+        return  # a draft left out, or a story with errors
+    _report_values(raw_story.record, report)
+    for raw_article in raw_story.articles:
+        article = dossier.articles.get(raw_article.id)
+        if article is not None and article.story_id == raw_story.id:
+            _report_article(raw_article, report)
 
 
 def _report_article(raw: RawArticle, report: Report) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from dossier.aliases import checked_aliases
 from dossier.diagnostics import Location, Report, did_you_mean
-from dossier.load import RawArticle, RawDossier, RawStory
+from dossier.load import RawArticle, RawDossier, RawStory, StoryMemo
 from dossier.model import (
     Annotation,
     Article,
@@ -71,6 +71,7 @@ class _Context:
     references: list[_Reference] = field(default_factory=list)
     first_seen: dict[tuple[str, str], Location] = field(default_factory=dict)
     draft_paths: set[str] = field(default_factory=set)  # the files of draft stories and articles
+    claimed: list[tuple[str, str, Location, bool]] = field(default_factory=list)  # every claim_id, and whether it held
 
     def refer(self, kinds: tuple[str, ...], value: str | None, location: Location, what: str) -> None:
         if value:
@@ -82,8 +83,10 @@ class _Context:
         if key in self.first_seen:
             first = self.first_seen[key]
             self.report.error(location, f"duplicate {what} id '{value}' (first defined at {first})")
+            self.claimed.append((namespace, value, location, False))
             return False
         self.first_seen[key] = location
+        self.claimed.append((namespace, value, location, True))
         return True
 
 
@@ -325,6 +328,60 @@ def _collect_story(raw: RawStory, collected: _Collected, ctx: _Context) -> None:
     )  # fmt: skip
 
 
+def _collect_memoised_story(raw: RawStory, collected: _Collected, ctx: _Context) -> None:
+    """_collect_story, or its memo replayed when the story's files are unchanged and its ids still clash with
+    none; a story read fresh fills its new memo, unless an id of it clashed (that depends on other files)."""
+    if raw.memo is not None:
+        if _replay_story(raw.memo, collected, ctx):
+            return
+        fresh = raw.reread() if raw.reread else raw  # its ids clash now: read it again, as a clean build would
+        raw.record, raw.articles, raw.memo = fresh.record, fresh.articles, None
+    marks = (len(ctx.report.diagnostics), len(ctx.claimed), len(ctx.references), set(ctx.draft_paths))
+    _collect_story(raw, collected, ctx)
+    if raw.made is not None:
+        raw.made = _story_memo(raw, raw.made, marks, collected, ctx)
+
+
+def _story_memo(
+    raw: RawStory, made: StoryMemo, marks: tuple[int, int, int, set[str]], collected: _Collected, ctx: _Context
+) -> StoryMemo | None:
+    """What _collect_story made of `raw` (what it added since `marks`), as its memo; None when an id clashed."""
+    diagnostics, claims, references, drafts = marks
+    claimed = ctx.claimed[claims:]
+    if not all(held for *_, held in claimed):
+        return None
+    made.validate = [(d.severity, d.location, d.message) for d in ctx.report.diagnostics[diagnostics:]]
+    made.claimed = [(namespace, value, at) for namespace, value, at, _ in claimed]
+    made.references = [(r.kinds, r.value, r.location, r.what) for r in ctx.references[references:]]
+    made.draft_paths = sorted(ctx.draft_paths - drafts)
+    story = made.story = collected.stories.get(raw.id)
+    if story:
+        made.sources = [collected.sources[id_] for id_ in story.source_ids]
+        made.claims = [collected.claims[id_] for id_ in story.claim_ids]
+        made.articles = [collected.articles[id_] for id_ in story.article_ids]
+    return made
+
+
+def _replay_story(memo: StoryMemo, collected: _Collected, ctx: _Context) -> bool:
+    """Add what the memo holds, as _collect_story would; False (nothing added) when one of its ids is taken."""
+    keys = [(namespace, value) for namespace, value, _ in memo.claimed]
+    if len(set(keys)) != len(keys) or any(key in ctx.first_seen for key in keys):
+        return False
+    for namespace, value, at in memo.claimed:
+        ctx.first_seen[(namespace, value)] = at
+        ctx.claimed.append((namespace, value, at, True))
+    for severity, at, message in memo.validate:
+        (ctx.report.error if severity == "error" else ctx.report.warning)(at, message)
+    ctx.references += [_Reference(*reference) for reference in memo.references]
+    ctx.draft_paths.update(memo.draft_paths)
+    if memo.story:
+        collected.stories[memo.story.id] = memo.story
+        collected.sources.update((source.id, source) for source in memo.sources)
+        collected.claims.update((claim.id, claim) for claim in memo.claims)
+        collected.articles.update((article.id, article) for article in memo.articles)
+    return True
+
+
 def _known_ids(collected: _Collected, config: Config) -> dict[str, set[str]]:
     return {
         "person": set(collected.people),
@@ -486,7 +543,7 @@ def validate_dossier(raw: RawDossier, config: Config, report: Report, include_dr
         if source and ctx.claim_id("entity", source.id, at, "person or source"):
             collected.sources[source.id] = source
     for raw_story in raw.stories:
-        _collect_story(raw_story, collected, ctx)
+        _collect_memoised_story(raw_story, collected, ctx)
     _check_references(collected, ctx)
     _check_via_cycles(collected.sources, report)
     report.mark_drafts(ctx.draft_paths)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 from typing import Any, TypeGuard
 
 from markdown_it import MarkdownIt
@@ -114,11 +115,17 @@ def _is_kept_text(found: Any) -> TypeGuard[_KeptText]:
     if not (isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], str)):
         return False
     _, passages, line_starts = found
+    return _are_int_tuples(passages, 6) and _are_int_tuples(line_starts, 2)
+
+
+def _are_int_tuples(items: Any, size: int) -> bool:
+    """Whether `items` is a tuple of tuples of `size` ints; checked by map and set, in C: a rebuild checks some
+    25,000 of them at 1,000 articles."""
     return (
-        isinstance(passages, tuple)
-        and all(isinstance(p, tuple) and len(p) == 6 and all(type(n) is int for n in p) for p in passages)
-        and isinstance(line_starts, tuple)
-        and all(isinstance(s, tuple) and len(s) == 2 and all(type(n) is int for n in s) for s in line_starts)
+        type(items) is tuple
+        and set(map(type, items)) <= {tuple}
+        and set(map(len, items)) <= {size}
+        and set(map(type, itertools.chain.from_iterable(items))) <= {int}
     )
 
 

@@ -1,0 +1,173 @@
+"""The story memo (load.StoryMemos): an unchanged story folder is read back from the build cache, and the build's
+diagnostics, every one of them and in the same order once sorted, are those of a clean build."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dossier import load
+from dossier.cache import CACHE_FOLDER
+from dossier.pipeline import BuildOptions, Built, build_project
+from tests.conftest import copy_example
+
+STORY = Path("content") / "flynn-kislyak"
+CACHED = BuildOptions(use_cache=True)  # every build runs the stages: no stopping early when nothing changed
+
+
+def _diagnostics(built: Built) -> list[str]:
+    return [str(diagnostic) for diagnostic in built.report.sorted()]
+
+
+def _clean_diagnostics(project: Path, scratch: Path) -> list[str]:
+    return _diagnostics(build_project(_clean_copy(project, scratch)))
+
+
+def _clean_copy(
+    project: Path,
+    scratch: Path,
+) -> Path:
+    ignored = shutil.ignore_patterns("build", CACHE_FOLDER, ".build.lock")
+    shutil.copytree(project, scratch, symlinks=True, ignore=ignored)
+    return scratch
+
+
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as out:
+        out.write(text)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    project = copy_example(tmp_path / "project")
+    assert build_project(project, CACHED).written is not None
+    return project
+
+
+def _count_story_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    read: list[str] = []
+    real = load.load_story
+
+    def counted(story_dir: Path, *args: object) -> load.RawStory:
+        read.append(story_dir.name)
+        return real(story_dir, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load, "load_story", counted)
+    return read
+
+
+def test_a_registry_edit_reads_no_story_folder_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    read = _count_story_reads(monkeypatch)
+    _append(project / "content" / "people.yaml", "\n- id: added-person\n  name: Added Person\n")
+    assert build_project(project, CACHED).written is not None
+    assert read == []
+    _append(project / STORY / "story.yaml", "\n")
+    assert build_project(project, CACHED).written is not None
+    assert read == ["flynn-kislyak"]
+
+
+def test_a_person_removed_from_the_registry_is_an_error_in_the_unchanged_story(project: Path, tmp_path: Path) -> None:
+    people = project / "content" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("- id: mike-pence\n", "- id: mike-pence-x\n"))
+    diagnostics = _diagnostics(build_project(project, CACHED))
+    assert any("unknown person 'mike-pence'" in line and line.startswith(str(STORY)) for line in diagnostics)
+    assert diagnostics == _clean_diagnostics(project, tmp_path / "clean")
+
+
+def test_a_registry_id_that_clashes_with_an_unchanged_storys_source_is_a_duplicate(
+    project: Path, tmp_path: Path
+) -> None:
+    _append(project / STORY / "story.yaml", "sources:\n  - id: local-memo\n    name: Local\n    kind: outlet\n")
+    assert build_project(project, CACHED).written is not None
+    _append(project / "content" / "sources.yaml", "\n- id: local-memo\n  name: Registered\n  kind: outlet\n")
+    diagnostics = _diagnostics(build_project(project, CACHED))
+    assert any("duplicate person or source id 'local-memo'" in line for line in diagnostics)
+    assert diagnostics == _clean_diagnostics(project, tmp_path / "clean")
+
+
+def test_a_new_story_that_takes_an_unchanged_storys_claim_id_gives_the_clean_builds_errors(
+    project: Path, tmp_path: Path
+) -> None:
+    earlier = project / "content" / "a-earlier-story"  # read before flynn-kislyak: it takes the id first
+    earlier.mkdir()
+    claim = (
+        "  - id: pence-repeated-denial\n    claim: Taken first.\n    claimant: mike-pence\n    verdict: misleading\n"
+    )
+    (earlier / "story.yaml").write_text(f"title: Earlier\nclaims:\n{claim}", encoding="utf-8")
+    diagnostics = _diagnostics(build_project(project, CACHED))
+    assert any("duplicate claim id 'pence-repeated-denial'" in line for line in diagnostics)
+    assert diagnostics == _clean_diagnostics(project, tmp_path / "clean")
+
+
+def _write_placeholder(project: Path) -> None:
+    story = project / STORY / "story.yaml"
+    _, rest = story.read_text(encoding="utf-8").split("\n", 1)
+    story.write_text(f"title: The headline, as published\n{rest}", encoding="utf-8")
+
+
+def test_placeholder_warnings_come_back_from_the_memo(project: Path, tmp_path: Path) -> None:
+    _write_placeholder(project)
+    first = _diagnostics(build_project(project, CACHED))
+    assert any("placeholder" in line for line in first)
+    _append(project / "content" / "people.yaml", "\n- id: added-person\n  name: Added Person\n")
+    assert _diagnostics(build_project(project, CACHED)) == first == _clean_diagnostics(project, tmp_path / "clean")
+
+
+def test_a_story_file_turned_into_a_link_out_of_the_project_is_not_read_from_the_memo(
+    project: Path, tmp_path: Path
+) -> None:
+    sidecar = project / STORY / "the-week.yaml"
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes(sidecar.read_bytes())  # the same bytes: only the link differs
+    sidecar.unlink()
+    sidecar.symlink_to(outside)
+    diagnostics = _diagnostics(build_project(project, CACHED))
+    assert (
+        f"{STORY}/the-week.yaml:1:1: error: this file is a link to outside the project; it is not read" in diagnostics
+    )
+    assert diagnostics == _clean_diagnostics(project, tmp_path / "clean")
+
+
+def test_a_draft_build_does_not_take_the_published_builds_memo(project: Path, tmp_path: Path) -> None:
+    _write_placeholder(project)
+    story = project / STORY / "story.yaml"
+    story.write_text(story.read_text(encoding="utf-8").replace("\ndate:", "\ndraft: true\ndate:", 1))
+    published = build_project(project, CACHED)
+    with_drafts = build_project(project, BuildOptions(use_cache=True, include_drafts=True))
+    clean = build_project(_clean_copy(project, tmp_path / "clean"), BuildOptions(include_drafts=True))
+    assert _diagnostics(with_drafts) == _diagnostics(clean) != _diagnostics(published)
+
+
+def test_a_dossier_yaml_edit_reaches_the_unchanged_storys_articles(project: Path, tmp_path: Path) -> None:
+    """An article without `language:` takes dossier.yaml's: the story's files are unchanged, its model is not."""
+    config = project / "dossier.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("\nlanguage: en\n", "\nlanguage: de\n"))
+    built = build_project(project, CACHED)
+    assert built.written is not None and built.checked.dossier is not None
+    assert {article.language for article in built.checked.dossier.articles.values()} == {"de"}
+    assert _diagnostics(built) == _clean_diagnostics(project, tmp_path / "clean")
+
+
+DAMAGED: list[tuple[Any, ...]] = [
+    ("x",) * 3,  # a wrong count
+    ([("fatal", "here", 1)], [], [], [], [], [], None, [], [], []),  # a diagnostic of the wrong kinds
+    ([], [], [], [], [], [], "story", ["source"], [], []),  # strings where the model belongs
+]
+
+
+@pytest.mark.parametrize("damaged", DAMAGED)
+def test_damaged_story_memos_are_made_again(project: Path, tmp_path: Path, damaged: tuple[Any, ...]) -> None:
+    """Every entry of load's namespace (story memos and YAML memos alike) replaced by a value of another shape."""
+    shards = sorted((project / CACHE_FOLDER / "build").glob(f"{load.YAML_CACHE}-*.pickle"))
+    assert shards
+    for shard in shards:
+        entries = pickle.loads(shard.read_bytes())
+        shard.write_bytes(pickle.dumps(dict.fromkeys(entries, pickle.dumps(damaged))))
+    _append(project / "content" / "people.yaml", "\n- id: added-person\n  name: Added Person\n")
+    built = build_project(project, CACHED)
+    assert built.written is not None
+    assert _diagnostics(built) == _clean_diagnostics(project, tmp_path / "clean")
