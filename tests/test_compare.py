@@ -6,8 +6,10 @@ title line and body, and The Moscow Times' body, without the pages' furniture).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import pickle
 import random
 import subprocess
 import sys
@@ -36,6 +38,7 @@ from dossier.compare.features import find_quotations
 from dossier.compare.language import detect_language
 from dossier.compare.meaning import shipped_files, shipped_model
 from dossier.compare.score import PairScorer, combine_values, weigh_terms
+from dossier.compare.stage import SharedSentences
 from dossier.compare.words import STOPWORDS, stem_word
 from dossier.model import CompareSettings
 from dossier.pipeline import check_project
@@ -794,3 +797,20 @@ def test_a_meaning_folder_with_another_kind_of_tokenizer_is_refused_where_it_is_
     (error,) = [str(d) for d in check_project(project).report.sorted() if d.severity == "error"]
     assert error.startswith("dossier.yaml:4:12: error: meaning is 'wordllama'")
     assert error.endswith("tiny_tokenizer_config.json is another kind of tokenizer")
+
+
+def test_alignments_read_apart_share_one_tuple_of_each_articles_sentences() -> None:
+    """Alignments unpickled one by one (from the build cache, from a worker) each bring their own copy of both
+    articles' sentences; SharedSentences keeps one per article, and never merges sentences that differ."""
+    a = Side("a", "Flynn met Kislyak in December. The talks were about sanctions. Pence denied it.", PEOPLE)
+    b = Side("b", "Flynn talked with Kislyak in December. The talks touched on sanctions.", PEOPLE)
+    c = Side("c", "Pence denied it. Flynn resigned in February.", PEOPLE)
+    settings = CompareSettings()
+    apart = [pickle.loads(pickle.dumps(compare_sides(x, y, settings))) for x, y in ((a, b), (a, c), (b, c))]
+    assert apart[0].left is not apart[1].left and apart[0].left == apart[1].left
+    shared = SharedSentences()
+    ab, ac, bc = (shared.share(alignment) for alignment in apart)
+    assert ab.left is ac.left and ab.right is bc.left and ac.right is bc.right
+    assert (ab, ac, bc) == tuple(apart)  # equal to what was read: only the copies went
+    changed_a = dataclasses.replace(apart[1], left=apart[1].left[:1])  # "a" as another build split it
+    assert shared.share(changed_a).left == apart[1].left[:1]
