@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from dossier.anchor import stage as anchor_stage
 from dossier.anchor.locate import locate_quote
 from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE
-from dossier.cache import CACHE_FOLDER
+from dossier.cache import CACHE_FOLDER, CacheStore
 from dossier.compare import stage as compare_stage
 from dossier.compare.language import detect_language
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
@@ -484,3 +484,38 @@ def test_pages_records_of_another_shape_are_not_used(tmp_path: Path) -> None:
         shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps(damaged)}))
         edit_note(project, n)
         check_same(project, tmp_path / "clean")
+
+
+def test_a_namespace_written_back_early_is_read_again_and_kept(tmp_path: Path) -> None:
+    """write_back writes a namespace and lets it go from memory: a later get reads it from disk, a put after it
+    is written at finish, and finish does not take the shards it no longer holds for unused ones."""
+    store = CacheStore(tmp_path / "cache")
+    store.put("compare", "a1", ("first",))
+    store.put("compare", "b2", ("second",))
+    store.write_back("compare")
+    files = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert files == ["compare-a.pickle", "compare-b.pickle"]
+    assert store.get("compare", "a1") == ("first",)  # read from disk again
+    store.put("compare", "c3", ("third",))  # after write_back (an alignment made again)
+    store.finish("compare")
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [*files, "compare-c.pickle"]
+    again = CacheStore(tmp_path / "cache")
+    assert [again.get("compare", key) for key in ("a1", "b2", "c3")] == [("first",), ("second",), ("third",)]
+
+
+def test_an_alignment_made_again_after_the_write_back_is_kept_for_the_next_build(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    for shard in sorted((project / CACHE_FOLDER).rglob("compare-*.pickle")):
+        entries = pickle.loads(shard.read_bytes())
+        shard.write_bytes(pickle.dumps({key: b"not a pickle" for key in entries}))
+    for shard in (project / CACHE_FOLDER).rglob("json-*.pickle"):
+        shard.unlink()  # so that dossier.json needs the alignment itself
+    (project / "build" / "stories/flynn-kislyak/compare.html").unlink()
+    build_project(project, CACHED)  # aligns the pair again, after the comparison wrote its namespace back
+    stored = [
+        pickle.loads(data)
+        for shard in sorted((project / CACHE_FOLDER).rglob("compare-*.pickle"))
+        for data in pickle.loads(shard.read_bytes()).values()
+    ]
+    assert stored and all(type(value).__name__ == "Alignment" for value in stored)

@@ -175,6 +175,7 @@ def compare_stories(
     if store:
         for pair, alignment in made.items():
             store.put(CACHE_NAMESPACE, pair_keys[pair], alignment)
+        store.write_back(CACHE_NAMESPACE)  # every pair is kept or put by now
 
     def align_again(pair: PairKey) -> Alignment:
         return _align_story(([sides[pair[0]], sides[pair[1]]], [pair]), settings)[0][1]
