@@ -131,6 +131,9 @@ def index_site(
     shutil.rmtree(work, ignore_errors=True)
     try:
         layout = BundleLayout.of(indexed_pages(site), pagefind_version(binary))
+        if not layout.bundles:
+            report.warning(where, "the site has no page to index (no story, person, claim or source): no search")
+            return False
         kept = layout.kept_from(previous, changed) if previous is not None else set()
         to_make = [bundle for bundle in layout.bundles if bundle.shard not in kept]
         made = _make_bundles(site, work, binary, to_make, in_background)

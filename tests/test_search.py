@@ -211,3 +211,16 @@ def test_a_bundle_missing_from_the_last_index_is_made_again(tmp_path: Path, page
     story_shard = search.shard_of("stories/flynn-kislyak/index.html", shards["shards"])
     assert sorted(pagefind_runs) == sorted({str(story_shard), str(gone["shard"])})
     assert (site / INDEX_FOLDER / gone["path"] / ENTRY_FILE).is_file()
+
+
+def test_a_site_with_no_page_to_index_says_so_and_has_no_index(tmp_path: Path) -> None:
+    if pagefind_binary() is None:
+        pytest.skip("Pagefind is not installed")
+    (tmp_path / "content").mkdir()
+    (tmp_path / "dossier.yaml").write_text("title: Nothing yet\n", encoding="utf-8")
+    built = build_project(tmp_path, BuildOptions())
+    assert not built.report.has_errors and built.output_dir is not None
+    assert [d.message for d in built.report.warnings] == [
+        "the site has no page to index (no story, person, claim or source): no search"
+    ]
+    assert not (built.output_dir / INDEX_FOLDER).exists()
