@@ -8,6 +8,7 @@ applied to a copy of the example; after each, the project is rebuilt incremental
 from __future__ import annotations
 
 import gc
+import operator
 import pickle
 import re
 import shutil
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +29,7 @@ from dossier.cache import CACHE_FOLDER
 from dossier.compare import stage as compare_stage
 from dossier.compare.language import detect_language
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
-from dossier.render.incremental import PAGES_NAMESPACE, RECORDS_KEY
+from dossier.render.incremental import PAGES_NAMESPACE, RECORDS_KEY, Recorder, RecordingTuple
 from dossier.text import parse_article_text
 from tests.conftest import copy_example
 
@@ -226,6 +228,55 @@ def test_an_edited_note_re_renders_only_the_pages_that_show_it(tmp_path: Path) -
     assert "stories/flynn-kislyak/the-moscow-times/index.html" in changed
     assert "stories/flynn-kislyak/the-week/index.html" not in changed
     assert not any(path.startswith("people/") for path in changed)
+
+
+def rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages Jinja renders from now on (a page the cache keeps is not rendered)."""
+    paths: list[str] = []
+    render = jinja2.Template.render
+
+    def render_and_note(template: jinja2.Template, *args: Any, **kwargs: Any) -> str:
+        paths.append(kwargs["page"].path)
+        return render(template, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", render_and_note)
+    return paths
+
+
+def test_an_edited_note_renders_the_pages_that_read_the_annotations_and_no_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other article's page names the edited article (its outlet, its link) but does not read its annotations;
+    the people's pages read its mentions and title, not its notes: none of them is rendered again."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    rendered = rendered_pages(monkeypatch)
+    edit_note(project, 1)  # a note of the-moscow-times
+    build_project(project, CACHED)
+    assert "stories/flynn-kislyak/the-moscow-times/index.html" in rendered
+    assert "stories/flynn-kislyak/index.html" in rendered  # it counts each article's notes
+    assert "stories/flynn-kislyak/the-week/index.html" not in rendered
+    assert not [path for path in rendered if path.startswith(("people/", "claims/"))]
+    check_same(project, tmp_path / "clean")
+
+
+def test_every_way_of_reading_an_articles_annotations_is_noted() -> None:
+    recorder = Recorder()
+    annotations = RecordingTuple((1, 2, 3), "articles.annotations", "a", recorder)
+    reads: list[Callable[[], object]] = [
+        lambda: list(annotations), lambda: len(annotations), lambda: annotations[0], lambda: 2 in annotations,
+        lambda: annotations == (1, 2, 3), lambda: hash(annotations), lambda: operator.add(annotations, (4,)),
+        lambda: operator.add((0,), annotations), lambda: annotations * 2, lambda: bool(annotations),
+        lambda: [*annotations], lambda: sorted(annotations), lambda: list(reversed(annotations)),
+        lambda: annotations.index(2),
+    ]  # fmt: skip
+    for read in reads:
+        recorder.deps = set()
+        read()
+        assert recorder.deps == {("articles.annotations", "a")}
+    recorder.deps = None
+    assert pickle.loads(pickle.dumps(annotations)) == (1, 2, 3)
+    assert type(pickle.loads(pickle.dumps(annotations))) is tuple
 
 
 def test_a_damaged_output_file_is_rendered_again(tmp_path: Path) -> None:

@@ -137,7 +137,10 @@ def render_site(
     try:
         builder = SiteBuilder(views.dossier, views.texts, views.index, views.alignments, md)
         if cache is not None:
-            cache.start(Fingerprints(dossier, index, alignments, alignment_keys or {}, article_keys))
+            fingerprints = Fingerprints(
+                dossier, index, alignments, alignment_keys or {}, article_keys, views.dossier.articles
+            )
+            cache.start(fingerprints)
 
         def render(page: Page) -> bytes | None:
             try:

@@ -15,7 +15,7 @@ import dataclasses
 import itertools
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, SupportsIndex, TypeGuard
 
 import jinja2
 import markdown_it
@@ -138,6 +138,101 @@ class RecordingList(list[Any]):
         return super().__getitem__(index)
 
 
+class RecordingTuple(tuple[Any, ...]):
+    """A tuple field of an entity (an article's annotations or mentions) that tells its recorder when it is read
+    at all: a page that shows an article's title, not its annotations, is not made again when a note changes.
+    Every way of reading its items is noted (iteration, length, indexing, membership, comparison, hashing,
+    concatenation); it pickles as a plain tuple."""
+
+    _items: tuple[Any, ...]  # the same items, as a plain tuple: what each read is answered from
+    _table: str
+    _key: Any
+    _recorder: Recorder
+
+    def __new__(cls, items: tuple[Any, ...], table: str, key: Any, recorder: Recorder) -> RecordingTuple:
+        made = super().__new__(cls, items)
+        made._items, made._table, made._key, made._recorder = tuple(items), table, key, recorder
+        return made
+
+    def _read(self) -> tuple[Any, ...]:
+        self._recorder.note(self._table, self._key)
+        return self._items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._read())
+
+    def __reversed__(self) -> Iterator[Any]:
+        return iter(self._read()[::-1])
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._read()[index]
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._read()
+
+    def __eq__(self, other: object) -> bool:
+        return self._read() == other
+
+    def __ne__(self, other: object) -> bool:
+        return self._read() != other
+
+    def __lt__(self, other: tuple[Any, ...]) -> bool:
+        return self._read() < other
+
+    def __le__(self, other: tuple[Any, ...]) -> bool:
+        return self._read() <= other
+
+    def __gt__(self, other: tuple[Any, ...]) -> bool:
+        return self._read() > other
+
+    def __ge__(self, other: tuple[Any, ...]) -> bool:
+        return self._read() >= other
+
+    def __hash__(self) -> int:
+        return hash(self._read())
+
+    def __add__(self, other: tuple[Any, ...]) -> tuple[Any, ...]:
+        return self._read() + other
+
+    def __radd__(self, other: tuple[Any, ...]) -> tuple[Any, ...]:
+        return other + self._read()
+
+    def __mul__(self, times: SupportsIndex) -> tuple[Any, ...]:
+        return self._read() * times
+
+    def __rmul__(self, times: SupportsIndex) -> tuple[Any, ...]:
+        return self._read() * times
+
+    def count(self, item: Any) -> int:
+        return self._read().count(item)
+
+    def index(self, item: Any, *bounds: Any) -> int:
+        return self._read().index(item, *bounds)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return tuple, (self._items,)
+
+
+# An article's annotations and its mentions are dependencies of their own, apart from the rest of the article.
+ANNOTATIONS_TABLE = "articles.annotations"
+MENTIONS_TABLE = "articles.mentions"
+
+
+def recording_articles(articles: Mapping[str, Article], recorder: Recorder) -> dict[str, Article]:
+    """Each article as pages see it: its annotations and mentions noted apart from the rest when read."""
+    return {
+        article_id: dataclasses.replace(
+            article,
+            annotations=RecordingTuple(article.annotations, ANNOTATIONS_TABLE, article_id, recorder),
+            mentions=RecordingTuple(article.mentions, MENTIONS_TABLE, article_id, recorder),
+        )
+        for article_id, article in articles.items()
+    }
+
+
 @dataclasses.dataclass
 class Views:
     """The model as pages see it: every lookup noted by the recorder."""
@@ -168,6 +263,8 @@ def recording_views(
     def recording(name: str) -> RecordingDict:
         return RecordingDict(name, recorder, getattr(dossier, name))
 
+    articles = recording_articles(dossier.articles, recorder)
+
     index_fields: dict[str, Any] = {}
     for item in dataclasses.fields(index):
         value = getattr(index, item.name)
@@ -181,7 +278,7 @@ def recording_views(
             people=recording("people"),
             sources=recording("sources"),
             stories=recording("stories"),
-            articles=recording("articles"),
+            articles=RecordingDict("articles", recorder, articles),
             claims=recording("claims"),
         ),
         dataclasses.replace(index, **index_fields),
@@ -200,8 +297,11 @@ class Fingerprints:
         alignments: Mapping[PairKey, Alignment],
         alignment_keys: Mapping[PairKey, str],
         article_keys: Mapping[str, str] | None = None,
+        shown_articles: dict[str, Article] | None = None,
     ) -> None:
         self.tables: dict[str, Mapping[Any, Any]] = {name: getattr(dossier, name) for name in TABLES}
+        # The articles as pages see them (recording_articles): the same entities as the table's.
+        self.shown_articles = shown_articles if shown_articles is not None else {}
         self.article_keys = article_keys or {}  # a digest of what made each article's annotations and mentions
         for item in dataclasses.fields(index):
             value = getattr(index, item.name)
@@ -222,6 +322,8 @@ class Fingerprints:
         if table == "texts":  # an article's text is made from its body alone (the Markdown settings are global)
             article = self.articles.get(key)
             return digest("text", article.body, str(article.body_line)) if article else "missing"
+        if table in (ANNOTATIONS_TABLE, MENTIONS_TABLE):
+            return self._annotations_or_mentions(table, key)
         if table == "alignments":
             if key in self.alignment_keys:
                 return self.alignment_keys[key]
@@ -236,21 +338,38 @@ class Fingerprints:
             return digest("table", *(f"{entry_key!r}\0{self.of((table, entry_key))}" for entry_key in values))
         if key not in values:
             return "missing"
-        if table == "articles" and key in self.article_keys:
-            return self._article(values[key])
+        if table == "articles":  # its annotations and mentions are dependencies of their own
+            return fingerprint(("present", dataclasses.replace(values[key], annotations=(), mentions=())))
         return fingerprint(("present", values[key]))
 
-    def _article(self, article: Article) -> str:
-        """An article's fingerprint without pickling its annotations and mentions (most of it): their key stands
-        in for them (what anchoring and linking made them from: body, annotations, budget, the people's names)."""
-        fields = dataclasses.replace(article, annotations=(), mentions=())
-        return digest("article", fingerprint(fields), self.article_keys[article.id])
+    def _annotations_or_mentions(self, table: str, article_id: str) -> str:
+        """An article's annotations (or mentions). The article's key, where there is one, stands in for them
+        without pickling them (what anchoring and linking made both from: body, annotations, budget, the
+        people's names)."""
+        article = self.articles.get(article_id)
+        if article is None:
+            return "missing"
+        if article_id in self.article_keys:
+            return digest(table, self.article_keys[article_id])
+        return fingerprint(("present", article.annotations if table == ANNOTATIONS_TABLE else article.mentions))
+
+    def of_article(self, article_id: str) -> str:
+        """The fingerprint of the whole article: its fields, annotations and mentions."""
+        return digest(*(self.of((table, article_id)) for table in ("articles", ANNOTATIONS_TABLE, MENTIONS_TABLE)))
 
     def of_entity(self, value: Any) -> str | None:
-        """The fingerprint of `value` when it is one of the model's entities (as its table holds it), else None."""
+        """The fingerprint of `value` when it is one of the model's entities (as its table holds it, or as pages
+        see it), else None."""
         table = _TABLE_OF.get(type(value))
         entity_id = getattr(value, "id", None)
-        if table is None or self.tables[table].get(entity_id) is not value:
+        if table is None:
+            return None
+        if table == "articles":  # its fingerprint is three: its fields, annotations and mentions
+            if not isinstance(entity_id, str):
+                return None
+            is_known = value is self.articles.get(entity_id) or value is dict.get(self.shown_articles, entity_id)
+            return f"{table}\0{entity_id}\0{self.of_article(entity_id)}" if is_known else None
+        if self.tables[table].get(entity_id) is not value:
             return None
         return f"{table}\0{entity_id}\0{self.of((table, entity_id))}"
 
@@ -393,8 +512,8 @@ class PageCache:
         """An article's record in dossier.json, from the cache when the article is unchanged (its text is made
         from its body, which the article holds; the Markdown settings are in the global key)."""
         assert self.fingerprints is not None
-        # The article's fingerprint as the pages' records take it: each article is pickled once per build.
-        key = digest(self.global_key, self.fingerprints.of(("articles", article.id)), "article json")
+        # The article's fingerprints as the pages' records take them: each article is pickled once per build.
+        key = digest(self.global_key, self.fingerprints.of_article(article.id), "article json")
         return self._stored_text(key, lambda: article_json(article, text))
 
     def _stored_text(self, key: str, make: Callable[[], str]) -> str:
