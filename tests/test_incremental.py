@@ -13,6 +13,7 @@ import pickle
 import re
 import shutil
 import tempfile
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -530,8 +531,35 @@ def test_pages_records_of_another_shape_are_not_used(tmp_path: Path) -> None:
     build_project(project, CACHED)
     shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
     entries = pickle.loads(shard.read_bytes())
-    global_key, records, _ = pickle.loads(entries[RECORDS_KEY])
-    for n, damaged in enumerate(((global_key, records), (global_key, records, None), (global_key, {"x": "y"}, {}))):
+    global_key, dependencies, fingerprints, records = pickle.loads(entries[RECORDS_KEY])
+    shapes = (
+        (global_key, records, dict(zip(dependencies, fingerprints, strict=True))),  # as dossier kept them before
+        (global_key, dependencies, fingerprints, None),
+        (global_key, dependencies, fingerprints[1:], records),
+        (global_key, dependencies, fingerprints, {"x": "y"}),
+    )
+    for n, damaged in enumerate(shapes):
         shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps(damaged)}))
         edit_note(project, n)
         check_same(project, tmp_path / "clean")
+
+
+def test_a_page_whose_record_names_no_dependency_in_the_table_is_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged record (reads past the end of the table, or bytes that are no whole number of reads) is
+    taken as missing: the page is rendered, never reused and never a crash."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
+    entries = pickle.loads(shard.read_bytes())
+    global_key, dependencies, fingerprints, records = pickle.loads(entries[RECORDS_KEY])
+    person, source = "people/michael-flynn/index.html", "sources/the-week/index.html"
+    records[person] = (array("I", [len(dependencies)]).tobytes(), *records[person][1:])
+    records[source] = (records[source][0] + b"\0", *records[source][1:])
+    shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps((global_key, dependencies, fingerprints, records))}))
+    rendered = rendered_pages(monkeypatch)
+    build_project(project, CACHED)
+    assert person in rendered and source in rendered
+    assert "people/sergey-kislyak/index.html" not in rendered
+    check_same(project, tmp_path / "clean")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, SupportsIndex, TypeGuard
@@ -385,12 +386,12 @@ class Fingerprints:
         return found
 
 
-@dataclasses.dataclass(frozen=True)
-class PageRecord:
-    dependencies: tuple[Dependency, ...]  # what the page read; their fingerprints are kept once for all pages
-    output: str  # digest of the bytes written
-    # The file as the build left it (size, modification time, inode): when it still is, it is kept unread.
-    on_disk: tuple[int, int, int] | None = None
+# A page's record as the cache keeps it: what the page read, as numbers in the table of dependencies kept once
+# for all pages (an array's bytes: a rebuild reads 2,600 of them at 1,000 articles, not 130,000 tuples); the
+# digest of the bytes written; the file as the build left it (size, modification time, inode): when it still
+# is, it is kept unread.
+PageRecord = tuple[bytes, str, tuple[int, int, int] | None]
+READS_TYPE = "I"  # the array type of the numbers (4 bytes, unsigned)
 
 
 def _sort_key(dependency: Dependency) -> tuple[str, str]:
@@ -433,22 +434,29 @@ class PageCache:
         self.store = store
         self.previous_output = previous_output
         self.global_key = digest(
-            version_key(), fingerprint(config), templates_digest(themes), jinja2.__version__, markdown_it.__version__
-        )
+            version_key(), fingerprint(config), templates_digest(themes), jinja2.__version__, markdown_it.__version__,
+            f"reads {array(READS_TYPE).itemsize}",
+        )  # fmt: skip
         stored = store.get(PAGES_NAMESPACE, RECORDS_KEY)
         self.previous: dict[str, PageRecord] = {}
-        # What each dependency of the previous pages held when they were made: one digest per dependency however
-        # many pages read it, so that telling which pages changed is a lookup per dependency, not a digest of
-        # each page's dependencies (140,000 of them at 1,000 articles).
-        self.previous_fingerprints: dict[Dependency, str] = {}
+        # Every dependency some previous page read, once, with a digest of what it held when they were made:
+        # telling which pages changed is one comparison per dependency, then a set lookup per page.
+        self.previous_dependencies: tuple[Dependency, ...] = ()
+        self.previous_fingerprints: tuple[str, ...] = ()
         if _is_stored_records(stored, self.global_key):
-            self.previous, self.previous_fingerprints = stored[1], stored[2]
-        self.records: dict[str, PageRecord] = {}
+            _, self.previous_dependencies, self.previous_fingerprints, self.previous = stored
+        self.kept: dict[str, tuple[array[int], str]] = {}  # reused pages: reads numbered as the previous pages'
+        self.made: dict[str, tuple[tuple[Dependency, ...], str]] = {}  # rendered pages
+        self.on_disk: dict[str, tuple[int, int, int] | None] = {}
         self.fingerprints: Fingerprints | None = None
-        self._unchanged: dict[Dependency, bool] = {}
+        self._changed: set[int] = set()  # the numbers of the previous dependencies that hold something else now
 
     def start(self, fingerprints: Fingerprints) -> None:
+        """Compare each dependency of the previous pages with what it holds now, once."""
         self.fingerprints = fingerprints
+        now = map(fingerprints.of, self.previous_dependencies)
+        pairs = enumerate(zip(self.previous_fingerprints, now, strict=True))
+        self._changed = {n for n, (before, after) in pairs if before != after}
 
     def reuse(self, path: str) -> bytes | Path | None:
         """None when the page at `path` must be rendered again (something it read changed); else the previous
@@ -456,33 +464,27 @@ class PageCache:
         record = self.previous.get(path)
         if record is None or self.fingerprints is None:
             return None
-        if not all(map(self._is_unchanged, record.dependencies)):
+        stored_reads, output, on_disk = record
+        reads = _reads(stored_reads, len(self.previous_dependencies))
+        if reads is None or not self._changed.isdisjoint(reads):
             return None
         previous = self.previous_output / path
         found: bytes | Path
-        if record.on_disk is not None and _on_disk(previous) == record.on_disk:
+        if on_disk is not None and _on_disk(previous) == on_disk:
             found = previous
         else:
             try:
                 found = read_below(self.previous_output, path)  # never through a link, never a FIFO
             except OSError:
                 return None
-            if digest(found) != record.output:
+            if digest(found) != output:
                 return None
-        self.records[path] = dataclasses.replace(record, on_disk=None)
-        return found
-
-    def _is_unchanged(self, dependency: Dependency) -> bool:
-        """Whether the dependency holds what it held when the previous pages were made."""
-        found = self._unchanged.get(dependency)
-        if found is None:
-            assert self.fingerprints is not None
-            before = self.previous_fingerprints.get(dependency)
-            found = self._unchanged[dependency] = before is not None and before == self.fingerprints.of(dependency)
+        self.kept[path] = (reads, output)
         return found
 
     def remember(self, path: str, dependencies: set[Dependency], data: bytes) -> None:
-        self.records[path] = PageRecord(_ordered(dependencies), digest(data))
+        self.kept.pop(path, None)  # reusable, but its previous file could not be kept: rendered after all
+        self.made[path] = (_ordered(dependencies), digest(data))
 
     def comparison_json(self, pair: PairKey, alignments: Mapping[PairKey, Alignment]) -> ComparisonJson:
         """A comparison's parts of dossier.json, from the cache when its alignment's inputs are unchanged (then
@@ -543,31 +545,81 @@ class PageCache:
 
     def note_written(self, output_dir: Path) -> None:
         """Note how each page's file stands in the output folder the build left (see `reuse`)."""
-        for path, record in self.records.items():
-            self.records[path] = dataclasses.replace(record, on_disk=_on_disk(output_dir / path))
+        for path in itertools.chain(self.kept, self.made):
+            self.on_disk[path] = _on_disk(output_dir / path)
 
     def save(self) -> None:
         assert self.fingerprints is not None
-        of = self.fingerprints.of  # taken already for each dependency of a reused page
-        dependencies = {dependency for record in self.records.values() for dependency in record.dependencies}
-        fingerprints = {dependency: of(dependency) for dependency in sorted(dependencies, key=_sort_key)}
+        dependencies, records = self._numbered()
+        fingerprints = tuple(map(self.fingerprints.of, dependencies))  # taken already for most
         self.store.finish(PARTS_NAMESPACE)
-        self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, self.records, fingerprints))
+        self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, dependencies, fingerprints, records))
         self.store.finish(PAGES_NAMESPACE)
 
+    def _numbered(self) -> tuple[tuple[Dependency, ...], dict[str, PageRecord]]:
+        """This build's records, each page's reads numbered in one table of the dependencies that some page read:
+        the previous table's that a kept page still reads, in their order, then the new ones."""
+        still_read: set[int] = set()
+        for reads, _ in self.kept.values():
+            still_read.update(reads)
+        kept_numbers = sorted(still_read)
+        table = [self.previous_dependencies[n] for n in kept_numbers]
+        renumbered = [0] * len(self.previous_dependencies)
+        for new, old in enumerate(kept_numbers):
+            renumbered[old] = new
+        is_same = len(kept_numbers) == len(self.previous_dependencies)
+        records: dict[str, PageRecord] = {}
+        for path, (reads, output) in self.kept.items():
+            numbers = reads if is_same else array(READS_TYPE, map(renumbered.__getitem__, reads))
+            records[path] = (numbers.tobytes(), output, self.on_disk.get(path))
+        number_of = {dependency: n for n, dependency in enumerate(table)}
+        for path, (dependencies, output) in self.made.items():
+            numbers = array(READS_TYPE)
+            for dependency in dependencies:
+                n = number_of.get(dependency)
+                if n is None:
+                    n = number_of[dependency] = len(table)
+                    table.append(dependency)
+                numbers.append(n)
+            records[path] = (numbers.tobytes(), output, self.on_disk.get(path))
+        return tuple(table), records
 
-_StoredRecords = tuple[str, dict[str, PageRecord], dict[Dependency, str]]
+
+def _reads(stored: bytes, table_size: int) -> array[int] | None:
+    """A page's reads as `PageCache.save` stored them, or None when they are damaged (it is rendered again)."""
+    reads = array(READS_TYPE)
+    if len(stored) % reads.itemsize:
+        return None
+    reads.frombytes(stored)
+    return None if reads and max(reads) >= table_size else reads
+
+
+_StoredRecords = tuple[str, tuple[Dependency, ...], tuple[str, ...], dict[str, PageRecord]]
 
 
 def _is_stored_records(stored: Any, global_key: str) -> TypeGuard[_StoredRecords]:
     """Whether a cache entry holds the pages' records as PageCache.save stores them, made with `global_key`."""
     return (
         isinstance(stored, tuple)
-        and len(stored) == 3
+        and len(stored) == 4
         and stored[0] == global_key
-        and isinstance(stored[1], dict)
-        and all(isinstance(record, PageRecord) for record in stored[1].values())
-        and isinstance(stored[2], dict)
+        and isinstance(stored[1], tuple)
+        and isinstance(stored[2], tuple)
+        and len(stored[1]) == len(stored[2])
+        and all(isinstance(item, tuple) and len(item) == 2 for item in stored[1])
+        and all(isinstance(item, str) for item in stored[2])
+        and isinstance(stored[3], dict)
+        and all(map(_is_record, stored[3].values()))
+    )
+
+
+def _is_record(record: Any) -> bool:
+    return (
+        isinstance(record, tuple)
+        and len(record) == 3
+        and isinstance(record[0], bytes)
+        and isinstance(record[1], str)
+        and (record[2] is None or (isinstance(record[2], tuple) and len(record[2]) == 3))
     )
 
 
