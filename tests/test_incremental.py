@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dossier import urls
 from dossier.anchor import stage as anchor_stage
 from dossier.anchor.locate import locate_quote
 from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE
@@ -365,6 +366,17 @@ def test_a_cached_feed_follows_an_edit_to_a_registry_it_reads(tmp_path: Path) ->
     build_project(project, CACHED)
     assert "The Week 7," in feed.read_text(encoding="utf-8")
     check_same(project, tmp_path / "clean")
+
+
+def test_a_claims_new_verdict_reaches_the_web_annotations_of_the_articles_that_quote_it(tmp_path: Path) -> None:
+    """An article's Web Annotations are kept with the claims they name: a verdict edited in story.yaml (no
+    sidecar changed) is in data/annotations.jsonld as in a clean build."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    before = (project / "build" / urls.ANNOTATIONS_FILE).read_bytes()
+    edit_claim(project, 0)
+    check_same(project, tmp_path / "clean")
+    assert (project / "build" / urls.ANNOTATIONS_FILE).read_bytes() != before
 
 
 def test_a_build_collects_garbage_less_often_and_gives_the_callers_thresholds_back(tmp_path: Path) -> None:

@@ -173,7 +173,8 @@ def render_site(
         else:
             data = dossier_json(dossier, texts, index, alignments)
         emit(Output(urls.DATA_FILE, data))
-        emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
+        annotations = functools.partial(cache.annotations_json, dossier=dossier) if cache is not None else None
+        emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts, annotations)))
         for name, path in static_files(themes).items():
             emit(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
 

@@ -337,17 +337,38 @@ def annotation_items(article: Article, text: ArticleText, dossier: Dossier) -> l
     return items
 
 
-def web_annotations(dossier: Dossier, texts: dict[str, ArticleText]) -> bytes:
-    """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector)."""
+# One article's Web Annotations: how many, and their JSON joined by commas.
+AnnotationsJson = tuple[int, str]
+
+
+def annotations_json(article: Article, text: ArticleText, dossier: Dossier) -> AnnotationsJson:
+    items = annotation_items(article, text, dossier)
+    return len(items), ",".join(encode_json(item, sort_keys=False) for item in items)
+
+
+def web_annotations(
+    dossier: Dossier,
+    texts: dict[str, ArticleText],
+    article_annotations: Callable[[Article, ArticleText], AnnotationsJson] | None = None,
+) -> bytes:
+    """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector).
+
+    Each article's are encoded on their own (`article_annotations` may take them from a cache) and spliced in:
+    the bytes are exactly those of encoding the collection whole."""
     base = dossier.config.site_url or dossier.config.base_url
-    articles = dossier.articles.values()
-    items = [item for article in articles for item in annotation_items(article, texts[article.id], dossier)]
+    encode = article_annotations or functools.partial(annotations_json, dossier=dossier)
+    parts = [encode(article, texts[article.id]) for article in dossier.articles.values()]
     collection = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": urls.absolute_url(base, urls.ANNOTATIONS_FILE),
         "type": "AnnotationCollection",
         "label": f"Annotations of {dossier.config.title}",
-        "total": len(items),
-        "first": {"type": "AnnotationPage", "items": items},
+        "total": sum(count for count, _ in parts),
+        "first": {"type": "AnnotationPage", "items": _PLACEHOLDER.format("items")},
     }
-    return (encode_json(collection, sort_keys=False) + "\n").encode("utf-8")
+    before, placeholder, after = encode_json(collection, sort_keys=False).partition(
+        encode_json(_PLACEHOLDER.format("items"))
+    )
+    assert placeholder and after.count(placeholder) == 0
+    items = "[" + ",".join(part for count, part in parts if count) + "]"
+    return (before + items + after + "\n").encode("utf-8")

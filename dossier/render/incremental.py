@@ -28,7 +28,14 @@ from dossier.diagnostics import Diagnostic, Report
 from dossier.kept_files import read_below
 from dossier.link import Index
 from dossier.model import Article, Claim, Config, Dossier, Person, Source, Story
-from dossier.render.data import ComparisonJson, article_json, comparison_json, synopsis_json
+from dossier.render.data import (
+    AnnotationsJson,
+    ComparisonJson,
+    annotations_json,
+    article_json,
+    comparison_json,
+    synopsis_json,
+)
 from dossier.text import ArticleText
 from dossier.themes import Theme
 from dossier.workers import forked_map, worker_count
@@ -517,6 +524,23 @@ class PageCache:
         # The article's fingerprints as the pages' records take them: each article is pickled once per build.
         key = digest(self.global_key, self.fingerprints.of_article(article.id), "article json")
         return self._stored_text(key, lambda: article_json(article, text))
+
+    def annotations_json(self, article: Article, text: ArticleText, dossier: Dossier) -> AnnotationsJson:
+        """An article's Web Annotations, from the cache when the article and the claims its notes name are
+        unchanged (the site's address and the verdicts are in the global key, with the configuration)."""
+        assert self.fingerprints is not None
+        claims = sorted({a.target for a in article.annotations if a.kind == "claim" and a.target})
+        of = self.fingerprints.of
+        key = digest(
+            self.global_key, self.fingerprints.of_article(article.id), *(f"{c}\0{of(('claims', c))}" for c in claims),
+            "web annotations",
+        )  # fmt: skip
+        found = self.store.get(PARTS_NAMESPACE, key)
+        if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], int) and isinstance(found[1], str):
+            return found
+        made = annotations_json(article, text, dossier)
+        self.store.put(PARTS_NAMESPACE, key, made)
+        return made
 
     def _stored_text(self, key: str, make: Callable[[], str]) -> str:
         """A part of dossier.json from the cache, or made by `make` and kept."""
