@@ -25,10 +25,10 @@ import markdown_it
 from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.compare.align import Alignment
 from dossier.compare.stage import PairKey
-from dossier.diagnostics import Diagnostic, Report
+from dossier.diagnostics import Diagnostic, Location, Report
 from dossier.kept_files import read_below
 from dossier.link import Index
-from dossier.model import Article, Claim, Config, Dossier, Mention, Person, Source, Story
+from dossier.model import Anchor, Annotation, Article, Claim, Config, Dossier, Mention, Person, Selector, Source, Story
 from dossier.render.data import (
     AnnotationsJson,
     ComparisonJson,
@@ -296,9 +296,30 @@ def recording_views(
     )
 
 
-# A mention's fields as a tuple: a list of tuples pickles 15 times faster than a list of dataclasses (each of
-# which pickles its class and a dict of its field names), and the index's lists of mentions are long.
-_MENTION_FIELDS = operator.attrgetter(*(field.name for field in dataclasses.fields(Mention)))
+def _fields_of(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    return operator.attrgetter(*(field.name for field in dataclasses.fields(cls)))
+
+
+# Mentions and annotations as tuples of their fields: a list of tuples pickles 15 times faster than a list of
+# dataclasses (each of which pickles its class and a dict of its field names), and the index's lists are long.
+_MENTION_FIELDS = _fields_of(Mention)
+_ANNOTATION_FIELDS = _fields_of(Annotation)
+_PARTS_OF_ANNOTATIONS: dict[type, Callable[[Any], tuple[Any, ...]]] = {
+    cls: _fields_of(cls) for cls in (Selector, Anchor, Location)
+}
+# The index's lists of the articles' annotations.
+ANNOTATION_LIST_TABLES = frozenset(
+    f"index.{name}" for name in ("appearances", "attributions", "corrections", "corrections_by_outlet")
+)
+
+
+def _annotation_fields(annotation: Annotation) -> tuple[Any, ...]:
+    """An annotation's fields, its selector, location and anchor as tuples of theirs (with their class's name);
+    any other field as it is."""
+    return tuple(
+        (type(value).__name__, *part(value)) if (part := _PARTS_OF_ANNOTATIONS.get(type(value))) else value
+        for value in _ANNOTATION_FIELDS(annotation)
+    )
 
 
 class Fingerprints:
@@ -347,6 +368,8 @@ class Fingerprints:
             return "no such table"
         if key == EVERYTHING:
             if EVERYTHING in values and len(values) == 1:  # a list field of the index
+                if table in ANNOTATION_LIST_TABLES:
+                    return fingerprint(("annotations", list(map(_annotation_fields, values[EVERYTHING]))))
                 return fingerprint(values[EVERYTHING])
             # Each entry's own fingerprint, in order: the same digest whether pages read the entries or the table.
             return digest("table", *(f"{entry_key!r}\0{self.of((table, entry_key))}" for entry_key in values))
@@ -356,6 +379,8 @@ class Fingerprints:
             return fingerprint(("present", dataclasses.replace(values[key], annotations=(), mentions=())))
         if table == "index.mentions":  # a person's mentions (Mention), as tuples of their fields
             return fingerprint(("present mentions", list(map(_MENTION_FIELDS, values[key]))))
+        if table in ANNOTATION_LIST_TABLES:
+            return fingerprint(("present annotations", list(map(_annotation_fields, values[key]))))
         return fingerprint(("present", values[key]))
 
     def _annotations_or_mentions(self, table: str, article_id: str) -> str:
