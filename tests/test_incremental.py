@@ -379,6 +379,18 @@ def test_a_claims_new_verdict_reaches_the_web_annotations_of_the_articles_that_q
     assert (project / "build" / urls.ANNOTATIONS_FILE).read_bytes() != before
 
 
+def test_dossier_json_follows_an_edit_to_a_registry_that_no_article_changes_with(tmp_path: Path) -> None:
+    """dossier.json's records of people, sources and claims are kept with what they read: a person's edited
+    description and a claim's verdict are in it as in a clean build."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    for edit in (edit_person, edit_claim):
+        before = (project / "build" / urls.DATA_FILE).read_bytes()
+        edit(project, 0)
+        check_same(project, tmp_path / "clean")
+        assert (project / "build" / urls.DATA_FILE).read_bytes() != before
+
+
 def test_a_build_collects_garbage_less_often_and_gives_the_callers_thresholds_back(tmp_path: Path) -> None:
     """A build of the example makes 20-odd collections at low thresholds, a few at the build's own; the
     caller's thresholds are back after it, also after a build that fails."""

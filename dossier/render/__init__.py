@@ -168,7 +168,7 @@ def render_site(
         if cache is not None:
             data = dossier_json(
                 dossier, texts, index, alignments, comparison, cache.article_json,
-                functools.partial(cache.synopsis_json, alignments=alignments),
+                functools.partial(cache.synopsis_json, alignments=alignments), cache.dossier_json_part,
             )  # fmt: skip
         else:
             data = dossier_json(dossier, texts, index, alignments)

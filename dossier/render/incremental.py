@@ -42,6 +42,8 @@ from dossier.themes import Theme
 from dossier.workers import forked_map, worker_count
 
 EVERYTHING = "*"  # the key noted when a page iterates a whole table
+# What dossier.json's skeleton (data.dossier_json) reads besides the configuration.
+SKELETON_READS = ("stories", "people", "sources", "claims", "index.mentions")
 PARTS_NAMESPACE = "parts"  # parts of files that are not pages: records of dossier.json, feeds
 PAGES_NAMESPACE = "pages"
 RECORDS_KEY = "records"
@@ -557,6 +559,21 @@ class PageCache:
         # The article's fingerprints as the pages' records take them: each article is pickled once per build.
         key = digest(self.global_key, self.fingerprints.of_article(article.id), "article json")
         return self._stored_text(key, lambda: article_json(article, text))
+
+    def dossier_json_part(self, name: str, make: Callable[[], str]) -> str:
+        """A part of dossier.json that `data.dossier_json` names, from the cache when what it reads is unchanged:
+        the skeleton reads the tables of SKELETON_READS (and the configuration, in the global key); the
+        comparisons and the sentences read the alignments, each known by the key of its inputs."""
+        assert self.fingerprints is not None
+        if name == "skeleton":
+            reads = [self.fingerprints.of((table, EVERYTHING)) for table in SKELETON_READS]
+        else:
+            keys = self.fingerprints.alignment_keys
+            pairs = list(self.fingerprints.alignments)
+            if not all(pair in keys for pair in pairs):
+                return make()
+            reads = [f"{left}\0{right}\0{keys[left, right]}" for left, right in pairs]
+        return self._stored_text(digest(self.global_key, f"dossier.json {name}", *reads), make)
 
     def annotations_json(self, article: Article, text: ArticleText, dossier: Dossier) -> AnnotationsJson:
         """An article's Web Annotations, from the cache when the article and the claims its notes name are
