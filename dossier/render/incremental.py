@@ -298,17 +298,18 @@ def recording_views(
     )
 
 
-def _fields_of(cls: type) -> Callable[[Any], tuple[Any, ...]]:
-    return operator.attrgetter(*(field.name for field in dataclasses.fields(cls)))
+def _fields_of(cls: type, leaving_out: tuple[str, ...] = ()) -> Callable[[Any], tuple[Any, ...]]:
+    return operator.attrgetter(*(field.name for field in dataclasses.fields(cls) if field.name not in leaving_out))
 
 
 # Mentions and annotations as tuples of their fields: a list of tuples pickles 15 times faster than a list of
 # dataclasses (each of which pickles its class and a dict of its field names), and the index's lists are long.
 _MENTION_FIELDS = _fields_of(Mention)
-_ANNOTATION_FIELDS = _fields_of(Annotation)
-_PARTS_OF_ANNOTATIONS: dict[type, Callable[[Any], tuple[Any, ...]]] = {
-    cls: _fields_of(cls) for cls in (Selector, Anchor, Location)
-}
+_ANNOTATION_PARTS = ("selector", "location", "anchor")  # a Selector, a Location, an Anchor or None
+_ANNOTATION_FIELDS = _fields_of(Annotation, leaving_out=_ANNOTATION_PARTS)
+_SELECTOR_FIELDS, _LOCATION_FIELDS, _ANCHOR_FIELDS = _fields_of(Selector), _fields_of(Location), _fields_of(Anchor)
+# An article's fields but its annotations and mentions (dependencies of their own).
+_ARTICLE_FIELDS = _fields_of(Article, leaving_out=("annotations", "mentions"))
 # The index's lists of the articles' annotations.
 ANNOTATION_LIST_TABLES = frozenset(
     f"index.{name}" for name in ("appearances", "attributions", "corrections", "corrections_by_outlet")
@@ -316,11 +317,13 @@ ANNOTATION_LIST_TABLES = frozenset(
 
 
 def _annotation_fields(annotation: Annotation) -> tuple[Any, ...]:
-    """An annotation's fields, its selector, location and anchor as tuples of theirs (with their class's name);
-    any other field as it is."""
-    return tuple(
-        (type(value).__name__, *part(value)) if (part := _PARTS_OF_ANNOTATIONS.get(type(value))) else value
-        for value in _ANNOTATION_FIELDS(annotation)
+    """An annotation's fields, its selector, location and anchor as tuples of theirs."""
+    anchor = annotation.anchor
+    return (
+        _ANNOTATION_FIELDS(annotation),
+        _SELECTOR_FIELDS(annotation.selector),
+        _LOCATION_FIELDS(annotation.location),
+        None if anchor is None else _ANCHOR_FIELDS(anchor),
     )
 
 
@@ -378,7 +381,7 @@ class Fingerprints:
         if key not in values:
             return "missing"
         if table == "articles":  # its annotations and mentions are dependencies of their own
-            return fingerprint(("present", dataclasses.replace(values[key], annotations=(), mentions=())))
+            return fingerprint(("present article", _ARTICLE_FIELDS(values[key])))
         if table == "index.mentions":  # a person's mentions (Mention), as tuples of their fields
             return fingerprint(("present mentions", list(map(_MENTION_FIELDS, values[key]))))
         if table in ANNOTATION_LIST_TABLES:
