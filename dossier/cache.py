@@ -153,7 +153,6 @@ ALLOWED_CLASSES = frozenset(
         ("dossier.yaml_reader", "LocatedDict"),
         ("dossier.yaml_reader", "LocatedList"),
         ("dossier.yaml_reader", "InvalidScalar"),
-        ("dossier.render.incremental", "PageRecord"),
     }
 )
 

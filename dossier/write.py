@@ -67,6 +67,15 @@ def safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
+def _checked(path: str) -> str:
+    """`path` checked as `safe_relative` checks it, as a string: a plain path (as the site's are) without pathlib,
+    which costs more than the file operations when most of a site's files are kept."""
+    parts = path.split("/")
+    if path.startswith("/") or "" in parts or "." in parts or ".." in parts:
+        return safe_relative(path).as_posix()  # refused, or made plain
+    return path
+
+
 def existing_files(folder: Path) -> set[str]:
     """Every file (and link) below `folder`, as POSIX paths relative to it."""
     return _walk(folder)[0]
@@ -208,7 +217,7 @@ class StagedSite:
         self.paths: set[str] = set()
         self.written: list[str] = []
         self.unchanged = 0
-        self._folders: set[Path] = set()
+        self._folders: set[str] = set()  # made or found already, relative to the staging folder
         shutil.rmtree(self.staging, ignore_errors=True)
         self.leftovers = self._recycle_spare()
         if self.leftovers is None:
@@ -253,6 +262,10 @@ class StagedSite:
         """Stage the previous site's file at `path` as it is (the caller knows it is unchanged), unread; False
         when there is none to keep."""
         old, target = self._places(path)
+        if self._is_live_file(path, old, target):  # the spare holds it, linked to the live file: nothing to do
+            self.paths.add(path)
+            self.unchanged += 1
+            return True
         try:
             self._link(path, old, target)
         except OSError:
@@ -263,6 +276,16 @@ class StagedSite:
         self.paths.add(path)
         self.unchanged += 1
         return True
+
+    def _is_live_file(self, path: str, old: Path, target: Path) -> bool:
+        """Whether the spare's file at `target` is a regular file and the live file `old` itself (same inode)."""
+        if self.leftovers is None or path not in self.leftovers:
+            return False
+        try:
+            staged, live = os.lstat(target), os.stat(old)
+        except OSError:
+            return False
+        return stat.S_ISREG(staged.st_mode) and (staged.st_ino, staged.st_dev) == (live.st_ino, live.st_dev)
 
     def _link(self, path: str, old: Path, target: Path) -> None:
         """Make `target` the previous file itself (same inode and time); a copy where links fail."""
@@ -287,12 +310,15 @@ class StagedSite:
             raise ValueError(f"two outputs for the same path: {path!r}")
         if self.derived and self.derived.holds(path):
             raise ValueError(f"an output inside {self.derived.folder}/, which is made from the site: {path!r}")
-        parts = safe_relative(path).parts
-        target = self.staging.joinpath(*parts)
-        if target.parent not in self._folders:
-            self._make_folder(target.parent)
-            self._folders.add(target.parent)
-        return self.output_dir.joinpath(*parts), target
+        relative = _checked(path)
+        target = Path(f"{self.staging}/{relative}")
+        folder = relative.rpartition("/")[0]
+        if folder not in self._folders:
+            # A file the spare holds there is in a real folder (the spare has no links): it need not be made.
+            if self.leftovers is None or path not in self.leftovers:
+                self._make_folder(target.parent)
+            self._folders.add(folder)
+        return Path(f"{self.output_dir}/{relative}"), target
 
     def _make_folder(self, folder: Path) -> None:
         try:

@@ -8,18 +8,22 @@ applied to a copy of the example; after each, the project is rebuilt incremental
 from __future__ import annotations
 
 import gc
+import operator
 import pickle
 import re
 import shutil
 import tempfile
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dossier import urls
 from dossier.anchor import stage as anchor_stage
 from dossier.anchor.locate import locate_quote
 from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE
@@ -27,7 +31,7 @@ from dossier.cache import CACHE_FOLDER, CacheStore
 from dossier.compare import stage as compare_stage
 from dossier.compare.language import detect_language
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
-from dossier.render.incremental import PAGES_NAMESPACE, RECORDS_KEY
+from dossier.render.incremental import PAGES_NAMESPACE, RECORDS_KEY, Recorder, RecordingTuple
 from dossier.text import parse_article_text
 from tests.conftest import copy_example
 
@@ -228,6 +232,55 @@ def test_an_edited_note_re_renders_only_the_pages_that_show_it(tmp_path: Path) -
     assert not any(path.startswith("people/") for path in changed)
 
 
+def rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the pages Jinja renders from now on (a page the cache keeps is not rendered)."""
+    paths: list[str] = []
+    render = jinja2.Template.render
+
+    def render_and_note(template: jinja2.Template, *args: Any, **kwargs: Any) -> str:
+        paths.append(kwargs["page"].path)
+        return render(template, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", render_and_note)
+    return paths
+
+
+def test_an_edited_note_renders_the_pages_that_read_the_annotations_and_no_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other article's page names the edited article (its outlet, its link) but does not read its annotations;
+    the people's pages read its mentions and title, not its notes: none of them is rendered again."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    rendered = rendered_pages(monkeypatch)
+    edit_note(project, 1)  # a note of the-moscow-times
+    build_project(project, CACHED)
+    assert "stories/flynn-kislyak/the-moscow-times/index.html" in rendered
+    assert "stories/flynn-kislyak/index.html" in rendered  # it counts each article's notes
+    assert "stories/flynn-kislyak/the-week/index.html" not in rendered
+    assert not [path for path in rendered if path.startswith(("people/", "claims/"))]
+    check_same(project, tmp_path / "clean")
+
+
+def test_every_way_of_reading_an_articles_annotations_is_noted() -> None:
+    recorder = Recorder()
+    annotations = RecordingTuple((1, 2, 3), "articles.annotations", "a", recorder)
+    reads: list[Callable[[], object]] = [
+        lambda: list(annotations), lambda: len(annotations), lambda: annotations[0], lambda: 2 in annotations,
+        lambda: annotations == (1, 2, 3), lambda: hash(annotations), lambda: operator.add(annotations, (4,)),
+        lambda: operator.add((0,), annotations), lambda: annotations * 2, lambda: bool(annotations),
+        lambda: [*annotations], lambda: sorted(annotations), lambda: list(reversed(annotations)),
+        lambda: annotations.index(2),
+    ]  # fmt: skip
+    for read in reads:
+        recorder.deps = set()
+        read()
+        assert recorder.deps == {("articles.annotations", "a")}
+    recorder.deps = None
+    assert pickle.loads(pickle.dumps(annotations)) == (1, 2, 3)
+    assert type(pickle.loads(pickle.dumps(annotations))) is tuple
+
+
 def test_a_damaged_output_file_is_rendered_again(tmp_path: Path) -> None:
     """The cache trusts the previous output only when its bytes are what the cache recorded."""
     project = copy_example(tmp_path / "project")
@@ -313,6 +366,29 @@ def test_a_cached_feed_follows_an_edit_to_a_registry_it_reads(tmp_path: Path) ->
     build_project(project, CACHED)
     assert "The Week 7," in feed.read_text(encoding="utf-8")
     check_same(project, tmp_path / "clean")
+
+
+def test_a_claims_new_verdict_reaches_the_web_annotations_of_the_articles_that_quote_it(tmp_path: Path) -> None:
+    """An article's Web Annotations are kept with the claims they name: a verdict edited in story.yaml (no
+    sidecar changed) is in data/annotations.jsonld as in a clean build."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    before = (project / "build" / urls.ANNOTATIONS_FILE).read_bytes()
+    edit_claim(project, 0)
+    check_same(project, tmp_path / "clean")
+    assert (project / "build" / urls.ANNOTATIONS_FILE).read_bytes() != before
+
+
+def test_dossier_json_follows_an_edit_to_a_registry_that_no_article_changes_with(tmp_path: Path) -> None:
+    """dossier.json's records of people, sources and claims are kept with what they read: a person's edited
+    description and a claim's verdict are in it as in a clean build."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    for edit in (edit_person, edit_claim):
+        before = (project / "build" / urls.DATA_FILE).read_bytes()
+        edit(project, 0)
+        check_same(project, tmp_path / "clean")
+        assert (project / "build" / urls.DATA_FILE).read_bytes() != before
 
 
 def test_a_build_collects_garbage_less_often_and_gives_the_callers_thresholds_back(tmp_path: Path) -> None:
@@ -479,8 +555,14 @@ def test_pages_records_of_another_shape_are_not_used(tmp_path: Path) -> None:
     build_project(project, CACHED)
     shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
     entries = pickle.loads(shard.read_bytes())
-    global_key, records, _ = pickle.loads(entries[RECORDS_KEY])
-    for n, damaged in enumerate(((global_key, records), (global_key, records, None), (global_key, {"x": "y"}, {}))):
+    global_key, dependencies, fingerprints, records = pickle.loads(entries[RECORDS_KEY])
+    shapes = (
+        (global_key, records, dict(zip(dependencies, fingerprints, strict=True))),  # as dossier kept them before
+        (global_key, dependencies, fingerprints, None),
+        (global_key, dependencies, fingerprints[1:], records),
+        (global_key, dependencies, fingerprints, {"x": "y"}),
+    )
+    for n, damaged in enumerate(shapes):
         shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps(damaged)}))
         edit_note(project, n)
         check_same(project, tmp_path / "clean")
@@ -519,3 +601,24 @@ def test_an_alignment_made_again_after_the_write_back_is_kept_for_the_next_build
         for data in pickle.loads(shard.read_bytes()).values()
     ]
     assert stored and all(type(value).__name__ == "Alignment" for value in stored)
+
+
+def test_a_page_whose_record_names_no_dependency_in_the_table_is_rendered_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A damaged record (reads past the end of the table, or bytes that are no whole number of reads) is
+    taken as missing: the page is rendered, never reused and never a crash."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
+    entries = pickle.loads(shard.read_bytes())
+    global_key, dependencies, fingerprints, records = pickle.loads(entries[RECORDS_KEY])
+    person, source = "people/michael-flynn/index.html", "sources/the-week/index.html"
+    records[person] = (array("I", [len(dependencies)]).tobytes(), *records[person][1:])
+    records[source] = (records[source][0] + b"\0", *records[source][1:])
+    shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps((global_key, dependencies, fingerprints, records))}))
+    rendered = rendered_pages(monkeypatch)
+    build_project(project, CACHED)
+    assert person in rendered and source in rendered
+    assert "people/sergey-kislyak/index.html" not in rendered
+    check_same(project, tmp_path / "clean")

@@ -137,7 +137,10 @@ def render_site(
     try:
         builder = SiteBuilder(views.dossier, views.texts, views.index, views.alignments, md)
         if cache is not None:
-            cache.start(Fingerprints(dossier, index, alignments, alignment_keys or {}, article_keys))
+            fingerprints = Fingerprints(
+                dossier, index, alignments, alignment_keys or {}, article_keys, views.dossier.articles
+            )
+            cache.start(fingerprints)
 
         def render(page: Page) -> bytes | None:
             try:
@@ -165,12 +168,13 @@ def render_site(
         if cache is not None:
             data = dossier_json(
                 dossier, texts, index, alignments, comparison, cache.article_json,
-                functools.partial(cache.synopsis_json, alignments=alignments),
+                functools.partial(cache.synopsis_json, alignments=alignments), cache.dossier_json_part,
             )  # fmt: skip
         else:
             data = dossier_json(dossier, texts, index, alignments)
         emit(Output(urls.DATA_FILE, data))
-        emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts)))
+        annotations = functools.partial(cache.annotations_json, dossier=dossier) if cache is not None else None
+        emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts, annotations)))
         for name, path in static_files(themes).items():
             emit(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
 

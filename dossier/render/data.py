@@ -151,6 +151,7 @@ def encode_json(value: Any, *, sort_keys: bool = True) -> str:
 
 
 _PLACEHOLDER = "\x00{}\x00"  # no real value can be one (JSON escapes the NULs, and content may not hold them)
+SPLICED_PARTS = ("articles", "sentences", "comparisons", "synopses")
 
 
 def dossier_json(
@@ -161,41 +162,54 @@ def dossier_json(
     comparison: Callable[[PairKey], ComparisonJson] | None = None,
     article: Callable[[Article, ArticleText], str] = article_json,
     synopsis: Callable[[Story], str] | None = None,
+    kept: Callable[[str, Callable[[], str]], str] | None = None,
 ) -> bytes:
     """The whole model as JSON (docs/data.md).
 
     The articles, the comparisons and the synopses, most of its bytes, are encoded one by one (`article`,
     `comparison` and `synopsis` may take each from a cache, so that an alignment nothing asked for is never
-    read) and spliced in: the bytes are exactly those of encoding the document whole.
+    read) and spliced in: the bytes are exactly those of encoding the document whole. `kept(name, make)` may
+    take from a cache what `make` encodes: "skeleton", the document without the spliced parts (it reads the
+    configuration, the stories, people, sources and claims, and the index's mentions), "comparisons" and
+    "sentences" (they read the alignments).
     """
-    encoded = [comparison(pair) if comparison else comparison_json(alignments[pair]) for pair in alignments]
-    sentences: dict[str, str] = {}
-    for (left, right), (_, left_sentences, right_sentences) in zip(alignments, encoded, strict=True):
-        sentences.setdefault(left, left_sentences)
-        sentences.setdefault(right, right_sentences)
-    data: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "fields": {name: list(names) for name, names in FIELDS.items()},
-        "site": _plain(dossier.config),
-        "stories": [_plain(s) for s in dossier.stories.values()],
-        "people": [_plain(p) | {"mention_count": len(index.mentions.get(p.id, []))} for p in dossier.people.values()],
-        "sources": [_plain(s) for s in dossier.sources.values()],
-        "claims": [_plain(c) for c in dossier.claims.values()],
-        "articles": _PLACEHOLDER.format("articles"),
-        "sentences": _PLACEHOLDER.format("sentences"),
-        "comparisons": _PLACEHOLDER.format("comparisons"),
-        "synopses": _PLACEHOLDER.format("synopses"),
-    }
+    keep = kept or (lambda _, make: make())
+
+    @functools.cache
+    def encoded() -> list[ComparisonJson]:
+        return [comparison(pair) if comparison else comparison_json(alignments[pair]) for pair in alignments]
+
+    def sentences() -> str:
+        by_article: dict[str, str] = {}
+        for (left, right), (_, left_sentences, right_sentences) in zip(alignments, encoded(), strict=True):
+            by_article.setdefault(left, left_sentences)
+            by_article.setdefault(right, right_sentences)
+        return "{" + ",".join(f"{encode_json(key)}:{by_article[key]}" for key in sorted(by_article)) + "}"
+
+    def make_skeleton() -> str:
+        people = dossier.people.values()
+        data: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "fields": {name: list(names) for name, names in FIELDS.items()},
+            "site": _plain(dossier.config),
+            "stories": [_plain(s) for s in dossier.stories.values()],
+            "people": [_plain(p) | {"mention_count": len(index.mentions.get(p.id, []))} for p in people],
+            "sources": [_plain(s) for s in dossier.sources.values()],
+            "claims": [_plain(c) for c in dossier.claims.values()],
+            **{name: _PLACEHOLDER.format(name) for name in SPLICED_PARTS},
+        }
+        return encode_json(data)
+
     story_synopsis = synopsis or functools.partial(synopsis_json, alignments=alignments)
     spliced = {
         "articles": "[" + ",".join(article(a, texts[a.id]) for a in dossier.articles.values()) + "]",
-        "sentences": "{" + ",".join(f"{encode_json(key)}:{sentences[key]}" for key in sorted(sentences)) + "}",
-        "comparisons": "[" + ",".join(part for part, _, _ in encoded) + "]",
+        "sentences": keep("sentences", sentences),
+        "comparisons": keep("comparisons", lambda: "[" + ",".join(part for part, _, _ in encoded()) + "]"),
         "synopses": "[" + ",".join(story_synopsis(story) for story in compared_stories(dossier)) + "]",
     }
     # Joined once, in the order the placeholders stand in the document: replacing them one by one made a copy of
     # the whole file for each (at 5,000 articles, hundreds of MB at the build's peak).
-    skeleton = encode_json(data)
+    skeleton = keep("skeleton", make_skeleton)
     placeholders = {name: encode_json(_PLACEHOLDER.format(name)) for name in spliced}
     assert all(skeleton.count(placeholder) == 1 for placeholder in placeholders.values())
     parts, start = [], 0
@@ -337,17 +351,38 @@ def annotation_items(article: Article, text: ArticleText, dossier: Dossier) -> l
     return items
 
 
-def web_annotations(dossier: Dossier, texts: dict[str, ArticleText]) -> bytes:
-    """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector)."""
+# One article's Web Annotations: how many, and their JSON joined by commas.
+AnnotationsJson = tuple[int, str]
+
+
+def annotations_json(article: Article, text: ArticleText, dossier: Dossier) -> AnnotationsJson:
+    items = annotation_items(article, text, dossier)
+    return len(items), ",".join(encode_json(item, sort_keys=False) for item in items)
+
+
+def web_annotations(
+    dossier: Dossier,
+    texts: dict[str, ArticleText],
+    article_annotations: Callable[[Article, ArticleText], AnnotationsJson] | None = None,
+) -> bytes:
+    """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector).
+
+    Each article's are encoded on their own (`article_annotations` may take them from a cache) and spliced in:
+    the bytes are exactly those of encoding the collection whole."""
     base = dossier.config.site_url or dossier.config.base_url
-    articles = dossier.articles.values()
-    items = [item for article in articles for item in annotation_items(article, texts[article.id], dossier)]
+    encode = article_annotations or functools.partial(annotations_json, dossier=dossier)
+    parts = [encode(article, texts[article.id]) for article in dossier.articles.values()]
     collection = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": urls.absolute_url(base, urls.ANNOTATIONS_FILE),
         "type": "AnnotationCollection",
         "label": f"Annotations of {dossier.config.title}",
-        "total": len(items),
-        "first": {"type": "AnnotationPage", "items": items},
+        "total": sum(count for count, _ in parts),
+        "first": {"type": "AnnotationPage", "items": _PLACEHOLDER.format("items")},
     }
-    return (encode_json(collection, sort_keys=False) + "\n").encode("utf-8")
+    before, placeholder, after = encode_json(collection, sort_keys=False).partition(
+        encode_json(_PLACEHOLDER.format("items"))
+    )
+    assert placeholder and after.count(placeholder) == 0
+    items = "[" + ",".join(part for count, part in parts if count) + "]"
+    return (before + items + after + "\n").encode("utf-8")

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import operator
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, SupportsIndex, TypeGuard
 
 import jinja2
 import markdown_it
@@ -23,16 +25,25 @@ import markdown_it
 from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.compare.align import Alignment
 from dossier.compare.stage import PairKey
-from dossier.diagnostics import Diagnostic, Report
+from dossier.diagnostics import Diagnostic, Location, Report
 from dossier.kept_files import read_below
 from dossier.link import Index
-from dossier.model import Article, Claim, Config, Dossier, Person, Source, Story
-from dossier.render.data import ComparisonJson, article_json, comparison_json, synopsis_json
+from dossier.model import Anchor, Annotation, Article, Claim, Config, Dossier, Mention, Person, Selector, Source, Story
+from dossier.render.data import (
+    AnnotationsJson,
+    ComparisonJson,
+    annotations_json,
+    article_json,
+    comparison_json,
+    synopsis_json,
+)
 from dossier.text import ArticleText
 from dossier.themes import Theme
 from dossier.workers import forked_map, worker_count
 
 EVERYTHING = "*"  # the key noted when a page iterates a whole table
+# What dossier.json's skeleton (data.dossier_json) reads besides the configuration.
+SKELETON_READS = ("stories", "people", "sources", "claims", "index.mentions")
 PARTS_NAMESPACE = "parts"  # parts of files that are not pages: records of dossier.json, feeds
 PAGES_NAMESPACE = "pages"
 RECORDS_KEY = "records"
@@ -138,6 +149,101 @@ class RecordingList(list[Any]):
         return super().__getitem__(index)
 
 
+class RecordingTuple(tuple[Any, ...]):
+    """A tuple field of an entity (an article's annotations or mentions) that tells its recorder when it is read
+    at all: a page that shows an article's title, not its annotations, is not made again when a note changes.
+    Every way of reading its items is noted (iteration, length, indexing, membership, comparison, hashing,
+    concatenation); it pickles as a plain tuple."""
+
+    _items: tuple[Any, ...]  # the same items, as a plain tuple: what each read is answered from
+    _table: str
+    _key: Any
+    _recorder: Recorder
+
+    def __new__(cls, items: tuple[Any, ...], table: str, key: Any, recorder: Recorder) -> RecordingTuple:
+        made = super().__new__(cls, items)
+        made._items, made._table, made._key, made._recorder = tuple(items), table, key, recorder
+        return made
+
+    def _read(self) -> tuple[Any, ...]:
+        self._recorder.note(self._table, self._key)
+        return self._items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._read())
+
+    def __reversed__(self) -> Iterator[Any]:
+        return iter(self._read()[::-1])
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._read()[index]
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._read()
+
+    def __eq__(self, other: object) -> bool:
+        return self._read() == other
+
+    def __ne__(self, other: object) -> bool:
+        return self._read() != other
+
+    def __lt__(self, other: tuple[Any, ...]) -> bool:
+        return self._read() < other
+
+    def __le__(self, other: tuple[Any, ...]) -> bool:
+        return self._read() <= other
+
+    def __gt__(self, other: tuple[Any, ...]) -> bool:
+        return self._read() > other
+
+    def __ge__(self, other: tuple[Any, ...]) -> bool:
+        return self._read() >= other
+
+    def __hash__(self) -> int:
+        return hash(self._read())
+
+    def __add__(self, other: tuple[Any, ...]) -> tuple[Any, ...]:
+        return self._read() + other
+
+    def __radd__(self, other: tuple[Any, ...]) -> tuple[Any, ...]:
+        return other + self._read()
+
+    def __mul__(self, times: SupportsIndex) -> tuple[Any, ...]:
+        return self._read() * times
+
+    def __rmul__(self, times: SupportsIndex) -> tuple[Any, ...]:
+        return self._read() * times
+
+    def count(self, item: Any) -> int:
+        return self._read().count(item)
+
+    def index(self, item: Any, *bounds: Any) -> int:
+        return self._read().index(item, *bounds)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return tuple, (self._items,)
+
+
+# An article's annotations and its mentions are dependencies of their own, apart from the rest of the article.
+ANNOTATIONS_TABLE = "articles.annotations"
+MENTIONS_TABLE = "articles.mentions"
+
+
+def recording_articles(articles: Mapping[str, Article], recorder: Recorder) -> dict[str, Article]:
+    """Each article as pages see it: its annotations and mentions noted apart from the rest when read."""
+    return {
+        article_id: dataclasses.replace(
+            article,
+            annotations=RecordingTuple(article.annotations, ANNOTATIONS_TABLE, article_id, recorder),
+            mentions=RecordingTuple(article.mentions, MENTIONS_TABLE, article_id, recorder),
+        )
+        for article_id, article in articles.items()
+    }
+
+
 @dataclasses.dataclass
 class Views:
     """The model as pages see it: every lookup noted by the recorder."""
@@ -168,6 +274,8 @@ def recording_views(
     def recording(name: str) -> RecordingDict:
         return RecordingDict(name, recorder, getattr(dossier, name))
 
+    articles = recording_articles(dossier.articles, recorder)
+
     index_fields: dict[str, Any] = {}
     for item in dataclasses.fields(index):
         value = getattr(index, item.name)
@@ -181,12 +289,41 @@ def recording_views(
             people=recording("people"),
             sources=recording("sources"),
             stories=recording("stories"),
-            articles=recording("articles"),
+            articles=RecordingDict("articles", recorder, articles),
             claims=recording("claims"),
         ),
         dataclasses.replace(index, **index_fields),
         RecordingDict("texts", recorder, texts),
         RecordingMapping("alignments", recorder, alignments),
+    )
+
+
+def _fields_of(cls: type, leaving_out: tuple[str, ...] = ()) -> Callable[[Any], tuple[Any, ...]]:
+    return operator.attrgetter(*(field.name for field in dataclasses.fields(cls) if field.name not in leaving_out))
+
+
+# Mentions and annotations as tuples of their fields: a list of tuples pickles 15 times faster than a list of
+# dataclasses (each of which pickles its class and a dict of its field names), and the index's lists are long.
+_MENTION_FIELDS = _fields_of(Mention)
+_ANNOTATION_PARTS = ("selector", "location", "anchor")  # a Selector, a Location, an Anchor or None
+_ANNOTATION_FIELDS = _fields_of(Annotation, leaving_out=_ANNOTATION_PARTS)
+_SELECTOR_FIELDS, _LOCATION_FIELDS, _ANCHOR_FIELDS = _fields_of(Selector), _fields_of(Location), _fields_of(Anchor)
+# An article's fields but its annotations and mentions (dependencies of their own).
+_ARTICLE_FIELDS = _fields_of(Article, leaving_out=("annotations", "mentions"))
+# The index's lists of the articles' annotations.
+ANNOTATION_LIST_TABLES = frozenset(
+    f"index.{name}" for name in ("appearances", "attributions", "corrections", "corrections_by_outlet")
+)
+
+
+def _annotation_fields(annotation: Annotation) -> tuple[Any, ...]:
+    """An annotation's fields, its selector, location and anchor as tuples of theirs."""
+    anchor = annotation.anchor
+    return (
+        _ANNOTATION_FIELDS(annotation),
+        _SELECTOR_FIELDS(annotation.selector),
+        _LOCATION_FIELDS(annotation.location),
+        None if anchor is None else _ANCHOR_FIELDS(anchor),
     )
 
 
@@ -200,8 +337,11 @@ class Fingerprints:
         alignments: Mapping[PairKey, Alignment],
         alignment_keys: Mapping[PairKey, str],
         article_keys: Mapping[str, str] | None = None,
+        shown_articles: dict[str, Article] | None = None,
     ) -> None:
         self.tables: dict[str, Mapping[Any, Any]] = {name: getattr(dossier, name) for name in TABLES}
+        # The articles as pages see them (recording_articles): the same entities as the table's.
+        self.shown_articles = shown_articles if shown_articles is not None else {}
         self.article_keys = article_keys or {}  # a digest of what made each article's annotations and mentions
         for item in dataclasses.fields(index):
             value = getattr(index, item.name)
@@ -222,6 +362,8 @@ class Fingerprints:
         if table == "texts":  # an article's text is made from its body alone (the Markdown settings are global)
             article = self.articles.get(key)
             return digest("text", article.body, str(article.body_line)) if article else "missing"
+        if table in (ANNOTATIONS_TABLE, MENTIONS_TABLE):
+            return self._annotations_or_mentions(table, key)
         if table == "alignments":
             if key in self.alignment_keys:
                 return self.alignment_keys[key]
@@ -231,26 +373,49 @@ class Fingerprints:
             return "no such table"
         if key == EVERYTHING:
             if EVERYTHING in values and len(values) == 1:  # a list field of the index
+                if table in ANNOTATION_LIST_TABLES:
+                    return fingerprint(("annotations", list(map(_annotation_fields, values[EVERYTHING]))))
                 return fingerprint(values[EVERYTHING])
             # Each entry's own fingerprint, in order: the same digest whether pages read the entries or the table.
             return digest("table", *(f"{entry_key!r}\0{self.of((table, entry_key))}" for entry_key in values))
         if key not in values:
             return "missing"
-        if table == "articles" and key in self.article_keys:
-            return self._article(values[key])
+        if table == "articles":  # its annotations and mentions are dependencies of their own
+            return fingerprint(("present article", _ARTICLE_FIELDS(values[key])))
+        if table == "index.mentions":  # a person's mentions (Mention), as tuples of their fields
+            return fingerprint(("present mentions", list(map(_MENTION_FIELDS, values[key]))))
+        if table in ANNOTATION_LIST_TABLES:
+            return fingerprint(("present annotations", list(map(_annotation_fields, values[key]))))
         return fingerprint(("present", values[key]))
 
-    def _article(self, article: Article) -> str:
-        """An article's fingerprint without pickling its annotations and mentions (most of it): their key stands
-        in for them (what anchoring and linking made them from: body, annotations, budget, the people's names)."""
-        fields = dataclasses.replace(article, annotations=(), mentions=())
-        return digest("article", fingerprint(fields), self.article_keys[article.id])
+    def _annotations_or_mentions(self, table: str, article_id: str) -> str:
+        """An article's annotations (or mentions). The article's key, where there is one, stands in for them
+        without pickling them (what anchoring and linking made both from: body, annotations, budget, the
+        people's names)."""
+        article = self.articles.get(article_id)
+        if article is None:
+            return "missing"
+        if article_id in self.article_keys:
+            return digest(table, self.article_keys[article_id])
+        return fingerprint(("present", article.annotations if table == ANNOTATIONS_TABLE else article.mentions))
+
+    def of_article(self, article_id: str) -> str:
+        """The fingerprint of the whole article: its fields, annotations and mentions."""
+        return digest(*(self.of((table, article_id)) for table in ("articles", ANNOTATIONS_TABLE, MENTIONS_TABLE)))
 
     def of_entity(self, value: Any) -> str | None:
-        """The fingerprint of `value` when it is one of the model's entities (as its table holds it), else None."""
+        """The fingerprint of `value` when it is one of the model's entities (as its table holds it, or as pages
+        see it), else None."""
         table = _TABLE_OF.get(type(value))
         entity_id = getattr(value, "id", None)
-        if table is None or self.tables[table].get(entity_id) is not value:
+        if table is None:
+            return None
+        if table == "articles":  # its fingerprint is three: its fields, annotations and mentions
+            if not isinstance(entity_id, str):
+                return None
+            is_known = value is self.articles.get(entity_id) or value is dict.get(self.shown_articles, entity_id)
+            return f"{table}\0{entity_id}\0{self.of_article(entity_id)}" if is_known else None
+        if self.tables[table].get(entity_id) is not value:
             return None
         return f"{table}\0{entity_id}\0{self.of((table, entity_id))}"
 
@@ -266,12 +431,12 @@ class Fingerprints:
         return found
 
 
-@dataclasses.dataclass(frozen=True)
-class PageRecord:
-    dependencies: tuple[Dependency, ...]  # what the page read; their fingerprints are kept once for all pages
-    output: str  # digest of the bytes written
-    # The file as the build left it (size, modification time, inode): when it still is, it is kept unread.
-    on_disk: tuple[int, int, int] | None = None
+# A page's record as the cache keeps it: what the page read, as numbers in the table of dependencies kept once
+# for all pages (an array's bytes: a rebuild reads 2,600 of them at 1,000 articles, not 130,000 tuples); the
+# digest of the bytes written; the file as the build left it (size, modification time, inode): when it still
+# is, it is kept unread.
+PageRecord = tuple[bytes, str, tuple[int, int, int] | None]
+READS_TYPE = "I"  # the array type of the numbers (4 bytes, unsigned)
 
 
 def _sort_key(dependency: Dependency) -> tuple[str, str]:
@@ -314,22 +479,29 @@ class PageCache:
         self.store = store
         self.previous_output = previous_output
         self.global_key = digest(
-            version_key(), fingerprint(config), templates_digest(themes), jinja2.__version__, markdown_it.__version__
-        )
+            version_key(), fingerprint(config), templates_digest(themes), jinja2.__version__, markdown_it.__version__,
+            f"reads {array(READS_TYPE).itemsize}",
+        )  # fmt: skip
         stored = store.get(PAGES_NAMESPACE, RECORDS_KEY)
         self.previous: dict[str, PageRecord] = {}
-        # What each dependency of the previous pages held when they were made: one digest per dependency however
-        # many pages read it, so that telling which pages changed is a lookup per dependency, not a digest of
-        # each page's dependencies (140,000 of them at 1,000 articles).
-        self.previous_fingerprints: dict[Dependency, str] = {}
+        # Every dependency some previous page read, once, with a digest of what it held when they were made:
+        # telling which pages changed is one comparison per dependency, then a set lookup per page.
+        self.previous_dependencies: tuple[Dependency, ...] = ()
+        self.previous_fingerprints: tuple[str, ...] = ()
         if _is_stored_records(stored, self.global_key):
-            self.previous, self.previous_fingerprints = stored[1], stored[2]
-        self.records: dict[str, PageRecord] = {}
+            _, self.previous_dependencies, self.previous_fingerprints, self.previous = stored
+        self.kept: dict[str, tuple[array[int], str]] = {}  # reused pages: reads numbered as the previous pages'
+        self.made: dict[str, tuple[tuple[Dependency, ...], str]] = {}  # rendered pages
+        self.on_disk: dict[str, tuple[int, int, int] | None] = {}
         self.fingerprints: Fingerprints | None = None
-        self._unchanged: dict[Dependency, bool] = {}
+        self._changed: set[int] = set()  # the numbers of the previous dependencies that hold something else now
 
     def start(self, fingerprints: Fingerprints) -> None:
+        """Compare each dependency of the previous pages with what it holds now, once."""
         self.fingerprints = fingerprints
+        now = map(fingerprints.of, self.previous_dependencies)
+        pairs = enumerate(zip(self.previous_fingerprints, now, strict=True))
+        self._changed = {n for n, (before, after) in pairs if before != after}
 
     def reuse(self, path: str) -> bytes | Path | None:
         """None when the page at `path` must be rendered again (something it read changed); else the previous
@@ -337,33 +509,27 @@ class PageCache:
         record = self.previous.get(path)
         if record is None or self.fingerprints is None:
             return None
-        if not all(map(self._is_unchanged, record.dependencies)):
+        stored_reads, output, on_disk = record
+        reads = _reads(stored_reads, len(self.previous_dependencies))
+        if reads is None or not self._changed.isdisjoint(reads):
             return None
         previous = self.previous_output / path
         found: bytes | Path
-        if record.on_disk is not None and _on_disk(previous) == record.on_disk:
+        if on_disk is not None and _on_disk(previous) == on_disk:
             found = previous
         else:
             try:
                 found = read_below(self.previous_output, path)  # never through a link, never a FIFO
             except OSError:
                 return None
-            if digest(found) != record.output:
+            if digest(found) != output:
                 return None
-        self.records[path] = dataclasses.replace(record, on_disk=None)
-        return found
-
-    def _is_unchanged(self, dependency: Dependency) -> bool:
-        """Whether the dependency holds what it held when the previous pages were made."""
-        found = self._unchanged.get(dependency)
-        if found is None:
-            assert self.fingerprints is not None
-            before = self.previous_fingerprints.get(dependency)
-            found = self._unchanged[dependency] = before is not None and before == self.fingerprints.of(dependency)
+        self.kept[path] = (reads, output)
         return found
 
     def remember(self, path: str, dependencies: set[Dependency], data: bytes) -> None:
-        self.records[path] = PageRecord(_ordered(dependencies), digest(data))
+        self.kept.pop(path, None)  # reusable, but its previous file could not be kept: rendered after all
+        self.made[path] = (_ordered(dependencies), digest(data))
 
     def comparison_json(self, pair: PairKey, alignments: Mapping[PairKey, Alignment]) -> ComparisonJson:
         """A comparison's parts of dossier.json, from the cache when its alignment's inputs are unchanged (then
@@ -393,9 +559,41 @@ class PageCache:
         """An article's record in dossier.json, from the cache when the article is unchanged (its text is made
         from its body, which the article holds; the Markdown settings are in the global key)."""
         assert self.fingerprints is not None
-        # The article's fingerprint as the pages' records take it: each article is pickled once per build.
-        key = digest(self.global_key, self.fingerprints.of(("articles", article.id)), "article json")
+        # The article's fingerprints as the pages' records take them: each article is pickled once per build.
+        key = digest(self.global_key, self.fingerprints.of_article(article.id), "article json")
         return self._stored_text(key, lambda: article_json(article, text))
+
+    def dossier_json_part(self, name: str, make: Callable[[], str]) -> str:
+        """A part of dossier.json that `data.dossier_json` names, from the cache when what it reads is unchanged:
+        the skeleton reads the tables of SKELETON_READS (and the configuration, in the global key); the
+        comparisons and the sentences read the alignments, each known by the key of its inputs."""
+        assert self.fingerprints is not None
+        if name == "skeleton":
+            reads = [self.fingerprints.of((table, EVERYTHING)) for table in SKELETON_READS]
+        else:
+            keys = self.fingerprints.alignment_keys
+            pairs = list(self.fingerprints.alignments)
+            if not all(pair in keys for pair in pairs):
+                return make()
+            reads = [f"{left}\0{right}\0{keys[left, right]}" for left, right in pairs]
+        return self._stored_text(digest(self.global_key, f"dossier.json {name}", *reads), make)
+
+    def annotations_json(self, article: Article, text: ArticleText, dossier: Dossier) -> AnnotationsJson:
+        """An article's Web Annotations, from the cache when the article and the claims its notes name are
+        unchanged (the site's address and the verdicts are in the global key, with the configuration)."""
+        assert self.fingerprints is not None
+        claims = sorted({a.target for a in article.annotations if a.kind == "claim" and a.target})
+        of = self.fingerprints.of
+        key = digest(
+            self.global_key, self.fingerprints.of_article(article.id), *(f"{c}\0{of(('claims', c))}" for c in claims),
+            "web annotations",
+        )  # fmt: skip
+        found = self.store.get(PARTS_NAMESPACE, key)
+        if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], int) and isinstance(found[1], str):
+            return found
+        made = annotations_json(article, text, dossier)
+        self.store.put(PARTS_NAMESPACE, key, made)
+        return made
 
     def _stored_text(self, key: str, make: Callable[[], str]) -> str:
         """A part of dossier.json from the cache, or made by `make` and kept."""
@@ -424,31 +622,81 @@ class PageCache:
 
     def note_written(self, output_dir: Path) -> None:
         """Note how each page's file stands in the output folder the build left (see `reuse`)."""
-        for path, record in self.records.items():
-            self.records[path] = dataclasses.replace(record, on_disk=_on_disk(output_dir / path))
+        for path in itertools.chain(self.kept, self.made):
+            self.on_disk[path] = _on_disk(output_dir / path)
 
     def save(self) -> None:
         assert self.fingerprints is not None
-        of = self.fingerprints.of  # taken already for each dependency of a reused page
-        dependencies = {dependency for record in self.records.values() for dependency in record.dependencies}
-        fingerprints = {dependency: of(dependency) for dependency in sorted(dependencies, key=_sort_key)}
+        dependencies, records = self._numbered()
+        fingerprints = tuple(map(self.fingerprints.of, dependencies))  # taken already for most
         self.store.finish(PARTS_NAMESPACE)
-        self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, self.records, fingerprints))
+        self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, dependencies, fingerprints, records))
         self.store.finish(PAGES_NAMESPACE)
 
+    def _numbered(self) -> tuple[tuple[Dependency, ...], dict[str, PageRecord]]:
+        """This build's records, each page's reads numbered in one table of the dependencies that some page read:
+        the previous table's that a kept page still reads, in their order, then the new ones."""
+        still_read: set[int] = set()
+        for reads, _ in self.kept.values():
+            still_read.update(reads)
+        kept_numbers = sorted(still_read)
+        table = [self.previous_dependencies[n] for n in kept_numbers]
+        renumbered = [0] * len(self.previous_dependencies)
+        for new, old in enumerate(kept_numbers):
+            renumbered[old] = new
+        is_same = len(kept_numbers) == len(self.previous_dependencies)
+        records: dict[str, PageRecord] = {}
+        for path, (reads, output) in self.kept.items():
+            numbers = reads if is_same else array(READS_TYPE, map(renumbered.__getitem__, reads))
+            records[path] = (numbers.tobytes(), output, self.on_disk.get(path))
+        number_of = {dependency: n for n, dependency in enumerate(table)}
+        for path, (dependencies, output) in self.made.items():
+            numbers = array(READS_TYPE)
+            for dependency in dependencies:
+                n = number_of.get(dependency)
+                if n is None:
+                    n = number_of[dependency] = len(table)
+                    table.append(dependency)
+                numbers.append(n)
+            records[path] = (numbers.tobytes(), output, self.on_disk.get(path))
+        return tuple(table), records
 
-_StoredRecords = tuple[str, dict[str, PageRecord], dict[Dependency, str]]
+
+def _reads(stored: bytes, table_size: int) -> array[int] | None:
+    """A page's reads as `PageCache.save` stored them, or None when they are damaged (it is rendered again)."""
+    reads = array(READS_TYPE)
+    if len(stored) % reads.itemsize:
+        return None
+    reads.frombytes(stored)
+    return None if reads and max(reads) >= table_size else reads
+
+
+_StoredRecords = tuple[str, tuple[Dependency, ...], tuple[str, ...], dict[str, PageRecord]]
 
 
 def _is_stored_records(stored: Any, global_key: str) -> TypeGuard[_StoredRecords]:
     """Whether a cache entry holds the pages' records as PageCache.save stores them, made with `global_key`."""
     return (
         isinstance(stored, tuple)
-        and len(stored) == 3
+        and len(stored) == 4
         and stored[0] == global_key
-        and isinstance(stored[1], dict)
-        and all(isinstance(record, PageRecord) for record in stored[1].values())
-        and isinstance(stored[2], dict)
+        and isinstance(stored[1], tuple)
+        and isinstance(stored[2], tuple)
+        and len(stored[1]) == len(stored[2])
+        and all(isinstance(item, tuple) and len(item) == 2 for item in stored[1])
+        and all(isinstance(item, str) for item in stored[2])
+        and isinstance(stored[3], dict)
+        and all(map(_is_record, stored[3].values()))
+    )
+
+
+def _is_record(record: Any) -> bool:
+    return (
+        isinstance(record, tuple)
+        and len(record) == 3
+        and isinstance(record[0], bytes)
+        and isinstance(record[1], str)
+        and (record[2] is None or (isinstance(record[2], tuple) and len(record[2]) == 3))
     )
 
 
