@@ -67,11 +67,29 @@
     script.src = scriptUrl.href;
     script.onload = function () {
       if (typeof window.PagefindUI !== "function") { return; }
+      // A large site's index comes in bundles (dossier/search.py): this one, and the others its shards file
+      // names, merged into one search. An index without the file is one bundle.
+      var bundle = new URL(".", scriptUrl);
+      fetch(new URL("dossier-shards.json", bundle).href)
+        .then(function (response) { return response.ok ? response.json() : {}; })
+        .catch(function () { return {}; })
+        .then(function (shards) {
+          var merged = shards && Array.isArray(shards.merged) ? shards.merged : [];
+          startSearch(bundle, merged.filter(function (other) { return /^shard-\d+\/$/.test(other && other.path); }));
+        });
+    };
+    var startSearch = function (bundle, merged) {
+      var baseUrl = new URL("..", bundle).pathname;  // result links keep the site's sub-path
+      var excerptWords = 12;  // as Pagefind's UI gives sub-results; said to every bundle, so all agree
       search.hidden = false;
       new window.PagefindUI({
         element: "#site-search",
-        bundlePath: new URL(".", scriptUrl).href,
-        baseUrl: new URL("..", scriptUrl).pathname,  // result links keep the site's sub-path
+        bundlePath: bundle.href,
+        baseUrl: baseUrl,
+        excerptLength: excerptWords,
+        mergeIndex: merged.map(function (other) {
+          return { bundlePath: new URL(other.path, bundle).href, baseUrl: baseUrl, excerptLength: excerptWords };
+        }),
         showImages: false,
         showSubResults: true,
         resetStyles: false,
