@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,9 @@ class StoryMemo:
     sources: list[Source] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
+    # A fingerprint of each article's annotations, in the order of `articles`: anchoring's memo takes it instead
+    # of fingerprinting an unchanged story's annotations again on every build (see anchor/stage.py).
+    annotation_prints: list[str] = field(default_factory=list)
 
     def as_stored(self) -> tuple[Any, ...]:
         """A plain tuple: the cache may name only the model's classes (cache.ALLOWED_CLASSES)."""
@@ -75,7 +78,9 @@ class StoryMemo:
         diagnostics = (*self.load, *self.validate, *self.placeholders)
         return (
             _all_lists(self.load, self.validate, self.placeholders, self.claimed, self.references, self.draft_paths)
-            and _all_lists(self.sources, self.claims, self.articles)
+            and _all_lists(self.sources, self.claims, self.articles, self.annotation_prints)
+            and len(self.annotation_prints) == len(self.articles)
+            and all(isinstance(print_, str) for print_ in self.annotation_prints)
             and all(_is_kept_diagnostic(diagnostic) for diagnostic in diagnostics)
             and all(_is_row(claimed, (str, str, Location)) for claimed in self.claimed)
             and all(_is_row(reference, (tuple, str, Location, str)) for reference in self.references)
@@ -310,6 +315,18 @@ class StoryMemos:
         for story in raw.stories:
             if story.memo_key and story.made:
                 self.store.put(YAML_CACHE, story.memo_key, story.made.as_stored())
+
+
+def annotation_prints(raw: RawDossier, articles: Mapping[str, Article]) -> dict[str, str]:
+    """The fingerprint of each article's annotations that its story memo holds (see StoryMemo), for the
+    articles of `articles` (the model's) that are the very ones of a memo read back or made in this build."""
+    prints: dict[str, str] = {}
+    for story in raw.stories:
+        memo = story.memo or story.made
+        for article, print_ in zip(memo.articles, memo.annotation_prints, strict=True) if memo else ():
+            if articles.get(article.id) is article:
+                prints[article.id] = print_
+    return prints
 
 
 def _memoised_story(
