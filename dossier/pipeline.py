@@ -112,7 +112,7 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
     from dossier.compare.stage import compare_stories
     from dossier.last_build import previous_anchors
     from dossier.link import link_entities
-    from dossier.load import StoryMemos, load_dossier, memoised_yaml
+    from dossier.load import StoryMemos, annotation_prints, load_dossier, memoised_yaml
     from dossier.placeholders import report_placeholders
     from dossier.text import make_markdown
     from dossier.validate import validate_dossier
@@ -143,7 +143,10 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
     if memos:
         memos.keep(raw)
     checked.timings["load"] = time.perf_counter() - started
-    memo = AnchorMemo(checked.cache, f"raw_html={config.raw_html}") if checked.cache else None
+    memo = None
+    if checked.cache:
+        prints = annotation_prints(raw, validated.articles)
+        memo = AnchorMemo(checked.cache, f"raw_html={config.raw_html}", annotation_prints=prints)
     anchored, checked.texts = anchor_quotes(validated, make_markdown(config.raw_html), report, memo)
     # Compared with the last build into the same folder (for `serve`, the last site it served).
     last_output = options.output_dir or project_dir / config.output_dir

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dossier.aliases import checked_aliases
+from dossier.cache import fingerprint
 from dossier.diagnostics import Location, Report, did_you_mean
 from dossier.load import RawArticle, RawDossier, RawStory, StoryMemo
 from dossier.model import (
@@ -359,6 +360,7 @@ def _story_memo(
         made.sources = [collected.sources[id_] for id_ in story.source_ids]
         made.claims = [collected.claims[id_] for id_ in story.claim_ids]
         made.articles = [collected.articles[id_] for id_ in story.article_ids]
+        made.annotation_prints = [fingerprint(article.annotations) for article in made.articles]
     return made
 
 

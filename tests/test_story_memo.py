@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from dossier import load
-from dossier.cache import CACHE_FOLDER
+from dossier.anchor import stage
+from dossier.cache import CACHE_FOLDER, fingerprint
 from dossier.pipeline import BuildOptions, Built, build_project
 from tests.conftest import copy_example
 
@@ -154,9 +155,32 @@ def test_a_dossier_yaml_edit_reaches_the_unchanged_storys_articles(project: Path
 
 DAMAGED: list[tuple[Any, ...]] = [
     ("x",) * 3,  # a wrong count
-    ([("fatal", "here", 1)], [], [], [], [], [], None, [], [], []),  # a diagnostic of the wrong kinds
-    ([], [], [], [], [], [], "story", ["source"], [], []),  # strings where the model belongs
+    ([("fatal", "here", 1)], [], [], [], [], [], None, [], [], [], []),  # a diagnostic of the wrong kinds
+    ([], [], [], [], [], [], "story", ["source"], [], [], []),  # strings where the model belongs
+    ([], [], [], [], [], [], None, [], [], [], ["print"]),  # an annotation fingerprint for no article
 ]
+
+
+def test_an_unchanged_storys_annotations_are_not_fingerprinted_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anchoring's memo takes each article's annotation fingerprint from its story memo (made with the memo)."""
+    fingerprinted: list[object] = []
+    real = fingerprint
+
+    def counted(value: object, *args: Any) -> str:
+        fingerprinted.append(value)
+        return real(value, *args)
+
+    monkeypatch.setattr(stage, "fingerprint", counted)
+    sidecar = project / STORY / "the-moscow-times.yaml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("is misspelt.", "is misspelt here."), "utf-8")
+    built = build_project(project, CACHED)
+    assert built.written is not None and built.checked.dossier is not None
+    assert fingerprinted == []
+    clean = build_project(_clean_copy(project, tmp_path / "clean"))
+    assert built.checked.dossier.articles == clean.checked.dossier.articles  # type: ignore[union-attr]
+    assert _diagnostics(built) == _diagnostics(clean)
 
 
 @pytest.mark.parametrize("damaged", DAMAGED)
