@@ -108,11 +108,11 @@ def check_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> 
 
 def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
     from dossier.anchor import anchor_quotes, report_moved_anchors
-    from dossier.anchor.stage import AnchorMemo
+    from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE, AnchorMemo
     from dossier.compare.stage import compare_stories
     from dossier.last_build import previous_anchors
-    from dossier.link import link_entities
-    from dossier.load import StoryMemos, annotation_prints, load_dossier, memoised_yaml
+    from dossier.link import MENTIONS_CACHE, link_entities
+    from dossier.load import YAML_CACHE, StoryMemos, annotation_prints, load_dossier, memoised_yaml
     from dossier.placeholders import report_placeholders
     from dossier.text import make_markdown
     from dossier.validate import validate_dossier
@@ -157,6 +157,11 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
     if memo:
         checked.article_keys = {id_: digest(memo.keys[id_], mention_keys[id_]) for id_ in checked.dossier.articles}
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
+    if checked.cache and not report.has_errors:
+        # Each stage so far has put or kept all it will: its pickles are written now, and leave memory before
+        # the comparison and render need it (at 5,000 articles, hundreds of MB).
+        for namespace in (YAML_CACHE, ANCHORS_CACHE, TEXTS_CACHE, MENTIONS_CACHE):
+            checked.cache.write_back(namespace)
     compare_started = time.perf_counter()
     if not report.has_errors:
         alignments = compare_stories(checked.dossier, checked.texts, checked.cache, report)
