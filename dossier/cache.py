@@ -171,7 +171,8 @@ class CacheStore:
     and writes a few large files rather than thousands of small ones (on a slow disk the small ones cost more
     than the work they save). A shard is read whole when first used; `put` keeps the value in memory, and
     `finish(namespace)` writes back each changed shard, holding only the entries this build used, atomically.
-    A build that stops before `finish` leaves the cache as it was.
+    A build that stops before `finish` leaves the cache as it was, but for the namespaces written back early
+    (`write_back`): their entries are right for their inputs whether or not the build went on to write a site.
     """
 
     def __init__(self, folder: Path) -> None:
