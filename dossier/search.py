@@ -25,7 +25,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -34,6 +34,7 @@ from dossier.config import CONFIG_FILE
 from dossier.diagnostics import Location, Report
 from dossier.kept_files import read_below
 from dossier.model import Config
+from dossier.workers import available_cores
 from dossier.write import Derived
 
 INDEX_FOLDER = "pagefind"
@@ -267,13 +268,10 @@ def _make_bundles(
     commands = {}
     for bundle in bundles:
         pages = work / f"pages-{bundle.shard}"
-        for page in bundle.pages:
-            (pages / page).parent.mkdir(parents=True, exist_ok=True)
-            os.link(site / page, pages / page)
+        _link_pages(site, bundle.pages, pages)
         output = work / f"bundle-{bundle.shard}"
         commands[bundle.shard] = [str(binary), "--site", str(pages), "--output-path", str(output), "--quiet"]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    at_once = 1 if in_background else max(1, min(cores, MAX_PAGEFIND_RUNS))
+    at_once = 1 if in_background else min(available_cores(), MAX_PAGEFIND_RUNS)
     results = _run_all(commands, at_once, in_background)
     return {shard: _failure(result, work / f"bundle-{shard}") for shard, result in results.items()}
 
@@ -398,16 +396,16 @@ def link_indexed_pages(site: Path, snapshot: Path) -> int:
     """Hard-link the pages Pagefind would index in `site` into `snapshot` (made anew), at the same paths; how
     many. A build never writes through a link, so the snapshot keeps these bytes while the site changes."""
     shutil.rmtree(snapshot, ignore_errors=True)
-    count = 0
-    for pattern in INDEXED_PATTERNS:
-        for page in sorted(site.glob(pattern)):
-            if page.is_symlink() or not page.is_file():
-                continue
-            copy = snapshot / page.relative_to(site)
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            os.link(page, copy)
-            count += 1
-    return count
+    pages = indexed_pages(site)
+    _link_pages(site, pages, snapshot)
+    return len(pages)
+
+
+def _link_pages(site: Path, pages: Iterable[str], folder: Path) -> None:
+    """Hard-link each of `pages` (paths relative to `site`) into `folder`, at the same path."""
+    for page in pages:
+        (folder / page).parent.mkdir(parents=True, exist_ok=True)
+        os.link(site / page, folder / page)
 
 
 def install_index(made: Path, live: Path) -> None:

@@ -25,10 +25,15 @@ def worker_count(amount: int, least_worth_forking: int) -> int:
     """How many processes to share `amount` pieces of work among: 1 (this process alone) below
     `least_worth_forking` (starting workers would cost more than they save), with one core, or where this
     process may not fork."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    cores = available_cores()
     if cores < 2 or amount < least_worth_forking or not may_fork():
         return 1
     return min(cores, MAX_WORKERS)
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity, where the system tells it)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def may_fork() -> bool:
