@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,10 @@ from dossier.text import ArticleText
 # so its snippets are shorter: a few words either side of a name place it, and more repeat the article's text.
 CONTEXT_CHARS = 80
 MENTION_CONTEXT_CHARS = 50
+# The corrections log shows an outlet's newest corrections (its page lists them all), the corrections feed the
+# newest of all, as the site feed does: both grew with the dossier, and every correction edit made them again.
+CORRECTIONS_PER_OUTLET = 10
+CORRECTIONS_FEED_ENTRIES = 100
 
 
 @dataclass(frozen=True)
@@ -366,9 +370,9 @@ class SiteBuilder:
         plan.append((urls.SOURCES_INDEX, self.sources_page))
         for source in self.sorted_sources():
             plan.append((urls.path_for(source), functools.partial(self.source_page_of, source.id)))
-        plan.append((urls.CORRECTIONS_INDEX, lambda: self.correction_pages_list()[0]))
-        if dossier.config.site_url is not None:
-            plan.append((urls.CORRECTIONS_FEED, lambda: self.correction_pages_list()[1]))
+        plan.append((urls.CORRECTIONS_INDEX, self.corrections_page))
+        if dossier.config.site_url is not None:  # a feed needs absolute URLs: made only when the address is known
+            plan.append((urls.CORRECTIONS_FEED, self.corrections_feed))
         plan.append(("404.html", lambda: Page("404.html", "404.html", "Page not found", "not-found")))
         return plan
 
@@ -414,22 +418,45 @@ class SiteBuilder:
     def source_page_of(self, source_id: str) -> Page:
         return self.source_page(self.dossier.sources[source_id])
 
-    def correction_pages_list(self) -> list[Page]:
-        return list(self.correction_pages())
+    def newest_corrections(self, corrections: list[Annotation], count: int) -> list[tuple[Annotation, Appearance]]:
+        """The `count` newest of `corrections` (by their article's date), each with its place; undated ones last."""
+        in_order = sorted(corrections, key=lambda c: (c.article_id, c.id))
+        newest = sorted(in_order, key=lambda c: self.correction_date(c) or dt.date.min, reverse=True)[:count]
+        return list(zip(newest, self.annotation_places(newest), strict=True))
 
-    def correction_pages(self) -> Iterator[Page]:
-        by_outlet = [
-            (self.dossier.sources[outlet_id], list(zip(found, self.annotation_places(found), strict=True)))
-            for outlet_id, found in sorted(self.index.corrections_by_outlet.items())
-            if outlet_id in self.dossier.sources
+    def correction_date(self, correction: Annotation) -> dt.date | None:
+        """When a correction was published, as far as the content says: its article's date, else its story's."""
+        article = self.dossier.articles[correction.article_id]
+        story = self.dossier.stories.get(article.story_id)
+        if article.updated or article.published:
+            return article.updated or article.published
+        return (story.reviewed or story.date) if story is not None else None
+
+    def corrections_page(self) -> Page:
+        """Each outlet's corrections, newest first, at most CORRECTIONS_PER_OUTLET of them: the outlet's page lists
+        them all. A log of every correction grew with the dossier and was made again at each edit of one."""
+        by_outlet, totals = [], {}
+        for outlet_id, found in sorted(self.index.corrections_by_outlet.items()):
+            outlet = self.dossier.sources.get(outlet_id)
+            if outlet is not None:
+                by_outlet.append((outlet, self.newest_corrections(found, CORRECTIONS_PER_OUTLET)))
+                totals[outlet_id] = len(found)
+        feed_path = urls.CORRECTIONS_FEED if self.dossier.config.site_url is not None else None
+        context = {"by_outlet": by_outlet, "totals": totals, "feed_path": feed_path}
+        return Page(urls.CORRECTIONS_INDEX, "corrections.html", "Corrections", "corrections", context)
+
+    def corrections_feed(self) -> Page:
+        """The newest CORRECTIONS_FEED_ENTRIES corrections of every outlet, as the site feed keeps its newest."""
+        outlets = self.dossier.sources
+        every = [c for outlet_id, found in self.index.corrections_by_outlet.items() if outlet_id in outlets
+                 for c in found]  # fmt: skip
+        entries = [
+            (outlets[self.dossier.articles[c.article_id].outlet], c, place, self.correction_date(c))
+            for c, place in self.newest_corrections(every, CORRECTIONS_FEED_ENTRIES)
         ]
-        # A feed needs absolute URLs: it is made only when the site's address is known (base_url or cname).
-        has_feed = self.dossier.config.site_url is not None
-        context = {"by_outlet": by_outlet, "feed_path": urls.CORRECTIONS_FEED if has_feed else None}
-        yield Page(urls.CORRECTIONS_INDEX, "corrections.html", "Corrections", "corrections", context)
-        if has_feed:
-            yield Page(urls.CORRECTIONS_FEED, "corrections.xml", f"Corrections · {self.dossier.config.title}",
-                       "feed", {**context, "updated": self.newest_date()})  # fmt: skip
+        context = {"entries": entries, "feed_path": urls.CORRECTIONS_FEED, "updated": self.newest_date()}
+        return Page(urls.CORRECTIONS_FEED, "corrections.xml", f"Corrections · {self.dossier.config.title}", "feed",
+                    context)  # fmt: skip
 
     def newest_date(self) -> str:
         """The newest date in the content: feeds are dated by their content, never by the clock."""
