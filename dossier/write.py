@@ -185,13 +185,24 @@ def _keep_unchanged_derived(staging: Path, folder: str, previous: Path) -> tuple
         if not target.is_file() or target.is_symlink():
             continue
         relative = target.relative_to(staging)
-        if _same_bytes(previous, relative.as_posix(), target.read_bytes()):
+        if _is_same_file(target, previous / relative):  # linked from the live index (a bundle kept): not read
+            unchanged += 1
+        elif _same_bytes(previous, relative.as_posix(), target.read_bytes()):
             target.unlink()
             _reuse(previous / relative, target)
             unchanged += 1
         else:
             written += 1
     return written, unchanged
+
+
+def _is_same_file(first: Path, second: Path) -> bool:
+    """Whether two paths are one file (a hard link of it), links not followed."""
+    try:
+        one, other = os.lstat(first), os.lstat(second)
+    except OSError:
+        return False
+    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
 
 
 class StagedSite:

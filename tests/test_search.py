@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from dossier import search
+from dossier import search, write
 from dossier.pipeline import BuildOptions, build_project
 from dossier.search import ENTRY_FILE, INDEX_FOLDER, pagefind_binary
 from tests.conftest import copy_example
@@ -182,6 +182,30 @@ def test_an_edit_indexes_again_only_the_bundle_of_the_pages_it_changed(
     clean = copy_example(tmp_path / "clean")
     shutil.copy(sidecar, clean / "content" / "flynn-kislyak" / "the-moscow-times.yaml")
     assert index_files(site, with_inodes=False) == index_files(build_with_cache(clean), with_inodes=False)
+
+
+@pytest.mark.usefixtures("small_bundles")
+def test_the_files_of_a_kept_bundle_are_not_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bundle no page of which changed is linked from the live index: the write stage does not read its files
+    to find them unchanged (a rebuild of a large site read every file of its index)."""
+    project = copy_example(tmp_path)
+    site = build_with_cache(project)
+    shards = json.loads((site / INDEX_FOLDER / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    edited = f"shard-{search.shard_of('stories/flynn-kislyak/index.html', shards['shards'])}/"
+    kept = [entry["path"] for entry in shards["merged"] if entry["path"] != edited]
+    assert kept
+    compared: list[str] = []
+    same_bytes = write._same_bytes
+
+    def recorded(folder: Path, path: str, data: bytes) -> bool:
+        compared.append(path)
+        return same_bytes(folder, path, data)
+
+    monkeypatch.setattr(write, "_same_bytes", recorded)
+    edit_a_note(project, "note: A misplaced apostrophe.", "note: An apostrophe in the wrong place.")
+    site = build_with_cache(project)
+    assert not [path for path in compared if any(path.startswith(f"{INDEX_FOLDER}/{folder}") for folder in kept)]
+    assert any(path.startswith(f"{INDEX_FOLDER}/{edited}") for path in compared)  # the remade bundle's are
 
 
 @pytest.mark.usefixtures("small_bundles")
