@@ -123,6 +123,9 @@ def _environment(themes: tuple[Theme, ...], files: tuple[tuple[str, int, int], .
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The environment is made again when a template file changes (the cache key above): Jinja need not
+        # check each template's file again at every page it renders (a stat per `get_template`).
+        auto_reload=False,
     )
 
 
