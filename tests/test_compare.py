@@ -623,6 +623,31 @@ def test_a_phrase_two_different_quotations_share_is_not_the_same_quotation() -> 
     assert same.kind == "verbatim" and same.shared_quote == "the fundamental right to marry"
 
 
+def test_two_quotations_of_one_speaker_that_share_none_are_two_statements_not_one_fact() -> None:
+    """The attribution ("said Maria Lopez, the regional transport minister") and the subject (the bridge) are
+    shared; what she said is not. Paired, they read as one fact told twice."""
+    attribution = " said Maria Lopez, the regional transport minister."
+    left = Side(
+        "a",
+        "Floods closed the coastal road on Monday.\n\n"
+        "“We will rebuild the Almora bridge in steel before the first snow falls, and it will carry heavier trucks,”"
+        + attribution,
+    )
+    right = Side(
+        "b",
+        "Heavy rain fell across the province for a week.\n\n"
+        "“The old Almora bridge was the only road out of the valley for the trucks, and its loss cut off the"
+        " villages,”" + attribution,
+    )
+    assert not compare_sides(left, right, SETTINGS).pairs
+    # The same quotation, cut at another place, is still one.
+    trimmed = Side(
+        "c", "The minister promised: “We will rebuild the Almora bridge in steel before the first snow falls.”"
+    )
+    (same,) = compare_sides(left, trimmed, SETTINGS).pairs
+    assert (same.left, same.right, same.kind) == (1, 0, "verbatim")
+
+
 BURIED_LEFT = (
     "Rescuers said 18,645 people were buried under collapsed buildings in the old town of Antakya.\n\n"
     "The governor asked for more cranes."

@@ -36,6 +36,11 @@ TELLING_WORDS_FOR_LEXICAL = 2
 # ambassadors" is not "Nine days later, Flynn resigned").
 CONTENT_FOR_FULL_CORROBORATION = 0.3
 TELLING_WORDS_FOR_CORROBORATION = 3
+# Two sentences mostly inside quotation marks (at least this share of their words) that share no quotation and
+# few quoted words (a quote signal under half) are two statements, even of one speaker on one subject: what else
+# they share is the attribution ("said Chris Carmichael, NASA Stennis Autonomous Systems Laboratory Branch Chief")
+# and the subject, which the lexical and meaning signals would take for one fact. Only the quoted words count then.
+MOSTLY_QUOTED = 0.5
 
 
 @dataclass(frozen=True)
@@ -154,13 +159,15 @@ def score_pair(
     shared_words = left.terms & right.terms
     telling = len(shared_words - weights.slight)
     shared_quote = longest_shared_quotation(left, right)
+    quote = _quote(left, right, weights, shared_quote, verbatim_min_words)
+    statements = are_two_statements(left, right, quote)
     signals = Signals(
-        lexical=_lexical(left, right, weights, telling),
-        quote=_quote(left, right, weights, shared_quote, verbatim_min_words),
+        lexical=0.0 if statements else _lexical(left, right, weights, telling),
+        quote=quote,
         claim=_claim(left, right),
         people=_dice(left.people, right.people),
         numbers=_dice(left.numbers, right.numbers),
-        meaning=meaning,
+        meaning=0.0 if statements else meaning,
     )
     return PairScore(
         score=combine(signals, telling),
@@ -227,8 +234,11 @@ class PairScorer:
                 lexical = cosine * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
             else:
                 lexical = 0.0  # no words shared but slight ones: the cosine counts for nothing (times 0)
+            statements = False
             if left.quotations and right.quotations:
                 quote = _quote(left, right, weights, longest_shared_quotation(left, right), verbatim_min_words)
+                if are_two_statements(left, right, quote):
+                    statements, lexical = True, 0.0
             else:
                 quote = unquoted
             claim = _claim(left, right) if left.claims else 0.0
@@ -236,7 +246,7 @@ class PairScorer:
                 found[pair] = 0.0
             else:
                 people, numbers = _dice(left.people, right.people), _dice(left.numbers, right.numbers)
-                meaning = cosines[pair] if cosines else 0.0
+                meaning = cosines[pair] if cosines and not statements else 0.0
                 found[pair] = combine_values(lexical, quote, claim, people, numbers, telling, meaning)
         return found
 
@@ -300,6 +310,16 @@ def _quote(
     verbatim_min_words: int,
 ) -> float:
     return 1.0 if len(shared_quote) >= verbatim_min_words else _quoted_share(left, right, weights)
+
+
+def are_two_statements(left: SentenceFeatures, right: SentenceFeatures, quote: float) -> bool:
+    """Whether two sentences are mostly quotations that share little of what they quote (see MOSTLY_QUOTED)."""
+    return quote < 0.5 and _is_mostly_quoted(left) and _is_mostly_quoted(right)
+
+
+def _is_mostly_quoted(sentence: SentenceFeatures) -> bool:
+    quoted = sum(map(len, sentence.quotations))
+    return quoted > 0 and quoted >= MOSTLY_QUOTED * len(sentence.wording)
 
 
 def _claim(left: SentenceFeatures, right: SentenceFeatures) -> float:
