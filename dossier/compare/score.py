@@ -36,11 +36,12 @@ TELLING_WORDS_FOR_LEXICAL = 2
 # ambassadors" is not "Nine days later, Flynn resigned").
 CONTENT_FOR_FULL_CORROBORATION = 0.3
 TELLING_WORDS_FOR_CORROBORATION = 3
-# Two sentences mostly inside quotation marks (at least this share of their words) that share no quotation and
-# few quoted words (a quote signal under half) are two statements, even of one speaker on one subject: what else
-# they share is the attribution ("said Chris Carmichael, NASA Stennis Autonomous Systems Laboratory Branch Chief")
-# and the subject, which the lexical and meaning signals would take for one fact. Only the quoted words count then.
-MOSTLY_QUOTED = 0.5
+# Two sentences mostly inside quotation marks (at least this share of their words: a quotation and who said it)
+# that share no quotation and few quoted words (a quote signal under half) are two statements, even of one
+# speaker on one subject: what else they share is the attribution ("said Chris Carmichael, NASA Stennis
+# Autonomous Systems Laboratory Branch Chief") and the subject, which the lexical and meaning signals would take
+# for one fact. Only the quoted words count then.
+MOSTLY_QUOTED = 0.35
 
 
 @dataclass(frozen=True)
