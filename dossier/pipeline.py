@@ -111,9 +111,10 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
     from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE, AnchorMemo
     from dossier.compare.stage import compare_stories
     from dossier.last_build import previous_anchors
-    from dossier.link import MENTIONS_CACHE, link_entities
+    from dossier.link import MENTIONS_CACHE, link_entities, people_key
     from dossier.load import YAML_CACHE, StoryMemos, annotation_prints, load_dossier, memoised_yaml
     from dossier.placeholders import report_placeholders
+    from dossier.story_results import StoryResults
     from dossier.text import make_markdown
     from dossier.validate import validate_dossier
     from dossier.yaml_reader import parse_yaml
@@ -143,17 +144,22 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
     if memos:
         memos.keep(raw)
     checked.timings["load"] = time.perf_counter() - started
-    memo = None
+    memo = results = None
     if checked.cache:
         prints = annotation_prints(raw, validated.articles)
-        memo = AnchorMemo(checked.cache, f"raw_html={config.raw_html}", annotation_prints=prints)
+        results = StoryResults(checked.cache, people_key(validated))
+        results.read(raw, validated)
+        memo = AnchorMemo(
+            checked.cache, f"raw_html={config.raw_html}", annotation_prints=prints, kept=results.anchoring
+        )
     anchored, checked.texts = anchor_quotes(validated, make_markdown(config.raw_html), report, memo)
     # Compared with the last build into the same folder (for `serve`, the last site it served).
     last_output = options.output_dir or project_dir / config.output_dir
     previous = previous_anchors(last_output, checked.cache.folder if checked.cache else None)
     report_moved_anchors(anchored, checked.texts, previous, report)
     mention_keys: dict[str, str] = {}
-    checked.dossier, checked.index = link_entities(anchored, checked.texts, checked.cache, mention_keys)
+    kept_mentions = results.kept_mentions(memo) if results and memo else None
+    checked.dossier, checked.index = link_entities(anchored, checked.texts, checked.cache, mention_keys, kept_mentions)
     if memo:
         checked.article_keys = {id_: digest(memo.keys[id_], mention_keys[id_]) for id_ in checked.dossier.articles}
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
@@ -164,8 +170,11 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
             checked.cache.write_back(namespace)
     compare_started = time.perf_counter()
     if not report.has_errors:
-        alignments = compare_stories(checked.dossier, checked.texts, checked.cache, report)
+        languages = results.languages if results else None
+        alignments = compare_stories(checked.dossier, checked.texts, checked.cache, report, languages)
         checked.alignments, checked.alignment_keys = alignments, alignments.input_keys
+        if results and memo:
+            results.keep(checked.dossier, memo, mention_keys)
     checked.timings["compare"] = time.perf_counter() - compare_started
     return checked
 

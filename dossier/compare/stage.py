@@ -144,18 +144,23 @@ class Alignments(Mapping[PairKey, Alignment]):
 
 
 def compare_stories(
-    dossier: Dossier, texts: dict[str, ArticleText], store: CacheStore | None = None, report: Report | None = None
+    dossier: Dossier,
+    texts: dict[str, ArticleText],
+    store: CacheStore | None = None,
+    report: Report | None = None,
+    languages: dict[str, str | None] | None = None,
 ) -> Alignments:
     """Alignments for each pair of articles within each story (n articles: n (n - 1) / 2 pairs).
 
     With a `store`, a pair whose inputs are unchanged since it was last aligned is taken from it (when read),
-    and new alignments are stored. Each pair of articles in different languages is a warning in `report`.
+    and new alignments are stored. Each pair of articles in different languages is a warning in `report`; the
+    language of an article that `languages` holds is taken from it, and it is filled with the others'.
     """
     people = {person.id: person.names for person in dossier.people.values()}
     settings = dossier.config.compare
     sides = {article.id: side_of(article, texts[article.id], dossier, people) for article in dossier.articles.values()}
     if report is not None:
-        report_different_languages(dossier, sides, report, store)
+        report_different_languages(dossier, sides, report, store, languages)
     people_key = fingerprint(sorted(people.items()))
     side_keys = {article_id: _side_key(side, people_key) for article_id, side in sides.items()}
     made_with = made_with_key(settings)
@@ -184,10 +189,19 @@ def compare_stories(
 
 
 def report_different_languages(
-    dossier: Dossier, sides: Mapping[str, Side], report: Report, store: CacheStore | None = None
+    dossier: Dossier,
+    sides: Mapping[str, Side],
+    report: Report,
+    store: CacheStore | None = None,
+    known: dict[str, str | None] | None = None,
 ) -> None:
-    """A warning for each pair of a story's articles that are not compared because their languages differ."""
-    languages = {article_id: _language(side, store) for article_id, side in sides.items()}
+    """A warning for each pair of a story's articles that are not compared because their languages differ. An
+    article's language is taken from `known` when it holds it, and `known` is filled with the others'."""
+    known = {} if known is None else known
+    for article_id, side in sides.items():
+        if article_id not in known:
+            known[article_id] = _language(side, store)
+    languages = known
     for story in dossier.stories.values():
         for left, right in itertools.combinations(story.article_ids, 2):
             left_language, right_language = languages[left], languages[right]
