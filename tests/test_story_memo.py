@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import pickle
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from dossier import load
+from dossier import load, story_results
 from dossier.anchor import stage
-from dossier.cache import CACHE_FOLDER, fingerprint
+from dossier.cache import CACHE_FOLDER, CacheStore, fingerprint
 from dossier.pipeline import BuildOptions, Built, build_project
 from tests.conftest import copy_example
 
@@ -195,3 +196,58 @@ def test_damaged_story_memos_are_made_again(project: Path, tmp_path: Path, damag
     built = build_project(project, CACHED)
     assert built.written is not None
     assert _diagnostics(built) == _clean_diagnostics(project, tmp_path / "clean")
+
+
+def _count_cache_reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    reads: Counter[str] = Counter()
+    real = CacheStore.get
+
+    def counted(store: CacheStore, namespace: str, key: str) -> Any:
+        reads[namespace] += 1
+        return real(store, namespace, key)
+
+    monkeypatch.setattr(CacheStore, "get", counted)
+    return reads
+
+
+def test_an_unchanged_storys_texts_anchors_mentions_and_languages_are_one_read(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild reads an unchanged story's results in one read, not one per article in each stage."""
+    reads = _count_cache_reads(monkeypatch)
+    _append(project / "content" / "sources.yaml", "\n")  # so that the build does not stop early
+    assert build_project(project, CACHED).written is not None
+    assert reads[story_results.STORY_RESULTS_CACHE] == 1
+    assert [reads[namespace] for namespace in ("texts", "anchors", "mentions", "language")] == [0, 0, 0, 0]
+    assert _diagnostics(build_project(project, CACHED)) == _clean_diagnostics(project, tmp_path / "clean")
+
+
+@pytest.mark.parametrize(
+    "damaged", [("x",), (("the-week", "x", ("", ()), None), ("the-moscow-times", "x", ("", ()), None))]
+)
+def test_a_damaged_story_result_is_made_again(project: Path, tmp_path: Path, damaged: tuple[Any, ...]) -> None:
+    shards = sorted((project / CACHE_FOLDER / "build").glob(f"{story_results.STORY_RESULTS_CACHE}-*.pickle"))
+    assert shards
+    for shard in shards:
+        entries = pickle.loads(shard.read_bytes())
+        shard.write_bytes(pickle.dumps({key: pickle.dumps(damaged) for key in entries}))
+    _append(project / "content" / "sources.yaml", "\n")
+    built = build_project(project, CACHED)
+    clean = build_project(_clean_copy(project, tmp_path / "clean"))
+    assert _diagnostics(built) == _diagnostics(clean)
+    assert _site(project) == _site(tmp_path / "clean")
+
+
+def test_a_person_named_in_an_unchanged_story_is_found_there(project: Path, tmp_path: Path) -> None:
+    """The people's names are part of a story result's key: a person added is found in the unchanged texts."""
+    _append(project / "content" / "people.yaml", "\n- id: added-logan\n  name: Logan\n")
+    built = build_project(project, CACHED)
+    clean = build_project(_clean_copy(project, tmp_path / "clean"))
+    assert _diagnostics(built) == _diagnostics(clean)
+    assert _site(project) == _site(tmp_path / "clean")
+    assert built.checked.index and [m.article_id for m in built.checked.index.mentions["added-logan"]] == ["the-week"]
+
+
+def _site(project: Path) -> dict[str, bytes]:
+    files = sorted(path for path in (project / "build").rglob("*") if path.is_file())
+    return {path.relative_to(project / "build").as_posix(): path.read_bytes() for path in files}
