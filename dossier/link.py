@@ -6,6 +6,7 @@ Runs after anchoring; everything here is derived from the model, so render only 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -207,19 +208,24 @@ def _grouped_all(pairs: list[tuple[str, Annotation]]) -> dict[str, list[Annotati
 
 
 def _co_mentions(dossier: Dossier) -> dict[str, list[tuple[str, int]]]:
-    """People named in the same passage, counted once per passage."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    """People named in the same passage, counted once per passage; every person named has an entry (empty when
+    named alone)."""
+    named: dict[str, None] = {}
+    pairs: Counter[tuple[str, str]] = Counter()  # (person, other): counted in C, not person by person
     for article in dossier.articles.values():
         by_passage: dict[int, set[str]] = defaultdict(set)
         for mention in article.mentions:
             by_passage[mention.passage].add(mention.person_id)
         for together in by_passage.values():
-            for person_id in together:
-                counts[person_id].update(other for other in together if other != person_id)
-    return {
-        person_id: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-        for person_id, counter in counts.items()
-    }
+            named.update(dict.fromkeys(together))
+            if len(together) > 1:
+                pairs.update(itertools.permutations(together, 2))
+    counts: dict[str, list[tuple[str, int]]] = {person_id: [] for person_id in named}
+    for (person_id, other), count in pairs.items():
+        counts[person_id].append((other, count))
+    for together_with in counts.values():
+        together_with.sort(key=lambda item: (-item[1], item[0]))
+    return counts
 
 
 def _sources_behind(source_id: str, dossier: Dossier) -> list[str]:
@@ -262,7 +268,8 @@ def _references(dossier: Dossier) -> list[tuple[EntityKey, EntityKey]]:
     for article in dossier.articles.values():
         me = ("article", article.id)
         refs += [(me, ("story", article.story_id)), (me, ("source", article.outlet))]
-        refs += [(me, ("person", m.person_id)) for m in article.mentions]
+        # Each person once, in reading order: an article names each of its people many times.
+        refs += [(me, ("person", person_id)) for person_id in dict.fromkeys(m.person_id for m in article.mentions)]
         for annotation in article.annotations:
             if annotation.target and annotation.kind in ("claim", "source"):
                 refs.append((me, (annotation.kind, annotation.target)))

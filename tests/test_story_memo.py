@@ -251,3 +251,29 @@ def test_a_person_named_in_an_unchanged_story_is_found_there(project: Path, tmp_
 def _site(project: Path) -> dict[str, bytes]:
     files = sorted(path for path in (project / "build").rglob("*") if path.is_file())
     return {path.relative_to(project / "build").as_posix(): path.read_bytes() for path in files}
+
+
+def test_a_build_that_looked_for_changes_reads_no_unchanged_story_file_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`dossier build` took each content file's digest when it looked for a change since the last build: a story
+    memo's key takes those of the files whose size and time are unchanged, and an edited file is read."""
+    options = BuildOptions(use_cache=True, skip_unchanged=True)
+    assert build_project(project, options).written is not None  # the last build's table of files
+    read: list[str] = []
+    real = load.read_regular
+
+    def counted(path: Any, *args: Any, **kwargs: Any) -> bytes:
+        if Path(path).parent.name == STORY.name:
+            read.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(load, "read_regular", counted)
+    _append(project / "content" / "sources.yaml", "\n")
+    assert build_project(project, options).written is not None
+    assert read == []
+    _append(project / STORY / "the-week.yaml", "\n")
+    built = build_project(project, options)
+    assert "the-week.yaml" in read  # its memo's key changed: the folder is read again
+    assert _diagnostics(built) == _clean_diagnostics(project, tmp_path / "clean")
+    assert _site(project) == _site(tmp_path / "clean")
