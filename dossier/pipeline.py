@@ -179,7 +179,8 @@ def _check_project(project_dir: Path, options: BuildOptions, known_files: FileTa
     compare_started = time.perf_counter()
     if not report.has_errors:
         languages = results.languages if results else None
-        alignments = compare_stories(checked.dossier, checked.texts, checked.cache, report, languages)
+        side_keys = results.kept_side_keys(memo) if results and memo else None
+        alignments = compare_stories(checked.dossier, checked.texts, checked.cache, report, languages, side_keys)
         checked.alignments, checked.alignment_keys = alignments, alignments.input_keys
         if results and memo:
             results.keep(checked.dossier, memo, mention_keys)

@@ -23,20 +23,22 @@ from dossier.model import Article, Dossier
 
 STORY_RESULTS_CACHE = "story-results"  # the build cache's namespace for the entries
 
-# What an entry keeps of one article, in the story's order: its id, its anchoring, its mentions, its language.
-_KeptArticle = tuple[str, AnchoredArticle, KeptMentions, str | None]
+# What an entry keeps of one article, in the story's order: its id, its anchoring, its mentions, its language and
+# the key of its side in the comparison (compare.stage._side_key).
+_KeptArticle = tuple[str, AnchoredArticle, KeptMentions, str | None, str]
 
 
 @dataclass
 class StoryResults:
-    """The entries of a build's stories: those read back (`anchoring`, `mentions`, `languages`, by article id,
-    for the stages to take) and the keys of those to make once the stages have run (`missing`)."""
+    """The entries of a build's stories: those read back (`anchoring`, `mentions`, `languages`, `side_keys`, by
+    article id, for the stages to take) and the keys of those to make once the stages have run (`missing`)."""
 
     store: CacheStore
     people: str  # link.people_key
     anchoring: dict[str, AnchoredArticle] = field(default_factory=dict)
     mentions: dict[str, KeptMentions] = field(default_factory=dict)
     languages: dict[str, str | None] = field(default_factory=dict)
+    side_keys: dict[str, str] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)  # story id -> key
 
     def read(self, raw: RawDossier, dossier: Dossier) -> None:
@@ -50,25 +52,38 @@ class StoryResults:
             if kept is None:
                 self.missing[story.id] = key
                 continue
-            for article_id, anchoring, mentions, language in kept:
+            for article_id, anchoring, mentions, language, side_key in kept:
                 self.anchoring[article_id] = anchoring
                 self.mentions[article_id] = mentions
                 self.languages[article_id] = language
+                self.side_keys[article_id] = side_key
 
     def kept_mentions(self, memo: AnchorMemo) -> dict[str, KeptMentions]:
         """The mentions kept of the articles whose anchors were taken from their entry: the others' annotations
         may have other anchors, and so other mentions."""
         return {article_id: self.mentions[article_id] for article_id in memo.replayed}
 
+    def kept_side_keys(self, memo: AnchorMemo) -> dict[str, str]:
+        """The comparison's side keys kept of the articles whose anchors were taken from their entry (a side holds
+        the spans of its claims and sources); the comparison fills in the others', for `keep`."""
+        self.side_keys = {article_id: self.side_keys[article_id] for article_id in memo.replayed}
+        return self.side_keys
+
     def keep(self, dossier: Dossier, memo: AnchorMemo, mention_keys: Mapping[str, str]) -> None:
-        """Store the entries that were missing, from what the stages made (`dossier` is link's; `self.languages`
-        filled by the comparison)."""
+        """Store the entries that were missing, from what the stages made (`dossier` is link's; `languages` and
+        `side_keys` filled by the comparison)."""
         for story_id, key in self.missing.items():
             article_ids = dossier.stories[story_id].article_ids
-            if not all(id_ in memo.made and id_ in self.languages for id_ in article_ids):
+            if not all(id_ in memo.made and id_ in self.languages and id_ in self.side_keys for id_ in article_ids):
                 continue
             entry = tuple(
-                (id_, memo.made[id_], (mention_keys[id_], mention_rows(dossier.articles[id_])), self.languages[id_])
+                (
+                    id_,
+                    memo.made[id_],
+                    (mention_keys[id_], mention_rows(dossier.articles[id_])),
+                    self.languages[id_],
+                    self.side_keys[id_],
+                )
                 for id_ in article_ids
             )
             self.store.put(STORY_RESULTS_CACHE, key, entry)
@@ -94,9 +109,9 @@ def _kept_articles(found: Any, articles: list[Article]) -> list[_KeptArticle] | 
     if not (isinstance(found, tuple) and len(found) == len(articles)):
         return None
     for kept, article in zip(found, articles, strict=True):
-        if not (isinstance(kept, tuple) and len(kept) == 4 and kept[0] == article.id):
+        if not (isinstance(kept, tuple) and len(kept) == 5 and kept[0] == article.id and isinstance(kept[4], str)):
             return None
-        _, anchoring, mentions, language = kept
+        _, anchoring, mentions, language, _ = kept
         is_mentions = isinstance(mentions, tuple) and len(mentions) == 2 and isinstance(mentions[0], str)
         if not (is_anchored_article(anchoring, article) and is_mentions and are_mention_rows(mentions[1])):
             return None
