@@ -14,6 +14,8 @@ import pytest
 from dossier import kept_files, load, story_results
 from dossier.anchor import stage
 from dossier.cache import CACHE_FOLDER, CacheStore, fingerprint
+from dossier.compare import stage as compare_stage
+from dossier.model import Article
 from dossier.pipeline import BuildOptions, Built, build_project
 from tests.conftest import copy_example
 
@@ -213,12 +215,22 @@ def _count_cache_reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 def test_an_unchanged_storys_texts_anchors_mentions_and_languages_are_one_read(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A rebuild reads an unchanged story's results in one read, not one per article in each stage."""
+    """A rebuild reads an unchanged story's results in one read, not one per article in each stage, and makes
+    none of its articles' sides for the comparison (their keys are kept)."""
     reads = _count_cache_reads(monkeypatch)
+    sides: list[str] = []
+    real_side_of = compare_stage.side_of
+
+    def side_and_note(article: Article, *args: Any) -> Any:
+        sides.append(article.id)
+        return real_side_of(article, *args)
+
+    monkeypatch.setattr(compare_stage, "side_of", side_and_note)
     _append(project / "content" / "sources.yaml", "\n")  # so that the build does not stop early
     assert build_project(project, CACHED).written is not None
     assert reads[story_results.STORY_RESULTS_CACHE] == 1
     assert [reads[namespace] for namespace in ("texts", "anchors", "mentions", "language")] == [0, 0, 0, 0]
+    assert sides == []
     assert _diagnostics(build_project(project, CACHED)) == _clean_diagnostics(project, tmp_path / "clean")
 
 
