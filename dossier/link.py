@@ -14,7 +14,7 @@ from typing import Any, TypeGuard
 
 from dossier.anchor import find_mentions
 from dossier.cache import CacheStore, digest, fingerprint, version_key
-from dossier.model import Annotation, Article, Dossier, Mention, Person
+from dossier.model import Annotation, Article, Dossier, Mention, Person, replaced
 from dossier.text import ArticleText
 
 EntityKey = tuple[str, str]  # (kind, id): ("person", "michael-flynn"); kinds: story article person claim source
@@ -89,7 +89,7 @@ def link_entities(
             mentions = tuple(_mention(p, article_id, start, end, passage, a) for p, start, end, passage, a in rows)
         if mention_keys is not None:
             mention_keys[article_id] = key
-        articles[article_id] = dataclasses.replace(article, mentions=mentions)
+        articles[article_id] = replaced(article, mentions=mentions)
     linked = dataclasses.replace(dossier, articles=articles)
     return linked, _index_of(linked)
 

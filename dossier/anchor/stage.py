@@ -15,7 +15,7 @@ from dossier.anchor.locate import locate_quote
 from dossier.anchor.messages import report_match
 from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.diagnostics import Diagnostic, Location, Report, Severity
-from dossier.model import Anchor, AnchorMethod, Annotation, Article, Dossier
+from dossier.model import Anchor, AnchorMethod, Annotation, Article, Dossier, replaced
 from dossier.text import ArticleText, Passage, parse_article_text
 
 ANCHORS_CACHE = "anchors"  # the build cache's namespace for an article's anchors (see AnchorMemo)
@@ -78,7 +78,7 @@ def anchor_quotes(
         report.extend(
             Report([Diagnostic(*message) for message in kept[1]])
         )  # as the report notes them: a draft's say so
-        articles[article_id] = dataclasses.replace(article, annotations=annotations)
+        articles[article_id] = replaced(article, annotations=annotations)
     return dataclasses.replace(dossier, articles=articles), texts
 
 
@@ -197,17 +197,19 @@ def _replayed(article: Article, kept: _Kept, budget: Budget) -> tuple[Annotation
     budget.occurrences -= occurrences
     budget.fuzzy_work -= fuzzy_work
     return tuple(
-        _with_anchor(annotation, Anchor(*anchor)) if anchor else annotation
+        replaced(annotation, anchor=_kept_anchor(anchor)) if anchor else annotation
         for annotation, anchor in zip(article.annotations, anchors, strict=True)
     )
 
 
-def _with_anchor(annotation: Annotation, anchor: Anchor) -> Annotation:
-    """dataclasses.replace(annotation, anchor=anchor), without its call of __init__ field by field: a rebuild
-    replays some 10,000 annotations at 1,000 articles (Annotation has no __post_init__ to skip)."""
-    anchored = object.__new__(Annotation)
-    vars(anchored).update(vars(annotation), anchor=anchor)
-    return anchored
+def _kept_anchor(kept: _AnchorTuple) -> Anchor:
+    """Anchor(*kept), without the frozen dataclass's __init__ (see model.replaced)."""
+    anchor = object.__new__(Anchor)
+    vars(anchor).update(zip(_ANCHOR_FIELDS, kept, strict=True))
+    return anchor
+
+
+_ANCHOR_FIELDS = tuple(field.name for field in dataclasses.fields(Anchor))  # in _AnchorTuple's order
 
 
 def _anchor_tuple(anchor: Anchor | None) -> _AnchorTuple | None:
