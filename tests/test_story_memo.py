@@ -289,3 +289,27 @@ def test_a_build_that_looked_for_changes_reads_no_unchanged_story_file_again(
     assert "the-week.yaml" in read  # its memo's key changed: the folder is read again
     assert _diagnostics(built) == _clean_diagnostics(project, tmp_path / "clean")
     assert _site(project) == _site(tmp_path / "clean")
+
+
+def test_an_article_reached_with_another_budget_is_anchored_from_its_own_entries(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A story's entry keeps the budget each article's anchoring began with: an article that anchoring reaches
+    with another (an earlier article spent otherwise) takes its anchors and mentions from its own entries, or is
+    anchored again, and the site is a clean build's."""
+    shards = sorted((project / CACHE_FOLDER / "build").glob(f"{story_results.STORY_RESULTS_CACHE}-*.pickle"))
+    for shard in shards:
+        entries = pickle.loads(shard.read_bytes())
+        for key, data in entries.items():
+            first, *others = pickle.loads(data)
+            article_id, (text, (occurrences, fuzzy_work), anchor_key, kept), *rest = first
+            first = (article_id, (text, (occurrences + 1, fuzzy_work), anchor_key, kept), *rest)
+            entries[key] = pickle.dumps((first, *others))
+        shard.write_bytes(pickle.dumps(entries))
+    reads = _count_cache_reads(monkeypatch)
+    _append(project / "content" / "sources.yaml", "\n")
+    built = build_project(project, CACHED)
+    assert (reads["anchors"], reads["mentions"]) == (1, 1)  # the first article's; the second's are kept
+    clean = build_project(_clean_copy(project, tmp_path / "clean"))
+    assert _diagnostics(built) == _diagnostics(clean)
+    assert _site(project) == _site(tmp_path / "clean")
