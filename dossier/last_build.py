@@ -38,7 +38,7 @@ from dossier.cache import kept_cache_folder, version_key
 from dossier.diagnostics import Diagnostic, Location, Report
 from dossier.folder_listing import entries_by_name
 from dossier.kept_files import KeptFolder, read_below, read_regular
-from dossier.load import MAX_FILE_BYTES, is_inside
+from dossier.load import MAX_FILE_BYTES, file_digest, is_inside
 from dossier.model import Dossier, PreviousAnchor
 from dossier.static_folder import walk_static
 
@@ -153,7 +153,7 @@ def _file_entry(path: Path, known: object, project: Path) -> list[Any]:
         data = read_regular(path, limit=MAX_FILE_BYTES, follow=True)
     except OSError:
         return [-1, 0, f"unread {status.st_mode} {status.st_size} {status.st_mtime_ns}"]
-    return [*size_and_time, hashlib.blake2b(data, digest_size=20).hexdigest()]
+    return [*size_and_time, file_digest(data)]
 
 
 def output_state(output_dir: Path) -> OutputState:

@@ -6,12 +6,15 @@ Runs after anchoring; everything here is derived from the model, so render only 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 from dossier.anchor import find_mentions
 from dossier.cache import CacheStore, digest, fingerprint, version_key
-from dossier.model import Annotation, Article, Dossier, Mention, Person
+from dossier.model import Annotation, Article, Dossier, Mention, Person, replaced
 from dossier.text import ArticleText
 
 EntityKey = tuple[str, str]  # (kind, id): ("person", "michael-flynn"); kinds: story article person claim source
@@ -47,6 +50,15 @@ class Index:
 
 
 MENTIONS_CACHE = "mentions"
+MentionRow = tuple[str, int, int, int, str | None]  # a Mention's fields but its article's id, in their order
+# An article's mentions as its story's entry in the build cache keeps them (dossier/story_results.py): its key in
+# MENTIONS_CACHE, and the mentions.
+KeptMentions = tuple[str, tuple[MentionRow, ...]]
+
+
+def people_key(dossier: Dossier) -> str:
+    """A digest of what finding mentions reads of the people: their ids and names, in order."""
+    return fingerprint([(person.id, person.names) for person in dossier.people.values()])
 
 
 def link_entities(
@@ -54,25 +66,47 @@ def link_entities(
     texts: dict[str, ArticleText],
     store: CacheStore | None = None,
     mention_keys: dict[str, str] | None = None,
+    kept: Mapping[str, KeptMentions] | None = None,
 ) -> tuple[Dossier, Index]:
     """Detect mentions and build every reverse index render needs. Returns a new dossier, whose articles have
     their mentions, and its index.
 
     With a build cache `store`, an article's mentions are found again only when its text or the people changed;
     `mention_keys`, when given, is filled with each article's key in the cache (its text and the people's names).
+    `kept` holds the mentions of articles whose text, anchors and people are those they were found with.
     """
     people = list(dossier.people.values())
-    people_key = fingerprint([(person.id, person.names) for person in people]) if store else ""
+    people_digest = people_key(dossier) if store else ""
     articles: dict[str, Article] = {}
     for article_id, article in dossier.articles.items():
-        text = texts[article_id]
-        key = digest(version_key(), MENTIONS_CACHE, people_key, text.text) if store else ""
+        found = kept.get(article_id) if kept else None
+        if found is None:
+            text = texts[article_id]
+            key = digest(version_key(), MENTIONS_CACHE, people_digest, text.text) if store else ""
+            mentions = _mentions_in(article, _names_found(text, people, key, store), text)
+        else:
+            key, rows = found
+            mentions = tuple(_mention(p, article_id, start, end, passage, a) for p, start, end, passage, a in rows)
         if mention_keys is not None:
             mention_keys[article_id] = key
-        names = _names_found(text, people, key, store)
-        articles[article_id] = dataclasses.replace(article, mentions=_mentions_in(article, names, text))
+        articles[article_id] = replaced(article, mentions=mentions)
     linked = dataclasses.replace(dossier, articles=articles)
     return linked, _index_of(linked)
+
+
+def mention_rows(article: Article) -> tuple[MentionRow, ...]:
+    """The article's mentions as KeptMentions keeps them."""
+    return tuple((m.person_id, m.start, m.end, m.passage, m.annotation_id) for m in article.mentions)
+
+
+def are_mention_rows(rows: Any) -> TypeGuard[tuple[MentionRow, ...]]:
+    """Whether a cache entry holds mentions in the shape `mention_rows` gives them; checked column by column, in C
+    (a rebuild checks some 100,000 rows at 5,000 articles)."""
+    if not (type(rows) is tuple and set(map(type, rows)) <= {tuple} and set(map(len, rows)) <= {5}):
+        return False
+    kinds: tuple[set[type], ...] = ({str}, {int}, {int}, {int}, {str, type(None)})
+    columns = zip(*rows, strict=True)
+    return all(set(map(type, column)) <= kind for column, kind in zip(columns, kinds, strict=False))
 
 
 def _names_found(
@@ -174,19 +208,24 @@ def _grouped_all(pairs: list[tuple[str, Annotation]]) -> dict[str, list[Annotati
 
 
 def _co_mentions(dossier: Dossier) -> dict[str, list[tuple[str, int]]]:
-    """People named in the same passage, counted once per passage."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    """People named in the same passage, counted once per passage; every person named has an entry (empty when
+    named alone)."""
+    named: dict[str, None] = {}
+    pairs: Counter[tuple[str, str]] = Counter()  # (person, other): counted in C, not person by person
     for article in dossier.articles.values():
         by_passage: dict[int, set[str]] = defaultdict(set)
         for mention in article.mentions:
             by_passage[mention.passage].add(mention.person_id)
         for together in by_passage.values():
-            for person_id in together:
-                counts[person_id].update(other for other in together if other != person_id)
-    return {
-        person_id: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-        for person_id, counter in counts.items()
-    }
+            named.update(dict.fromkeys(together))
+            if len(together) > 1:
+                pairs.update(itertools.permutations(together, 2))
+    counts: dict[str, list[tuple[str, int]]] = {person_id: [] for person_id in named}
+    for (person_id, other), count in pairs.items():
+        counts[person_id].append((other, count))
+    for together_with in counts.values():
+        together_with.sort(key=lambda item: (-item[1], item[0]))
+    return counts
 
 
 def _sources_behind(source_id: str, dossier: Dossier) -> list[str]:
@@ -229,7 +268,8 @@ def _references(dossier: Dossier) -> list[tuple[EntityKey, EntityKey]]:
     for article in dossier.articles.values():
         me = ("article", article.id)
         refs += [(me, ("story", article.story_id)), (me, ("source", article.outlet))]
-        refs += [(me, ("person", m.person_id)) for m in article.mentions]
+        # Each person once, in reading order: an article names each of its people many times.
+        refs += [(me, ("person", person_id)) for person_id in dict.fromkeys(m.person_id for m in article.mentions)]
         for annotation in article.annotations:
             if annotation.target and annotation.kind in ("claim", "source"):
                 refs.append((me, (annotation.kind, annotation.target)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 from collections.abc import Callable, Iterable, Mapping
@@ -285,13 +286,30 @@ def load_story(story_dir: Path, project_dir: Path, report: Report, parse: YamlPa
 STORY_FILE_SUFFIXES = (".md", *YAML_SUFFIXES)
 
 
+def file_digest(data: bytes) -> str:
+    """The digest of a file's content that a story memo's key and the last build's table of files hold."""
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+# The files a build's first step found (last_build.inputs_digest): resolved path -> [size, modification time in
+# ns, file_digest of the content].
+KnownFiles = Mapping[str, list[Any]]
+
+
 class StoryMemos:
     """Story memos in the build cache (in load's namespace, YAML_CACHE), under a digest of a story folder's
-    files, its place, and `settings` (dossier.yaml, whether drafts are built, dossier's version and code)."""
+    files, its place, and `settings` (dossier.yaml, whether drafts are built, dossier's version and code).
 
-    def __init__(self, store: CacheStore, config: Config, include_drafts: bool) -> None:
+    `known` holds the digests of the content's files that `dossier build` took in its first step, when it looked
+    for a change since the last build: a file whose size and time are still those is not read again (that step
+    trusts them too: when no file's changed, it stops)."""
+
+    def __init__(
+        self, store: CacheStore, config: Config, include_drafts: bool, known: KnownFiles | None = None
+    ) -> None:
         self.store = store
         self.settings = digest(version_key(), "story memo", fingerprint(config), f"drafts={include_drafts}")
+        self.known = known or {}
 
     def key(self, story_dir: Path, shown: str) -> str | None:
         """The key of the folder's memo; None when a file load reads there is a link, no regular file or too
@@ -299,17 +317,33 @@ class StoryMemos:
         if story_dir.is_symlink():
             return None
         parts: list[str | bytes] = [self.settings, shown]
+        real_dir = str(story_dir.resolve()) if self.known else ""
         with os.scandir(story_dir) as entries:
             for entry in sorted(entries, key=lambda entry: entry.name):
                 if not entry.name.endswith(STORY_FILE_SUFFIXES):
                     continue
                 if not entry.is_file(follow_symlinks=False):
                     return None
-                try:
-                    parts += [entry.name, read_regular(entry.path, limit=MAX_FILE_BYTES)]
-                except OSError:
+                content = self._known_digest(entry, real_dir) or self._read_digest(entry.path)
+                if content is None:
                     return None
+                parts += [entry.name, content]
         return digest(*parts)
+
+    def _known_digest(self, entry: os.DirEntry[str], real_dir: str) -> str | None:
+        """The file's digest as `known` holds it, when its size and time are those it was taken with."""
+        known = self.known.get(os.path.join(real_dir, entry.name)) if real_dir else None
+        if not (isinstance(known, list) and len(known) == 3 and isinstance(known[2], str)):
+            return None
+        status = entry.stat(follow_symlinks=False)
+        return known[2] if known[:2] == [status.st_size, status.st_mtime_ns] else None
+
+    @staticmethod
+    def _read_digest(path: str) -> str | None:
+        try:
+            return file_digest(read_regular(path, limit=MAX_FILE_BYTES))
+        except OSError:
+            return None
 
     def get(self, key: str) -> StoryMemo | None:
         return StoryMemo.from_stored(self.store.get(YAML_CACHE, key))

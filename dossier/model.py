@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from dossier.diagnostics import Location
 
@@ -237,3 +237,15 @@ class PreviousAnchor:
 
     text_hash: str
     exact_text: str
+
+
+Entity = TypeVar("Entity")
+
+
+def replaced(entity: Entity, **changes: Any) -> Entity:
+    """dataclasses.replace(entity, **changes) for the model's frozen dataclasses, none of which has a
+    __post_init__ to run, without __init__ setting each field through object.__setattr__: a rebuild replaces
+    every article twice and every anchored annotation (over 50,000 objects at 5,000 articles)."""
+    copy = object.__new__(type(entity))
+    vars(copy).update(vars(entity), **changes)
+    return copy

@@ -15,7 +15,14 @@ from dossier.cache import CacheStore, cache_dir_for, digest
 from dossier.config import CONFIG_FILE, check_base_url, load_config
 from dossier.diagnostics import Location, Report
 from dossier.folder_safety import content_dir_problem, output_dir_problem
-from dossier.last_build import BuildInputs, inputs_digest, last_manifest, record_build, replay_if_unchanged
+from dossier.last_build import (
+    BuildInputs,
+    FileTable,
+    inputs_digest,
+    last_manifest,
+    record_build,
+    replay_if_unchanged,
+)
 from dossier.model import Config, Dossier
 from dossier.search import is_search_on, pagefind_binary
 from dossier.write import WriteResult
@@ -103,17 +110,19 @@ def check_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> 
     output folder, `options.output_dir` or dossier.yaml's (see dossier/cache.py).
     """
     with fewer_collections():
-        return _check_project(project_dir, options)
+        return _check_project(project_dir, options, {})
 
 
-def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
+def _check_project(project_dir: Path, options: BuildOptions, known_files: FileTable) -> Checked:
+    """check_project; `known_files`: the files `dossier build` found in its first step (see load.StoryMemos)."""
     from dossier.anchor import anchor_quotes, report_moved_anchors
     from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE, AnchorMemo
     from dossier.compare.stage import compare_stories
     from dossier.last_build import previous_anchors
-    from dossier.link import MENTIONS_CACHE, link_entities
+    from dossier.link import MENTIONS_CACHE, link_entities, people_key
     from dossier.load import YAML_CACHE, StoryMemos, annotation_prints, load_dossier, memoised_yaml
     from dossier.placeholders import report_placeholders
+    from dossier.story_results import StoryResults
     from dossier.text import make_markdown
     from dossier.validate import validate_dossier
     from dossier.yaml_reader import parse_yaml
@@ -136,24 +145,29 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
         if checked.cache and checked.cache.problem:
             report.warning(Location(CONFIG_FILE), f"{checked.cache.problem}: the build cache is not used")
     parse = memoised_yaml(checked.cache) if checked.cache else parse_yaml
-    memos = StoryMemos(checked.cache, config, options.include_drafts) if checked.cache else None
+    memos = StoryMemos(checked.cache, config, options.include_drafts, known_files) if checked.cache else None
     raw = load_dossier(project_dir, content_dir, report, parse, memos)
     validated = validate_dossier(raw, config, report, options.include_drafts)
     report_placeholders(raw, validated, report)
     if memos:
         memos.keep(raw)
     checked.timings["load"] = time.perf_counter() - started
-    memo = None
+    memo = results = None
     if checked.cache:
         prints = annotation_prints(raw, validated.articles)
-        memo = AnchorMemo(checked.cache, f"raw_html={config.raw_html}", annotation_prints=prints)
+        results = StoryResults(checked.cache, people_key(validated))
+        results.read(raw, validated)
+        memo = AnchorMemo(
+            checked.cache, f"raw_html={config.raw_html}", annotation_prints=prints, kept=results.anchoring
+        )
     anchored, checked.texts = anchor_quotes(validated, make_markdown(config.raw_html), report, memo)
     # Compared with the last build into the same folder (for `serve`, the last site it served).
     last_output = options.output_dir or project_dir / config.output_dir
     previous = previous_anchors(last_output, checked.cache.folder if checked.cache else None)
     report_moved_anchors(anchored, checked.texts, previous, report)
     mention_keys: dict[str, str] = {}
-    checked.dossier, checked.index = link_entities(anchored, checked.texts, checked.cache, mention_keys)
+    kept_mentions = results.kept_mentions(memo) if results and memo else None
+    checked.dossier, checked.index = link_entities(anchored, checked.texts, checked.cache, mention_keys, kept_mentions)
     if memo:
         checked.article_keys = {id_: digest(memo.keys[id_], mention_keys[id_]) for id_ in checked.dossier.articles}
     checked.timings["anchor+link"] = time.perf_counter() - started - checked.timings["load"]
@@ -164,8 +178,12 @@ def _check_project(project_dir: Path, options: BuildOptions) -> Checked:
             checked.cache.write_back(namespace)
     compare_started = time.perf_counter()
     if not report.has_errors:
-        alignments = compare_stories(checked.dossier, checked.texts, checked.cache, report)
+        languages = results.languages if results else None
+        side_keys = results.kept_side_keys(memo) if results and memo else None
+        alignments = compare_stories(checked.dossier, checked.texts, checked.cache, report, languages, side_keys)
         checked.alignments, checked.alignment_keys = alignments, alignments.input_keys
+        if results and memo:
+            results.keep(checked.dossier, memo, mention_keys)
     checked.timings["compare"] = time.perf_counter() - compare_started
     return checked
 
@@ -208,7 +226,7 @@ def _build_project(project_dir: Path, options: BuildOptions) -> Built:
             checked = Checked(report, timings={"unchanged": time.perf_counter() - started})
             written = WriteResult(written=0, unchanged=files, removed=0)
             return Built(checked, inputs.output_dir, written=written, stopped_early=True)
-    built = _build_checked(project_dir, options)
+    built = _build_checked(project_dir, options, input_files)
     if inputs and inputs_key and built.written is not None and not built.report.has_errors:
         record_build(inputs, inputs_key, input_files, built.report)
     return built
@@ -234,7 +252,7 @@ def _build_inputs(project_dir: Path, options: BuildOptions) -> BuildInputs | Non
     return BuildInputs(project_dir, content_dir, output, cache_dir_for(output), output_options, pagefind)
 
 
-def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
+def _build_checked(project_dir: Path, options: BuildOptions, known_files: FileTable) -> Built:
     from dossier.render import render_site
     from dossier.render.incremental import PageCache
     from dossier.search import search_index
@@ -242,7 +260,7 @@ def _build_checked(project_dir: Path, options: BuildOptions) -> Built:
     from dossier.themes import resolve_themes
     from dossier.write import StagedSite, build_lock
 
-    checked = _check_project(project_dir, options)
+    checked = _check_project(project_dir, options, known_files)
     built = Built(checked)
     if checked.report.has_errors or checked.config is None or checked.dossier is None or checked.index is None:
         return built

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import pickle
 import shutil
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from dossier import load
+from dossier import kept_files, load, story_results
 from dossier.anchor import stage
-from dossier.cache import CACHE_FOLDER, fingerprint
+from dossier.cache import CACHE_FOLDER, CacheStore, fingerprint
+from dossier.compare import stage as compare_stage
+from dossier.model import Article
 from dossier.pipeline import BuildOptions, Built, build_project
 from tests.conftest import copy_example
 
@@ -195,3 +198,118 @@ def test_damaged_story_memos_are_made_again(project: Path, tmp_path: Path, damag
     built = build_project(project, CACHED)
     assert built.written is not None
     assert _diagnostics(built) == _clean_diagnostics(project, tmp_path / "clean")
+
+
+def _count_cache_reads(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    reads: Counter[str] = Counter()
+    real = CacheStore.get
+
+    def counted(store: CacheStore, namespace: str, key: str) -> Any:
+        reads[namespace] += 1
+        return real(store, namespace, key)
+
+    monkeypatch.setattr(CacheStore, "get", counted)
+    return reads
+
+
+def test_an_unchanged_storys_texts_anchors_mentions_and_languages_are_one_read(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rebuild reads an unchanged story's results in one read, not one per article in each stage, and makes
+    none of its articles' sides for the comparison (their keys are kept)."""
+    reads = _count_cache_reads(monkeypatch)
+    sides: list[str] = []
+    real_side_of = compare_stage.side_of
+
+    def side_and_note(article: Article, *args: Any) -> Any:
+        sides.append(article.id)
+        return real_side_of(article, *args)
+
+    monkeypatch.setattr(compare_stage, "side_of", side_and_note)
+    _append(project / "content" / "sources.yaml", "\n")  # so that the build does not stop early
+    assert build_project(project, CACHED).written is not None
+    assert reads[story_results.STORY_RESULTS_CACHE] == 1
+    assert [reads[namespace] for namespace in ("texts", "anchors", "mentions", "language")] == [0, 0, 0, 0]
+    assert sides == []
+    assert _diagnostics(build_project(project, CACHED)) == _clean_diagnostics(project, tmp_path / "clean")
+
+
+@pytest.mark.parametrize(
+    "damaged", [("x",), (("the-week", "x", ("", ()), None), ("the-moscow-times", "x", ("", ()), None))]
+)
+def test_a_damaged_story_result_is_made_again(project: Path, tmp_path: Path, damaged: tuple[Any, ...]) -> None:
+    shards = sorted((project / CACHE_FOLDER / "build").glob(f"{story_results.STORY_RESULTS_CACHE}-*.pickle"))
+    assert shards
+    for shard in shards:
+        entries = pickle.loads(shard.read_bytes())
+        shard.write_bytes(pickle.dumps({key: pickle.dumps(damaged) for key in entries}))
+    _append(project / "content" / "sources.yaml", "\n")
+    built = build_project(project, CACHED)
+    clean = build_project(_clean_copy(project, tmp_path / "clean"))
+    assert _diagnostics(built) == _diagnostics(clean)
+    assert _site(project) == _site(tmp_path / "clean")
+
+
+def test_a_person_named_in_an_unchanged_story_is_found_there(project: Path, tmp_path: Path) -> None:
+    """The people's names are part of a story result's key: a person added is found in the unchanged texts."""
+    _append(project / "content" / "people.yaml", "\n- id: added-logan\n  name: Logan\n")
+    built = build_project(project, CACHED)
+    clean = build_project(_clean_copy(project, tmp_path / "clean"))
+    assert _diagnostics(built) == _diagnostics(clean)
+    assert _site(project) == _site(tmp_path / "clean")
+    assert built.checked.index and [m.article_id for m in built.checked.index.mentions["added-logan"]] == ["the-week"]
+
+
+def _site(project: Path) -> dict[str, bytes]:
+    files = sorted(path for path in (project / "build").rglob("*") if path.is_file())
+    return {path.relative_to(project / "build").as_posix(): path.read_bytes() for path in files}
+
+
+def test_a_build_that_looked_for_changes_reads_no_unchanged_story_file_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`dossier build` took each content file's digest when it looked for a change since the last build: a story
+    memo's key takes those of the files whose size and time are unchanged, and an edited file is read."""
+    options = BuildOptions(use_cache=True, skip_unchanged=True)
+    assert build_project(project, options).written is not None  # the last build's table of files
+    read: list[str] = []
+    real = kept_files.read_regular  # as load imports it
+
+    def counted(path: Any, *args: Any, **kwargs: Any) -> bytes:
+        if Path(path).parent.name == STORY.name:
+            read.append(Path(path).name)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(load, "read_regular", counted)
+    _append(project / "content" / "sources.yaml", "\n")
+    assert build_project(project, options).written is not None
+    assert read == []
+    _append(project / STORY / "the-week.yaml", "\n")
+    built = build_project(project, options)
+    assert "the-week.yaml" in read  # its memo's key changed: the folder is read again
+    assert _diagnostics(built) == _clean_diagnostics(project, tmp_path / "clean")
+    assert _site(project) == _site(tmp_path / "clean")
+
+
+def test_an_article_reached_with_another_budget_is_anchored_from_its_own_entries(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A story's entry keeps the budget each article's anchoring began with: an article that anchoring reaches
+    with another (an earlier article spent otherwise) takes its anchors and mentions from its own entries, or is
+    anchored again, and the site is a clean build's."""
+    shards = sorted((project / CACHE_FOLDER / "build").glob(f"{story_results.STORY_RESULTS_CACHE}-*.pickle"))
+    for shard in shards:
+        entries = pickle.loads(shard.read_bytes())
+        for key, data in entries.items():
+            first, *others = pickle.loads(data)
+            article_id, (text, (occurrences, fuzzy_work), anchor_key, kept), *rest = first
+            first = (article_id, (text, (occurrences + 1, fuzzy_work), anchor_key, kept), *rest)
+            entries[key] = pickle.dumps((first, *others))
+        shard.write_bytes(pickle.dumps(entries))
+    reads = _count_cache_reads(monkeypatch)
+    _append(project / "content" / "sources.yaml", "\n")
+    built = build_project(project, CACHED)
+    assert (reads["anchors"], reads["mentions"]) == (1, 1)  # the first article's; the second's are kept
+    clean = build_project(_clean_copy(project, tmp_path / "clean"))
+    assert _diagnostics(built) == _diagnostics(clean)
+    assert _site(project) == _site(tmp_path / "clean")

@@ -15,11 +15,20 @@ from dossier.anchor.locate import locate_quote
 from dossier.anchor.messages import report_match
 from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.diagnostics import Diagnostic, Location, Report, Severity
-from dossier.model import Anchor, AnchorMethod, Annotation, Article, Dossier
+from dossier.model import Anchor, AnchorMethod, Annotation, Article, Dossier, replaced
 from dossier.text import ArticleText, Passage, parse_article_text
 
 ANCHORS_CACHE = "anchors"  # the build cache's namespace for an article's anchors (see AnchorMemo)
 TEXTS_CACHE = "texts"  # the build cache's namespace for an article's plain text and passages (see _text_of)
+
+
+# What an entry holds: each annotation's anchor as a tuple (or None), the messages, and what was spent.
+_AnchorTuple = tuple[int, int, AnchorMethod, float, str, int]
+_Kept = tuple[tuple[_AnchorTuple | None, ...], tuple[tuple[Severity, Location, str], ...], int, int]
+_KeptText = tuple[str, tuple[tuple[int, int, int, int, int, int], ...], tuple[tuple[int, int], ...]]
+# An article's anchoring as a story's entry keeps it: its text, the budget left when its anchoring began
+# (occurrences, fuzzy work), its key in ANCHORS_CACHE and what that entry holds.
+AnchoredArticle = tuple[_KeptText, tuple[int, int], str, _Kept]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,11 +47,13 @@ class AnchorMemo:
     # The fingerprint of an article's annotations when its story memo holds it (load.annotation_prints): an
     # unchanged story's annotations are not fingerprinted again, one by one, on every build.
     annotation_prints: Mapping[str, str] = dataclasses.field(default_factory=dict)
-
-
-# What an entry holds: each annotation's anchor as a tuple (or None), the messages, and what was spent.
-_AnchorTuple = tuple[int, int, AnchorMethod, float, str, int]
-_Kept = tuple[tuple[_AnchorTuple | None, ...], tuple[tuple[Severity, Location, str], ...], int, int]
+    # Each article's anchoring as its story's entry in the build cache holds it (dossier/story_results.py): taken
+    # instead of the article's own entries when anchoring reaches it with the budget it began with then.
+    kept: Mapping[str, AnchoredArticle] = dataclasses.field(default_factory=dict)
+    # Each article's anchoring as this build made or took it, for its story's entry; `replayed` names those taken
+    # from `kept`.
+    made: dict[str, AnchoredArticle] = dataclasses.field(default_factory=dict)
+    replayed: set[str] = dataclasses.field(default_factory=set)
 
 
 def anchor_quotes(
@@ -54,18 +65,43 @@ def anchor_quotes(
     articles: dict[str, Article] = {}
     budget = Budget()  # what the whole build may spend on quotes that occur very often and on fuzzy search
     for article_id, article in dossier.articles.items():
-        text = texts[article_id] = _text_of(article, md, memo)
-        annotations, messages = _anchored_or_kept(article, text, budget, memo)
-        report.extend(Report(messages))  # as the report notes them: a draft's say so
-        articles[article_id] = dataclasses.replace(article, annotations=annotations)
+        anchored = _replayed_from_story(article, md, budget, memo) if memo else None
+        if anchored is None:
+            text, kept_text = _text_of(article, md, memo)
+            budget_before = (budget.occurrences, budget.fuzzy_work)
+            annotations, kept = _anchored_or_kept(article, text, budget, memo)
+            if memo and kept_text:
+                memo.made[article_id] = (kept_text, budget_before, memo.keys[article_id], kept)
+        else:
+            text, annotations, kept = anchored
+        texts[article_id] = text
+        report.extend(
+            Report([Diagnostic(*message) for message in kept[1]])
+        )  # as the report notes them: a draft's say so
+        articles[article_id] = replaced(article, annotations=annotations)
     return dataclasses.replace(dossier, articles=articles), texts
+
+
+def _replayed_from_story(
+    article: Article, md: MarkdownIt, budget: Budget, memo: AnchorMemo
+) -> tuple[ArticleText, tuple[Annotation, ...], _Kept] | None:
+    """The article's text, anchored annotations and anchoring as its story's entry kept them, when the budget
+    left is the one its anchoring began with then (anchoring is a function of the article, the Markdown
+    settings and that budget; the entry's key covers the first two); else None."""
+    kept = memo.kept.get(article.id)
+    if kept is None or kept[1] != (budget.occurrences, budget.fuzzy_work):
+        return None
+    kept_text, _, key, anchoring = kept
+    memo.keys[article.id], memo.made[article.id] = key, kept
+    memo.replayed.add(article.id)
+    return KeptText(kept_text, md, article), _replayed(article, anchoring, budget), anchoring
 
 
 def _anchored_or_kept(
     article: Article, text: ArticleText, budget: Budget, memo: AnchorMemo | None
-) -> tuple[tuple[Annotation, ...], list[Diagnostic]]:
-    """The article's annotations with their anchors, and the messages anchoring gave: from the memo when it holds
-    them, else anchored now (and kept in the memo)."""
+) -> tuple[tuple[Annotation, ...], _Kept]:
+    """The article's annotations with their anchors, and what the memo keeps of their anchoring (with the messages
+    it gave): from the memo when it holds them, else anchored now (and kept in the memo)."""
     if memo is None:
         annotations, kept = _anchored_article(article, text, budget)
     else:
@@ -76,7 +112,7 @@ def _anchored_or_kept(
             memo.store.put(ANCHORS_CACHE, key, kept)
         else:
             annotations, kept = _replayed(article, found, budget), found
-    return annotations, [Diagnostic(*message) for message in kept[1]]
+    return annotations, kept
 
 
 class KeptText(ArticleText):
@@ -97,24 +133,23 @@ class KeptText(ArticleText):
         return self.tokens
 
 
-_KeptText = tuple[str, tuple[tuple[int, int, int, int, int, int], ...], tuple[tuple[int, int], ...]]
-
-
-def _text_of(article: Article, md: MarkdownIt, memo: AnchorMemo | None) -> ArticleText:
-    """The article's text: parsed from its body, or as the build cache kept it for this body."""
+def _text_of(article: Article, md: MarkdownIt, memo: AnchorMemo | None) -> tuple[ArticleText, _KeptText | None]:
+    """The article's text: parsed from its body, or as the build cache kept it for this body; with the cache, also
+    what it keeps of the text."""
     if memo is None:
-        return parse_article_text(md, article.body, article.body_line)
+        return parse_article_text(md, article.body, article.body_line), None
     key = digest(version_key(), TEXTS_CACHE, memo.markdown_settings, article.body, str(article.body_line))
     found = memo.store.get(TEXTS_CACHE, key)
-    if _is_kept_text(found):
-        return KeptText(found, md, article)
+    if is_kept_text(found):
+        return KeptText(found, md, article), found
     text = parse_article_text(md, article.body, article.body_line)
     passages = tuple(dataclasses.astuple(passage) for passage in text.passages)
-    memo.store.put(TEXTS_CACHE, key, (text.text, passages, tuple(text.line_starts)))
-    return text
+    kept: _KeptText = (text.text, passages, tuple(text.line_starts))
+    memo.store.put(TEXTS_CACHE, key, kept)
+    return text, kept
 
 
-def _is_kept_text(found: Any) -> TypeGuard[_KeptText]:
+def is_kept_text(found: Any) -> TypeGuard[_KeptText]:
     """Whether a cache entry has the shape _text_of stores (anything else, a damaged cache, is parsed again)."""
     if not (isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], str)):
         return False
@@ -162,23 +197,34 @@ def _replayed(article: Article, kept: _Kept, budget: Budget) -> tuple[Annotation
     budget.occurrences -= occurrences
     budget.fuzzy_work -= fuzzy_work
     return tuple(
-        _with_anchor(annotation, Anchor(*anchor)) if anchor else annotation
+        replaced(annotation, anchor=_kept_anchor(anchor)) if anchor else annotation
         for annotation, anchor in zip(article.annotations, anchors, strict=True)
     )
 
 
-def _with_anchor(annotation: Annotation, anchor: Anchor) -> Annotation:
-    """dataclasses.replace(annotation, anchor=anchor), without its call of __init__ field by field: a rebuild
-    replays some 10,000 annotations at 1,000 articles (Annotation has no __post_init__ to skip)."""
-    anchored = object.__new__(Annotation)
-    vars(anchored).update(vars(annotation), anchor=anchor)
-    return anchored
+def _kept_anchor(kept: _AnchorTuple) -> Anchor:
+    """Anchor(*kept), without the frozen dataclass's __init__ (see model.replaced)."""
+    anchor = object.__new__(Anchor)
+    vars(anchor).update(zip(_ANCHOR_FIELDS, kept, strict=True))
+    return anchor
+
+
+_ANCHOR_FIELDS = tuple(field.name for field in dataclasses.fields(Anchor))  # in _AnchorTuple's order
 
 
 def _anchor_tuple(anchor: Anchor | None) -> _AnchorTuple | None:
     if anchor is None:
         return None
     return (anchor.start, anchor.end, anchor.method, anchor.confidence, anchor.text_hash, anchor.passage)
+
+
+def is_anchored_article(found: Any, article: Article) -> TypeGuard[AnchoredArticle]:
+    """Whether a story's entry holds an article's anchoring in the shape AnchorMemo.made gives it."""
+    if not (isinstance(found, tuple) and len(found) == 4 and is_kept_text(found[0]) and isinstance(found[2], str)):
+        return False
+    budget_before = found[1]
+    is_budget = isinstance(budget_before, tuple) and len(budget_before) == 2
+    return is_budget and all(type(spent) is int for spent in budget_before) and _kept(found[3], article) is not None
 
 
 def _kept(found: Any, article: Article) -> _Kept | None:

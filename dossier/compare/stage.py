@@ -144,20 +144,41 @@ class Alignments(Mapping[PairKey, Alignment]):
 
 
 def compare_stories(
-    dossier: Dossier, texts: dict[str, ArticleText], store: CacheStore | None = None, report: Report | None = None
+    dossier: Dossier,
+    texts: dict[str, ArticleText],
+    store: CacheStore | None = None,
+    report: Report | None = None,
+    languages: dict[str, str | None] | None = None,
+    side_keys: dict[str, str] | None = None,
 ) -> Alignments:
     """Alignments for each pair of articles within each story (n articles: n (n - 1) / 2 pairs).
 
     With a `store`, a pair whose inputs are unchanged since it was last aligned is taken from it (when read),
-    and new alignments are stored. Each pair of articles in different languages is a warning in `report`.
+    and new alignments are stored. Each pair of articles in different languages is a warning in `report`. The
+    language of an article that `languages` holds, and the key of its side (its text, spans, language and the
+    people) that `side_keys` holds, are taken from them, and both are filled with the others' (a rebuild takes
+    an unchanged story's from the build cache: dossier/story_results.py); a side is made only when needed.
     """
     people = {person.id: person.names for person in dossier.people.values()}
     settings = dossier.config.compare
-    sides = {article.id: side_of(article, texts[article.id], dossier, people) for article in dossier.articles.values()}
+    sides: dict[str, Side] = {}
+
+    def side(article_id: str) -> Side:
+        if article_id not in sides:
+            sides[article_id] = side_of(dossier.articles[article_id], texts[article_id], dossier, people)
+        return sides[article_id]
+
     if report is not None:
-        report_different_languages(dossier, sides, report, store)
+        languages = {} if languages is None else languages
+        for article_id in dossier.articles:
+            if article_id not in languages:
+                languages[article_id] = _language(side(article_id), store)
+        report_different_languages(dossier, languages, report)
     people_key = fingerprint(sorted(people.items()))
-    side_keys = {article_id: _side_key(side, people_key) for article_id, side in sides.items()}
+    side_keys = {} if side_keys is None else side_keys
+    for article_id in dossier.articles:
+        if article_id not in side_keys:
+            side_keys[article_id] = _side_key(side(article_id), people_key)
     made_with = made_with_key(settings)
     pair_keys: dict[PairKey, str] = {}
     jobs: list[_Job] = []
@@ -169,7 +190,7 @@ def compare_stories(
                 missing.append((left, right))
         if missing:
             needed = sorted({a for pair in missing for a in pair}, key=story.article_ids.index)
-            jobs.append(([sides[a] for a in needed], missing))
+            jobs.append(([side(a) for a in needed], missing))
     shared = SharedSentences()
     made = _align_all(jobs, settings, shared)
     if store:
@@ -178,16 +199,13 @@ def compare_stories(
         store.write_back(CACHE_NAMESPACE)  # every pair is kept or put by now
 
     def align_again(pair: PairKey) -> Alignment:
-        return _align_story(([sides[pair[0]], sides[pair[1]]], [pair]), settings)[0][1]
+        return _align_story(([side(pair[0]), side(pair[1])], [pair]), settings)[0][1]
 
     return Alignments(pair_keys, made, store, align_again, shared)
 
 
-def report_different_languages(
-    dossier: Dossier, sides: Mapping[str, Side], report: Report, store: CacheStore | None = None
-) -> None:
+def report_different_languages(dossier: Dossier, languages: Mapping[str, str | None], report: Report) -> None:
     """A warning for each pair of a story's articles that are not compared because their languages differ."""
-    languages = {article_id: _language(side, store) for article_id, side in sides.items()}
     for story in dossier.stories.values():
         for left, right in itertools.combinations(story.article_ids, 2):
             left_language, right_language = languages[left], languages[right]
