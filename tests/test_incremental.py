@@ -555,12 +555,15 @@ def test_pages_records_of_another_shape_are_not_used(tmp_path: Path) -> None:
     build_project(project, CACHED)
     shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
     entries = pickle.loads(shard.read_bytes())
-    global_key, dependencies, fingerprints, records = pickle.loads(entries[RECORDS_KEY])
+    global_key, dependencies, fingerprints, records, stand_ins = pickle.loads(entries[RECORDS_KEY])
     shapes = (
         (global_key, records, dict(zip(dependencies, fingerprints, strict=True))),  # as dossier kept them before
-        (global_key, dependencies, fingerprints, None),
-        (global_key, dependencies, fingerprints[1:], records),
-        (global_key, dependencies, fingerprints, {"x": "y"}),
+        (global_key, dependencies, fingerprints, records),  # as it kept them before the stand-ins
+        (global_key, dependencies, fingerprints, None, stand_ins),
+        (global_key, dependencies, fingerprints[1:], records, stand_ins),
+        (global_key, dependencies, fingerprints, {"x": "y"}, stand_ins),
+        (global_key, dependencies, fingerprints, records, [*stand_ins]),
+        (global_key, dependencies, fingerprints, records, tuple(kept[:3] for kept in stand_ins)),
     )
     for n, damaged in enumerate(shapes):
         shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps(damaged)}))
@@ -612,11 +615,12 @@ def test_a_page_whose_record_names_no_dependency_in_the_table_is_rendered_again(
     build_project(project, CACHED)
     shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
     entries = pickle.loads(shard.read_bytes())
-    global_key, dependencies, fingerprints, records = pickle.loads(entries[RECORDS_KEY])
+    global_key, dependencies, fingerprints, records, stand_ins = pickle.loads(entries[RECORDS_KEY])
     person, source = "people/michael-flynn/index.html", "sources/the-week/index.html"
     records[person] = (array("I", [len(dependencies)]).tobytes(), *records[person][1:])
     records[source] = (records[source][0] + b"\0", *records[source][1:])
-    shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps((global_key, dependencies, fingerprints, records))}))
+    damaged = (global_key, dependencies, fingerprints, records, stand_ins)
+    shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps(damaged)}))
     rendered = rendered_pages(monkeypatch)
     build_project(project, CACHED)
     assert person in rendered and source in rendered

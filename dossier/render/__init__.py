@@ -111,6 +111,7 @@ def render_site(
     cache: PageCache | None = None,
     alignment_keys: Mapping[PairKey, str] | None = None,
     article_keys: Mapping[str, str] | None = None,
+    file_keys: Mapping[tuple[str, str], tuple[str, object]] | None = None,
 ) -> list[str]:
     """Every output file of the site, each passed to `sink` as soon as it is made (so the site is never held
     in memory whole), or to `keep` (keep the previous file) when the cache knows it is unchanged; returns
@@ -118,7 +119,8 @@ def render_site(
 
     With a `cache`, a page none of whose inputs changed since the last build is not rendered again: its
     previous bytes are reused (see render/incremental.py). `alignment_keys` name each alignment's inputs,
-    `article_keys` the inputs of each article's annotations and mentions.
+    `article_keys` the inputs of each article's annotations and mentions, `file_keys` the story files each story,
+    claim and article was made from (with the entity they gave).
     """
     import jinja2
 
@@ -138,7 +140,7 @@ def render_site(
         builder = SiteBuilder(views.dossier, views.texts, views.index, views.alignments, md)
         if cache is not None:
             fingerprints = Fingerprints(
-                dossier, index, alignments, alignment_keys or {}, article_keys, views.dossier.articles
+                dossier, index, alignments, alignment_keys or {}, article_keys, views.dossier.articles, file_keys
             )
             cache.start(fingerprints)
 

@@ -49,6 +49,9 @@ PAGES_NAMESPACE = "pages"
 RECORDS_KEY = "records"
 
 Dependency = tuple[str, Any]  # (table, key)
+# A story, claim or article as its story's files gave it (a story memo's), with the key of those files.
+FileKey = tuple[str, Any]
+KeptFingerprint = tuple[str, Any, str, str]  # (table, key, stand-in, fingerprint)
 
 
 class Recorder:
@@ -316,6 +319,28 @@ ANNOTATION_LIST_TABLES = frozenset(
 )
 
 
+# The fields of an entity that must be the very objects its story files gave (_is_as_made): all but an article's
+# annotations and mentions (dependencies of their own) and a story's article_ids (compared by value).
+_MADE_FIELDS = {
+    Article: _ARTICLE_FIELDS,
+    Story: _fields_of(Story, leaving_out=("article_ids",)),
+    Claim: _fields_of(Claim),
+}
+
+
+def _is_as_made(now: Any, made: Any) -> bool:
+    """Whether the entity `now` holds the values of `made`, as its story's files gave it: the same objects, or
+    (a story) the same article ids, which leaving out the drafts gives as a new tuple."""
+    if now is made:
+        return True
+    fields = _MADE_FIELDS.get(type(now))
+    if fields is None or type(made) is not type(now):
+        return False
+    if type(now) is Story and now.article_ids != made.article_ids:
+        return False
+    return all(map(operator.is_, fields(now), fields(made)))
+
+
 def _annotation_fields(annotation: Annotation) -> tuple[Any, ...]:
     """An annotation's fields, its selector, location and anchor as tuples of theirs."""
     anchor = annotation.anchor
@@ -338,11 +363,16 @@ class Fingerprints:
         alignment_keys: Mapping[PairKey, str],
         article_keys: Mapping[str, str] | None = None,
         shown_articles: dict[str, Article] | None = None,
+        file_keys: Mapping[Dependency, FileKey] | None = None,
     ) -> None:
         self.tables: dict[str, Mapping[Any, Any]] = {name: getattr(dossier, name) for name in TABLES}
         # The articles as pages see them (recording_articles): the same entities as the table's.
         self.shown_articles = shown_articles if shown_articles is not None else {}
         self.article_keys = article_keys or {}  # a digest of what made each article's annotations and mentions
+        self.file_keys = file_keys or {}  # the key of the files each story, claim and article was made from
+        self._places: dict[str, dict[int, tuple[str, int]]] = {}  # see _by_place
+        self._kept: dict[Dependency, tuple[str, str]] = {}  # the last build's fingerprints, with their stand-ins
+        self._stand_ins: dict[Dependency, str] = {}
         for item in dataclasses.fields(index):
             value = getattr(index, item.name)
             self.tables[f"index.{item.name}"] = value if isinstance(value, dict) else {EVERYTHING: value}
@@ -355,8 +385,51 @@ class Fingerprints:
     def of(self, dependency: Dependency) -> str:
         found = self._known.get(dependency)
         if found is None:
-            found = self._known[dependency] = self._compute(*dependency)
+            found = self._known[dependency] = self._kept_or_computed(dependency)
         return found
+
+    def keep(self, kept: tuple[KeptFingerprint, ...]) -> None:
+        """The last build's fingerprints that had a stand-in (see _stand_in), as `kept_for_next_build` gave them."""
+        self._kept = {(table, key): (stand_in, found) for table, key, stand_in, found in kept}
+
+    def kept_for_next_build(self) -> tuple[KeptFingerprint, ...]:
+        """Each fingerprint taken (or kept) in this build that had a stand-in, with it: those a page read, and the
+        entries of a table a page read whole."""
+        return tuple(
+            (table, key, stand_in, self.of((table, key))) for (table, key), stand_in in self._stand_ins.items()
+        )
+
+    def stand_in(self, dependency: Dependency) -> str:
+        """The stand-in `of` took for the dependency ("" for none): kept with its fingerprint for the next build."""
+        return self._stand_ins.get(dependency, "")
+
+    def _kept_or_computed(self, dependency: Dependency) -> str:
+        """The last build's fingerprint when the dependency's stand-in is the same as then (its value is), else
+        its fingerprint taken now: what a rebuild pickles and digests is what changed."""
+        stand_in = self._stand_in(*dependency)
+        if stand_in is None:
+            return self._compute(*dependency)
+        self._stand_ins[dependency] = stand_in
+        kept = self._kept.get(dependency)
+        if kept is not None and kept[0] == stand_in:
+            return kept[1]
+        return self._compute(*dependency)
+
+    def _stand_in(self, table: str, key: Any) -> str | None:
+        """A cheap digest that is the same only when the dependency's value is: the key of the story files an
+        entity came from, or the keys of the articles whose annotations (or mentions) an index's list holds;
+        None when there is none."""
+        if table in ("articles", "texts", "stories", "claims"):
+            return self._from_files(table, key)
+        if key == EVERYTHING:
+            return None
+        if table == "index.mentions":
+            items = self.tables[table].get(key)
+            return None if items is None else self._by_place(items, MENTIONS_TABLE)
+        if table in ANNOTATION_LIST_TABLES:
+            items = self.tables[table].get(key)
+            return None if items is None else self._by_place(items, ANNOTATIONS_TABLE)
+        return None
 
     def _compute(self, table: str, key: Any) -> str:
         if table == "texts":  # an article's text is made from its body alone (the Markdown settings are global)
@@ -387,6 +460,39 @@ class Fingerprints:
         if table in ANNOTATION_LIST_TABLES:
             return fingerprint(("present annotations", list(map(_annotation_fields, values[key]))))
         return fingerprint(("present", values[key]))
+
+    def _from_files(self, table: str, entity_id: Any) -> str | None:
+        """The key of the story files an entity was made from, standing in for it (and for an article's text, made
+        from its body) without pickling it; None when there is none, or the entity holds other values than those
+        files gave (see _is_as_made)."""
+        entity_table = "articles" if table == "texts" else table
+        made = self.file_keys.get((entity_table, entity_id))
+        if made is None:
+            return None
+        file_key, entity = made
+        now = self.tables[entity_table].get(entity_id) if entity_table in self.tables else None
+        return f"made from story files {file_key}" if _is_as_made(now, entity) else None
+
+    def _by_place(self, items: list[Any], table: str) -> str | None:
+        """A digest of a list of the articles' annotations (or mentions) by where each stands in its article, with
+        the key of what made that article's annotations and mentions (so none is pickled); None when an item is
+        not one of them, or its article has no key."""
+        field = "annotations" if table == ANNOTATIONS_TABLE else "mentions"
+        places = self._places.get(table)
+        if places is None:
+            places = self._places[table] = {
+                id(item): (article_id, n)
+                for article_id, article in self.articles.items()
+                for n, item in enumerate(getattr(article, field))
+            }
+        parts = []
+        for item in items:
+            article_id, n = places.get(id(item), ("", -1))
+            article_key = self.article_keys.get(article_id)
+            if article_key is None or getattr(self.articles[article_id], field)[n] is not item:
+                return None
+            parts.append(f"{article_id}\0{n}\0{article_key}")
+        return digest(f"{field} by place", *parts)
 
     def _annotations_or_mentions(self, table: str, article_id: str) -> str:
         """An article's annotations (or mentions). The article's key, where there is one, stands in for them
@@ -488,8 +594,9 @@ class PageCache:
         # telling which pages changed is one comparison per dependency, then a set lookup per page.
         self.previous_dependencies: tuple[Dependency, ...] = ()
         self.previous_fingerprints: tuple[str, ...] = ()
+        self.previous_stand_ins: tuple[KeptFingerprint, ...] = ()  # fingerprints with what stood in for their values
         if _is_stored_records(stored, self.global_key):
-            _, self.previous_dependencies, self.previous_fingerprints, self.previous = stored
+            _, self.previous_dependencies, self.previous_fingerprints, self.previous, self.previous_stand_ins = stored
         self.kept: dict[str, tuple[array[int], str]] = {}  # reused pages: reads numbered as the previous pages'
         self.made: dict[str, tuple[tuple[Dependency, ...], str]] = {}  # rendered pages
         self.on_disk: dict[str, tuple[int, int, int] | None] = {}
@@ -499,6 +606,7 @@ class PageCache:
     def start(self, fingerprints: Fingerprints) -> None:
         """Compare each dependency of the previous pages with what it holds now, once."""
         self.fingerprints = fingerprints
+        fingerprints.keep(self.previous_stand_ins)
         now = map(fingerprints.of, self.previous_dependencies)
         pairs = enumerate(zip(self.previous_fingerprints, now, strict=True))
         self._changed = {n for n, (before, after) in pairs if before != after}
@@ -630,7 +738,8 @@ class PageCache:
         dependencies, records = self._numbered()
         fingerprints = tuple(map(self.fingerprints.of, dependencies))  # taken already for most
         self.store.finish(PARTS_NAMESPACE)
-        self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, dependencies, fingerprints, records))
+        stored = (self.global_key, dependencies, fingerprints, records, self.fingerprints.kept_for_next_build())
+        self.store.put(PAGES_NAMESPACE, RECORDS_KEY, stored)
         self.store.finish(PAGES_NAMESPACE)
 
     def _numbered(self) -> tuple[tuple[Dependency, ...], dict[str, PageRecord]]:
@@ -671,14 +780,14 @@ def _reads(stored: bytes, table_size: int) -> array[int] | None:
     return None if reads and max(reads) >= table_size else reads
 
 
-_StoredRecords = tuple[str, tuple[Dependency, ...], tuple[str, ...], dict[str, PageRecord]]
+_StoredRecords = tuple[str, tuple[Dependency, ...], tuple[str, ...], dict[str, PageRecord], tuple[KeptFingerprint, ...]]
 
 
 def _is_stored_records(stored: Any, global_key: str) -> TypeGuard[_StoredRecords]:
     """Whether a cache entry holds the pages' records as PageCache.save stores them, made with `global_key`."""
     return (
         isinstance(stored, tuple)
-        and len(stored) == 4
+        and len(stored) == 5
         and stored[0] == global_key
         and isinstance(stored[1], tuple)
         and isinstance(stored[2], tuple)
@@ -687,7 +796,13 @@ def _is_stored_records(stored: Any, global_key: str) -> TypeGuard[_StoredRecords
         and all(isinstance(item, str) for item in stored[2])
         and isinstance(stored[3], dict)
         and all(map(_is_record, stored[3].values()))
+        and isinstance(stored[4], tuple)
+        and all(map(_is_kept_fingerprint, stored[4]))
     )
+
+
+def _is_kept_fingerprint(item: Any) -> bool:
+    return isinstance(item, tuple) and len(item) == 4 and isinstance(item[2], str) and isinstance(item[3], str)
 
 
 def _is_record(record: Any) -> bool:
