@@ -31,6 +31,7 @@ from dossier.cache import CACHE_FOLDER, CacheStore
 from dossier.compare import stage as compare_stage
 from dossier.compare.language import detect_language
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
+from dossier.render import incremental
 from dossier.render.incremental import PAGES_NAMESPACE, RECORDS_KEY, Recorder, RecordingTuple
 from dossier.text import parse_article_text
 from tests.conftest import copy_example
@@ -625,4 +626,29 @@ def test_a_page_whose_record_names_no_dependency_in_the_table_is_rendered_again(
     build_project(project, CACHED)
     assert person in rendered and source in rendered
     assert "people/sergey-kislyak/index.html" not in rendered
+    check_same(project, tmp_path / "clean")
+
+
+def test_a_page_kept_unread_is_not_looked_at_again_and_its_record_says_how_it_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept page is its previous file, linked: its size, time and inode are those `reuse` found, so the build
+    takes no second look at it after the swap, and the record it keeps still matches the file."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    looked: list[Path] = []
+    on_disk = incremental._on_disk
+
+    def noting(path: Path) -> tuple[int, int, int] | None:
+        looked.append(path)
+        return on_disk(path)
+
+    monkeypatch.setattr(incremental, "_on_disk", noting)
+    edit_note(project, 1)
+    build_project(project, CACHED)
+    pages = [path.relative_to(project / "build").as_posix() for path in looked]
+    assert len(pages) == len(set(pages))  # each page looked at once: before it is kept, or once written
+    shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
+    records = pickle.loads(pickle.loads(shard.read_bytes())[RECORDS_KEY])[3]
+    assert records and all(on_disk(project / "build" / path) == record[2] for path, record in records.items())
     check_same(project, tmp_path / "clean")

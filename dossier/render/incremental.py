@@ -600,6 +600,8 @@ class PageCache:
         self.kept: dict[str, tuple[array[int], str]] = {}  # reused pages: reads numbered as the previous pages'
         self.made: dict[str, tuple[tuple[Dependency, ...], str]] = {}  # rendered pages
         self.on_disk: dict[str, tuple[int, int, int] | None] = {}
+        # Pages whose previous file is kept unread (as it stood: see note_written), with how it stood.
+        self.unread: dict[str, tuple[int, int, int]] = {}
         self.fingerprints: Fingerprints | None = None
         self._changed: set[int] = set()  # the numbers of the previous dependencies that hold something else now
 
@@ -625,6 +627,7 @@ class PageCache:
         found: bytes | Path
         if on_disk is not None and _on_disk(previous) == on_disk:
             found = previous
+            self.unread[path] = on_disk
         else:
             try:
                 found = read_below(self.previous_output, path)  # never through a link, never a FIFO
@@ -637,6 +640,7 @@ class PageCache:
 
     def remember(self, path: str, dependencies: set[Dependency], data: bytes) -> None:
         self.kept.pop(path, None)  # reusable, but its previous file could not be kept: rendered after all
+        self.unread.pop(path, None)
         self.made[path] = (_ordered(dependencies), digest(data))
 
     def comparison_json(self, pair: PairKey, alignments: Mapping[PairKey, Alignment]) -> ComparisonJson:
@@ -729,9 +733,12 @@ class PageCache:
         return made
 
     def note_written(self, output_dir: Path) -> None:
-        """Note how each page's file stands in the output folder the build left (see `reuse`)."""
+        """Note how each page's file stands in the output folder the build left (see `reuse`). A page kept unread
+        is its previous file itself, linked (same size, time and inode): it need not be looked at again (a copy made
+        where a link failed has another inode, so the next build checks its bytes)."""
         for path in itertools.chain(self.kept, self.made):
-            self.on_disk[path] = _on_disk(output_dir / path)
+            unread = self.unread.get(path)
+            self.on_disk[path] = unread if unread is not None else _on_disk(output_dir / path)
 
     def save(self) -> None:
         assert self.fingerprints is not None
