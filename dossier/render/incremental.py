@@ -373,6 +373,7 @@ class Fingerprints:
         self._places: dict[str, dict[int, tuple[str, int]]] = {}  # see _by_place
         self._kept: dict[Dependency, tuple[str, str]] = {}  # the last build's fingerprints, with their stand-ins
         self._stand_ins: dict[Dependency, str] = {}
+        self._articles: dict[str, str] = {}  # of_article's
         for item in dataclasses.fields(index):
             value = getattr(index, item.name)
             self.tables[f"index.{item.name}"] = value if isinstance(value, dict) else {EVERYTHING: value}
@@ -475,8 +476,9 @@ class Fingerprints:
 
     def _by_place(self, items: list[Any], table: str) -> str | None:
         """A digest of a list of the articles' annotations (or mentions) by where each stands in its article, with
-        the key of what made that article's annotations and mentions (so none is pickled); None when an item is
-        not one of them, or its article has no key."""
+        the key of what made those articles' annotations and mentions; None when an item is not one of them, or
+        its article has no key. An item is found by its id(): every article's are alive while this lives, so the
+        object with that id is the very one at that place."""
         field = "annotations" if table == ANNOTATIONS_TABLE else "mentions"
         places = self._places.get(table)
         if places is None:
@@ -485,14 +487,14 @@ class Fingerprints:
                 for article_id, article in self.articles.items()
                 for n, item in enumerate(getattr(article, field))
             }
-        parts = []
-        for item in items:
-            article_id, n = places.get(id(item), ("", -1))
-            article_key = self.article_keys.get(article_id)
-            if article_key is None or getattr(self.articles[article_id], field)[n] is not item:
-                return None
-            parts.append(f"{article_id}\0{n}\0{article_key}")
-        return digest(f"{field} by place", *parts)
+        found: list[tuple[str, int] | None] = list(map(places.get, map(id, items)))
+        if None in found:
+            return None
+        article_ids = dict.fromkeys(place[0] for place in found if place)
+        article_keys = [self.article_keys.get(article_id, "") for article_id in article_ids]  # digests: never ""
+        if "" in article_keys:
+            return None
+        return digest(f"{field} by place", repr(found), *article_keys)
 
     def _annotations_or_mentions(self, table: str, article_id: str) -> str:
         """An article's annotations (or mentions). The article's key, where there is one, stands in for them
@@ -506,16 +508,21 @@ class Fingerprints:
         return fingerprint(("present", article.annotations if table == ANNOTATIONS_TABLE else article.mentions))
 
     def of_article(self, article_id: str) -> str:
-        """The fingerprint of the whole article: its fields, annotations and mentions."""
-        return digest(*(self.of((table, article_id)) for table in ("articles", ANNOTATIONS_TABLE, MENTIONS_TABLE)))
+        """The fingerprint of the whole article: its fields, annotations and mentions (taken once: feeds and
+        dossier.json ask again)."""
+        found = self._articles.get(article_id)
+        if found is None:
+            parts = (self.of((table, article_id)) for table in ("articles", ANNOTATIONS_TABLE, MENTIONS_TABLE))
+            found = self._articles[article_id] = digest(*parts)
+        return found
 
     def of_entity(self, value: Any) -> str | None:
         """The fingerprint of `value` when it is one of the model's entities (as its table holds it, or as pages
         see it), else None."""
         table = _TABLE_OF.get(type(value))
-        entity_id = getattr(value, "id", None)
-        if table is None:
+        if table is None:  # most of what a feed or the sitemap holds: strings, dates, their own records
             return None
+        entity_id = getattr(value, "id", None)
         if table == "articles":  # its fingerprint is three: its fields, annotations and mentions
             if not isinstance(entity_id, str):
                 return None
