@@ -30,10 +30,11 @@ from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE
 from dossier.cache import CACHE_FOLDER, CacheStore
 from dossier.compare import stage as compare_stage
 from dossier.compare.language import detect_language
+from dossier.model import Article
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
-from dossier.render import incremental
+from dossier.render import data, incremental
 from dossier.render.incremental import PAGES_NAMESPACE, RECORDS_KEY, Recorder, RecordingTuple
-from dossier.text import parse_article_text
+from dossier.text import ArticleText, parse_article_text
 from tests.conftest import copy_example
 
 STORY = Path("content") / "flynn-kislyak"
@@ -651,4 +652,34 @@ def test_a_page_kept_unread_is_not_looked_at_again_and_its_record_says_how_it_st
     shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
     records = pickle.loads(pickle.loads(shard.read_bytes())[RECORDS_KEY])[3]
     assert records and all(on_disk(project / "build" / path) == record[2] for path, record in records.items())
+    check_same(project, tmp_path / "clean")
+
+
+def _data_files(project: Path) -> list[bytes]:
+    return [(project / "build" / path).read_bytes() for path in (urls.DATA_FILE, urls.ANNOTATIONS_FILE)]
+
+
+def test_dossier_json_and_the_web_annotations_are_the_same_in_runs_of_any_length(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The articles' records and Web Annotations are encoded (and cached) a run of articles at a time: the bytes
+    are those of encoding each file whole, whatever the runs, and a rebuild encodes again only the edited
+    article's run."""
+    whole = copy_example(tmp_path / "whole")
+    build_project(whole)
+    monkeypatch.setattr(data, "ARTICLES_PER_RUN", 1)
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    assert _data_files(project) == _data_files(whole)
+    encoded: list[str] = []
+    article_json = data.article_json
+
+    def noting(article: Article, text: ArticleText) -> str:
+        encoded.append(article.id)
+        return article_json(article, text)
+
+    monkeypatch.setattr(data, "article_json", noting)
+    edit_note(project, 1)  # a note of the-moscow-times
+    build_project(project, CACHED)
+    assert encoded == ["the-moscow-times"]
     check_same(project, tmp_path / "clean")

@@ -169,13 +169,15 @@ def render_site(
 
         if cache is not None:
             data = dossier_json(
-                dossier, texts, index, alignments, comparison, cache.article_json,
+                dossier, texts, index, alignments, comparison, functools.partial(cache.articles_json, texts=texts),
                 functools.partial(cache.synopsis_json, alignments=alignments), cache.dossier_json_part,
             )  # fmt: skip
         else:
             data = dossier_json(dossier, texts, index, alignments)
         emit(Output(urls.DATA_FILE, data))
-        annotations = functools.partial(cache.annotations_json, dossier=dossier) if cache is not None else None
+        annotations = (
+            functools.partial(cache.annotations_json, texts=texts, dossier=dossier) if cache is not None else None
+        )
         emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts, annotations)))
         for name, path in static_files(themes).items():
             emit(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))

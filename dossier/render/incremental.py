@@ -33,7 +33,7 @@ from dossier.render.data import (
     AnnotationsJson,
     ComparisonJson,
     annotations_json,
-    article_json,
+    articles_json,
     comparison_json,
     synopsis_json,
 )
@@ -674,13 +674,15 @@ class PageCache:
         key = digest(story.id, *story.article_ids, *(known[pair] for pair in pairs), "synopsis json")
         return self._stored_text(key, lambda: synopsis_json(story, alignments))
 
-    def article_json(self, article: Article, text: ArticleText) -> str:
-        """An article's record in dossier.json, from the cache when the article is unchanged (its text is made
-        from its body, which the article holds; the Markdown settings are in the global key)."""
+    def articles_json(self, articles: list[Article], texts: Mapping[str, ArticleText]) -> str:
+        """A run of articles' records in dossier.json, from the cache when none of them changed (an article's text is
+        made from its body, which the article holds; the Markdown settings are in the global key): a rebuild
+        reads one entry per run, not one per article."""
         assert self.fingerprints is not None
-        # The article's fingerprints as the pages' records take them: each article is pickled once per build.
-        key = digest(self.global_key, self.fingerprints.of_article(article.id), "article json")
-        return self._stored_text(key, lambda: article_json(article, text))
+        # The articles' fingerprints as the pages' records take them: each article is pickled once per build.
+        of_article = self.fingerprints.of_article
+        key = digest(self.global_key, *(f"{a.id}\0{of_article(a.id)}" for a in articles), "articles json")
+        return self._stored_text(key, lambda: articles_json(articles, texts))
 
     def dossier_json_part(self, name: str, make: Callable[[], str]) -> str:
         """A part of dossier.json that `data.dossier_json` names, from the cache when what it reads is unchanged:
@@ -697,20 +699,22 @@ class PageCache:
             reads = [f"{left}\0{right}\0{keys[left, right]}" for left, right in pairs]
         return self._stored_text(digest(self.global_key, f"dossier.json {name}", *reads), make)
 
-    def annotations_json(self, article: Article, text: ArticleText, dossier: Dossier) -> AnnotationsJson:
-        """An article's Web Annotations, from the cache when the article and the claims its notes name are
+    def annotations_json(
+        self, articles: list[Article], texts: Mapping[str, ArticleText], dossier: Dossier
+    ) -> AnnotationsJson:
+        """A run of articles' Web Annotations, from the cache when the articles and the claims their notes name are
         unchanged (the site's address and the verdicts are in the global key, with the configuration)."""
         assert self.fingerprints is not None
-        claims = sorted({a.target for a in article.annotations if a.kind == "claim" and a.target})
-        of = self.fingerprints.of
-        key = digest(
-            self.global_key, self.fingerprints.of_article(article.id), *(f"{c}\0{of(('claims', c))}" for c in claims),
-            "web annotations",
-        )  # fmt: skip
+        of, of_article = self.fingerprints.of, self.fingerprints.of_article
+        reads: list[str] = []
+        for article in articles:
+            claims = sorted({a.target for a in article.annotations if a.kind == "claim" and a.target})
+            reads += [f"{article.id}\0{of_article(article.id)}", *(f"{c}\0{of(('claims', c))}" for c in claims)]
+        key = digest(self.global_key, *reads, "web annotations")
         found = self.store.get(PARTS_NAMESPACE, key)
         if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], int) and isinstance(found[1], str):
             return found
-        made = annotations_json(article, text, dossier)
+        made = annotations_json(articles, texts, dossier)
         self.store.put(PARTS_NAMESPACE, key, made)
         return made
 
