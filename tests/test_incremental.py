@@ -683,3 +683,34 @@ def test_dossier_json_and_the_web_annotations_are_the_same_in_runs_of_any_length
     build_project(project, CACHED)
     assert encoded == ["the-moscow-times"]
     check_same(project, tmp_path / "clean")
+
+
+def _published(project: Path) -> Path:
+    """The project with an absolute base_url: its site has feeds and a sitemap."""
+    _replace_in(project / "dossier.yaml", r'\nbase_url: "/"', '\nbase_url: "https://dossier.example.org/flynn/"')
+    return project
+
+
+def test_a_story_feed_is_kept_as_a_page_is_and_every_edit_gives_the_clean_feeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A story's feed is a page to the cache (what it read is noted): a rebuild keeps it, unread, unless what it
+    read changed; only the site feed, the sitemap and robots.txt are cached by their inputs."""
+    project = _published(copy_example(tmp_path / "project"))
+    build_project(project, CACHED)
+    by_inputs: list[str] = []
+    rendered = incremental.PageCache.rendered
+
+    def noting(cache: incremental.PageCache, path: str, *args: Any) -> bytes | None:
+        by_inputs.append(path)
+        return rendered(cache, path, *args)
+
+    monkeypatch.setattr(incremental.PageCache, "rendered", noting)
+    pages = rendered_pages(monkeypatch)
+    build_project(project, CACHED)  # nothing changed, but every stage runs
+    assert sorted(by_inputs) == ["feed.xml", "robots.txt", "sitemap.xml"]
+    assert "stories/flynn-kislyak/feed.xml" not in pages
+    for n, edit in enumerate(EDITS):
+        edit(project, n)
+        check_same(project, tmp_path / "clean")
+    assert "stories/flynn-kislyak/feed.xml" in pages

@@ -127,7 +127,7 @@ def render_site(
     from dossier.render.data import dossier_json, web_annotations
     from dossier.render.incremental import Fingerprints, Recorder, recorded, recording_views, render_pages
     from dossier.render.pages import SiteBuilder
-    from dossier.render.site_files import site_files
+    from dossier.render.site_files import site_files, story_feed_plan
     from dossier.text import make_markdown
     from dossier.themes import make_environment, static_files
 
@@ -186,7 +186,13 @@ def render_site(
             assert cache is not None
             return cache.rendered(path, inputs, lambda: recorded(make, recorder))
 
-        for output in site_files(dossier, env, paths, report, rendered_once if cache is not None else None):
+        # The stories' feeds, as pages are: with the cache, one that read nothing changed is kept.
+        paths += render_pages(
+            story_feed_plan(views.dossier), render, recorder, cache, report, lambda p, b: sink(Output(p, b)), keep
+        )
+        for output in site_files(
+            dossier, env, paths, report, rendered_once if cache is not None else None, with_story_feeds=False
+        ):
             emit(output)
         return paths
     finally:  # the environment outlives the build (themes.make_environment): let go of this model
