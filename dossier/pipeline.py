@@ -23,7 +23,7 @@ from dossier.last_build import (
     record_build,
     replay_if_unchanged,
 )
-from dossier.model import Config, Dossier
+from dossier.model import Article, Claim, Config, Dossier, Story
 from dossier.search import is_search_on, pagefind_binary
 from dossier.write import WriteResult
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from dossier.compare.align import Alignment
     from dossier.compare.stage import PairKey
     from dossier.link import Index
+    from dossier.load import RawDossier
     from dossier.render.incremental import PageCache
     from dossier.text import ArticleText
 
@@ -74,6 +75,8 @@ class Checked:
     alignment_keys: Mapping[PairKey, str] = field(default_factory=dict)  # a digest of each alignment's inputs
     # With the cache: a digest of what made each article's anchored annotations and mentions (see render_site).
     article_keys: dict[str, str] = field(default_factory=dict)
+    # With the cache: each story, claim and article a story memo holds, with the memo's key (see render_site).
+    file_keys: dict[tuple[str, str], tuple[str, object]] = field(default_factory=dict)
     cache: CacheStore | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -151,6 +154,7 @@ def _check_project(project_dir: Path, options: BuildOptions, known_files: FileTa
     report_placeholders(raw, validated, report)
     if memos:
         memos.keep(raw)
+        checked.file_keys = _story_file_keys(raw)
     checked.timings["load"] = time.perf_counter() - started
     memo = results = None
     if checked.cache:
@@ -186,6 +190,22 @@ def _check_project(project_dir: Path, options: BuildOptions, known_files: FileTa
             results.keep(checked.dossier, memo, mention_keys)
     checked.timings["compare"] = time.perf_counter() - compare_started
     return checked
+
+
+def _story_file_keys(raw: RawDossier) -> dict[tuple[str, str], tuple[str, object]]:
+    """Each story, claim and article a story memo holds (read back, or made in this build), by (table, id), with
+    the memo's key: a digest of the story's files and the settings, which stands for the entity wherever the
+    model still holds its values (render checks: drafts left out make a new story, for one)."""
+    keys: dict[tuple[str, str], tuple[str, object]] = {}
+    for story in raw.stories:
+        memo = story.memo or story.made
+        if memo is None or story.memo_key is None:
+            continue
+        entities: list[tuple[str, Story | Claim | Article]] = [("stories", memo.story)] if memo.story else []
+        entities += [("claims", claim) for claim in memo.claims] + [("articles", a) for a in memo.articles]
+        for table, entity in entities:
+            keys[table, entity.id] = (story.memo_key, entity)
+    return keys
 
 
 def _cache_store(project_dir: Path, config: Config, output_dir: Path | None) -> CacheStore | None:
@@ -284,7 +304,7 @@ def _build_checked(project_dir: Path, options: BuildOptions, known_files: FileTa
     with build_lock(built.output_dir), StagedSite(built.output_dir, derived, spare) as site:
         built.paths = render_site(
             checked.dossier, checked.texts, checked.index, checked.alignments, themes, report, site.add,
-            site.keep_previous, pages, checked.alignment_keys, checked.article_keys,
+            site.keep_previous, pages, checked.alignment_keys, checked.article_keys, checked.file_keys,
         )  # fmt: skip
         static = static_files(project_dir, report)  # checked with what the pages left: a clash is an error
         built.paths += copy_static_files(static, built.paths, derived.folder if derived else None, report, site.add)

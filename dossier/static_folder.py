@@ -101,8 +101,9 @@ def copy_static_files(
     """Give each static file to `add` at its place in the site, unless it would take the place of a file or a
     folder dossier made (`made`) or of `reserved_folder` (the search index, made later): then nothing is added,
     and each clash is an error at its file. Returns the paths added."""
-    made_files = set(made)
-    made_folders = {str(parent) for path in made for parent in PurePosixPath(path).parents if str(parent) != "."}
+    if not files:  # most sites: no need to know every folder of a site of thousands of pages
+        return []
+    made_files, made_folders = set(made), _folders_of(made)
     clashes = 0
     for file in files:
         clash = _clash(file.site_path, made_files, made_folders, reserved_folder)
@@ -121,6 +122,18 @@ def copy_static_files(
         add(Output(file.site_path, data))
         added.append(file.site_path)
     return added
+
+
+def _folders_of(paths: list[str]) -> set[str]:
+    """Every folder above the (plain, relative) paths; each path stops at the first folder already found, which
+    has its own above it already."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def _clash(site_path: str, made_files: set[str], made_folders: set[str], reserved_folder: str | None) -> str | None:

@@ -30,9 +30,11 @@ from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE
 from dossier.cache import CACHE_FOLDER, CacheStore
 from dossier.compare import stage as compare_stage
 from dossier.compare.language import detect_language
+from dossier.model import Article
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
+from dossier.render import data, incremental
 from dossier.render.incremental import PAGES_NAMESPACE, RECORDS_KEY, Recorder, RecordingTuple
-from dossier.text import parse_article_text
+from dossier.text import ArticleText, parse_article_text
 from tests.conftest import copy_example
 
 STORY = Path("content") / "flynn-kislyak"
@@ -555,12 +557,15 @@ def test_pages_records_of_another_shape_are_not_used(tmp_path: Path) -> None:
     build_project(project, CACHED)
     shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
     entries = pickle.loads(shard.read_bytes())
-    global_key, dependencies, fingerprints, records = pickle.loads(entries[RECORDS_KEY])
+    global_key, dependencies, fingerprints, records, stand_ins = pickle.loads(entries[RECORDS_KEY])
     shapes = (
         (global_key, records, dict(zip(dependencies, fingerprints, strict=True))),  # as dossier kept them before
-        (global_key, dependencies, fingerprints, None),
-        (global_key, dependencies, fingerprints[1:], records),
-        (global_key, dependencies, fingerprints, {"x": "y"}),
+        (global_key, dependencies, fingerprints, records),  # as it kept them before the stand-ins
+        (global_key, dependencies, fingerprints, None, stand_ins),
+        (global_key, dependencies, fingerprints[1:], records, stand_ins),
+        (global_key, dependencies, fingerprints, {"x": "y"}, stand_ins),
+        (global_key, dependencies, fingerprints, records, [*stand_ins]),
+        (global_key, dependencies, fingerprints, records, tuple(kept[:3] for kept in stand_ins)),
     )
     for n, damaged in enumerate(shapes):
         shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps(damaged)}))
@@ -612,13 +617,100 @@ def test_a_page_whose_record_names_no_dependency_in_the_table_is_rendered_again(
     build_project(project, CACHED)
     shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
     entries = pickle.loads(shard.read_bytes())
-    global_key, dependencies, fingerprints, records = pickle.loads(entries[RECORDS_KEY])
+    global_key, dependencies, fingerprints, records, stand_ins = pickle.loads(entries[RECORDS_KEY])
     person, source = "people/michael-flynn/index.html", "sources/the-week/index.html"
     records[person] = (array("I", [len(dependencies)]).tobytes(), *records[person][1:])
     records[source] = (records[source][0] + b"\0", *records[source][1:])
-    shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps((global_key, dependencies, fingerprints, records))}))
+    damaged = (global_key, dependencies, fingerprints, records, stand_ins)
+    shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps(damaged)}))
     rendered = rendered_pages(monkeypatch)
     build_project(project, CACHED)
     assert person in rendered and source in rendered
     assert "people/sergey-kislyak/index.html" not in rendered
     check_same(project, tmp_path / "clean")
+
+
+def test_a_page_kept_unread_is_not_looked_at_again_and_its_record_says_how_it_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept page is its previous file, linked: its size, time and inode are those `reuse` found, so the build
+    takes no second look at it after the swap, and the record it keeps still matches the file."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    looked: list[Path] = []
+    on_disk = incremental._on_disk
+
+    def noting(path: Path) -> tuple[int, int, int] | None:
+        looked.append(path)
+        return on_disk(path)
+
+    monkeypatch.setattr(incremental, "_on_disk", noting)
+    edit_note(project, 1)
+    build_project(project, CACHED)
+    pages = [path.relative_to(project / "build").as_posix() for path in looked]
+    assert len(pages) == len(set(pages))  # each page looked at once: before it is kept, or once written
+    shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
+    records = pickle.loads(pickle.loads(shard.read_bytes())[RECORDS_KEY])[3]
+    assert records and all(on_disk(project / "build" / path) == record[2] for path, record in records.items())
+    check_same(project, tmp_path / "clean")
+
+
+def _data_files(project: Path) -> list[bytes]:
+    return [(project / "build" / path).read_bytes() for path in (urls.DATA_FILE, urls.ANNOTATIONS_FILE)]
+
+
+def test_dossier_json_and_the_web_annotations_are_the_same_in_runs_of_any_length(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The articles' records and Web Annotations are encoded (and cached) a run of articles at a time: the bytes
+    are those of encoding each file whole, whatever the runs, and a rebuild encodes again only the edited
+    article's run."""
+    whole = copy_example(tmp_path / "whole")
+    build_project(whole)
+    monkeypatch.setattr(data, "ARTICLES_PER_RUN", 1)
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    assert _data_files(project) == _data_files(whole)
+    encoded: list[str] = []
+    article_json = data.article_json
+
+    def noting(article: Article, text: ArticleText) -> str:
+        encoded.append(article.id)
+        return article_json(article, text)
+
+    monkeypatch.setattr(data, "article_json", noting)
+    edit_note(project, 1)  # a note of the-moscow-times
+    build_project(project, CACHED)
+    assert encoded == ["the-moscow-times"]
+    check_same(project, tmp_path / "clean")
+
+
+def _published(project: Path) -> Path:
+    """The project with an absolute base_url: its site has feeds and a sitemap."""
+    _replace_in(project / "dossier.yaml", r'\nbase_url: "/"', '\nbase_url: "https://dossier.example.org/flynn/"')
+    return project
+
+
+def test_a_story_feed_is_kept_as_a_page_is_and_every_edit_gives_the_clean_feeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A story's feed is a page to the cache (what it read is noted): a rebuild keeps it, unread, unless what it
+    read changed; only the site feed, the sitemap and robots.txt are cached by their inputs."""
+    project = _published(copy_example(tmp_path / "project"))
+    build_project(project, CACHED)
+    by_inputs: list[str] = []
+    rendered = incremental.PageCache.rendered
+
+    def noting(cache: incremental.PageCache, path: str, *args: Any) -> bytes | None:
+        by_inputs.append(path)
+        return rendered(cache, path, *args)
+
+    monkeypatch.setattr(incremental.PageCache, "rendered", noting)
+    pages = rendered_pages(monkeypatch)
+    build_project(project, CACHED)  # nothing changed, but every stage runs
+    assert sorted(by_inputs) == ["feed.xml", "robots.txt", "sitemap.xml"]
+    assert "stories/flynn-kislyak/feed.xml" not in pages
+    for n, edit in enumerate(EDITS):
+        edit(project, n)
+        check_same(project, tmp_path / "clean")
+    assert "stories/flynn-kislyak/feed.xml" in pages

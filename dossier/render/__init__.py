@@ -111,6 +111,7 @@ def render_site(
     cache: PageCache | None = None,
     alignment_keys: Mapping[PairKey, str] | None = None,
     article_keys: Mapping[str, str] | None = None,
+    file_keys: Mapping[tuple[str, str], tuple[str, object]] | None = None,
 ) -> list[str]:
     """Every output file of the site, each passed to `sink` as soon as it is made (so the site is never held
     in memory whole), or to `keep` (keep the previous file) when the cache knows it is unchanged; returns
@@ -118,14 +119,15 @@ def render_site(
 
     With a `cache`, a page none of whose inputs changed since the last build is not rendered again: its
     previous bytes are reused (see render/incremental.py). `alignment_keys` name each alignment's inputs,
-    `article_keys` the inputs of each article's annotations and mentions.
+    `article_keys` the inputs of each article's annotations and mentions, `file_keys` the story files each story,
+    claim and article was made from (with the entity they gave).
     """
     import jinja2
 
     from dossier.render.data import dossier_json, web_annotations
     from dossier.render.incremental import Fingerprints, Recorder, recorded, recording_views, render_pages
     from dossier.render.pages import SiteBuilder
-    from dossier.render.site_files import site_files
+    from dossier.render.site_files import site_files, story_feed_plan
     from dossier.text import make_markdown
     from dossier.themes import make_environment, static_files
 
@@ -138,7 +140,7 @@ def render_site(
         builder = SiteBuilder(views.dossier, views.texts, views.index, views.alignments, md)
         if cache is not None:
             fingerprints = Fingerprints(
-                dossier, index, alignments, alignment_keys or {}, article_keys, views.dossier.articles
+                dossier, index, alignments, alignment_keys or {}, article_keys, views.dossier.articles, file_keys
             )
             cache.start(fingerprints)
 
@@ -167,13 +169,15 @@ def render_site(
 
         if cache is not None:
             data = dossier_json(
-                dossier, texts, index, alignments, comparison, cache.article_json,
+                dossier, texts, index, alignments, comparison, functools.partial(cache.articles_json, texts=texts),
                 functools.partial(cache.synopsis_json, alignments=alignments), cache.dossier_json_part,
             )  # fmt: skip
         else:
             data = dossier_json(dossier, texts, index, alignments)
         emit(Output(urls.DATA_FILE, data))
-        annotations = functools.partial(cache.annotations_json, dossier=dossier) if cache is not None else None
+        annotations = (
+            functools.partial(cache.annotations_json, texts=texts, dossier=dossier) if cache is not None else None
+        )
         emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts, annotations)))
         for name, path in static_files(themes).items():
             emit(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
@@ -182,7 +186,13 @@ def render_site(
             assert cache is not None
             return cache.rendered(path, inputs, lambda: recorded(make, recorder))
 
-        for output in site_files(dossier, env, paths, report, rendered_once if cache is not None else None):
+        # The stories' feeds, as pages are: with the cache, one that read nothing changed is kept.
+        paths += render_pages(
+            story_feed_plan(views.dossier), render, recorder, cache, report, lambda p, b: sink(Output(p, b)), keep
+        )
+        for output in site_files(
+            dossier, env, paths, report, rendered_once if cache is not None else None, with_story_feeds=False
+        ):
             emit(output)
         return paths
     finally:  # the environment outlives the build (themes.make_environment): let go of this model

@@ -128,6 +128,22 @@ def compared_stories(dossier: Dossier) -> list[Story]:
     return [story for story in dossier.stories.values() if len(story.article_ids) > 1]
 
 
+# dossier.json's articles and the Web Annotations are encoded (and cached) a run of this many articles at a time:
+# a rebuild after one edit reads a few hundred runs back, not thousands of articles.
+ARTICLES_PER_RUN = 32
+
+
+def article_runs(dossier: Dossier) -> list[list[Article]]:
+    """The dossier's articles in order, in runs of ARTICLES_PER_RUN."""
+    articles = list(dossier.articles.values())
+    return [articles[start : start + ARTICLES_PER_RUN] for start in range(0, len(articles), ARTICLES_PER_RUN)]
+
+
+def articles_json(articles: list[Article], texts: Mapping[str, ArticleText]) -> str:
+    """The records of a run of articles in dossier.json, encoded and joined as the list joins them."""
+    return ",".join(article_json(article, texts[article.id]) for article in articles)
+
+
 def article_json(article: Article, text: ArticleText) -> str:
     """An article's record in dossier.json, encoded (the text is made from the body, which the article holds)."""
     record: dict[str, Any] = _plain(article)
@@ -160,15 +176,15 @@ def dossier_json(
     index: Index,
     alignments: Mapping[PairKey, Alignment],
     comparison: Callable[[PairKey], ComparisonJson] | None = None,
-    article: Callable[[Article, ArticleText], str] = article_json,
+    articles: Callable[[list[Article]], str] | None = None,
     synopsis: Callable[[Story], str] | None = None,
     kept: Callable[[str, Callable[[], str]], str] | None = None,
 ) -> bytes:
     """The whole model as JSON (docs/data.md).
 
-    The articles, the comparisons and the synopses, most of its bytes, are encoded one by one (`article`,
-    `comparison` and `synopsis` may take each from a cache, so that an alignment nothing asked for is never
-    read) and spliced in: the bytes are exactly those of encoding the document whole. `kept(name, make)` may
+    The articles, the comparisons and the synopses, most of its bytes, are encoded in parts (`articles`, a run
+    of them, `comparison` and `synopsis` may take each from a cache, so that an alignment nothing asked for is
+    never read) and spliced in: the bytes are exactly those of encoding the document whole. `kept(name, make)` may
     take from a cache what `make` encodes: "skeleton", the document without the spliced parts (it reads the
     configuration, the stories, people, sources and claims, and the index's mentions), "comparisons" and
     "sentences" (they read the alignments).
@@ -201,8 +217,9 @@ def dossier_json(
         return encode_json(data)
 
     story_synopsis = synopsis or functools.partial(synopsis_json, alignments=alignments)
+    encode_articles = functools.partial(articles_json, texts=texts)
     spliced = {
-        "articles": "[" + ",".join(article(a, texts[a.id]) for a in dossier.articles.values()) + "]",
+        "articles": "[" + ",".join(map(articles or encode_articles, article_runs(dossier))) + "]",
         "sentences": keep("sentences", sentences),
         "comparisons": keep("comparisons", lambda: "[" + ",".join(part for part, _, _ in encoded()) + "]"),
         "synopses": "[" + ",".join(story_synopsis(story) for story in compared_stories(dossier)) + "]",
@@ -355,23 +372,24 @@ def annotation_items(article: Article, text: ArticleText, dossier: Dossier) -> l
 AnnotationsJson = tuple[int, str]
 
 
-def annotations_json(article: Article, text: ArticleText, dossier: Dossier) -> AnnotationsJson:
-    items = annotation_items(article, text, dossier)
+def annotations_json(articles: list[Article], texts: Mapping[str, ArticleText], dossier: Dossier) -> AnnotationsJson:
+    """The Web Annotations of a run of articles: how many, and their JSON joined as the collection joins them."""
+    items = [item for article in articles for item in annotation_items(article, texts[article.id], dossier)]
     return len(items), ",".join(encode_json(item, sort_keys=False) for item in items)
 
 
 def web_annotations(
     dossier: Dossier,
     texts: dict[str, ArticleText],
-    article_annotations: Callable[[Article, ArticleText], AnnotationsJson] | None = None,
+    run_annotations: Callable[[list[Article]], AnnotationsJson] | None = None,
 ) -> bytes:
     """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector).
 
-    Each article's are encoded on their own (`article_annotations` may take them from a cache) and spliced in:
-    the bytes are exactly those of encoding the collection whole."""
+    A run of articles' are encoded at a time (`run_annotations` may take them from a cache) and spliced in: the
+    bytes are exactly those of encoding the collection whole."""
     base = dossier.config.site_url or dossier.config.base_url
-    encode = article_annotations or functools.partial(annotations_json, dossier=dossier)
-    parts = [encode(article, texts[article.id]) for article in dossier.articles.values()]
+    encode = run_annotations or functools.partial(annotations_json, texts=texts, dossier=dossier)
+    parts = list(map(encode, article_runs(dossier)))
     collection = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": urls.absolute_url(base, urls.ANNOTATIONS_FILE),

@@ -33,7 +33,7 @@ from dossier.render.data import (
     AnnotationsJson,
     ComparisonJson,
     annotations_json,
-    article_json,
+    articles_json,
     comparison_json,
     synopsis_json,
 )
@@ -49,6 +49,9 @@ PAGES_NAMESPACE = "pages"
 RECORDS_KEY = "records"
 
 Dependency = tuple[str, Any]  # (table, key)
+# A story, claim or article as its story's files gave it (a story memo's), with the key of those files.
+FileKey = tuple[str, Any]
+KeptFingerprint = tuple[str, Any, str, str]  # (table, key, stand-in, fingerprint)
 
 
 class Recorder:
@@ -316,6 +319,28 @@ ANNOTATION_LIST_TABLES = frozenset(
 )
 
 
+# The fields of an entity that must be the very objects its story files gave (_is_as_made): all but an article's
+# annotations and mentions (dependencies of their own) and a story's article_ids (compared by value).
+_MADE_FIELDS = {
+    Article: _ARTICLE_FIELDS,
+    Story: _fields_of(Story, leaving_out=("article_ids",)),
+    Claim: _fields_of(Claim),
+}
+
+
+def _is_as_made(now: Any, made: Any) -> bool:
+    """Whether the entity `now` holds the values of `made`, as its story's files gave it: the same objects, or
+    (a story) the same article ids, which leaving out the drafts gives as a new tuple."""
+    if now is made:
+        return True
+    fields = _MADE_FIELDS.get(type(now))
+    if fields is None or type(made) is not type(now):
+        return False
+    if type(now) is Story and now.article_ids != made.article_ids:
+        return False
+    return all(map(operator.is_, fields(now), fields(made)))
+
+
 def _annotation_fields(annotation: Annotation) -> tuple[Any, ...]:
     """An annotation's fields, its selector, location and anchor as tuples of theirs."""
     anchor = annotation.anchor
@@ -338,11 +363,17 @@ class Fingerprints:
         alignment_keys: Mapping[PairKey, str],
         article_keys: Mapping[str, str] | None = None,
         shown_articles: dict[str, Article] | None = None,
+        file_keys: Mapping[Dependency, FileKey] | None = None,
     ) -> None:
         self.tables: dict[str, Mapping[Any, Any]] = {name: getattr(dossier, name) for name in TABLES}
         # The articles as pages see them (recording_articles): the same entities as the table's.
         self.shown_articles = shown_articles if shown_articles is not None else {}
         self.article_keys = article_keys or {}  # a digest of what made each article's annotations and mentions
+        self.file_keys = file_keys or {}  # the key of the files each story, claim and article was made from
+        self._places: dict[str, dict[int, tuple[str, int]]] = {}  # see _by_place
+        self._kept: dict[Dependency, tuple[str, str]] = {}  # the last build's fingerprints, with their stand-ins
+        self._stand_ins: dict[Dependency, str] = {}
+        self._articles: dict[str, str] = {}  # of_article's
         for item in dataclasses.fields(index):
             value = getattr(index, item.name)
             self.tables[f"index.{item.name}"] = value if isinstance(value, dict) else {EVERYTHING: value}
@@ -355,8 +386,51 @@ class Fingerprints:
     def of(self, dependency: Dependency) -> str:
         found = self._known.get(dependency)
         if found is None:
-            found = self._known[dependency] = self._compute(*dependency)
+            found = self._known[dependency] = self._kept_or_computed(dependency)
         return found
+
+    def keep(self, kept: tuple[KeptFingerprint, ...]) -> None:
+        """The last build's fingerprints that had a stand-in (see _stand_in), as `kept_for_next_build` gave them."""
+        self._kept = {(table, key): (stand_in, found) for table, key, stand_in, found in kept}
+
+    def kept_for_next_build(self) -> tuple[KeptFingerprint, ...]:
+        """Each fingerprint taken (or kept) in this build that had a stand-in, with it: those a page read, and the
+        entries of a table a page read whole."""
+        return tuple(
+            (table, key, stand_in, self.of((table, key))) for (table, key), stand_in in self._stand_ins.items()
+        )
+
+    def stand_in(self, dependency: Dependency) -> str:
+        """The stand-in `of` took for the dependency ("" for none): kept with its fingerprint for the next build."""
+        return self._stand_ins.get(dependency, "")
+
+    def _kept_or_computed(self, dependency: Dependency) -> str:
+        """The last build's fingerprint when the dependency's stand-in is the same as then (its value is), else
+        its fingerprint taken now: what a rebuild pickles and digests is what changed."""
+        stand_in = self._stand_in(*dependency)
+        if stand_in is None:
+            return self._compute(*dependency)
+        self._stand_ins[dependency] = stand_in
+        kept = self._kept.get(dependency)
+        if kept is not None and kept[0] == stand_in:
+            return kept[1]
+        return self._compute(*dependency)
+
+    def _stand_in(self, table: str, key: Any) -> str | None:
+        """A cheap digest that is the same only when the dependency's value is: the key of the story files an
+        entity came from, or the keys of the articles whose annotations (or mentions) an index's list holds;
+        None when there is none."""
+        if table in ("articles", "texts", "stories", "claims"):
+            return self._from_files(table, key)
+        if key == EVERYTHING:
+            return None
+        if table == "index.mentions":
+            items = self.tables[table].get(key)
+            return None if items is None else self._by_place(items, MENTIONS_TABLE)
+        if table in ANNOTATION_LIST_TABLES:
+            items = self.tables[table].get(key)
+            return None if items is None else self._by_place(items, ANNOTATIONS_TABLE)
+        return None
 
     def _compute(self, table: str, key: Any) -> str:
         if table == "texts":  # an article's text is made from its body alone (the Markdown settings are global)
@@ -388,6 +462,40 @@ class Fingerprints:
             return fingerprint(("present annotations", list(map(_annotation_fields, values[key]))))
         return fingerprint(("present", values[key]))
 
+    def _from_files(self, table: str, entity_id: Any) -> str | None:
+        """The key of the story files an entity was made from, standing in for it (and for an article's text, made
+        from its body) without pickling it; None when there is none, or the entity holds other values than those
+        files gave (see _is_as_made)."""
+        entity_table = "articles" if table == "texts" else table
+        made = self.file_keys.get((entity_table, entity_id))
+        if made is None:
+            return None
+        file_key, entity = made
+        now = self.tables[entity_table].get(entity_id) if entity_table in self.tables else None
+        return f"made from story files {file_key}" if _is_as_made(now, entity) else None
+
+    def _by_place(self, items: list[Any], table: str) -> str | None:
+        """A digest of a list of the articles' annotations (or mentions) by where each stands in its article, with
+        the key of what made those articles' annotations and mentions; None when an item is not one of them, or
+        its article has no key. An item is found by its id(): every article's are alive while this lives, so the
+        object with that id is the very one at that place."""
+        field = "annotations" if table == ANNOTATIONS_TABLE else "mentions"
+        places = self._places.get(table)
+        if places is None:
+            places = self._places[table] = {
+                id(item): (article_id, n)
+                for article_id, article in self.articles.items()
+                for n, item in enumerate(getattr(article, field))
+            }
+        found: list[tuple[str, int] | None] = list(map(places.get, map(id, items)))
+        if None in found:
+            return None
+        article_ids = dict.fromkeys(place[0] for place in found if place)
+        article_keys = [self.article_keys.get(article_id, "") for article_id in article_ids]  # digests: never ""
+        if "" in article_keys:
+            return None
+        return digest(f"{field} by place", repr(found), *article_keys)
+
     def _annotations_or_mentions(self, table: str, article_id: str) -> str:
         """An article's annotations (or mentions). The article's key, where there is one, stands in for them
         without pickling them (what anchoring and linking made both from: body, annotations, budget, the
@@ -400,16 +508,21 @@ class Fingerprints:
         return fingerprint(("present", article.annotations if table == ANNOTATIONS_TABLE else article.mentions))
 
     def of_article(self, article_id: str) -> str:
-        """The fingerprint of the whole article: its fields, annotations and mentions."""
-        return digest(*(self.of((table, article_id)) for table in ("articles", ANNOTATIONS_TABLE, MENTIONS_TABLE)))
+        """The fingerprint of the whole article: its fields, annotations and mentions (taken once: feeds and
+        dossier.json ask again)."""
+        found = self._articles.get(article_id)
+        if found is None:
+            parts = (self.of((table, article_id)) for table in ("articles", ANNOTATIONS_TABLE, MENTIONS_TABLE))
+            found = self._articles[article_id] = digest(*parts)
+        return found
 
     def of_entity(self, value: Any) -> str | None:
         """The fingerprint of `value` when it is one of the model's entities (as its table holds it, or as pages
         see it), else None."""
         table = _TABLE_OF.get(type(value))
-        entity_id = getattr(value, "id", None)
-        if table is None:
+        if table is None:  # most of what a feed or the sitemap holds: strings, dates, their own records
             return None
+        entity_id = getattr(value, "id", None)
         if table == "articles":  # its fingerprint is three: its fields, annotations and mentions
             if not isinstance(entity_id, str):
                 return None
@@ -488,17 +601,21 @@ class PageCache:
         # telling which pages changed is one comparison per dependency, then a set lookup per page.
         self.previous_dependencies: tuple[Dependency, ...] = ()
         self.previous_fingerprints: tuple[str, ...] = ()
+        self.previous_stand_ins: tuple[KeptFingerprint, ...] = ()  # fingerprints with what stood in for their values
         if _is_stored_records(stored, self.global_key):
-            _, self.previous_dependencies, self.previous_fingerprints, self.previous = stored
+            _, self.previous_dependencies, self.previous_fingerprints, self.previous, self.previous_stand_ins = stored
         self.kept: dict[str, tuple[array[int], str]] = {}  # reused pages: reads numbered as the previous pages'
         self.made: dict[str, tuple[tuple[Dependency, ...], str]] = {}  # rendered pages
         self.on_disk: dict[str, tuple[int, int, int] | None] = {}
+        # Pages whose previous file is kept unread (as it stood: see note_written), with how it stood.
+        self.unread: dict[str, tuple[int, int, int]] = {}
         self.fingerprints: Fingerprints | None = None
         self._changed: set[int] = set()  # the numbers of the previous dependencies that hold something else now
 
     def start(self, fingerprints: Fingerprints) -> None:
         """Compare each dependency of the previous pages with what it holds now, once."""
         self.fingerprints = fingerprints
+        fingerprints.keep(self.previous_stand_ins)
         now = map(fingerprints.of, self.previous_dependencies)
         pairs = enumerate(zip(self.previous_fingerprints, now, strict=True))
         self._changed = {n for n, (before, after) in pairs if before != after}
@@ -517,6 +634,7 @@ class PageCache:
         found: bytes | Path
         if on_disk is not None and _on_disk(previous) == on_disk:
             found = previous
+            self.unread[path] = on_disk
         else:
             try:
                 found = read_below(self.previous_output, path)  # never through a link, never a FIFO
@@ -529,6 +647,7 @@ class PageCache:
 
     def remember(self, path: str, dependencies: set[Dependency], data: bytes) -> None:
         self.kept.pop(path, None)  # reusable, but its previous file could not be kept: rendered after all
+        self.unread.pop(path, None)
         self.made[path] = (_ordered(dependencies), digest(data))
 
     def comparison_json(self, pair: PairKey, alignments: Mapping[PairKey, Alignment]) -> ComparisonJson:
@@ -555,13 +674,15 @@ class PageCache:
         key = digest(story.id, *story.article_ids, *(known[pair] for pair in pairs), "synopsis json")
         return self._stored_text(key, lambda: synopsis_json(story, alignments))
 
-    def article_json(self, article: Article, text: ArticleText) -> str:
-        """An article's record in dossier.json, from the cache when the article is unchanged (its text is made
-        from its body, which the article holds; the Markdown settings are in the global key)."""
+    def articles_json(self, articles: list[Article], texts: Mapping[str, ArticleText]) -> str:
+        """A run of articles' records in dossier.json, from the cache when none of them changed (an article's text is
+        made from its body, which the article holds; the Markdown settings are in the global key): a rebuild
+        reads one entry per run, not one per article."""
         assert self.fingerprints is not None
-        # The article's fingerprints as the pages' records take them: each article is pickled once per build.
-        key = digest(self.global_key, self.fingerprints.of_article(article.id), "article json")
-        return self._stored_text(key, lambda: article_json(article, text))
+        # The articles' fingerprints as the pages' records take them: each article is pickled once per build.
+        of_article = self.fingerprints.of_article
+        key = digest(self.global_key, *(f"{a.id}\0{of_article(a.id)}" for a in articles), "articles json")
+        return self._stored_text(key, lambda: articles_json(articles, texts))
 
     def dossier_json_part(self, name: str, make: Callable[[], str]) -> str:
         """A part of dossier.json that `data.dossier_json` names, from the cache when what it reads is unchanged:
@@ -578,20 +699,22 @@ class PageCache:
             reads = [f"{left}\0{right}\0{keys[left, right]}" for left, right in pairs]
         return self._stored_text(digest(self.global_key, f"dossier.json {name}", *reads), make)
 
-    def annotations_json(self, article: Article, text: ArticleText, dossier: Dossier) -> AnnotationsJson:
-        """An article's Web Annotations, from the cache when the article and the claims its notes name are
+    def annotations_json(
+        self, articles: list[Article], texts: Mapping[str, ArticleText], dossier: Dossier
+    ) -> AnnotationsJson:
+        """A run of articles' Web Annotations, from the cache when the articles and the claims their notes name are
         unchanged (the site's address and the verdicts are in the global key, with the configuration)."""
         assert self.fingerprints is not None
-        claims = sorted({a.target for a in article.annotations if a.kind == "claim" and a.target})
-        of = self.fingerprints.of
-        key = digest(
-            self.global_key, self.fingerprints.of_article(article.id), *(f"{c}\0{of(('claims', c))}" for c in claims),
-            "web annotations",
-        )  # fmt: skip
+        of, of_article = self.fingerprints.of, self.fingerprints.of_article
+        reads: list[str] = []
+        for article in articles:
+            claims = sorted({a.target for a in article.annotations if a.kind == "claim" and a.target})
+            reads += [f"{article.id}\0{of_article(article.id)}", *(f"{c}\0{of(('claims', c))}" for c in claims)]
+        key = digest(self.global_key, *reads, "web annotations")
         found = self.store.get(PARTS_NAMESPACE, key)
         if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], int) and isinstance(found[1], str):
             return found
-        made = annotations_json(article, text, dossier)
+        made = annotations_json(articles, texts, dossier)
         self.store.put(PARTS_NAMESPACE, key, made)
         return made
 
@@ -621,16 +744,20 @@ class PageCache:
         return made
 
     def note_written(self, output_dir: Path) -> None:
-        """Note how each page's file stands in the output folder the build left (see `reuse`)."""
+        """Note how each page's file stands in the output folder the build left (see `reuse`). A page kept unread
+        is its previous file itself, linked (same size, time and inode): it need not be looked at again (a copy made
+        where a link failed has another inode, so the next build checks its bytes)."""
         for path in itertools.chain(self.kept, self.made):
-            self.on_disk[path] = _on_disk(output_dir / path)
+            unread = self.unread.get(path)
+            self.on_disk[path] = unread if unread is not None else _on_disk(output_dir / path)
 
     def save(self) -> None:
         assert self.fingerprints is not None
         dependencies, records = self._numbered()
         fingerprints = tuple(map(self.fingerprints.of, dependencies))  # taken already for most
         self.store.finish(PARTS_NAMESPACE)
-        self.store.put(PAGES_NAMESPACE, RECORDS_KEY, (self.global_key, dependencies, fingerprints, records))
+        stored = (self.global_key, dependencies, fingerprints, records, self.fingerprints.kept_for_next_build())
+        self.store.put(PAGES_NAMESPACE, RECORDS_KEY, stored)
         self.store.finish(PAGES_NAMESPACE)
 
     def _numbered(self) -> tuple[tuple[Dependency, ...], dict[str, PageRecord]]:
@@ -671,14 +798,14 @@ def _reads(stored: bytes, table_size: int) -> array[int] | None:
     return None if reads and max(reads) >= table_size else reads
 
 
-_StoredRecords = tuple[str, tuple[Dependency, ...], tuple[str, ...], dict[str, PageRecord]]
+_StoredRecords = tuple[str, tuple[Dependency, ...], tuple[str, ...], dict[str, PageRecord], tuple[KeptFingerprint, ...]]
 
 
 def _is_stored_records(stored: Any, global_key: str) -> TypeGuard[_StoredRecords]:
     """Whether a cache entry holds the pages' records as PageCache.save stores them, made with `global_key`."""
     return (
         isinstance(stored, tuple)
-        and len(stored) == 4
+        and len(stored) == 5
         and stored[0] == global_key
         and isinstance(stored[1], tuple)
         and isinstance(stored[2], tuple)
@@ -687,7 +814,13 @@ def _is_stored_records(stored: Any, global_key: str) -> TypeGuard[_StoredRecords
         and all(isinstance(item, str) for item in stored[2])
         and isinstance(stored[3], dict)
         and all(map(_is_record, stored[3].values()))
+        and isinstance(stored[4], tuple)
+        and all(map(_is_kept_fingerprint, stored[4]))
     )
+
+
+def _is_kept_fingerprint(item: Any) -> bool:
+    return isinstance(item, tuple) and len(item) == 4 and isinstance(item[2], str) and isinstance(item[3], str)
 
 
 def _is_record(record: Any) -> bool:

@@ -9,6 +9,7 @@ a `cname`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -125,36 +126,61 @@ def _newest_first(entries: list[FeedEntry]) -> list[FeedEntry]:
     return sorted(by_id, key=lambda e: e.updated, reverse=True)
 
 
+def newest_date(dossier: Dossier) -> dt.date:
+    """The newest date the content gives anywhere: a feed's date when it has no entries."""
+    return max(content_dates(dossier).values(), default=EPOCH)
+
+
+def story_feed(dossier: Dossier, story: Story, site_url: str, newest: Callable[[], dt.date]) -> Feed:
+    """A story's feed: all of its entries, newest first; without any, it is dated `newest()`."""
+    entries = _newest_first(_entries(dossier, story, site_url))
+    path = urls.story_feed_path(story.id)
+    return Feed(
+        f"{story.title} · {dossier.config.title}",
+        urls.absolute_url(site_url, path),
+        urls.absolute_url(site_url, urls.story_path(story.id)),
+        entries[0].updated if entries else newest(),
+        entries,
+    )
+
+
 def feeds(dossier: Dossier, site_url: str, site_entries: int = SITE_FEED_ENTRIES) -> dict[str, Feed]:
     """The site-wide feed (its newest `site_entries`) and one per story (all of the story's), by output path.
 
     Undated entries are left out. A feed without entries is still made (pages link to it), dated by the
     newest date of the dossier.
     """
-    dates = content_dates(dossier)
-    newest = max(dates.values(), default=EPOCH)
+    newest = functools.cache(lambda: newest_date(dossier))
     found: dict[str, Feed] = {}
     everything: list[FeedEntry] = []
     for story in sorted(dossier.stories.values(), key=lambda s: s.id):
-        entries = _newest_first(_entries(dossier, story, site_url))
-        everything.extend(entries)
-        path = urls.story_feed_path(story.id)
-        found[path] = Feed(
-            f"{story.title} · {dossier.config.title}",
-            urls.absolute_url(site_url, path),
-            urls.absolute_url(site_url, urls.story_path(story.id)),
-            entries[0].updated if entries else newest,
-            entries,
-        )
+        feed = found[urls.story_feed_path(story.id)] = story_feed(dossier, story, site_url, newest)
+        everything.extend(feed.entries)
     entries = _newest_first(everything)[:site_entries]
     found[urls.ATOM_FEED] = Feed(
         dossier.config.title,
         urls.absolute_url(site_url, urls.ATOM_FEED),
         urls.absolute_url(site_url, urls.HOME),
-        entries[0].updated if entries else newest,
+        entries[0].updated if entries else newest(),
         entries,
     )
     return dict(sorted(found.items()))
+
+
+def story_feed_plan(dossier: Dossier) -> list[tuple[str, Callable[[], Page]]]:
+    """Each story's feed as a page for render.incremental.render_pages: its path, and what makes it from
+    `dossier` (as pages see it, so that what the feed reads is noted and an unchanged feed is kept). None
+    without a site_url, where there are no feeds."""
+    site_url = dossier.config.site_url
+    if not site_url:
+        return []
+
+    def make(story_id: str) -> Page:
+        feed = story_feed(dossier, dossier.stories[story_id], site_url, lambda: newest_date(dossier))
+        return Page(urls.story_feed_path(story_id), FEED_TEMPLATE, feed.title, "feed", {"feed": feed})
+
+    story_ids = sorted(dossier.stories)
+    return [(urls.story_feed_path(story_id), functools.partial(make, story_id)) for story_id in story_ids]
 
 
 def sitemap(page_paths: list[str], dates: dict[str, dt.date], site_url: str) -> list[SitemapEntry]:
@@ -170,10 +196,16 @@ Memo = Callable[[str, object, Callable[[], bytes | None]], bytes | None]
 
 
 def site_files(
-    dossier: Dossier, env: jinja2.Environment, paths: list[str], report: Report, memo: Memo | None = None
+    dossier: Dossier,
+    env: jinja2.Environment,
+    paths: list[str],
+    report: Report,
+    memo: Memo | None = None,
+    with_story_feeds: bool = True,
 ) -> list[Output]:
     """The extra files of a published site, given the paths of the files made so far; template errors are
-    reported. `memo` may keep each rendered file (a site has a feed per story) under a digest of its inputs."""
+    reported. `memo` may keep each rendered file under a digest of its inputs. Without `with_story_feeds`, the
+    stories' feeds are left to the caller (as pages: story_feed_plan)."""
     extra = [Output(".nojekyll", b"")]  # GitHub Pages: serve the files as they are, without Jekyll
 
     def render(template: str, path: str, title: str, **context: object) -> None:
@@ -197,7 +229,8 @@ def site_files(
     site_url = config.site_url
     if site_url:
         for path, feed in feeds(dossier, site_url).items():
-            render(FEED_TEMPLATE, path, feed.title, feed=feed)
+            if with_story_feeds or path == urls.ATOM_FEED:
+                render(FEED_TEMPLATE, path, feed.title, feed=feed)
         entries = sitemap(paths, content_dates(dossier), site_url)
         render(SITEMAP_TEMPLATE, urls.SITEMAP, "Sitemap", entries=entries)
     sitemap_url = urls.absolute_url(site_url, urls.SITEMAP) if site_url else None
