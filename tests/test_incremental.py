@@ -7,6 +7,7 @@ applied to a copy of the example; after each, the project is rebuilt incremental
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import operator
 import pickle
@@ -30,6 +31,7 @@ from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE
 from dossier.cache import CACHE_FOLDER, CacheStore
 from dossier.compare import stage as compare_stage
 from dossier.compare.language import detect_language
+from dossier.diagnostics import Location
 from dossier.model import Article
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
 from dossier.render import data, incremental
@@ -262,6 +264,64 @@ def test_an_edited_note_renders_the_pages_that_read_the_annotations_and_no_other
     assert "stories/flynn-kislyak/the-week/index.html" not in rendered
     assert not [path for path in rendered if path.startswith(("people/", "claims/"))]
     check_same(project, tmp_path / "clean")
+
+
+def append_to_body(project: Path, article: str, sentence: str) -> None:
+    with (project / STORY / f"{article}.md").open("a", encoding="utf-8") as out:
+        out.write(f"\n{sentence}\n")
+
+
+def test_an_edited_body_does_not_render_the_pages_that_only_name_the_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Week's page names The Moscow Times' article (its outlet, title and link) and shows none of its text."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    rendered = rendered_pages(monkeypatch)
+    append_to_body(project, "the-moscow-times", "A sentence added at the end.")
+    build_project(project, CACHED)
+    assert "stories/flynn-kislyak/the-moscow-times/index.html" in rendered
+    assert "stories/flynn-kislyak/the-week/index.html" not in rendered
+    check_same(project, tmp_path / "clean")
+
+
+def test_a_theme_that_reads_an_articles_body_is_rendered_again_when_it_changes(tmp_path: Path) -> None:
+    """A site's template may read `article.body` itself: the page is made again when the body changes."""
+    project = copy_example(tmp_path / "project")
+    templates = project / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "article.html").write_text(
+        '{% extends "@default/article.html" %}\n'
+        '{% block head %}<meta name="bodies" content="{% for other in dossier.articles.values() %}'
+        '{{ other.id }}={{ other.body | length }} {% endfor %}">{% endblock %}\n',
+        encoding="utf-8",
+    )
+    build_project(project, CACHED)
+    append_to_body(project, "the-moscow-times", "A sentence added at the end.")
+    check_same(project, tmp_path / "clean")
+    the_week = (project / "build" / "stories" / "flynn-kislyak" / "the-week" / "index.html").read_text("utf-8")
+    length = len(clean_body(project / STORY / "the-moscow-times.md"))
+    assert f"the-moscow-times={length} " in the_week
+
+
+def clean_body(path: Path) -> str:
+    """An article's body as the model holds it: the Markdown after its front matter."""
+    return check_project(path.parents[2]).dossier.articles[path.stem].body  # type: ignore[union-attr]
+
+
+def test_reading_a_shown_articles_body_is_noted_and_a_replaced_one_notes_nothing() -> None:
+    recorder = Recorder()
+    article = Article(
+        "a", "s", "Title", "outlet", None, None, None, (), "en", (), False, "The body.", 1, Location("a.md")
+    )
+    (shown,) = incremental.recording_articles({"a": article}, recorder).values()
+    recorder.deps = set()
+    assert shown.title == "Title" and recorder.deps == set()
+    assert shown.body == "The body." and recorder.deps == {(incremental.BODY_TABLE, "a")}
+    replaced = dataclasses.replace(shown, body="Another body.")
+    recorder.deps = set()
+    assert replaced.body == "Another body." and recorder.deps == set()
+    recorder.deps = None
 
 
 def test_every_way_of_reading_an_articles_annotations_is_noted() -> None:

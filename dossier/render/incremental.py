@@ -233,18 +233,43 @@ class RecordingTuple(tuple[Any, ...]):
 # An article's annotations and its mentions are dependencies of their own, apart from the rest of the article.
 ANNOTATIONS_TABLE = "articles.annotations"
 MENTIONS_TABLE = "articles.mentions"
+# So is its body (Markdown): pages name an article by its title and show its text (the `texts` table), and a
+# theme that reads the body itself is noted as reading it. An edit to the text no longer changes every page
+# that lists the article.
+BODY_TABLE = "articles.body"
+
+
+class ShownArticle(Article):
+    """An article as pages see it: reading its body is noted apart from its other fields. (Its annotations and
+    mentions are RecordingTuples.) Its fields are the article's; `dataclasses.replace` gives one that notes
+    nothing."""
+
+    @property
+    def body(self) -> str:
+        recorder: Recorder | None = vars(self).get("_recorder")
+        if recorder is not None:
+            recorder.note(BODY_TABLE, self.id)
+        body: str = vars(self)["body"]
+        return body
+
+    @body.setter
+    def body(self, value: str) -> None:  # as the dataclass's __init__ sets it
+        vars(self)["body"] = value
 
 
 def recording_articles(articles: Mapping[str, Article], recorder: Recorder) -> dict[str, Article]:
-    """Each article as pages see it: its annotations and mentions noted apart from the rest when read."""
-    return {
-        article_id: dataclasses.replace(
-            article,
+    """Each article as pages see it: its annotations, mentions and body noted apart from the rest when read."""
+    shown: dict[str, Article] = {}
+    for article_id, article in articles.items():
+        view = object.__new__(ShownArticle)
+        vars(view).update(
+            vars(article),
             annotations=RecordingTuple(article.annotations, ANNOTATIONS_TABLE, article_id, recorder),
             mentions=RecordingTuple(article.mentions, MENTIONS_TABLE, article_id, recorder),
+            _recorder=recorder,
         )
-        for article_id, article in articles.items()
-    }
+        shown[article_id] = view
+    return shown
 
 
 @dataclasses.dataclass
@@ -263,6 +288,7 @@ _TABLE_OF: dict[type, str] = {
     Source: "sources",
     Story: "stories",
     Article: "articles",
+    ShownArticle: "articles",
     Claim: "claims",
 }
 
@@ -312,7 +338,7 @@ _ANNOTATION_PARTS = ("selector", "location", "anchor")  # a Selector, a Location
 _ANNOTATION_FIELDS = _fields_of(Annotation, leaving_out=_ANNOTATION_PARTS)
 _SELECTOR_FIELDS, _LOCATION_FIELDS, _ANCHOR_FIELDS = _fields_of(Selector), _fields_of(Location), _fields_of(Anchor)
 # An article's fields but its annotations and mentions (dependencies of their own).
-_ARTICLE_FIELDS = _fields_of(Article, leaving_out=("annotations", "mentions"))
+_ARTICLE_FIELDS = _fields_of(Article, leaving_out=("annotations", "mentions", "body"))
 # The index's lists of the articles' annotations.
 ANNOTATION_LIST_TABLES = frozenset(
     f"index.{name}" for name in ("appearances", "attributions", "corrections", "corrections_by_outlet")
@@ -322,7 +348,7 @@ ANNOTATION_LIST_TABLES = frozenset(
 # The fields of an entity that must be the very objects its story files gave (_is_as_made): all but an article's
 # annotations and mentions (dependencies of their own) and a story's article_ids (compared by value).
 _MADE_FIELDS = {
-    Article: _ARTICLE_FIELDS,
+    Article: _fields_of(Article, leaving_out=("annotations", "mentions")),
     Story: _fields_of(Story, leaving_out=("article_ids",)),
     Claim: _fields_of(Claim),
 }
@@ -420,7 +446,7 @@ class Fingerprints:
         """A cheap digest that is the same only when the dependency's value is: the key of the story files an
         entity came from, or the keys of the articles whose annotations (or mentions) an index's list holds;
         None when there is none."""
-        if table in ("articles", "texts", "stories", "claims"):
+        if table in ("articles", "texts", BODY_TABLE, "stories", "claims"):
             return self._from_files(table, key)
         if key == EVERYTHING:
             return None
@@ -436,6 +462,9 @@ class Fingerprints:
         if table == "texts":  # an article's text is made from its body alone (the Markdown settings are global)
             article = self.articles.get(key)
             return digest("text", article.body, str(article.body_line)) if article else "missing"
+        if table == BODY_TABLE:
+            article = self.articles.get(key)
+            return digest("body", article.body) if article else "missing"
         if table in (ANNOTATIONS_TABLE, MENTIONS_TABLE):
             return self._annotations_or_mentions(table, key)
         if table == "alignments":
@@ -466,7 +495,7 @@ class Fingerprints:
         """The key of the story files an entity was made from, standing in for it (and for an article's text, made
         from its body) without pickling it; None when there is none, or the entity holds other values than those
         files gave (see _is_as_made)."""
-        entity_table = "articles" if table == "texts" else table
+        entity_table = "articles" if table in ("texts", BODY_TABLE) else table
         made = self.file_keys.get((entity_table, entity_id))
         if made is None:
             return None
@@ -512,7 +541,8 @@ class Fingerprints:
         dossier.json ask again)."""
         found = self._articles.get(article_id)
         if found is None:
-            parts = (self.of((table, article_id)) for table in ("articles", ANNOTATIONS_TABLE, MENTIONS_TABLE))
+            tables = ("articles", BODY_TABLE, ANNOTATIONS_TABLE, MENTIONS_TABLE)
+            parts = (self.of((table, article_id)) for table in tables)
             found = self._articles[article_id] = digest(*parts)
         return found
 
