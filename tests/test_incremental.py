@@ -580,6 +580,17 @@ def test_only_the_edited_articles_body_is_parsed_again(tmp_path: Path, monkeypat
     check_same(project, tmp_path / "clean")
 
 
+def test_a_first_build_with_the_cache_lets_the_markdown_tokens_go_and_gives_the_clean_site(tmp_path: Path) -> None:
+    """The tokens of every article, held from anchoring to render, were a fifth of a large build's memory: only the
+    article's page reads them, and it parses them again."""
+    project = copy_example(tmp_path / "project")
+    checked = check_project(project, CACHED)
+    assert checked.texts and all("tokens" not in vars(text) for text in checked.texts.values())
+    assert all(text.tokens for text in checked.texts.values())  # parsed again when asked for
+    shutil.rmtree(project / CACHE_FOLDER)
+    check_same(project, tmp_path / "clean")
+
+
 def test_damaged_texts_in_the_cache_are_parsed_again(tmp_path: Path) -> None:
     project = copy_example(tmp_path / "project")
     build_project(project, CACHED)
