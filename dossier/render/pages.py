@@ -427,9 +427,10 @@ class SiteBuilder:
     def correction_date(self, correction: Annotation) -> dt.date | None:
         """When a correction was published, as far as the content says: its article's date, else its story's."""
         article = self.dossier.articles[correction.article_id]
+        dated = article.updated or article.published
+        if dated is not None:
+            return dated
         story = self.dossier.stories.get(article.story_id)
-        if article.updated or article.published:
-            return article.updated or article.published
         return (story.reviewed or story.date) if story is not None else None
 
     def corrections_page(self) -> Page:
