@@ -25,7 +25,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -91,8 +91,9 @@ def search_index(
     def make(staging: Path, changed: Collection[str]) -> None:
         started = time.perf_counter()
         if keep and previous.is_dir() and not previous.is_symlink():
-            shutil.copytree(previous, staging / INDEX_FOLDER, copy_function=os.link, symlinks=True, dirs_exist_ok=True)
-            return
+            with contextlib.suppress(OSError):  # not as dossier made it (a link, a FIFO): made anew below
+                _mirror(previous, staging / INDEX_FOLDER, whole=True)
+                return
         index_site(staging, binary, report, Location(CONFIG_FILE), previous=previous, changed=changed)
         timings["search"] = time.perf_counter() - started
 
@@ -133,6 +134,7 @@ def index_site(
     try:
         layout = BundleLayout.of(indexed_pages(site), pagefind_version(binary))
         if not layout.bundles:
+            shutil.rmtree(site / INDEX_FOLDER, ignore_errors=True)  # what a spare site held there
             report.warning(where, "the site has no page to index (no story, person, claim or source): no search")
             return False
         kept = layout.kept_from(previous, changed) if previous is not None else set()
@@ -309,51 +311,92 @@ def _failure(result: subprocess.CompletedProcess[str] | str, bundle: Path) -> st
 
 def _assemble(index: Path, layout: BundleLayout, kept: set[int], previous: Path | None, work: Path) -> None:
     """Put each bundle in its place below `index` (the first one first: it is the index folder itself), made or
-    kept, the merged ones without Pagefind's scripts, then the shards file."""
-    for number, bundle in enumerate(layout.bundles):
+    kept, the merged ones without Pagefind's scripts, then the shards file.
+
+    A kept bundle is linked from the `previous` index. Where `index` is there already (the site was staged into
+    the spare site, which held an index), its folders are moved aside and a kept bundle starts from its old
+    folder: most of its files are that bundle's files already, and are kept rather than unlinked and linked
+    again (a few thousand files at 1,000 articles)."""
+    spare = work / "spare-index"
+    if index.is_dir() and not index.is_symlink():
+        work.mkdir(parents=True, exist_ok=True)  # not made yet when every bundle is kept
+        index.rename(spare)
+    elif os.path.lexists(index):
+        index.unlink()
+    for bundle in layout.bundles:
         target = index / bundle.folder if bundle.folder else index
         if bundle.shard in kept and previous is not None:
-            source = previous / bundle.folder if bundle.folder else previous
-            _link_files(source, target, whole=bool(bundle.folder))
+            old = spare / bundle.folder if bundle.folder else spare
+            if old.is_dir() and not old.is_symlink() and not os.path.lexists(target):
+                old.rename(target)  # the first bundle's brings the merged ones' old folders along
+            _mirror(previous / bundle.folder if bundle.folder else previous, target, whole=bool(bundle.folder))
         else:
             made = work / f"bundle-{bundle.shard}"
-            if number > 0:
+            if bundle.folder:
                 _drop_scripts(made)
+            _remove(target)  # a merged bundle's old folder, brought along by the first bundle's
             target.parent.mkdir(parents=True, exist_ok=True)
             made.rename(target)
+    bundle_folders = {bundle.folder for bundle in layout.bundles}
+    for entry in _entries(index):
+        if entry.name.startswith("shard-") and entry.name not in bundle_folders:
+            _remove(Path(entry.path))  # a bundle of the old layout, brought along by the first bundle's folder
     (index / SHARDS_FILE).write_text(layout.as_json(), encoding="utf-8")
+
+
+def _mirror(source: Path, target: Path, *, whole: bool) -> None:
+    """Make `target` hold a hard link of each regular file below `source` (at the same paths), keeping those it
+    holds already (same inode) and removing anything else it holds; not `whole`: the first bundle alone, and
+    the merged bundles' folders in `target` are left to them. Anything but folders and regular files in `source`
+    is an OSError: the bundle is not as dossier made it."""
+    if os.path.lexists(target) and (target.is_symlink() or not target.is_dir()):
+        target.unlink()
+    target.mkdir(parents=True, exist_ok=True)
+    present = {entry.name: entry for entry in _entries(target)}
+    for entry in _entries(source):
+        if entry.is_dir(follow_symlinks=False):
+            if whole or not entry.name.startswith("shard-"):
+                present.pop(entry.name, None)
+                _mirror(Path(entry.path), target / entry.name, whole=True)
+            continue
+        if not entry.is_file(follow_symlinks=False):
+            raise OSError(f"{entry.path} is not a regular file")
+        if not whole and entry.name == SHARDS_FILE:
+            continue
+        old = present.pop(entry.name, None)
+        if old is not None:
+            if old.is_file(follow_symlinks=False) and _same_inode(old, entry):
+                continue
+            _remove(Path(old.path))
+        os.link(entry.path, target / entry.name)
+    for name, entry in present.items():
+        if whole or not (name.startswith("shard-") and entry.is_dir(follow_symlinks=False)):
+            _remove(Path(entry.path))
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as entries:
+        return sorted(entries, key=lambda entry: entry.name)
+
+
+def _same_inode(one: os.DirEntry[str], other: os.DirEntry[str]) -> bool:
+    first, second = one.stat(follow_symlinks=False), other.stat(follow_symlinks=False)
+    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
+
+
+def _remove(path: Path) -> None:
+    """Remove a file, link or folder, if there is one."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        path.unlink()
 
 
 def link_index(index: Path, copy: Path) -> None:
     """Hard-link every file of the index folder `index` into `copy` (made anew): a copy that keeps its bytes
     while the site changes."""
     shutil.rmtree(copy, ignore_errors=True)
-    _link_files(index, copy, whole=True)
-
-
-def _link_files(source: Path, target: Path, *, whole: bool) -> None:
-    """Hard-link the regular files below `source` into `target` (made); not `whole`: the first bundle alone,
-    without the merged bundles below it and the shards file. Anything else there (a link, a FIFO) is an
-    OSError: the bundle is not as dossier made it."""
-    target.mkdir(parents=True, exist_ok=True)
-    for path in _files_below(source, skip_shard_folders=not whole):
-        relative = path.relative_to(source)
-        if not whole and relative.as_posix() == SHARDS_FILE:
-            continue
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
-        os.link(path, target / relative)
-
-
-def _files_below(folder: Path, skip_shard_folders: bool) -> Iterator[Path]:
-    with os.scandir(folder) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.is_dir(follow_symlinks=False):
-                if not (skip_shard_folders and entry.name.startswith("shard-")):
-                    yield from _files_below(Path(entry.path), skip_shard_folders=False)
-            elif entry.is_file(follow_symlinks=False):
-                yield Path(entry.path)
-            else:
-                raise OSError(f"{entry.path} is not a regular file")
+    _mirror(index, copy, whole=True)
 
 
 def _drop_scripts(bundle: Path) -> None:

@@ -44,7 +44,9 @@ class Derived:
     `make(staging, changed)` writes them, told which outputs were written or removed since the last build (all,
     after a build into an empty folder). They are remade only when an output changed or the folder is missing,
     so a build that changes nothing still writes nothing; remade files whose bytes did not change keep their
-    inode.
+    inode. Staged into a spare site, the folder may already hold what that site had there: nothing in it is
+    trusted, and `make` leaves the folder holding exactly what it makes (keeping the files that are already
+    hard links of the live site's, which saves unlinking and linking them all again), or removes it.
     """
 
     folder: str
@@ -179,30 +181,36 @@ def _reuse(old: Path, target: Path) -> None:
 
 
 def _keep_unchanged_derived(staging: Path, folder: str, previous: Path) -> tuple[int, int]:
-    """Hard-link each derived file whose bytes did not change to the previous one, as outputs are."""
+    """Hard-link each derived file whose bytes did not change to the previous one, as outputs are. (os.walk and
+    strings, not pathlib: a search index has thousands of files, most of them kept.)"""
     written = unchanged = 0
-    for target in sorted((staging / folder).rglob("*")):
-        if not target.is_file() or target.is_symlink():
-            continue
-        relative = target.relative_to(staging)
-        if _is_same_file(target, previous / relative):  # linked from the live index (a bundle kept): not read
-            unchanged += 1
-        elif _same_bytes(previous, relative.as_posix(), target.read_bytes()):
-            target.unlink()
-            _reuse(previous / relative, target)
-            unchanged += 1
-        else:
-            written += 1
+    for root, folders, files in os.walk(staging / folder):
+        folders.sort()
+        below = os.path.relpath(root, staging).replace(os.sep, "/")
+        for name in sorted(files):
+            target, relative = os.path.join(root, name), f"{below}/{name}"
+            staged = os.lstat(target)
+            if not stat.S_ISREG(staged.st_mode):
+                continue
+            if _is_link_of(staged, f"{previous}/{relative}"):  # linked from the live index (a bundle kept): not read
+                unchanged += 1
+            elif _same_bytes(previous, relative, Path(target).read_bytes()):
+                os.unlink(target)
+                _reuse(previous / relative, Path(target))
+                unchanged += 1
+            else:
+                written += 1
     return written, unchanged
 
 
-def _is_same_file(first: Path, second: Path) -> bool:
-    """Whether two paths are one file (a hard link of it), links not followed."""
+def _is_link_of(staged: os.stat_result, live: str) -> bool:
+    """Whether the staged file whose status is `staged` is the file at `live` (a hard link of it), links not
+    followed."""
     try:
-        one, other = os.lstat(first), os.lstat(second)
+        other = os.lstat(live)
     except OSError:
         return False
-    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
+    return (staged.st_dev, staged.st_ino) == (other.st_dev, other.st_ino)
 
 
 class StagedSite:
@@ -379,16 +387,17 @@ class StagedSite:
         return WriteResult(written, unchanged, len(self.old_files - new_files), changed)
 
     def _remove_leftovers(self) -> None:
-        """Remove what the spare held that this site does not (and its derived folder, which is made anew)."""
+        """Remove what the spare held that this site does not, but for its derived folder, which `derived.make`
+        makes again from what is there (see Derived)."""
         if self.leftovers is None:
             return
         folders: set[PurePosixPath] = set()
         for path in sorted(self.leftovers - self.paths):
+            if self.derived and self.derived.holds(path):
+                continue
             with contextlib.suppress(FileNotFoundError):  # gone with a folder that became a file
                 (self.staging / path).unlink()
             folders.update(PurePosixPath(path).parents)
-        if self.derived:
-            shutil.rmtree(self.staging / self.derived.folder, ignore_errors=True)
         for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
             if folder.parts:
                 with contextlib.suppress(OSError):  # not empty: it holds this site's files

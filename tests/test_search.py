@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,8 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from dossier import search, write
-from dossier.pipeline import BuildOptions, build_project
+from dossier.cache import cache_dir_for
+from dossier.pipeline import SPARE_SITE, BuildOptions, build_project
 from dossier.search import ENTRY_FILE, INDEX_FOLDER, pagefind_binary
 from tests.conftest import copy_example
 
@@ -152,6 +154,13 @@ def edit_a_note(project: Path, old: str, new: str) -> Path:
     return sidecar
 
 
+def clean_index(folder: Path, sidecar: Path) -> dict[str, object]:
+    """The index of a clean build of the example with the edited sidecar: what every rebuild must give."""
+    clean = copy_example(folder)
+    shutil.copy(sidecar, clean / "content" / "flynn-kislyak" / "the-moscow-times.yaml")
+    return index_files(build_with_cache(clean), with_inodes=False)
+
+
 @pytest.fixture
 def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The shard of each Pagefind run, as it runs (its pages' folder is named for it)."""
@@ -179,9 +188,7 @@ def test_an_edit_indexes_again_only_the_bundle_of_the_pages_it_changed(
     site = build_with_cache(project)
     assert pagefind_runs == [str(search.shard_of("stories/flynn-kislyak/index.html", shards["shards"]))]
     # ... and the index is the one a clean build of the edited dossier makes.
-    clean = copy_example(tmp_path / "clean")
-    shutil.copy(sidecar, clean / "content" / "flynn-kislyak" / "the-moscow-times.yaml")
-    assert index_files(site, with_inodes=False) == index_files(build_with_cache(clean), with_inodes=False)
+    assert index_files(site, with_inodes=False) == clean_index(tmp_path / "clean", sidecar)
 
 
 @pytest.mark.usefixtures("small_bundles")
@@ -248,3 +255,92 @@ def test_a_site_with_no_page_to_index_says_so_and_has_no_index(tmp_path: Path) -
         "the site has no page to index (no story, person, claim or source): no search"
     ]
     assert not (built.output_dir / INDEX_FOLDER).exists()
+
+
+# --- a rebuild staged into the spare site (the site before last) starts from the index that site held ---
+
+
+def spare_index(site: Path) -> Path:
+    return cache_dir_for(site) / SPARE_SITE / INDEX_FOLDER
+
+
+def build_twice_with_edits(project: Path) -> tuple[Path, dict[str, object]]:
+    """A build and a rebuild after an edit, so that the spare site holds the first build's index; the live
+    index's files after the rebuild."""
+    site = build_with_cache(project)
+    edit_a_note(project, "note: A misplaced apostrophe.", "note: An apostrophe in the wrong place.")
+    site = build_with_cache(project)
+    assert (spare_index(site) / ENTRY_FILE).is_file()
+    return site, index_files(site)
+
+
+@pytest.fixture
+def links_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The target of every hard link made, as it is made."""
+    made: list[str] = []
+    link = os.link
+
+    def recorded(source: Any, target: Any, **kwargs: Any) -> None:
+        made.append(str(target))
+        link(source, target, **kwargs)
+
+    monkeypatch.setattr(os, "link", recorded)
+    return made
+
+
+@pytest.mark.usefixtures("small_bundles")
+def test_a_rebuild_into_the_spare_site_keeps_the_kept_bundles_files_unlinked_and_gives_the_clean_index(
+    tmp_path: Path, links_made: list[str]
+) -> None:
+    project = copy_example(tmp_path / "project")
+    site, live = build_twice_with_edits(project)
+    shards = json.loads((site / INDEX_FOLDER / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    edited = search.shard_of("stories/flynn-kislyak/index.html", shards["shards"])
+    kept = [entry["path"] for entry in shards["merged"] if entry["shard"] != edited]
+    assert kept
+    links_made.clear()
+    sidecar = edit_a_note(project, "note: An apostrophe in the wrong place.", "note: An apostrophe out of place.")
+    site = build_with_cache(project)
+    after = index_files(site)
+    # The kept bundles' files are the live ones (same inode), found in place in the spare: none linked again.
+    for folder in kept:
+        kept_files = {path: value for path, value in after.items() if path.startswith(folder)}
+        assert kept_files and kept_files == {path: live[path] for path in kept_files}
+        assert not [target for target in links_made if f"/{INDEX_FOLDER}/{folder}" in target]
+    # ... and the index is the one a clean build of the edited dossier makes.
+    assert index_files(site, with_inodes=False) == clean_index(tmp_path / "clean", sidecar)
+
+
+@pytest.mark.usefixtures("small_bundles")
+def test_what_the_spare_sites_index_holds_that_the_live_one_does_not_is_not_published(tmp_path: Path) -> None:
+    """Nothing in the spare is trusted: a file changed by hand in a kept bundle, a file and a bundle folder of
+    no index are replaced or removed, whatever changed."""
+    project = copy_example(tmp_path / "project")
+    site, _ = build_twice_with_edits(project)
+    shards = json.loads((site / INDEX_FOLDER / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    edited = search.shard_of("stories/flynn-kislyak/index.html", shards["shards"])
+    kept = next(entry["path"] for entry in shards["merged"] if entry["shard"] != edited)
+    spare = spare_index(site)
+    changed_by_hand = spare / kept / ENTRY_FILE
+    changed_by_hand.unlink()  # a file of its own, not the live one
+    changed_by_hand.write_text('{"languages": {}}', encoding="utf-8")
+    (spare / "stray.txt").write_text("not Pagefind's", encoding="utf-8")
+    (spare / kept / "stray.txt").write_text("not Pagefind's", encoding="utf-8")
+    (spare / "shard-999").mkdir()
+    (spare / "shard-999" / ENTRY_FILE).write_text("{}", encoding="utf-8")
+    sidecar = edit_a_note(project, "note: An apostrophe in the wrong place.", "note: An apostrophe out of place.")
+    site = build_with_cache(project)
+    assert index_files(site, with_inodes=False) == clean_index(tmp_path / "clean", sidecar)
+
+
+@pytest.mark.usefixtures("small_bundles")
+def test_serves_kept_index_staged_into_the_spare_site_is_the_live_index_itself(tmp_path: Path) -> None:
+    """`serve` keeps the last index while the pages reload: staged into the spare site, its files are the live
+    ones (same inode) and nothing else, whatever the spare held."""
+    project = copy_example(tmp_path)
+    site, live = build_twice_with_edits(project)
+    (spare_index(site) / "stray.txt").write_text("not Pagefind's", encoding="utf-8")
+    edit_a_note(project, "note: An apostrophe in the wrong place.", "note: An apostrophe out of place.")
+    built = build_project(project, BuildOptions(use_cache=True, keep_search_index=True))
+    assert not built.report.has_errors
+    assert index_files(site) == live
