@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import time
 from collections.abc import Callable, Collection, Iterable
@@ -380,8 +381,7 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
 
 
 def _same_inode(one: os.DirEntry[str], other: os.DirEntry[str]) -> bool:
-    first, second = one.stat(follow_symlinks=False), other.stat(follow_symlinks=False)
-    return (first.st_dev, first.st_ino) == (second.st_dev, second.st_ino)
+    return _same_file(one.stat(follow_symlinks=False), other.stat(follow_symlinks=False))
 
 
 def _remove(path: Path) -> None:
@@ -393,9 +393,8 @@ def _remove(path: Path) -> None:
 
 
 def link_index(index: Path, copy: Path) -> None:
-    """Hard-link every file of the index folder `index` into `copy` (made anew): a copy that keeps its bytes
-    while the site changes."""
-    shutil.rmtree(copy, ignore_errors=True)
+    """Make `copy` hold a hard link of every file of the index folder `index` and nothing else (keeping what it
+    holds of them already): a copy that keeps its bytes while the site changes."""
     _mirror(index, copy, whole=True)
 
 
@@ -436,12 +435,46 @@ def _sort_entry_languages(entry_file: Path) -> bool:
 
 
 def link_indexed_pages(site: Path, snapshot: Path) -> int:
-    """Hard-link the pages Pagefind would index in `site` into `snapshot` (made anew), at the same paths; how
-    many. A build never writes through a link, so the snapshot keeps these bytes while the site changes."""
-    shutil.rmtree(snapshot, ignore_errors=True)
+    """Make `snapshot` hold a hard link of each page Pagefind would index in `site`, at the same paths, and no
+    other page; how many. A build never writes through a link, so the snapshot keeps these bytes while the site
+    changes. The last snapshot's pages that are still the site's (a rebuild links each unchanged page from the
+    last site: same inode) and its folders stay: a rebuild changes a few pages, of some thousands."""
     pages = indexed_pages(site)
-    _link_pages(site, pages, snapshot)
+    _remove_other_pages(snapshot, set(pages))
+    for page in pages:
+        source, target = f"{site}/{page}", f"{snapshot}/{page}"
+        with contextlib.suppress(FileNotFoundError):
+            found = os.lstat(target)
+            if stat.S_ISREG(found.st_mode) and _same_file(found, os.lstat(source)):
+                continue
+            _remove(Path(target))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.link(source, target)
     return len(pages)
+
+
+def _remove_other_pages(snapshot: Path, pages: set[str]) -> None:
+    """Remove from a snapshot every file (or link) that is not one of `pages`, and the folders left empty; its
+    index folder is index_site's."""
+    if not snapshot.is_dir() or snapshot.is_symlink():
+        _remove(snapshot)
+        return
+    roots = {pattern.split("/")[0] for pattern in INDEXED_PATTERNS}
+    for entry in _entries(snapshot):
+        if entry.name not in (INDEX_FOLDER, WORK_FOLDER) and (entry.name not in roots or entry.is_symlink()):
+            _remove(Path(entry.path))  # a link is removed, never walked: os.walk would follow it
+    for root in sorted(roots):
+        for folder, folders, files in os.walk(snapshot / root, topdown=False):
+            below = os.path.relpath(folder, snapshot).replace(os.sep, "/")
+            for name in files + [name for name in folders if os.path.islink(os.path.join(folder, name))]:
+                if f"{below}/{name}" not in pages:
+                    os.unlink(os.path.join(folder, name))
+            with contextlib.suppress(OSError):  # not empty: it holds pages
+                os.rmdir(folder)
+
+
+def _same_file(one: os.stat_result, other: os.stat_result) -> bool:
+    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
 
 
 def _link_pages(site: Path, pages: Iterable[str], folder: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -75,3 +76,17 @@ def parse_page(example_site: Path) -> Callable[[str], BeautifulSoup]:
         return cache[path]
 
     return parse
+
+
+@pytest.fixture
+def links_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The target of every hard link made, as it is made."""
+    made: list[str] = []
+    link = os.link
+
+    def recorded(source: Any, target: Any, **kwargs: Any) -> None:
+        made.append(str(target))
+        link(source, target, **kwargs)
+
+    monkeypatch.setattr(os, "link", recorded)
+    return made

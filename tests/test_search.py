@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -274,20 +273,6 @@ def build_twice_with_edits(project: Path) -> tuple[Path, dict[str, object]]:
     return site, index_files(site)
 
 
-@pytest.fixture
-def links_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The target of every hard link made, as it is made."""
-    made: list[str] = []
-    link = os.link
-
-    def recorded(source: Any, target: Any, **kwargs: Any) -> None:
-        made.append(str(target))
-        link(source, target, **kwargs)
-
-    monkeypatch.setattr(os, "link", recorded)
-    return made
-
-
 @pytest.mark.usefixtures("small_bundles")
 def test_a_rebuild_into_the_spare_site_keeps_the_kept_bundles_files_unlinked_and_gives_the_clean_index(
     tmp_path: Path, links_made: list[str]
@@ -344,3 +329,39 @@ def test_serves_kept_index_staged_into_the_spare_site_is_the_live_index_itself(t
     built = build_project(project, BuildOptions(use_cache=True, keep_search_index=True))
     assert not built.report.has_errors
     assert index_files(site) == live
+
+
+def test_a_snapshot_of_the_indexed_pages_holds_them_and_nothing_else_whatever_it_held(tmp_path: Path) -> None:
+    """serve's search refresh keeps its snapshot from one run to the next (search.link_indexed_pages): what the
+    last one left is brought in line, and a link in it is removed, never followed."""
+    site, snapshot, outside = tmp_path / "site", tmp_path / "snapshot", tmp_path / "outside"
+    indexed = ["people/anna/index.html", "stories/s/a/index.html", "stories/s/index.html"]
+    for page in [*indexed, "stories/s/compare.html"]:
+        (site / page).parent.mkdir(parents=True, exist_ok=True)
+        (site / page).write_text(page, encoding="utf-8")
+    (outside / "anna").mkdir(parents=True)
+    (outside / "anna" / "index.html").write_text("not the site's", encoding="utf-8")
+    (snapshot / "stories" / "s").mkdir(parents=True)
+    (snapshot / "people").symlink_to(outside, target_is_directory=True)
+    (snapshot / "stories" / "s" / "a").write_text("a file where a folder belongs", encoding="utf-8")
+    (snapshot / "stories" / "s" / "index.html").write_text("an old copy", encoding="utf-8")
+    (snapshot / "claims" / "gone").mkdir(parents=True)
+    (snapshot / "claims" / "gone" / "index.html").write_text("a page the site no longer has", encoding="utf-8")
+    (snapshot / "stray.txt").write_text("not a page", encoding="utf-8")
+
+    def snapshot_files() -> list[str]:
+        return sorted(p.relative_to(snapshot).as_posix() for p in snapshot.rglob("*") if not p.is_dir())
+
+    assert search.link_indexed_pages(site, snapshot) == len(indexed)
+    assert snapshot_files() == indexed
+    assert all((snapshot / page).samefile(site / page) for page in indexed)
+    assert (outside / "anna" / "index.html").read_text(encoding="utf-8") == "not the site's"
+    assert not (snapshot / "claims").exists()
+    # Again, after the site rewrote one page (a new file): that page is the new one, the others stay as they were.
+    kept = {page: (snapshot / page).stat().st_ino for page in indexed}
+    (site / "stories/s/index.html").unlink()
+    (site / "stories/s/index.html").write_text("rewritten", encoding="utf-8")
+    search.link_indexed_pages(site, snapshot)
+    assert snapshot_files() == indexed
+    assert (snapshot / "stories/s/index.html").read_text(encoding="utf-8") == "rewritten"
+    assert all((snapshot / page).stat().st_ino == kept[page] for page in indexed if page != "stories/s/index.html")

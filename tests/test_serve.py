@@ -868,7 +868,7 @@ def test_a_save_during_the_first_build_is_built_too(tmp_path: Path, monkeypatch:
 
 @pytest.mark.parametrize("pages_per_shard", [search.PAGES_PER_SHARD, 2], ids=["one bundle", "bundles"])
 def test_a_rebuild_keeps_the_search_index_and_the_refresh_makes_the_one_a_clean_build_makes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pages_per_shard: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pages_per_shard: int, links_made: list[str]
 ) -> None:
     """A rebuild links the last index instead of running Pagefind (the pages reload without waiting for it);
     SearchRefresh then indexes the new pages and installs an index byte-identical to a clean build's. In
@@ -910,8 +910,25 @@ def test_a_rebuild_keeps_the_search_index_and_the_refresh_makes_the_one_a_clean_
     clean = build_project(project, BuildOptions(include_drafts=True, output_dir=tmp_path / "clean"))
     assert clean.written is not None
     assert digest_tree(output / "pagefind") == digest_tree(tmp_path / "clean" / "pagefind") != first_index
-    assert not (tmp_path / "work" / "search-snapshot").exists()
-    assert not (tmp_path / "work" / "search-previous").exists()
+    snapshot = tmp_path / "work" / "search-snapshot"
+    assert search.indexed_pages(snapshot) == search.indexed_pages(output)
+
+    # The snapshot stays for the next run, which links again only the pages the rebuilds since changed.
+    replace_in(project / SIDECAR, "Zanzibarred while serving", "Zanzibarred again while serving")
+    third = rebuild(ChangeSet.of({project / SIDECAR: {"modified"}}, WatchedPaths.of(project)))
+    links_made.clear()
+    refresh.request(third.changed)
+    assert refresh.wait(WAIT)
+    pages_linked = {Path(target).relative_to(snapshot).as_posix() for target in links_made if is_snapshot_page(target)}
+    assert pages_linked and pages_linked <= set(third.changed)
+    clean = build_project(project, BuildOptions(include_drafts=True, output_dir=tmp_path / "clean-again"))
+    assert clean.written is not None
+    assert digest_tree(output / "pagefind") == digest_tree(tmp_path / "clean-again" / "pagefind")
+
+
+def is_snapshot_page(path: str) -> bool:
+    """Whether a path is a page of the search refresh's snapshot (not its index nor Pagefind's work folder)."""
+    return "/search-snapshot/" in path and not {search.INDEX_FOLDER, search.WORK_FOLDER} & set(Path(path).parts)
 
 
 def test_serving_starts_before_the_first_build_ends_with_a_page_that_says_so(tmp_path: Path) -> None:
