@@ -28,6 +28,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from dossier import search
+from dossier.cache import cache_dir_for
 from dossier.diagnostics import Location, Report
 from dossier.pipeline import BuildOptions, build_project
 from dossier.search import pagefind_binary
@@ -924,6 +925,44 @@ def test_a_rebuild_keeps_the_search_index_and_the_refresh_makes_the_one_a_clean_
     clean = build_project(project, BuildOptions(include_drafts=True, output_dir=tmp_path / "clean-again"))
     assert clean.written is not None
     assert digest_tree(output / "pagefind") == digest_tree(tmp_path / "clean-again" / "pagefind")
+
+
+def cache_files(output: Path) -> dict[str, bytes]:
+    """What a build writes back at its end: the pages' records and the anchors the next build compares with (the
+    stages before render write theirs back as they end, to let them go from memory)."""
+    folder = cache_dir_for(output)
+    kept = [*folder.glob("pages-*.pickle"), folder / "last-anchors.json"]
+    return {path.name: path.read_bytes() for path in sorted(kept)}
+
+
+def test_a_rebuild_after_a_change_writes_the_build_cache_after_the_reload_and_is_right_without_it(
+    tmp_path: Path,
+) -> None:
+    """serve's rebuild hands back the build cache's write-back, to do once the pages are told to reload; a
+    rebuild that comes before it is done (or when it never is) still gives the site a clean build gives."""
+    project = copy_example(tmp_path / "project")
+    output = tmp_path / "served"
+    rebuild = SiteRebuild(project, BuildOptions(include_drafts=True, output_dir=output, search=False))
+    first = rebuild(None)
+    assert first.is_written and first.finish is None  # the first build writes its cache itself
+    before = cache_files(output)
+    assert "last-anchors.json" in before and any(name.startswith("pages-") for name in before)
+    changes = ChangeSet.of({project / SIDECAR: {"modified"}}, WatchedPaths.of(project))
+    edit_note(project, "Written after the reload")
+    second = rebuild(changes)
+    assert second.is_written and second.finish is not None
+    assert cache_files(output) == before  # nothing written yet
+    second.finish()
+    assert cache_files(output) != before
+    # A rebuild whose write-back never ran leaves the next one to do without it: the site is still right.
+    replace_in(project / SIDECAR, "Written after the reload", "Written again")
+    third = rebuild(changes)
+    assert third.is_written and third.finish is not None
+    replace_in(project / SIDECAR, "Written again", "Written a third time")
+    assert rebuild(changes).is_written
+    clean = build_project(project, BuildOptions(include_drafts=True, output_dir=tmp_path / "clean", search=False))
+    assert clean.written is not None
+    assert digest_tree(output) == digest_tree(tmp_path / "clean")
 
 
 def is_snapshot_page(path: str) -> bool:

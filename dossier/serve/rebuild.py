@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -34,6 +35,8 @@ class Rebuilt:
     seconds: float = 0.0
     how: str = "rebuilt"  # the terminal's word for it
     timings: dict[str, float] = field(default_factory=dict)
+    # What is left to do once the open pages are told to reload (the build cache's write-back), if anything.
+    finish: Callable[[], None] | None = None
 
 
 class Rebuild(Protocol):
@@ -54,12 +57,18 @@ class SiteRebuild:
 
     def __call__(self, changes: ChangeSet | None) -> Rebuilt:
         started = time.perf_counter()
+        # After a change, the pages reload before the search index and the build cache are brought up to date.
+        after_change = changes is not None
         built = build_project(
-            self.project_dir, dataclasses.replace(self.options, keep_search_index=changes is not None)
+            self.project_dir,
+            dataclasses.replace(self.options, keep_search_index=after_change, defer_cache_write=after_change),
         )
         seconds = time.perf_counter() - started
         config = built.checked.config
         if built.written is None:
             return Rebuilt(built.report, config, False, seconds=seconds, timings=built.checked.timings)
         changed = list(built.written.changed)  # against the last build: the folder is serve's own
-        return Rebuilt(built.report, config, True, changed, len(built.paths), seconds, "rebuilt", built.checked.timings)
+        return Rebuilt(
+            built.report, config, True, changed, len(built.paths), seconds, "rebuilt", built.checked.timings,
+            built.keep_for_next_build,
+        )  # fmt: skip

@@ -207,6 +207,11 @@ class ServeSession:
             self._show_site(result)
         else:
             self._show_errors(sorted(result.report.errors, key=Diagnostic.sort_key))
+        if result.finish is not None:  # after the reload: the next rebuild needs it, the open pages do not
+            try:
+                result.finish()
+            except Exception as problem:  # the cache only saves time: the next rebuild does without
+                self.terminal.internal_error(problem)
 
     def _show_site(self, result: Rebuilt) -> None:
         """Reload the open pages when the site changed, or when they still show errors now fixed."""
