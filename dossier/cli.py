@@ -6,6 +6,7 @@ Heavy modules are imported inside each command, so `dossier --help` stays instan
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -261,7 +262,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--no-search", action="store_true", help="skip the search index (as `search: false` does)")
     _add_report_format(build)
-    build.set_defaults(run=cmd_build)
+    build.set_defaults(run=cmd_build, builds_once=True)
 
     check = commands.add_parser("check", parents=[common], help="check the content, write nothing")
     check.add_argument(
@@ -274,7 +275,7 @@ def _parser() -> argparse.ArgumentParser:
         help="fail on warnings too: quotes anchored only roughly, annotations that moved, placeholder text (as CI)",
     )
     _add_report_format(check)
-    check.set_defaults(run=cmd_check)
+    check.set_defaults(run=cmd_check, builds_once=True)
 
     status = commands.add_parser(
         "status", parents=[common], help="what is left to do, story by story, what to do first at the top"
@@ -404,13 +405,25 @@ def _project(args: argparse.Namespace) -> Path | None:
     return found
 
 
+def _collector_off_while(builds_once: bool) -> contextlib.AbstractContextManager[None]:
+    """For a command that checks or builds once (not `serve`): the cyclic garbage collector is off for the whole
+    command, not only while the build runs (pipeline.no_collections). It comes back once the command has
+    returned and let its model go, so its first pass walks what is left, not the whole model."""
+    if not builds_once:
+        return contextlib.nullcontext()
+    from dossier.pipeline import no_collections
+
+    return no_collections()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         args.project = _project(args)
         if args.project is None:
             return EXIT_FAILURE
-        return int(args.run(args))
+        with _collector_off_while(getattr(args, "builds_once", False)):
+            return int(args.run(args))
     except KeyboardInterrupt:
         print("interrupted; the previous site was left as it was", file=sys.stderr)
         return 130

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from dossier import __version__
+from dossier import __version__, cli
 from dossier.cli import main
 from tests.conftest import REPO, TESTS, copy_example
 from tests.security.project import small_project
@@ -71,6 +73,26 @@ def test_build_with_errors_writes_nothing(tmp_path: Path, capsys: pytest.Capture
     assert code == 1
     assert "previous site was left as it was" in err
     assert not (tmp_path / "site" / "build").exists()
+
+
+def test_build_holds_the_garbage_collector_back_until_the_command_ends(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only while the build runs: its first pass would walk the whole model the command still holds."""
+    during: list[bool] = []
+    show_report = cli._show_report
+
+    def shown(*args: Any, **kwargs: Any) -> None:
+        during.append(gc.isenabled())
+        show_report(*args, **kwargs)
+
+    monkeypatch.setattr(cli, "_show_report", shown)
+    project = copy_example(tmp_path)
+    assert gc.isenabled()
+    assert run(["build", "-q", "-C", str(project)], capsys)[0] == 0
+    assert run(["check", "-q", "-C", str(project)], capsys)[0] == 0
+    assert during == [False, False]  # after the build and the check, as each command goes on
+    assert gc.isenabled()
 
 
 def test_quiet_build_prints_nothing_and_verbose_prints_timings(

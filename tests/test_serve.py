@@ -7,6 +7,7 @@ waits for); none sleeps a fixed time. The only pauses are those between the save
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import http.client
 import io
@@ -27,11 +28,12 @@ from typing import Any, NoReturn
 import pytest
 from bs4 import BeautifulSoup
 
-from dossier import search
+from dossier import pipeline, search
 from dossier.cache import cache_dir_for
 from dossier.diagnostics import Location, Report
 from dossier.pipeline import BuildOptions, build_project
 from dossier.search import pagefind_binary
+from dossier.serve import session as session_module
 from dossier.serve.changes import ChangeSet, WatchedPaths, is_editor_temp
 from dossier.serve.indexing import SearchRefresh
 from dossier.serve.rebuild import Rebuilt, SiteRebuild
@@ -528,6 +530,65 @@ def test_an_annotation_change_rebuilds_and_reloads_the_pages(served: Served) -> 
     _, _, body = served.get(ARTICLE_PAGE)
     assert b'data-dossier-build="2"' in body
     stream.close()
+
+
+def test_the_garbage_collector_waits_until_serve_is_idle_after_a_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its first pass after a build walks the whole model: it runs once nothing has changed for a while, not
+    while the pages reload; and it is back on after it, as it was."""
+    monkeypatch.setattr(session_module, "IDLE_BEFORE_COLLECTING", 0.5)
+    passes: list[float] = []
+
+    def counted(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            passes.append(time.monotonic())
+
+    project = copy_example(tmp_path / "project")
+    set_base_url(project, BASE_URL)
+    assert gc.isenabled()
+    gc.callbacks.append(counted)
+    try:
+        with serving(project) as running:
+            stream = running.events()
+            stream.wait_for("hello")
+            edit_note(project, "EDITED")
+            stream.wait_for("reload")
+            reloaded = time.monotonic()
+            assert not gc.isenabled()  # held back while the pages reload
+            assert "EDITED" in page_text(running.get(ARTICLE_PAGE)[2])
+            deadline = time.monotonic() + WAIT
+            while not gc.isenabled():
+                assert time.monotonic() < deadline, "the collector was not let go once serve was idle"
+                time.sleep(0.05)
+            assert passes and passes[-1] - reloaded >= 0.4  # a full pass, once idle
+            stream.close()
+    finally:
+        gc.callbacks.remove(counted)
+    assert gc.isenabled()
+
+
+def test_a_build_holds_the_garbage_collector_back_and_leaves_it_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = copy_example(tmp_path / "project")
+    during: list[bool] = []
+    check = pipeline._check_project
+
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        during.append(gc.isenabled())
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_check_project", checked)
+    for was_enabled in (True, False):
+        (gc.enable if was_enabled else gc.disable)()
+        try:
+            built = build_project(project, BuildOptions(output_dir=tmp_path / "out", search=False))
+            assert built.written is not None
+            assert gc.isenabled() == was_enabled
+        finally:
+            gc.enable()
+    assert during == [False, False]
 
 
 def test_an_atomic_save_is_seen(served: Served) -> None:

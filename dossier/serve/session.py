@@ -12,6 +12,7 @@ may hold drafts.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import shutil
 import tempfile
 import threading
@@ -36,6 +37,33 @@ SERVE_DEFAULTS = BuildOptions(include_drafts=True)  # an editor sees the drafts 
 # How long after a change the batch waits for more: an editor's save (a temporary file, the write, the rename)
 # is a burst a few milliseconds long, and every millisecond waited here is one more before the page reloads.
 QUIET_SECONDS = 0.03
+IDLE_BEFORE_COLLECTING = 2.0  # seconds with no change after a rebuild before its garbage is collected
+
+
+class HeldCollector:
+    """The cyclic garbage collector, held back from a rebuild until serve is idle: not only while the build runs
+    (as any build does: pipeline.no_collections) but while the pages it changed reload, which the collector's
+    first pass after a build (a walk over the whole model: 0.2 s at 1,000 articles, 0.8 s at 5,000) would hold
+    up. Then it collects, and is as it was."""
+
+    def __init__(self) -> None:
+        self.is_held = False
+        self._was_enabled = True
+
+    def hold(self) -> None:
+        if not self.is_held:
+            self._was_enabled, self.is_held = gc.isenabled(), True
+            gc.disable()
+
+    def collect(self) -> None:
+        if self.is_held and self._was_enabled:
+            gc.collect()
+        self.release()
+
+    def release(self) -> None:
+        if self.is_held and self._was_enabled:
+            gc.enable()
+        self.is_held = False
 
 
 class ServeSession:
@@ -117,16 +145,24 @@ class ServeSession:
         """Take the first build's result, then rebuild after each batch of changes until `stop()` (or Ctrl-C on
         this thread)."""
         self._take_first_build()
-        while True:
-            batch = self.collector.next_batch()
-            if batch is None:
-                return
-            changes = ChangeSet.of(batch, self.watched)
-            if not changes:
-                continue
-            self.watched = self.watched.with_links()  # a link may have been made or pointed elsewhere
-            self.watcher.sync(self.watched.folders())  # content/, themes/ or a link's target may have appeared
-            self._rebuild(changes)
+        garbage = HeldCollector()
+        try:
+            while True:
+                batch = self.collector.next_batch(IDLE_BEFORE_COLLECTING if garbage.is_held else None)
+                if batch is None:
+                    return
+                if not batch:  # nothing changed for a while after a rebuild
+                    garbage.collect()
+                    continue
+                changes = ChangeSet.of(batch, self.watched)
+                if not changes:
+                    continue
+                self.watched = self.watched.with_links()  # a link may have been made or pointed elsewhere
+                self.watcher.sync(self.watched.folders())  # content/, themes/ or a link's target may have appeared
+                garbage.hold()
+                self._rebuild(changes)
+        finally:
+            garbage.release()
 
     def stop(self) -> None:
         """Make `run()` return (from any thread)."""
