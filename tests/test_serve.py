@@ -568,6 +568,36 @@ def test_the_garbage_collector_waits_until_serve_is_idle_after_a_rebuild(
     assert gc.isenabled()
 
 
+def test_saves_that_keep_coming_do_not_hold_the_garbage_collector_back_for_ever(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An editor that saves every second never leaves serve idle: once held longer than LONGEST_HOLD_SECONDS,
+    the collector runs before the next rebuild; and it is back on when serve stops."""
+    full_passes: list[int] = []
+
+    def counted(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:
+            full_passes.append(1)
+
+    garbage = session_module.HeldCollector()
+    gc.callbacks.append(counted)
+    try:
+        monkeypatch.setattr(session_module, "LONGEST_HOLD_SECONDS", 3600.0)
+        garbage.hold()
+        full_passes.clear()  # from here the collector runs only when serve lets it
+        garbage.hold()  # the next save, soon after
+        assert not gc.isenabled() and not full_passes
+        monkeypatch.setattr(session_module, "LONGEST_HOLD_SECONDS", 0.0)
+        time.sleep(0.01)
+        garbage.hold()  # held too long: collected first, still held
+        assert len(full_passes) == 1 and not gc.isenabled()
+        garbage.release()
+        assert gc.isenabled()
+    finally:
+        gc.callbacks.remove(counted)
+        gc.enable()
+
+
 def test_a_build_holds_the_garbage_collector_back_and_leaves_it_as_it_was(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

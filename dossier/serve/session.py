@@ -16,6 +16,7 @@ import gc
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -38,6 +39,9 @@ SERVE_DEFAULTS = BuildOptions(include_drafts=True)  # an editor sees the drafts 
 # is a burst a few milliseconds long, and every millisecond waited here is one more before the page reloads.
 QUIET_SECONDS = 0.03
 IDLE_BEFORE_COLLECTING = 2.0  # seconds with no change after a rebuild before its garbage is collected
+# Saves that keep coming (an editor that saves every second) never leave serve idle: the collector is then let
+# run before a rebuild once it has been held this long, so that the rebuilds' few cycles cannot pile up.
+LONGEST_HOLD_SECONDS = 30.0
 
 
 class HeldCollector:
@@ -49,10 +53,15 @@ class HeldCollector:
     def __init__(self) -> None:
         self.is_held = False
         self._was_enabled = True
+        self._held_since = 0.0
 
     def hold(self) -> None:
+        now = time.monotonic()
+        if self.is_held and self._was_enabled and now - self._held_since > LONGEST_HOLD_SECONDS:
+            gc.collect()
+            self._held_since = now
         if not self.is_held:
-            self._was_enabled, self.is_held = gc.isenabled(), True
+            self._was_enabled, self.is_held, self._held_since = gc.isenabled(), True, now
             gc.disable()
 
     def collect(self) -> None:
