@@ -36,7 +36,7 @@ from dossier.diagnostics import Location, Report
 from dossier.kept_files import read_below
 from dossier.model import Config
 from dossier.workers import available_cores
-from dossier.write import Derived
+from dossier.write import Derived, same_file
 
 INDEX_FOLDER = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
@@ -381,7 +381,7 @@ def _entries(folder: Path) -> list[os.DirEntry[str]]:
 
 
 def _same_inode(one: os.DirEntry[str], other: os.DirEntry[str]) -> bool:
-    return _same_file(one.stat(follow_symlinks=False), other.stat(follow_symlinks=False))
+    return same_file(one.stat(follow_symlinks=False), other.stat(follow_symlinks=False))
 
 
 def _remove(path: Path) -> None:
@@ -402,10 +402,7 @@ def _drop_scripts(bundle: Path) -> None:
     """Remove what a merged bundle does not need: the first bundle's scripts, styles and WebAssembly serve all."""
     for path in bundle.iterdir():
         if path.name not in MERGED_BUNDLE_FILES and not path.name.endswith(MERGED_BUNDLE_SUFFIXES):
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
+            _remove(path)
 
 
 def _run(command: list[str], in_background: Started | None) -> subprocess.CompletedProcess[str]:
@@ -445,7 +442,7 @@ def link_indexed_pages(site: Path, snapshot: Path) -> int:
         source, target = f"{site}/{page}", f"{snapshot}/{page}"
         with contextlib.suppress(FileNotFoundError):
             found = os.lstat(target)
-            if stat.S_ISREG(found.st_mode) and _same_file(found, os.lstat(source)):
+            if stat.S_ISREG(found.st_mode) and same_file(found, os.lstat(source)):
                 continue
             _remove(Path(target))
         os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -471,10 +468,6 @@ def _remove_other_pages(snapshot: Path, pages: set[str]) -> None:
                     os.unlink(os.path.join(folder, name))
             with contextlib.suppress(OSError):  # not empty: it holds pages
                 os.rmdir(folder)
-
-
-def _same_file(one: os.stat_result, other: os.stat_result) -> bool:
-    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
 
 
 def _link_pages(site: Path, pages: Iterable[str], folder: Path) -> None:

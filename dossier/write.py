@@ -210,7 +210,12 @@ def _is_link_of(staged: os.stat_result, live: str) -> bool:
         other = os.lstat(live)
     except OSError:
         return False
-    return (staged.st_dev, staged.st_ino) == (other.st_dev, other.st_ino)
+    return same_file(staged, other)
+
+
+def same_file(one: os.stat_result, other: os.stat_result) -> bool:
+    """Whether two statuses are of one file (the same inode on the same device: hard links of it)."""
+    return (one.st_dev, one.st_ino) == (other.st_dev, other.st_ino)
 
 
 class StagedSite:
@@ -304,7 +309,7 @@ class StagedSite:
             staged, live = os.lstat(target), os.stat(old)
         except OSError:
             return False
-        return stat.S_ISREG(staged.st_mode) and (staged.st_ino, staged.st_dev) == (live.st_ino, live.st_dev)
+        return stat.S_ISREG(staged.st_mode) and same_file(staged, live)
 
     def _link(self, path: str, old: Path, target: Path) -> None:
         """Make `target` the previous file itself (same inode and time); a copy where links fail."""
