@@ -310,6 +310,9 @@ class StoryMemos:
         self.store = store
         self.settings = digest(version_key(), "story memo", fingerprint(config), f"drafts={include_drafts}")
         self.known = known or {}
+        # Every file a key was taken from, as `known` holds them: what a long-running process (`serve`) passes as
+        # `known` to its next build.
+        self.files: dict[str, list[Any]] = {}
 
     def key(self, story_dir: Path, shown: str) -> str | None:
         """The key of the folder's memo; None when a file load reads there is a link, no regular file or too
@@ -317,26 +320,35 @@ class StoryMemos:
         if story_dir.is_symlink():
             return None
         parts: list[str | bytes] = [self.settings, shown]
-        real_dir = str(story_dir.resolve()) if self.known else ""
+        real_dir = str(story_dir.resolve())
         with os.scandir(story_dir) as entries:
             for entry in sorted(entries, key=lambda entry: entry.name):
                 if not entry.name.endswith(STORY_FILE_SUFFIXES):
                     continue
                 if not entry.is_file(follow_symlinks=False):
                     return None
-                content = self._known_digest(entry, real_dir) or self._read_digest(entry.path)
+                content = self._digest(entry, os.path.join(real_dir, entry.name))
                 if content is None:
                     return None
                 parts += [entry.name, content]
         return digest(*parts)
 
-    def _known_digest(self, entry: os.DirEntry[str], real_dir: str) -> str | None:
-        """The file's digest as `known` holds it, when its size and time are those it was taken with."""
-        known = self.known.get(os.path.join(real_dir, entry.name)) if real_dir else None
-        if not (isinstance(known, list) and len(known) == 3 and isinstance(known[2], str)):
+    def _digest(self, entry: os.DirEntry[str], real_path: str) -> str | None:
+        """The file's digest: as `known` holds it when its size and time are those it was taken with, else read.
+        Its size and time are taken before it is read: a file changed while being read is read again next time."""
+        try:
+            status = entry.stat(follow_symlinks=False)
+        except OSError:
             return None
-        status = entry.stat(follow_symlinks=False)
-        return known[2] if known[:2] == [status.st_size, status.st_mtime_ns] else None
+        stamp = [status.st_size, status.st_mtime_ns]
+        known = self.known.get(real_path)
+        if isinstance(known, list) and len(known) == 3 and isinstance(known[2], str) and known[:2] == stamp:
+            content: str | None = known[2]
+        else:
+            content = self._read_digest(entry.path)
+        if content is not None:
+            self.files[real_path] = [*stamp, content]
+        return content
 
     @staticmethod
     def _read_digest(path: str) -> str | None:

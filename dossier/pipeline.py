@@ -6,13 +6,14 @@ import contextlib
 import dataclasses
 import functools
 import gc
+import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dossier.cache import CacheStore, cache_dir_for, digest
+from dossier.cache import CacheMemory, CacheStore, cache_dir_for, digest
 from dossier.config import CONFIG_FILE, check_base_url, load_config
 from dossier.diagnostics import Location, Report
 from dossier.folder_safety import content_dir_problem, output_dir_problem
@@ -41,6 +42,26 @@ if TYPE_CHECKING:
 SPARE_SITE = "spare-site"  # in the build cache: the site the last build replaced, staged into next time
 
 
+# The build cache's namespaces whose values a long-running process keeps between builds (BuildMemory): the story
+# memos and the story results, read for every story on every rebuild (load.YAML_CACHE, story_results).
+REMEMBERED_NAMESPACES = frozenset({"yaml", "story-results"})
+
+
+@dataclass
+class BuildMemory:
+    """What a long-running process (`serve`) keeps between its builds into one folder, so that a rebuild neither
+    reads the unchanged content files again nor unpickles what the last build read of the cache: each file's size,
+    time and digest (as `dossier build`'s first step takes them, see load.StoryMemos) and the cache's values (see
+    cache.CacheMemory). A file the watcher saw change is forgotten, whatever its size and time say."""
+
+    values: CacheMemory = field(default_factory=lambda: CacheMemory(REMEMBERED_NAMESPACES))
+    files: FileTable = field(default_factory=dict)
+
+    def forget(self, paths: Iterable[Path]) -> None:
+        for path in paths:
+            self.files.pop(os.path.realpath(path), None)
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     """What a command asks of a check or a build beyond dossier.yaml; passed whole down the pipeline."""
@@ -59,6 +80,7 @@ class BuildOptions:
     # With the cache: leave writing it back to `Built.keep_for_next_build`, called once the new site is in use
     # (`serve` sends the reload first: at 1,000 articles the cache's write took a tenth of a rebuild).
     defer_cache_write: bool = False
+    memory: BuildMemory | None = field(default=None, compare=False)  # with the cache: kept between builds
 
 
 @dataclass
@@ -155,16 +177,21 @@ def _check_project(project_dir: Path, options: BuildOptions, known_files: FileTa
     if problem:
         report.error(Location(CONFIG_FILE), problem)
     if options.use_cache and not report.has_errors:
-        checked.cache = _cache_store(project_dir, config, options.output_dir)
+        memory = options.memory.values if options.memory else None
+        checked.cache = _cache_store(project_dir, config, options.output_dir, memory)
         if checked.cache and checked.cache.problem:
             report.warning(Location(CONFIG_FILE), f"{checked.cache.problem}: the build cache is not used")
     parse = memoised_yaml(checked.cache) if checked.cache else parse_yaml
+    if options.memory and not known_files:
+        known_files = options.memory.files
     memos = StoryMemos(checked.cache, config, options.include_drafts, known_files) if checked.cache else None
     raw = load_dossier(project_dir, content_dir, report, parse, memos)
     validated = validate_dossier(raw, config, report, options.include_drafts)
     report_placeholders(raw, validated, report)
     if memos:
         memos.keep(raw)
+        if options.memory:
+            options.memory.files = memos.files
         checked.file_keys = _story_file_keys(raw)
     checked.timings["load"] = time.perf_counter() - started
     memo = results = None
@@ -219,12 +246,14 @@ def _story_file_keys(raw: RawDossier) -> dict[tuple[str, str], tuple[str, object
     return keys
 
 
-def _cache_store(project_dir: Path, config: Config, output_dir: Path | None) -> CacheStore | None:
+def _cache_store(
+    project_dir: Path, config: Config, output_dir: Path | None, memory: CacheMemory | None
+) -> CacheStore | None:
     """The build cache beside the output folder, or None when that folder may not be used."""
     output = output_dir or project_dir / config.output_dir
     if output_dir_problem(project_dir, project_dir / config.content_dir, output):
         return None
-    return CacheStore(cache_dir_for(output))
+    return CacheStore(cache_dir_for(output), memory)
 
 
 def publishing_config(config: Config, base_url: str | None, search: bool, report: Report) -> Config:

@@ -13,6 +13,7 @@ import http.client
 import io
 import json
 import os
+import pickle
 import shutil
 import signal
 import socket
@@ -28,7 +29,10 @@ from typing import Any, NoReturn
 import pytest
 from bs4 import BeautifulSoup
 
-from dossier import pipeline, search
+from benchmarks.generate import generate
+from dossier import cache as cache_module
+from dossier import load as load_module
+from dossier import pipeline, search, story_results
 from dossier.cache import cache_dir_for
 from dossier.diagnostics import Location, Report
 from dossier.pipeline import BuildOptions, build_project
@@ -1092,3 +1096,112 @@ def test_serving_starts_before_the_first_build_ends_with_a_page_that_says_so(tmp
         if runner.ident is not None:
             runner.join(timeout=WAIT)
         session.close()
+
+
+def remembered_values_are_as_read(rebuild: SiteRebuild) -> bool:
+    """Whether each value serve's memory keeps still equals what its bytes unpickle to (no reader changed it)."""
+    entries = rebuild.memory.values.entries()
+    return bool(entries) and all(pickle.loads(data) == value for data, value in entries)
+
+
+def generated_rebuild(tmp_path: Path) -> tuple[Path, SiteRebuild]:
+    """A generated dossier of three stories (the example has one: every edit would change all there is), built
+    once by serve's rebuild."""
+    project = generate(15, tmp_path / "project")
+    rebuild = SiteRebuild(project, BuildOptions(include_drafts=True, output_dir=tmp_path / "served", search=False))
+    assert rebuild(None).is_written
+    return project, rebuild
+
+
+def test_rebuilds_that_recall_the_last_builds_values_and_files_equal_clean_builds(tmp_path: Path) -> None:
+    """serve's rebuilds keep what the last one read (the cache's story memos and story results, the content
+    files' digests) and take it instead of reading it again; through edits of every kind of file, an error and its
+    fix, each site is the one a clean build of the same content makes, and nothing kept was changed by a reader."""
+    project, rebuild = generated_rebuild(tmp_path)
+    sidecar = project / "content" / "story-0000" / "article-00000.yaml"
+    people = project / "content" / "people.yaml"
+    article = project / "content" / "story-0001" / "article-00005.md"
+    story = project / "content" / "story-0002" / "story.yaml"
+    edits: list[tuple[Path, str, str, bool]] = [
+        (sidecar, '    note: "', '    note: "Edited. ', True),
+        (people, "  name: ", "  name: Edited ", True),
+        (article, " the ", " the edited ", True),
+        (sidecar, "claims:\n", "claims: [\n", False),
+        (sidecar, "claims: [\n", "claims:\n", True),
+        (story, 'title: "', 'title: "Edited ', True),
+    ]
+    for number, (path, old, new, is_valid) in enumerate(edits):
+        replace_in(path, old, new)
+        rebuilt = rebuild(ChangeSet.of({path: {"modified"}}, WatchedPaths.of(project)))
+        assert rebuilt.is_written is is_valid, [str(d) for d in rebuilt.report.sorted()]
+        if rebuilt.finish:
+            rebuilt.finish()
+        assert remembered_values_are_as_read(rebuild), f"after edit {number} of {path.name}"
+        if not is_valid:
+            continue
+        clean_site = tmp_path / f"clean-{number}"
+        clean = build_project(project, BuildOptions(include_drafts=True, output_dir=clean_site, search=False))
+        assert clean.written is not None
+        assert digest_tree(rebuild.options.output_dir or project) == digest_tree(clean_site), f"after edit {number}"
+
+
+def test_a_rebuild_takes_the_last_builds_values_instead_of_unpickling_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, rebuild = generated_rebuild(tmp_path)
+    sidecar = project / "content" / "story-0000" / "article-00000.yaml"
+    changes = ChangeSet.of({sidecar: {"modified"}}, WatchedPaths.of(project))
+    replace_in(sidecar, '    note: "', '    note: "Once. ')  # the first rebuild reads the cache the build wrote
+    assert rebuild(changes).is_written
+    kept = {id(value) for _, value in rebuild.memory.values.entries()}
+    got: list[object] = []
+    real_get = cache_module.CacheStore.get
+
+    def spying_get(self: cache_module.CacheStore, namespace: str, key: str) -> object:
+        value = real_get(self, namespace, key)
+        got.append(value)
+        return value
+
+    monkeypatch.setattr(cache_module.CacheStore, "get", spying_get)
+    replace_in(sidecar, "Once. ", "Twice. ")
+    assert rebuild(changes).is_written
+    # The two unchanged stories' memos and results are the very objects the last rebuild read.
+    assert len(kept & {id(value) for value in got}) >= 4
+
+
+def test_a_file_the_watcher_saw_change_is_read_again_whatever_its_size_and_time(tmp_path: Path) -> None:
+    """serve trusts a file's size and time only for files the watcher did not report: an edit that keeps both (a
+    tool that restores the time, a same-length edit within the clock's resolution) is still rebuilt."""
+    project = copy_example(tmp_path / "project")
+    output = tmp_path / "served"
+    rebuild = SiteRebuild(project, BuildOptions(include_drafts=True, output_dir=output, search=False))
+    assert rebuild(None).is_written
+    sidecar = project / SIDECAR
+    before = sidecar.stat()
+    replace_in(sidecar, NOTE, NOTE.upper())  # the same length
+    os.utime(sidecar, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert sidecar.stat().st_size == before.st_size
+    assert rebuild(ChangeSet.of({sidecar: {"modified"}}, WatchedPaths.of(project))).is_written
+    assert NOTE.upper() in page_text((output / "stories" / "flynn-kislyak" / "the-week" / "index.html").read_bytes())
+
+
+def test_the_namespaces_serve_remembers_are_the_story_memos_and_results() -> None:
+    assert {load_module.YAML_CACHE, story_results.STORY_RESULTS_CACHE} == pipeline.REMEMBERED_NAMESPACES
+
+
+def test_a_rebuild_reads_again_only_the_story_files_that_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, rebuild = generated_rebuild(tmp_path)
+    read: list[str] = []
+    real_read = load_module.StoryMemos._read_digest
+
+    def spying_read(path: str) -> str | None:
+        read.append(Path(path).relative_to(project).as_posix())
+        return real_read(path)
+
+    monkeypatch.setattr(load_module.StoryMemos, "_read_digest", staticmethod(spying_read))
+    sidecar = project / "content" / "story-0001" / "article-00006.yaml"
+    replace_in(sidecar, '    note: "', '    note: "Edited. ')
+    assert rebuild(ChangeSet.of({sidecar: {"modified"}}, WatchedPaths.of(project))).is_written
+    assert read == ["content/story-0001/article-00006.yaml"]

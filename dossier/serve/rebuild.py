@@ -1,8 +1,9 @@
 """What `dossier serve` runs after a batch of changes, behind the `Rebuild` seam.
 
-A `Rebuild` takes the batch and returns what it did. `SiteRebuild` ignores the batch and runs the pipeline with
-the build cache kept beside the served folder: every input is read and checked again, and only the pages whose
-inputs changed are rendered and written again. A rebuild that uses the batch (a long-lived model updated file
+A `Rebuild` takes the batch and returns what it did. `SiteRebuild` runs the pipeline with the build cache kept
+beside the served folder and what the last build left in memory (pipeline.BuildMemory: the batch's files are read
+again, the others when their size or time changed): every input is checked again, and only the pages whose inputs
+changed are rendered and written again. A rebuild that uses the batch (a long-lived model updated file
 by file) could replace it without touching the watcher, the server or the events, as long as its result equals
 a clean build. Each reports the output paths whose bytes changed, so the terminal and the pages can say what
 was rebuilt.
@@ -19,7 +20,7 @@ from typing import Protocol
 
 from dossier.diagnostics import Report
 from dossier.model import Config
-from dossier.pipeline import BuildOptions, build_project
+from dossier.pipeline import BuildMemory, BuildOptions, build_project
 from dossier.serve.changes import ChangeSet
 
 
@@ -52,11 +53,15 @@ class SiteRebuild:
 
     def __init__(self, project_dir: Path, options: BuildOptions) -> None:
         self.project_dir = project_dir
+        # What one build leaves the next in memory: the content files' digests, the cache's values it read.
+        self.memory = BuildMemory()
         # A rebuild follows a change the watcher saw: checking first whether anything changed would only cost.
-        self.options = dataclasses.replace(options, use_cache=True, skip_unchanged=False)
+        self.options = dataclasses.replace(options, use_cache=True, skip_unchanged=False, memory=self.memory)
 
     def __call__(self, changes: ChangeSet | None) -> Rebuilt:
         started = time.perf_counter()
+        if changes is not None:  # read again whatever its size and time say
+            self.memory.forget(self.project_dir / path for path in changes.paths)
         # After a change, the pages reload before the search index and the build cache are brought up to date.
         after_change = changes is not None
         built = build_project(
