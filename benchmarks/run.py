@@ -241,15 +241,28 @@ class ServeFigures:
     site_ready: Figure  # launch -> the first 200 on / (the first build done)
     annotation: Figure
     article: Figure
+    restart: Figure  # launch -> the first 200 on /, the last session's folder kept (.dossier-cache/serve/)
 
 
-def serve_figures(project: Path, times: int, setting: str) -> ServeFigures | str:
-    """Serve start-up (launch -> the first answer on /, then the first 200 on /: the first build done), then from
-    the write of an annotation file, and of an article, to the `reload` event on the page's event stream."""
+def launch_serve(project: Path, setting: str) -> tuple[subprocess.Popen[str], int, float]:
+    """`dossier serve` on a free port: the process, its port, and when it was launched."""
     port = free_port()
     command = [PYTHON, "-m", "dossier", "serve", "-C", str(project), "--port", str(port), "-q", *_flags(setting)]
     launched = time.perf_counter()
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True), port, launched
+
+
+def stop(server: subprocess.Popen[str]) -> None:
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def serve_figures(project: Path, times: int, setting: str) -> ServeFigures | str:
+    """Serve start-up of a first session (launch -> the first answer on /, then the first 200 on /: the first
+    build done), then from the write of an annotation file, and of an article, to the `reload` event on the page's
+    event stream; then a second session's start-up, which finds the first's folder (launch -> the first 200)."""
+    remove(project / CACHE_FOLDER / "serve")  # a first session: each setting starts from nothing
+    server, port, launched = launch_serve(project, setting)
     try:
         start_up = first_answer(port, launched, server)
         site_ready = first_answer(port, launched, server, status=200)
@@ -278,6 +291,7 @@ def serve_figures(project: Path, times: int, setting: str) -> ServeFigures | str
             Figure("serve site ready", [Run(site_ready, 0.0)]),
             Figure("annotation"),
             Figure("article"),
+            Figure("serve restart"),
         )
         for figure, edit in ((figures.annotation, edit_annotation), (figures.article, edit_article)):
             for _ in range(times):
@@ -291,16 +305,21 @@ def serve_figures(project: Path, times: int, setting: str) -> ServeFigures | str
                 if name != "reload":
                     return f"serve reported errors after an {figure.name} edit"
                 figure.runs.append(Run(at - written, 0.0))
+        stop(server)
+        server, port, launched = launch_serve(project, setting)
+        restart = first_answer(port, launched, server, status=200)
+        if restart is None:
+            return "serve did not answer on / when started again"
+        figures.restart.runs.append(Run(restart, 0.0))
         print(
             f"  serve ({setting}): start-up {start_up:.3f} s, site ready {site_ready:.3f} s, annotation save -> reload"
             f" {figures.annotation.seconds:.3f} s, article save -> reload {figures.article.seconds:.3f} s"
-            f" (medians of {times})",
+            f" (medians of {times}), started again: site ready {restart:.3f} s",
             flush=True,
         )
         return figures
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
 
 # --- peers ------------------------------------------------------------------------------------------
@@ -520,6 +539,8 @@ def main_rows(n: int, base: float, main: dict[str, Settled]) -> list[Row]:
             lambda s, m: served(m, lambda f: f.start_up, 2.0)),
         row("serve: launch -> the first build's site (first HTTP 200 on /)", "",
             lambda s, m: served(m, lambda f: f.site_ready, None)),
+        row("serve started again: launch -> the site (the last session's folder kept)", "",
+            lambda s, m: served(m, lambda f: f.restart, None)),
         row(f"output per article, N={n}", "<= 60 KB", lambda s, m: size_cell(m.size, n),
             f"default: {default.size.files} files, {default.size.describe_kinds(n)}"),
         row("no-change rebuild", "", lambda s, m: seconds_cell(m.nochange.seconds, base)),

@@ -1205,3 +1205,73 @@ def test_a_rebuild_reads_again_only_the_story_files_that_changed(
     replace_in(sidecar, '    note: "', '    note: "Edited. ')
     assert rebuild(ChangeSet.of({sidecar: {"modified"}}, WatchedPaths.of(project))).is_written
     assert read == ["content/story-0001/article-00006.yaml"]
+
+
+def test_a_session_starts_from_the_last_sessions_site_and_leaves_its_folder_for_the_next(tmp_path: Path) -> None:
+    """serve builds into `.dossier-cache/serve/` in the project and keeps it: the next session's first build is an
+    incremental one that finds every page as it was (the same files, not written again), and equals a clean
+    build; the temporary folder of each session is gone once it stops."""
+    project = copy_example(tmp_path / "project")
+    kept = project / ".dossier-cache" / "serve" / "site"
+    with serving(project) as first:
+        assert first.session.output_dir == kept and first.session.folder.is_kept
+        temporary = first.session._temp
+        inodes = {path: os.stat(kept / path).st_ino for path in digest_tree(kept)}
+    assert not temporary.exists()
+    assert kept.is_dir()
+    assert cache_files(kept), "the build cache the next session starts from is beside the kept site"
+    edit_note(project, "Between sessions")
+    with serving(project) as second:
+        assert second.session.output_dir == kept
+        assert "Between sessions" in page_text(second.get("/stories/flynn-kislyak/the-week/")[2])
+        unchanged = [
+            path for path, inode in inodes.items() if (kept / path).exists() and os.stat(kept / path).st_ino == inode
+        ]
+        assert "people/michael-flynn/index.html" in unchanged, "a page the edit did not touch was written again"
+        assert "stories/flynn-kislyak/the-week/index.html" not in unchanged
+    clean = build_project(project, BuildOptions(include_drafts=True, output_dir=tmp_path / "clean"))
+    assert clean.written is not None
+    assert digest_tree(kept) == digest_tree(tmp_path / "clean")
+
+
+def test_a_session_started_again_with_nothing_changed_serves_the_site_it_finds(tmp_path: Path) -> None:
+    """The first build of a session started again finds the last one's site as it should be and changes no file:
+    that site is served all the same (not the "no site yet" page)."""
+    project = copy_example(tmp_path / "project")
+    with serving(project) as first:
+        assert first.get("/stories/flynn-kislyak/the-week/")[0] == 200
+    with serving(project) as second:
+        assert second.session.folder.is_kept
+        assert second.get("/stories/flynn-kislyak/the-week/")[0] == 200
+        assert second.events().wait_for("hello")["build"] > 0
+
+
+def test_a_second_session_of_the_project_builds_into_a_temporary_folder(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    with serving(project) as first, serving(project) as second:
+        assert first.session.folder.is_kept
+        assert not second.session.folder.is_kept
+        assert second.session.output_dir.is_relative_to(second.session._temp)
+        assert "another `dossier serve`" in (second.session.folder.why_not_kept or "")
+        assert second.get("/stories/flynn-kislyak/the-week/")[0] == 200
+    with serving(project) as third:  # both stopped: the lock is free again
+        assert third.session.folder.is_kept
+
+
+@pytest.mark.parametrize("planted", ["cache", "serve"])
+def test_a_link_planted_on_the_way_to_the_kept_folder_is_not_followed(tmp_path: Path, planted: str) -> None:
+    """A project from elsewhere (a pull request, a shared folder) may hold a link at `.dossier-cache` or at
+    `.dossier-cache/serve`: serve builds into a temporary folder, and nothing is written where the link leads."""
+    project = copy_example(tmp_path / "project")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if planted == "cache":
+        (project / ".dossier-cache").symlink_to(elsewhere, target_is_directory=True)
+    else:
+        (project / ".dossier-cache").mkdir()
+        (project / ".dossier-cache" / "serve").symlink_to(elsewhere, target_is_directory=True)
+    with serving(project) as running:
+        assert not running.session.folder.is_kept
+        assert "cannot be used" in (running.session.folder.why_not_kept or "")
+        assert running.get("/stories/flynn-kislyak/the-week/")[0] == 200
+    assert list(elsewhere.iterdir()) == []

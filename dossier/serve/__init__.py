@@ -1,5 +1,6 @@
-"""`dossier serve`: build into a temporary folder, serve it under base_url's path on 127.0.0.1, rebuild on
-every save, and reload the open pages (or show them the located errors) through server-sent events.
+"""`dossier serve`: build into a folder of the build cache kept between sessions, serve it under base_url's path
+on 127.0.0.1, rebuild on every save, and reload the open pages (or show them the located errors) through
+server-sent events.
 
 The modules, from the file system to the command:
     changes   which changed paths matter to the site, and what kind of change each is
@@ -8,6 +9,7 @@ The modules, from the file system to the command:
     routing   a request target mapped to what it asks for, refusing anything that could leave the site
     hosts     the Host names serve answers to, and the Origins that may follow its events (no DNS rebinding)
     server    the HTTP server and its handler, adding the live-reload script to HTML responses; time limits
+    site_folder  where the site is built: `.dossier-cache/serve/`, kept between sessions, or a temporary one
     rebuild   what runs after a batch of changes, behind the `Rebuild` seam
     terminal  what the editor is told: a line per rebuild, new warnings, errors
     session   one serve run tying them together: build, serve, watch, rebuild, tell the pages

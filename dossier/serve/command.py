@@ -85,3 +85,9 @@ def _announce(session: ServeSession, options: BuildOptions, terminal: Terminal) 
     drafts = "drafts shown" if options.include_drafts else "drafts hidden"
     watching = "watching dossier.yaml, content/, themes/; Ctrl-C stops"
     print(f"serving {session.url} ({drafts}); {watching}", file=terminal.out, flush=True)
+    if session.folder.why_not_kept:
+        print(
+            f"note: {session.folder.why_not_kept}: this session builds into a temporary folder, from scratch",
+            file=terminal.err,
+            flush=True,
+        )

@@ -4,7 +4,8 @@ Threads: watchdog's observer only records changed paths; the HTTP server answers
 threads; the rebuild runs on the thread that calls `run()` (the main thread under the CLI, so Ctrl-C lands
 there); the search index is brought up to date after each rebuild on a thread of its own. The first build
 runs in a forked process (serve/first_build.py), so that pages are answered at once: a page that says the
-site is being built, which reloads itself when it is. The site is built into a temporary folder, never into
+site is being built, which reloads itself when it is. The site is built into `.dossier-cache/serve/` (kept
+between sessions, so that the next one starts from this one's site and cache: serve/site_folder.py), never into
 the project's build/: `dossier build` output stays exactly what the editor last built, and the served site
 may hold drafts.
 """
@@ -31,6 +32,7 @@ from dossier.serve.indexing import SearchRefresh
 from dossier.serve.rebuild import Rebuild, Rebuilt, SiteRebuild
 from dossier.serve.routing import base_path_of
 from dossier.serve.server import DossierServer, ServeAssets, start_server
+from dossier.serve.site_folder import ServeFolder
 from dossier.serve.terminal import Terminal
 from dossier.serve.watching import ChangeCollector, Watcher
 
@@ -98,7 +100,8 @@ class ServeSession:
         self.hosts = HostCheck.listening_on(host, allowed_hosts)  # raises ValueError for a name that is not one
         self.terminal = terminal or Terminal()
         self._temp = Path(tempfile.mkdtemp(prefix="dossier-serve-"))
-        self.output_dir = self._temp / "site"
+        self.folder = ServeFolder.take(project_dir, self._temp)
+        self.output_dir = self.folder.site
         self.hub = EventHub()
         self.collector = ChangeCollector(quiet=quiet_seconds)
         self.watched = WatchedPaths.of(project_dir, ignored=[project_dir / "build"])
@@ -192,6 +195,7 @@ class ServeSession:
                 self._server_thread = None
             self.server.server_close()
             self.server = None
+        self.folder.release()
         shutil.rmtree(self._temp, ignore_errors=True)
 
     @property
@@ -259,8 +263,9 @@ class ServeSession:
                 self.terminal.internal_error(problem)
 
     def _show_site(self, result: Rebuilt) -> None:
-        """Reload the open pages when the site changed, or when they still show errors now fixed."""
-        if result.changed or self._is_failing:
+        """Reload the open pages when the site changed, or when they still show errors now fixed; and serve the
+        first good site even when it is the one the folder held (a session started again on the kept folder)."""
+        if result.changed or self._is_failing or self.hub.build == 0:
             self.hub.site_changed(result.changed, round(result.seconds, 3))
         self._is_failing = False
 
