@@ -135,6 +135,8 @@ ALLOWED_CLASSES = frozenset(
         ("datetime", "date"),
         ("dossier.compare.align", "Alignment"),
         ("dossier.compare.align", "Attribution"),
+        ("dossier.compare.align", "Conflict"),
+        ("dossier.compare.align", "Figure"),
         ("dossier.compare.align", "Pair"),
         ("dossier.compare.diff", "Chunk"),
         ("dossier.compare.features", "Attributed"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import io
 import operator
 import pickle
 import re
@@ -24,12 +25,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.generate import generate
+from dossier import cache as cache_module
 from dossier import urls
 from dossier.anchor import stage as anchor_stage
 from dossier.anchor.locate import locate_quote
 from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE
 from dossier.cache import CACHE_FOLDER, CacheStore
 from dossier.compare import stage as compare_stage
+from dossier.compare.align import Alignment
 from dossier.compare.language import detect_language
 from dossier.diagnostics import Location
 from dossier.model import Article
@@ -785,3 +789,45 @@ def test_a_story_feed_is_kept_as_a_page_is_and_every_edit_gives_the_clean_feeds(
         edit(project, n)
         check_same(project, tmp_path / "clean")
     assert "stories/flynn-kislyak/feed.xml" in pages
+
+
+def test_every_entry_a_build_stores_reads_back_through_the_caches_safe_unpickler(tmp_path: Path) -> None:
+    """The cache refuses an entry that names a class outside ALLOWED_CLASSES, and then makes it again: a class of
+    the model missing there (the comparison's Conflict was) silently costs a realignment on every read. Every
+    entry of every namespace a build of a generated dossier stores, conflicts among them, must read back."""
+    project = generate(40, tmp_path / "project")
+    assert build_project(project, BuildOptions(use_cache=True, search=False)).written is not None
+    shards = sorted((project / CACHE_FOLDER / "build").glob("*.pickle"))
+    assert {shard.name.split("-")[0] for shard in shards} >= {"compare", "pages", "parts", "yaml", "story"}
+    conflicts = 0
+    for shard in shards:
+        for stored in pickle.loads(shard.read_bytes()).values():
+            value = cache_module._SafeUnpickler(io.BytesIO(stored)).load()  # raises for a refused class
+            if isinstance(value, Alignment):
+                conflicts += sum(1 for pair in value.pairs if pair.conflict)
+    assert conflicts, "the generated dossier has no conflicting figures to check"
+
+
+def test_an_article_edit_after_other_rebuilds_makes_again_only_its_own_comparisons_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """dossier.json's comparison parts are taken whole while no alignment changed; the parts of each comparison
+    they are made from stay in the cache meanwhile, so an article edit later makes again only its own pairs'."""
+    project = generate(15, tmp_path / "project")
+    options = BuildOptions(use_cache=True, search=False)
+    assert build_project(project, options).written is not None
+    sidecar = project / "content" / "story-0001" / "article-00005.yaml"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace('note: "', 'note: "Edited. ', 1), encoding="utf-8")
+    assert build_project(project, options).written is not None  # took the comparison parts whole
+    made: list[Alignment] = []
+    real = data.comparison_json
+
+    def counted(alignment: Alignment) -> Any:
+        made.append(alignment)
+        return real(alignment)
+
+    monkeypatch.setattr(incremental, "comparison_json", counted)  # the name render/incremental.py calls
+    article = project / "content" / "story-0000" / "article-00004.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added at the end.\n", encoding="utf-8")
+    assert build_project(project, options).written is not None
+    assert 0 < len(made) <= 4  # the edited article's pairs in its story of five

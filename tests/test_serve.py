@@ -33,12 +33,16 @@ from benchmarks.generate import generate
 from dossier import cache as cache_module
 from dossier import load as load_module
 from dossier import pipeline, search, story_results
+from dossier import themes as themes_module
 from dossier.cache import cache_dir_for
+from dossier.compare import meaning
+from dossier.config import load_config
 from dossier.diagnostics import Location, Report
 from dossier.pipeline import BuildOptions, build_project
 from dossier.search import pagefind_binary
 from dossier.serve import session as session_module
 from dossier.serve.changes import ChangeSet, WatchedPaths, is_editor_temp
+from dossier.serve.first_build import FirstBuild
 from dossier.serve.indexing import SearchRefresh
 from dossier.serve.rebuild import Rebuilt, SiteRebuild
 from dossier.serve.routing import INTERNAL_PREFIX, Internal, NotFound, Redirect, Refused, SitePath, base_path_of, route
@@ -1275,3 +1279,53 @@ def test_a_link_planted_on_the_way_to_the_kept_folder_is_not_followed(tmp_path: 
         assert "cannot be used" in (running.session.folder.why_not_kept or "")
         assert running.get("/stories/flynn-kislyak/the-week/")[0] == 200
     assert list(elsewhere.iterdir()) == []
+
+
+def test_warm_up_loads_the_sentence_model_and_compiles_the_templates(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    config = load_config(project, Report())
+    assert config is not None
+    meaning.shipped_model.cache_clear()
+    themes_module._environment.cache_clear()
+    pipeline.warm_up(project, config, threading.Lock())
+    assert meaning.shipped_model.cache_info().currsize == 1
+    environment = themes_module.make_environment(
+        themes_module.resolve_themes(config.theme, project, Report(), config.location)
+    )
+    compiled = {name for _, name in environment.cache} if environment.cache is not None else set()
+    assert {"article.html", "compare.html", "person.html", "base.html"} <= compiled
+    # Compiled against stand-ins, the templates render with the build's own helpers: the site is the one a
+    # process that never warmed up makes.
+    warmed = build_project(project, BuildOptions(output_dir=tmp_path / "warmed", search=False))
+    assert warmed.written is not None
+    command = [sys.executable, "-m", "dossier", "build", "-C", str(project), "-o", str(tmp_path / "fresh")]
+    subprocess.run([*command, "--no-search", "-q"], check=True)
+    assert digest_tree(tmp_path / "warmed") == digest_tree(tmp_path / "fresh")
+
+
+def test_serve_warms_up_only_after_a_first_build_made_in_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """serve's first build runs in a forked process, so serve itself has loaded nothing a rebuild needs: it does
+    that on a thread while the editor reads; a first build made in serve's own process has loaded it all."""
+    calls: list[tuple[Path, Any]] = []
+    called = threading.Event()
+
+    def recording(project_dir: Path, config: Any, builds_out: Any) -> None:
+        assert builds_out is session._site_lock  # no rebuild may run while the templates compile
+        calls.append((project_dir, config))
+        called.set()
+
+    monkeypatch.setattr(session_module, "warm_up", recording)
+    project = copy_example(tmp_path / "project")
+    config = load_config(project, Report())
+    built = Rebuilt(Report(), config, True)
+    session = ServeSession(project, SERVE_DEFAULTS, Terminal(io.StringIO(), io.StringIO()), port=0)
+    try:
+        session._warm_up(FirstBuild(None, None, built))  # made here
+        assert not calls
+        session._warm_up(FirstBuild(os.getpid(), None, built))  # made in a child (its result already taken)
+        assert called.wait(WAIT)
+        assert calls == [(project, config)]
+    finally:
+        session.close()

@@ -93,6 +93,32 @@ def _remove_helpers(env: jinja2.Environment) -> None:
         env.filters.pop(name, None)
 
 
+def compile_templates(themes: list[Theme]) -> None:
+    """Compile every template of the theme search path into its environment (make_environment keeps it for the
+    process), with stand-ins for the filters each build installs: Jinja checks at compile time that a filter
+    exists, and a compiled template reads the build's own filters when it renders. The caller keeps builds out
+    meanwhile (the stand-ins are removed with the helpers). A template that does not compile is left for the build
+    to report."""
+    import contextlib
+
+    from dossier.themes import make_environment
+
+    env = make_environment(themes)
+    for name in HELPER_FILTERS:
+        env.filters[name] = _stand_in
+    try:
+        for name in env.list_templates():
+            if not name.startswith("@"):  # each template once, not again under its theme's prefix
+                with contextlib.suppress(Exception):
+                    env.get_template(name)
+    finally:
+        _remove_helpers(env)
+
+
+def _stand_in(*_: object, **__: object) -> str:
+    return ""
+
+
 def _template_location(error: jinja2.TemplateError, themes: list[Theme]) -> Location:
     filename = getattr(error, "filename", None) or getattr(error, "name", None) or "templates"
     lineno = getattr(error, "lineno", None) or 1

@@ -13,6 +13,7 @@ may hold drafts.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import shutil
 import tempfile
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from dossier.diagnostics import Diagnostic, Location
 from dossier.model import Config
-from dossier.pipeline import BuildOptions
+from dossier.pipeline import BuildOptions, warm_up
 from dossier.serve.changes import ChangeSet, WatchedPaths
 from dossier.serve.events import EventHub
 from dossier.serve.first_build import Cancelled, FirstBuild
@@ -226,9 +227,21 @@ class ServeSession:
         if self.server is not None:
             self.server.is_building = False
         self._show(first.result, None)
+        self._warm_up(first)
         if self.watched.snapshot() != self._watched_before:
             self.collector.add(self.watched.config_file)  # something changed during the build: build again
         self.first_build_taken.set()
+
+    def _warm_up(self, first: FirstBuild) -> None:
+        """When the first build ran in another process, import what a rebuild needs and load its models and
+        templates on a thread of its own, while the editor reads the site (see pipeline.warm_up)."""
+        try:
+            config = first.result().config
+        except Exception:
+            return
+        if first.is_forked and config is not None:
+            warm = functools.partial(warm_up, self.project_dir, config, self._site_lock)
+            threading.Thread(target=warm, name="dossier-serve-warm-up", daemon=True).start()
 
     def _rebuild(self, changes: ChangeSet | None) -> None:
         def rebuild() -> Rebuilt:
