@@ -177,11 +177,12 @@ def warm_up(project_dir: Path, config: Config, builds_out: contextlib.AbstractCo
     with contextlib.suppress(Exception):
         if config.compare.meaning != OFF:
             model_named(config.compare.meaning)
-    report = Report()
-    themes = resolve_themes(config.theme, project_dir, report, config.location)
-    if not report.has_errors:
-        with builds_out:
-            compile_templates(themes)
+    with contextlib.suppress(Exception):  # a theme folder that cannot be read: the build says so
+        report = Report()
+        themes = resolve_themes(config.theme, project_dir, report, config.location)
+        if not report.has_errors:
+            with builds_out:
+                compile_templates(themes)
 
 
 def check_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> Checked:
