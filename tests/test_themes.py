@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import jinja2
+import pytest
 from bs4 import BeautifulSoup
 
+from dossier import themes as themes_module
 from dossier import urls
+from dossier.cache import version_key
+from dossier.diagnostics import Location, Report
 from dossier.pipeline import BuildOptions, Built, build_project
 from dossier.themes import builtin_themes_dir
-from tests.conftest import copy_example
+from tests.conftest import REPO, copy_example
 from tests.test_site_files import set_config
 
 ARTICLE = urls.article_path("flynn-kislyak", "the-week")
@@ -110,3 +118,62 @@ def test_a_site_folder_named_default_overrides_one_file_and_the_built_in_theme_g
     assert banner is not None and banner.get_text() == "Local default"
     assert article.select("mark.hl-claim"), "@default/ names the built-in theme, so super() is its article page"
     assert page(built, PERSON).select_one("h1") is not None  # every other template from the built-in theme
+
+
+@pytest.fixture
+def templates_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The user's cache folder in a temporary one, and no environment kept from other tests (nor left to them)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    themes_module._environment.cache_clear()
+    yield tmp_path / "cache" / "dossier" / "templates"
+    themes_module._environment.cache_clear()
+
+
+def default_themes() -> list[themes_module.Theme]:
+    return themes_module.resolve_themes("default", REPO, Report(), Location("dossier.yaml"))
+
+
+def test_a_process_takes_the_templates_another_compiled(templates_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiled templates are kept in the user's cache folder (0700), so the next process does not compile them."""
+    first = themes_module.make_environment(default_themes())
+    first.get_template("article.html")
+    (folder,) = templates_cache.iterdir()
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert list(folder.iterdir()), "nothing was kept"
+    themes_module._environment.cache_clear()  # as a new process
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: Any, name: Any = None, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name)
+        return real(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    second = themes_module.make_environment(default_themes())
+    assert second is not first
+    second.get_template("article.html")
+    assert "article.html" not in compiled
+
+
+@pytest.mark.parametrize("planted", ["writable by others", "link"])
+def test_a_templates_folder_others_could_write_is_not_used(templates_cache: Path, tmp_path: Path, planted: str) -> None:
+    """Compiled templates are code: a folder another user could have filled is not read (nor written)."""
+    folder = templates_cache / version_key()[:20]
+    folder.parent.mkdir(parents=True)
+    if planted == "link":
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir(mode=0o700)
+        folder.symlink_to(elsewhere, target_is_directory=True)
+    else:
+        folder.mkdir()
+        folder.chmod(0o777)
+    environment = themes_module.make_environment(default_themes())
+    assert environment.bytecode_cache is None
+    environment.get_template("article.html")
+    assert not any((tmp_path / "elsewhere").glob("*")) if planted == "link" else not any(folder.iterdir())
+
+
+def test_a_templates_folder_removed_meanwhile_costs_a_compile_not_a_build(templates_cache: Path) -> None:
+    environment = themes_module.make_environment(default_themes())
+    shutil.rmtree(templates_cache)
+    assert environment.get_template("article.html") is not None
