@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -146,10 +147,13 @@ def _compiled_templates() -> jinja2.BytecodeCache | None:
     home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = Path(home, "dossier", "templates", version_key()[:20])
     try:
+        is_new = not folder.exists()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         status = folder.lstat()
     except OSError:
         return None
+    if is_new:
+        _remove_old_compiled_templates(folder.parent)
     if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid() or status.st_mode & 0o022:
         return None
 
@@ -159,6 +163,27 @@ def _compiled_templates() -> jinja2.BytecodeCache | None:
                 super().dump_bytecode(bucket)
 
     return NeverFailing(str(folder))
+
+
+KEPT_TEMPLATE_FOLDERS = 8  # of as many versions of dossier (or edited checkouts), the most recently made
+
+
+def _remove_old_compiled_templates(templates: Path) -> None:
+    """Keep the folders of the KEPT_TEMPLATE_FOLDERS most recently made versions: each upgrade makes one. A
+    version whose folder goes compiles its templates again; only folders named as ours are touched, never
+    through a link."""
+    try:
+        ours = [entry for entry in os.scandir(templates) if _is_templates_folder(entry)]
+        ours.sort(key=lambda entry: entry.stat(follow_symlinks=False).st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for entry in ours[KEPT_TEMPLATE_FOLDERS:]:
+        shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _is_templates_folder(entry: os.DirEntry[str]) -> bool:
+    is_hex = len(entry.name) == 20 and all(c in "0123456789abcdef" for c in entry.name)
+    return is_hex and entry.is_dir(follow_symlinks=False)
 
 
 def static_files(themes: list[Theme]) -> dict[str, Path]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -177,3 +178,27 @@ def test_a_templates_folder_removed_meanwhile_costs_a_compile_not_a_build(templa
     environment = themes_module.make_environment(default_themes())
     shutil.rmtree(templates_cache)
     assert environment.get_template("article.html") is not None
+
+
+def test_a_new_versions_templates_folder_keeps_only_the_newest_others(templates_cache: Path, tmp_path: Path) -> None:
+    """Each version of dossier makes a folder of compiled templates; a new one removes all but the most recently
+    made (of its own kind only: other names, and links, stay as they are)."""
+    templates_cache.mkdir(parents=True)
+    old = [templates_cache / f"{n:020x}" for n in range(10)]
+    for age, folder in enumerate(old):
+        folder.mkdir(mode=0o700)
+        (folder / "__jinja2_x.cache").write_bytes(b"")
+        os.utime(folder, (1_000_000 - age, 1_000_000 - age))  # old[0] the newest of them
+    (templates_cache / "not-ours").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "kept").write_text("mine", encoding="utf-8")
+    (templates_cache / ("f" * 20)).symlink_to(elsewhere, target_is_directory=True)
+    themes_module.make_environment(default_themes())
+    left = sorted(path.name for path in templates_cache.iterdir())
+    assert version_key()[:20] in left
+    assert [folder.name for folder in old if folder.name in left] == [
+        f.name for f in old[: themes_module.KEPT_TEMPLATE_FOLDERS - 1]
+    ]
+    assert "not-ours" in left and "f" * 20 in left
+    assert (elsewhere / "kept").read_text(encoding="utf-8") == "mine"
