@@ -42,9 +42,14 @@ if TYPE_CHECKING:
 SPARE_SITE = "spare-site"  # in the build cache: the site the last build replaced, staged into next time
 
 
-# The build cache's namespaces whose values a long-running process keeps between builds (BuildMemory): the story
-# memos and the story results, read for every story on every rebuild (load.YAML_CACHE, story_results).
-REMEMBERED_NAMESPACES = frozenset({"yaml", "story-results"})
+def _remembering_memory() -> CacheMemory:
+    """The cache's values a long-running process keeps between builds: the story memos and the story results, read
+    for every story on every rebuild. (Their modules are imported here, when such a process starts, not when a
+    build that may stop early imports this one.)"""
+    from dossier.load import YAML_CACHE
+    from dossier.story_results import STORY_RESULTS_CACHE
+
+    return CacheMemory(frozenset({YAML_CACHE, STORY_RESULTS_CACHE}))
 
 
 @dataclass
@@ -54,7 +59,7 @@ class BuildMemory:
     time and digest (as `dossier build`'s first step takes them, see load.StoryMemos) and the cache's values (see
     cache.CacheMemory). A file the watcher saw change is forgotten, whatever its size and time say."""
 
-    values: CacheMemory = field(default_factory=lambda: CacheMemory(REMEMBERED_NAMESPACES))
+    values: CacheMemory = field(default_factory=_remembering_memory)
     files: FileTable = field(default_factory=dict)
 
     def forget(self, paths: Iterable[Path]) -> None:

@@ -1190,7 +1190,8 @@ def test_a_file_the_watcher_saw_change_is_read_again_whatever_its_size_and_time(
 
 
 def test_the_namespaces_serve_remembers_are_the_story_memos_and_results() -> None:
-    assert {load_module.YAML_CACHE, story_results.STORY_RESULTS_CACHE} == pipeline.REMEMBERED_NAMESPACES
+    remembered = pipeline.BuildMemory().values.namespaces
+    assert {load_module.YAML_CACHE, story_results.STORY_RESULTS_CACHE} == remembered
 
 
 def test_a_rebuild_reads_again_only_the_story_files_that_changed(
