@@ -20,6 +20,7 @@ import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from dossier.atomic_write import write_atomically
 
@@ -59,6 +60,19 @@ def read_regular(
 ) -> bytes:
     """The bytes of the regular file at `path` (relative to `dir_fd` when given), read only when it is one and
     holds at most `limit` bytes; else NotARegularFile. Its last part is never a link unless `follow`."""
+    with opened_regular(path, dir_fd=dir_fd, limit=limit, follow=follow) as (stream, size):
+        data = stream.read(size + 1)  # one more: a file that grows meanwhile is seen to
+    if len(data) != size:  # dossier replaces its files whole: this one is being written by another
+        raise NotARegularFile(errno.EAGAIN, "changed while it was read", str(path))
+    return data
+
+
+@contextlib.contextmanager
+def opened_regular(
+    path: Path | str, *, dir_fd: int | None = None, limit: int = SIZE_LIMIT, follow: bool = False
+) -> Iterator[tuple[BinaryIO, int]]:
+    """The regular file at `path` open for reading, with its size, as `read_regular` reads it (for a file read
+    a piece at a time)."""
     flags = _FILE_FLAGS & ~os.O_NOFOLLOW if follow else _FILE_FLAGS
     with os.fdopen(os.open(path, flags, dir_fd=dir_fd), "rb") as stream:
         status = os.fstat(stream.fileno())
@@ -66,10 +80,7 @@ def read_regular(
             raise NotARegularFile(errno.EINVAL, "not a regular file", str(path))
         if status.st_size > limit:
             raise NotARegularFile(errno.EFBIG, f"larger than {limit} bytes", str(path))
-        data = stream.read(status.st_size + 1)  # one more: a file that grows meanwhile is seen to
-    if len(data) != status.st_size:  # dossier replaces its files whole: this one is being written by another
-        raise NotARegularFile(errno.EAGAIN, "changed while it was read", str(path))
-    return data
+        yield stream, status.st_size
 
 
 def read_below(folder: Path, relative: str, *, limit: int = SIZE_LIMIT) -> bytes:

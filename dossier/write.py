@@ -20,8 +20,9 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
-from dossier.kept_files import is_real_folder, opened_folder, read_below
+from dossier.kept_files import is_real_folder, opened_folder, opened_regular, read_below
 from dossier.render.output import Output
 
 
@@ -112,6 +113,22 @@ def _same_bytes(folder: Path, path: str, data: bytes) -> bool:
         return read_below(folder, path, limit=len(data)) == data
     except OSError:  # missing, larger, or not a regular file
         return False
+
+
+def _write_comparing(target: Path, chunks: Iterable[bytes], folder: Path, path: str) -> bool:
+    """Write the chunks to `target`, one at a time; whether the regular file at `path` below `folder` held the very
+    same bytes (read beside them, never through a link)."""
+    *parts, name = path.split("/")
+    with contextlib.ExitStack() as stack, target.open("wb") as written:
+        previous: BinaryIO | None = None
+        with contextlib.suppress(OSError):  # missing, or not a regular file: not the same
+            descriptor = stack.enter_context(opened_folder(folder, parts))
+            previous, _ = stack.enter_context(opened_regular(name, dir_fd=descriptor))
+        for chunk in chunks:
+            written.write(chunk)
+            if previous is not None and previous.read(len(chunk)) != chunk:
+                previous = None
+        return previous is not None and not previous.read(1)
 
 
 def is_mount_point(folder: Path) -> bool:
@@ -274,12 +291,20 @@ class StagedSite:
         """Stage one output: linked to the previous file when its bytes are the same, else written."""
         old, target = self._places(output.path)
         self.paths.add(output.path)
-        if _same_bytes(self.output_dir, output.path, output.data):
+        if isinstance(output.data, bytes):
+            same = _same_bytes(self.output_dir, output.path, output.data)
+            if not same:
+                self._clear(output.path, target)  # a leftover may be linked to a live file: never write through it
+                target.write_bytes(output.data)
+        else:  # made as it is written: compared with the previous file meanwhile, and replaced by it if the same
+            self._clear(output.path, target)
+            same = _write_comparing(target, output.chunks(), self.output_dir, output.path)
+            if same:
+                target.unlink()
+        if same:
             self._link(output.path, old, target)
             self.unchanged += 1
         else:
-            self._clear(output.path, target)  # a leftover may be linked to a live file: never write through it
-            target.write_bytes(output.data)
             self.written.append(output.path)
 
     def keep_previous(self, path: str) -> bool:

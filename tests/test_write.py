@@ -86,6 +86,17 @@ def test_a_second_build_of_the_same_folder_is_refused_while_one_runs(tmp_path: P
         pass
 
 
+def test_a_file_given_in_text_parts_is_their_utf8_and_kept_only_when_every_byte_is_the_same(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    parts = ['{"a":', '"é"', "}", "\n"]
+    write_site([Output("data/x.json", parts)], out)
+    assert (out / "data/x.json").read_bytes() == "".join(parts).encode("utf-8")
+    assert write_site([Output("data/x.json", iter(['{"a":"é"}', "\n"]))], out).unchanged == 1  # split otherwise
+    for changed in (['{"a":"é"}'], ['{"a":"é"}\n', "more"], ['{"a":"e"}\n']):  # shorter, longer, other
+        result = write_site([Output("data/x.json", changed)], out)
+        assert (result.unchanged, (out / "data/x.json").read_bytes()) == (0, "".join(changed).encode("utf-8"))
+
+
 def test_an_interrupted_write_restores_the_previous_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "site"
     write_site([Output("index.html", b"old")], out)

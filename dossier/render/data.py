@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from dossier import urls
@@ -179,8 +179,9 @@ def dossier_json(
     articles: Callable[[list[Article]], str] | None = None,
     synopsis: Callable[[Story], str] | None = None,
     kept: Callable[[str, Callable[[], str]], str] | None = None,
-) -> bytes:
-    """The whole model as JSON (docs/data.md).
+) -> Iterator[str]:
+    """The whole model as JSON (docs/data.md), in parts whose concatenation is the file's text, each made when
+    it is asked for.
 
     The articles, the comparisons and the synopses, most of its bytes, are encoded in parts (`articles`, a run
     of them, `comparison` and `synopsis` may take each from a cache, so that an alignment nothing asked for is
@@ -218,23 +219,35 @@ def dossier_json(
 
     story_synopsis = synopsis or functools.partial(synopsis_json, alignments=alignments)
     encode_articles = functools.partial(articles_json, texts=texts)
-    spliced = {
-        "articles": "[" + ",".join(map(articles or encode_articles, article_runs(dossier))) + "]",
-        "sentences": keep("sentences", sentences),
-        "comparisons": keep("comparisons", lambda: "[" + ",".join(part for part, _, _ in encoded()) + "]"),
-        "synopses": "[" + ",".join(story_synopsis(story) for story in compared_stories(dossier)) + "]",
+    spliced: dict[str, Callable[[], Iterable[str]]] = {
+        "articles": lambda: json_list(map(articles or encode_articles, article_runs(dossier))),
+        "sentences": lambda: [keep("sentences", sentences)],
+        "comparisons": lambda: [keep("comparisons", lambda: "[" + ",".join(part for part, _, _ in encoded()) + "]")],
+        "synopses": lambda: json_list(story_synopsis(story) for story in compared_stories(dossier)),
     }
-    # Joined once, in the order the placeholders stand in the document: replacing them one by one made a copy of
-    # the whole file for each (at 5,000 articles, hundreds of MB at the build's peak).
     skeleton = keep("skeleton", make_skeleton)
     placeholders = {name: encode_json(_PLACEHOLDER.format(name)) for name in spliced}
     assert all(skeleton.count(placeholder) == 1 for placeholder in placeholders.values())
-    parts, start = [], 0
-    for at, name in sorted((skeleton.index(placeholder), name) for name, placeholder in placeholders.items()):
-        parts += [skeleton[start:at], spliced[name]]
-        start = at + len(placeholders[name])
-    parts += [skeleton[start:], "\n"]
-    return "".join(parts).encode("utf-8")
+
+    def parts() -> Iterator[str]:
+        """The skeleton with each placeholder's part in its place, made as it is asked for (see Output)."""
+        start = 0
+        for at, name in sorted((skeleton.index(placeholder), name) for name, placeholder in placeholders.items()):
+            yield skeleton[start:at]
+            yield from spliced[name]()
+            start = at + len(placeholders[name])
+        yield from (skeleton[start:], "\n")
+
+    return parts()
+
+
+def json_list(items: Iterable[str]) -> Iterator[str]:
+    """The parts of a JSON list of encoded items, as encoding the list whole would write it."""
+    separator = "["
+    for item in items:
+        yield from (separator, item)
+        separator = ","
+    yield "]" if separator == "," else "[]"
 
 
 # --- schema.org ClaimReview, for search engines' fact-check markup ------------------------------------
@@ -382,8 +395,9 @@ def web_annotations(
     dossier: Dossier,
     texts: dict[str, ArticleText],
     run_annotations: Callable[[list[Article]], AnnotationsJson] | None = None,
-) -> bytes:
-    """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector).
+) -> list[str]:
+    """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector), in parts
+    whose concatenation is the file's text.
 
     A run of articles' are encoded at a time (`run_annotations` may take them from a cache) and spliced in: the
     bytes are exactly those of encoding the collection whole."""
@@ -402,5 +416,4 @@ def web_annotations(
         encode_json(_PLACEHOLDER.format("items"))
     )
     assert placeholder and after.count(placeholder) == 0
-    items = "[" + ",".join(part for count, part in parts if count) + "]"
-    return (before + items + after + "\n").encode("utf-8")
+    return [before, *json_list(part for count, part in parts if count), after, "\n"]
