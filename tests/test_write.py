@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,20 @@ def test_a_file_given_in_text_parts_is_their_utf8_and_kept_only_when_every_byte_
     for changed in (['{"a":"é"}'], ['{"a":"é"}\n', "more"], ['{"a":"e"}\n']):  # shorter, longer, other
         result = write_site([Output("data/x.json", changed)], out)
         assert (result.unchanged, (out / "data/x.json").read_bytes()) == (0, "".join(changed).encode("utf-8"))
+
+
+def test_a_file_whose_parts_fail_midway_leaves_the_previous_site_as_it_was(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site([Output("data/x.json", ["old"]), Output("index.html", b"old")], out)
+
+    def parts() -> Iterator[str]:
+        yield "new, half"
+        raise RuntimeError("the model ran out")
+
+    with pytest.raises(RuntimeError):
+        write_site([Output("index.html", b"new"), Output("data/x.json", parts())], out)
+    assert [(out / name).read_bytes() for name in ("data/x.json", "index.html")] == [b"old", b"old"]
+    assert os.listdir(tmp_path) == ["site"]  # the staging folder is gone too
 
 
 def test_an_interrupted_write_restores_the_previous_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
