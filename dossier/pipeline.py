@@ -160,9 +160,12 @@ def collecting_new_cycles() -> Iterator[None]:
 
     Rendering is where a build makes its cycles: each page leaves Jinja's contexts and Markdown renderers
     behind. Held back, they were never freed while a cold build rendered, and each render worker grew by about
-    220 MB at 5,000 articles. The collector is as it was after it, however it ends."""
+    220 MB at 5,000 articles. The collector is as it was after it, however it ends; a caller that froze objects
+    of its own (a program that embeds dossier and forks) keeps them frozen, and the model is then left in reach."""
     was_enabled, thresholds = gc.isenabled(), gc.get_threshold()
-    gc.freeze()
+    freezes = gc.get_freeze_count() == 0
+    if freezes:
+        gc.freeze()
     gc.set_threshold(RENDER_COLLECTION_THRESHOLD, *thresholds[1:])
     gc.enable()
     try:
@@ -171,7 +174,8 @@ def collecting_new_cycles() -> Iterator[None]:
         if not was_enabled:
             gc.disable()
         gc.set_threshold(*thresholds)
-        gc.unfreeze()
+        if freezes:
+            gc.unfreeze()
 
 
 # What the stages import when a build runs them (_check_project, _build_checked), for warm_up.

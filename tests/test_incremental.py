@@ -516,6 +516,20 @@ def test_rendering_frees_the_cycles_pages_leave_though_the_caller_holds_the_coll
     assert sum(freed) > left
 
 
+def test_objects_the_caller_froze_stay_frozen_through_a_build(tmp_path: Path) -> None:
+    """A program that embeds dossier and froze its own objects (to fork) finds them frozen after a build."""
+    project = copy_example(tmp_path / "project")
+    mine = [["the caller's"]]
+    gc.freeze()
+    try:
+        assert not build_project(project, BuildOptions(search=False)).report.has_errors
+        assert gc.get_freeze_count() > 0
+        assert not any(found is mine for found in gc.get_objects())  # the permanent generation is not listed
+    finally:
+        gc.unfreeze()
+    assert any(found is mine for found in gc.get_objects())
+
+
 @pytest.mark.parametrize("options", [BuildOptions(search=False), CACHED], ids=["without the cache", "with it"])
 def test_the_yaml_as_read_is_let_go_before_the_comparison(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: BuildOptions
