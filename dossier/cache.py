@@ -21,7 +21,7 @@ import io
 import os
 import pickle
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -286,6 +286,21 @@ class CacheStore:
             del self._shards[shard]
             self._written_back.add(shard)
 
+    def put_and_write_back(self, namespace: str, entries: Mapping[str, Any]) -> None:
+        """`put` each of `entries`, then `write_back(namespace)`, a shard at a time: only one shard's new pickles
+        are in memory at once (put all at once, the comparison's alignments at 5,000 articles were about 200 MB of
+        pickles at the build's peak). Every other entry the build keeps must be kept (`keep`) or put by now."""
+        shards: dict[tuple[str, str], list[str]] = {}
+        for key in entries:
+            shards.setdefault((namespace, key[:1] or "_"), []).append(key)
+        for shard, keys in sorted(shards.items()):
+            for key in keys:
+                self.put(namespace, key, entries[key])
+            self._finish_shard(shard, self._used[namespace])
+            del self._shards[shard]
+            self._written_back.add(shard)
+        self.write_back(namespace)
+
     def finish(self, namespace: str) -> None:
         """Write `namespace` back with only the entries this build used; a shard it did not use is deleted."""
         used = self._used.get(namespace, set())
@@ -294,19 +309,23 @@ class CacheStore:
             if shard not in self._shards and shard not in self._written_back:
                 with contextlib.suppress(OSError):
                     self._kept.remove(name)
-        for shard, entries in sorted(self._shards.items()):
-            if shard[0] != namespace:
-                continue
-            kept = {key: data for key, data in entries.items() if key in used}
-            if len(kept) == len(entries) and shard not in self._changed:
-                continue
-            self._shards[shard] = kept
-            self._changed.discard(shard)
-            if kept:
-                self._write(self._file_name(shard), kept)
-            else:
-                with contextlib.suppress(OSError):
-                    self._kept.remove(self._file_name(shard))
+        for shard in sorted(self._shards):
+            if shard[0] == namespace:
+                self._finish_shard(shard, used)
+
+    def _finish_shard(self, shard: tuple[str, str], used: set[str]) -> None:
+        """Write a shard back with only the entries this build used (none: its file is deleted)."""
+        entries = self._shards[shard]
+        kept = {key: data for key, data in entries.items() if key in used}
+        if len(kept) == len(entries) and shard not in self._changed:
+            return
+        self._shards[shard] = kept
+        self._changed.discard(shard)
+        if kept:
+            self._write(self._file_name(shard), kept)
+        else:
+            with contextlib.suppress(OSError):
+                self._kept.remove(self._file_name(shard))
 
     def _write(self, name: str, entries: dict[str, bytes]) -> None:
         # The cache only saves time: a build whose cache cannot be written (a full disk, a read-only folder, a

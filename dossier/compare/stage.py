@@ -193,10 +193,8 @@ def compare_stories(
             jobs.append(([side(a) for a in needed], missing))
     shared = SharedSentences()
     made = _align_all(jobs, settings, shared)
-    if store:
-        for pair, alignment in made.items():
-            store.put(CACHE_NAMESPACE, pair_keys[pair], alignment)
-        store.write_back(CACHE_NAMESPACE)  # every pair is kept or put by now
+    if store:  # every other pair is kept by now
+        store.put_and_write_back(CACHE_NAMESPACE, {pair_keys[pair]: alignment for pair, alignment in made.items()})
 
     def align_again(pair: PairKey) -> Alignment:
         return _align_story(([side(pair[0]), side(pair[1])], [pair]), settings)[0][1]
