@@ -731,6 +731,21 @@ def test_a_namespace_written_back_early_is_read_again_and_kept(tmp_path: Path) -
     assert [again.get("compare", key) for key in ("a1", "b2", "c3")] == [("first",), ("second",), ("third",)]
 
 
+def test_entries_put_and_written_back_a_shard_at_a_time_are_kept_with_the_kept_ones(tmp_path: Path) -> None:
+    """put_and_write_back: the new entries and those the build kept are on disk, an unused one is gone, and the
+    namespace is no longer held in memory (each shard is let go once written)."""
+    first = CacheStore(tmp_path / "cache")
+    first.put_and_write_back("compare", {"a1": ("old a1",), "a2": ("unused",), "b1": ("old b1",)})
+    store = CacheStore(tmp_path / "cache")
+    assert store.keep("compare", "a1") and store.keep("compare", "b1")
+    store.put_and_write_back("compare", {"a3": ("new a3",), "c1": ("new c1",)})
+    assert not [shard for shard in store._shards if shard[0] == "compare"]
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [f"compare-{s}.pickle" for s in "abc"]
+    again = CacheStore(tmp_path / "cache")
+    found = {key: again.get("compare", key) for key in ("a1", "a2", "a3", "b1", "c1")}
+    assert found == {"a1": ("old a1",), "a2": None, "a3": ("new a3",), "b1": ("old b1",), "c1": ("new c1",)}
+
+
 def test_an_alignment_made_again_after_the_write_back_is_kept_for_the_next_build(tmp_path: Path) -> None:
     project = copy_example(tmp_path / "project")
     build_project(project, CACHED)
