@@ -1304,6 +1304,22 @@ def test_warm_up_loads_the_sentence_model_and_compiles_the_templates(tmp_path: P
     assert digest_tree(tmp_path / "warmed") == digest_tree(tmp_path / "fresh")
 
 
+def test_warm_up_imports_every_module_a_build_imports(tmp_path: Path) -> None:
+    """`pipeline.STAGE_MODULES` is a list beside the stages' own imports, made when a build runs them: a module
+    a build imports that warm_up does not would be imported by serve's first rebuild instead."""
+    project = copy_example(tmp_path / "project")
+    script = (
+        "import sys, threading; from pathlib import Path; from dossier import pipeline; "
+        "from dossier.config import load_config; from dossier.diagnostics import Report; "
+        f"project = Path({str(project)!r}); "
+        "pipeline.warm_up(project, load_config(project, Report()), threading.Lock()); before = set(sys.modules); "
+        "pipeline.build_project(project, pipeline.BuildOptions(use_cache=True, search=False)); "
+        "print(sorted(set(sys.modules) - before))"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert ran.stdout.strip() == "[]", ran.stdout
+
+
 def test_serve_warms_up_only_after_a_first_build_made_in_another_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
