@@ -81,7 +81,7 @@ def _placement_problem(project_dir: Path, content_dir: Path, output_dir: Path) -
         return f"output_dir '{output_dir}' is a file, not a folder"
     if output.is_dir() and is_mount_point(output):  # the swap renames it: build into a folder inside it instead
         return f"output_dir '{output_dir}' is a mount point, which a build cannot replace; use a folder inside it"
-    if output != project / DEFAULT_OUTPUT_DIR and _holds_foreign_files(output):
+    if output != project / DEFAULT_OUTPUT_DIR and holds_foreign_files(output):
         return (
             f"output_dir '{output_dir}' holds files that dossier did not build (it has no {urls.DATA_FILE}); "
             "a build replaces the whole folder: empty it or choose another"
@@ -89,7 +89,8 @@ def _placement_problem(project_dir: Path, content_dir: Path, output_dir: Path) -
     return None
 
 
-def _holds_foreign_files(folder: Path) -> bool:
+def holds_foreign_files(folder: Path) -> bool:
+    """Whether `folder` is a folder holding files, but no data/dossier.json: no build of dossier wrote them."""
     if not folder.is_dir() or (folder / urls.DATA_FILE).is_file():
         return False
     return any(folder.iterdir())

@@ -1263,6 +1263,21 @@ def test_a_second_session_of_the_project_builds_into_a_temporary_folder(tmp_path
         assert third.session.folder.is_kept
 
 
+def test_a_kept_site_folder_holding_files_no_build_wrote_is_left_alone(tmp_path: Path) -> None:
+    """Files someone put in `.dossier-cache/serve/site` (no data/dossier.json): a build would refuse that folder on
+    every save, so serve builds into a temporary folder, says why, and leaves the files as they are."""
+    project = copy_example(tmp_path / "project")
+    site = project / ".dossier-cache" / "serve" / "site"
+    site.mkdir(parents=True)
+    (site / "notes.txt").write_text("mine", encoding="utf-8")
+    with serving(project) as running:
+        assert not running.session.folder.is_kept
+        assert "did not build" in (running.session.folder.why_not_kept or "")
+        assert running.get("/stories/flynn-kislyak/the-week/")[0] == 200
+    assert [p.name for p in site.iterdir()] == ["notes.txt"]
+    assert (site / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
 @pytest.mark.parametrize("planted", ["cache", "serve"])
 def test_a_link_planted_on_the_way_to_the_kept_folder_is_not_followed(tmp_path: Path, planted: str) -> None:
     """A project from elsewhere (a pull request, a shared folder) may hold a link at `.dossier-cache` or at

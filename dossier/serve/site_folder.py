@@ -3,10 +3,10 @@
 A session that finds the last one's site and build cache there starts with an incremental build (at 1,000
 articles about a second, where a cold build takes 20 s), and its first save finds a spare site to stage into. The
 folder is one session's at a time: the session holds its lock (`.session.lock`) while it runs. A second session
-on the same project, a project folder that cannot be written, or a link, file or FIFO where one of the folders
-should be (they are reached without following a link, see kept_files) sends the site to a temporary folder
-instead, deleted when serve stops. Never `build/`: what `dossier build` wrote stays as it was, and the served
-site may hold drafts.
+on the same project, a project folder that cannot be written, a link, file or FIFO where one of the folders
+should be (they are reached without following a link, see kept_files), or a site folder holding files no build
+wrote sends the site to a temporary folder instead, deleted when serve stops. Never `build/`: what `dossier build`
+wrote stays as it was, and the served site may hold drafts.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from dossier.folder_safety import holds_foreign_files
 from dossier.kept_files import opened_folder
 from dossier.write import BuildLocked, build_lock
 
@@ -41,6 +42,7 @@ class ServeFolder:
                 pass  # each folder on the way is a real folder (made where missing), not a link
             folder = project_dir.joinpath(*KEPT_FOLDER)
             lock.enter_context(build_lock(folder / SESSION_LOCK))
+            foreign = holds_foreign_files(folder / SITE)
         except BuildLocked:
             lock.close()
             why = "another `dossier serve` of this project is running"
@@ -48,7 +50,14 @@ class ServeFolder:
             lock.close()
             why = f"{Path(*KEPT_FOLDER)} cannot be used ({problem.strerror or problem})"
         else:
-            return cls(folder / SITE, True, None, lock)
+            if not foreign:
+                return cls(folder / SITE, True, None, lock)
+            lock.close()
+            # A build would refuse it on every save (folder_safety): its files are left as they are.
+            why = (
+                f"{Path(*KEPT_FOLDER, SITE)} holds files that dossier did not build (move them away, and the next "
+                "session keeps its site there)"
+            )
         return cls(temporary / SITE, False, why, lock)
 
     def release(self) -> None:
