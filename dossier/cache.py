@@ -236,8 +236,13 @@ class CacheStore:
     def _file_name(shard: tuple[str, str]) -> str:
         return f"{shard[0]}-{shard[1]}.pickle"
 
+    @staticmethod
+    def _shard_of(namespace: str, key: str) -> tuple[str, str]:
+        """The shard an entry is stored in: its namespace and its key's first character."""
+        return namespace, key[:1] or "_"
+
     def _shard(self, namespace: str, key: str) -> dict[str, bytes]:
-        shard = (namespace, key[:1] or "_")
+        shard = self._shard_of(namespace, key)
         if shard not in self._shards:
             try:
                 loaded = _SafeUnpickler(io.BytesIO(self._kept.read(self._file_name(shard)))).load()
@@ -275,7 +280,7 @@ class CacheStore:
     def put(self, namespace: str, key: str, value: Any) -> None:
         self._shard(namespace, key)[key] = pickle.dumps(value, protocol=PICKLE_PROTOCOL)
         self._used.setdefault(namespace, set()).add(key)
-        self._changed.add((namespace, key[:1] or "_"))
+        self._changed.add(self._shard_of(namespace, key))
 
     def write_back(self, namespace: str) -> None:
         """`finish(namespace)` now, and let its shards go from memory (a later `get` reads its shard again): for a
@@ -283,8 +288,12 @@ class CacheStore:
         47 MB of pickles at 1,000 articles), so that the rest of the build has that memory."""
         self.finish(namespace)
         for shard in [shard for shard in self._shards if shard[0] == namespace]:
-            del self._shards[shard]
-            self._written_back.add(shard)
+            self._let_go(shard)
+
+    def _let_go(self, shard: tuple[str, str]) -> None:
+        """Drop a shard written back from memory (a later `get` reads it again; `finish` does not delete it)."""
+        del self._shards[shard]
+        self._written_back.add(shard)
 
     def put_and_write_back(self, namespace: str, entries: Mapping[str, Any]) -> None:
         """`put` each of `entries`, then `write_back(namespace)`, a shard at a time: only one shard's new pickles
@@ -292,13 +301,12 @@ class CacheStore:
         pickles at the build's peak). Every other entry the build keeps must be kept (`keep`) or put by now."""
         shards: dict[tuple[str, str], list[str]] = {}
         for key in entries:
-            shards.setdefault((namespace, key[:1] or "_"), []).append(key)
+            shards.setdefault(self._shard_of(namespace, key), []).append(key)
         for shard, keys in sorted(shards.items()):
             for key in keys:
                 self.put(namespace, key, entries[key])
             self._finish_shard(shard, self._used[namespace])
-            del self._shards[shard]
-            self._written_back.add(shard)
+            self._let_go(shard)
         self.write_back(namespace)
 
     def finish(self, namespace: str) -> None:
