@@ -32,9 +32,9 @@ from dossier.compare import (
     score_candidates,
     split_sentences,
 )
-from dossier.compare.align import describe_side, sentence_words
+from dossier.compare.align import describe_side, figures, sentence_words
 from dossier.compare.diff import diff_texts
-from dossier.compare.features import find_quotations
+from dossier.compare.features import find_expansions, find_quotations
 from dossier.compare.language import detect_language
 from dossier.compare.meaning import shipped_files, shipped_model
 from dossier.compare.score import PairScorer, combine_values, weigh_terms
@@ -609,6 +609,101 @@ def test_codes_that_hold_a_number_are_words_not_numbers() -> None:
     (sentence,) = side.features
     assert sentence.numbers == {"18645"}  # a year dates the story: it is no count
     assert {"737-8", "g7", "5g", "covid-19", "f-16s"} <= sentence.terms
+
+
+def test_times_dates_and_the_numbers_of_names_are_no_counts() -> None:
+    text = (
+        "The Expedition 69 crew met at 11:59 p.m. on Feb. 1 and 13 April beside a Falcon 9 with 12 engines. "
+        "Nearly 300 people watched a Category 4 storm bring 16.8 centimetres of rain."
+    )
+    first, second = describe_side(Side("a", text)).features
+    assert first.numbers == {"12"}  # only the engines are counted
+    assert {"#11:59", "#feb-1", "#apr-13", "expedition 69", "falcon 9"} <= first.terms
+    assert {"expedition 69", "falcon 9"} <= first.capitalised  # a name's number is a word of the name
+    assert second.numbers == {"300", "4", "16.8"}  # a first word is capitalised anyway; a category is a figure
+    (sentence, other) = split_sentences(text)
+    assert [f.text for f in figures(sentence)] == ["11:59", "1", "13", "12"]
+    assert [f.value for f in figures(sentence)] == ["11:59", "feb-1", "apr-13", "12"]
+    assert [f.text for f in figures(other)] == ["300", "4", "16.8"]
+
+
+def test_a_shared_deadline_does_not_make_two_sentences_one_fact() -> None:
+    """Two deadlines of one media advisory: the same time of day, two days, two groups of people."""
+    left = Side("a", "Media interested in the June 6 event must RSVP by 11:59 p.m. on Wednesday, May 29.")
+    right = Side("b", "International media without U.S. citizenship must apply by 11:59 p.m., Tuesday, May 28.")
+    assert compare_sides(left, right, SETTINGS).pairs == ()
+
+
+def test_a_different_time_or_day_of_the_same_event_is_a_conflict() -> None:
+    left = Side("a", "The launch of the Falcon 9 rocket from Cape Canaveral is set for 10:53 p.m. on Feb. 1.")
+    right = Side("b", "The Falcon 9 rocket is due to launch from Cape Canaveral at 11:04 p.m. on Feb. 2.")
+    (pair,) = compare_sides(left, right, SETTINGS).pairs
+    assert pair.kind == "conflict" and pair.conflict is not None
+    assert [f.text for f in pair.conflict.left] == ["10:53", "1"]
+    assert [f.text for f in pair.conflict.right] == ["11:04", "2"]
+
+
+@pytest.mark.parametrize(
+    ("text", "spelt_out"),
+    [
+        ("NOAA\u2019s (National Oceanic and Atmospheric Administration\u2019s) satellite", "National Oceanic"),
+        ("the CLPS (Commercial Lunar Payload Services) initiative", "Commercial Lunar Payload Services"),
+        ("Kislyak and the Federal Bureau of Investigation (FBI) said", "Federal Bureau of Investigation"),
+        ("Flynn (pictured) met Kislyak (right)", None),
+        ("the BBC (British Broadcasting Corporation) and ESA (Gaia Mission Team)", "British Broadcasting"),
+    ],
+)
+def test_an_acronym_spelt_out_beside_it_is_found(text: str, spelt_out: str | None) -> None:
+    found = [text[start:end] for start, end, _ in find_expansions(text)]
+    if spelt_out is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and found[0].startswith(spelt_out)  # "ESA (Gaia ...)": not ESA's initial
+
+
+def test_two_sentences_that_spell_out_the_same_acronyms_are_not_one_fact_by_it() -> None:
+    left = Side(
+        "a",
+        "NASA will host a media day to view NOAA\u2019s (National Oceanic and Atmospheric Administration\u2019s) "
+        "GOES-U (Geostationary Operational Environmental Satellite U) spacecraft at a payload facility in Titusville.",
+    )
+    right = Side(
+        "b",
+        "NASA is preparing to launch NOAA\u2019s (National Oceanic and Atmospheric Administration) GOES-U "
+        "(Geostationary Operational Environmental Satellite U), a mission to improve weather observing.",
+    )
+    spelt_out = {"nation", "ocean", "atmospher", "administr", "geostationari", "oper", "environment"}
+    for side in (left, right):
+        assert not spelt_out & describe_side(side).features[0].terms
+    assert compare_sides(left, right, CompareSettings(meaning="off")).pairs == ()
+
+
+def test_a_name_written_first_in_one_sentence_is_still_a_name() -> None:
+    """ "Matthew Dominick" opens one sentence and is one of a list's items in the other: written with capitals
+    wherever the case tells, so its words weigh as a name's, not as rare words both share."""
+    features = describe_side(
+        Side(
+            "a",
+            "Matthew Dominick is the commander of the mission.\n\nThe pilot is the astronaut Matthew Dominick.\n\n"
+            "Dominick flew jets before.\n\nThe commander flies.",
+        )
+    ).features
+    weights = weigh_terms(features)
+    assert {"matthew", "dominick"} <= weights.slight
+    assert "command" not in weights.slight and "pilot" not in weights.slight
+
+
+def test_a_line_that_names_a_subject_is_paired_only_with_a_line_like_it() -> None:
+    """A list's item ("Roscosmos cosmonaut Alexander Grebenkin") states nothing of the person a sentence tells
+    something about; two such lines, or two headings, may still be one."""
+    listed = "Participants include:\n\nRoscosmos cosmonaut Alexander Grebenkin\n\nNASA Administrator Bill Nelson"
+    told = "Roscosmos cosmonaut Alexander Grebenkin is flying on his first mission to the station."
+    assert compare_sides(Side("a", listed), Side("b", told), SETTINGS).pairs == ()
+    again = "Speakers:\n\nRoscosmos cosmonaut Alexander Grebenkin"
+    pairs = compare_sides(Side("a", listed), Side("b", again), SETTINGS).pairs
+    assert [(p.left, p.right) for p in pairs] == [(1, 1)]
+    schedule = Side("c", "1 a.m. \u2013 NASA TV arrival coverage begins")
+    assert not describe_side(schedule).features[0].is_label  # a line with a figure tells something
 
 
 def test_a_phrase_two_different_quotations_share_is_not_the_same_quotation() -> None:

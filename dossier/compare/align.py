@@ -23,7 +23,14 @@ from dossier.compare.score import (
     weigh_counts,
 )
 from dossier.compare.segment import Sentence, split_sentences
-from dossier.compare.words import DEFAULT_SYNONYMS, number_value, synonym_table, token_spans
+from dossier.compare.words import (
+    DEFAULT_SYNONYMS,
+    is_name_number,
+    number_terms,
+    number_value,
+    synonym_table,
+    token_spans,
+)
 from dossier.model import CompareSettings
 
 PairKind = Literal["verbatim", "claim", "conflict", "paraphrase"]
@@ -345,13 +352,16 @@ def differing_figures(
 
 
 def figures(sentence: Sentence) -> tuple[Figure, ...]:
-    """The numbers a sentence gives, years included, in its order."""
-    found = []
-    for start, end, key in token_spans(sentence.text, offset=sentence.start):
-        value = number_value(key)
-        if value is not None:
-            found.append(Figure(sentence.text[start - sentence.start : end - sentence.start], value, start, end))
-    return tuple(found)
+    """The figures a sentence gives, years, times and dates included, in its order; a name's number ("Falcon 9") is
+    none."""
+    tokens = token_spans(sentence.text)
+    numbers = [position for position, (_, _, key) in enumerate(tokens) if number_value(key) is not None]
+    terms = number_terms(sentence.text, tokens, numbers)
+    return tuple(
+        Figure(sentence.text[start:end], term[1:], sentence.start + start, sentence.start + end)
+        for position, (start, end, _) in enumerate(tokens)
+        if (term := terms.get(position)) is not None and not is_name_number(term)
+    )
 
 
 def sentence_words(side: DescribedSide, index: int) -> Words:

@@ -19,9 +19,11 @@ from dossier.compare.words import (
     TOKEN,
     Token,
     content_term,
+    is_dating,
+    is_name_number,
     is_word,
-    is_year,
     normal_key,
+    number_terms,
     number_value,
 )
 
@@ -59,10 +61,15 @@ class SentenceFeatures:
     terms: frozenset[str]  # content-word stems and numbers ("#9"), registered people's names left out
     word_terms: frozenset[str]  # the terms less the numbers: what the wording signal compares
     capitalised: frozenset[str]  # terms written with a capital past the first word: words of names
+    # Whether the sentence's case tells names from words (not in title case, nor a name alone), and the first
+    # word's term, whose capital tells nothing: what weighing needs to count the terms written in lower case.
+    is_cased: bool
+    first_term: str | None
+    is_label: bool  # a line that states nothing: a heading, a list's item, a credit (is_label)
     quoted_terms: frozenset[str]  # terms inside quotation marks
     quotations: tuple[tuple[Token, ...], ...]  # the words of each quoted stretch, for verbatim runs
     people: frozenset[str]  # registered person ids named
-    numbers: frozenset[str]  # counts and amounts, years left out
+    numbers: frozenset[str]  # counts and amounts; years, times and dates left out (words.is_dating)
     claims: frozenset[str]
     attributions: tuple[Attributed, ...]
 
@@ -88,7 +95,8 @@ class Vocabulary:
 def describe_sentences(side: Side, sentences: list[Sentence], vocabulary: Vocabulary) -> list[SentenceFeatures]:
     quotations = _InTextOrder(find_quotations(side.text))
     names = _InTextOrder(find_names(side.text, side.people))
-    return [_describe(side, sentence, quotations, names, vocabulary) for sentence in sentences]
+    expansions = _InTextOrder(find_expansions(side.text))
+    return [_describe(side, sentence, quotations, names, expansions, vocabulary) for sentence in sentences]
 
 
 # List comprehensions rather than generator expressions below: in these loops, over every word of every
@@ -98,6 +106,7 @@ def _describe(
     sentence: Sentence,
     quotations: _InTextOrder[tuple[int, int]],
     names: _InTextOrder[Span],
+    expansions: _InTextOrder[Span],
     vocabulary: Vocabulary,
 ) -> SentenceFeatures:
     # Tokens as tuples, not Tokens: these loops run for every word of every article.
@@ -106,19 +115,28 @@ def _describe(
         (match.start(), match.end(), known.get(match.group()) or vocabulary.learn(match.group()))
         for match in TOKEN.finditer(side.text, sentence.start, sentence.end)
     ]
+    numbers = [position for position, (_, _, (_, term, _)) in enumerate(tokens) if term and term[0] == "#"]
+    if numbers:
+        tokens = _with_number_terms(side.text, tokens, numbers)
     named = names.overlapping(sentence)
     quoted = [_clip(span, sentence) for span in quotations.overlapping(sentence)]
     # Names are matched as people, not as words; "Trump's" starts inside the name "Trump".
-    termed = _outside(tokens, named) if named else tokens
+    # An acronym's spelt-out name says what the acronym says: two articles that spell out NOAA share no fact by it.
+    unsaid = sorted(named + expansions.overlapping(sentence)) if named else expansions.overlapping(sentence)
+    termed = _outside(tokens, unsaid) if unsaid else tokens
     wording = tuple([key for _, _, (key, _, is_a_word) in tokens if is_a_word])
     # A sentence of stopwords only ("So it was.") still needs something to be matched by.
     terms = frozenset([term for _, _, (_, term, _) in termed if term is not None]) or frozenset(wording)
+    capitalised, is_cased, first_term = _cased_terms(side.text, termed)
     return SentenceFeatures(
         wording=wording,
         word_spans=tuple([(start, end) for start, end, (_, _, is_a_word) in tokens if is_a_word]),
         terms=terms,
         word_terms=frozenset([term for term in terms if not term.startswith("#")]),
-        capitalised=_capitalised_terms(side.text, termed),
+        capitalised=capitalised | {term for term in terms if is_name_number(term)} if numbers else capitalised,
+        is_cased=is_cased,
+        first_term=first_term,
+        is_label=is_label(sentence.text, len(wording)),
         quoted_terms=frozenset(
             [term for start, end, (_, term, _) in termed if term is not None and _inside_any(start, end, quoted)]
         )
@@ -126,7 +144,7 @@ def _describe(
         else frozenset(),
         quotations=tuple([_quoted_words(tokens, span) for span in quoted]),
         people=frozenset([person_id for _, _, person_id in named]),
-        numbers=frozenset([term[1:] for term in terms if term.startswith("#") and not is_year(term)]),
+        numbers=frozenset([term[1:] for term in terms if term.startswith("#") and not is_dating(term)]),
         claims=frozenset([claim_id for _, _, claim_id in _overlapping(side.claims, sentence)])
         if side.claims
         else frozenset(),
@@ -137,6 +155,18 @@ def _describe(
             ]
         ),
     )
+
+
+LABEL_WORDS = 8  # the most words of a line without a full stop that is a label rather than a sentence
+SENTENCE_END = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*\s*$")
+
+
+def is_label(text: str, words: int) -> bool:
+    """Whether a sentence is a short line without the mark that ends a sentence, nor a figure: a heading ("Launch
+    coverage"), a list's item ("NASA astronaut Matthew Dominick"), a credit. It names a subject and tells nothing
+    of it, so it is paired only with another label, never with a sentence that tells something of that subject.
+    A line with a figure tells something ("1 a.m. - NASA TV arrival coverage begins", "Deaths: 300")."""
+    return words <= LABEL_WORDS and SENTENCE_END.search(text) is None and not any(map(str.isdigit, text))
 
 
 _SpanT = TypeVar("_SpanT", tuple[int, int], Span)
@@ -162,13 +192,29 @@ def _term(key: str, synonyms: Mapping[str, str]) -> str | None:
     return f"#{number}" if number is not None else content_term(key, synonyms)
 
 
-def _capitalised_terms(text: str, termed: list[_Token]) -> frozenset[str]:
-    # A first word is capitalised anyway.
-    words = [(start, term) for start, _, (_, term, is_a_word) in termed if is_a_word][1:]
-    capitalised = [term for start, term in words if term is not None and text[start].isupper()]
-    if 2 * len(capitalised) > len(words):
-        return frozenset()  # a title in title case says nothing about which words are names
-    return frozenset(capitalised)
+def _with_number_terms(text: str, tokens: list[_Token], numbers: list[int]) -> list[_Token]:
+    """The tokens, each number's term read with the words around it: a date's day ("Feb. 1") dates, a name's
+    number ("Falcon 9") names (words.number_term)."""
+    read = number_terms(text, [(start, end, key) for start, end, (key, _, _) in tokens], numbers)
+    kept = list(tokens)
+    for position, term in read.items():
+        start, end, (key, _, is_a_word) = tokens[position]
+        kept[position] = (start, end, (key, term, is_a_word))
+    return kept
+
+
+def _cased_terms(text: str, termed: list[_Token]) -> tuple[frozenset[str], bool, str | None]:
+    """The terms written with a capital past the first word (a first word is capitalised anyway), whether the
+    sentence writes any word in lower case (one that does not, in title case or a name alone, says nothing about
+    which words are names), and the first word's term."""
+    words = [(start, term) for start, _, (_, term, is_a_word) in termed if is_a_word]
+    if not words:
+        return frozenset(), False, None
+    content = [(start, term) for start, term in words[1:] if term is not None and term[0] != "#" and " " not in term]
+    capitalised = [term for start, term in content if text[start].isupper()]
+    if len(capitalised) == len(content):
+        return frozenset(), False, words[0][1]
+    return frozenset(capitalised), True, words[0][1]
 
 
 def _quoted_words(tokens: list[_Token], span: tuple[int, int]) -> tuple[Token, ...]:
@@ -239,6 +285,38 @@ def _names_pattern(
     )
     first_characters = "".join(map(re.escape, by_first))
     return re.compile(rf"(?<!\w)(?=[{first_characters}])(?:{alternatives})(?!\w)"), ids_by_name
+
+
+_ACRONYM = r"[A-Z][A-Z0-9&]*[A-Z0-9](?:-[A-Z0-9]+)?"
+_NAME_PHRASE = r"[A-Z][\w'\u2019.-]*(?:\s+(?:(?:and|of|for|the|on|in|de|del|du|la|at|to|&)\s+)*[A-Z][\w'\u2019.-]*)+"
+_EXPANSION = re.compile(  # "NOAA's (National Oceanic ...)" or "National Oceanic ... (NOAA)"
+    rf"(?<![\w-])(?P<acronym>{_ACRONYM})(?:['\u2019]s)?\s*\((?P<after>{_NAME_PHRASE})\)"
+    rf"|(?P<before>{_NAME_PHRASE})\s*\((?P<short>{_ACRONYM})\)"
+)
+_CAPITALISED_WORD = re.compile(r"[A-Z][\w'\u2019.-]*")
+
+
+def find_expansions(text: str) -> list[Span]:
+    """Where an acronym is spelt out beside it, in the text's order: the words of the name, not the acronym.
+
+    The name must start with the acronym's first letter; written before the acronym, it is the last of the
+    capitalised words before it, as many as the acronym has letters ("Kislyak and the Federal Bureau of
+    Investigation (FBI)" spells out "Federal Bureau of Investigation").
+    """
+    found: list[Span] = []
+    for match in _EXPANSION.finditer(text):
+        if match.group("after") is not None:
+            start, end = match.span("after")
+            if text[start] == match.group("acronym")[0]:
+                found.append((start, end, ""))
+            continue
+        acronym = match.group("short")
+        words = list(_CAPITALISED_WORD.finditer(text, *match.span("before")))
+        letters = sum(1 for character in acronym if character.isalpha())
+        first = words[max(0, len(words) - letters)]
+        if first.group()[0] == acronym[0]:
+            found.append((first.start(), match.end("before"), ""))
+    return found
 
 
 def find_quotations(text: str) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 
 from dossier.compare.features import SentenceFeatures
-from dossier.compare.words import LIGHT_STEMS, Token, is_year
+from dossier.compare.words import LIGHT_STEMS, Token, is_dating
 
 QUOTE_WEIGHT = 0.6  # the same words quoted in both: strong, but one shared quoted word is not proof
 QUOTATION_SHARE = 0.5  # of the shorter of two quotations, that a run both quote must be to make them one quotation
@@ -27,7 +27,7 @@ MEANING_WEIGHT = 0.7
 CLAIM_WEIGHT = 0.6  # an editor annotated the same claim in both: a match by itself
 PEOPLE_WEIGHT = 0.3
 NUMBERS_WEIGHT = 0.5
-SLIGHT_WEIGHT = 0.5  # names, years and light words weigh half as much as other words as rare
+SLIGHT_WEIGHT = 0.5  # names, years, times, dates and light words weigh half as much as other words as rare
 # The lexical signal counts in full only once a pair shares this many telling words (neither
 # names nor light words): two short sentences that share one word share a coincidence.
 TELLING_WORDS_FOR_LEXICAL = 2
@@ -71,7 +71,7 @@ class PairScore:
 @dataclass(frozen=True)
 class TermWeights:
     weight: dict[str, float]  # term -> rarity
-    slight: frozenset[str]  # names, years and light words: weighed down, never telling
+    slight: frozenset[str]  # names, years, times, dates and light words: weighed down, never telling
     # Per-sentence sums, memoised: a sentence is scored against many others under the same weights.
     _norms: dict[frozenset[str], float] = field(default_factory=dict, compare=False, repr=False)
     _telling: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
@@ -100,7 +100,8 @@ class TermCounts:
     sentences: int
     terms: Counter[str]
     capitalised: Counter[str]
-    years: frozenset[str]  # the terms that are years ("#2016")
+    lowercased: Counter[str]  # in how many sentences each term is written in lower case where case tells
+    dating: frozenset[str]  # the terms that are years, times or dates ("#2016", "#11:59", "#feb-1")
 
 
 def count_terms(features: Sequence[SentenceFeatures]) -> TermCounts:
@@ -109,16 +110,27 @@ def count_terms(features: Sequence[SentenceFeatures]) -> TermCounts:
         sentences=len(features),
         terms=terms,
         capitalised=Counter(term for sentence in features for term in sentence.capitalised),
-        years=frozenset([term for term in terms if term.startswith("#") and is_year(term)]),
+        lowercased=Counter(term for sentence in features if sentence.is_cased for term in _lowercased(sentence)),
+        dating=frozenset([term for term in terms if is_dating(term)]),
     )
+
+
+def _lowercased(sentence: SentenceFeatures) -> list[str]:
+    """The words a sentence writes in lower case: those past its first not written with a capital."""
+    return [
+        term
+        for term in sentence.word_terms
+        if term not in sentence.capitalised and term != sentence.first_term and " " not in term
+    ]
 
 
 def weigh_terms(features: Sequence[SentenceFeatures]) -> TermWeights:
     """Inverse sentence frequency over both articles: a word in every sentence weighs nothing.
 
     Words the articles mostly capitalise (Washington Post, Kremlin, Lieutenant General) are names,
-    years ("#2016") date the story, and light words (said, officials, time) could be in any
-    sentence: all are slight, weighing SLIGHT_WEIGHT of a word as rare. Counts ("#9") weigh in full.
+    years, times and dates ("#2016", "#11:59", "#feb-1") date the story, and light words (said, officials, time)
+    could be in any sentence: all are slight, weighing SLIGHT_WEIGHT of a word as rare. Counts ("#9") weigh in
+    full.
     """
     return weigh_counts(count_terms(features))
 
@@ -128,16 +140,20 @@ def weigh_counts(*sides: TermCounts) -> TermWeights:
     many comparisons it takes part in)."""
     frequency: dict[str, int] = {}
     capitalised: dict[str, int] = {}
+    lowercased: dict[str, int] = {}
     for side in sides:
         for term, found_in in side.terms.items():
             frequency[term] = frequency.get(term, 0) + found_in
         for term, found_in in side.capitalised.items():
             capitalised[term] = capitalised.get(term, 0) + found_in
-    # Slight: light words, years, and words mostly capitalised (a term is only capitalised where it is used).
+        for term, found_in in side.lowercased.items():
+            lowercased[term] = lowercased.get(term, 0) + found_in
+    # Slight: light words, years and times, and words written capitalised more often than not where the case
+    # tells (a name's words: "Matthew Dominick", first in one sentence and in a list of names in another).
     slight = frozenset(
         (frequency.keys() & LIGHT_STEMS)
-        | {term for side in sides for term in side.years}
-        | {term for term, found_in in capitalised.items() if 2 * found_in > frequency[term]}
+        | {term for side in sides for term in side.dating}
+        | {term for term, found_in in capitalised.items() if found_in > lowercased.get(term, 0)}
     )
     count = sum(side.sentences for side in sides)
     # A term's rarity depends only on how many sentences use it: one logarithm for each such number.
@@ -161,7 +177,7 @@ def score_pair(
     telling = len(shared_words - weights.slight)
     shared_quote = longest_shared_quotation(left, right)
     quote = _quote(left, right, weights, shared_quote, verbatim_min_words)
-    statements = are_two_statements(left, right, quote)
+    statements = are_two_statements(left, right, quote) or left.is_label != right.is_label
     signals = Signals(
         lexical=0.0 if statements else _lexical(left, right, weights, telling),
         quote=quote,
@@ -235,13 +251,13 @@ class PairScorer:
                 lexical = cosine * min(1.0, telling / TELLING_WORDS_FOR_LEXICAL)
             else:
                 lexical = 0.0  # no words shared but slight ones: the cosine counts for nothing (times 0)
-            statements = False
             if left.quotations and right.quotations:
                 quote = _quote(left, right, weights, longest_shared_quotation(left, right), verbatim_min_words)
-                if are_two_statements(left, right, quote):
-                    statements, lexical = True, 0.0
+                statements = are_two_statements(left, right, quote)
             else:
-                quote = unquoted
+                quote, statements = unquoted, False
+            if statements or left.is_label != right.is_label:  # as score_pair: the words count for nothing
+                statements, lexical = True, 0.0
             claim = _claim(left, right) if left.claims else 0.0
             if lexical == 0.0 and quote == 0.0 and claim == 0.0:
                 found[pair] = 0.0

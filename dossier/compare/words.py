@@ -6,7 +6,8 @@ English only for now: the stopword list and the Snowball stemmer are English.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -28,14 +29,17 @@ QUOTE_MARKS_ALIKE = str.maketrans(
 
 
 # Initialisms (U.S.); names and codes that hold a number but are none, joined by a hyphen to a word (COVID-19,
-# F-16) or to another number (737-8: the model, not 737 and 8); numbers (1,000.5); then words with inner
-# apostrophes (couldn't, Flynn's). Codes glued to letters (G7, A320, 5G, 1990s) are words.
+# F-16) or to another number (737-8: the model, not 737 and 8); times of day (11:59: one figure, not 11 and 59);
+# numbers (1,000.5); then words with inner apostrophes (couldn't, Flynn's). Codes glued to letters (G7, A320, 5G,
+# 1990s) are words.
 TOKEN = re.compile(
     r"(?:[A-Za-z]\.){2,}"
     r"|[A-Za-z]\w*+-\d(?:[\w-]*\w)?|\d++-\d(?:[\w-]*\w)?"
+    r"|[0-2]?\d:[0-5]\d(?![\d:])"
     r"|(?>\d+(?:[.,]\d+)*)(?![^\W\d_])|\w+(?:['\u2019]\w+)*|[^\w\s]"
 )
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # a token that is a number: a count, an amount, a year
+TIME_OF_DAY = re.compile(r"[0-2]?\d:[0-5]\d")
 
 STOPWORDS = frozenset(
     str.split(
@@ -65,7 +69,7 @@ LIGHT_WORDS = frozenset(
         brought stand sit hold held set run live provide report reported according statement claim claimed
         official officials source sources news press media thing things time times way day days year years
         people person man men woman women lot lots kind sort part case point fact number place week weeks
-        month months today yesterday tomorrow something anything everything nothing someone anyone everyone
+        month months today yesterday tomorrow a.m. p.m. something anything everything nothing someone anyone everyone
         end side group really actually also well good new old big little great long high last first next
         much several certain sure real right able likely different whole early later recent recently"""
     )
@@ -121,15 +125,96 @@ def is_word(key: str) -> bool:
 
 
 def number_value(key: str) -> str | None:
-    """The number a token stands for ("nine" and "9" alike), or None."""
+    """The number a token stands for ("nine" and "9" alike; a time of day as written, "11:59"), or None."""
     if NUMBER.fullmatch(key):
         return key.replace(",", "")
+    if TIME_OF_DAY.fullmatch(key):
+        return key
     return NUMBER_WORDS.get(key)
 
 
-def is_year(term: str) -> bool:
-    """A term for a number between 1000 and 2100: "#2016"."""
-    return len(term) == 5 and term.startswith("#") and term[1:].isdigit() and 1000 <= int(term[1:]) <= 2100
+def is_dating(term: str) -> bool:
+    """A term for a year ("#2016": a number between 1000 and 2100), a time of day ("#11:59") or a day of a month
+    ("#feb-1"): figures that date what a sentence tells, not counts of anything."""
+    if not term.startswith("#"):
+        return False
+    if not term[1:].replace(".", "").isdigit():
+        return True  # a time or a day of a month; counts are digits with a decimal point at most
+    return len(term) == 5 and term[1:].isdigit() and 1000 <= int(term[1:]) <= 2100
+
+
+MONTHS = {
+    name: name[:3]
+    for name in str.split(
+        "january february march april may june july august september october november december "
+        "jan feb mar apr jun jul aug sep sept oct nov dec"
+    )
+}
+# Capitalised words a number after them counts or dates rather than names: days, scales whose grade is a detail
+# a fact-checker compares ("Category 4", "Level 3"), and currencies written as words ("Rs 500").
+NOT_NAMING = frozenset(
+    str.split(
+        """monday tuesday wednesday thursday friday saturday sunday category level phase stage grade tier class
+        magnitude force alert rs rp sh ksh tk"""
+    )
+)
+NAME_WORD = re.compile(r"[A-Z][A-Za-z]*[a-z][A-Za-z]*")  # Falcon, SpaceX; not NASA, not a lower-case word
+
+
+def number_term(value: str, before: str, gap: str, after: str, after_gap: str, first_word: bool) -> str:
+    """The term of a number, read with the words around it: a count or amount ("#9", "#1.5"), a year or time
+    ("#2016", "#11:59"), a day of a month ("#feb-1": Feb. 1, 1 February), or the number of a name ("falcon 9":
+    Falcon 9, Expedition 69, Boeing 737, Flight 370), which is no figure at all.
+
+    `before` and `after` are the words next to it as written; `gap` and `after_gap` the text between (a date's
+    month may end in a full stop, "Feb. 1"). A name's word is capitalised, joined by one space, and not the
+    sentence's first word, which is capitalised anyway ("Nearly 300 people").
+    """
+    if value.isdigit() and 1 <= int(value) <= 31:
+        month = MONTHS.get(before.lower()) if gap in (" ", ". ") else None
+        month = month or (MONTHS.get(after.lower()) if after_gap == " " else None)
+        if month:
+            return f"#{month}-{int(value)}"
+    if (
+        gap == " "
+        and not first_word
+        and NAME_WORD.fullmatch(before)
+        and before.lower() not in NOT_NAMING
+        and before.lower() not in STOPWORDS
+        and before.lower() not in MONTHS
+        and value.replace(".", "").isdigit()
+    ):
+        return f"{before.lower()} {value}"
+    return f"#{value}"
+
+
+def number_terms(text: str, tokens: Sequence[tuple[int, int, str]], numbers: Iterable[int]) -> dict[int, str]:
+    """The term of each number among a sentence's tokens (start, end, key), by its position in `tokens`, read
+    with the words around it (number_term). `numbers`: the positions of the tokens that are numbers."""
+    words = [position for position, (_, _, key) in enumerate(tokens) if is_word(key)]
+    found: dict[int, str] = {}
+    for number in numbers:
+        start, end, key = tokens[number]
+        value = number_value(key)
+        if value is None:
+            continue
+        at = bisect_left(words, number)
+        before = words[at - 1] if at > 0 else None
+        after = words[at + 1] if at + 1 < len(words) else None
+        found[number] = number_term(
+            value,
+            before=text[tokens[before][0] : tokens[before][1]] if before is not None else "",
+            gap=text[tokens[before][1] : start] if before is not None else "",
+            after=text[tokens[after][0] : tokens[after][1]] if after is not None else "",
+            after_gap=text[end : tokens[after][0]] if after is not None else "",
+            first_word=before == words[0],
+        )
+    return found
+
+
+def is_name_number(term: str) -> bool:
+    """A term number_term made for the number of a name ("falcon 9")."""
+    return " " in term
 
 
 def content_term(key: str, synonyms: Mapping[str, str]) -> str | None:
