@@ -288,35 +288,56 @@ def _names_pattern(
 
 
 _ACRONYM = r"[A-Z][A-Z0-9&]*[A-Z0-9](?:-[A-Z0-9]+)?"
-_NAME_PHRASE = r"[A-Z][\w'\u2019.-]*(?:\s+(?:(?:and|of|for|the|on|in|de|del|du|la|at|to|&)\s+)*[A-Z][\w'\u2019.-]*)+"
-_EXPANSION = re.compile(  # "NOAA's (National Oceanic ...)" or "National Oceanic ... (NOAA)"
-    rf"(?<![\w-])(?P<acronym>{_ACRONYM})(?:['\u2019]s)?\s*\((?P<after>{_NAME_PHRASE})\)"
-    rf"|(?P<before>{_NAME_PHRASE})\s*\((?P<short>{_ACRONYM})\)"
-)
-_CAPITALISED_WORD = re.compile(r"[A-Z][\w'\u2019.-]*")
+_NAME_JOINERS = frozenset(["and", "of", "for", "the", "on", "in", "de", "del", "du", "la", "at", "to", "&"])
+_NAME_WORD = r"[A-Z][\w'\u2019.-]*"
+# Each found only inside a parenthesis or in the few words before one, so the work is linear in the text
+# (a regex for the name before an acronym, tried at every capital, took quadratic time on title-case text).
+_PARENTHESIS = re.compile(r"\(([^()\n]{2,200})\)")
+_SPELT_OUT = re.compile(rf"{_NAME_WORD}(?:\s+(?:(?:{'|'.join(sorted(_NAME_JOINERS))})\s+)*{_NAME_WORD})+")
+_ACRONYM_ALONE = re.compile(_ACRONYM)
+_ACRONYM_BEFORE = re.compile(rf"(?<![\w-])({_ACRONYM})(?:['\u2019]s)?\s*$")
+_WORD_BEFORE = re.compile(r"\S+")
+_NAME_WORD_ALONE = re.compile(_NAME_WORD)
+BEFORE_WINDOW = 200  # characters looked at before a parenthesis for an acronym or the name it spells out
 
 
 def find_expansions(text: str) -> list[Span]:
     """Where an acronym is spelt out beside it, in the text's order: the words of the name, not the acronym.
 
-    The name must start with the acronym's first letter; written before the acronym, it is the last of the
-    capitalised words before it, as many as the acronym has letters ("Kislyak and the Federal Bureau of
-    Investigation (FBI)" spells out "Federal Bureau of Investigation").
+    Either "NOAA's (National Oceanic ...)" or "National Oceanic ... (NOAA)". The name must start with the
+    acronym's first letter; written before the acronym, it is the last of the capitalised words before it, as
+    many as the acronym has letters ("Kislyak and the Federal Bureau of Investigation (FBI)" spells out
+    "Federal Bureau of Investigation").
     """
     found: list[Span] = []
-    for match in _EXPANSION.finditer(text):
-        if match.group("after") is not None:
-            start, end = match.span("after")
-            if text[start] == match.group("acronym")[0]:
-                found.append((start, end, ""))
-            continue
-        acronym = match.group("short")
-        words = list(_CAPITALISED_WORD.finditer(text, *match.span("before")))
-        letters = sum(1 for character in acronym if character.isalpha())
-        first = words[max(0, len(words) - letters)]
-        if first.group()[0] == acronym[0]:
-            found.append((first.start(), match.end("before"), ""))
+    for parenthesis in _PARENTHESIS.finditer(text):
+        inside, opening = parenthesis.group(1), parenthesis.start()
+        window = text[max(0, opening - BEFORE_WINDOW) : opening]
+        if _SPELT_OUT.fullmatch(inside):
+            acronym = _ACRONYM_BEFORE.search(window[-40:])
+            if acronym and acronym.group(1)[0] == inside[0]:
+                found.append((parenthesis.start(1), parenthesis.end(1), ""))
+        elif _ACRONYM_ALONE.fullmatch(inside):
+            start = _name_before(window, inside)
+            if start is not None:
+                found.append((opening - len(window) + start, opening - len(window) + len(window.rstrip()), ""))
     return found
+
+
+def _name_before(window: str, acronym: str) -> int | None:
+    """Where, in `window` (the text before an acronym's parenthesis), the name it spells out starts: its last
+    capitalised words, as many as the acronym has letters, joiners ("of", "and") between them allowed."""
+    letters = sum(1 for character in acronym if character.isalpha())
+    words = list(_WORD_BEFORE.finditer(window))
+    start = None
+    for word in reversed(words):
+        if _NAME_WORD_ALONE.fullmatch(word.group()) and letters > 0:
+            start, letters = word.start(), letters - 1
+        elif word.group() not in _NAME_JOINERS or letters == 0:
+            break
+    if start is None or window[start] != acronym[0]:
+        return None
+    return start
 
 
 def find_quotations(text: str) -> list[tuple[int, int]]:

@@ -22,6 +22,7 @@ from dossier.anchor.budget import (
     MAX_OCCURRENCES,
     MAX_OCCURRENCES_PER_BUILD,
 )
+from dossier.compare.features import find_expansions
 from dossier.pipeline import build_project, check_project
 from dossier.text import MARKUP_CHARACTERS, MAX_LINES, MAX_MARKUP_CHARACTERS
 from tests.security.project import ARTICLE_PAGE, small_project
@@ -257,3 +258,19 @@ def test_a_near_miss_ten_times_longer_than_fuzzy_search_takes_is_an_error(tmp_pa
         f"quote of {len(quote):,} characters is not searched for near-misses (at most {MAX_FUZZY_QUOTE:,}): copy it "
         "from the article"
     ]
+
+
+# --- The comparison: acronyms spelt out ---------------------------------------------------------------------------
+
+
+def test_a_megabyte_of_title_case_is_read_for_spelt_out_acronyms_in_one_pass() -> None:
+    """A name before an acronym was found by a regex tried at every capital, to the end of the run of capitals:
+    quadratic on title-case text (4,000 words took 0.9 s, a megabyte would take hours). Each parenthesis is read
+    now, with the few words before it."""
+    title_case = "Aa Bb Cc " * 110_000
+    assert find_expansions(title_case) == []
+    spelt = "Federal Bureau of Investigation (FBI) " * 25_000
+    found = find_expansions(title_case + spelt)
+    assert len(found) == 25_000
+    start, end, _ = found[-1]
+    assert (title_case + spelt)[start:end] == "Federal Bureau of Investigation"
