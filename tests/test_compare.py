@@ -366,6 +366,13 @@ def test_a_name_and_a_count_do_not_make_one_shared_word_a_match() -> None:
     assert compare_sides(left, right, SETTINGS).pairs == ()
 
 
+def test_a_shared_count_without_a_shared_word_is_not_a_match() -> None:
+    """A list's number ("2.") and a sentence that says "two" share a count and nothing else."""
+    left = Side("a", "Three changes came first.\n\n2.\n\nThe rest followed in the spring.")
+    right = Side("b", "They had two children.")
+    assert compare_sides(left, right, SETTINGS).pairs == ()
+
+
 def test_a_pair_that_only_shares_names_is_not_a_match() -> None:
     left = Side("a", "Flynn told The Washington Post that officials were wrong.", PEOPLE)
     right = Side("b", "Officials at The Washington Post praised Flynn for his garden.", PEOPLE)

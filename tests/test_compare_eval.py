@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.compare_eval.evaluate import baseline_pairs, load_set, main, tally
+from benchmarks.compare_eval.evaluate import baseline_pairs, load_set, main, tally, unrelated_report, unrelated_texts
 
 SLICE = "philippines-quake-20-vs-107"
 
@@ -27,6 +27,16 @@ def test_the_script_prints_both_systems_on_a_slice(capsys: pytest.CaptureFixture
         "| dossier",
         "| TF-IDF cosine >= 0.30, greedy one-to-one",
     ]
+
+
+def test_the_unrelated_articles_are_imported_whole_and_compared_pair_by_pair() -> None:
+    texts = unrelated_texts()
+    assert len(texts) == 11 and len({name for name, _ in texts}) == 11
+    assert all(len(text.split()) >= 300 for _, text in texts), [(name, len(text.split())) for name, text in texts]
+    rows = [line for line in unrelated_report(texts[:3]).splitlines() if line.startswith("| ")]
+    assert rows[0] == "| system | sentence pairs made |"
+    assert [row.split(" | ")[0] for row in rows[1:]] == ["| dossier", "| TF-IDF cosine >= 0.30, greedy one-to-one"]
+    assert "3 articles on 3 different events" in unrelated_report(texts[:3])
 
 
 def test_the_tally_counts_recall_by_kind_precision_and_never_pairs() -> None:

@@ -18,8 +18,11 @@ body, so both systems see the body only, and a label that names a headline is le
 from __future__ import annotations
 
 import argparse
+import gzip
+import itertools
 import math
 import re
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -280,10 +283,69 @@ def per_pair_report(labelled_set: Sequence[Labelled], made: dict[str, list[Pairi
     return "\n".join(lines)
 
 
+# --- Unrelated articles: every pair made between articles on different events is a false pair -------------------
+
+CORPUS = HERE.parent.parent / "tests" / "fixtures" / "corpus" / "pages"  # real news pages, one event each
+
+
+def unrelated_texts(pages: Path = CORPUS) -> list[tuple[str, str]]:
+    """Each saved page of the importer's corpus as dossier imports it and the comparison reads it: (name, text).
+
+    The pages are eleven reports of eleven different events (tests/fixtures/corpus/README.md), imported into a
+    throw-away project with `dossier import`, then their Markdown read as a build reads it."""
+    from dossier.cli import main as dossier
+    from dossier.text import make_markdown, parse_article_text
+
+    markdown = make_markdown()
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        project = folder / "site"
+        for page in sorted(pages.glob("*.html.gz")):
+            (folder / page.name[: -len(".gz")]).write_bytes(gzip.decompress(page.read_bytes()))
+        quiet = ["-C", str(project), "-q"]
+        if dossier(["init", str(project), "-q"]) or dossier(["new", "story", "unrelated", *quiet]):
+            raise SystemExit("could not make a project to import the corpus into")
+        if dossier(["import", "--story", "unrelated", *quiet, *map(str, sorted(folder.glob("*.html")))]):
+            raise SystemExit("could not import the corpus")
+        articles = sorted((project / "content" / "unrelated").glob("*.md"))
+        return [
+            (
+                article.stem,
+                parse_article_text(markdown, article.read_text(encoding="utf-8").split("\n---\n", 1)[1]).text,
+            )
+            for article in articles
+        ]
+
+
+def unrelated_report(texts: Sequence[tuple[str, str]]) -> str:
+    """How many sentence pairs each system makes between articles on different events (all of them false)."""
+    comparisons = list(itertools.combinations(texts, 2))
+    sentences = {name: tuple(split_sentences(text)) for name, text in texts}
+    lines = [
+        f"{len(texts)} articles on {len(texts)} different events (tests/fixtures/corpus), {len(comparisons)} pairs "
+        f"of articles, {sum(map(len, sentences.values()))} sentences: every sentence pair made is false",
+        "",
+        "| system | sentence pairs made |",
+        "|---|---|",
+    ]
+    for name, pair_sentences in SYSTEMS.items():
+        made = sum(
+            len(
+                pair_sentences(Labelled(f"{a}|{b}", sentences[a], sentences[b], text_a, text_b, {}, frozenset(), {}, 0))
+            )
+            for (a, text_a), (b, text_b) in comparisons
+        )
+        lines.append(f"| {name} | {made} |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.compare_eval", description=__doc__.splitlines()[0])
     parser.add_argument("--pair", action="append", default=[], metavar="ID", help="only this pair (repeatable)")
     parser.add_argument("--per-pair", action="store_true", help="also a row for each pair of articles")
+    parser.add_argument(
+        "--unrelated", action="store_true", help="also the pairs made between real articles on different events"
+    )
     arguments = parser.parse_args(argv)
     labelled_set = load_set(only=arguments.pair)
     made = pairings(labelled_set)
@@ -291,3 +353,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     if arguments.per_pair:
         print()
         print(per_pair_report(labelled_set, made))
+    if arguments.unrelated:
+        print()
+        print(unrelated_report(unrelated_texts()))
