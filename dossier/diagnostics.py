@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from dossier.slotted import Slotted
+
 Severity = Literal["error", "warning"]
 
 # Control characters a terminal would obey (ESC starts sequences that clear the screen, recolour it or retitle
@@ -27,8 +29,8 @@ def for_terminal(text: str) -> str:
     return TERMINAL_CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+@dataclass(frozen=True, order=True, slots=True)
+class Location(Slotted):
     """A 1-based position in a file, with the path as the editor would type it."""
 
     path: str

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from dossier.diagnostics import Location
+from dossier.slotted import Slotted
 
 SourceKind = Literal["person", "anonymous", "document", "institution", "outlet"]
 SOURCE_KINDS: tuple[SourceKind, ...] = ("person", "anonymous", "document", "institution", "outlet")
@@ -136,8 +137,8 @@ class TimelineEvent:
     location: Location
 
 
-@dataclass(frozen=True)
-class Selector:
+@dataclass(frozen=True, slots=True)
+class Selector(Slotted):
     """W3C Web Annotation TextQuoteSelector: the quote, and optional context to pick an occurrence."""
 
     exact: str

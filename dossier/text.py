@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from dossier.sanitise import SanitisingMarkdown
+from dossier.slotted import Slotted
 
 PASSAGE_BREAK = "\n\n"
 # How much Markdown an article may hold. markdown-it reads plain text at about 0.01 µs a character, but spends
@@ -37,8 +38,8 @@ def make_markdown(raw_html: bool = False) -> MarkdownIt:
     return md.enable(["table", "strikethrough"])
 
 
-@dataclass(frozen=True)
-class Passage:
+@dataclass(frozen=True, slots=True)
+class Passage(Slotted):
     """A top-level block (paragraph, heading, list, quote): the unit a reader's 'paragraph' link points to."""
 
     index: int

@@ -32,12 +32,13 @@ from dossier.compare.words import (
     token_spans,
 )
 from dossier.model import CompareSettings
+from dossier.slotted import Slotted
 
 PairKind = Literal["verbatim", "claim", "conflict", "paraphrase"]
 
 
-@dataclass(frozen=True)
-class Figure:
+@dataclass(frozen=True, slots=True)
+class Figure(Slotted):
     """A number as a sentence writes it ("18,645", "nine", "2016") and where: offsets into the article's text."""
 
     text: str
@@ -46,8 +47,8 @@ class Figure:
     end: int
 
 
-@dataclass(frozen=True)
-class Conflict:
+@dataclass(frozen=True, slots=True)
+class Conflict(Slotted):
     """Two paired sentences that tell the same fact with different figures: each gives numbers the other does not
     ("18,645 people were buried" against "an estimated 18,000 people remain buried"). A fact-checker reads these
     first."""
@@ -56,8 +57,8 @@ class Conflict:
     right: tuple[Figure, ...]
 
 
-@dataclass(frozen=True)
-class Attribution:
+@dataclass(frozen=True, slots=True)
+class Attribution(Slotted):
     """Whom each side credits in its sentence: the annotated sources overlapping it."""
 
     left: tuple[Attributed, ...]
@@ -80,8 +81,8 @@ class Attribution:
         return self.left_sources != self.right_sources
 
 
-@dataclass(frozen=True)
-class Pair:
+@dataclass(frozen=True, slots=True)
+class Pair(Slotted):
     left: int  # sentence indices
     right: int
     score: float
@@ -100,8 +101,8 @@ class Pair:
     conflict: Conflict | None = None  # the figures each side gives and the other does not, when both give some
 
 
-@dataclass(frozen=True)
-class Alignment:
+@dataclass(frozen=True, slots=True)
+class Alignment(Slotted):
     left_article: str
     right_article: str
     left: tuple[Sentence, ...]

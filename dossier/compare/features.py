@@ -26,6 +26,7 @@ from dossier.compare.words import (
     number_terms,
     number_value,
 )
+from dossier.slotted import Slotted
 
 QUOTE_MARKS = f'"{LEFT_DOUBLE}{RIGHT_DOUBLE}{LEFT_SINGLE}{RIGHT_SINGLE}'
 QUOTE_MARK = re.compile(f"[{QUOTE_MARKS}]")
@@ -48,8 +49,8 @@ class Side:
     language: str | None = None  # as the article's front matter gives it; None: read from its text (language.py)
 
 
-@dataclass(frozen=True)
-class Attributed:
+@dataclass(frozen=True, slots=True)
+class Attributed(Slotted):
     source_id: str
     text: str  # the words of the article that attribute: 'Nine "current and former officials'
 

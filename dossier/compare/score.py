@@ -16,6 +16,7 @@ from difflib import SequenceMatcher
 
 from dossier.compare.features import SentenceFeatures
 from dossier.compare.words import LIGHT_STEMS, Token, is_dating
+from dossier.slotted import Slotted
 
 QUOTE_WEIGHT = 0.6  # the same words quoted in both: strong, but one shared quoted word is not proof
 QUOTATION_SHARE = 0.5  # of the shorter of two quotations, that a run both quote must be to make them one quotation
@@ -44,8 +45,8 @@ TELLING_WORDS_FOR_CORROBORATION = 3
 MOSTLY_QUOTED = 0.35
 
 
-@dataclass(frozen=True)
-class Signals:
+@dataclass(frozen=True, slots=True)
+class Signals(Slotted):
     lexical: float  # cosine of the content words and agreeing numbers, each weighted by its rarity
     quote: float  # 1 for a shared quotation of verbatim_min_words; else the share of quoted words both quote
     claim: float  # 1 when the same annotated claim is in both
@@ -57,8 +58,8 @@ class Signals:
         yield from asdict(self).items()
 
 
-@dataclass(frozen=True)
-class PairScore:
+@dataclass(frozen=True, slots=True)
+class PairScore(Slotted):
     score: float
     signals: Signals
     shared_words: tuple[str, ...]  # content-word stems both share, heaviest first

@@ -12,9 +12,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from dossier.slotted import Slotted
 
-@dataclass(frozen=True)
-class Sentence:
+
+@dataclass(frozen=True, slots=True)
+class Sentence(Slotted):
     index: int  # position among the article's sentences
     start: int  # character offsets into the article's text: text[start:end] == self.text
     end: int
