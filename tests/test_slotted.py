@@ -15,7 +15,7 @@ from dossier.compare.score import PairScore, Signals
 from dossier.compare.segment import Sentence, split_sentences
 from dossier.diagnostics import Location
 from dossier.model import Selector
-from dossier.slotted import Slotted
+from dossier.slotted import Slotted, values_of
 from dossier.text import Passage
 
 HELD_BY_THE_THOUSAND = [
@@ -62,3 +62,11 @@ def test_nested_slotted_records_pickle_to_equal_records() -> None:
     signals = Signals(lexical=0.5, quote=0.0, claim=0.0, people=0.0, numbers=1.0, meaning=0.7)
     for value in (location, selector, signals, (location, [selector, signals])):
         assert pickle.loads(pickle.dumps(value)) == value
+
+
+def test_a_records_values_are_its_fields_as_they_are() -> None:
+    passage = Passage(index=2, start=10, end=40, line=7, first_token=3, last_token=9)
+    assert values_of(passage) == dataclasses.astuple(passage) == (2, 10, 40, 7, 3, 9)
+    figures = (Figure("18,645", "18645", 0, 6),)
+    conflict = Conflict(left=figures, right=())
+    assert values_of(conflict)[0] is figures  # as it is: astuple would have copied it, and its figures, deeply

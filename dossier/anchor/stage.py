@@ -16,6 +16,7 @@ from dossier.anchor.messages import report_match
 from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.diagnostics import Diagnostic, Location, Report, Severity
 from dossier.model import Anchor, AnchorMethod, Annotation, Article, Dossier, replaced
+from dossier.slotted import values_of
 from dossier.text import ArticleText, Passage, parse_article_text
 
 ANCHORS_CACHE = "anchors"  # the build cache's namespace for an article's anchors (see AnchorMemo)
@@ -147,7 +148,7 @@ def _text_of(article: Article, md: MarkdownIt, memo: AnchorMemo | None) -> tuple
     if is_kept_text(found):
         return KeptText(found, md, article), found
     text = parse_article_text(md, article.body, article.body_line)
-    passages = tuple(dataclasses.astuple(passage) for passage in text.passages)
+    passages = tuple(values_of(passage) for passage in text.passages)
     kept: _KeptText = (text.text, passages, tuple(text.line_starts))
     memo.store.put(TEXTS_CACHE, key, kept)
     return text, kept

@@ -51,6 +51,7 @@ def side_of(
 _Job = tuple[list[Side], list[PairKey]]
 CACHE_NAMESPACE = "compare"
 LANGUAGE_CACHE = "language"  # the build cache's namespace for the language read from each article's text
+ALONE = "alone"  # the side key of an article alone in its story, which no pair's key is made from
 
 
 def _side_key(side: Side, people_key: str) -> str:
@@ -168,17 +169,22 @@ def compare_stories(
             sides[article_id] = side_of(dossier.articles[article_id], texts[article_id], dossier, people)
         return sides[article_id]
 
+    # An article alone in its story is compared with nothing: its language and its side's key are never read
+    # (a thousand single-article stories: 0.3 s of a cold build reading languages).
+    compared = {
+        article for story in dossier.stories.values() if len(story.article_ids) > 1 for article in story.article_ids
+    }
     if report is not None:
         languages = {} if languages is None else languages
         for article_id in dossier.articles:
             if article_id not in languages:
-                languages[article_id] = _language(side(article_id), store)
+                languages[article_id] = _language(side(article_id), store) if article_id in compared else None
         report_different_languages(dossier, languages, report)
     people_key = fingerprint(sorted(people.items()))
     side_keys = {} if side_keys is None else side_keys
     for article_id in dossier.articles:
         if article_id not in side_keys:
-            side_keys[article_id] = _side_key(side(article_id), people_key)
+            side_keys[article_id] = _side_key(side(article_id), people_key) if article_id in compared else ALONE
     made_with = made_with_key(settings)
     pair_keys: dict[PairKey, str] = {}
     jobs: list[_Job] = []
