@@ -4,8 +4,9 @@ sentence model's two files once per process (meaning.py).
 `compare_sides(left, right, settings)` splits both articles into sentences (segment.py), describes
 each sentence (features.py: content words, quotations, people, numbers, claims, attributions; meaning.py:
 a vector of what it means), scores candidate pairs from several signals (score.py), chooses a one-to-one
-matching with a margin rule (match.py), and diffs the words of each chosen pair (diff.py). Matching ignores order:
-outlets tell the same facts in different orders. `score_candidates` stops before choosing, for
+matching with a margin rule (match.py), and finds the figures each chosen pair gives differently. Matching
+ignores order: outlets tell the same facts in different orders. The words a version alone uses are marked per
+row of a story's synopsis (synopsis.py, with diff.py), not per pair. `score_candidates` stops before choosing, for
 explaining a comparison or tuning it.
 
 How cost grows, for n and m sentences of at most L words. Segmenting and describing are
@@ -15,7 +16,7 @@ each at O(L) (match.py): a key found in at most c = max(10, 2 sqrt(n + m)) sente
 most c partners per occurrence, so at most c (n + m) L pairs are scored where all pairs would be
 n m; in the worst case that grows as n^1.5, and for two articles that share little it grows about
 linearly. Every candidate gets its score alone (score.PairScorer, the same to the last bit as
-score_pair's); only the chosen pairs get their evidence and their word diff. Choosing sorts the P
+score_pair's); only the chosen pairs get their evidence. Choosing sorts the P
 scored pairs once, O(P log P), then passes over them once per round in which taking pairs frees a
 weaker pair of its rival (rarely more than two rounds).
 

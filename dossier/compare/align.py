@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from dossier.compare.diff import Chunk, Words, diff_texts
 from dossier.compare.features import Attributed, SentenceFeatures, Side, Vocabulary, describe_sentences
 from dossier.compare.language import base_language, detect_language
 from dossier.compare.match import BlockingKeys, Match, all_pairs, blocking_keys, candidate_pairs, choose_one_to_one
@@ -95,8 +94,6 @@ class Pair(Slotted):
     shared_numbers: tuple[str, ...]
     runner_up: float  # the best rival score when the pair was chosen
     is_ambiguous: bool  # it did not beat the runner-up by the margin
-    left_diff: tuple[Chunk, ...]
-    right_diff: tuple[Chunk, ...]
     attribution: Attribution
     conflict: Conflict | None = None  # the figures each side gives and the other does not, when both give some
 
@@ -236,7 +233,7 @@ def compare_sides(
         return _not_compared(left, right, languages)
     left_side, right_side, weights, candidates = _candidates(left, right, synonyms, blocking, settings.meaning)
     cosine = cosines(left_side.vectors, right_side.vectors, candidates)
-    # Choosing needs only the scores; the evidence (shared words, quotation, diff) is gathered for the chosen.
+    # Choosing needs only the scores; the evidence (shared words, quotation, figures) is gathered for the chosen.
     scorer = PairScorer(left_side.features, right_side.features, weights, settings.verbatim_min_words, cosine)
     scores = scorer.scores(candidates)
     matches = choose_one_to_one(scores, settings.match_threshold, settings.margin)
@@ -303,7 +300,6 @@ def _pair(
     evidence = score_pair(left_features, right_features, weights, settings.verbatim_min_words, meaning)
     quote = evidence.shared_quote
     is_verbatim = len(quote) >= settings.verbatim_min_words
-    left_diff, right_diff = diff_texts(sentence_words(left, match.left), sentence_words(right, match.right))
     conflict = differing_figures(
         left.sentences[match.left], right.sentences[match.right], left_features, right_features
     )
@@ -320,8 +316,6 @@ def _pair(
         shared_numbers=evidence.shared_numbers,
         runner_up=match.runner_up,
         is_ambiguous=match.is_ambiguous,
-        left_diff=left_diff,
-        right_diff=right_diff,
         attribution=Attribution(left_features.attributions, right_features.attributions),
         conflict=conflict,
     )
@@ -363,12 +357,6 @@ def figures(sentence: Sentence) -> tuple[Figure, ...]:
         for position, (start, end, _) in enumerate(tokens)
         if (term := terms.get(position)) is not None and not is_name_number(term)
     )
-
-
-def sentence_words(side: DescribedSide, index: int) -> Words:
-    """A described sentence's words, for diffing: known from describing it, so not tokenised again."""
-    sentence, features = side.sentences[index], side.features[index]
-    return Words(sentence.text, features.wording, features.word_spans, offset=sentence.start)
 
 
 def _unique_ids(attributions: tuple[Attributed, ...]) -> tuple[str, ...]:

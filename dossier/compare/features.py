@@ -58,7 +58,6 @@ class Attributed(Slotted):
 @dataclass(frozen=True)
 class SentenceFeatures:
     wording: tuple[str, ...]  # the words, lower-cased, without punctuation
-    word_spans: tuple[tuple[int, int], ...]  # where each of those words is in the article's text
     terms: frozenset[str]  # content-word stems and numbers ("#9"), registered people's names left out
     word_terms: frozenset[str]  # the terms less the numbers: what the wording signal compares
     capitalised: frozenset[str]  # terms written with a capital past the first word: words of names
@@ -131,7 +130,6 @@ def _describe(
     capitalised, is_cased, first_term = _cased_terms(side.text, termed)
     return SentenceFeatures(
         wording=wording,
-        word_spans=tuple([(start, end) for start, end, (_, _, is_a_word) in tokens if is_a_word]),
         terms=terms,
         word_terms=frozenset([term for term in terms if not term.startswith("#")]),
         capitalised=capitalised | {term for term in terms if is_name_number(term)} if numbers else capitalised,
