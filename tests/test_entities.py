@@ -200,14 +200,6 @@ def test_the_pictures_are_well_formed_svg_and_name_what_they_draw(example_build:
     assert people
 
 
-def test_every_mention_has_each_field_its_class_declares(example_build: Built) -> None:
-    """link makes mentions without Mention's __init__ (link._mention): each must be as the class would make it."""
-    assert example_build.checked.dossier is not None
-    mentions = [m for article in example_build.checked.dossier.articles.values() for m in article.mentions]
-    assert mentions
-    assert all(vars(mention) == vars(Mention(**vars(mention))) for mention in mentions)
-
-
 def test_a_reader_reaches_every_mention_from_the_person_and_back(
     example_build: Built, parse_page: Callable[[str], BeautifulSoup]
 ) -> None:

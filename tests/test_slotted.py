@@ -14,17 +14,19 @@ from dossier.compare.features import Attributed
 from dossier.compare.score import PairScore, Signals
 from dossier.compare.segment import Sentence, split_sentences
 from dossier.diagnostics import Location
-from dossier.model import Selector
+from dossier.model import Anchor, Mention, Selector
 from dossier.slotted import Slotted, values_of
 from dossier.text import Passage
 
 HELD_BY_THE_THOUSAND = [
     Alignment,
+    Anchor,
     Attributed,
     Attribution,
     Conflict,
     Figure,
     Location,
+    Mention,
     Pair,
     PairScore,
     Passage,

@@ -202,19 +202,9 @@ def _replayed(article: Article, kept: _Kept, budget: Budget) -> tuple[Annotation
     budget.occurrences -= occurrences
     budget.fuzzy_work -= fuzzy_work
     return tuple(
-        replaced(annotation, anchor=_kept_anchor(anchor)) if anchor else annotation
+        replaced(annotation, anchor=Anchor(*anchor)) if anchor else annotation
         for annotation, anchor in zip(article.annotations, anchors, strict=True)
     )
-
-
-def _kept_anchor(kept: _AnchorTuple) -> Anchor:
-    """Anchor(*kept), without the frozen dataclass's __init__ (see model.replaced)."""
-    anchor = object.__new__(Anchor)
-    vars(anchor).update(zip(_ANCHOR_FIELDS, kept, strict=True))
-    return anchor
-
-
-_ANCHOR_FIELDS = tuple(field.name for field in dataclasses.fields(Anchor))  # in _AnchorTuple's order
 
 
 def _anchor_tuple(anchor: Anchor | None) -> _AnchorTuple | None:
