@@ -32,12 +32,13 @@ def values_of(record: Slotted) -> tuple[Any, ...]:
     slower)."""
     values = _FIELD_VALUES.get(type(record))
     if values is None:
-        values = _FIELD_VALUES[type(record)] = _field_values(type(record))
+        values = _FIELD_VALUES[type(record)] = fields_getter(type(record))
     return values(record)
 
 
-def _field_values(record: type) -> Callable[[Any], tuple[Any, ...]]:
-    names = [field.name for field in dataclasses.fields(record)]
+def fields_getter(record: type, leaving_out: tuple[str, ...] = ()) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving a dataclass instance's field values (but those `leaving_out`) as a tuple, in C."""
+    names = [field.name for field in dataclasses.fields(record) if field.name not in leaving_out]
     if len(names) == 1:  # attrgetter of one name gives the value, not a tuple of it
         name = names[0]
         return lambda instance: (getattr(instance, name),)

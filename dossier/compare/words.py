@@ -32,14 +32,14 @@ QUOTE_MARKS_ALIKE = str.maketrans(
 # F-16) or to another number (737-8: the model, not 737 and 8); times of day (11:59: one figure, not 11 and 59);
 # numbers (1,000.5); then words with inner apostrophes (couldn't, Flynn's). Codes glued to letters (G7, A320, 5G,
 # 1990s) are words.
+TIME_OF_DAY = re.compile(r"[0-2]?\d:[0-5]\d")
 TOKEN = re.compile(
     r"(?:[A-Za-z]\.){2,}"
     r"|[A-Za-z]\w*+-\d(?:[\w-]*\w)?|\d++-\d(?:[\w-]*\w)?"
-    r"|[0-2]?\d:[0-5]\d(?![\d:])"
+    rf"|{TIME_OF_DAY.pattern}(?![\d:])"
     r"|(?>\d+(?:[.,]\d+)*)(?![^\W\d_])|\w+(?:['\u2019]\w+)*|[^\w\s]"
 )
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # a token that is a number: a count, an amount, a year
-TIME_OF_DAY = re.compile(r"[0-2]?\d:[0-5]\d")
 
 STOPWORDS = frozenset(
     str.split(

@@ -37,6 +37,7 @@ from dossier.render.data import (
     comparison_json,
     synopsis_json,
 )
+from dossier.slotted import fields_getter
 from dossier.text import ArticleText
 from dossier.themes import Theme
 from dossier.workers import forked_map, worker_count
@@ -327,18 +328,18 @@ def recording_views(
     )
 
 
-def _fields_of(cls: type, leaving_out: tuple[str, ...] = ()) -> Callable[[Any], tuple[Any, ...]]:
-    return operator.attrgetter(*(field.name for field in dataclasses.fields(cls) if field.name not in leaving_out))
-
-
 # Mentions and annotations as tuples of their fields: a list of tuples pickles 15 times faster than a list of
 # dataclasses (each of which pickles its class and a dict of its field names), and the index's lists are long.
-_MENTION_FIELDS = _fields_of(Mention)
+_MENTION_FIELDS = fields_getter(Mention)
 _ANNOTATION_PARTS = ("selector", "location", "anchor")  # a Selector, a Location, an Anchor or None
-_ANNOTATION_FIELDS = _fields_of(Annotation, leaving_out=_ANNOTATION_PARTS)
-_SELECTOR_FIELDS, _LOCATION_FIELDS, _ANCHOR_FIELDS = _fields_of(Selector), _fields_of(Location), _fields_of(Anchor)
+_ANNOTATION_FIELDS = fields_getter(Annotation, leaving_out=_ANNOTATION_PARTS)
+_SELECTOR_FIELDS, _LOCATION_FIELDS, _ANCHOR_FIELDS = (
+    fields_getter(Selector),
+    fields_getter(Location),
+    fields_getter(Anchor),
+)
 # An article's fields but its annotations and mentions (dependencies of their own).
-_ARTICLE_FIELDS = _fields_of(Article, leaving_out=("annotations", "mentions", "body"))
+_ARTICLE_FIELDS = fields_getter(Article, leaving_out=("annotations", "mentions", "body"))
 # The index's lists of the articles' annotations.
 ANNOTATION_LIST_TABLES = frozenset(
     f"index.{name}" for name in ("appearances", "attributions", "corrections", "corrections_by_outlet")
@@ -348,9 +349,9 @@ ANNOTATION_LIST_TABLES = frozenset(
 # The fields of an entity that must be the very objects its story files gave (_is_as_made): all but an article's
 # annotations and mentions (dependencies of their own) and a story's article_ids (compared by value).
 _MADE_FIELDS = {
-    Article: _fields_of(Article, leaving_out=("annotations", "mentions")),
-    Story: _fields_of(Story, leaving_out=("article_ids",)),
-    Claim: _fields_of(Claim),
+    Article: fields_getter(Article, leaving_out=("annotations", "mentions")),
+    Story: fields_getter(Story, leaving_out=("article_ids",)),
+    Claim: fields_getter(Claim),
 }
 
 
