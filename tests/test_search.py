@@ -3,6 +3,7 @@ page holds (dossier/search.py, the `data-pagefind-*` attributes of the default t
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import shutil
@@ -92,6 +93,80 @@ def test_pagefind_reads_only_the_entity_pages(tmp_path: Path) -> None:
         for page in site.glob(pattern)
     ]
     assert indexed == len(entity_pages) > 0
+
+
+FRAGMENT_SIGNATURE = b"pagefind_dcd"
+
+
+def search_records(site: Path) -> dict[str, str]:
+    """Each indexed page's words as Pagefind keeps them for its results and excerpts (a fragment: gzip, a
+    signature, JSON), by the page's URL, white space collapsed."""
+    records = {}
+    for fragment in sorted((site / INDEX_FOLDER).rglob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(FRAGMENT_SIGNATURE), "Pagefind's fragments are no longer as this test reads them"
+        record = json.loads(data[len(FRAGMENT_SIGNATURE) :])
+        records[record["url"].strip("/")] = " ".join(record["content"].split())
+    return records
+
+
+def words_of(element: Tag, leaving_out: str = "[data-pagefind-ignore]") -> str:
+    """An element's words as a reader sees them, without the elements `leaving_out` selects."""
+    element = BeautifulSoup(str(element), "html.parser")
+    for left_out in element.select(leaving_out):
+        left_out.decompose()
+    return " ".join(element.get_text().split())
+
+
+def page_records(site: Path, pattern: str, records: dict[str, str]) -> list[tuple[BeautifulSoup, str]]:
+    found = []
+    for page in sorted(site.glob(pattern)):
+        url = page.parent.relative_to(site).as_posix()
+        assert url in records, f"{url} is not in the search index"
+        found.append((BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser"), records[url]))
+    assert found, f"no page matches {pattern}: the test no longer looks at anything"
+    return found
+
+
+def test_a_pages_search_record_holds_its_words_as_printed_and_not_the_themes(tmp_path: Path) -> None:
+    """What a search matches and quotes in its excerpt is what the page says: an article's sentences whole (no
+    highlight's label inside them, the words as the article printed them, not a correction's fix), a claim's
+    facts with their labels apart, and none of the theme's furniture (keys, captions, links back)."""
+    if pagefind_binary() is None:
+        pytest.skip("Pagefind is not installed")
+    site = built_site(copy_example(tmp_path), search=True)
+    records = search_records(site)
+    furniture = {
+        "stories/*/*/index.html": ".highlight-key, .annotation-toggle, .compare-link, .note-back",
+        "claims/*/index.html": ".verdict-line",
+        "sources/*/index.html": "figcaption",
+        "stories/*/index.html": "figcaption, section[aria-labelledby=compare-heading]",
+    }
+    for pattern, selector in furniture.items():
+        seen = 0
+        for page, record in page_records(site, pattern, records):
+            # Each run of text long enough not to be a word the page says elsewhere (a verdict's name).
+            parts = [" ".join(text.split()) for part in page.select(selector) for text in part.stripped_strings]
+            parts = [part for part in parts if len(part) >= 16]
+            assert not [part for part in parts if part in record], f"{selector!r} of {pattern} is in its record"
+            seen += len(parts)
+        assert seen, f"nothing matches {selector!r} in {pattern}: the test no longer looks at anything"
+    sentences = 0
+    for page, record in page_records(site, "stories/*/*/index.html", records):
+        assert page.select(".passage-text .hl-ref") and page.select(".passage-text ins.correction")
+        for block in page.select(".passage-text :is(p, li, h2, h3, h4, blockquote)"):
+            if block.select(":scope :is(p, li, blockquote)"):
+                continue  # a list or quotation: its items are checked one by one
+            assert words_of(block, leaving_out=".hl-ref, ins.correction") in record  # as the article printed it
+            sentences += 1
+        for note in page.select(".note-text > p:first-child"):  # in the record once: its gist above is not
+            assert record.count(words_of(note)) == 1
+    assert sentences >= 10
+    for page, record in page_records(site, "claims/*/index.html", records):
+        for term in page.select("dl.facts dt"):
+            definition = term.find_next_sibling("dd")
+            assert isinstance(definition, Tag)
+            assert f"{words_of(term)} {words_of(definition)}" in record
 
 
 # --- bundles: a large site's index in shards, remade only where pages changed ---

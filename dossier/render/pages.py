@@ -265,13 +265,15 @@ class SiteBuilder:
         annotation = note.annotation
         anchor = annotation.anchor
         assert anchor is not None
+        # Neither the label nor a correction's fix is the article's words: the search index leaves them out (the
+        # note holds the fix), so that a phrase of the text is found whole and its excerpt reads as printed.
         control = (
             f'<a class="hl-ref ref-{annotation.kind}" href="#note-{annotation.id}" id="ref-{annotation.id}"'
-            f' aria-label="{escapeHtml(note.control_name)}">{escapeHtml(note.control_text)}</a>'
+            f' aria-label="{escapeHtml(note.control_name)}" data-pagefind-ignore>{escapeHtml(note.control_text)}</a>'
         )
         data = f'data-annotation="{annotation.id}" data-note="{note.number}"'
         if annotation.kind == "correction":
-            inserted = f'<ins class="correction">{escapeHtml(annotation.correct)}</ins>'
+            inserted = f'<ins class="correction" data-pagefind-ignore>{escapeHtml(annotation.correct)}</ins>'
             return Span(anchor.start, anchor.end, f'<del class="correction" {data}>', "</del>",
                         f'<del class="correction" id="{annotation.id}" {data}>', control, inserted,
                         order=order)  # fmt: skip
