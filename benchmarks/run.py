@@ -162,6 +162,49 @@ def output_size(folder: Path) -> OutputSize:
     return OutputSize(files, sum(bytes_by_kind.values()), bytes_by_kind)
 
 
+@dataclass(frozen=True)
+class SearchFetch:
+    """What a reader's first search for one word fetches from a site's index, as Pagefind's search in Chromium
+    was seen to: Pagefind's script, worker and WebAssembly once; of each bundle its entry file, its metadata and
+    one chunk of its word index (here the bundle's average chunk); and the fragments of the 5 results shown."""
+
+    bundles: int
+    files: int
+    bytes: int
+
+    def describe(self) -> str:
+        return (
+            f"{self.files} files, {self.bytes / 1024:.0f} KB ({self.bundles} bundle{'s' if self.bundles != 1 else ''})"
+        )
+
+
+SHOWN_RESULTS = 5
+
+
+def first_search_fetch(site: Path) -> SearchFetch | None:
+    """None when the site has no search index."""
+    index = site / "pagefind"
+    if not (index / "pagefind-entry.json").is_file():
+        return None
+    shards = json.loads((index / "dossier-shards.json").read_text(encoding="utf-8"))
+    bundles = [index, *(index / merged["path"] for merged in shards["merged"])]
+    language = next(iter(json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"].values()))
+    once = [index / "pagefind.js", index / "pagefind-worker.js", index / f"wasm.{language['wasm']}.pagefind"]
+    total, files = sum(path.stat().st_size for path in once), len(once)
+    fragments: list[int] = []
+    for bundle in bundles:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        chunks = [path.stat().st_size for path in (bundle / "index").iterdir()]
+        metadata = [bundle / f"pagefind.{language['hash']}.pf_meta" for language in entry["languages"].values()]
+        total += (
+            (bundle / "pagefind-entry.json").stat().st_size + metadata[0].stat().st_size + sum(chunks) // len(chunks)
+        )
+        fragments += [path.stat().st_size for path in (bundle / "fragment").iterdir()]
+        files += 3
+    shown = min(SHOWN_RESULTS, len(fragments))
+    return SearchFetch(len(bundles), files + shown, total + sum(fragments) * shown // max(len(fragments), 1))
+
+
 # --- the edits a rebuild follows; each alternates between two versions, so every build sees a change ---
 
 
@@ -462,6 +505,7 @@ class Settled:
     cold: Figure
     pages: int
     size: OutputSize
+    search_fetch: SearchFetch | None
     nochange: Figure
     annotation: Figure
     article: Figure
@@ -474,12 +518,13 @@ def measure_setting(project: Path, setting: str, reps: int, serve: bool = True) 
     command = dossier_build(project, setting)
     print(f"  {setting}:", flush=True)
     cold = repeat("cold build", reps, lambda _: remove(build, cache), command)
-    pages, size = count_pages(build), output_size(build)
+    pages, size, search_fetch = count_pages(build), output_size(build), first_search_fetch(build)
     timed(command)  # the cache and output as a user has them
     return Settled(
         cold,
         pages,
         size,
+        search_fetch,
         repeat("no-change rebuild", reps, lambda _: None, command),
         repeat("annotation edit", reps, lambda _: edit_annotation(project), command),
         repeat("article edit", reps, lambda _: edit_article(project), command),
@@ -543,6 +588,9 @@ def main_rows(n: int, base: float, main: dict[str, Settled]) -> list[Row]:
             lambda s, m: served(m, lambda f: f.restart, None)),
         row(f"output per article, N={n}", "<= 60 KB", lambda s, m: size_cell(m.size, n),
             f"default: {default.size.files} files, {default.size.describe_kinds(n)}"),
+        row("a reader's first one-word search fetches", "",
+            lambda s, m: Cell(m.search_fetch.describe() if m.search_fetch else "no search"),
+            "from the cold build's index (benchmarks/run.py's SearchFetch)"),
         row("no-change rebuild", "", lambda s, m: seconds_cell(m.nochange.seconds, base)),
         row("rebuild after one article edit", "", lambda s, m: seconds_cell(m.article.seconds, base)),
         row("rebuild after a people.yaml edit (one description)", "",

@@ -8,7 +8,7 @@ from pathlib import Path, PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from dossier.diagnostics import Location, Report
+from dossier.diagnostics import Location, Report, did_you_mean
 from dossier.kept_files import read_regular
 from dossier.model import CompareSettings, Config, Link, Verdict
 from dossier.schema import Field, read_record
@@ -20,6 +20,7 @@ CONFIG_STEM = "dossier"  # dossier.yml is read too
 UNSAFE_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f\\\"'<>`]")
 HOST_NAME = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]\Z")
 TONES = ("true", "mixed", "false", "unknown")
+SEARCH_INDEXES = ("bundled", "single")
 
 DEFAULT_VERDICTS = (
     Verdict("confirmed", "Confirmed", "The record supports the claim.", "true"),
@@ -61,6 +62,7 @@ CONFIG_FIELDS = {
     "raw_html": Field("bool", default=False),
     "cname": Field("text", default=""),
     "search": Field("bool", default=True),
+    "search_index": Field("text", default="bundled", choices=SEARCH_INDEXES),
     "publisher": Field("mapping", keys=PUBLISHER_FIELDS),
 }
 # dossier.yaml's keys as Hugo (config.toml), Jekyll (_config.yml) and MkDocs (mkdocs.yml) spell them.
@@ -238,6 +240,16 @@ def _check_base_url(values: dict[str, Any], raw: LocatedDict, report: Report) ->
     return base_url
 
 
+def _check_choice(values: dict[str, Any], key: str, raw: LocatedDict, report: Report) -> str:
+    """A setting that is one of a few words: the default, with an error, when it is another."""
+    value, spec = str(values[key]), CONFIG_FIELDS[key]
+    if value in spec.choices:
+        return value
+    choices = " or ".join(f"'{choice}'" for choice in spec.choices)
+    report.error(raw.value_at(key), f"{key} must be {choices}, not '{value}'{did_you_mean(value, spec.choices)}")
+    return str(spec.default)
+
+
 def _check_cname(values: dict[str, Any], base_url: str, raw: LocatedDict, report: Report) -> str:
     """A custom domain for GitHub Pages: a bare host name, which an absolute base_url must agree with."""
     cname = str(values["cname"] or "").strip().lower().rstrip(".")
@@ -332,6 +344,7 @@ def load_config(project_dir: Path, report: Report) -> Config | None:
         raw_html=values["raw_html"],
         cname=_check_cname(values, base_url, raw, report),
         search=values["search"],
+        search_index=_check_choice(values, "search_index", raw, report),
         location=raw.location,
         publisher=_read_publisher(values["publisher"], report),
     )

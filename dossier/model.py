@@ -61,6 +61,9 @@ class Config:
     publisher: Link | None = None  # who publishes the verdicts (ClaimReview author); the site's title if unset
     cname: str = ""  # the custom domain GitHub Pages serves the site at, written to CNAME
     search: bool = True  # index the built site with Pagefind and show a search box
+    # "bundled": a large site's index in bundles, so that a rebuild indexes again only those an edit touched;
+    # "single": one index, which a reader's first search fetches less of (see dossier/search.py)
+    search_index: str = "bundled"
 
     def verdict(self, verdict_id: str) -> Verdict | None:
         return next((v for v in self.verdicts if v.id == verdict_id), None)

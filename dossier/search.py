@@ -13,6 +13,11 @@ each story's pages, and each person, claim and source page, belong to one bundle
 that a rebuild after an edit indexes again only the bundles whose pages changed and keeps the others as they
 are. `pagefind/` is the first bundle (with Pagefind's scripts); the others are `pagefind/shard-N/`, listed in
 `pagefind/dossier-shards.json` for dossier.js. A site of fewer than 2 * PAGES_PER_SHARD pages has one bundle.
+
+Bundles cost readers: a search fetches each bundle's entry and metadata, and for each word a chunk of each
+bundle's index (at 1,000 articles, a first one-word search fetched 32 files and 378 KB from 8 bundles, against 11
+files and 200 KB from one index). `search_index: single` in dossier.yaml makes one index whatever the site's
+size: readers fetch less, and every rebuild that changes an indexed page indexes the whole site again.
 """
 
 from __future__ import annotations
@@ -95,7 +100,9 @@ def search_index(
             with contextlib.suppress(OSError):  # not as dossier made it (a link, a FIFO): made anew below
                 _mirror(previous, staging / INDEX_FOLDER, whole=True)
                 return
-        index_site(staging, binary, report, Location(CONFIG_FILE), previous=previous, changed=changed)
+        is_bundled = config.search_index == "bundled"
+        where = Location(CONFIG_FILE)
+        index_site(staging, binary, report, where, previous=previous, changed=changed, is_bundled=is_bundled)
         timings["search"] = time.perf_counter() - started
 
     return Derived(INDEX_FOLDER, make)
@@ -123,17 +130,19 @@ def index_site(
     in_background: Started | None = None,
     previous: Path | None = None,
     changed: Collection[str] = (),
+    is_bundled: bool = True,
 ) -> bool:
     """Write `site`/pagefind/ from the HTML in `site`; on failure report a warning and leave no partial index.
 
     `previous`: the index of an earlier site, of which `changed` lists the paths written or removed since; its
     bundles that hold none of them are linked, not made again. `in_background`: Pagefind runs at a lower
     priority, one bundle at a time, so that it does not slow the work the editor waits for, and each process is
-    handed to that function (so that it can be ended when serve stops)."""
+    handed to that function (so that it can be ended when serve stops). `is_bundled`: a large site's index in
+    bundles (BundleLayout), else one, whatever its size."""
     work = site / WORK_FOLDER  # beside the pages, for hard links; never swapped in (removed below)
     shutil.rmtree(work, ignore_errors=True)
     try:
-        layout = BundleLayout.of(indexed_pages(site), pagefind_version(binary))
+        layout = BundleLayout.of(indexed_pages(site), pagefind_version(binary), is_bundled)
         if not layout.bundles:
             shutil.rmtree(site / INDEX_FOLDER, ignore_errors=True)  # what a spare site held there
             report.warning(where, "the site has no page to index (no story, person, claim or source): no search")
@@ -173,8 +182,8 @@ class BundleLayout:
     version: str  # Pagefind's: a bundle made by another version is made again
 
     @classmethod
-    def of(cls, pages: list[str], version: str) -> BundleLayout:
-        count = shard_count(len(pages))
+    def of(cls, pages: list[str], version: str, is_bundled: bool = True) -> BundleLayout:
+        count = shard_count(len(pages)) if is_bundled else 1
         shards: dict[int, list[str]] = {}
         for page in pages:
             shards.setdefault(shard_of(page, count), []).append(page)

@@ -18,6 +18,7 @@ from dossier.cache import cache_dir_for
 from dossier.pipeline import SPARE_SITE, BuildOptions, build_project
 from dossier.search import ENTRY_FILE, INDEX_FOLDER, pagefind_binary
 from tests.conftest import copy_example
+from tests.test_site_files import set_config
 
 
 def built_site(project: Path, search: bool) -> Path:
@@ -301,6 +302,43 @@ def test_bundles_shared_another_way_are_all_made_again(tmp_path: Path, pagefind_
     after = json.loads((site / INDEX_FOLDER / search.SHARDS_FILE).read_text(encoding="utf-8"))
     assert after["shards"] < before["shards"]
     assert len(pagefind_runs) == len(after["merged"]) + 1, "every bundle is made again"
+
+
+@pytest.mark.usefixtures("small_bundles")
+def test_search_index_single_makes_one_index_and_switching_remakes_it_all(
+    tmp_path: Path, pagefind_runs: list[str]
+) -> None:
+    """`search_index: single` (readers first: a search fetches one index) makes one bundle however large the site;
+    turned on or off, the next build makes every bundle of the new layout, which a clean build gives too."""
+    project = copy_example(tmp_path / "project")
+    set_config(project, search_index="single")
+    site = build_with_cache(project)
+    shards = json.loads((site / INDEX_FOLDER / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    assert (shards["shards"], shards["merged"], pagefind_runs) == (1, [], ["0"])
+    assert not list((site / INDEX_FOLDER).glob("shard-*"))
+    pages = sum(
+        language["page_count"]
+        for language in json.loads((site / INDEX_FOLDER / ENTRY_FILE).read_text(encoding="utf-8"))["languages"].values()
+    )
+    assert pages == len(search.indexed_pages(site)) > 2 * search.PAGES_PER_SHARD
+    pagefind_runs.clear()
+    set_config(project, search_index="bundled")
+    site = build_with_cache(project)
+    shards = json.loads((site / INDEX_FOLDER / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    assert shards["shards"] > 1 and len(pagefind_runs) == len(shards["merged"]) + 1
+    clean = copy_example(tmp_path / "clean")
+    assert index_files(site, with_inodes=False) == index_files(build_with_cache(clean), with_inodes=False)
+
+
+def test_search_index_is_bundled_or_single(tmp_path: Path) -> None:
+    project = copy_example(tmp_path)
+    set_config(project, search_index="singel")
+    report = build_project(project, BuildOptions(search=False)).report
+    line = next(n for n, text in enumerate((project / "dossier.yaml").read_text().splitlines(), 1) if "singel" in text)
+    assert [str(d) for d in report.errors] == [
+        f"dossier.yaml:{line}:15: error: search_index must be 'bundled' or 'single', not 'singel';"
+        " did you mean 'single'?"
+    ]
 
 
 @pytest.mark.usefixtures("small_bundles")

@@ -36,16 +36,18 @@ class SearchRefresh:
         self._condition = threading.Condition()
         self._is_wanted = False
         self._changed: set[str] = set()  # output paths the rebuilds changed since the served index was made
+        self._is_bundled = True  # the index in bundles, or one (dossier.yaml's search_index, as the last build read it)
         self._is_running = False
         self._is_closed = False
         self._thread: threading.Thread | None = None
         self._pagefind: subprocess.Popen[str] | None = None  # while it runs
 
-    def request(self, changed: Iterable[str]) -> None:
-        """Index the site as it is now (after a rebuild swapped it in, changing the output paths `changed`), as
-        soon as the last run ends."""
+    def request(self, changed: Iterable[str], is_bundled: bool = True) -> None:
+        """Index the site as it is now (after a rebuild swapped it in, changing the output paths `changed`), in
+        bundles or as one index, as soon as the last run ends."""
         with self._condition:
             self._changed.update(changed)
+            self._is_bundled = is_bundled
             self._is_wanted = not self._is_closed
             if self._is_wanted and not self._is_running:
                 self._is_running = True
@@ -94,6 +96,7 @@ class SearchRefresh:
         previous = self.work / "search-previous"  # the served index, whose unchanged bundles are kept
         with self._condition:
             changed, self._changed = self._changed, set()
+            is_bundled = self._is_bundled
         try:
             with self.site_lock:
                 if not (self.site / INDEX_FOLDER).is_dir():
@@ -102,8 +105,9 @@ class SearchRefresh:
                 link_index(self.site / INDEX_FOLDER, previous)
             where = Location("search index")
             made = binary is not None and index_site(
-                snapshot, binary, report, where, in_background=self._started, previous=previous, changed=changed
-            )
+                snapshot, binary, report, where, in_background=self._started, previous=previous, changed=changed,
+                is_bundled=is_bundled,
+            )  # fmt: skip
             if not made:
                 self._keep_changed(changed)
                 self._tell(report, started)

@@ -249,7 +249,8 @@ class ServeSession:
                 result = self.rebuild(changes)
             if result.is_written and result.changed:
                 # the pages reload now, without waiting for the index (made at low priority)
-                self.search.request(result.changed)
+                is_bundled = result.config is None or result.config.search_index == "bundled"
+                self.search.request(result.changed, is_bundled)
             return result
 
         self._show(rebuild, changes)
