@@ -1,6 +1,7 @@
 """A small dossier of stories, one for each way a comparison can fall short of lining facts up: the same fact
 told with different figures (far apart in wording, and close: three outlets, two of them agreeing on the figure),
-an article in another language, and two articles that share no passage.
+an article in another language, two articles that share no passage, and more outlets than a screen has room
+for side by side.
 The page tests (tests/test_compare_page.py) and the browser tests (tests/browser/) build it."""
 
 from __future__ import annotations
@@ -9,8 +10,11 @@ from pathlib import Path
 
 from dossier import urls
 
-OUTLETS = {"gazette": "The Gazette", "herald": "The <Herald>", "diario": "El Diario", "courier": "The Courier"}
-CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED = "buried", "expelled", "quake", "unrelated"
+OUTLETS = {
+    "gazette": "The Gazette", "herald": "The <Herald>", "diario": "El Diario", "courier": "The Courier",
+    "tribune": "The Tribune", "ledger": "The Ledger", "observer": "The Observer", "chronicle": "The Chronicle",
+}  # fmt: skip
+CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED, MANY = "buried", "expelled", "quake", "unrelated", "many"
 BURIED_GAZETTE = (
     "Rescuers said 18,645 people were buried under collapsed buildings in the old town of Antakya.\n\n"
     "The governor asked for more cranes."
@@ -35,6 +39,17 @@ QUAKE_SPANISH = (
 )
 UNRELATED_GAZETTE = "The council approved a new bridge over the river.\n\nWork starts in the spring."
 UNRELATED_HERALD = "A painter opened her first show at the harbour gallery.\n\nCritics praised the colours."
+# Seven outlets report one fact in the same words, and each one fact of its own.
+MANY_OUTLETS = ("gazette", "herald", "courier", "tribune", "ledger", "observer", "chronicle")
+OWN_FACTS = (
+    "The embassy's spokesman called the decision unfriendly.",
+    "Flights from Washington to Moscow were full on Friday.",
+    "The compounds had been used for recreation since the 1970s.",
+    "A senator asked for a hearing on the election hacking.",
+    "Officials in Moscow promised an answer within days.",
+    "The order gave the diplomats and their families 72 hours to leave.",
+    "Analysts expect the new administration to review the measures.",
+)
 STORIES = {
     CONFLICT: ("How many are buried", {"gazette": BURIED_GAZETTE, "herald": BURIED_HERALD}),
     CLOSE_CONFLICT: (
@@ -43,6 +58,10 @@ STORIES = {
     ),
     LANGUAGES: ("An earthquake in the Philippines", {"gazette": QUAKE_ENGLISH, "diario": QUAKE_SPANISH}),
     UNRELATED: ("A bridge and a painter", {"gazette": UNRELATED_GAZETTE, "herald": UNRELATED_HERALD}),
+    MANY: (
+        "Seven outlets on the expulsions",
+        {outlet: f"{EXPELLED_GAZETTE}\n\n{own}" for outlet, own in zip(MANY_OUTLETS, OWN_FACTS, strict=True)},
+    ),
 }
 
 

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.browser.cases_site import cases_site
 from tests.browser.conftest import PAGE_TYPES, PublishedSite
-from tests.compare_cases import CLOSE_CONFLICT, CONFLICT, LANGUAGES, UNRELATED, page_of
+from tests.compare_cases import CLOSE_CONFLICT, CONFLICT, LANGUAGES, MANY, MANY_OUTLETS, OUTLETS, UNRELATED, page_of
 
 pytestmark = pytest.mark.browser
 __all__ = ["cases_site"]  # a fixture the tests below use
@@ -210,9 +210,56 @@ def test_articles_that_share_no_passage_say_so(case_page: Page, cases_site: Publ
     assert_nothing_scrolls_sideways(case_page)
 
 
+SHOWN_CELLS = """() => [...document.querySelectorAll('.synopsis-rows > .fact')].map(row =>
+    [...row.querySelectorAll('.versions > div')].filter(cell => cell.getBoundingClientRect().height > 0).map(cell => {
+        const box = cell.getBoundingClientRect(), name = cell.querySelector('.outlet-name');
+        return {isVersion: cell.classList.contains('version'), left: Math.round(box.left), top: Math.round(box.top),
+                width: box.width, named: name !== null && name.getBoundingClientRect().height > 1};
+    }))"""
+
+
+def test_more_outlets_than_fit_side_by_side_show_each_fact_by_those_that_report_it_each_named(
+    case_page: Page, cases_site: PublishedSite
+) -> None:
+    """Seven outlets have no room for a column each (the page is at most 96rem wide): no head of columns, no
+    blank cells; a fact's versions side by side as they fit (stacked on a phone), each named."""
+    case_page.goto(cases_site.url_of(page_of(MANY)))
+    expect(case_page.locator(".synopsis-head")).to_be_hidden()
+    rows = case_page.evaluate(SHOWN_CELLS)
+    assert [len(row) for row in rows] == [len(MANY_OUTLETS)] + [1] * len(MANY_OUTLETS)
+    assert all(cell["isVersion"] and cell["named"] for row in rows for cell in row)
+    shared, width = rows[0], case_page.viewport_size["width"] if case_page.viewport_size else 0
+    on_first_line = [cell for cell in shared if cell["top"] == shared[0]["top"]]
+    if width >= DESKTOP[0]:
+        assert 3 <= len(on_first_line) < len(shared)  # side by side, wrapping where the line is full
+        assert all(cell["width"] >= 20 * 16 - 1 for cell in shared)  # never narrower than a readable measure
+    else:
+        assert len(on_first_line) == 1  # a phone stacks them
+    assert_nothing_scrolls_sideways(case_page)
+
+
+def test_ticking_as_few_outlets_as_fit_gives_them_a_column_each(browser: Browser, cases_site: PublishedSite) -> None:
+    context = browser.new_context(viewport={"width": DESKTOP[0], "height": DESKTOP[1]})
+    page = context.new_page()
+    page.goto(cases_site.url_of(page_of(MANY)))
+    for outlet in MANY_OUTLETS[2:]:
+        page.get_by_label(OUTLETS[outlet], exact=True).uncheck()
+    expect(page.locator(".synopsis-head")).to_be_visible()
+    head = page.evaluate(
+        """() => [...document.querySelectorAll('.synopsis-head > .version')]
+        .filter(cell => cell.getBoundingClientRect().height > 0)
+        .map(cell => Math.round(cell.getBoundingClientRect().left))"""
+    )
+    rows = [row for row in page.evaluate(SHOWN_CELLS) if row]  # the rows no ticked outlet reports are hidden
+    assert len(head) == 2 and len(rows) == 3  # the shared fact and the two outlets' own
+    assert all([cell["left"] for cell in row] == head for row in rows), "a row's cells are not under their outlets"
+    assert not any(cell["named"] for row in rows for cell in row)  # the head names them
+    context.close()
+
+
 def test_screenshots_of_the_cases(browser: Browser, cases_site: PublishedSite, screenshots: Path) -> None:
     """For people to look at (test-artifacts/screenshots/compare-case-*.png)."""
-    for story_id in (CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED):
+    for story_id in (CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED, MANY):
         for name, (width, height) in (("desktop", DESKTOP), ("phone", PHONE)):
             for scheme in SCHEMES:
                 context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": height})
