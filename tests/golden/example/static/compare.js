@@ -1,6 +1,7 @@
 // The story's synopsis. Without JavaScript the outlet checkboxes hide their columns by CSS alone; this also hides
 // the rows that none of the ticked outlets reports (so two outlets read as a comparison of two), hides the
-// columns of outlets past the twelve compare.css names, and keeps the choice in the address (#outlets=o1,o3).
+// columns of outlets past the twelve compare.css names, tells compare.css how many outlets are shown (so that
+// they get a column each once they fit), and keeps the choice in the address (#outlets=o1,o3).
 (function () {
   "use strict";
   var page = document.querySelector(".compare");
@@ -17,6 +18,13 @@
     page.querySelectorAll(".fact").forEach(function (fact) {
       fact.classList.toggle("is-unreported", !fact.querySelector(".versions > .version:not(.is-unticked)"));
     });
+    var synopsis = page.querySelector(".synopsis");
+    if (synopsis) {
+      Array.prototype.slice.call(synopsis.classList).forEach(function (name) {
+        if (/^outlets-\d+$/.test(name)) { synopsis.classList.remove(name); }
+      });
+      synopsis.classList.add("outlets-" + boxes.filter(function (box) { return box.checked; }).length);
+    }
   }
   function remember() {
     var ticked = boxes.filter(function (box) { return box.checked; }).map(slotOf);
