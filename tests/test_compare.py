@@ -982,3 +982,22 @@ def test_alignments_read_apart_share_one_tuple_of_each_articles_sentences() -> N
     assert (ab, ac, bc) == tuple(apart)  # equal to what was read: only the copies went
     changed_a = dataclasses.replace(apart[1], left=apart[1].left[:1])  # "a" as another build split it
     assert shared.share(changed_a).left == apart[1].left[:1]
+
+
+def test_a_refusal_to_comment_is_one_fact_only_of_one_someone() -> None:
+    """Reports of different events each say that someone declined to comment (real sentences of the importer's
+    corpus, tests/fixtures/corpus): the words are the same, the fact is not, unless the someone is."""
+    schools = "Cameras now watch school hallways. Teachers worry about privacy. Parents were never told."
+    axios = Side("a", f"{schools} Avigilon declined to comment to Axios.")
+    others = [
+        "Servers use vast amounts of power. Cooling needs water. "
+        "Microsoft, Amazon, and Google all declined to comment.",
+        "The seat opens next year. Donors gave generously. "
+        "Through a spokesperson, Meadows' congressional office declined to comment for this story.",
+        "The plant closed its doors. Workers lost their jobs. The company did not respond to a request for comment.",
+    ]
+    for other in others:
+        assert compare_sides(axios, Side("b", other), SETTINGS).pairs == (), other
+    again = Side("c", f"{schools} Asked about the cameras, Avigilon declined to comment to Axios.")
+    pairs = compare_sides(axios, again, SETTINGS).pairs
+    assert [(p.left, p.right) for p in pairs] == [(0, 0), (1, 1), (2, 2), (3, 3)]

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 
 from dossier.compare.features import SentenceFeatures
-from dossier.compare.words import LIGHT_STEMS, Token, is_dating
+from dossier.compare.words import LIGHT_STEMS, NO_COMMENT_STEMS, Token, is_dating
 from dossier.slotted import Slotted
 
 QUOTE_WEIGHT = 0.6  # the same words quoted in both: strong, but one shared quoted word is not proof
@@ -73,6 +73,7 @@ class PairScore(Slotted):
 class TermWeights:
     weight: dict[str, float]  # term -> rarity
     slight: frozenset[str]  # names, years, times, dates and light words: weighed down, never telling
+    names: frozenset[str] = frozenset()  # of the slight, the words of names (capitalised more often than not)
     # Per-sentence sums, memoised: a sentence is scored against many others under the same weights.
     _norms: dict[frozenset[str], float] = field(default_factory=dict, compare=False, repr=False)
     _telling: dict[frozenset[str], frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
@@ -151,11 +152,8 @@ def weigh_counts(*sides: TermCounts) -> TermWeights:
             lowercased[term] = lowercased.get(term, 0) + found_in
     # Slight: light words, years and times, and words written capitalised more often than not where the case
     # tells (a name's words: "Matthew Dominick", first in one sentence and in a list of names in another).
-    slight = frozenset(
-        (frequency.keys() & LIGHT_STEMS)
-        | {term for side in sides for term in side.dating}
-        | {term for term, found_in in capitalised.items() if found_in > lowercased.get(term, 0)}
-    )
+    names = frozenset([term for term, found_in in capitalised.items() if found_in > lowercased.get(term, 0)])
+    slight = frozenset((frequency.keys() & LIGHT_STEMS) | {term for side in sides for term in side.dating} | names)
     count = sum(side.sentences for side in sides)
     # A term's rarity depends only on how many sentences use it: one logarithm for each such number.
     rarity = {found_in: math.log((count + 1) / found_in) for found_in in set(frequency.values())}
@@ -164,6 +162,7 @@ def weigh_counts(*sides: TermCounts) -> TermWeights:
             term: rarity[found_in] * (SLIGHT_WEIGHT if term in slight else 1.0) for term, found_in in frequency.items()
         },
         slight=slight,
+        names=names,
     )
 
 
@@ -175,7 +174,7 @@ def score_pair(
     meaning: float = 0.0,
 ) -> PairScore:
     shared_words = left.terms & right.terms
-    telling = _telling_words(shared_words, weights.slight)
+    telling = _telling_words(shared_words, weights.slight, weights.names)
     shared_quote = longest_shared_quotation(left, right)
     quote = _quote(left, right, weights, shared_quote, verbatim_min_words)
     statements = are_two_statements(left, right, quote) or left.is_label != right.is_label
@@ -233,7 +232,7 @@ class PairScorer:
         it runs some hundred times per comparison."""
         left_sentences, right_sentences = self.left, self.right
         left_norms, right_norms = self.left_norms, self.right_norms
-        square, slight, weights = self.square, self.weights.slight, self.weights
+        square, slight, names, weights = self.square, self.weights.slight, self.weights.names, self.weights
         verbatim_min_words, unquoted = self.verbatim_min_words, self.unquoted
         cosines = self.cosines
         fsum = math.fsum
@@ -242,7 +241,7 @@ class PairScorer:
             i, j = pair
             left, right = left_sentences[i], right_sentences[j]
             shared = left.terms & right.terms
-            telling = _telling_words(shared, slight)
+            telling = _telling_words(shared, slight, names)
             if left.wording == right.wording:
                 lexical = 1.0  # as _lexical
             elif telling:
@@ -295,13 +294,16 @@ def combine_values(
     return content + (1.0 - content) * corroboration * gate
 
 
-def _telling_words(shared: frozenset[str], slight: frozenset[str]) -> int:
+def _telling_words(shared: frozenset[str], slight: frozenset[str], names: frozenset[str]) -> int:
     """How many shared terms tell what a sentence is about: not slight (names, dates, light words). A shared count
     tells only beside a shared word ("nine current and former officials", "nine former and current sources"),
-    never alone ("2." against "any one or any two")."""
+    never alone ("2." against "any one or any two"); a refusal to comment tells only of a name both share
+    ("Avigilon declined to comment" is not "Microsoft, Amazon, and Google all declined to comment")."""
     telling = shared - slight
     words = sum(1 for term in telling if term[0] != "#")
-    return len(telling) if words else 0
+    if not words or (telling <= NO_COMMENT_STEMS and names.isdisjoint(shared)):
+        return 0
+    return len(telling)
 
 
 def _lexical(left: SentenceFeatures, right: SentenceFeatures, weights: TermWeights, telling: int) -> float:

@@ -232,6 +232,14 @@ def stem_word(word: str) -> str:
 
 
 LIGHT_STEMS = frozenset(stem_word(word) for word in LIGHT_WORDS)
+# What a report says when someone would not talk ("declined to comment", "did not respond to a request for
+# comment", "could not be reached", "did not immediately reply"): every report says it of its own subject, so two
+# such sentences tell one fact only of one someone (compare/score.py's _telling_words).
+NO_COMMENT_WORDS = str.split(
+    """declined declines comment comments commented respond responded response request requests reached immediately
+    reply replied"""
+)
+NO_COMMENT_STEMS = frozenset(stem_word(word) for word in NO_COMMENT_WORDS)
 
 
 def synonym_table(groups: Iterable[Iterable[str]]) -> dict[str, str]:
