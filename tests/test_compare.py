@@ -626,10 +626,44 @@ def test_times_dates_and_the_numbers_of_names_are_no_counts() -> None:
     assert [f.text for f in figures(other)] == ["300", "4", "16.8"]
 
 
+def test_a_scale_or_percent_written_after_a_count_is_part_of_it() -> None:
+    """As a reader reads them: "6 million" is 6,000,000 whichever way it is written, "5%" a share, never the count
+    5 or 6 and a million; the figure a conflict marks is the whole of it."""
+    text = (
+        "Claims topped 6 million, six million or 6,000,000 again. "
+        "Rates rose 5%, 5 percent or 5 per cent, and 6 after that. "
+        "Revenue was $94.8 billion, two hundred times 2.5 thousand."
+    )
+    counts, shares, amounts = describe_side(Side("a", text)).features
+    assert counts.numbers == {"6000000"} and "#1000000" not in counts.terms
+    assert shares.numbers == {"5%", "6"} and "percent" not in shares.terms and "cent" not in shares.terms
+    assert amounts.numbers == {"94800000000", "200", "2500"}
+    first, second, third = split_sentences(text)
+    assert [f.text for f in figures(first)] == ["6 million", "six million", "6,000,000"]
+    assert [f.text for f in figures(second)] == ["5%", "5 percent", "5 per cent", "6"]
+    assert [(f.text, f.value) for f in figures(third)][:2] == [("94.8 billion", "94800000000"), ("two hundred", "200")]
+    left = Side("a", "Revenue rose 5% to $94.8 billion in the quarter, the company said on Monday.")
+    right = Side("b", "Revenue rose 6 percent to $94.8 billion in the quarter, the company said.")
+    (pair,) = compare_sides(left, right, SETTINGS).pairs
+    assert pair.conflict is not None
+    assert ([f.text for f in pair.conflict.left], [f.text for f in pair.conflict.right]) == (["5%"], ["6 percent"])
+
+
+def test_a_number_too_long_to_be_a_day_or_to_scale_is_read_as_written() -> None:
+    """Hostile text: a number of 5,000 digits (past Python's int conversion limit), one of 30 before a scale (past
+    Decimal's 28 digits)."""
+    huge, long = "1" * 5000, "9" * 30
+    text = f"The count was {huge} on Feb. 3, and {long} million later."
+    (sentence,) = describe_side(Side("a", text)).features
+    assert {huge, long} <= sentence.numbers
+    compare_sides(Side("a", text), Side("b", text), SETTINGS)
+
+
 FIGURE_PIECES = st.sampled_from(
     ["Feb.", "13", "April", "11:59", "p.m.", "Falcon", "9", "Nearly", "300", "16.8", "1,000", "Category", "(",
      ")", "NOAA", "National", "Oceanic", "and", "of", "the", "FBI", "Expedition", "69", "nine", ",", ".", ":",
-     "99:99", "1:2:3", "24:00", "-", "2029", "May"]
+     "99:99", "1:2:3", "24:00", "-", "2029", "May", "million", "%", "percent", "per", "cent", "hundred",
+     "99999999999999999999"]
 )  # fmt: skip
 
 

@@ -347,16 +347,16 @@ def differing_figures(
 
 
 def figures(sentence: Sentence) -> tuple[Figure, ...]:
-    """The figures a sentence gives, years, times and dates included, in its order; a name's number ("Falcon 9") is
-    none."""
+    """The figures a sentence gives, years, times and dates included, in its order, each with the scale or percent
+    written after it ("6 million", "5%"); a name's number ("Falcon 9") is none."""
     tokens = token_spans(sentence.text)
     numbers = [position for position, (_, _, key) in enumerate(tokens) if number_value(key) is not None]
-    terms = number_terms(sentence.text, tokens, numbers)
-    return tuple(
-        Figure(sentence.text[start:end], term[1:], sentence.start + start, sentence.start + end)
-        for position, (start, end, _) in enumerate(tokens)
-        if (term := terms.get(position)) is not None and not is_name_number(term)
-    )
+    found = []
+    for position, (term, last) in sorted(number_terms(sentence.text, tokens, numbers).items()):
+        if not is_name_number(term):
+            start, end = tokens[position][0], tokens[last][1]
+            found.append(Figure(sentence.text[start:end], term[1:], sentence.start + start, sentence.start + end))
+    return tuple(found)
 
 
 def _unique_ids(attributions: tuple[Attributed, ...]) -> tuple[str, ...]:

@@ -193,12 +193,16 @@ def _term(key: str, synonyms: Mapping[str, str]) -> str | None:
 
 def _with_number_terms(text: str, tokens: list[_Token], numbers: list[int]) -> list[_Token]:
     """The tokens, each number's term read with the words around it: a date's day ("Feb. 1") dates, a name's
-    number ("Falcon 9") names (words.number_term)."""
+    number ("Falcon 9") names (words.number_term), a scale or percent after a count is part of it and no term of
+    its own ("6 million", "80 percent": words.count_with_unit)."""
     read = number_terms(text, [(start, end, key) for start, end, (key, _, _) in tokens], numbers)
     kept = list(tokens)
-    for position, term in read.items():
+    for position, (term, last) in read.items():
         start, end, (key, _, is_a_word) = tokens[position]
         kept[position] = (start, end, (key, term, is_a_word))
+        for unit in range(position + 1, last + 1):
+            start, end, (key, _, is_a_word) = tokens[unit]
+            kept[unit] = (start, end, (key, None, is_a_word))
     return kept
 
 

@@ -9,6 +9,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 import snowballstemmer
@@ -138,8 +139,8 @@ def is_dating(term: str) -> bool:
     ("#feb-1"): figures that date what a sentence tells, not counts of anything."""
     if not term.startswith("#"):
         return False
-    if not term[1:].replace(".", "").isdigit():
-        return True  # a time or a day of a month; counts are digits with a decimal point at most
+    if not term[1:].removesuffix("%").replace(".", "").isdigit():
+        return True  # a time or a day of a month; counts are digits with a decimal point at most, or a percent
     return len(term) == 5 and term[1:].isdigit() and 1000 <= int(term[1:]) <= 2100
 
 
@@ -170,7 +171,7 @@ def number_term(value: str, before: str, gap: str, after: str, after_gap: str, f
     month may end in a full stop, "Feb. 1"). A name's word is capitalised, joined by one space, and not the
     sentence's first word, which is capitalised anyway ("Nearly 300 people").
     """
-    if value.isdigit() and 1 <= int(value) <= 31:
+    if value.isdigit() and len(value) <= 2 and 1 <= int(value) <= 31:  # a long number is no day (nor an int)
         month = MONTHS.get(before.lower()) if gap in (" ", ". ") else None
         month = month or (MONTHS.get(after.lower()) if after_gap == " " else None)
         if month:
@@ -188,20 +189,33 @@ def number_term(value: str, before: str, gap: str, after: str, after_gap: str, f
     return f"#{value}"
 
 
-def number_terms(text: str, tokens: Sequence[tuple[int, int, str]], numbers: Iterable[int]) -> dict[int, str]:
+# Written after a count, these belong to it: a scale multiplies it ("6 million" is 6,000,000, as "six million" and
+# "6,000,000" are), a percent sign or word makes it a share ("5%", "5 percent", "5 per cent": "#5%").
+SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12, "dozen": 12}
+PERCENT_WORDS = ("%", "percent", "pct", "per cent")
+COUNT = re.compile(r"#\d+(?:\.\d+)?")
+MAX_SCALED_DIGITS = 15
+
+
+def number_terms(
+    text: str, tokens: Sequence[tuple[int, int, str]], numbers: Iterable[int]
+) -> dict[int, tuple[str, int]]:
     """The term of each number among a sentence's tokens (start, end, key), by its position in `tokens`, read
-    with the words around it (number_term). `numbers`: the positions of the tokens that are numbers."""
+    with the words around it (number_term), and the position of the figure's last token: a count's scale or
+    percent (`count_with_unit`) is part of it, and has no term of its own. `numbers`: the positions of the tokens
+    that are numbers."""
     words = [position for position, (_, _, key) in enumerate(tokens) if is_word(key)]
-    found: dict[int, str] = {}
+    found: dict[int, tuple[str, int]] = {}
+    taken = -1  # the last token a figure took
     for number in numbers:
         start, end, key = tokens[number]
         value = number_value(key)
-        if value is None:
+        if value is None or number <= taken:
             continue
         at = bisect_left(words, number)
         before = words[at - 1] if at > 0 else None
         after = words[at + 1] if at + 1 < len(words) else None
-        found[number] = number_term(
+        term = number_term(
             value,
             before=text[tokens[before][0] : tokens[before][1]] if before is not None else "",
             gap=text[tokens[before][1] : start] if before is not None else "",
@@ -209,7 +223,30 @@ def number_terms(text: str, tokens: Sequence[tuple[int, int, str]], numbers: Ite
             after_gap=text[end : tokens[after][0]] if after is not None else "",
             first_word=before == words[0],
         )
+        term, taken = count_with_unit(text, tokens, number, term)
+        found[number] = (term, taken)
     return found
+
+
+def count_with_unit(text: str, tokens: Sequence[tuple[int, int, str]], number: int, term: str) -> tuple[str, int]:
+    """A count's term with the scale or percent written right after it, and the position of its last token."""
+    if not COUNT.fullmatch(term) or number + 1 >= len(tokens):
+        return term, number
+    following = tokens[number + 1 : number + 3]
+    gaps = [text[tokens[n][1] : tokens[n + 1][0]] for n in range(number, number + len(following))]
+    first = following[0][2]
+    if first == "%" and gaps[0] in ("", " ", "\u00a0"):
+        return f"{term}%", number + 1
+    if gaps[0] != " ":
+        return term, number
+    if first in PERCENT_WORDS:
+        return f"{term}%", number + 1
+    if first == "per" and len(following) == 2 and following[1][2] == "cent" and gaps[1] == " ":
+        return f"{term}%", number + 2
+    if first in SCALES and len(term) <= MAX_SCALED_DIGITS:  # exact within Decimal's 28 digits
+        scaled = Decimal(term[1:]) * SCALES[first]
+        return f"#{scaled.quantize(1) if scaled == scaled.to_integral() else scaled.normalize()}", number + 1
+    return term, number
 
 
 def is_name_number(term: str) -> bool:
