@@ -188,7 +188,7 @@ def _open_lock_file(lock_path: Path) -> int:
     return descriptor
 
 
-def _reuse(old: Path, target: Path) -> None:
+def _reuse(old: Path | str, target: Path | str) -> None:
     """Keep the previous file (same inode and time) where the bytes did not change; copy where links fail.
     A link in the previous site is linked or copied as a link, never followed (see `StagedSite.keep_previous`)."""
     try:
@@ -289,7 +289,8 @@ class StagedSite:
 
     def add(self, output: Output) -> None:
         """Stage one output: linked to the previous file when its bytes are the same, else written."""
-        old, target = self._places(output.path)
+        old, staged = self._places(output.path)
+        target = Path(staged)
         self.paths.add(output.path)
         if isinstance(output.data, bytes):
             same = _same_bytes(self.output_dir, output.path, output.data)
@@ -302,7 +303,7 @@ class StagedSite:
             if same:
                 target.unlink()
         if same:
-            self._link(output.path, old, target)
+            self._link(output.path, old, staged)
             self.unchanged += 1
         else:
             self.written.append(output.path)
@@ -319,14 +320,14 @@ class StagedSite:
             self._link(path, old, target)
         except OSError:
             return False
-        if not stat.S_ISREG(target.lstat().st_mode):  # a link or a FIFO had taken the file's place: make it anew
-            target.unlink()
+        if not stat.S_ISREG(os.lstat(target).st_mode):  # a link or a FIFO had taken the file's place: make it anew
+            os.unlink(target)
             return False
         self.paths.add(path)
         self.unchanged += 1
         return True
 
-    def _is_live_file(self, path: str, old: Path, target: Path) -> bool:
+    def _is_live_file(self, path: str, old: str, target: str) -> bool:
         """Whether the spare's file at `target` is a regular file and the live file `old` itself (same inode)."""
         if self.leftovers is None or path not in self.leftovers:
             return False
@@ -336,38 +337,39 @@ class StagedSite:
             return False
         return stat.S_ISREG(staged.st_mode) and same_file(staged, live)
 
-    def _link(self, path: str, old: Path, target: Path) -> None:
+    def _link(self, path: str, old: str, target: str) -> None:
         """Make `target` the previous file itself (same inode and time); a copy where links fail."""
         if self.leftovers is not None and path in self.leftovers and os.path.samefile(old, target):
             return
         self._clear(path, target)
         _reuse(old, target)
 
-    def _clear(self, path: str, target: Path) -> None:
+    def _clear(self, path: str, target: Path | str) -> None:
         """Remove what the spare left at `target` (a file, or a folder where there is now a file)."""
         if self.leftovers is None:
             return
         if path in self.leftovers:
             self.leftovers.discard(path)
-            target.unlink()
-        elif target.is_dir():
+            os.unlink(target)
+        elif os.path.isdir(target):
             shutil.rmtree(target)
 
-    def _places(self, path: str) -> tuple[Path, Path]:
-        """The previous file and the staged file for an output path, checked; the staged file's folder made."""
+    def _places(self, path: str) -> tuple[str, str]:
+        """The previous file and the staged file for an output path, checked; the staged file's folder made.
+        Strings, not Paths: most of a rebuild's outputs are kept, and making Paths cost more than keeping them."""
         if path in self.paths:
             raise ValueError(f"two outputs for the same path: {path!r}")
         if self.derived and self.derived.holds(path):
             raise ValueError(f"an output inside {self.derived.folder}/, which is made from the site: {path!r}")
         relative = _checked(path)
-        target = Path(f"{self.staging}/{relative}")
+        target = f"{self.staging}/{relative}"
         folder = relative.rpartition("/")[0]
         if folder not in self._folders:
             # A file the spare holds there is in a real folder (the spare has no links): it need not be made.
             if self.leftovers is None or path not in self.leftovers:
-                self._make_folder(target.parent)
+                self._make_folder(Path(target).parent)
             self._folders.add(folder)
-        return Path(f"{self.output_dir}/{relative}"), target
+        return f"{self.output_dir}/{relative}", target
 
     def _make_folder(self, folder: Path) -> None:
         try:
