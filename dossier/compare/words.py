@@ -192,7 +192,7 @@ def number_term(value: str, before: str, gap: str, after: str, after_gap: str, f
 # Written after a count, these belong to it: a scale multiplies it ("6 million" is 6,000,000, as "six million" and
 # "6,000,000" are), a percent sign or word makes it a share ("5%", "5 percent", "5 per cent": "#5%").
 SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12, "dozen": 12}
-PERCENT_WORDS = ("%", "percent", "pct", "per cent")
+PERCENT_WORDS = ("percent", "pct")  # and "%", and "per cent": two words
 COUNT = re.compile(r"#\d+(?:\.\d+)?")
 MAX_SCALED_DIGITS = 15
 
