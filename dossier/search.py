@@ -30,6 +30,7 @@ import os
 import shutil
 import stat
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -291,19 +292,50 @@ def _make_bundles(
 def _run_all(
     commands: dict[int, list[str]], at_once: int, in_background: Started | None
 ) -> dict[int, subprocess.CompletedProcess[str] | str]:
-    """Each command's result (or why it could not run), `at_once` running at a time."""
+    """Each command's result (or why it could not run), `at_once` running at a time. Interrupted (Ctrl-C, or
+    SIGTERM as serve takes it), no other command starts and those running are ended: a stopped build or serve
+    leaves no Pagefind behind, writing into a folder that is going away."""
     if at_once == 1:
         return {shard: _run_or_why(command, in_background) for shard, command in commands.items()}
     from concurrent.futures import ThreadPoolExecutor
 
+    running = _Running()
     with ThreadPoolExecutor(at_once) as pool:
-        futures = {shard: pool.submit(_run_or_why, command, None) for shard, command in commands.items()}
-        return {shard: future.result() for shard, future in futures.items()}
+        futures = {shard: pool.submit(_run_or_why, command, None, running.add) for shard, command in commands.items()}
+        try:
+            return {shard: future.result() for shard, future in futures.items()}
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            running.end_all()
+            raise
 
 
-def _run_or_why(command: list[str], in_background: Started | None) -> subprocess.CompletedProcess[str] | str:
+class _Running:
+    """The processes that threads run side by side, to end them all from the thread that waits for them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._processes: list[subprocess.Popen[str]] = []
+        self._is_ending = False
+
+    def add(self, process: subprocess.Popen[str]) -> None:
+        with self._lock:
+            self._processes.append(process)
+            if self._is_ending:  # started as the others were being ended
+                process.kill()
+
+    def end_all(self) -> None:
+        with self._lock:
+            self._is_ending = True
+            for process in self._processes:
+                process.kill()  # nothing, for one that has ended
+
+
+def _run_or_why(
+    command: list[str], in_background: Started | None, started: Started | None = None
+) -> subprocess.CompletedProcess[str] | str:
     try:
-        return _run(command, in_background)
+        return _run(command, in_background, started)
     except (OSError, subprocess.TimeoutExpired) as problem:
         return str(problem)
 
@@ -414,16 +446,21 @@ def _drop_scripts(bundle: Path) -> None:
             _remove(path)
 
 
-def _run(command: list[str], in_background: Started | None) -> subprocess.CompletedProcess[str]:
-    if in_background is None:
-        return subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
+def _run(
+    command: list[str], in_background: Started | None, started: Started | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `command` to its end, taking its output. `in_background`: at a lower priority, and the process handed
+    to that function; `started`: the process handed to that function. Interrupted, the process is ended."""
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
-        with contextlib.suppress(OSError):  # not allowed, or ended already: it runs as it is
-            os.setpriority(os.PRIO_PROCESS, process.pid, BACKGROUND_NICENESS)
-        in_background(process)
+        if in_background is not None:
+            with contextlib.suppress(OSError):  # not allowed, or ended already: it runs as it is
+                os.setpriority(os.PRIO_PROCESS, process.pid, BACKGROUND_NICENESS)
+        for hand_over in (in_background, started):
+            if hand_over is not None:
+                hand_over(process)
         try:
             stdout, stderr = process.communicate(timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
+        except BaseException:  # its time limit, Ctrl-C, SIGTERM as serve takes it
             process.kill()
             raise
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)

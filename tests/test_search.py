@@ -7,6 +7,8 @@ import gzip
 import hashlib
 import json
 import shutil
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -242,9 +244,9 @@ def pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     runs: list[str] = []
     run = search._run
 
-    def recorded(command: list[str], in_background: search.Started | None) -> Any:
+    def recorded(command: list[str], in_background: search.Started | None, started: search.Started | None) -> Any:
         runs.append(Path(command[command.index("--site") + 1]).name.removeprefix("pages-"))
-        return run(command, in_background)
+        return run(command, in_background, started)
 
     monkeypatch.setattr(search, "_run", recorded)
     return runs
@@ -288,6 +290,27 @@ def test_the_files_of_a_kept_bundle_are_not_read_again(tmp_path: Path, monkeypat
     site = build_with_cache(project)
     assert not [path for path in compared if any(path.startswith(f"{INDEX_FOLDER}/{folder}") for folder in kept)]
     assert any(path.startswith(f"{INDEX_FOLDER}/{edited}") for path in compared)  # the remade bundle's are
+
+
+@pytest.mark.parametrize("at_once", [1, 2])
+def test_an_interrupted_index_starts_no_other_pagefind_and_ends_those_that_run(tmp_path: Path, at_once: int) -> None:
+    """Ctrl-C (or SIGTERM, as serve takes it) while bundles are made: a stopped build or serve left Pagefind
+    running, and starting the bundles still to make, writing into a folder that was going away."""
+    commands = {n: ["sh", "-c", f"sleep 1 && touch {tmp_path}/done-{n}"] for n in range(4)}
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.3)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            search._run_all(commands, at_once, None)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    time.sleep(2.5)  # what was left running would be done by now
+    assert not list(tmp_path.glob("done-*"))
 
 
 @pytest.mark.usefixtures("small_bundles")
