@@ -27,7 +27,7 @@ from dossier.cli import main
 from dossier.importer import FetchFailed, Imported, ImportFailed, ImportRequest, import_article
 from dossier.importer.addresses import AddressGuard
 from dossier.importer.command import default_slug
-from dossier.importer.fetch import describe_network_error, fetch_page
+from dossier.importer.fetch import _declared_length, describe_network_error, fetch_page
 from dossier.importer.outlets import outlet_entry
 from dossier.importer.safe_markdown import check_markdown_is_safe
 from dossier.pipeline import build_project, check_project
@@ -565,6 +565,7 @@ ROUTES: dict[str, Callable[[Handler], None]] = {
     "/report.pdf": lambda h: send(h, b"%PDF-1.4 not a page", "application/pdf"),
     "/slow.html": lambda h: send_late(h, 1.5, b"<html>late</html>"),
     "/huge.html": lambda h: send(h, b"<html>", "text/html", length=str(50 * 1024 * 1024)),
+    "/endless.html": lambda h: send(h, b"<html>", "text/html", length="9" * 5000),  # past int()'s 4,300 digits
     "/moved": lambda h: send(h, b"", "text/html", status=302, Location="/plain.html"),
     "/to-file": lambda h: send(h, b"", "text/html", status=302, Location="file:///etc/passwd"),
     "/to-ftp": lambda h: send(h, b"", "text/html", status=302, Location="ftp://127.0.0.1/x"),
@@ -619,6 +620,7 @@ def test_a_page_without_canonical_keeps_the_address_it_came_from(project: Path, 
         ("/slow.html", 0.3, r"no answer from 127\.0\.0\.1:\d+ within 0\.3 s \(use --timeout"),
         ("/report.pdf", 5.0, r"sent application/pdf, not an HTML page"),
         ("/huge.html", 5.0, r"52,428,800 bytes, more than the 10,485,760 allowed"),
+        ("/endless.html", 5.0, r"the page is larger than anything, more than the 10,485,760 allowed"),
         ("/to-file", 5.0, r"redirects to file:///etc/passwd, which cannot be followed"),
         ("/to-ftp", 5.0, r"redirects to ftp://127\.0\.0\.1/x, which is not an http\(s\) address"),
     ],
@@ -650,6 +652,16 @@ def test_a_refused_connection_and_a_failed_lookup_are_named() -> None:
     )
     with pytest.raises(ImportFailed, match="only http:// and https://"):
         fetch_page("ftp://127.0.0.1/x", 5)
+
+
+@pytest.mark.parametrize(
+    ("header", "declared"),
+    [("1234", 1234), (None, None), ("", None), ("12a", None), ("\u00b2", None), ("-5", None), ("9" * 5000, 10**18)],
+)
+def test_a_content_length_is_a_size_only_in_ascii_digits_and_never_past_what_int_takes(
+    header: str | None, declared: int | None
+) -> None:
+    assert _declared_length(header) == declared  # "²" is a digit to str.isdigit, and int() refuses it
 
 
 def test_a_download_too_large_in_fact_is_cut_off(server: str) -> None:

@@ -121,9 +121,10 @@ def fetch_page(url: str, timeout: float, max_bytes: int = MAX_PAGE_BYTES, *, gua
                     f"{url}: the server sent {media_type}, not an HTML page; "
                     "import a news page, or save the text and use --from-text"
                 )
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise FetchFailed(f"{url}: the page is {int(length):,} bytes, more than the {max_bytes:,} allowed")
+            declared = _declared_length(response.headers.get("Content-Length"))
+            if declared is not None and declared > max_bytes:
+                size = f"{declared:,} bytes" if declared < MAX_DECLARED else "larger than anything"
+                raise FetchFailed(f"{url}: the page is {size}, more than the {max_bytes:,} allowed")
             data = _read_capped(response, url, max_bytes, started, timeout)
             if media_type is None and not _looks_like_html(data):
                 raise FetchFailed(f"{url}: the server did not say what it sent, and it is not HTML")
@@ -134,6 +135,18 @@ def fetch_page(url: str, timeout: float, max_bytes: int = MAX_PAGE_BYTES, *, gua
         raise
     except (urllib.error.URLError, OSError, http.client.HTTPException) as problem:
         raise FetchFailed(describe_network_error(problem, url, timeout)) from problem
+
+
+MAX_DECLARED = 10**18  # a Content-Length past this is no size to read, nor one to convert: Python refuses ints
+# of more than 4,300 digits, and a server may send any
+
+
+def _declared_length(header: str | None) -> int | None:
+    """The size a Content-Length header gives, MAX_DECLARED for one too long to be a size, None for none or one
+    that is not a number (only ASCII digits: "²" is a digit to str.isdigit, and not to int)."""
+    if not header or not header.isascii() or not header.isdigit():
+        return None
+    return min(int(header), MAX_DECLARED) if len(header) <= len(str(MAX_DECLARED)) else MAX_DECLARED
 
 
 def _read_capped(response: IO[bytes], url: str, max_bytes: int, started: float, timeout: float) -> bytes:
