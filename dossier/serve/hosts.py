@@ -53,7 +53,8 @@ def parse_authority(text: str) -> Authority | None:
         port = port[1:]
     else:
         address, _, port = text.partition(":")
-    if port and not (port.isascii() and port.isdigit() and int(port) <= 65535):
+    # A port is at most five ASCII digits (int() takes no more than 4,300 digits, and a request may send any).
+    if port and not (port.isascii() and port.isdigit() and len(port) <= 5 and int(port) <= 65535):
         return None
     host = address.lower().removesuffix(".")
     try:

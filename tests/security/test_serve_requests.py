@@ -77,6 +77,7 @@ HOSTILE_HOSTS = (
     "[attacker.example]:{port}",
     "127.0.0.1:99999",
     "2130706433:{port}",  # 127.0.0.1 as one number: a name as far as Host goes
+    "localhost:" + "1" * 5000,  # a port past the 4,300 digits int() takes
     "",
 )
 
@@ -159,7 +160,21 @@ def test_the_host_serve_listens_on_is_answered(listening: str, answered: list[st
 def test_host_headers_are_read_as_browsers_write_them() -> None:
     assert parse_authority("LocalHost.:8000") == parse_authority("localhost:8000")
     assert parse_authority("[::1]:8000") == parse_authority("[0:0::1]:8000")
-    for bad in ("::1", "[::1", "[::1]8000", "a b", "a:b", "a:-1", "a:65536", "a:٣", "[localhost]", "a/b", "a@b"):
+    long_port = "localhost:" + "1" * 5000  # past the 4,300 digits int() takes
+    for bad in (
+        "::1",
+        "[::1",
+        "[::1]8000",
+        "a b",
+        "a:b",
+        "a:-1",
+        "a:65536",
+        "a:٣",
+        "[localhost]",
+        "a/b",
+        "a@b",
+        long_port,
+    ):
         assert parse_authority(bad) is None, bad
 
 
