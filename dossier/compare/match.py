@@ -5,11 +5,14 @@ registered person, a number or two quoted words in a row found in at most `block
 sentences, or an annotated claim.
 Keys found everywhere ("Flynn", "sanctions") would pair everything with everything and decide
 nothing. A sentence whose words are all that common keys on its two rarest words instead.
+Those rarest words, and a claim both articles quote, may still be in every sentence (a list of identical lines,
+a claim annotated on each): there a sentence takes the NEAREST_PARTNERS sentences nearest to where it stands.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +21,14 @@ from itertools import pairwise, product
 from dossier.compare.features import SentenceFeatures
 
 FALLBACK_KEYS = 2
+# The most partners a sentence takes through one of its rarest words or a shared claim, nearest first: 8,000
+# identical sentences on each side were 64 million pairs to score (30 GB of vectors for the meaning signal).
+NEAREST_PARTNERS = 20
+# The most pairs informative keys propose, per sentence of both articles, rarest keys first: real articles
+# propose at most 8 (benchmarks/compare_eval, its eleven unrelated articles, the benchmark's), but one written so
+# that many words are each in nearly `blocking_cap` sentences proposed pairs by the million (4,000 sentences a
+# side: 14 s and 1 GB).
+PAIRS_PER_SENTENCE = 30
 
 
 @dataclass(frozen=True)
@@ -55,19 +66,38 @@ def candidate_pairs(left: BlockingKeys, right: BlockingKeys) -> list[tuple[int, 
     finds those pairs without looking at each sentence's keys.
     """
     frequency = _Frequency(left.index, right.index)
-    cap = blocking_cap(len(left.keys) + len(right.keys))
+    left_count, right_count = len(left.keys), len(right.keys)
+    cap = blocking_cap(left_count + right_count)
+    budget = PAIRS_PER_SENTENCE * (left_count + right_count)
     pairs: set[tuple[int, int]] = set()
-    for key in left.index.keys() & right.index.keys():
+    for key in sorted(left.index.keys() & right.index.keys(), key=lambda key: (frequency[key], key)):
         left_sentences, right_sentences = left.index[key], right.index[key]
-        if len(left_sentences) + len(right_sentences) <= cap or key.startswith("claim:"):
-            pairs.update(product(left_sentences, right_sentences))
+        if len(left_sentences) + len(right_sentences) <= cap:
+            if len(pairs) + len(left_sentences) * len(right_sentences) <= budget:
+                pairs.update(product(left_sentences, right_sentences))
+        elif key.startswith("claim:"):
+            for i in left_sentences:
+                pairs.update((i, j) for j in _nearest(right_sentences, i, left_count, right_count))
+            for j in right_sentences:
+                pairs.update((i, j) for i in _nearest(left_sentences, j, right_count, left_count))
     for i in _without_informative_keys(left, frequency, cap):
         for key in _blocking_keys(left.keys[i], frequency, cap):
-            pairs.update((i, j) for j in right.index.get(key, ()))
+            pairs.update((i, j) for j in _nearest(right.index.get(key, []), i, left_count, right_count))
     for j in _without_informative_keys(right, frequency, cap):  # a common-words sentence looks for itself
         for key in _blocking_keys(right.keys[j], frequency, cap):
-            pairs.update((i, j) for i in left.index.get(key, ()))
+            pairs.update((i, j) for i in _nearest(left.index.get(key, []), j, right_count, left_count))
     return sorted(pairs)
+
+
+def _nearest(others: list[int], position: int, count: int, other_count: int) -> list[int]:
+    """Of `others`, sorted positions in an article of `other_count` sentences, the NEAREST_PARTNERS nearest to
+    where `position` stands in its own article of `count` (articles tell a story in much the same order)."""
+    if len(others) <= NEAREST_PARTNERS:
+        return others
+    expected = position * other_count / max(count, 1)
+    at = bisect_left(others, expected)
+    window = others[max(0, at - NEAREST_PARTNERS) : at + NEAREST_PARTNERS]  # holds the nearest, on either side
+    return sorted(window, key=lambda other: (abs(other - expected), other))[:NEAREST_PARTNERS]
 
 
 class _Frequency:

@@ -202,6 +202,9 @@ def model_files(model_name: str) -> tuple[Path, Path]:
     return min(folder.glob("weights/*.safetensors")), min(folder.glob("tokenizers/*_tokenizer_config.json"))
 
 
+COSINE_CHUNK = 65536  # pairs whose rows are copied at once (32 MB of float32 at 128 dimensions a side)
+
+
 def cosines(
     left: Vectors | None, right: Vectors | None, pairs: Sequence[tuple[int, int]]
 ) -> dict[tuple[int, int], float] | None:
@@ -216,6 +219,8 @@ def cosines(
         return {}
     import numpy as np
 
-    left_rows, right_rows = zip(*pairs, strict=True)
-    found = np.einsum("ij,ij->i", left[list(left_rows)], right[list(right_rows)]).tolist()
+    found: list[float] = []
+    for start in range(0, len(pairs), COSINE_CHUNK):  # a chunk's rows at a time: bounded memory for any number
+        left_rows, right_rows = zip(*pairs[start : start + COSINE_CHUNK], strict=True)
+        found += np.einsum("ij,ij->i", left[list(left_rows)], right[list(right_rows)]).tolist()
     return dict(zip(pairs, found, strict=True))

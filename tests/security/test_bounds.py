@@ -22,7 +22,11 @@ from dossier.anchor.budget import (
     MAX_OCCURRENCES,
     MAX_OCCURRENCES_PER_BUILD,
 )
+from dossier.compare import Side, compare_sides
+from dossier.compare.align import DescribedSide, describe_side
 from dossier.compare.features import find_expansions
+from dossier.compare.match import FALLBACK_KEYS, NEAREST_PARTNERS, PAIRS_PER_SENTENCE, blocking_cap, candidate_pairs
+from dossier.model import CompareSettings
 from dossier.pipeline import build_project, check_project
 from dossier.text import MARKUP_CHARACTERS, MAX_LINES, MAX_MARKUP_CHARACTERS
 from tests.security.project import ARTICLE_PAGE, small_project
@@ -274,3 +278,46 @@ def test_a_megabyte_of_title_case_is_read_for_spelt_out_acronyms_in_one_pass() -
     assert len(found) == 25_000
     start, end, _ = found[-1]
     assert (title_case + spelt)[start:end] == "Federal Bureau of Investigation"
+
+
+# --- The comparison: the pairs it scores ---------------------------------------------------------------------------
+
+
+def described(text: str, claims: tuple[tuple[int, int, str], ...] = ()) -> DescribedSide:
+    return describe_side(Side("a", text, claims=claims))
+
+
+def test_identical_sentences_propose_a_few_partners_each_not_every_pair() -> None:
+    """Two thousand identical lines on each side (a list, a hostile article) proposed every one of the four million
+    pairs through their rarest words (8,000 a side: 64 million, and 30 GB of vectors asked for); each now takes
+    the NEAREST_PARTNERS nearest to where it stands, and the lines still pair in order."""
+    count = 2000
+    left = right = described("The bridge closed. " * count)
+    candidates = candidate_pairs(left.blocking, right.blocking)
+    assert len(candidates) <= 2 * FALLBACK_KEYS * NEAREST_PARTNERS * count
+    alignment = compare_sides(left, right, CompareSettings(meaning="off"))
+    assert [(pair.left, pair.right) for pair in alignment.pairs] == [(n, n) for n in range(count)]
+
+
+def test_words_each_in_nearly_as_many_sentences_as_a_key_may_be_propose_a_bounded_number_of_pairs() -> None:
+    """Words written so that each is in nearly `blocking_cap` sentences of each side are all informative keys, and
+    proposed pairs by the million (4,000 sentences a side: 14 s and 1 GB); rarest first, they propose at most
+    PAIRS_PER_SENTENCE a sentence."""
+    count, chosen = 2000, random.Random(7)
+    words = [f"w{k:03d}x" for k in range(int(2 * count * 10 / blocking_cap(2 * count)) + 1)]
+
+    def article() -> str:
+        return " ".join(" ".join(chosen.sample(words, 10)).capitalize() + "." for _ in range(count))
+
+    left, right = described(article()), described(article())
+    assert len(candidate_pairs(left.blocking, right.blocking)) <= PAIRS_PER_SENTENCE * 2 * count + 2 * count
+
+
+def test_a_claim_quoted_in_every_sentence_proposes_a_few_partners_each() -> None:
+    """A claim is a key whatever its frequency: one annotated on every sentence of both articles paired each with
+    every other."""
+    count = 1500
+    text = "The bridge closed. " * count
+    claims = tuple((n * 19, n * 19 + 18, "closed") for n in range(count))
+    left, right = described(text, claims), described(text, claims)
+    assert len(candidate_pairs(left.blocking, right.blocking)) <= 2 * NEAREST_PARTNERS * count
