@@ -979,9 +979,9 @@ def test_a_rebuild_keeps_the_search_index_and_the_refresh_makes_the_one_a_clean_
     runs: list[list[str]] = []
     run = search._run
 
-    def counted(command: list[str], started: search.Started | None) -> Any:
+    def counted(command: list[str], in_background: search.Started | None, started: search.Started | None) -> Any:
         runs.append(command)
-        return run(command, started)
+        return run(command, in_background, started)
 
     monkeypatch.setattr(search, "_run", counted)
     project = copy_example(tmp_path / "project")
