@@ -137,8 +137,9 @@ def fetch_page(url: str, timeout: float, max_bytes: int = MAX_PAGE_BYTES, *, gua
         raise FetchFailed(describe_network_error(problem, url, timeout)) from problem
 
 
-MAX_DECLARED = 10**18  # a Content-Length past this is no size to read, nor one to convert: Python refuses ints
-# of more than 4,300 digits, and a server may send any
+# A Content-Length past this is no size to read, nor one to convert: int() refuses more than 4,300 digits, and a
+# server may send any number of them.
+MAX_DECLARED = 10**18
 
 
 def _declared_length(header: str | None) -> int | None:
