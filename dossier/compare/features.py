@@ -30,6 +30,7 @@ from dossier.slotted import Slotted
 
 QUOTE_MARKS = f'"{LEFT_DOUBLE}{RIGHT_DOUBLE}{LEFT_SINGLE}{RIGHT_SINGLE}'
 QUOTE_MARK = re.compile(f"[{QUOTE_MARKS}]")
+MAX_QUOTATIONS = 20  # of one sentence, that the comparison reads (see _describe)
 
 Span = tuple[int, int, str]  # (start, end, id): offsets into the article's text
 _Meaning = tuple[str, str | None, bool]  # (key, term, is a word): what a token counts as
@@ -119,7 +120,9 @@ def _describe(
     if numbers:
         tokens = _with_number_terms(side.text, tokens, numbers)
     named = names.overlapping(sentence)
-    quoted = [_clip(span, sentence) for span in quotations.overlapping(sentence)]
+    # A sentence's first MAX_QUOTATIONS quotations: each is compared with each of another's, and its words found
+    # among the sentence's (a sentence of 5,000 one-word quotations took minutes).
+    quoted = [_clip(span, sentence) for span in quotations.overlapping(sentence)[:MAX_QUOTATIONS]]
     # Names are matched as people, not as words; "Trump's" starts inside the name "Trump".
     # An acronym's spelt-out name says what the acronym says: two articles that spell out NOAA share no fact by it.
     unsaid = sorted(named + expansions.overlapping(sentence)) if named else expansions.overlapping(sentence)

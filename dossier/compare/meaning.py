@@ -55,8 +55,11 @@ class Tokenizer:
         found: list[int] = []
         if not text:
             return found
-        for word in WORD_START.split("\u2581" + text.replace(" ", "\u2581")):
-            if word:
+        for whole in WORD_START.split("\u2581" + text.replace(" ", "\u2581")):
+            # Byte-pair encoding takes time quadratic in a word's length: a longer "word" (a run of 30,000 letters
+            # or brackets took a minute) is encoded a piece at a time.
+            for start in range(0, len(whole), MAX_ENCODED_WORD):
+                word = whole[start : start + MAX_ENCODED_WORD]
                 known = self.known.get(word)
                 if known is None:
                     if len(self.known) >= self.MAX_WORDS:
@@ -84,6 +87,7 @@ class Tokenizer:
 
 
 MAX_RANK = 1 << 62
+MAX_ENCODED_WORD = 64  # characters: longer than any word a sentence's meaning rests on
 WORD_START = re.compile("(?<!\u2581)(?=\u2581)")  # "▁" (U+2581) is a space; a word starts at each run of them
 
 

@@ -24,7 +24,7 @@ from dossier.anchor.budget import (
 )
 from dossier.compare import Side, compare_sides
 from dossier.compare.align import DescribedSide, describe_side
-from dossier.compare.features import find_expansions
+from dossier.compare.features import MAX_QUOTATIONS, find_expansions
 from dossier.compare.match import FALLBACK_KEYS, NEAREST_PARTNERS, PAIRS_PER_SENTENCE, blocking_cap, candidate_pairs
 from dossier.model import CompareSettings
 from dossier.pipeline import build_project, check_project
@@ -321,3 +321,20 @@ def test_a_claim_quoted_in_every_sentence_proposes_a_few_partners_each() -> None
     claims = tuple((n * 19, n * 19 + 18, "closed") for n in range(count))
     left, right = described(text, claims), described(text, claims)
     assert len(candidate_pairs(left.blocking, right.blocking)) <= 2 * NEAREST_PARTNERS * count
+
+
+def test_a_word_of_a_megabyte_is_encoded_a_piece_at_a_time() -> None:
+    """The sentence model's byte-pair encoding takes time quadratic in a word's length: a run of 30,000 letters took
+    a minute, a megabyte would take days. A word is encoded 64 characters at a time."""
+    word = "x" * 1_000_000
+    alignment = compare_sides(Side("a", word), Side("b", word), CompareSettings())
+    assert [(pair.left, pair.right) for pair in alignment.pairs] == [(0, 0)]
+
+
+def test_a_sentence_of_a_hundred_thousand_quotations_is_read_for_its_first_few() -> None:
+    """Each quotation of a sentence was compared with each of the other's, and its words looked for among all the
+    sentence's (5,000 one-word quotations: 160 s). The first MAX_QUOTATIONS are read."""
+    quotations = '"a" ' * 100_000
+    (sentence,) = describe_side(Side("a", quotations)).features
+    assert len(sentence.quotations) == MAX_QUOTATIONS
+    compare_sides(Side("a", quotations), Side("b", quotations), CompareSettings())
