@@ -188,21 +188,24 @@ def first_search_fetch(site: Path) -> SearchFetch | None:
         return None
     shards = json.loads((index / "dossier-shards.json").read_text(encoding="utf-8"))
     bundles = [index, *(index / merged["path"] for merged in shards["merged"])]
-    language = next(iter(json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"].values()))
-    once = [index / "pagefind.js", index / "pagefind-worker.js", index / f"wasm.{language['wasm']}.pagefind"]
+    once = [index / "pagefind.js", index / "pagefind-worker.js", index / f"wasm.{_language(index)['wasm']}.pagefind"]
     total, files = sum(path.stat().st_size for path in once), len(once)
     fragments: list[int] = []
     for bundle in bundles:
-        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
         chunks = [path.stat().st_size for path in (bundle / "index").iterdir()]
-        metadata = [bundle / f"pagefind.{language['hash']}.pf_meta" for language in entry["languages"].values()]
-        total += (
-            (bundle / "pagefind-entry.json").stat().st_size + metadata[0].stat().st_size + sum(chunks) // len(chunks)
-        )
+        metadata = bundle / f"pagefind.{_language(bundle)['hash']}.pf_meta"
+        entry = bundle / "pagefind-entry.json"
+        total += entry.stat().st_size + metadata.stat().st_size + sum(chunks) // len(chunks)
         fragments += [path.stat().st_size for path in (bundle / "fragment").iterdir()]
         files += 3
     shown = min(SHOWN_RESULTS, len(fragments))
     return SearchFetch(len(bundles), files + shown, total + sum(fragments) * shown // max(len(fragments), 1))
+
+
+def _language(bundle: Path) -> dict[str, Any]:
+    """The first language a bundle's entry file lists (its hash names the metadata, its wasm the WebAssembly)."""
+    languages = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+    return dict(next(iter(languages.values())))
 
 
 # --- the edits a rebuild follows; each alternates between two versions, so every build sees a change ---
