@@ -436,7 +436,7 @@ def _build_checked(project_dir: Path, options: BuildOptions, known_files: FileTa
         return built
     built.output_dir = output_dir or project_dir / config.output_dir
     report, timings, store = checked.report, checked.timings, checked.cache
-    pages = PageCache(store, built.output_dir, config, themes) if store else None
+    pages = PageCache(store, built.output_dir, config, themes, not options.defer_cache_write) if store else None
     started = time.perf_counter()
     spare = cache_dir_for(built.output_dir) / SPARE_SITE if store else None
     derived = search_index(config, report, timings, built.output_dir, keep=options.keep_search_index)

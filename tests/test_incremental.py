@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from benchmarks.generate import generate
 from dossier import cache as cache_module
 from dossier import urls, workers
+from dossier import write as write_module
 from dossier.anchor import stage as anchor_stage
 from dossier.anchor.locate import locate_quote
 from dossier.anchor.stage import ANCHORS_CACHE, TEXTS_CACHE
@@ -41,6 +42,7 @@ from dossier.model import Article
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
 from dossier.render import data, incremental
 from dossier.render.incremental import PAGES_NAMESPACE, RECORDS_KEY, Recorder, RecordingTuple
+from dossier.render.output import Output
 from dossier.text import ArticleText, parse_article_text
 from dossier.yaml_reader import LocatedDict, LocatedList
 from tests.conftest import copy_example
@@ -879,7 +881,7 @@ def test_every_entry_a_build_stores_reads_back_through_the_caches_safe_unpickler
     project = generate(40, tmp_path / "project")
     assert build_project(project, BuildOptions(use_cache=True, search=False)).written is not None
     shards = sorted((project / CACHE_FOLDER / "build").glob("*.pickle"))
-    assert {shard.name.split("-")[0] for shard in shards} >= {"compare", "pages", "parts", "yaml", "story"}
+    assert {shard.name.split("-")[0] for shard in shards} >= {"compare", "pages", "parts", "yaml", "story", "data"}
     conflicts = 0
     for shard in shards:
         for stored in pickle.loads(shard.read_bytes()).values():
@@ -887,6 +889,50 @@ def test_every_entry_a_build_stores_reads_back_through_the_caches_safe_unpickler
             if isinstance(value, Alignment):
                 conflicts += sum(1 for pair in value.pairs if pair.conflict)
     assert conflicts, "the generated dossier has no conflicting figures to check"
+
+
+@pytest.mark.parametrize("defers", [False, True])
+def test_a_data_files_parts_are_written_back_once_it_is_written_unless_the_build_defers_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, defers: bool
+) -> None:
+    """A cold build writes the parts of dossier.json back to the cache (and lets them go from memory) as soon as
+    the file is written, and those of annotations.jsonld as soon as it is: held to the end of the build, they
+    were its peak of memory. A build that writes its cache after the reload (`serve`) leaves them for then."""
+    project = generate(12, tmp_path / "project")
+    cache_folder = project / CACHE_FOLDER / "build"
+    on_disk_when_added: dict[str, set[str]] = {}
+    add = write_module.StagedSite.add
+
+    def noting(site: write_module.StagedSite, output: Output) -> None:
+        if output.path in (urls.ANNOTATIONS_FILE, "feed.xml"):
+            names = {shard.name.rsplit("-", 1)[0] for shard in cache_folder.glob("data-*.pickle")}
+            on_disk_when_added[output.path] = names
+        add(site, output)
+
+    monkeypatch.setattr(write_module.StagedSite, "add", noting)
+    built = build_project(project, BuildOptions(use_cache=True, search=False, defer_cache_write=defers))
+    assert built.written is not None
+    if defers:
+        assert on_disk_when_added == {urls.ANNOTATIONS_FILE: set(), "feed.xml": set()}
+        assert built.keep_for_next_build is not None
+        built.keep_for_next_build()
+    else:
+        assert on_disk_when_added == {
+            urls.ANNOTATIONS_FILE: {"data-json"},
+            "feed.xml": {"data-json", "data-annotations"},
+        }
+    assert {shard.name.rsplit("-", 1)[0] for shard in cache_folder.glob("data-*.pickle")} == {
+        "data-json", "data-annotations"
+    }  # fmt: skip
+    # The next build (every stage run) takes every part from the cache: nothing of either file is encoded again.
+    monkeypatch.setattr(data, "article_json", _never_called)
+    monkeypatch.setattr(data, "annotation_items", _never_called)
+    rebuilt = build_project(project, BuildOptions(use_cache=True, search=False))
+    assert rebuilt.written is not None and rebuilt.written.changed == ()
+
+
+def _never_called(*_: object) -> Any:
+    raise AssertionError("made again, not taken from the cache")
 
 
 def test_an_article_edit_after_other_rebuilds_makes_again_only_its_own_comparisons_parts(

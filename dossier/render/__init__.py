@@ -204,7 +204,11 @@ def render_site(
         annotations = (
             functools.partial(cache.annotations_json, texts=texts, dossier=dossier) if cache is not None else None
         )
+        if cache is not None:
+            cache.data_file_written(urls.DATA_FILE)
         emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts, annotations)))
+        if cache is not None:
+            cache.data_file_written(urls.ANNOTATIONS_FILE)
         for name, path in static_files(themes).items():
             emit(Output(f"{STATIC_PREFIX}/{name}", Path(path).read_bytes()))
 

@@ -395,25 +395,27 @@ def web_annotations(
     dossier: Dossier,
     texts: dict[str, ArticleText],
     run_annotations: Callable[[list[Article]], AnnotationsJson] | None = None,
-) -> list[str]:
+) -> Iterator[str]:
     """Every anchored annotation as a W3C Web Annotation (TextQuoteSelector + TextPositionSelector), in parts
-    whose concatenation is the file's text.
+    whose concatenation is the file's text, each made when it is asked for (see Output).
 
     A run of articles' are encoded at a time (`run_annotations` may take them from a cache) and spliced in: the
     bytes are exactly those of encoding the collection whole."""
     base = dossier.config.site_url or dossier.config.base_url
     encode = run_annotations or functools.partial(annotations_json, texts=texts, dossier=dossier)
-    parts = list(map(encode, article_runs(dossier)))
+    anchored = sum(a.anchor is not None for article in dossier.articles.values() for a in article.annotations)
     collection = {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": urls.absolute_url(base, urls.ANNOTATIONS_FILE),
         "type": "AnnotationCollection",
         "label": f"Annotations of {dossier.config.title}",
-        "total": sum(count for count, _ in parts),
+        "total": anchored,  # as many as the runs' items (annotation_items: one for each anchored annotation)
         "first": {"type": "AnnotationPage", "items": _PLACEHOLDER.format("items")},
     }
     before, placeholder, after = encode_json(collection, sort_keys=False).partition(
         encode_json(_PLACEHOLDER.format("items"))
     )
     assert placeholder and after.count(placeholder) == 0
-    return [before, *json_list(part for count, part in parts if count), after, "\n"]
+    yield before
+    yield from json_list(part for count, part in map(encode, article_runs(dossier)) if count)
+    yield from (after, "\n")

@@ -22,6 +22,7 @@ from typing import Any, SupportsIndex, TypeGuard
 import jinja2
 import markdown_it
 
+from dossier import urls
 from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.compare.align import Alignment
 from dossier.compare.stage import PairKey
@@ -45,7 +46,12 @@ from dossier.workers import forked_map, worker_count
 EVERYTHING = "*"  # the key noted when a page iterates a whole table
 # What dossier.json's skeleton (data.dossier_json) reads besides the configuration.
 SKELETON_READS = ("stories", "people", "sources", "claims", "index.mentions")
-PARTS_NAMESPACE = "parts"  # parts of files that are not pages: records of dossier.json, feeds
+PARTS_NAMESPACE = "parts"  # files that are not pages, as rendered with their records: feeds, sitemap
+# The parts of the two data files (data/dossier.json, data/annotations.jsonld), each file's in a namespace of its
+# own: a build writes one back as soon as its file is written (see PageCache.data_file_written).
+DOSSIER_JSON_NAMESPACE = "data-json"
+ANNOTATIONS_NAMESPACE = "data-annotations"
+DATA_FILE_NAMESPACES = {urls.DATA_FILE: DOSSIER_JSON_NAMESPACE, urls.ANNOTATIONS_FILE: ANNOTATIONS_NAMESPACE}
 PAGES_NAMESPACE = "pages"
 RECORDS_KEY = "records"
 
@@ -619,8 +625,19 @@ def templates_digest(themes: list[Theme]) -> str:
 class PageCache:
     """The records of the previous build's pages, and the records of this one as pages are rendered."""
 
-    def __init__(self, store: CacheStore, previous_output: Path, config: Config, themes: list[Theme]) -> None:
+    def __init__(
+        self,
+        store: CacheStore,
+        previous_output: Path,
+        config: Config,
+        themes: list[Theme],
+        writes_data_early: bool = False,
+    ) -> None:
         self.store = store
+        # Write each data file's parts back once the file is written, rather than with the rest at the end: in a
+        # cold build they are the size of the files (about 110 MB at 5,000 articles), held to the build's end, its
+        # peak. A rebuild that writes the cache back after the reload (`serve`) leaves them for then.
+        self.writes_data_early = writes_data_early
         self.previous_output = previous_output
         self.global_key = digest(
             version_key(), fingerprint(config), templates_digest(themes), jinja2.__version__, markdown_it.__version__,
@@ -688,11 +705,11 @@ class PageCache:
         if key is None:
             return comparison_json(alignments[pair])
         key = self._comparison_key(key)
-        found = self.store.get(PARTS_NAMESPACE, key)
+        found = self.store.get(DOSSIER_JSON_NAMESPACE, key)
         if isinstance(found, tuple) and len(found) == 3 and all(isinstance(part, str) for part in found):
             return found
         made = comparison_json(alignments[pair])
-        self.store.put(PARTS_NAMESPACE, key, made)
+        self.store.put(DOSSIER_JSON_NAMESPACE, key, made)
         return made
 
     @staticmethod
@@ -735,7 +752,7 @@ class PageCache:
             # The comparisons' own parts, which the part is made from, stay in the cache while it is taken whole:
             # else the next change to one article would make every comparison's part again (1,000 articles: 1 s).
             for pair in pairs:
-                self.store.keep(PARTS_NAMESPACE, self._comparison_key(keys[pair]))
+                self.store.keep(DOSSIER_JSON_NAMESPACE, self._comparison_key(keys[pair]))
         return self._stored_text(digest(self.global_key, f"dossier.json {name}", *reads), make)
 
     def annotations_json(
@@ -750,20 +767,20 @@ class PageCache:
             claims = sorted({a.target for a in article.annotations if a.kind == "claim" and a.target})
             reads += [f"{article.id}\0{of_article(article.id)}", *(f"{c}\0{of(('claims', c))}" for c in claims)]
         key = digest(self.global_key, *reads, "web annotations")
-        found = self.store.get(PARTS_NAMESPACE, key)
+        found = self.store.get(ANNOTATIONS_NAMESPACE, key)
         if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], int) and isinstance(found[1], str):
             return found
         made = annotations_json(articles, texts, dossier)
-        self.store.put(PARTS_NAMESPACE, key, made)
+        self.store.put(ANNOTATIONS_NAMESPACE, key, made)
         return made
 
     def _stored_text(self, key: str, make: Callable[[], str]) -> str:
         """A part of dossier.json from the cache, or made by `make` and kept."""
-        found = self.store.get(PARTS_NAMESPACE, key)
+        found = self.store.get(DOSSIER_JSON_NAMESPACE, key)
         if isinstance(found, str):
             return found
         made = make()
-        self.store.put(PARTS_NAMESPACE, key, made)
+        self.store.put(DOSSIER_JSON_NAMESPACE, key, made)
         return made
 
     def rendered(self, path: str, inputs: object, make: Callable[[], _Made]) -> bytes | None:
@@ -790,11 +807,18 @@ class PageCache:
             unread = self.unread.get(path)
             self.on_disk[path] = unread if unread is not None else _on_disk(output_dir / path)
 
+    def data_file_written(self, path: str) -> None:
+        """The data file at `path` is written: its parts are all put or kept, and may go (`writes_data_early`)."""
+        namespace = DATA_FILE_NAMESPACES[path]
+        if self.writes_data_early:
+            self.store.write_back(namespace)
+
     def save(self) -> None:
         assert self.fingerprints is not None
         dependencies, records = self._numbered()
         fingerprints = tuple(map(self.fingerprints.of, dependencies))  # taken already for most
-        self.store.finish(PARTS_NAMESPACE)
+        for namespace in (PARTS_NAMESPACE, *DATA_FILE_NAMESPACES.values()):
+            self.store.finish(namespace)
         stored = (self.global_key, dependencies, fingerprints, records, self.fingerprints.kept_for_next_build())
         self.store.put(PAGES_NAMESPACE, RECORDS_KEY, stored)
         self.store.finish(PAGES_NAMESPACE)
