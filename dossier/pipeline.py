@@ -234,6 +234,21 @@ def check_project(project_dir: Path, options: BuildOptions = BuildOptions()) -> 
         return _check_project(project_dir, options, {})
 
 
+def prime_rebuilds(project_dir: Path, options: BuildOptions) -> None:
+    """Do now, for a long-running process whose first build ran elsewhere (`serve` forks it), what that build
+    would have left for the next: check the project with the build cache and `options.memory`, to fill the memory
+    with what a rebuild's first stages read (each content file's size, time and digest, the story memos and
+    results: without them, serve's first rebuild at 1,000 articles spent 0.25 s loading against 0.09 s for the
+    next), and give the output folder a spare to stage into (write.make_spare). Nothing is rendered, and nothing is
+    written but the cache's entries, which a rebuild would write alike."""
+    from dossier.write import make_spare
+
+    checked = check_project(project_dir, options)
+    if options.use_cache and checked.config is not None:
+        output = options.output_dir or project_dir / checked.config.output_dir
+        make_spare(output, cache_dir_for(output) / SPARE_SITE)
+
+
 def _check_project(project_dir: Path, options: BuildOptions, known_files: FileTable) -> Checked:
     """check_project; `known_files`: the files `dossier build` found in its first step (see load.StoryMemos)."""
     from dossier.anchor import anchor_quotes, report_moved_anchors

@@ -425,6 +425,50 @@ def test_a_spare_with_leftovers_and_clashing_paths_still_gives_the_clean_site(tm
     assert site_files(project / "build") != expected  # the note changed
 
 
+def test_a_spare_made_for_a_site_built_into_an_empty_folder_is_its_files_linked_and_the_next_build_uses_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """make_spare gives a site built into an empty folder (which has no spare) one: its folders, each file linked
+    to the live one, links and other files left out. The next build stages into it and makes no folder, and its
+    site is a clean build's; a spare (or anything) already in its place is left alone."""
+    project = copy_example(tmp_path / "project")
+    build_project(project, CACHED)
+    live = project / "build"
+    (live / "a-link").symlink_to(tmp_path)  # not the build's: the spare must not follow or keep it
+    spare = spare_of(project)
+    assert not spare.exists()
+    assert write_module.make_spare(live, spare)
+    (live / "a-link").unlink()
+    assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*") if p.is_file()) == sorted(site_files(live))
+    assert all((spare / path).samefile(live / path) for path in site_files(live))
+    assert not (spare / "a-link").exists() and not (spare / "a-link").is_symlink()
+    assert not write_module.make_spare(live, spare)  # one is there already
+    folders: list[Path] = []
+    make_folder = write_module.StagedSite._make_folder
+
+    def noting(site: write_module.StagedSite, folder: Path) -> None:
+        folders.append(folder)
+        make_folder(site, folder)
+
+    monkeypatch.setattr(write_module.StagedSite, "_make_folder", noting)
+    edit_note(project, 3)
+    build_project(project, CACHED)
+    assert folders == []
+    check_same(project, tmp_path / "clean")
+
+
+def test_no_spare_is_made_through_a_link_in_the_cache_folders_place(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    build_project(project, BuildOptions(use_cache=False))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / CACHE_FOLDER).mkdir()
+    (project / CACHE_FOLDER / "build").symlink_to(elsewhere)
+    assert not write_module.make_spare(project / "build", spare_of(project))
+    assert list(elsewhere.iterdir()) == []
+    assert [p.name for p in project.iterdir() if p.name.startswith(".build.spare")] == []  # no temporary folder left
+
+
 def test_a_cached_feed_follows_an_edit_to_a_registry_it_reads(tmp_path: Path) -> None:
     """Feeds are cached with what their templates read (the outlet's name comes from the sources registry)."""
     project = copy_example(tmp_path / "project")

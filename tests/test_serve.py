@@ -1069,6 +1069,29 @@ def is_snapshot_page(path: str) -> bool:
     return "/search-snapshot/" in path and not {search.INDEX_FOLDER, search.WORK_FOLDER} & set(Path(path).parts)
 
 
+def test_after_a_forked_first_build_serve_warms_up_and_primes_its_rebuild(tmp_path: Path) -> None:
+    """Once the forked first build's result is taken, serve warms up and primes its rebuild on a thread (the
+    first save then finds what it needs read). The warm-up once never ran: a FirstBuild forgot that it had forked
+    when it took the child's result."""
+    if not may_fork():  # see the test below: the first build could not be forked in this process
+        test = f"{__file__}::test_after_a_forked_first_build_serve_warms_up_and_primes_its_rebuild"
+        alone = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test], check=False)
+        assert alone.returncode == 0
+        return
+    project = copy_example(tmp_path / "project")
+    first = FirstBuild.start(lambda: Rebuilt(Report(), None, False))
+    assert first.is_forked
+    first.result()
+    assert first.is_forked  # also once its result is taken
+    with serving(project) as running:
+        rebuild = running.session.rebuild
+        assert isinstance(rebuild, SiteRebuild)
+        deadline = time.monotonic() + WAIT
+        while not rebuild.memory.files and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert rebuild.memory.files, "the rebuild was not primed"
+
+
 def test_serving_starts_before_the_first_build_ends_with_a_page_that_says_so(tmp_path: Path) -> None:
     """The first build runs in a forked process: pages are answered at once, with a page that says the site is
     being built, and the events tell them to reload when its site is taken."""
@@ -1171,6 +1194,51 @@ def test_a_rebuild_takes_the_last_builds_values_instead_of_unpickling_them(
     assert rebuild(changes).is_written
     # The two unchanged stories' memos and results are the very objects the last rebuild read.
     assert len(kept & {id(value) for value in got}) >= 4
+
+
+def test_priming_after_a_first_build_made_elsewhere_gives_the_first_rebuild_what_a_rebuild_would_have_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """serve's first build runs in a forked process, so serve's own rebuild has read nothing when the first save
+    comes: `prime` (run by the warm-up) reads it then. Its first rebuild then takes the unchanged stories' memos
+    and results as the very objects priming read, hashes no unchanged content file again, stages into a spare
+    site, and equals a clean build; priming itself writes nothing in the site."""
+    project, elsewhere = generated_rebuild(tmp_path)  # the first build, "in the child"
+    served = elsewhere.options.output_dir
+    assert served is not None
+    site_before = digest_tree(served)
+    rebuild = SiteRebuild(project, elsewhere.options)  # serve's own, which saw none of it
+    assert not (cache_module.cache_dir_for(served) / pipeline.SPARE_SITE).exists()  # built into an empty folder
+    rebuild.prime()
+    assert digest_tree(served) == site_before
+    assert (cache_module.cache_dir_for(served) / pipeline.SPARE_SITE).is_dir()  # for the first rebuild to stage into
+    assert rebuild.memory.files == elsewhere.memory.files  # each story file's size, time and digest
+    kept = {id(value) for _, value in rebuild.memory.values.entries()}
+    assert remembered_values_are_as_read(rebuild)
+    got: list[object] = []
+    read: list[str] = []
+    real_get, real_read = cache_module.CacheStore.get, load_module.StoryMemos._read_digest
+
+    def spying_get(self: cache_module.CacheStore, namespace: str, key: str) -> object:
+        value = real_get(self, namespace, key)
+        got.append(value)
+        return value
+
+    def spying_read(path: str) -> str | None:
+        read.append(Path(path).relative_to(project).as_posix())
+        return real_read(path)
+
+    monkeypatch.setattr(cache_module.CacheStore, "get", spying_get)
+    monkeypatch.setattr(load_module.StoryMemos, "_read_digest", staticmethod(spying_read))
+    sidecar = project / "content" / "story-0000" / "article-00000.yaml"
+    replace_in(sidecar, '    note: "', '    note: "Primed. ')
+    assert rebuild(ChangeSet.of({sidecar: {"modified"}}, WatchedPaths.of(project))).is_written
+    assert len(kept & {id(value) for value in got}) >= 4  # the two unchanged stories' memos and results
+    assert read == ["content/story-0000/article-00000.yaml"]
+    clean_site = tmp_path / "clean"
+    clean = BuildOptions(include_drafts=True, output_dir=clean_site, search=False)
+    assert build_project(project, clean).written is not None
+    assert digest_tree(served) == digest_tree(clean_site)
 
 
 def test_a_file_the_watcher_saw_change_is_read_again_whatever_its_size_and_time(tmp_path: Path) -> None:
@@ -1339,7 +1407,8 @@ def test_serve_warms_up_only_after_a_first_build_made_in_another_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """serve's first build runs in a forked process, so serve itself has loaded nothing a rebuild needs: it does
-    that on a thread while the editor reads; a first build made in serve's own process has loaded it all."""
+    that on a thread while the editor reads, then primes the rebuild (holding the site's lock); a first build made
+    in serve's own process has loaded it all."""
     calls: list[tuple[Path, Any]] = []
     called = threading.Event()
 
@@ -1353,11 +1422,18 @@ def test_serve_warms_up_only_after_a_first_build_made_in_another_process(
     config = load_config(project, Report())
     built = Rebuilt(Report(), config, True)
     session = ServeSession(project, SERVE_DEFAULTS, Terminal(io.StringIO(), io.StringIO()), port=0)
+    primed = threading.Event()
+
+    def priming() -> None:
+        assert calls and session._site_lock.locked()  # after the warm-up, and no rebuild meanwhile
+        primed.set()
+
+    monkeypatch.setattr(session.rebuild, "prime", priming)
     try:
         session._warm_up(FirstBuild(None, None, built))  # made here
         assert not calls
         session._warm_up(FirstBuild(os.getpid(), None, built))  # made in a child (its result already taken)
-        assert called.wait(WAIT)
+        assert called.wait(WAIT) and primed.wait(WAIT)
         assert calls == [(project, config)]
     finally:
         session.close()

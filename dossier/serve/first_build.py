@@ -28,7 +28,8 @@ class FirstBuild:
     """The first build's result, made in a forked child (`forked`) or here, before serving (`inline`)."""
 
     def __init__(self, pid: int | None, reader: int | None, result: Rebuilt | None) -> None:
-        self._pid = pid
+        self._pid = pid  # the child's, until it is waited for
+        self._is_forked = pid is not None
         self._reader = reader
         self._result = result
         self._problem: Exception | None = None
@@ -49,7 +50,8 @@ class FirstBuild:
 
     @property
     def is_forked(self) -> bool:
-        return self._pid is not None
+        """Whether the build runs (or ran) in a child: also once its result is taken."""
+        return self._is_forked
 
     def result(self) -> Rebuilt:
         """Wait for the build's result. Raises Cancelled after `cancel()`, RuntimeError when the child died

@@ -11,6 +11,7 @@ was rebuilt.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from typing import Protocol
 
 from dossier.diagnostics import Report
 from dossier.model import Config
-from dossier.pipeline import BuildMemory, BuildOptions, build_project
+from dossier.pipeline import BuildMemory, BuildOptions, build_project, prime_rebuilds
 from dossier.serve.changes import ChangeSet
 
 
@@ -43,6 +44,10 @@ class Rebuilt:
 class Rebuild(Protocol):
     def __call__(self, changes: ChangeSet | None) -> Rebuilt: ...
 
+    def prime(self) -> None:
+        """Read now what the next rebuild would read first (while the editor reads the site): called once, after a
+        first build made elsewhere (a forked process), never while a rebuild runs."""
+
 
 class SiteRebuild:
     """Check the whole project and build it into `options.output_dir` with the build cache, whatever changed.
@@ -57,6 +62,11 @@ class SiteRebuild:
         self.memory = BuildMemory()
         # A rebuild follows a change the watcher saw: checking first whether anything changed would only cost.
         self.options = dataclasses.replace(options, use_cache=True, skip_unchanged=False, memory=self.memory)
+
+    def prime(self) -> None:
+        """See pipeline.prime_rebuilds: a first build made in a forked process left none of what it read here."""
+        with contextlib.suppress(Exception):  # a problem is left for the next rebuild to report
+            prime_rebuilds(self.project_dir, self.options)
 
     def __call__(self, changes: ChangeSet | None) -> Rebuilt:
         started = time.perf_counter()

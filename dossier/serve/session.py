@@ -196,7 +196,8 @@ class ServeSession:
                 self._server_thread = None
             self.server.server_close()
             self.server = None
-        self.folder.release()
+        with self._site_lock:  # a warm-up's check may be using the folder's build cache: let it end first
+            self.folder.release()
         shutil.rmtree(self._temp, ignore_errors=True)
 
     @property
@@ -240,8 +241,13 @@ class ServeSession:
         except Exception:
             return
         if first.is_forked and config is not None:
-            warm = functools.partial(warm_up, self.project_dir, config, self._site_lock)
+            warm = functools.partial(self._warm_up_now, config)
             threading.Thread(target=warm, name="dossier-serve-warm-up", daemon=True).start()
+
+    def _warm_up_now(self, config: Config) -> None:
+        warm_up(self.project_dir, config, self._site_lock)
+        with self._site_lock:  # no rebuild meanwhile: both read and write the build cache and its memory
+            self.rebuild.prime()
 
     def _rebuild(self, changes: ChangeSet | None) -> None:
         def rebuild() -> Rebuilt:
