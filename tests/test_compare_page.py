@@ -324,6 +324,36 @@ def test_articles_that_share_no_passage_say_so_and_no_count_of_nothing(cases_sit
     assert soup.select_one("#not-compared") is None
 
 
+def test_a_choice_of_the_facts_more_than_one_outlet_reports_is_offered_only_where_it_narrows_the_rows(
+    parse_page: Callable[[str], BeautifulSoup], cases_site: Path
+) -> None:
+    """Where some rows are one outlet's own and some are shared, a checkbox (unticked) offers the shared ones,
+    with how many there are; where it would leave every row, or none, there is no such choice."""
+    soup = parse_page(PAGE)
+    shared = [row for row in rows(soup) if sum(text is not None for text in versions(row)) > 1]
+    assert 0 < len(shared) < len(rows(soup))
+    choice = soup.select_one(".row-choice input#shared-only[type=checkbox]")
+    assert choice is not None and not choice.has_attr("checked")
+    assert " ".join(text_of(soup, ".row-choice label", " ").split()) == (
+        f"Only the facts that more than one outlet reports ({len(shared)} of {len(rows(soup))})"
+    )
+    for story in (UNRELATED, LANGUAGES):  # no row shared
+        assert case_page(cases_site, story).select_one("#shared-only") is None
+
+
+def test_no_choice_of_shared_facts_where_every_row_is_shared(tmp_path: Path) -> None:
+    project = write_cases(tmp_path)
+    folder = project / "content" / CONFLICT
+    for article in folder.glob("*.md"):  # every outlet tells the gazette's account, word for word
+        front = article.read_text(encoding="utf-8").split("---\n")[1]
+        article.write_text(f"---\n{front}---\n{BURIED_GAZETTE}\n", encoding="utf-8")
+    built = build_project(project, BuildOptions(search=False))
+    assert built.output_dir is not None
+    soup = case_page(built.output_dir, CONFLICT)
+    assert rows(soup) and all(None not in versions(row) for row in rows(soup))
+    assert soup.select_one("#shared-only") is None
+
+
 def test_the_data_export_gives_each_rows_kind_and_figures_and_each_comparisons_languages(cases_site: Path) -> None:
     data = read_export(cases_site)
     comparisons = {c["left_article"]: c for c in data["comparisons"]}

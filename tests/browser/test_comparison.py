@@ -118,6 +118,49 @@ def test_unticking_an_outlet_hides_its_column_with_or_without_javascript(compari
     expect(week.first).to_be_visible()
 
 
+VISIBLE_ROWS = """() => [...document.querySelectorAll('.synopsis-rows > .fact')]
+    .filter(row => row.getBoundingClientRect().height > 0)
+    .map(row => [...row.querySelectorAll('.versions > .version')].filter(v => v.getBoundingClientRect().height > 0)
+        .length)"""
+
+
+def test_only_the_facts_more_than_one_outlet_reports_with_or_without_javascript(comparison: Page) -> None:
+    every_row = comparison.evaluate(VISIBLE_ROWS)
+    shared = [row for row in every_row if row > 1]
+    assert 0 < len(shared) < len(every_row)
+    comparison.get_by_label("Only the facts that more than one outlet reports").check()
+    assert comparison.evaluate(VISIBLE_ROWS) == shared
+    comparison.get_by_label("Only the facts that more than one outlet reports").uncheck()
+    assert comparison.evaluate(VISIBLE_ROWS) == every_row
+
+
+def test_with_javascript_the_shared_facts_are_those_the_ticked_outlets_share_and_the_choice_is_kept(
+    browser: Browser, cases_site: PublishedSite
+) -> None:
+    """With outlets unticked, a fact only one of the ticked ones reports is not "shared" among those shown."""
+    context = browser.new_context(viewport={"width": DESKTOP[0], "height": DESKTOP[1]})
+    page = context.new_page()
+    page.goto(cases_site.url_of(page_of(MANY)))
+    for outlet in MANY_OUTLETS[2:]:
+        page.get_by_label(OUTLETS[outlet], exact=True).uncheck()
+    assert page.evaluate(VISIBLE_ROWS) == [2, 1, 1]  # the shared fact and the two outlets' own
+    page.get_by_label("Only the facts that more than one outlet reports").check()
+    assert page.evaluate(VISIBLE_ROWS) == [2]
+    expect(page).to_have_url(re.compile(r"#outlets=o\d+,o\d+&shared$"))
+    page.reload()
+    expect(page.get_by_label("Only the facts that more than one outlet reports")).to_be_checked()
+    assert page.evaluate(VISIBLE_ROWS) == [2]
+    page.get_by_label(OUTLETS[MANY_OUTLETS[1]], exact=True).uncheck()
+    assert page.evaluate(VISIBLE_ROWS) == []  # the fact all report is told by one of the outlets shown
+    for outlet in MANY_OUTLETS[1:]:
+        page.get_by_label(OUTLETS[outlet], exact=True).check()
+    expect(page).to_have_url(re.compile(r"#shared$"))
+    assert page.evaluate(VISIBLE_ROWS) == [len(MANY_OUTLETS)]
+    page.get_by_label("Only the facts that more than one outlet reports").uncheck()
+    expect(page).not_to_have_url(re.compile("#"))
+    context.close()
+
+
 def test_with_javascript_rows_no_ticked_outlet_reports_go_and_the_choice_is_kept_in_the_address(
     page: Page, published_site: PublishedSite
 ) -> None:
