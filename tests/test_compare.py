@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.compare_eval.evaluate import unrelated_texts
 from dossier.compare import (
     Alignment,
     Candidates,
@@ -861,6 +862,18 @@ def test_meaning_alone_never_makes_a_match() -> None:
     assert combine_values(0.0, 0.0, 0.0, 0.0, 0.0, telling_words=1, meaning=0.95) > 0.5
     below_the_floor = combine_values(0.2, 0.0, 0.0, 0.0, 0.0, telling_words=1, meaning=0.5)
     assert below_the_floor == combine_values(0.2, 0.0, 0.0, 0.0, 0.0, telling_words=1)
+
+
+def test_a_word_or_two_in_common_pair_sentences_only_where_their_meaning_agrees() -> None:
+    """Two real articles of unrelated events (a royal interview, a congressman's retirement): without the meaning
+    signal their words make two pairs ("eye-opening candor" / "eyeing that seat", "emails were sent" / "sent via
+    email"); with it, their sentences' low cosines (0.20, 0.26) keep a word or two in common from counting."""
+    texts = dict(unrelated_texts())
+    royal, meadows = (next(text for name, text in texts.items() if name.startswith(n)) for n in ("cnn", "politico"))
+    left, right = Side("royal", royal), Side("meadows", meadows)
+    made_by_words = compare_sides(left, right, CompareSettings(meaning="off")).pairs
+    assert len(made_by_words) == 2 and all(pair.signals.lexical < 0.4 for pair in made_by_words)
+    assert compare_sides(left, right, SETTINGS).pairs == ()
 
 
 def test_a_sentence_of_no_tokens_has_no_meaning_rather_than_its_neighbours() -> None:

@@ -182,7 +182,7 @@ def score_candidates(
         right_features=right_features,
         scores={
             (i, j): score_pair(
-                left_features[i], right_features[j], weights, verbatim_min_words, cosine[(i, j)] if cosine else 0.0
+                left_features[i], right_features[j], weights, verbatim_min_words, cosine[(i, j)] if cosine else None
             )
             for i, j in pairs
         },
@@ -238,7 +238,7 @@ def compare_sides(
     scores = scorer.scores(candidates)
     matches = choose_one_to_one(scores, settings.match_threshold, settings.margin)
     pairs = tuple(
-        _pair(match, left_side, right_side, weights, settings, cosine[(match.left, match.right)] if cosine else 0.0)
+        _pair(match, left_side, right_side, weights, settings, cosine[(match.left, match.right)] if cosine else None)
         for match in matches
     )
     paired_left, paired_right = {p.left for p in pairs}, {p.right for p in pairs}
@@ -294,7 +294,7 @@ def _pair(
     right: DescribedSide,
     weights: TermWeights,
     settings: CompareSettings,
-    meaning: float,
+    meaning: float | None,
 ) -> Pair:
     left_features, right_features = left.features[match.left], right.features[match.right]
     evidence = score_pair(left_features, right_features, weights, settings.verbatim_min_words, meaning)
