@@ -71,16 +71,21 @@ def test_on_a_phone_one_fact_at_a_time_each_version_under_it_named(comparison: P
         const about = row.querySelector('.fact-about').getBoundingClientRect();
         const versions = [...row.querySelectorAll('.versions > .version')].map(version => {
             const box = version.getBoundingClientRect(), name = version.querySelector('.outlet-name');
-            return {top: box.top, bottom: box.bottom, named: name.getBoundingClientRect().height > 0};
+            return {top: box.top, bottom: box.bottom, named: name.getBoundingClientRect().height > 1,
+                    name: name.textContent};
         });
-        return {aboutBottom: about.bottom, versions};
+        return {aboutBottom: about.bottom, tag: row.querySelector('.fact-about .tag').textContent, versions};
     })"""
     )
     for row in stacked:
         versions = row["versions"]
         assert versions[0]["top"] >= row["aboutBottom"] - 1
         assert all(later["top"] >= earlier["bottom"] - 1 for earlier, later in itertools.pairwise(versions))
-        assert all(version["named"] for version in versions)
+        if row["tag"].startswith("Only in "):  # the tag names the one outlet: its version is not named again
+            (version,) = versions
+            assert row["tag"] == f"Only in {version['name']}" and not version["named"]
+        else:
+            assert all(version["named"] for version in versions)
 
 
 @pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
@@ -265,12 +270,15 @@ def test_more_outlets_than_fit_side_by_side_show_each_fact_by_those_that_report_
     case_page: Page, cases_site: PublishedSite
 ) -> None:
     """Seven outlets have no room for a column each (the page is at most 96rem wide): no head of columns, no
-    blank cells; a fact's versions side by side as they fit (stacked on a phone), each named."""
+    blank cells; a fact's versions side by side as they fit (stacked on a phone), each named, but where the
+    tag ("Only in <outlet>") names the one outlet."""
     case_page.goto(cases_site.url_of(page_of(MANY)))
     expect(case_page.locator(".synopsis-head")).to_be_hidden()
     rows = case_page.evaluate(SHOWN_CELLS)
     assert [len(row) for row in rows] == [len(MANY_OUTLETS)] + [1] * len(MANY_OUTLETS)
-    assert all(cell["isVersion"] and cell["named"] for row in rows for cell in row)
+    assert all(cell["isVersion"] for row in rows for cell in row)
+    assert all(cell["named"] for cell in rows[0])  # the fact they all tell
+    assert not any(cell["named"] for row in rows[1:] for cell in row)  # each "Only in <outlet>", said once
     shared, width = rows[0], case_page.viewport_size["width"] if case_page.viewport_size else 0
     on_first_line = [cell for cell in shared if cell["top"] == shared[0]["top"]]
     if width >= DESKTOP[0]:
