@@ -760,6 +760,27 @@ def test_pages_records_of_another_shape_are_not_used(tmp_path: Path) -> None:
         check_same(project, tmp_path / "clean")
 
 
+def test_a_spilled_namespaces_new_entries_wait_on_disk_and_are_stored_as_any(tmp_path: Path) -> None:
+    """spill: a namespace's new entries are not held in memory until its shards are written, yet are read, kept
+    and written back as any entry: replacing what was stored, beside what is kept, without what is unused."""
+    first = CacheStore(tmp_path / "cache")
+    for key in ("a1", "a2", "b1"):
+        first.put("data", key, f"old {key}")
+    first.finish("data")
+    store = CacheStore(tmp_path / "cache")
+    store.spill("data")
+    store.put("data", "a1", "new a1" * 1000)  # replaces the stored a1
+    store.put("data", "c1", "new c1")
+    assert store.keep("data", "b1") and store.keep("data", "c1")
+    held = [data for shard in store._shards.values() for data in shard.values()]
+    assert not any(pickle.loads(data).startswith("new") for data in held)  # the new ones are not in memory
+    assert store.get("data", "a1") == "new a1" * 1000 and store.get("data", "c1") == "new c1"
+    store.write_back("data")
+    assert store._spill is None  # the temporary file is closed once every spilled shard is written
+    again = CacheStore(tmp_path / "cache")
+    assert [again.get("data", key) for key in ("a1", "a2", "b1", "c1")] == ["new a1" * 1000, None, "old b1", "new c1"]
+
+
 def test_a_namespace_written_back_early_is_read_again_and_kept(tmp_path: Path) -> None:
     """write_back writes a namespace and lets it go from memory: a later get reads it from disk, a put after it
     is written at finish, and finish does not take the shards it no longer holds for unused ones."""

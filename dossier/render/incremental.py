@@ -635,9 +635,11 @@ class PageCache:
     ) -> None:
         self.store = store
         # Write each data file's parts back once the file is written, rather than with the rest at the end: in a
-        # cold build they are the size of the files (about 110 MB at 5,000 articles), held to the build's end, its
-        # peak. A rebuild that writes the cache back after the reload (`serve`) leaves them for then.
+        # cold build they are the size of the files (about 110 MB at 5,000 articles), which were held to the
+        # build's end, its peak. A rebuild that writes the cache back after the reload (`serve`) leaves them for
+        # then. Meanwhile the new ones wait in a temporary file (CacheStore.spill).
         self.writes_data_early = writes_data_early
+        store.spill(*DATA_FILE_NAMESPACES.values())  # made in bulk as each file is written: on disk till then
         self.previous_output = previous_output
         self.global_key = digest(
             version_key(), fingerprint(config), templates_digest(themes), jinja2.__version__, markdown_it.__version__,
