@@ -45,6 +45,7 @@ IDLE_BEFORE_COLLECTING = 2.0  # seconds with no change after a rebuild before it
 # Saves that keep coming (an editor that saves every second) never leave serve idle: the collector is then let
 # run before a rebuild once it has been held this long, so that the rebuilds' few cycles cannot pile up.
 LONGEST_HOLD_SECONDS = 30.0
+CLOSE_WAIT_SECONDS = 5.0  # at most, for a warm-up's priming to let go of the served folder when serve stops
 
 
 class HeldCollector:
@@ -116,6 +117,7 @@ class ServeSession:
         self._first_build: FirstBuild | None = None  # until run() has taken its result
         self._watched_before: object = None  # the watched files as they were when the first build began
         self.first_build_taken = threading.Event()  # set once the first build's site or errors are shown
+        self._is_closing = False  # close() has begun: the warm-up primes nothing more
 
     # ---- lifecycle ----
 
@@ -183,6 +185,7 @@ class ServeSession:
 
     def close(self) -> None:
         """Stop watching and serving, end the event streams, delete the served copy. Safe to call twice."""
+        self._is_closing = True
         self.collector.close()
         if self._first_build is not None:
             self._first_build.cancel()
@@ -196,8 +199,14 @@ class ServeSession:
                 self._server_thread = None
             self.server.server_close()
             self.server = None
-        with self._site_lock:  # a warm-up's check may be using the folder's build cache: let it end first
+        # A warm-up's priming may be using the folder's build cache: let it end first, but never wait long for it
+        # (Ctrl-C must stop serve whatever a thread is doing).
+        acquired = self._site_lock.acquire(timeout=CLOSE_WAIT_SECONDS)
+        try:
             self.folder.release()
+        finally:
+            if acquired:
+                self._site_lock.release()
         shutil.rmtree(self._temp, ignore_errors=True)
 
     @property
@@ -247,7 +256,8 @@ class ServeSession:
     def _warm_up_now(self, config: Config) -> None:
         warm_up(self.project_dir, config, self._site_lock)
         with self._site_lock:  # no rebuild meanwhile: both read and write the build cache and its memory
-            self.rebuild.prime()
+            if not self._is_closing:
+                self.rebuild.prime()
 
     def _rebuild(self, changes: ChangeSet | None) -> None:
         def rebuild() -> Rebuilt:
