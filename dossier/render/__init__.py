@@ -201,11 +201,11 @@ def render_site(
         else:
             data = dossier_json(dossier, texts, index, alignments)
         emit(Output(urls.DATA_FILE, data))
+        if cache is not None:
+            cache.data_file_written(urls.DATA_FILE)
         annotations = (
             functools.partial(cache.annotations_json, texts=texts, dossier=dossier) if cache is not None else None
         )
-        if cache is not None:
-            cache.data_file_written(urls.DATA_FILE)
         emit(Output(urls.ANNOTATIONS_FILE, web_annotations(dossier, texts, annotations)))
         if cache is not None:
             cache.data_file_written(urls.ANNOTATIONS_FILE)
