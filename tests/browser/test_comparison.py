@@ -139,6 +139,20 @@ def test_only_the_facts_more_than_one_outlet_reports_with_or_without_javascript(
     assert comparison.evaluate(VISIBLE_ROWS) == every_row
 
 
+def test_with_no_outlet_ticked_the_page_says_so_instead_of_a_blank_with_or_without_javascript(
+    comparison: Page,
+) -> None:
+    notice = comparison.locator(".empty-choice.no-outlet")
+    expect(notice).to_be_hidden()
+    for name in ("The Week", "The Moscow Times"):
+        comparison.get_by_label(name).uncheck()
+    expect(notice).to_be_visible()
+    assert comparison.evaluate(VISIBLE_ROWS) == []
+    comparison.get_by_label("The Week").check()
+    expect(notice).to_be_hidden()
+    assert comparison.evaluate(VISIBLE_ROWS)
+
+
 def test_with_javascript_the_shared_facts_are_those_the_ticked_outlets_share_and_the_choice_is_kept(
     browser: Browser, cases_site: PublishedSite
 ) -> None:
@@ -155,12 +169,16 @@ def test_with_javascript_the_shared_facts_are_those_the_ticked_outlets_share_and
     page.reload()
     expect(page.get_by_label("Only the facts that more than one outlet reports")).to_be_checked()
     assert page.evaluate(VISIBLE_ROWS) == [2]
+    nothing_shared = page.locator(".empty-choice.none-shared")
+    expect(nothing_shared).to_be_hidden()
     page.get_by_label(OUTLETS[MANY_OUTLETS[1]], exact=True).uncheck()
     assert page.evaluate(VISIBLE_ROWS) == []  # the fact all report is told by one of the outlets shown
+    expect(nothing_shared).to_be_visible()  # and the page says why it is empty
     for outlet in MANY_OUTLETS[1:]:
         page.get_by_label(OUTLETS[outlet], exact=True).check()
     expect(page).to_have_url(re.compile(r"#shared$"))
     assert page.evaluate(VISIBLE_ROWS) == [len(MANY_OUTLETS)]
+    expect(nothing_shared).to_be_hidden()
     page.get_by_label("Only the facts that more than one outlet reports").uncheck()
     expect(page).not_to_have_url(re.compile("#"))
     context.close()
