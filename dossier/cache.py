@@ -320,9 +320,7 @@ class CacheStore:
         """`finish(namespace)` now, and let its shards go from memory (a later `get` reads its shard again): for a
         namespace whose entries are all known early in a build and are large (the comparison's alignments, about
         47 MB of pickles at 1,000 articles), so that the rest of the build has that memory."""
-        self.finish(namespace)
-        for shard in [shard for shard in self._shards if shard[0] == namespace]:
-            self._let_go(shard)
+        self.finish(namespace, let_go=True)
 
     def _let_go(self, shard: tuple[str, str]) -> None:
         """Drop a shard written back from memory (a later `get` reads it again; `finish` does not delete it)."""
@@ -343,8 +341,10 @@ class CacheStore:
             self._let_go(shard)
         self.write_back(namespace)
 
-    def finish(self, namespace: str) -> None:
-        """Write `namespace` back with only the entries this build used; a shard it did not use is deleted."""
+    def finish(self, namespace: str, *, let_go: bool = False) -> None:
+        """Write `namespace` back with only the entries this build used; a shard it did not use is deleted. With
+        `let_go`, each shard leaves memory as soon as it is written (its spilled entries come back for that long):
+        only one shard of the namespace is in memory at a time."""
         used = self._used.get(namespace, set())
         for name in fnmatch.filter(self._kept.names(), f"{namespace}-*.pickle"):
             shard = (namespace, name.removesuffix(".pickle")[len(namespace) + 1 :])
@@ -354,6 +354,8 @@ class CacheStore:
         for shard in sorted(self._shards):
             if shard[0] == namespace:
                 self._finish_shard(shard, used)
+                if let_go:
+                    self._let_go(shard)
 
     def _finish_shard(self, shard: tuple[str, str], used: set[str]) -> None:
         """Write a shard back with only the entries this build used (none: its file is deleted)."""

@@ -47,19 +47,45 @@ _task: Callable[[Any], Any] | None = None  # set in the parent just before forki
 
 
 def forked_map(
-    task: Callable[[_Item], _Result], items: Iterable[_Item], workers: int, chunksize: int = 1
+    task: Callable[[_Item], _Result],
+    items: Iterable[_Item],
+    workers: int,
+    chunksize: int = 1,
+    in_flight: int | None = None,
 ) -> Iterator[_Result]:
     """`task(item)` for each item, in order, computed in `workers` forked processes (`chunksize` items sent
     at a time). `task` may be any callable, a closure too: it reaches the workers by the fork, with all it
     holds, while each item and result is pickled (so make items small: indexes into what the task holds).
+    `in_flight` bounds the items sent whose results the caller has not yet taken (at least `chunksize` times
+    `workers`): without it, results the caller takes more slowly than the workers make them pile up in memory.
     One call at a time."""
     global _task
+    if in_flight is not None and in_flight < chunksize * workers:
+        raise ValueError(f"in_flight {in_flight} is less than chunksize {chunksize} times workers {workers}")
     _task = task
+    out = threading.Semaphore(in_flight or 1)
+    stopping = False
+
+    def bounded(items: Iterable[_Item]) -> Iterator[_Item]:
+        """The items, each once fewer than `in_flight` are out (run by the pool's thread that feeds them)."""
+        for item in items:
+            out.acquire()
+            if stopping:  # the caller stopped early: feed nothing more, so that the pool's thread ends
+                return
+            yield item
+
     try:
         with _sigterm_held():  # the workers are forked with SIGTERM held back, until _end_on_sigterm
             pool = multiprocessing.get_context("fork").Pool(workers, initializer=_end_on_sigterm)
         with pool:
-            yield from pool.imap(_run_task, items, chunksize)
+            try:
+                for result in pool.imap(_run_task, bounded(items) if in_flight else items, chunksize):
+                    yield result
+                    out.release()  # taken: another item may go
+            finally:
+                # Leaving `with pool` terminates it, which joins the feeding thread: wake it if it waits.
+                stopping = True
+                out.release()
     finally:
         _task = None
 

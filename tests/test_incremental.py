@@ -781,6 +781,29 @@ def test_a_spilled_namespaces_new_entries_wait_on_disk_and_are_stored_as_any(tmp
     assert [again.get("data", key) for key in ("a1", "a2", "b1", "c1")] == ["new a1" * 1000, None, "old b1", "new c1"]
 
 
+def test_a_namespace_written_back_is_in_memory_one_shard_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """write_back lets each shard go as soon as it is written: its spilled entries come back from the temporary
+    file for that long, never the whole namespace's at once (dossier.json's parts at 5,000 articles: +15 MiB)."""
+    store = CacheStore(tmp_path / "cache")
+    store.spill("data")
+    for first in "0123456789abcdef":
+        store.put("data", f"{first}1", f"entry {first}")
+    held_while_writing: list[int] = []
+    write = store._write
+
+    def counting_write(name: str, entries: dict[str, bytes]) -> None:
+        held_while_writing.append(sum(len(entries) for shard, entries in store._shards.items() if shard[0] == "data"))
+        write(name, entries)
+
+    monkeypatch.setattr(store, "_write", counting_write)
+    store.write_back("data")
+    assert held_while_writing == [1] * 16  # the entry being written: those written before are gone
+    again = CacheStore(tmp_path / "cache")
+    assert [again.get("data", f"{first}1") for first in "0f"] == ["entry 0", "entry f"]
+
+
 def test_a_namespace_written_back_early_is_read_again_and_kept(tmp_path: Path) -> None:
     """write_back writes a namespace and lets it go from memory: a later get reads it from disk, a put after it
     is written at finish, and finish does not take the shards it no longer holds for unused ones."""

@@ -44,3 +44,43 @@ def test_workers_give_results_in_order_and_end_at_once_on_sigterm() -> None:
     run = subprocess.run([sys.executable, "-c", IN_WORKERS], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr[-3000:]
     assert ast.literal_eval(run.stdout) == [(41**2, True), (42**2, True), (43**2, True)]
+
+
+BOUNDED = """
+import time
+from dossier.workers import forked_map
+
+fed = []
+
+
+def items(count):
+    for n in range(count):
+        fed.append(n)  # by the pool's thread that feeds the workers
+        yield n
+
+
+taken, most_out = [], 0
+for result in forked_map(lambda n: n * n, items(40), 2, in_flight=3):
+    most_out = max(most_out, len(fed) - len(taken))
+    taken.append(result)
+    time.sleep(0.01)  # a caller slower than the workers
+for result in forked_map(lambda n: n, items(100_000), 2, in_flight=2):
+    if result == 5:
+        break  # stopping early ends the pool (its feeding thread waits for room: it is woken)
+try:
+    list(forked_map(lambda n: n, range(4), 2, chunksize=2, in_flight=3))
+    refused = False
+except ValueError:
+    refused = True  # fewer out than the workers take at once would leave them idle
+print((taken == [n * n for n in range(40)], most_out, refused))
+"""
+
+
+def test_at_most_in_flight_items_are_out_and_stopping_early_ends_the_workers() -> None:
+    """`in_flight`: the items sent whose results the caller has not taken stay within the bound however slow the
+    caller is (one more may wait in the feeding thread, drawn from the items but not sent)."""
+    run = subprocess.run([sys.executable, "-c", BOUNDED], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr[-3000:]
+    in_order, most_out, refused = ast.literal_eval(run.stdout)
+    assert in_order and refused
+    assert most_out <= 3 + 1
