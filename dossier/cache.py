@@ -32,6 +32,7 @@ from dossier.kept_files import KeptFolder
 CACHE_FOLDER = ".dossier-cache"
 FORMAT = 3  # bump when what is stored changes shape
 PICKLE_PROTOCOL = 5
+VERSION_FILE = "version"  # the version_key() of the dossier that wrote the shards
 
 
 def cache_dir_for(output_dir: Path) -> Path:
@@ -236,6 +237,18 @@ class CacheStore:
         self._spilling: set[str] = set()
         self._spill: IO[bytes] | None = None  # an unnamed temporary file, gone when closed
         self._spilled: dict[tuple[str, str], dict[str, tuple[int, int]]] = {}  # shard -> key -> (offset, length)
+        # Every key holds the version_key(), so a cache another dossier (or Python, or library) wrote has no entry
+        # this one can use: its shards are not read (at 5,000 articles, reading them raised the first build after
+        # an upgrade from 647 to 806 MiB), and `finish` deletes them as it does shards nothing used. (A shard this
+        # store wrote back is its own: read again when asked for.)
+        self._is_foreign = self.problem is None and self._written_version() != version_key()
+        self._is_marked = False  # the version file says this dossier's (written with the first shard)
+
+    def _written_version(self) -> str | None:
+        try:
+            return self._kept.read(VERSION_FILE, limit=256).decode("ascii", "replace")
+        except OSError:
+            return None
 
     @staticmethod
     def _file_name(shard: tuple[str, str]) -> str:
@@ -248,7 +261,10 @@ class CacheStore:
 
     def _shard(self, namespace: str, key: str) -> dict[str, bytes]:
         shard = self._shard_of(namespace, key)
-        if shard not in self._shards:
+        if shard not in self._shards and self._is_foreign and shard not in self._written_back:
+            self._shards[shard] = {}
+            self._changed.add(shard)  # its file, another dossier's, is replaced or deleted at finish
+        elif shard not in self._shards:
             try:
                 loaded = _SafeUnpickler(io.BytesIO(self._kept.read(self._file_name(shard)))).load()
             except Exception:  # missing, damaged, refused, not a file (pickle fails in many ways): start it again
@@ -382,4 +398,7 @@ class CacheStore:
         # cache folder linked elsewhere) still succeeds, the shard keeps its old entries, and the next build
         # makes the missing ones again.
         with contextlib.suppress(OSError):
+            if not self._is_marked:
+                self._kept.write(VERSION_FILE, version_key().encode("ascii"))
+                self._is_marked = True
             self._kept.write(name, pickle.dumps(entries, protocol=PICKLE_PROTOCOL))
