@@ -51,6 +51,7 @@ from dossier.serve.session import SERVE_DEFAULTS, ServeSession
 from dossier.serve.terminal import Terminal
 from dossier.serve.watching import ChangeCollector
 from dossier.workers import may_fork
+from dossier.write import BuildLocked
 from tests.conftest import copy_example
 
 BASE_URL = "https://user.github.io/repo/"
@@ -663,6 +664,28 @@ def test_broken_yaml_shows_located_errors_keeps_the_last_good_site_and_fixing_cl
     assert stream.wait_for("reload")["build"] == 2
     assert served.events().wait_for("hello") == {"build": 2, "errors": []}
     late.close()
+    stream.close()
+
+
+def test_a_served_folder_another_process_is_writing_is_an_error_that_says_so_not_an_internal_one(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save while another process holds the served folder's build lock (a second serve whose own session lock
+    was deleted under it, or `dossier build -o` pointed there) is told as that, over the last good site."""
+    stream = served.events()
+    stream.wait_for("hello")
+
+    def locked(changes: ChangeSet | None) -> NoReturn:
+        raise BuildLocked(f"another build is writing {served.session.output_dir}; wait for it to finish")
+
+    monkeypatch.setattr(served.session, "rebuild", locked)
+    edit_note(served.project, "LOCKED")
+    errors = stream.wait_for("errors")["errors"]
+    assert [e["location"] for e in errors] == ["dossier serve:1:1"]
+    assert errors[0]["message"].startswith("another build is writing")
+    assert "another `dossier serve` of this project?" in errors[0]["message"]
+    assert "internal error" not in errors[0]["message"] + served.err.getvalue()
+    assert served.get(ARTICLE_PAGE)[0] == 200  # the last good site is still served
     stream.close()
 
 

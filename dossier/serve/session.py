@@ -36,6 +36,7 @@ from dossier.serve.server import DossierServer, ServeAssets, start_server
 from dossier.serve.site_folder import ServeFolder
 from dossier.serve.terminal import Terminal
 from dossier.serve.watching import ChangeCollector, Watcher
+from dossier.write import BuildLocked
 
 SERVE_DEFAULTS = BuildOptions(include_drafts=True)  # an editor sees the drafts unless told otherwise
 # How long after a change the batch waits for more: an editor's save (a temporary file, the write, the rename)
@@ -275,6 +276,11 @@ class ServeSession:
         """Run `rebuild` and show its result: the new site, or its errors over the last good one."""
         try:
             result = rebuild()
+        except BuildLocked as locked:  # another process writes the served folder: not a bug of this one
+            message = f"{locked} (another `dossier serve` of this project?); this change is built on the next save"
+            self.terminal.say(f"error: {message}", to=self.terminal.err)
+            self._show_errors([Diagnostic("error", Location("dossier serve"), message)])
+            return
         except Exception as problem:  # a bug or an I/O failure: keep serving the last good site
             message = self.terminal.internal_error(problem)
             self._show_errors([Diagnostic("error", Location("dossier serve"), message)])
