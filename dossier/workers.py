@@ -63,13 +63,13 @@ def forked_map(
     if in_flight is not None and in_flight < chunksize * workers:
         raise ValueError(f"in_flight {in_flight} is less than chunksize {chunksize} times workers {workers}")
     _task = task
-    out = threading.Semaphore(in_flight or 1)
+    room = threading.Semaphore(in_flight) if in_flight else None
     stopping = False
 
-    def bounded(items: Iterable[_Item]) -> Iterator[_Item]:
+    def bounded(items: Iterable[_Item], room: threading.Semaphore) -> Iterator[_Item]:
         """The items, each once fewer than `in_flight` are out (run by the pool's thread that feeds them)."""
         for item in items:
-            out.acquire()
+            room.acquire()
             if stopping:  # the caller stopped early: feed nothing more, so that the pool's thread ends
                 return
             yield item
@@ -78,14 +78,17 @@ def forked_map(
         with _sigterm_held():  # the workers are forked with SIGTERM held back, until _end_on_sigterm
             pool = multiprocessing.get_context("fork").Pool(workers, initializer=_end_on_sigterm)
         with pool:
+            if room is None:
+                yield from pool.imap(_run_task, items, chunksize)
+                return
             try:
-                for result in pool.imap(_run_task, bounded(items) if in_flight else items, chunksize):
+                for result in pool.imap(_run_task, bounded(items, room), chunksize):
                     yield result
-                    out.release()  # taken: another item may go
+                    room.release()  # taken: another item may go
             finally:
                 # Leaving `with pool` terminates it, which joins the feeding thread: wake it if it waits.
                 stopping = True
-                out.release()
+                room.release()
     finally:
         _task = None
 

@@ -705,14 +705,7 @@ class PageCache:
         self.made[path] = (self._numbered_made(_ordered(dependencies)), digest(data))
 
     def _numbered_made(self, dependencies: tuple[Dependency, ...]) -> array[int]:
-        numbers = array(READS_TYPE)
-        for dependency in dependencies:
-            n = self._made_number_of.get(dependency)
-            if n is None:
-                n = self._made_number_of[dependency] = len(self.made_reads)
-                self.made_reads.append(dependency)
-            numbers.append(n)
-        return numbers
+        return array(READS_TYPE, (_number_in(self.made_reads, self._made_number_of, d) for d in dependencies))
 
     def comparison_json(self, pair: PairKey, alignments: Mapping[PairKey, Alignment]) -> ComparisonJson:
         """A comparison's parts of dossier.json, from the cache when its alignment's inputs are unchanged (then
@@ -862,14 +855,19 @@ class PageCache:
             for made_number in made_numbers:
                 n = in_table[made_number]
                 if n < 0:
-                    dependency = self.made_reads[made_number]
-                    if dependency not in number_of:
-                        number_of[dependency] = len(table)
-                        table.append(dependency)
-                    n = in_table[made_number] = number_of[dependency]
+                    n = in_table[made_number] = _number_in(table, number_of, self.made_reads[made_number])
                 numbers.append(n)
             records[path] = (numbers.tobytes(), output, self.on_disk.get(path))
         return tuple(table), records
+
+
+def _number_in(table: list[Dependency], number_of: dict[Dependency, int], dependency: Dependency) -> int:
+    """The dependency's number in `table` (`number_of` its index), appended where it is new."""
+    n = number_of.get(dependency)
+    if n is None:
+        n = number_of[dependency] = len(table)
+        table.append(dependency)
+    return n
 
 
 def _reads(stored: bytes, table_size: int) -> array[int] | None:
