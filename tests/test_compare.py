@@ -6,7 +6,6 @@ title line and body, and The Moscow Times' body, without the pages' furniture).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import pickle
@@ -39,10 +38,11 @@ from dossier.compare.features import find_expansions, find_quotations
 from dossier.compare.language import detect_language
 from dossier.compare.meaning import shipped_files, shipped_model
 from dossier.compare.score import PairScorer, combine_values, weigh_terms
-from dossier.compare.stage import SharedSentences
+from dossier.compare.stage import SharedSentences, bare
 from dossier.compare.words import STOPWORDS, stem_word
 from dossier.model import CompareSettings
 from dossier.pipeline import build_project, check_project
+from dossier.text import make_markdown, parse_article_text
 from tests.security.project import small_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "compare"
@@ -300,8 +300,9 @@ def test_not_to_overreact_is_a_paraphrase(example: Alignment) -> None:
     assert pair is not None
     assert pair.right == times(example, 'not to "overreact" to sanctions')
     assert pair.kind == "paraphrase"
-    assert "overreact" in pair.shared_words and "sanction" in pair.shared_words  # penalties = sanctions
-    assert pair.shared_numbers == ("2",)  # "Two of the officials", "Two Washington Post sources"
+    evidence = score_candidates(the_week(), the_moscow_times()).scores[pair.left, pair.right]
+    assert "overreact" in evidence.shared_words and "sanction" in evidence.shared_words  # penalties = sanctions
+    assert evidence.shared_numbers == ("2",)  # "Two of the officials", "Two Washington Post sources"
 
 
 def test_the_denial_is_paired_with_a_moscow_times_denial(example: Alignment) -> None:
@@ -1014,21 +1015,30 @@ def test_a_meaning_folder_with_another_kind_of_tokenizer_is_refused_where_it_is_
     assert error.endswith("tiny_tokenizer_config.json is another kind of tokenizer")
 
 
-def test_alignments_read_apart_share_one_tuple_of_each_articles_sentences() -> None:
-    """Alignments unpickled one by one (from the build cache, from a worker) each bring their own copy of both
-    articles' sentences; SharedSentences keeps one per article, and never merges sentences that differ."""
-    a = Side("a", "Flynn met Kislyak in December. The talks were about sanctions. Pence denied it.", PEOPLE)
-    b = Side("b", "Flynn talked with Kislyak in December. The talks touched on sanctions.", PEOPLE)
-    c = Side("c", "Pence denied it. Flynn resigned in February.", PEOPLE)
+def test_alignments_read_apart_share_one_tuple_of_each_articles_sentences_on_the_builds_text() -> None:
+    """Alignments unpickled one by one from workers each bring their own copy of both articles' sentences and
+    text; SharedSentences keeps one tuple per article, on the text the build holds, and gives the alignments the
+    build cache keeps without sentences (`bare`) the same tuple back."""
+    md = make_markdown()
+    bodies = {
+        "a": "Flynn met Kislyak in December. The talks were about sanctions. Pence denied it.",
+        "b": "Flynn talked with Kislyak in December. The talks touched on sanctions.",
+        "c": "Pence denied it. Flynn resigned in February.",
+    }
+    texts = {article_id: parse_article_text(md, body) for article_id, body in bodies.items()}
+    a, b, c = (Side(article_id, texts[article_id].text, PEOPLE) for article_id in "abc")
     settings = CompareSettings()
     apart = [pickle.loads(pickle.dumps(compare_sides(x, y, settings))) for x, y in ((a, b), (a, c), (b, c))]
     assert apart[0].left is not apart[1].left and apart[0].left == apart[1].left
-    shared = SharedSentences()
+    shared = SharedSentences(texts)
     ab, ac, bc = (shared.share(alignment) for alignment in apart)
     assert ab.left is ac.left and ab.right is bc.left and ac.right is bc.right
     assert (ab, ac, bc) == tuple(apart)  # equal to what was read: only the copies went
-    changed_a = dataclasses.replace(apart[1], left=apart[1].left[:1])  # "a" as another build split it
-    assert shared.share(changed_a).left == apart[1].left[:1]
+    assert all(sentence.source is texts["a"].text for sentence in ab.left)  # not a copy of the text either
+    from_the_cache = pickle.loads(pickle.dumps(bare(apart[2])))
+    assert from_the_cache.left == from_the_cache.right == ()
+    assert shared.share(from_the_cache) == apart[2] and shared.share(from_the_cache).left is bc.left
+    assert SharedSentences(texts).share(from_the_cache) == apart[2]  # split again when no worker brought them
 
 
 def test_a_refusal_to_comment_is_one_fact_only_of_one_someone() -> None:

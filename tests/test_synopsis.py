@@ -88,8 +88,7 @@ def test_only_the_words_no_other_outlet_uses_are_marked() -> None:
 
 def pair(left: int, right: int, score: float) -> Pair:
     return Pair(
-        left, right, score, "paraphrase", None, (), Signals(score, 0, 0, 0, 0), (), (), (), 0.0, False,
-        Attribution((), ()),
+        left, right, score, "paraphrase", None, (), Signals(score, 0, 0, 0, 0), False, Attribution((), ()),
     )  # fmt: skip
 
 

@@ -89,11 +89,7 @@ class Pair(Slotted):
     shared_quote: str | None  # the left side's words of the quotation both share, if long enough
     shared_claims: tuple[str, ...]
     signals: Signals
-    shared_words: tuple[str, ...]  # content-word stems both use, heaviest first: why they were paired
-    shared_people: tuple[str, ...]
-    shared_numbers: tuple[str, ...]
-    runner_up: float  # the best rival score when the pair was chosen
-    is_ambiguous: bool  # it did not beat the runner-up by the margin
+    is_ambiguous: bool  # it did not beat the best rival score for either sentence by the margin
     attribution: Attribution
     conflict: Conflict | None = None  # the figures each side gives and the other does not, when both give some
 
@@ -311,10 +307,6 @@ def _pair(
         shared_quote=left.side.text[quote[0].start : quote[-1].end] if is_verbatim else None,
         shared_claims=evidence.shared_claims,
         signals=evidence.signals,
-        shared_words=evidence.shared_words,
-        shared_people=evidence.shared_people,
-        shared_numbers=evidence.shared_numbers,
-        runner_up=match.runner_up,
         is_ambiguous=match.is_ambiguous,
         attribution=Attribution(left_features.attributions, right_features.attributions),
         conflict=conflict,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dossier.slotted import Slotted
 
@@ -18,10 +18,19 @@ from dossier.slotted import Slotted
 @dataclass(frozen=True, slots=True)
 class Sentence(Slotted):
     index: int  # position among the article's sentences
-    start: int  # character offsets into the article's text: text[start:end] == self.text
+    start: int  # character offsets into the article's text: source[start:end] == self.text
     end: int
-    text: str
     paragraph: int  # index of the paragraph it belongs to
+    # The article's whole text, one string its sentences share rather than a copy of each one's words: a build
+    # holds every article's sentences for the comparison pages (about 40 MB of copies at 5,000 articles).
+    source: str = field(repr=False)
+
+    @property
+    def text(self) -> str:
+        return self.source[self.start : self.end]
+
+    def __repr__(self) -> str:
+        return f"Sentence({self.index}, {self.start}-{self.end}, paragraph {self.paragraph}: {self.text!r})"
 
 
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line, spaces or \r allowed
@@ -60,8 +69,8 @@ def split_sentences(text: str) -> list[Sentence]:
                     index=len(sentences),
                     start=sentence_start,
                     end=sentence_end,
-                    text=text[sentence_start:sentence_end],
                     paragraph=paragraph,
+                    source=text,
                 )
             )
     return sentences

@@ -16,7 +16,7 @@ from dossier.compare.align import Alignment, DescribedSide, compare_sides, descr
 from dossier.compare.features import Side
 from dossier.compare.language import base_language, detect_language
 from dossier.compare.meaning import model_key
-from dossier.compare.segment import Sentence
+from dossier.compare.segment import Sentence, split_sentences
 from dossier.compare.words import DEFAULT_SYNONYMS
 from dossier.diagnostics import Report
 from dossier.model import Article, CompareSettings, Dossier
@@ -83,26 +83,44 @@ def _align_story(job: _Job, settings: CompareSettings) -> list[tuple[PairKey, Al
 
 
 class SharedSentences:
-    """One tuple of an article's sentences for all the alignments that hold it.
+    """One tuple of an article's sentences for all the alignments that hold it, on the article's text as the build
+    holds it.
 
-    An alignment holds both articles' sentences; made in a worker or read from the cache, each comes with its
-    own copy, so an article in n - 1 pairs had n - 1 copies (about 45 of the 56 MB the alignments of 1,000
-    articles took). An equal tuple is replaced by the first one met.
+    An alignment holds both articles' sentences; made in a worker, each comes with its own copy, so an article in
+    n - 1 pairs had n - 1 copies (about 45 of the 56 MB the alignments of 1,000 articles took), each sentence
+    with its own copy of its words. The first met is kept, made again on the build's own string of the article's
+    text. The build cache stores alignments without their sentences (`bare`; they held both articles' texts, 144
+    of 156 MB at 5,000 articles): a split is a function of the text alone, so the article's text is split again.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, texts: Mapping[str, ArticleText]) -> None:
+        self._texts = texts
         self._by_article: dict[str, tuple[Sentence, ...]] = {}
 
     def share(self, alignment: Alignment) -> Alignment:
-        left = self._one(alignment.left_article, alignment.left)
-        right = self._one(alignment.right_article, alignment.right)
+        left = self._sentences(alignment.left_article, alignment.left)
+        right = self._sentences(alignment.right_article, alignment.right)
         if left is alignment.left and right is alignment.right:
             return alignment
         return dataclasses.replace(alignment, left=left, right=right)
 
-    def _one(self, article_id: str, sentences: tuple[Sentence, ...]) -> tuple[Sentence, ...]:
-        known = self._by_article.setdefault(article_id, sentences)
-        return known if known is sentences or known == sentences else sentences
+    def _sentences(self, article_id: str, brought: tuple[Sentence, ...]) -> tuple[Sentence, ...]:
+        known = self._by_article.get(article_id)
+        if known is None:
+            text = self._texts.get(article_id)
+            if text is None:
+                return brought
+            if brought and brought[0].source == text.text:  # made in a worker: no need to split it again
+                known = tuple(Sentence(s.index, s.start, s.end, s.paragraph, text.text) for s in brought)
+            else:
+                known = tuple(split_sentences(text.text))
+            self._by_article[article_id] = known
+        return known
+
+
+def bare(alignment: Alignment) -> Alignment:
+    """The alignment without its sentences, as the build cache keeps it (`SharedSentences` gives them back)."""
+    return dataclasses.replace(alignment, left=(), right=())
 
 
 class Alignments(Mapping[PairKey, Alignment]):
@@ -133,7 +151,7 @@ class Alignments(Mapping[PairKey, Alignment]):
             if not isinstance(stored, Alignment):  # damaged or refused: the cache is only a shortcut
                 stored = self._align_again(pair)
                 if self._store:
-                    self._store.put(CACHE_NAMESPACE, key, stored)
+                    self._store.put(CACHE_NAMESPACE, key, bare(stored))
             found = self._made[pair] = self._shared.share(stored)
         return found
 
@@ -197,10 +215,10 @@ def compare_stories(
         if missing:
             needed = sorted({a for pair in missing for a in pair}, key=story.article_ids.index)
             jobs.append(([side(a) for a in needed], missing))
-    shared = SharedSentences()
+    shared = SharedSentences(texts)
     made = _align_all(jobs, settings, shared)
     if store:  # every other pair is kept by now
-        store.put_and_write_back(CACHE_NAMESPACE, {pair_keys[pair]: alignment for pair, alignment in made.items()})
+        store.put_and_write_back(CACHE_NAMESPACE, {pair_keys[pair]: bare(made[pair]) for pair in made})
 
     def align_again(pair: PairKey) -> Alignment:
         return _align_story(([side(pair[0]), side(pair[1])], [pair]), settings)[0][1]
