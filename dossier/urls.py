@@ -97,7 +97,9 @@ def relative_url(from_path: str, to_path: str) -> str:
     return f"{link}#{fragment}" if fragment else link
 
 
-@functools.lru_cache(maxsize=65536)
+# A page's links repeat within it and its neighbours, not across the site: at 1,000 articles 1,024 entries hit
+# as often as 65,536 did (52% of 213,000 calls), and 65,536 held 22 MB in each process that renders.
+@functools.lru_cache(maxsize=1024)
 def _relative(folder: str, target: str) -> str:
     """posixpath.relpath(target, folder or "."), for the clean relative paths of the output folder (a site has
     hundreds of thousands of links: relpath's abspath calls were a tenth of rendering)."""

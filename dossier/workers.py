@@ -8,6 +8,9 @@ of the items, so the output does not depend on how the work was shared.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import functools
 import multiprocessing
 import os
 import signal
@@ -43,6 +46,26 @@ def may_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+def give_back_free_memory() -> None:
+    """Hand the system the memory that freed objects left in the C library's heap (glibc's malloc_trim).
+
+    A build frees far more than it keeps (the YAML as read, the workers' results as they arrive), and glibc keeps
+    freed pages for reuse: at 5,000 articles, 75 of the 500 MiB the process held after comparing were such
+    pages. Elsewhere (macOS, musl) there is no malloc_trim, and nothing is done.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
 _task: Callable[[Any], Any] | None = None  # set in the parent just before forking; the workers inherit it
 
 
@@ -74,6 +97,7 @@ def forked_map(
                 return
             yield item
 
+    give_back_free_memory()  # before the workers are forked: they would each count it as theirs
     try:
         with _sigterm_held():  # the workers are forked with SIGTERM held back, until _end_on_sigterm
             pool = multiprocessing.get_context("fork").Pool(workers, initializer=_end_on_sigterm)

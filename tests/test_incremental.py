@@ -703,6 +703,8 @@ def test_a_first_build_with_the_cache_lets_the_markdown_tokens_go_and_gives_the_
     checked = check_project(project, CACHED)
     assert checked.texts and all("tokens" not in vars(text) for text in checked.texts.values())
     assert all(text.tokens for text in checked.texts.values())  # parsed again when asked for
+    # ... and not kept once read: each worker that rendered the article pages held every one it had parsed.
+    assert all("tokens" not in vars(text) for text in checked.texts.values())
     shutil.rmtree(project / CACHE_FOLDER)
     check_same(project, tmp_path / "clean")
 

@@ -206,8 +206,9 @@ def render_body(md: MarkdownIt, text: ArticleText, spans: Sequence[Span]) -> lis
     env: dict[str, Any] = {"sweep": _SpanSweep(sorted(spans, key=Span.nesting_key))}
     by_first_token = {p.first_token: p.index for p in text.passages}
     rendered = []
-    for first, last in top_level_blocks(text.tokens):
-        block = text.tokens[first:last]
+    tokens = text.tokens  # parsed again at each read where the build cache gave the text (anchor/stage.py)
+    for first, last in top_level_blocks(tokens):
+        block = tokens[first:last]
         html = renderer.render(block, md.options, env)
         if md.options.get("html") and has_raw_html(block):
             html = sanitise_html(html)  # the site opted in to raw HTML: keep only what the allowlist allows
