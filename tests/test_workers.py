@@ -127,7 +127,7 @@ def test_forked_map_gives_freed_memory_back_before_it_forks(monkeypatch: pytest.
 
     given: list[str] = []
     monkeypatch.setattr(workers, "give_back_free_memory", lambda: given.append("given back"))
-    monkeypatch.setattr(workers.multiprocessing, "get_context", fork)
+    monkeypatch.setattr(multiprocessing, "get_context", fork)
     with pytest.raises(Forking) as forking:
         list(workers.forked_map(abs, [1], 2))
     assert forking.value.args == (["given back"],)
