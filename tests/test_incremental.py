@@ -38,7 +38,7 @@ from dossier.compare.align import Alignment
 from dossier.compare.language import detect_language
 from dossier.compare.stage import compare_stories
 from dossier.diagnostics import Location
-from dossier.model import Article
+from dossier.model import Article, Story
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
 from dossier.render import data, incremental
 from dossier.render.incremental import PAGES_NAMESPACE, RECORDS_KEY, Recorder, RecordingTuple
@@ -960,6 +960,30 @@ def test_dossier_json_and_the_web_annotations_are_the_same_in_runs_of_any_length
     edit_note(project, 1)  # a note of the-moscow-times
     build_project(project, CACHED)
     assert encoded == ["the-moscow-times"]
+    check_same(project, tmp_path / "clean")
+
+
+def test_dossier_jsons_comparisons_are_made_and_kept_a_story_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparisons part of dossier.json (12 MB at 5,000 articles, once held whole and cached as one entry) is
+    encoded and cached a story at a time: an article edit makes again only its own story's, and the bytes are
+    those of a clean build."""
+    project = generate(15, tmp_path / "project")  # three stories of five articles
+    options = BuildOptions(use_cache=True, search=False)
+    assert build_project(project, options).written is not None
+    made: list[str] = []
+    real = data.comparisons_json
+
+    def noting(story: Story, comparison: Any) -> str:
+        made.append(story.id)
+        return real(story, comparison)
+
+    monkeypatch.setattr(incremental, "comparisons_json", noting)  # the name render/incremental.py calls
+    article = project / "content" / "story-0001" / "article-00007.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added at the end.\n", encoding="utf-8")
+    assert build_project(project, options).written is not None
+    assert made == ["story-0001"]
     check_same(project, tmp_path / "clean")
 
 

@@ -197,6 +197,7 @@ def render_site(
             data = dossier_json(
                 dossier, texts, index, alignments, comparison, functools.partial(cache.articles_json, texts=texts),
                 functools.partial(cache.synopsis_json, alignments=alignments), cache.dossier_json_part,
+                cache.story_comparisons_json,
             )  # fmt: skip
         else:
             data = dossier_json(dossier, texts, index, alignments)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -123,6 +124,11 @@ def _synopsis(story_id: str, synopsis: Synopsis) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def comparisons_json(story: Story, comparison: Callable[[PairKey], ComparisonJson]) -> str:
+    """A story's comparisons in dossier.json, each pair of its articles in order, joined as in a JSON list."""
+    return ",".join(comparison(pair)[0] for pair in itertools.combinations(story.article_ids, 2))
+
+
 def compared_stories(dossier: Dossier) -> list[Story]:
     """The stories that have a comparison: those of two articles or more."""
     return [story for story in dossier.stories.values() if len(story.article_ids) > 1]
@@ -179,28 +185,29 @@ def dossier_json(
     articles: Callable[[list[Article]], str] | None = None,
     synopsis: Callable[[Story], str] | None = None,
     kept: Callable[[str, Callable[[], str]], str] | None = None,
+    story_comparisons: Callable[[Story, Callable[[PairKey], ComparisonJson]], str] | None = None,
 ) -> Iterator[str]:
     """The whole model as JSON (docs/data.md), in parts whose concatenation is the file's text, each made when
     it is asked for.
 
     The articles, the comparisons and the synopses, most of its bytes, are encoded in parts (`articles`, a run
-    of them, `comparison` and `synopsis` may take each from a cache, so that an alignment nothing asked for is
-    never read) and spliced in: the bytes are exactly those of encoding the document whole. `kept(name, make)` may
-    take from a cache what `make` encodes: "skeleton", the document without the spliced parts (it reads the
-    configuration, the stories, people, sources and claims, and the index's mentions), "comparisons" and
-    "sentences" (they read the alignments).
+    of them, `comparison`, `story_comparisons(story, comparison)` and `synopsis` may take each from a cache, so
+    that an alignment nothing asked for is never read) and spliced in: the bytes are exactly those of encoding the
+    document whole. The comparisons go a story at a time, so that they are never in memory whole (12 MB at 5,000
+    articles). `kept(name, make)` may take from a cache what `make` encodes: "skeleton", the document without the
+    spliced parts (it reads the configuration, the stories, people, sources and claims, and the index's
+    mentions), and "sentences" (it reads the alignments).
     """
     keep = kept or (lambda _, make: make())
-
-    @functools.cache
-    def encoded() -> list[ComparisonJson]:
-        return [comparison(pair) if comparison else comparison_json(alignments[pair]) for pair in alignments]
+    compare_pair = comparison or (lambda pair: comparison_json(alignments[pair]))
 
     def sentences() -> str:
         by_article: dict[str, str] = {}
-        for (left, right), (_, left_sentences, right_sentences) in zip(alignments, encoded(), strict=True):
-            by_article.setdefault(left, left_sentences)
-            by_article.setdefault(right, right_sentences)
+        for left, right in alignments:
+            if left not in by_article or right not in by_article:
+                _, left_sentences, right_sentences = compare_pair((left, right))
+                by_article.setdefault(left, left_sentences)
+                by_article.setdefault(right, right_sentences)
         return "{" + ",".join(f"{encode_json(key)}:{by_article[key]}" for key in sorted(by_article)) + "}"
 
     def make_skeleton() -> str:
@@ -218,11 +225,12 @@ def dossier_json(
         return encode_json(data)
 
     story_synopsis = synopsis or functools.partial(synopsis_json, alignments=alignments)
+    of_story = story_comparisons or comparisons_json
     encode_articles = functools.partial(articles_json, texts=texts)
     spliced: dict[str, Callable[[], Iterable[str]]] = {
         "articles": lambda: json_list(map(articles or encode_articles, article_runs(dossier))),
         "sentences": lambda: [keep("sentences", sentences)],
-        "comparisons": lambda: [keep("comparisons", lambda: "[" + ",".join(part for part, _, _ in encoded()) + "]")],
+        "comparisons": lambda: json_list(of_story(story, compare_pair) for story in compared_stories(dossier)),
         "synopses": lambda: json_list(story_synopsis(story) for story in compared_stories(dossier)),
     }
     skeleton = keep("skeleton", make_skeleton)

@@ -36,6 +36,7 @@ from dossier.render.data import (
     annotations_json,
     articles_json,
     comparison_json,
+    comparisons_json,
     synopsis_json,
 )
 from dossier.slotted import fields_getter
@@ -735,6 +736,19 @@ class PageCache:
         key = digest(story.id, *story.article_ids, *(known[pair] for pair in pairs), "synopsis json")
         return self._stored_text(key, lambda: synopsis_json(story, alignments))
 
+    def story_comparisons_json(self, story: Story, comparison: Callable[[PairKey], ComparisonJson]) -> str:
+        """A story's comparisons in dossier.json, from the cache when none of its alignments' inputs changed (then
+        no alignment is read). Each pair's own part stays in the cache meanwhile: else the next change to one
+        article would make all of its story's pairs' parts again."""
+        known = self.fingerprints.alignment_keys if self.fingerprints else {}
+        pairs = list(itertools.combinations(story.article_ids, 2))
+        if not all(pair in known for pair in pairs):
+            return comparisons_json(story, comparison)
+        for pair in pairs:
+            self.store.keep(DOSSIER_JSON_NAMESPACE, self._comparison_key(known[pair]))
+        key = digest(story.id, *story.article_ids, *(known[pair] for pair in pairs), "comparisons json")
+        return self._stored_text(key, lambda: comparisons_json(story, comparison))
+
     def articles_json(self, articles: list[Article], texts: Mapping[str, ArticleText]) -> str:
         """A run of articles' records in dossier.json, from the cache when none of them changed (an article's text is
         made from its body, which the article holds; the Markdown settings are in the global key): a rebuild
@@ -748,7 +762,7 @@ class PageCache:
     def dossier_json_part(self, name: str, make: Callable[[], str]) -> str:
         """A part of dossier.json that `data.dossier_json` names, from the cache when what it reads is unchanged:
         the skeleton reads the tables of SKELETON_READS (and the configuration, in the global key); the
-        comparisons and the sentences read the alignments, each known by the key of its inputs."""
+        sentences read the alignments, each known by the key of its inputs."""
         assert self.fingerprints is not None
         if name == "skeleton":
             reads = [self.fingerprints.of((table, EVERYTHING)) for table in SKELETON_READS]
