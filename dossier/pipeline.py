@@ -430,6 +430,7 @@ def _build_inputs(project_dir: Path, options: BuildOptions) -> BuildInputs | Non
 
 
 def _build_checked(project_dir: Path, options: BuildOptions, known_files: FileTable) -> Built:
+    from dossier.compare.stage import Alignments
     from dossier.render import render_site
     from dossier.render.incremental import PageCache
     from dossier.search import search_index
@@ -463,6 +464,8 @@ def _build_checked(project_dir: Path, options: BuildOptions, known_files: FileTa
             checked.dossier, checked.texts, checked.index, checked.alignments, themes, report, site.add,
             site.keep_previous, pages, checked.alignment_keys, checked.article_keys, checked.file_keys,
         )  # fmt: skip
+        if isinstance(checked.alignments, Alignments):
+            checked.alignments.let_go()
         static = static_files(project_dir, report)  # checked with what the pages left: a clash is an error
         built.paths += copy_static_files(static, built.paths, derived.folder if derived else None, report, site.add)
         timings["render"] = time.perf_counter() - started  # with writing into the staging folder

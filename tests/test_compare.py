@@ -41,8 +41,9 @@ from dossier.compare.score import PairScorer, combine_values, weigh_terms
 from dossier.compare.stage import SharedSentences, bare
 from dossier.compare.words import STOPWORDS, stem_word
 from dossier.model import CompareSettings
-from dossier.pipeline import build_project, check_project
+from dossier.pipeline import BuildOptions, build_project, check_project
 from dossier.text import make_markdown, parse_article_text
+from tests.conftest import copy_example
 from tests.security.project import small_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "compare"
@@ -1058,3 +1059,22 @@ def test_a_refusal_to_comment_is_one_fact_only_of_one_someone() -> None:
     again = Side("c", f"{schools} Asked about the cameras, Avigilon declined to comment to Axios.")
     pairs = compare_sides(axios, again, SETTINGS).pairs
     assert [(p.left, p.right) for p in pairs] == [(0, 0), (1, 1), (2, 2), (3, 3)]
+
+
+def test_the_alignments_a_build_let_go_are_read_again_from_the_build_cache(tmp_path: Path) -> None:
+    """Once the pages are rendered, a build lets its alignments go (the cache's write-back wants the memory); one
+    read later comes back from the build cache, equal to what was let go. Without a cache nothing is let go: it
+    would be compared again."""
+    project = copy_example(tmp_path / "project")
+    cached = check_project(project, BuildOptions(use_cache=True))
+    assert isinstance(cached.alignments, stage.Alignments)
+    before = {pair: cached.alignments[pair] for pair in cached.alignments}
+    assert cached.cache is not None
+    cached.cache.finish(stage.CACHE_NAMESPACE)
+    cached.alignments.let_go()
+    assert not cached.alignments._made
+    assert {pair: cached.alignments[pair] for pair in cached.alignments} == before
+    plain = check_project(project)
+    assert isinstance(plain.alignments, stage.Alignments)
+    plain.alignments.let_go()
+    assert plain.alignments._made

@@ -97,6 +97,9 @@ class SharedSentences:
         self._texts = texts
         self._by_article: dict[str, tuple[Sentence, ...]] = {}
 
+    def forget(self) -> None:
+        self._by_article.clear()
+
     def share(self, alignment: Alignment) -> Alignment:
         left = self._sentences(alignment.left_article, alignment.left)
         right = self._sentences(alignment.right_article, alignment.right)
@@ -154,6 +157,14 @@ class Alignments(Mapping[PairKey, Alignment]):
                     self._store.put(CACHE_NAMESPACE, key, bare(stored))
             found = self._made[pair] = self._shared.share(stored)
         return found
+
+    def let_go(self) -> None:
+        """Forget the alignments read or made, where the build cache holds them (a later read takes one from it
+        again): once the pages are rendered, the end of a build, which writes the cache, wants that memory
+        (about 80 MB at 5,000 articles)."""
+        if self._store is not None:
+            self._made.clear()
+            self._shared.forget()
 
     def __iter__(self) -> Iterator[PairKey]:
         return iter(self.input_keys)
