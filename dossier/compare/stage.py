@@ -89,8 +89,9 @@ class SharedSentences:
     An alignment holds both articles' sentences; made in a worker, each comes with its own copy, so an article in
     n - 1 pairs had n - 1 copies (about 45 of the 56 MB the alignments of 1,000 articles took), each sentence
     with its own copy of its words. The first met is kept, made again on the build's own string of the article's
-    text. The build cache stores alignments without their sentences (`bare`; they held both articles' texts, 144
-    of 156 MB at 5,000 articles): a split is a function of the text alone, so the article's text is split again.
+    text. The build cache stores alignments without their sentences (`bare`: with them, each held both articles'
+    texts, 28 of the 31 MB the cache's alignments took at 1,000 articles): a split is a function of the text
+    alone, so the article's text is split again.
     """
 
     def __init__(self, texts: Mapping[str, ArticleText]) -> None:
