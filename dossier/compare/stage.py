@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.compare.align import Alignment, DescribedSide, compare_sides, describe_side
@@ -45,6 +45,11 @@ def side_of(
         # The site's language is every article's default: only one the front matter sets apart is taken as said.
         language=article.language if article.language != dossier.config.language else None,
     )
+
+
+def story_pairs(article_ids: Sequence[str]) -> list[PairKey]:
+    """Each pair of a story's articles, in the story's order: the pairs it compares."""
+    return list(itertools.combinations(article_ids, 2))
 
 
 # One story's work: its sides, and the pairs to align among them.
@@ -220,7 +225,7 @@ def compare_stories(
     jobs: list[_Job] = []
     for story in dossier.stories.values():
         missing = []
-        for left, right in itertools.combinations(story.article_ids, 2):
+        for left, right in story_pairs(story.article_ids):
             key = pair_keys[(left, right)] = pair_key(side_keys[left], side_keys[right], made_with)
             if not (store and store.keep(CACHE_NAMESPACE, key)):
                 missing.append((left, right))
@@ -241,7 +246,7 @@ def compare_stories(
 def report_different_languages(dossier: Dossier, languages: Mapping[str, str | None], report: Report) -> None:
     """A warning for each pair of a story's articles that are not compared because their languages differ."""
     for story in dossier.stories.values():
-        for left, right in itertools.combinations(story.article_ids, 2):
+        for left, right in story_pairs(story.article_ids):
             left_language, right_language = languages[left], languages[right]
             if left_language and right_language and left_language != right_language:
                 other = dossier.articles[right]

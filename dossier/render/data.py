@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 from dossier import urls
 from dossier.compare.align import Alignment
 from dossier.compare.segment import Sentence
-from dossier.compare.stage import PairKey
+from dossier.compare.stage import PairKey, story_pairs
 from dossier.compare.synopsis import Synopsis, synopsis_of
 from dossier.link import Index
 from dossier.model import Annotation, Article, Claim, Dossier, Link, Story
@@ -126,7 +125,7 @@ def _synopsis(story_id: str, synopsis: Synopsis) -> dict[str, Any]:
 
 def comparisons_json(story: Story, comparison: Callable[[PairKey], ComparisonJson]) -> str:
     """A story's comparisons in dossier.json, each pair of its articles in order, joined as in a JSON list."""
-    return ",".join(comparison(pair)[0] for pair in itertools.combinations(story.article_ids, 2))
+    return ",".join(comparison(pair)[0] for pair in story_pairs(story.article_ids))
 
 
 def compared_stories(dossier: Dossier) -> list[Story]:

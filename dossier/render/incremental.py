@@ -25,7 +25,7 @@ import markdown_it
 from dossier import urls
 from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.compare.align import Alignment
-from dossier.compare.stage import PairKey
+from dossier.compare.stage import PairKey, story_pairs
 from dossier.diagnostics import Diagnostic, Location, Report
 from dossier.kept_files import read_below
 from dossier.link import Index
@@ -729,25 +729,25 @@ class PageCache:
     def synopsis_json(self, story: Story, alignments: Mapping[PairKey, Alignment]) -> str:
         """A story's synopsis in dossier.json, from the cache when none of its alignments' inputs changed (then
         no alignment is read)."""
-        known = self.fingerprints.alignment_keys if self.fingerprints else {}
-        pairs = list(itertools.combinations(story.article_ids, 2))
-        if not all(pair in known for pair in pairs):
-            return synopsis_json(story, alignments)
-        key = digest(story.id, *story.article_ids, *(known[pair] for pair in pairs), "synopsis json")
-        return self._stored_text(key, lambda: synopsis_json(story, alignments))
+        return self._story_text(story, "synopsis json", lambda: synopsis_json(story, alignments))
 
     def story_comparisons_json(self, story: Story, comparison: Callable[[PairKey], ComparisonJson]) -> str:
         """A story's comparisons in dossier.json, from the cache when none of its alignments' inputs changed (then
         no alignment is read). Each pair's own part stays in the cache meanwhile: else the next change to one
         article would make all of its story's pairs' parts again."""
+        return self._story_text(story, "comparisons json", lambda: comparisons_json(story, comparison), True)
+
+    def _story_text(self, story: Story, name: str, make: Callable[[], str], keep_pairs: bool = False) -> str:
+        """A story's part of dossier.json that reads its alignments, cached under their inputs' keys (`keep_pairs`:
+        each pair's own comparison part is kept with it)."""
         known = self.fingerprints.alignment_keys if self.fingerprints else {}
-        pairs = list(itertools.combinations(story.article_ids, 2))
+        pairs = story_pairs(story.article_ids)
         if not all(pair in known for pair in pairs):
-            return comparisons_json(story, comparison)
-        for pair in pairs:
-            self.store.keep(DOSSIER_JSON_NAMESPACE, self._comparison_key(known[pair]))
-        key = digest(story.id, *story.article_ids, *(known[pair] for pair in pairs), "comparisons json")
-        return self._stored_text(key, lambda: comparisons_json(story, comparison))
+            return make()
+        if keep_pairs:
+            for pair in pairs:
+                self.store.keep(DOSSIER_JSON_NAMESPACE, self._comparison_key(known[pair]))
+        return self._stored_text(digest(story.id, *story.article_ids, *(known[pair] for pair in pairs), name), make)
 
     def articles_json(self, articles: list[Article], texts: Mapping[str, ArticleText]) -> str:
         """A run of articles' records in dossier.json, from the cache when none of them changed (an article's text is
@@ -971,8 +971,8 @@ def _render_all(
     size = min(-(-len(todo) // (workers * 4)), CHUNK_PAGES)
     bounds = [(start, min(start + size, len(todo))) for start in range(0, len(todo), size)]
     # A worker's chunks out at once are bounded: pages this process has yet to write wait in it (13-15 MB of them
-    # at 1,000 articles here), and without a bound, where it writes more slowly than the workers render (a slow
-    # disk), every page of the site could.
+    # at 1,000 articles here with chunks of 100), and without a bound, where it writes more slowly than the workers
+    # render (a slow disk), every page of the site could.
     for pages, diagnostics in forked_map(render_chunk, bounds, workers, in_flight=CHUNKS_OUT * workers):
         report.diagnostics.extend(diagnostics)
         yield from pages
