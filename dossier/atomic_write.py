@@ -16,10 +16,16 @@ import contextlib
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
+
+# What to write: the bytes, or a function that writes them to the stream it is given (a large pickle or JSON
+# document made as it is written, never held whole in memory beside what it is made from).
+Content = bytes | Callable[[BinaryIO], object]
 
 
-def write_atomically(path: Path, data: bytes, *, folder_fd: int | None = None) -> None:
+def write_atomically(path: Path, data: Content, *, folder_fd: int | None = None) -> None:
     """Write `data` to `path` through a temporary file renamed over it. An existing regular file keeps its
     permissions; a new one gets those any new file gets (0o666 less the umask). With `folder_fd`, `path` is a
     name in the folder that descriptor holds (see kept_files)."""
@@ -31,7 +37,10 @@ def write_atomically(path: Path, data: bytes, *, folder_fd: int | None = None) -
         with os.fdopen(handle, "wb") as stream:
             if kept_mode is not None:
                 os.fchmod(stream.fileno(), kept_mode)
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                data(stream)
         os.replace(temporary, path, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
     except BaseException:
         with contextlib.suppress(OSError):  # the failure being raised is the one to report

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from dossier.atomic_write import write_atomically
+from dossier.atomic_write import Content, write_atomically
 
 # Larger than any file a build writes (a cache shard, dossier.json): a bigger one is refused unread.
 SIZE_LIMIT = 1 << 30
@@ -132,7 +132,7 @@ class KeptFolder:
         with opened_folder(self.base, self.parts) as descriptor:
             return read_regular(name, dir_fd=descriptor, limit=limit)
 
-    def write(self, name: str, data: bytes) -> None:
+    def write(self, name: str, data: Content) -> None:
         """Replace the file `name` whole (see atomic_write), making the folder first when it is missing."""
         with opened_folder(self.base, self.parts, create=True) as descriptor:
             write_atomically(Path(name), data, folder_fd=descriptor)

@@ -26,14 +26,17 @@ in place of the manifest is never waited on or read.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import io
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from dossier import urls
+from dossier.atomic_write import Content
 from dossier.cache import kept_cache_folder, version_key
 from dossier.diagnostics import Diagnostic, Location, Report
 from dossier.folder_listing import entries_by_name
@@ -266,10 +269,18 @@ def record_anchors(output_dir: Path, cache_dir: Path, dossier: Dossier, texts: d
         if annotation.anchor
     ]
     kept = {"data_file": _stat_of(output_dir / urls.DATA_FILE), "anchors": anchors}
-    _keep(kept_cache_folder(cache_dir), ANCHORS, json.dumps(kept, ensure_ascii=False, separators=(",", ":")).encode())
+    _keep(kept_cache_folder(cache_dir), ANCHORS, functools.partial(_write_json, kept))
 
 
-def _keep(folder: KeptFolder, name: str, data: bytes) -> None:
+def _write_json(value: object, stream: BinaryIO) -> None:
+    """`value` as compact JSON in UTF-8, made as it is written (the anchors of 5,000 articles are 5 MB of it)."""
+    text = io.TextIOWrapper(stream, encoding="utf-8")
+    json.dump(value, text, ensure_ascii=False, separators=(",", ":"))
+    text.flush()
+    text.detach()  # the stream is its caller's to close
+
+
+def _keep(folder: KeptFolder, name: str, data: Content) -> None:
     """Write a file of the cache folder; failing is no error (a full disk, a read-only folder, a cache folder
     linked elsewhere). These files only spare the next build work, and one left by an earlier build is used
     only while what it records (the inputs' digest and the output's files, or dossier.json's size and time)

@@ -12,6 +12,7 @@ import pickle
 import random
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,7 @@ from dossier.compare.features import find_expansions, find_quotations
 from dossier.compare.language import detect_language
 from dossier.compare.meaning import shipped_files, shipped_model
 from dossier.compare.score import PairScorer, combine_values, weigh_terms
+from dossier.compare.segment import Sentences
 from dossier.compare.stage import SharedSentences, bare
 from dossier.compare.words import STOPWORDS, stem_word
 from dossier.model import CompareSettings
@@ -123,7 +125,7 @@ def times(alignment: Alignment, fragment: str) -> int:
     return only_index(alignment.right, fragment)
 
 
-def only_index(sentences: tuple[Sentence, ...], fragment: str) -> int:
+def only_index(sentences: Sequence[Sentence], fragment: str) -> int:
     found = [s.index for s in sentences if fragment in s.text]
     assert len(found) == 1, (fragment, found)
     return found[0]
@@ -1016,10 +1018,10 @@ def test_a_meaning_folder_with_another_kind_of_tokenizer_is_refused_where_it_is_
     assert error.endswith("tiny_tokenizer_config.json is another kind of tokenizer")
 
 
-def test_alignments_read_apart_share_one_tuple_of_each_articles_sentences_on_the_builds_text() -> None:
+def test_alignments_read_apart_share_one_sequence_of_each_articles_sentences_on_the_builds_text() -> None:
     """Alignments unpickled one by one from workers each bring their own copy of both articles' sentences and
-    text; SharedSentences keeps one tuple per article, on the text the build holds, and gives the alignments the
-    build cache keeps without sentences (`bare`) the same tuple back."""
+    text; SharedSentences keeps one `Sentences` per article (numbers, not objects), on the text the build holds,
+    and gives the alignments the build cache keeps without sentences (`bare`) the same one back."""
     md = make_markdown()
     bodies = {
         "a": "Flynn met Kislyak in December. The talks were about sanctions. Pence denied it.",
@@ -1034,12 +1036,38 @@ def test_alignments_read_apart_share_one_tuple_of_each_articles_sentences_on_the
     shared = SharedSentences(texts)
     ab, ac, bc = (shared.share(alignment) for alignment in apart)
     assert ab.left is ac.left and ab.right is bc.left and ac.right is bc.right
+    assert all(isinstance(sentences, Sentences) for sentences in (ab.left, ab.right, ac.right))
     assert (ab, ac, bc) == tuple(apart)  # equal to what was read: only the copies went
     assert all(sentence.source is texts["a"].text for sentence in ab.left)  # not a copy of the text either
     from_the_cache = pickle.loads(pickle.dumps(bare(apart[2])))
     assert from_the_cache.left == from_the_cache.right == ()
     assert shared.share(from_the_cache) == apart[2] and shared.share(from_the_cache).left is bc.left
     assert SharedSentences(texts).share(from_the_cache) == apart[2]  # split again when no worker brought them
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Flynn met Kislyak in December. The talks were about sanctions.\n\nPence denied it. Flynn resigned.",
+        "One line without a full stop",
+        "",
+    ],
+)
+def test_sentences_held_as_numbers_read_as_the_split_they_were_made_from(text: str) -> None:
+    """`Sentences` holds each sentence's offsets and paragraph in one array and makes a Sentence when one is read:
+    whatever way it is read (by index from either end, by slice, in turn), it is the split it was made from, equal
+    to it (either way round) and hashed as it is, and it pickles."""
+    split = tuple(split_sentences(text))
+    held = Sentences(text, split)
+    assert len(held) == len(split) and list(held) == list(split)
+    assert [held[i] for i in range(-len(split), len(split))] == [*split, *split]
+    assert held[1:] == split[1:] and held[::-1] == split[::-1]
+    assert held == split and split == held and held == Sentences(text, split) and hash(held) == hash(split)
+    assert held != split[:-1] or not split
+    assert held != Sentences(text + " ", split) or not split  # another text: other sentences
+    assert pickle.loads(pickle.dumps(held)) == held
+    with pytest.raises(IndexError):
+        held[len(split)]
 
 
 def test_a_refusal_to_comment_is_one_fact_only_of_one_someone() -> None:

@@ -11,6 +11,7 @@ import dataclasses
 import gc
 import io
 import operator
+import os
 import pickle
 import re
 import shutil
@@ -18,7 +19,7 @@ import tempfile
 from array import array
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 import pytest
@@ -41,7 +42,7 @@ from dossier.diagnostics import Location
 from dossier.model import Article, Story
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
 from dossier.render import data, incremental
-from dossier.render.incremental import PAGES_NAMESPACE, RECORDS_KEY, Recorder, RecordingTuple
+from dossier.render.incremental import RECORDS_FILE, Recorder, RecordingTuple
 from dossier.render.output import Output
 from dossier.text import ArticleText, parse_article_text
 from dossier.yaml_reader import LocatedDict, LocatedList
@@ -744,9 +745,8 @@ def test_pages_records_of_another_shape_are_not_used(tmp_path: Path) -> None:
     """The records as an older dossier stored them (no fingerprints), or damaged: every page is rendered again."""
     project = copy_example(tmp_path / "project")
     build_project(project, CACHED)
-    shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
-    entries = pickle.loads(shard.read_bytes())
-    global_key, dependencies, fingerprints, records, stand_ins = pickle.loads(entries[RECORDS_KEY])
+    records_file = project / CACHE_FOLDER / "build" / f"{RECORDS_FILE}.whole.pickle"
+    global_key, dependencies, fingerprints, records, stand_ins = pickle.loads(records_file.read_bytes())
     shapes = (
         (global_key, records, dict(zip(dependencies, fingerprints, strict=True))),  # as dossier kept them before
         (global_key, dependencies, fingerprints, records),  # as it kept them before the stand-ins
@@ -757,7 +757,7 @@ def test_pages_records_of_another_shape_are_not_used(tmp_path: Path) -> None:
         (global_key, dependencies, fingerprints, records, tuple(kept[:3] for kept in stand_ins)),
     )
     for n, damaged in enumerate(shapes):
-        shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps(damaged)}))
+        records_file.write_bytes(pickle.dumps(damaged))
         edit_note(project, n)
         check_same(project, tmp_path / "clean")
 
@@ -795,9 +795,9 @@ def test_a_namespace_written_back_is_in_memory_one_shard_at_a_time(
     held_while_writing: list[int] = []
     write = store._write
 
-    def counting_write(name: str, entries: dict[str, bytes]) -> None:
+    def counting_write(name: str, pickled: Callable[[BinaryIO], object]) -> None:
         held_while_writing.append(sum(len(entries) for shard, entries in store._shards.items() if shard[0] == "data"))
-        write(name, entries)
+        write(name, pickled)
 
     monkeypatch.setattr(store, "_write", counting_write)
     store.write_back("data")
@@ -834,6 +834,50 @@ def test_a_cache_another_dossier_wrote_is_not_read_and_its_shards_go(
     assert sorted(p.name for p in (tmp_path / "cache").glob("*.pickle")) == ["compare-b.pickle"]
     assert (tmp_path / "cache" / cache_module.VERSION_FILE).read_text() == "another dossier"
     assert CacheStore(tmp_path / "cache").get("compare", "b1") == ("new",)
+
+
+def test_a_value_kept_whole_is_pickled_as_it_is_written_and_read_back_only_by_its_own_dossier(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """put_whole writes one large value (the pages' records) to a file of its own as it pickles it, never holding
+    its pickle as bytes (pickle.dumps here fails); get_whole reads it back, and gives None for a missing, damaged or
+    refused file, or for another dossier's (another version), as shards are."""
+    records = ("key", (("articles", "a"),), ("print",), {"page/index.html": (b"\0\0\0\0", "digest", None)}, ())
+    damaged = (b"not a pickle", pickle.dumps(os.system))
+    store = CacheStore(tmp_path / "cache")
+    with monkeypatch.context() as pickling:
+        pickling.setattr(pickle, "dumps", _refuse)  # pickle.dump to the file is what may run
+        store.put_whole("page-records", records)
+    assert store.get_whole("page-records") == records
+    assert CacheStore(tmp_path / "cache").get_whole("page-records") == records
+    assert CacheStore(tmp_path / "cache").get_whole("other") is None
+    assert (tmp_path / "cache" / cache_module.VERSION_FILE).read_text() == cache_module.version_key()
+    monkeypatch.setattr(cache_module, "version_key", lambda: "another dossier")
+    newer = CacheStore(tmp_path / "cache")
+    assert newer.get_whole("page-records") is None  # another dossier's
+    newer.put_whole("page-records", ("new",))
+    assert newer.get_whole("page-records") == ("new",)  # its own, read back
+    path = tmp_path / "cache" / "page-records.whole.pickle"
+    for bad in damaged:
+        path.write_bytes(bad)
+        assert newer.get_whole("page-records") is None
+
+
+def _refuse(*_: object, **__: object) -> bytes:
+    raise AssertionError("pickled into memory whole")
+
+
+def test_the_pages_records_are_a_file_of_their_own_and_an_older_dossiers_shard_goes(tmp_path: Path) -> None:
+    """A build keeps the pages' records with put_whole; the shard an older dossier kept them in is removed."""
+    project = copy_example(tmp_path / "project")
+    cache = project / CACHE_FOLDER / "build"
+    cache.mkdir(parents=True)
+    (cache / "pages-r.pickle").write_bytes(pickle.dumps({"records": pickle.dumps(("older",))}))
+    build_project(project, CACHED)
+    assert not (cache / "pages-r.pickle").exists()
+    assert isinstance(CacheStore(cache).get_whole(RECORDS_FILE), tuple)
+    edit_note(project, 0)
+    check_same(project, tmp_path / "clean")
 
 
 def test_a_namespace_written_back_early_is_read_again_and_kept(tmp_path: Path) -> None:
@@ -893,14 +937,13 @@ def test_a_page_whose_record_names_no_dependency_in_the_table_is_rendered_again(
     taken as missing: the page is rendered, never reused and never a crash."""
     project = copy_example(tmp_path / "project")
     build_project(project, CACHED)
-    shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
-    entries = pickle.loads(shard.read_bytes())
-    global_key, dependencies, fingerprints, records, stand_ins = pickle.loads(entries[RECORDS_KEY])
+    records_file = project / CACHE_FOLDER / "build" / f"{RECORDS_FILE}.whole.pickle"
+    global_key, dependencies, fingerprints, records, stand_ins = pickle.loads(records_file.read_bytes())
     person, source = "people/michael-flynn/index.html", "sources/the-week/index.html"
     records[person] = (array("I", [len(dependencies)]).tobytes(), *records[person][1:])
     records[source] = (records[source][0] + b"\0", *records[source][1:])
     damaged = (global_key, dependencies, fingerprints, records, stand_ins)
-    shard.write_bytes(pickle.dumps({RECORDS_KEY: pickle.dumps(damaged)}))
+    records_file.write_bytes(pickle.dumps(damaged))
     rendered = rendered_pages(monkeypatch)
     build_project(project, CACHED)
     assert person in rendered and source in rendered
@@ -927,8 +970,8 @@ def test_a_page_kept_unread_is_not_looked_at_again_and_its_record_says_how_it_st
     build_project(project, CACHED)
     pages = [path.relative_to(project / "build").as_posix() for path in looked]
     assert len(pages) == len(set(pages))  # each page looked at once: before it is kept, or once written
-    shard = project / CACHE_FOLDER / "build" / f"{PAGES_NAMESPACE}-r.pickle"
-    records = pickle.loads(pickle.loads(shard.read_bytes())[RECORDS_KEY])[3]
+    records_file = project / CACHE_FOLDER / "build" / f"{RECORDS_FILE}.whole.pickle"
+    records = pickle.loads(records_file.read_bytes())[3]
     assert records and all(on_disk(project / "build" / path) == record[2] for path, record in records.items())
     check_same(project, tmp_path / "clean")
 
@@ -1024,8 +1067,11 @@ def test_every_entry_a_build_stores_reads_back_through_the_caches_safe_unpickler
     entry of every namespace a build of a generated dossier stores, conflicts among them, must read back."""
     project = generate(40, tmp_path / "project")
     assert build_project(project, BuildOptions(use_cache=True, search=False)).written is not None
-    shards = sorted((project / CACHE_FOLDER / "build").glob("*.pickle"))
-    assert {shard.name.split("-")[0] for shard in shards} >= {"compare", "pages", "parts", "yaml", "story", "data"}
+    cache = project / CACHE_FOLDER / "build"
+    shards = sorted(set(cache.glob("*.pickle")) - set(cache.glob("*.whole.pickle")))
+    assert {shard.name.split("-")[0] for shard in shards} >= {"compare", "parts", "yaml", "story", "data"}
+    records = cache / f"{RECORDS_FILE}.whole.pickle"  # a file of its own (CacheStore.put_whole)
+    assert cache_module._SafeUnpickler(io.BytesIO(records.read_bytes())).load()
     conflicts = 0
     for shard in shards:
         for stored in pickle.loads(shard.read_bytes()).values():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -98,8 +98,8 @@ class Pair(Slotted):
 class Alignment(Slotted):
     left_article: str
     right_article: str
-    left: tuple[Sentence, ...]
-    right: tuple[Sentence, ...]
+    left: Sequence[Sentence]  # a tuple as compared; as a build keeps them, segment.Sentences
+    right: Sequence[Sentence]
     pairs: tuple[Pair, ...]  # ordered by left sentence
     unique_left: tuple[int, ...]  # sentences with no counterpart
     unique_right: tuple[int, ...]

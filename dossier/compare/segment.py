@@ -9,8 +9,10 @@ quote. A full stop that ends an abbreviation does not end the sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 from dossier.slotted import Slotted
 
@@ -31,6 +33,58 @@ class Sentence(Slotted):
 
     def __repr__(self) -> str:
         return f"Sentence({self.index}, {self.start}-{self.end}, paragraph {self.paragraph}: {self.text!r})"
+
+
+class Sentences(Sequence[Sentence]):
+    """An article's sentences held as numbers (each one's start, end and paragraph, in one array) on the article's
+    text: a Sentence is made when one is read. A build holds every compared article's sentences while it renders
+    the pages; as objects (a Sentence and its offsets) they took about 27 MB at 5,000 articles, as numbers 3."""
+
+    __slots__ = ("_numbers", "source")
+
+    def __init__(self, source: str, sentences: Iterable[Sentence]) -> None:
+        numbers = [number for s in sentences for number in (s.start, s.end, s.paragraph)]
+        self.source = source
+        # Four bytes a number where the text allows (offsets below 2**32: any article a build reads), else eight.
+        self._numbers = array("I" if max(numbers, default=0) < 2**32 else "Q", numbers)
+
+    def __len__(self) -> int:
+        return len(self._numbers) // 3
+
+    @overload
+    def __getitem__(self, index: int) -> Sentence: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Sentence, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Sentence | tuple[Sentence, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("sentence index out of range")
+        start, end, paragraph = self._numbers[3 * index : 3 * index + 3]
+        return Sentence(index, start, end, paragraph, self.source)
+
+    def __iter__(self) -> Iterator[Sentence]:
+        numbers, source = self._numbers, self.source
+        for index in range(len(self)):
+            yield Sentence(index, numbers[3 * index], numbers[3 * index + 1], numbers[3 * index + 2], source)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same sentences (a tuple of them too)."""
+        if isinstance(other, Sentences):
+            return self._numbers.tolist() == other._numbers.tolist() and self.source == other.source
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))  # as a tuple of the same sentences hashes
+
+    def __repr__(self) -> str:
+        return f"Sentences({list(self)!r})"
 
 
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line, spaces or \r allowed

@@ -79,7 +79,7 @@ class Row:
 @dataclass(frozen=True)
 class Synopsis:
     article_ids: tuple[str, ...]
-    sentences: tuple[tuple[Sentence, ...], ...]  # each article's, as every comparison splits it
+    sentences: tuple[Sequence[Sentence], ...]  # each article's, as every comparison splits it
     rows: tuple[Row, ...]
     set_aside: tuple[Link, ...]  # matches that would have put two sentences of one article in a row
     languages: tuple[str | None, ...] = ()  # each article's language ("en"), None where it could not be told
@@ -88,7 +88,7 @@ class Synopsis:
 
 def synopsis_of(article_ids: Sequence[str], alignments: Mapping[tuple[str, str], Alignment]) -> Synopsis:
     """The synopsis of a story of two or more articles, from the alignment of each pair (keyed in story order)."""
-    sentences: list[tuple[Sentence, ...] | None] = [None] * len(article_ids)
+    sentences: list[Sequence[Sentence] | None] = [None] * len(article_ids)
     languages: list[str | None] = [None] * len(article_ids)
     links, not_compared = [], []
     for (left, right), (left_id, right_id) in zip(
@@ -155,7 +155,7 @@ def _group(links: list[Link]) -> tuple[list[_Group], list[Link]]:
     return list(dict.fromkeys(group_of.values())), set_aside
 
 
-def _with_passages(groups: list[_Group], sentences: tuple[tuple[Sentence, ...], ...]) -> dict[Node, _Group]:
+def _with_passages(groups: list[_Group], sentences: tuple[Sequence[Sentence], ...]) -> dict[Node, _Group]:
     """Each sentence's group: the matched ones', and for the others a group of the unmatched sentences that follow
     each other in one paragraph."""
     group_of = {node: group for group in groups for node in group.nodes}
@@ -175,7 +175,7 @@ def _with_passages(groups: list[_Group], sentences: tuple[tuple[Sentence, ...], 
     return group_of
 
 
-def _ordered(group_of: dict[Node, _Group], sentences: tuple[tuple[Sentence, ...], ...]) -> list[_Group]:
+def _ordered(group_of: dict[Node, _Group], sentences: tuple[Sequence[Sentence], ...]) -> list[_Group]:
     """The groups in the first article's order, each other one placed beside its neighbours in its own article."""
     order: list[_Group] = []
     placed: set[_Group] = set()
@@ -206,7 +206,7 @@ def _position(order: list[_Group], group: _Group) -> int:
     return next(at for at, found in enumerate(order) if found is group)
 
 
-def _row(group: _Group, sentences: tuple[tuple[Sentence, ...], ...]) -> Row:
+def _row(group: _Group, sentences: tuple[Sequence[Sentence], ...]) -> Row:
     cells: list[list[int]] = [[] for _ in sentences]
     for article, index in group.nodes:
         cells[article].append(index)

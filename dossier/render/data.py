@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from dossier import urls
@@ -62,7 +62,7 @@ def _annotation(annotation: Annotation, text: ArticleText) -> dict[str, Any]:
     return record
 
 
-def _sentences(sentences: list[Sentence] | tuple[Sentence, ...]) -> list[list[int]]:
+def _sentences(sentences: Sequence[Sentence]) -> list[list[int]]:
     """Each sentence as its span of the article's text (the article's `text`), in order: its index is its place."""
     return [[s.start, s.end] for s in sentences]
 

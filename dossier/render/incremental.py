@@ -53,8 +53,8 @@ PARTS_NAMESPACE = "parts"  # files that are not pages, as rendered with their re
 DOSSIER_JSON_NAMESPACE = "data-json"
 ANNOTATIONS_NAMESPACE = "data-annotations"
 DATA_FILE_NAMESPACES = {urls.DATA_FILE: DOSSIER_JSON_NAMESPACE, urls.ANNOTATIONS_FILE: ANNOTATIONS_NAMESPACE}
-PAGES_NAMESPACE = "pages"
-RECORDS_KEY = "records"
+PAGES_NAMESPACE = "pages"  # where older versions kept the records (see PageCache.save)
+RECORDS_FILE = "page-records"  # the pages' records, a file of their own (CacheStore.put_whole)
 
 Dependency = tuple[str, Any]  # (table, key)
 # A story, claim or article as its story's files gave it (a story memo's), with the key of those files.
@@ -646,7 +646,7 @@ class PageCache:
             version_key(), fingerprint(config), templates_digest(themes), jinja2.__version__, markdown_it.__version__,
             f"reads {array(READS_TYPE).itemsize}",
         )  # fmt: skip
-        stored = store.get(PAGES_NAMESPACE, RECORDS_KEY)
+        stored = store.get_whole(RECORDS_FILE)
         self.previous: dict[str, PageRecord] = {}
         # Every dependency some previous page read, once, with a digest of what it held when they were made:
         # telling which pages changed is one comparison per dependency, then a set lookup per page.
@@ -837,14 +837,18 @@ class PageCache:
             self.store.write_back(namespace)
 
     def save(self) -> None:
+        for namespace in (PARTS_NAMESPACE, *DATA_FILE_NAMESPACES.values()):
+            self.store.finish(namespace)
+        self.store.put_whole(RECORDS_FILE, self._stored_records())
+        self.store.finish(PAGES_NAMESPACE)  # nothing is kept there now: removes what an older dossier left
+
+    def _stored_records(
+        self,
+    ) -> tuple[str, tuple[Dependency, ...], tuple[str, ...], dict[str, PageRecord], tuple[KeptFingerprint, ...]]:
         assert self.fingerprints is not None
         dependencies, records = self._numbered()
         fingerprints = tuple(map(self.fingerprints.of, dependencies))  # taken already for most
-        for namespace in (PARTS_NAMESPACE, *DATA_FILE_NAMESPACES.values()):
-            self.store.finish(namespace)
-        stored = (self.global_key, dependencies, fingerprints, records, self.fingerprints.kept_for_next_build())
-        self.store.put(PAGES_NAMESPACE, RECORDS_KEY, stored)
-        self.store.finish(PAGES_NAMESPACE)
+        return self.global_key, dependencies, fingerprints, records, self.fingerprints.kept_for_next_build()
 
     def _numbered(self) -> tuple[tuple[Dependency, ...], dict[str, PageRecord]]:
         """This build's records, each page's reads numbered in one table of the dependencies that some page read:

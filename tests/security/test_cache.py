@@ -89,7 +89,8 @@ def _built_twice(project: Path) -> Path:
 
 @pytest.mark.parametrize("special", ["FIFO", "link to /dev/zero"])
 @pytest.mark.parametrize(
-    "place", ["build/data/dossier.json", "last-build.json", "last-anchors.json", "pages-r.pickle", "yaml-*.pickle"]
+    "place",
+    ["build/data/dossier.json", "last-build.json", "last-anchors.json", "page-records.whole.pickle", "yaml-*.pickle"],
 )
 def test_a_fifo_or_dev_zero_in_place_of_a_file_of_the_cache_is_never_read(
     tmp_path: Path, place: str, special: str
@@ -117,7 +118,7 @@ def test_a_cache_folder_linked_elsewhere_is_neither_written_nor_emptied(tmp_path
     project = small_project(tmp_path / "project")
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / "build").mkdir(parents=True)
-    for name in ("build/pages-r.pickle", "build/yaml-0.pickle", "build/last-build.json", "notes-1.pickle"):
+    for name in ("build/page-records.whole.pickle", "build/yaml-0.pickle", "build/last-build.json", "notes-1.pickle"):
         (elsewhere / name).write_bytes(b"someone else's")
     (project / ".dossier-cache").symlink_to(elsewhere, target_is_directory=True)
     before = tree_digest(elsewhere)

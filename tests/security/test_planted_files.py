@@ -23,7 +23,7 @@ PLACES = {
     "a page": "build/index.html",
     "last-build.json": f"{CACHE}/last-build.json",
     "last-anchors.json": f"{CACHE}/last-anchors.json",
-    "a cache shard": f"{CACHE}/pages-r.pickle",  # the page records: every build reads them
+    "a cache file": f"{CACHE}/page-records.whole.pickle",  # the pages' records: every build reads them
     "the lock": ".build.lock",
     "the cache folder": ".dossier-cache",
     "the spare site": f"{CACHE}/spare-site",
