@@ -137,12 +137,14 @@ ALLOWED_CLASSES = frozenset(
         ("datetime", "date"),
         ("dossier.compare.align", "Alignment"),
         ("dossier.compare.align", "Attribution"),
+        ("dossier.compare.align", "attribution_read_back"),
         ("dossier.compare.align", "Conflict"),
         ("dossier.compare.align", "Figure"),
         ("dossier.compare.align", "Pair"),
         ("dossier.compare.diff", "Chunk"),
         ("dossier.compare.features", "Attributed"),
         ("dossier.compare.score", "Signals"),
+        ("dossier.compare.score", "signals_read_back"),
         ("dossier.compare.segment", "Sentence"),
         ("dossier.compare.words", "Token"),
         ("dossier.diagnostics", "Location"),
@@ -159,6 +161,12 @@ ALLOWED_CLASSES = frozenset(
         ("dossier.yaml_reader", "InvalidScalar"),
     }
 )
+
+
+def _dump_apart(parts: tuple[Any, ...], stream: BinaryIO) -> None:
+    """Each part pickled to `stream` in turn, each with a memo of its own (let go before the next is pickled)."""
+    for part in parts:
+        pickle.dump(part, stream, protocol=PICKLE_PROTOCOL)
 
 
 class _SafeUnpickler(pickle.Unpickler):
@@ -289,19 +297,25 @@ class CacheStore:
         self._spill.seek(place[0])
         return self._spill.read(place[1])
 
-    def put_whole(self, name: str, value: Any) -> None:
-        """Keep `value` as a file of its own (`name`.pickle, outside every namespace), pickled as it is written: for
-        one large value always read whole (the pages' records: at 5,000 articles 9 MB of pickle, which `put`
-        held as bytes beside the pickler's buffers, 31 MiB at the end of a cold build, its peak)."""
+    def put_whole(self, name: str, parts: tuple[Any, ...]) -> None:
+        """Keep a large value of several `parts` always read whole (the pages' records) as a file of its own
+        (`name`.whole.pickle, outside every namespace), pickled as it is written, each part with a pickler's memo of
+        its own. At 5,000 articles the records are 9 MB of pickle: `put` held them as bytes beside the pickler's
+        buffers (31 MiB at the end of a cold build, its peak then), and one memo for all their 360,000 objects
+        took 14."""
         self._written_whole.add(name)
-        self._write(self._whole_file(name), functools.partial(pickle.dump, value, protocol=PICKLE_PROTOCOL))
+        self._write(self._whole_file(name), functools.partial(_dump_apart, parts))
 
-    def get_whole(self, name: str) -> Any | None:
-        """The value `put_whole` kept under `name`, or None (missing, unreadable, refused, or another dossier's)."""
+    def get_whole(self, name: str) -> tuple[Any, ...] | None:
+        """The parts `put_whole` kept under `name`, or None (missing, unreadable, refused, or another dossier's)."""
         if self._is_foreign and name not in self._written_whole:
             return None
         try:
-            return _SafeUnpickler(io.BytesIO(self._kept.read(self._whole_file(name)))).load()
+            data = self._kept.read(self._whole_file(name))
+            stream, parts = io.BytesIO(data), []
+            while stream.tell() < len(data):
+                parts.append(_SafeUnpickler(stream).load())
+            return tuple(parts)
         except Exception:  # missing, damaged, refused, not a file: made again
             return None
 

@@ -23,7 +23,7 @@ class Slotted:
 
     __slots__ = ()
 
-    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+    def __reduce__(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
         return type(self), values_of(self)
 
 

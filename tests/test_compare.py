@@ -6,6 +6,7 @@ title line and body, and The Moscow Times' body, without the pages' furniture).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pickle
@@ -21,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.compare_eval.evaluate import unrelated_texts
+from dossier import cache as cache_module
 from dossier.compare import (
     Alignment,
     Candidates,
@@ -34,11 +36,11 @@ from dossier.compare import (
     split_sentences,
     stage,
 )
-from dossier.compare.align import describe_side, figures
-from dossier.compare.features import find_expansions, find_quotations
+from dossier.compare.align import NO_ATTRIBUTION, Attribution, describe_side, figures
+from dossier.compare.features import Attributed, find_expansions, find_quotations
 from dossier.compare.language import detect_language
 from dossier.compare.meaning import shipped_files, shipped_model
-from dossier.compare.score import PairScorer, combine_values, weigh_terms
+from dossier.compare.score import PairScorer, Signals, combine_values, weigh_terms
 from dossier.compare.segment import Sentences
 from dossier.compare.stage import SharedSentences, bare
 from dossier.compare.words import STOPWORDS, stem_word
@@ -1068,6 +1070,21 @@ def test_sentences_held_as_numbers_read_as_the_split_they_were_made_from(text: s
     assert pickle.loads(pickle.dumps(held)) == held
     with pytest.raises(IndexError):
         held[len(split)]
+
+
+def test_signals_and_attributions_read_back_share_their_commonest_values() -> None:
+    """A build holds each pair's signals and attribution, unpickled from a worker or the build cache: each 0 and 1
+    is Python's one object for it (not -0.0, which prints otherwise), an empty attribution is NO_ATTRIBUTION;
+    equal to what was pickled, through the cache's safe unpickler too."""
+    signals = Signals(1.0, 0.0, -0.0, 0.5, float("0.0"), float("1.0"))
+    read = cache_module._SafeUnpickler(io.BytesIO(pickle.dumps(signals))).load()
+    assert read == signals and str(read.claim) == "-0.0"
+    assert read.quote is read.numbers and read.lexical is read.meaning and read.people == 0.5
+    again = pickle.loads(pickle.dumps(Signals(0.0, 1.0, 0.0, 0.0, 0.0)))
+    assert again.lexical is read.quote and again.quote is read.lexical
+    assert pickle.loads(pickle.dumps(Attribution((), ()))) is NO_ATTRIBUTION
+    credited = Attribution((Attributed("a-source", "officials said"),), ())
+    assert pickle.loads(pickle.dumps(credited)) == credited
 
 
 def test_a_refusal_to_comment_is_one_fact_only_of_one_someone() -> None:

@@ -741,12 +741,22 @@ def test_edits_that_move_mentions_and_quotes_give_the_clean_site(
         check_same(project, tmp_path / "clean")
 
 
+def _kept_records(project: Path) -> tuple[Any, ...]:
+    """The pages' records the last build kept (CacheStore.put_whole)."""
+    records = CacheStore(project / CACHE_FOLDER / "build").get_whole(RECORDS_FILE)
+    assert records is not None
+    return records
+
+
+def _keep_records(project: Path, records: tuple[Any, ...]) -> None:
+    CacheStore(project / CACHE_FOLDER / "build").put_whole(RECORDS_FILE, records)
+
+
 def test_pages_records_of_another_shape_are_not_used(tmp_path: Path) -> None:
     """The records as an older dossier stored them (no fingerprints), or damaged: every page is rendered again."""
     project = copy_example(tmp_path / "project")
     build_project(project, CACHED)
-    records_file = project / CACHE_FOLDER / "build" / f"{RECORDS_FILE}.whole.pickle"
-    global_key, dependencies, fingerprints, records, stand_ins = pickle.loads(records_file.read_bytes())
+    global_key, dependencies, fingerprints, records, stand_ins = _kept_records(project)
     shapes = (
         (global_key, records, dict(zip(dependencies, fingerprints, strict=True))),  # as dossier kept them before
         (global_key, dependencies, fingerprints, records),  # as it kept them before the stand-ins
@@ -757,7 +767,7 @@ def test_pages_records_of_another_shape_are_not_used(tmp_path: Path) -> None:
         (global_key, dependencies, fingerprints, records, tuple(kept[:3] for kept in stand_ins)),
     )
     for n, damaged in enumerate(shapes):
-        records_file.write_bytes(pickle.dumps(damaged))
+        _keep_records(project, damaged)
         edit_note(project, n)
         check_same(project, tmp_path / "clean")
 
@@ -840,8 +850,9 @@ def test_a_value_kept_whole_is_pickled_as_it_is_written_and_read_back_only_by_it
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """put_whole writes one large value (the pages' records) to a file of its own as it pickles it, never holding
-    its pickle as bytes (pickle.dumps here fails); get_whole reads it back, and gives None for a missing, damaged or
-    refused file, or for another dossier's (another version), as shards are."""
+    its pickle as bytes (pickle.dumps here fails), each of its parts apart (the pickler's memo of one part at a
+    time); get_whole reads it back, and gives None for a missing, damaged or refused file, or for another
+    dossier's (another version), as shards are."""
     records = ("key", (("articles", "a"),), ("print",), {"page/index.html": (b"\0\0\0\0", "digest", None)}, ())
     damaged = (b"not a pickle", pickle.dumps(os.system))
     store = CacheStore(tmp_path / "cache")
@@ -850,6 +861,8 @@ def test_a_value_kept_whole_is_pickled_as_it_is_written_and_read_back_only_by_it
         store.put_whole("page-records", records)
     assert store.get_whole("page-records") == records
     assert CacheStore(tmp_path / "cache").get_whole("page-records") == records
+    with (tmp_path / "cache" / "page-records.whole.pickle").open("rb") as kept:  # a pickle (and memo) a part
+        assert tuple(pickle.load(kept) for _ in records) == records and not kept.read()
     assert CacheStore(tmp_path / "cache").get_whole("other") is None
     assert (tmp_path / "cache" / cache_module.VERSION_FILE).read_text() == cache_module.version_key()
     monkeypatch.setattr(cache_module, "version_key", lambda: "another dossier")
@@ -937,13 +950,12 @@ def test_a_page_whose_record_names_no_dependency_in_the_table_is_rendered_again(
     taken as missing: the page is rendered, never reused and never a crash."""
     project = copy_example(tmp_path / "project")
     build_project(project, CACHED)
-    records_file = project / CACHE_FOLDER / "build" / f"{RECORDS_FILE}.whole.pickle"
-    global_key, dependencies, fingerprints, records, stand_ins = pickle.loads(records_file.read_bytes())
+    global_key, dependencies, fingerprints, records, stand_ins = _kept_records(project)
     person, source = "people/michael-flynn/index.html", "sources/the-week/index.html"
     records[person] = (array("I", [len(dependencies)]).tobytes(), *records[person][1:])
     records[source] = (records[source][0] + b"\0", *records[source][1:])
     damaged = (global_key, dependencies, fingerprints, records, stand_ins)
-    records_file.write_bytes(pickle.dumps(damaged))
+    _keep_records(project, damaged)
     rendered = rendered_pages(monkeypatch)
     build_project(project, CACHED)
     assert person in rendered and source in rendered
@@ -970,8 +982,7 @@ def test_a_page_kept_unread_is_not_looked_at_again_and_its_record_says_how_it_st
     build_project(project, CACHED)
     pages = [path.relative_to(project / "build").as_posix() for path in looked]
     assert len(pages) == len(set(pages))  # each page looked at once: before it is kept, or once written
-    records_file = project / CACHE_FOLDER / "build" / f"{RECORDS_FILE}.whole.pickle"
-    records = pickle.loads(records_file.read_bytes())[3]
+    records = _kept_records(project)[3]
     assert records and all(on_disk(project / "build" / path) == record[2] for path, record in records.items())
     check_same(project, tmp_path / "clean")
 
@@ -1070,8 +1081,7 @@ def test_every_entry_a_build_stores_reads_back_through_the_caches_safe_unpickler
     cache = project / CACHE_FOLDER / "build"
     shards = sorted(set(cache.glob("*.pickle")) - set(cache.glob("*.whole.pickle")))
     assert {shard.name.split("-")[0] for shard in shards} >= {"compare", "parts", "yaml", "story", "data"}
-    records = cache / f"{RECORDS_FILE}.whole.pickle"  # a file of its own (CacheStore.put_whole)
-    assert cache_module._SafeUnpickler(io.BytesIO(records.read_bytes())).load()
+    assert CacheStore(cache).get_whole(RECORDS_FILE)  # a file of its own (put_whole), read through it too
     conflicts = 0
     for shard in shards:
         for stored in pickle.loads(shard.read_bytes()).values():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -78,6 +78,18 @@ class Attribution(Slotted):
     @property
     def is_different(self) -> bool:
         return self.left_sources != self.right_sources
+
+    def __reduce__(self) -> tuple[Callable[..., Attribution], tuple[tuple[Attributed, ...], ...]]:
+        return attribution_read_back, (self.left, self.right)
+
+
+NO_ATTRIBUTION = Attribution((), ())
+
+
+def attribution_read_back(left: tuple[Attributed, ...], right: tuple[Attributed, ...]) -> Attribution:
+    """An Attribution unpickled: NO_ATTRIBUTION when neither side credits anyone (most pairs: 5 MB of empty ones
+    at 5,000 articles, each its own)."""
+    return Attribution(left, right) if left or right else NO_ATTRIBUTION
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 
 from dossier.compare.features import SentenceFeatures
 from dossier.compare.words import LIGHT_STEMS, NO_COMMENT_STEMS, Token, is_dating
-from dossier.slotted import Slotted
+from dossier.slotted import Slotted, values_of
 
 QUOTE_WEIGHT = 0.6  # the same words quoted in both: strong, but one shared quoted word is not proof
 QUOTATION_SHARE = 0.5  # of the shorter of two quotations, that a run both quote must be to make them one quotation
@@ -56,6 +56,24 @@ class Signals(Slotted):
 
     def items(self) -> Iterator[tuple[str, float]]:
         yield from asdict(self).items()
+
+    def __reduce__(self) -> tuple[Callable[..., Signals], tuple[float, ...]]:
+        return signals_read_back, values_of(self)
+
+
+def signals_read_back(*values: float) -> Signals:
+    """Signals unpickled (from a worker, from the build cache), every 0 one object and every 1 another: three in
+    four of the signals are 0 or 1 (1,000 articles of benchmarks/generate.py), and a build holds the signals of
+    each of the hundred thousand pairs of 5,000 articles (11 MB of floats, each 0 otherwise its own)."""
+    return Signals(*map(_one_of_each, values))
+
+
+def _one_of_each(value: float) -> float:
+    if value == 1.0:
+        return 1.0
+    if value == 0.0 and math.copysign(1.0, value) > 0:  # not -0.0, which prints otherwise
+        return 0.0
+    return value
 
 
 @dataclass(frozen=True, slots=True)
