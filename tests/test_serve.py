@@ -965,9 +965,17 @@ def test_a_page_reloads_after_a_save_and_shows_errors_over_the_last_good_page(tm
             context.close()
 
 
+def test_the_files_changed_between_two_snapshots_are_those_made_removed_or_changed() -> None:
+    before = {"/p/a.md": (10, 1), "/p/b.md": (10, 1), "/p/c.md": (10, 1)}
+    after = {"/p/a.md": (10, 1), "/p/b.md": (11, 2), "/p/d.md": (5, 3)}
+    assert WatchedPaths.changed_between(before, after) == [Path("/p/b.md"), Path("/p/c.md"), Path("/p/d.md")]
+    assert WatchedPaths.changed_between(before, before) == []
+
+
 def test_a_save_during_the_first_build_is_built_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The first build runs before the watcher starts (so that it may fork workers): a file saved meanwhile is
-    found by comparing the watched files before and after it, and built."""
+    found by comparing the watched files before and after it, and built, named as the file saved (the terminal
+    said "dossier.yaml changed")."""
     project = copy_example(tmp_path / "project")
     set_base_url(project, BASE_URL)
     real = SiteRebuild.__call__
@@ -987,6 +995,7 @@ def test_a_save_during_the_first_build_is_built_too(tmp_path: Path, monkeypatch:
             assert time.monotonic() < deadline, "the save made during the first build was not built"
             time.sleep(0.05)
     assert calls  # the first build ran in a forked process: this one counts only the rebuild after the save
+    assert calls[0].paths == {SIDECAR}
 
 
 @pytest.mark.parametrize("pages_per_shard", [search.PAGES_PER_SHARD, 2], ids=["one bundle", "bundles"])

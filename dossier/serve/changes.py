@@ -156,6 +156,11 @@ class WatchedPaths:
                             found[str(path)] = (status.st_size, status.st_mtime_ns)
         return found
 
+    @staticmethod
+    def changed_between(before: Mapping[str, tuple[int, int]], after: Mapping[str, tuple[int, int]]) -> list[Path]:
+        """The files made, removed or changed (in size or time) from one `snapshot` to another, in order."""
+        return [Path(path) for path in sorted(before.keys() | after.keys()) if before.get(path) != after.get(path)]
+
     def kind_of(self, path: Path) -> ChangeKind | None:
         """What a change to `path` (absolute) affects, or None when it does not matter to the site."""
         path = self.as_read(path)

@@ -116,7 +116,7 @@ class ServeSession:
         self._site_lock = threading.Lock()  # held while a rebuild may swap the site, and to install an index
         self.search = SearchRefresh(self.output_dir, self._temp, self._site_lock, self.terminal.search_indexed)
         self._first_build: FirstBuild | None = None  # until run() has taken its result
-        self._watched_before: object = None  # the watched files as they were when the first build began
+        self._watched_before: dict[str, tuple[int, int]] = {}  # the watched files as the first build began
         self.first_build_taken = threading.Event()  # set once the first build's site or errors are shown
         self._is_closing = False  # close() has begun: the warm-up primes nothing more
 
@@ -239,8 +239,10 @@ class ServeSession:
             self.server.is_building = False
         self._show(first.result, None)
         self._warm_up(first)
-        if self.watched.snapshot() != self._watched_before:
-            self.collector.add(self.watched.config_file)  # something changed during the build: build again
+        # A file saved during the build is built now, and named as the file saved (not as dossier.yaml).
+        now = self.watched.snapshot()
+        for path in self.watched.changed_between(self._watched_before, now):
+            self.collector.add(path, "modified" if str(path) in now else "deleted")
         self.first_build_taken.set()
 
     def _warm_up(self, first: FirstBuild) -> None:
