@@ -20,13 +20,14 @@ from dossier.folder_safety import content_dir_problem, output_dir_problem
 from dossier.last_build import (
     BuildInputs,
     FileTable,
+    LeftOutput,
     inputs_digest,
     last_manifest,
     record_build,
     replay_if_unchanged,
 )
 from dossier.model import Article, Claim, Config, Dossier, Story
-from dossier.search import is_search_on, pagefind_binary
+from dossier.search import INDEX_FOLDER, is_search_on, pagefind_binary
 from dossier.write import WriteResult
 
 # The stages are imported when a build runs them (_check_project, _build_checked): a build that finds nothing
@@ -405,8 +406,13 @@ def _build_project(project_dir: Path, options: BuildOptions) -> Built:
             return Built(checked, inputs.output_dir, written=written, stopped_early=True)
     built = _build_checked(project_dir, options, input_files)
     if inputs and inputs_key and built.written is not None and not built.report.has_errors:
-        record_build(inputs, inputs_key, input_files, built.report)
+        record_build(inputs, inputs_key, input_files, built.report, manifest, _left_output(built, built.written))
     return built
+
+
+def _left_output(built: Built, written: WriteResult) -> LeftOutput:
+    searched = built.checked.config is not None and built.checked.config.search
+    return LeftOutput(built.paths, written.changed, INDEX_FOLDER if searched else None)
 
 
 def _build_inputs(project_dir: Path, options: BuildOptions) -> BuildInputs | None:
