@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import io
 import json
 import os
 from collections.abc import Collection
@@ -304,16 +303,26 @@ def record_anchors(output_dir: Path, cache_dir: Path, dossier: Dossier, texts: d
         for annotation in article.annotations
         if annotation.anchor
     ]
-    kept = {"data_file": _stat_of(output_dir / urls.DATA_FILE), "anchors": anchors}
-    _keep(kept_cache_folder(cache_dir), ANCHORS, functools.partial(_write_json, kept))
+    data_file = _stat_of(output_dir / urls.DATA_FILE)
+    _keep(kept_cache_folder(cache_dir), ANCHORS, functools.partial(_write_anchors, data_file, anchors))
 
 
-def _write_json(value: object, stream: BinaryIO) -> None:
-    """`value` as compact JSON in UTF-8, made as it is written (the anchors of 5,000 articles are 5 MB of it)."""
-    text = io.TextIOWrapper(stream, encoding="utf-8")
-    json.dump(value, text, ensure_ascii=False, separators=(",", ":"))
-    text.flush()
-    text.detach()  # the stream is its caller's to close
+ANCHORS_A_RUN = 1_000  # encoded at once: json.dumps's speed, without the whole file's text in memory at once
+
+
+def _write_anchors(data_file: list[int] | None, anchors: list[list[str]], stream: BinaryIO) -> None:
+    """`{"data_file": ..., "anchors": [...]}` as compact JSON in UTF-8, a run of anchors at a time: the anchors of
+    5,000 articles are 5 MB of it, held twice (text and bytes) when encoded whole; json.dump to a stream, which
+    writes piece by piece, took three times as long as json.dumps (0.16 against 0.05 s)."""
+    stream.write(f'{{"data_file":{_compact_json(data_file)},"anchors":['.encode())
+    for start in range(0, len(anchors), ANCHORS_A_RUN):
+        run = _compact_json(anchors[start : start + ANCHORS_A_RUN])[1:-1]  # the items, without the brackets
+        stream.write(f"{',' if start else ''}{run}".encode())
+    stream.write(b"]}")
+
+
+def _compact_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _keep(folder: KeptFolder, name: str, data: Content) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import os
 import shutil
@@ -14,7 +15,7 @@ import pytest
 
 from dossier.cache import CACHE_FOLDER
 from dossier.cli import main
-from dossier.last_build import MANIFEST, output_state
+from dossier.last_build import ANCHORS_A_RUN, MANIFEST, _write_anchors, output_state
 from dossier.pipeline import BuildOptions, Built, build_project
 from dossier.search import pagefind_binary
 from tests.conftest import copy_example
@@ -179,3 +180,13 @@ def test_a_rebuild_after_an_annotation_edit_does_not_import_numpy(project: Path)
     )
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert ran.stdout.split() == ["False", "False", "True", "False"], ran.stdout
+
+
+@pytest.mark.parametrize("count", [0, 1, ANCHORS_A_RUN, ANCHORS_A_RUN + 1, 3 * ANCHORS_A_RUN - 1])
+def test_the_last_anchors_are_written_a_run_at_a_time_as_json_dumps_writes_them_whole(count: int) -> None:
+    anchors = [[f"article-{n}", f"claim-\u00e9-{n}", f"{n:016x}", "a \u201cquoted\u201d passage"] for n in range(count)]
+    for data_file in (None, [5, 1_765_000_000_000_000_000, 42]):
+        written = io.BytesIO()
+        _write_anchors(data_file, anchors, written)
+        whole = json.dumps({"data_file": data_file, "anchors": anchors}, ensure_ascii=False, separators=(",", ":"))
+        assert written.getvalue() == whole.encode("utf-8")

@@ -75,7 +75,7 @@ class Sentences(Sequence[Sentence]):
     def __eq__(self, other: object) -> bool:
         """Equal to any sequence of the same sentences (a tuple of them too)."""
         if isinstance(other, Sentences):
-            return self._numbers.tolist() == other._numbers.tolist() and self.source == other.source
+            return self._numbers == other._numbers and self.source == other.source  # any two array types
         if isinstance(other, Sequence) and not isinstance(other, str):
             return len(other) == len(self) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
