@@ -1,7 +1,8 @@
 """A small dossier of stories, one for each way a comparison can fall short of lining facts up: the same fact
 told with different figures (far apart in wording, and close: three outlets, two of them agreeing on the figure),
-an article in another language, two articles that share no passage, and more outlets than a screen has room
-for side by side.
+an article in another language (Spanish, read from its words; Arabic, which its front matter gives and which runs
+right to left), two reports in Chinese, two articles that share no passage, and more outlets than a screen has
+room for side by side.
 The page tests (tests/test_compare_page.py) and the browser tests (tests/browser/) build it."""
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from dossier import urls
 OUTLETS = {
     "gazette": "The Gazette", "herald": "The <Herald>", "diario": "El Diario", "courier": "The Courier",
     "tribune": "The Tribune", "ledger": "The Ledger", "observer": "The Observer", "chronicle": "The Chronicle",
+    "akhbar": "Al-Akhbar", "ribao": "Ribao", "wanbao": "Wanbao",
 }  # fmt: skip
 CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED, MANY = "buried", "expelled", "quake", "unrelated", "many"
+RIGHT_TO_LEFT, CHINESE = "quake-arabic", "quake-chinese"
+LANGUAGE_OF = {"akhbar": "ar", "ribao": "zh", "wanbao": "zh"}  # the front matter's; the others take the site's
 BURIED_GAZETTE = (
     "Rescuers said 18,645 people were buried under collapsed buildings in the old town of Antakya.\n\n"
     "The governor asked for more cranes."
@@ -37,6 +41,22 @@ QUAKE_SPANISH = (
     "Las autoridades dicen que la mayoría de las víctimas se produjo en la isla de Bohol, donde se derrumbaron "
     "iglesias que tenían más de 400 años, y que el número de muertos aumentará."
 )
+QUAKE_ARABIC = (
+    "ضرب زلزال قوي وسط الفلبين يوم الثلاثاء وأودى بحياة 93 شخصا على الأقل.\n\n"
+    "وتقول السلطات إن معظم الضحايا سقطوا في جزيرة بوهول، حيث انهارت كنائس يزيد عمرها على 400 عام."
+)
+# Two reports of one earthquake in Chinese: the first three sentences of each tell the same facts in other words.
+QUAKE_RIBAO = (
+    "星期二，菲律宾中部发生强烈地震，造成至少93人死亡。"
+    "当局表示，大部分伤亡发生在保和岛，那里有400多年历史的教堂倒塌。"
+    "救援人员连夜在废墟中搜寻幸存者。"
+)
+QUAKE_WANBAO = (
+    "菲律宾中部星期二发生强烈地震，至少93人死亡。"
+    "保和岛上有400多年历史的教堂倒塌，当局说大部分伤亡发生在那里。"
+    "救援人员连夜在废墟中搜寻。"
+    "「我们从未见过这样的地震，」一位居民说。"
+)
 UNRELATED_GAZETTE = "The council approved a new bridge over the river.\n\nWork starts in the spring."
 UNRELATED_HERALD = "A painter opened her first show at the harbour gallery.\n\nCritics praised the colours."
 # Seven outlets report one fact in the same words, and each one fact of its own.
@@ -57,6 +77,8 @@ STORIES = {
         {"gazette": EXPELLED_GAZETTE, "herald": EXPELLED_HERALD, "courier": EXPELLED_COURIER},
     ),
     LANGUAGES: ("An earthquake in the Philippines", {"gazette": QUAKE_ENGLISH, "diario": QUAKE_SPANISH}),
+    RIGHT_TO_LEFT: ("The earthquake in Arabic", {"gazette": QUAKE_ENGLISH, "akhbar": QUAKE_ARABIC}),
+    CHINESE: ("The earthquake in Chinese", {"ribao": QUAKE_RIBAO, "wanbao": QUAKE_WANBAO}),
     UNRELATED: ("A bridge and a painter", {"gazette": UNRELATED_GAZETTE, "herald": UNRELATED_HERALD}),
     MANY: (
         "Seven outlets on the expulsions",
@@ -65,11 +87,13 @@ STORIES = {
 }
 
 
-def write_cases(root: Path, config: str = "") -> Path:
+def write_cases(root: Path, config: str = "", *, search: bool = False) -> Path:
     """Write the dossier into `root` and return it; `config` is added to its dossier.yaml."""
     content = root / "content"
     content.mkdir(parents=True)
-    (root / "dossier.yaml").write_text(f"title: Comparisons that fall short\nsearch: false\n{config}", "utf-8")
+    (root / "dossier.yaml").write_text(
+        f"title: Comparisons that fall short\nsearch: {str(search).lower()}\n{config}", "utf-8"
+    )
     (content / "people.yaml").write_text("[]\n", encoding="utf-8")
     sources = "".join(f"- id: {id_}\n  name: {name!r}\n  kind: outlet\n" for id_, name in OUTLETS.items())
     (content / "sources.yaml").write_text(sources, encoding="utf-8")
@@ -78,7 +102,8 @@ def write_cases(root: Path, config: str = "") -> Path:
         folder.mkdir()
         (folder / "story.yaml").write_text(f"title: {title}\n", encoding="utf-8")
         for outlet, text in articles.items():
-            front = f"---\ntitle: {title} ({outlet})\noutlet: {outlet}\n---\n"
+            language = f"language: {LANGUAGE_OF[outlet]}\n" if outlet in LANGUAGE_OF else ""
+            front = f"---\ntitle: {title} ({outlet})\noutlet: {outlet}\n{language}---\n"
             (folder / f"{story_id}-{outlet}.md").write_text(front + text + "\n", encoding="utf-8")
     return root
 

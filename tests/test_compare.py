@@ -38,15 +38,16 @@ from dossier.compare import (
 )
 from dossier.compare.align import NO_ATTRIBUTION, Attribution, describe_side, figures
 from dossier.compare.features import Attributed, find_expansions, find_quotations
-from dossier.compare.language import detect_language
+from dossier.compare.language import detect_language, same_language
 from dossier.compare.meaning import shipped_files, shipped_model
 from dossier.compare.score import PairScorer, Signals, combine_values, weigh_terms
 from dossier.compare.segment import Sentences
 from dossier.compare.stage import SharedSentences, bare
-from dossier.compare.words import STOPWORDS, stem_word
+from dossier.compare.words import STOPWORDS, TOKEN, stem_word
 from dossier.model import CompareSettings
 from dossier.pipeline import BuildOptions, build_project, check_project
 from dossier.text import make_markdown, parse_article_text
+from tests.compare_cases import QUAKE_ARABIC, QUAKE_RIBAO, QUAKE_WANBAO
 from tests.conftest import copy_example
 from tests.security.project import small_project
 
@@ -938,11 +939,19 @@ def test_a_story_of_two_languages_warns_naming_both_articles(tmp_path: Path) -> 
     spanish = "---\ntitle: Terremoto en Filipinas\noutlet: gazette\n---\n" + SPANISH_REPORT
     (project / "content" / "engine" / "informe.md").write_text(spanish, encoding="utf-8")
     told = [str(d) for d in check_project(project).report.sorted() if d.severity == "warning"]
+    different = (
+        "content/engine/article.md:1:1: warning: 'article' (English) and 'informe' (Spanish, "
+        "content/engine/informe.md:1:1) are in different languages, so the comparison page shows them side by side "
+        "without pairing their sentences; if a language is read wrongly, set `language:` in that article's front matter"
+    )
     assert told == [
-        "content/engine/article.md:1:1: warning: 'article' (en) and 'informe' (es, content/engine/informe.md:1:1) are "
-        "in different languages, so the comparison page shows them side by side without pairing their sentences; "
-        "if a language is read wrongly, set `language:` in that article's front matter"
+        different,
+        "content/engine/informe.md:1:1: warning: 'informe' reads as Spanish, but it takes the site's language "
+        "(English), which its pages give browsers and screen readers; set `language: es` in its front matter",
     ]
+    # The fix the warning gives: the article says its language, and only the pair's warning is left.
+    (project / "content" / "engine" / "informe.md").write_text(spanish.replace("---\n", "---\nlanguage: es\n", 1))
+    assert [str(d) for d in check_project(project).report.sorted() if d.severity == "warning"] == [different]
 
 
 def test_the_language_of_an_article_alone_in_its_story_is_never_read(
@@ -968,6 +977,90 @@ def test_the_language_of_an_article_alone_in_its_story_is_never_read(
     assert len(read) == 2 and "A third text" not in "".join(read)  # the two articles of "engine"
     built = build_project(project)
     assert not built.report.has_errors and (project / "build" / "stories" / "lone" / "alone" / "index.html").is_file()
+
+
+# One sentence in each script: what its text tells of its language (a script several languages share is all it says).
+IN_SCRIPTS = {
+    "Ένας ισχυρός σεισμός έπληξε την κεντρική Ελλάδα τη Δευτέρα.": "el",
+    "רעידת אדמה חזקה פגעה במרכז הפיליפינים ביום שלישי.": "he",
+    QUAKE_ARABIC: "Arab",
+    "Сильное землетрясение произошло во вторник в центральной части Филиппин.": "Cyrl",
+    QUAKE_RIBAO: "zh",
+    "火曜日、フィリピン中部で強い地震があり、少なくとも93人が死亡した。": "ja",
+    "화요일 필리핀 중부에서 강한 지진이 발생해 최소 93명이 숨졌다.": "ko",
+    "मंगलवार को मध्य फिलीपींस में एक शक्तिशाली भूकंप आया।": "Deva",
+    "A powerful earthquake struck the central Philippines.": "Latn",  # too few short words to tell English
+    "\u201cQuoted\u201d, in the Latin script, with typographer\u2019s marks.": "Latn",
+    "93 — 400": None,
+}
+
+
+@pytest.mark.parametrize(("text", "told"), IN_SCRIPTS.items(), ids=[str(told) for told in IN_SCRIPTS.values()])
+def test_a_text_in_another_script_is_told_by_its_script(text: str, told: str | None) -> None:
+    assert detect_language(text) == told
+
+
+def test_a_script_several_languages_share_stands_for_each_of_them_and_for_no_other() -> None:
+    assert same_language("Arab", "fa") and same_language("ur", "Arab") and same_language("Cyrl", "uk")
+    assert same_language("Latn", "en") and same_language("es", "Latn")
+    assert not same_language("Arab", "en") and not same_language("Latn", "el") and not same_language("Cyrl", "Latn")
+    assert not same_language("en", "es") and not same_language("ja", "zh") and not same_language("ru", "uk")
+
+
+def test_an_arabic_report_and_an_english_one_are_not_compared_though_neither_says_its_language() -> None:
+    """Once "nothing matched": the words of neither text told its language to the function-word count."""
+    alignment = compare_sides(Side("ar", QUAKE_ARABIC), Side("en", ENGLISH_REPORT), SETTINGS)
+    assert (alignment.not_compared, alignment.left_language, alignment.right_language) == (
+        "different languages", "Arab", "en"
+    )  # fmt: skip
+    short = compare_sides(
+        Side("en", "A powerful earthquake struck the central Philippines."), Side("ar", QUAKE_ARABIC), SETTINGS
+    )
+    assert (short.not_compared, short.left_language) == ("different languages", "Latn")
+
+
+def test_sentences_end_at_the_stops_of_other_scripts() -> None:
+    texts = {
+        "地震造成至少93人死亡。「救援队伍已赶赴灾区！」当局表示？学校停课三天｡余震": [
+            "地震造成至少93人死亡。", "「救援队伍已赶赴灾区！」", "当局表示？", "学校停课三天｡", "余震"
+        ],
+        "وقتل 93 شخصا على الأقل. هل ارتفع العدد؟ وتقول السلطات": [
+            "وقتل 93 شخصا على الأقل.", "هل ارتفع العدد؟", "وتقول السلطات"
+        ],
+        "भूकंप आया। 93 लोगों की मौत हो गई।": ["भूकंप आया।", "93 लोगों की मौत हो गई।"],
+        "He said so. then left. U.S. Army officers came.": ["He said so. then left.", "U.S. Army officers came."],
+    }  # fmt: skip
+    for text, sentences in texts.items():
+        assert [sentence.text for sentence in split_sentences(text)] == sentences
+
+
+def test_chinese_characters_are_a_token_each_and_a_number_glued_to_one_is_a_number() -> None:
+    tokens = [match.group() for match in TOKEN.finditer("1月5日，6.1级地震。G7 ひらがな 1990s")]
+    assert tokens == ["1", "月", "5", "日", "，", "6.1", "级", "地", "震", "。", "G7", "ひ", "ら", "が", "な", "1990s"]
+
+
+def test_two_reports_in_chinese_pair_the_facts_they_share() -> None:
+    """Chinese puts no space between words: read as one word a sentence, the two reports shared nothing."""
+    alignment = compare_sides(
+        Side("ribao", QUAKE_RIBAO, language="zh"), Side("wanbao", QUAKE_WANBAO, language="zh"), SETTINGS
+    )
+    assert [(pair.left, pair.right) for pair in alignment.pairs] == [(0, 0), (1, 1), (2, 2)]
+    assert alignment.unique_right == (3,)  # a resident's words, in one report only
+
+
+def test_an_article_whose_text_is_in_another_script_than_the_sites_language_is_a_warning(tmp_path: Path) -> None:
+    """Its pages would mark it as in the site's language; an article alone in its story is read by its script."""
+    project = small_project(tmp_path, QUAKE_ARABIC)
+    told = [str(d) for d in check_project(project).report.sorted() if d.severity == "warning"]
+    assert told == [
+        "content/engine/article.md:1:1: warning: 'article' reads as Arabic script, but it takes the site's language "
+        "(English), which its pages give browsers and screen readers; set `language:` in its front matter to its "
+        "language's tag (ar for Arabic, fa for Persian, ur for Urdu, ...)"
+    ]
+    said = small_project(
+        tmp_path / "said", QUAKE_ARABIC, front="---\ntitle: Zilzal\noutlet: gazette\nlanguage: ar\n---\n"
+    )
+    assert not [d for d in check_project(said).report.sorted() if d.severity == "warning"]
 
 
 def test_dossier_yaml_turns_the_meaning_signal_off_and_refuses_an_unknown_model(tmp_path: Path) -> None:

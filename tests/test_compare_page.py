@@ -15,14 +15,19 @@ from dossier.pipeline import BuildOptions, Built, build_project
 from tests.compare_cases import (
     BURIED_GAZETTE,
     BURIED_HERALD,
+    CHINESE,
     CLOSE_CONFLICT,
     CONFLICT,
     EXPELLED_COURIER,
     EXPELLED_GAZETTE,
     EXPELLED_HERALD,
     LANGUAGES,
+    QUAKE_ARABIC,
     QUAKE_ENGLISH,
+    QUAKE_RIBAO,
     QUAKE_SPANISH,
+    QUAKE_WANBAO,
+    RIGHT_TO_LEFT,
     UNRELATED,
     page_of,
     write_cases,
@@ -311,6 +316,80 @@ def test_one_article_in_another_language_than_two_others_stands_apart_and_theirs
     tags = [text_of(row, ".fact-about .tag") for row in rows(soup)]
     assert tags == ["Not compared", "Not compared", "Same fact", "Same fact"]
     assert soup.select_one("#nothing-matched") is None
+
+
+def test_an_article_in_arabic_is_not_compared_and_its_words_are_marked_arabic_and_right_to_left(
+    cases_site: Path,
+) -> None:
+    """The page is in the site's language; the article's own words carry theirs (its front matter's), and run right
+    to left: browsers, screen readers and translation tools read each in its language."""
+    soup = case_page(cases_site, RIGHT_TO_LEFT)
+    assert soup.html is not None and soup.html["lang"] == "en" and not soup.html.get("dir")
+    assert " ".join(text_of(soup, "#not-compared", " ").split()).startswith(
+        "Not compared: Al-Akhbar is in Arabic, and The Gazette in English."
+    )
+    marked = {cell["lang"]: (cell.get("dir"), cell.get_text()) for cell in soup.select(".told[lang]")}
+    assert list(marked) == ["ar"] and all(direction == "rtl" for direction, _ in marked.values())
+    assert [told(cell) for cell in soup.select(".versions > .version") if cell.select_one(".told[lang=ar]")] == [
+        sentence.strip() for sentence in QUAKE_ARABIC.replace(".", ".\n").split("\n") if sentence.strip()
+    ]
+    assert [span.get_text() for span in soup.select(".synopsis-head span[lang=ar][dir=rtl]")] == [
+        "The earthquake in Arabic (akhbar)"
+    ]
+    article = BeautifulSoup(
+        (cases_site / urls.article_path(RIGHT_TO_LEFT, f"{RIGHT_TO_LEFT}-akhbar")).read_bytes(), "html.parser"
+    )
+    assert article.html is not None and article.html["lang"] == "en"
+    passages = article.select(".passage-text")
+    assert passages and all((p.get("lang"), p.get("dir")) == ("ar", "rtl") for p in passages)
+    assert " ".join(p.get_text(" ", strip=True) for p in passages).split() == QUAKE_ARABIC.split()
+    assert article.select_one("h1 span[lang=ar][dir=rtl]") is not None
+    assert not article.select(".notes [lang], .site-header [lang], .site-footer [lang]")  # the site's own words
+
+
+def test_two_reports_in_chinese_line_up_fact_by_fact(cases_site: Path) -> None:
+    """Chinese has no spaces between words: each report was one word a sentence, and nothing matched."""
+    soup = case_page(cases_site, CHINESE)
+    shared = [versions(row) for row in rows(soup) if all(versions(row))]
+    ribao = [s + "\u3002" for s in QUAKE_RIBAO.split("\u3002") if s]
+    wanbao = [s + "\u3002" for s in QUAKE_WANBAO.split("\u3002") if s]
+    assert shared == [[ribao[0], wanbao[0]], [ribao[1], wanbao[1]], [ribao[2], wanbao[2]]]
+    assert [versions(row) for row in rows(soup) if not all(versions(row))] == [[None, wanbao[3]]]
+    assert {cell["lang"] for cell in soup.select(".told")} == {"zh"} and not soup.select(".told[dir]")
+    assert soup.select_one("#nothing-matched") is None and soup.select_one("#not-compared") is None
+
+
+def test_versions_in_the_same_words_are_said_to_be_so(tmp_path: Path) -> None:
+    project = write_cases(tmp_path)
+    (project / "content" / LANGUAGES / "quake-diario.md").write_text(
+        "---\ntitle: Quake\noutlet: diario\n---\n" + QUAKE_ENGLISH, encoding="utf-8"
+    )
+    built = build_project(project, BuildOptions(search=False))
+    assert built.output_dir is not None
+    soup = case_page(built.output_dir, LANGUAGES)
+    assert [text_of(row, ".fact-about .meta") for row in rows(soup)] == ["Told word for word the same."] * 2
+    close = case_page(built.output_dir, CLOSE_CONFLICT)
+    assert "word for word" not in close.get_text()
+
+
+def test_a_site_in_arabic_runs_right_to_left_and_an_article_in_english_in_it_left_to_right(tmp_path: Path) -> None:
+    project = write_cases(tmp_path, "language: ar\n")
+    english = project / "content" / RIGHT_TO_LEFT / f"{RIGHT_TO_LEFT}-gazette.md"
+    built = build_project(project, BuildOptions(search=False))
+    assert (
+        f"{english.relative_to(project)}:1:1: warning: '{RIGHT_TO_LEFT}-gazette' reads as English, but it takes the "
+        "site's language (Arabic), which its pages give browsers and screen readers; set `language: en` in its "
+        "front matter"
+    ) in [str(d) for d in built.report.sorted()]
+    english.write_text(english.read_text(encoding="utf-8").replace("---\n", "---\nlanguage: en\n", 1), "utf-8")
+    built = build_project(project, BuildOptions(search=False))
+    assert built.output_dir is not None
+    home = BeautifulSoup((built.output_dir / "index.html").read_bytes(), "html.parser")
+    assert home.html is not None and (home.html["lang"], home.html["dir"]) == ("ar", "rtl")
+    soup = case_page(built.output_dir, RIGHT_TO_LEFT)
+    assert {(cell.get("lang"), cell.get("dir")) for cell in soup.select(".told")} == {(None, None), ("en", "ltr")}
+    chinese = case_page(built.output_dir, CHINESE)
+    assert {(cell.get("lang"), cell.get("dir")) for cell in chinese.select(".told")} == {("zh", "ltr")}
 
 
 def test_articles_that_share_no_passage_say_so_and_no_count_of_nothing(cases_site: Path) -> None:

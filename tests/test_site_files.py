@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 import pytest
 from bs4 import BeautifulSoup
 
-from dossier import urls
+from dossier import search, urls
 from dossier.cli import main
 from dossier.diagnostics import Location, Report
 from dossier.pipeline import BuildOptions, Built, build_project
@@ -235,16 +235,34 @@ def test_search_indexes_the_site_and_a_rebuild_keeps_the_unchanged_index_files(t
     assert not [p for p in tmp_path.iterdir() if ".staging" in p.name or ".old" in p.name]
 
 
-def test_the_search_index_of_a_site_in_several_languages_is_the_same_every_time(tmp_path: Path) -> None:
-    """Pagefind lists languages in hash-map order, random per run; the index must not differ between builds."""
+def test_articles_in_other_languages_are_indexed_with_the_rest_of_the_site(tmp_path: Path) -> None:
+    """Pagefind makes an index for each `<html lang>` and searches only the page's own: an article page in its
+    article's language would be found only from pages in that language. Pages are in the site's language; the
+    article's words carry their own (`lang` on its title and passages)."""
     project = copy_example(tmp_path / "project")
-    story = project / "content" / "flynn-kislyak"
-    for article, language in (("the-week", "en-US"), ("the-moscow-times", "de")):
-        path = story / f"{article}.md"
-        path.write_text(path.read_text(encoding="utf-8").replace("---\n", f"---\nlanguage: {language}\n", 1), "utf-8")
+    path = project / "content" / "flynn-kislyak" / "the-moscow-times.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("---\n", "---\nlanguage: de\n", 1), "utf-8")
+    site = build(project).output_dir
+    assert site is not None
+    entry = json.loads((site / INDEX_FOLDER / ENTRY_FILE).read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["en"]
+    assert entry["languages"]["en"]["page_count"] == len(search.indexed_pages(site))
+    page = BeautifulSoup((site / "stories/flynn-kislyak/the-moscow-times/index.html").read_bytes(), "html.parser")
+    assert page.html is not None and page.html["lang"] == "en"
+    assert {p["lang"] for p in page.select(".passage-text")} == {"de"} and page.select_one("h1 span[lang=de]")
+
+
+def test_the_search_index_of_a_site_in_several_languages_is_the_same_every_time(tmp_path: Path) -> None:
+    """Pagefind lists languages in hash-map order, random per run; the index must not differ between builds. Pages
+    of several languages come from a theme that sets `<html lang>` by the article's (the default theme does not)."""
+    project = copy_example(tmp_path / "project")
     site = build(project, search=False).output_dir
     binary = pagefind_binary()
     assert site is not None and binary is not None
+    story = site / "stories" / "flynn-kislyak"
+    for article, language in (("the-week", "en-US"), ("the-moscow-times", "de")):
+        page = story / article / "index.html"
+        page.write_text(page.read_text(encoding="utf-8").replace('<html lang="en"', f'<html lang="{language}"', 1))
     entries = set()
     for _ in range(4):
         shutil.rmtree(site / INDEX_FOLDER, ignore_errors=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dossier.compare.features import Attributed, SentenceFeatures, Side, Vocabulary, describe_sentences
-from dossier.compare.language import base_language, detect_language
+from dossier.compare.language import base_language, detect_language, same_language
 from dossier.compare.match import BlockingKeys, Match, all_pairs, blocking_keys, candidate_pairs, choose_one_to_one
 from dossier.compare.meaning import Vectors, cosines, sentence_vectors
 from dossier.compare.score import (
@@ -237,7 +237,7 @@ def compare_sides(
     alignment says so, every sentence unpaired, rather than showing that nothing matched.
     """
     languages = languages_of(left, right)
-    if languages[0] and languages[1] and languages[0] != languages[1]:
+    if languages[0] and languages[1] and not same_language(languages[0], languages[1]):
         return _not_compared(left, right, languages)
     left_side, right_side, weights, candidates = _candidates(left, right, synonyms, blocking, settings.meaning)
     cosine = cosines(left_side.vectors, right_side.vectors, candidates)

@@ -1,9 +1,11 @@
 """Split an article's plain text into sentences, with exact character offsets.
 
 A paragraph break (a blank line) always ends a sentence, so a title line without a full stop stays
-on its own. Inside a paragraph a sentence ends at `.`, `!`, `?` or `…` (with any closing quotes or
-brackets glued to it) when the next word starts like a sentence: a capital, a digit, or an opening
-quote. A full stop that ends an abbreviation does not end the sentence.
+on its own. Inside a paragraph a sentence ends at `.`, `!`, `?` or `…` (or another script's: the Arabic question
+mark, the Urdu full stop, the Devanagari danda) with any closing quotes or brackets glued to it, when the next word
+starts like a sentence: a capital, a digit, an opening quote, or a letter of a script without capitals. A full stop
+that ends an abbreviation does not end the sentence. Chinese and Japanese full stops, exclamation and question
+marks end a sentence wherever they stand: those scripts put no space after them.
 """
 
 from __future__ import annotations
@@ -88,9 +90,15 @@ class Sentences(Sequence[Sentence]):
 
 
 PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line, spaces or \r allowed
-# A terminator, the closing quotes and brackets glued to it, and the whitespace that must follow.
-TERMINATOR = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")  # \u2026 ellipsis, \u201d \u2019 closing quotes
-OPENING_MARKS = "\"'\u201c\u2018([\u2014\u2013-"  # quotes, brackets, dashes
+# A terminator (and the Arabic, Urdu, Devanagari, Armenian and Ethiopic ones), the closing quotes and brackets glued
+# to it, and the whitespace that must follow; or a Chinese or Japanese one (full stop, exclamation and question
+# marks, full width and half width) and its closing marks.
+CLOSING_MARKS = "\"'\u201d\u2019)\\]\u300d\u300f\uff09"  # quotes, brackets, corner brackets
+WIDE_STOPS = "\u3002\uff01\uff1f\uff61"
+TERMINATOR = re.compile(
+    f"[.!?\u2026\u061f\u06d4\u0964\u0965\u0589\u1362]+[{CLOSING_MARKS}]*(?=\\s)|[{WIDE_STOPS}]+[{CLOSING_MARKS}]*"
+)
+OPENING_MARKS = "\"'\u201c\u2018([\u2014\u2013-\u300c\u300e\uff08"  # quotes, brackets, dashes, corner brackets
 LAST_WORD = re.compile(r"[\w.&'\u2019-]+$")
 LAST_WORD_WINDOW = 32  # characters: longer than most words
 INITIALS = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]|[A-Z]")
@@ -165,6 +173,8 @@ def _skip_space(paragraph: str, position: int) -> int:
 
 
 def _ends_sentence(paragraph: str, terminator: re.Match[str], next_start: int) -> bool:
+    if terminator.group()[0] in WIDE_STOPS:
+        return True
     next_text = paragraph[next_start:]
     if not _starts_like_sentence(next_text):
         return False
@@ -191,7 +201,7 @@ def _last_word(paragraph: str, end: int) -> re.Match[str] | None:
 
 def _starts_like_sentence(next_text: str) -> bool:
     first = next_text.lstrip(OPENING_MARKS)[:1]
-    return first.isupper() or first.isdigit()
+    return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())  # no capitals: ع, 地
 
 
 def _is_abbreviation(word: str, next_text: str) -> bool:

@@ -33,12 +33,16 @@ QUOTE_MARKS_ALIKE = str.maketrans(
 # F-16) or to another number (737-8: the model, not 737 and 8); times of day (11:59: one figure, not 11 and 59);
 # numbers (1,000.5); then words with inner apostrophes (couldn't, Flynn's). Codes glued to letters (G7, A320, 5G,
 # 1990s) are words.
+# Chinese characters and Japanese kana, written without spaces between words: each one is a token (a number
+# glued to one, as in "5日", is a number still).
+WORDS_UNSPACED = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 TIME_OF_DAY = re.compile(r"[0-2]?\d:[0-5]\d")
 TOKEN = re.compile(
     r"(?:[A-Za-z]\.){2,}"
     r"|[A-Za-z]\w*+-\d(?:[\w-]*\w)?|\d++-\d(?:[\w-]*\w)?"
     rf"|{TIME_OF_DAY.pattern}(?![\d:])"
-    r"|(?>\d+(?:[.,]\d+)*)(?![^\W\d_])|\w+(?:['\u2019]\w+)*|[^\w\s]"
+    rf"|(?>\d+(?:[.,]\d+)*)(?![^\W\d_{WORDS_UNSPACED}])|[{WORDS_UNSPACED}]"
+    rf"|[^\W{WORDS_UNSPACED}]+(?:['\u2019][^\W{WORDS_UNSPACED}]+)*|[^\w\s]"
 )
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # a token that is a number: a count, an amount, a year
 

@@ -38,6 +38,8 @@ def _install_helpers(env: jinja2.Environment, dossier: Dossier, md: Any) -> None
     import jinja2
     from markupsafe import Markup
 
+    from dossier.compare.language import is_right_to_left
+
     def link(context: jinja2.runtime.Context, path: str) -> str:
         page: Page = context["page"]
         if page.path == NOT_FOUND_PAGE:
@@ -68,6 +70,7 @@ def _install_helpers(env: jinja2.Environment, dossier: Dossier, md: Any) -> None
         dossier=dossier,
         generator=f"dossier {__version__}",
         urls=urls,
+        is_right_to_left=is_right_to_left,
     )
     env.filters.update(markdown=markdown, markdown_inline=markdown_inline, long_date=long_date)
 
@@ -82,7 +85,7 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-HELPER_GLOBALS = ("url", "asset", "absolute_url", "verdict", "site", "dossier", "generator", "urls")
+HELPER_GLOBALS = ("url", "asset", "absolute_url", "verdict", "site", "dossier", "generator", "urls", "is_right_to_left")
 HELPER_FILTERS = ("markdown", "markdown_inline", "long_date")
 
 

@@ -9,6 +9,7 @@ languages were not compared, and when nothing matched at all: never a page where
 from __future__ import annotations
 
 import collections
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -16,7 +17,7 @@ from typing import Literal
 from dossier import urls
 from dossier.compare.align import Figure
 from dossier.compare.diff import Chunk
-from dossier.compare.language import base_language
+from dossier.compare.language import base_language, language_name, same_language
 from dossier.compare.synopsis import Row, RowKind, Synopsis, row_differences
 from dossier.model import Annotation, Article, Claim, Dossier, Source, Story
 from dossier.text import ArticleText
@@ -36,16 +37,7 @@ class Column:
 # How a piece of a version is marked: "own", words no other version of the row uses; "differs", a figure another
 # version gives differently.
 Mark = Literal["own", "differs"] | None
-
-# Names of the languages an article may be in, for readers; a tag not listed is shown as it is.
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "bg": "Bulgarian", "ca": "Catalan", "cs": "Czech", "da": "Danish", "de": "German",
-    "el": "Greek", "en": "English", "es": "Spanish", "et": "Estonian", "fa": "Persian", "fi": "Finnish",
-    "fr": "French", "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian", "id": "Indonesian",
-    "it": "Italian", "ja": "Japanese", "ko": "Korean", "lt": "Lithuanian", "lv": "Latvian", "nl": "Dutch",
-    "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "sk": "Slovak",
-    "sl": "Slovenian", "sr": "Serbian", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian", "zh": "Chinese",
-}  # fmt: skip
+WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -73,6 +65,7 @@ class RowView:
     claims: tuple[Claim, ...]  # the annotated claims its versions carry (shared ones first)
     quote: str | None  # a quotation its versions share word for word
     is_marked: bool  # the versions are close, and what each alone words is marked
+    is_word_for_word: bool = False  # two versions or more, all in the same words (case and punctuation aside)
     is_uncompared: bool = False  # one article's passage, and that article was compared with no other (languages)
 
     @property
@@ -150,19 +143,20 @@ def _language_gap(synopsis: Synopsis, columns: tuple[Column, ...], site_language
     if not synopsis.not_compared:
         return None
     known = [language for language in synopsis.languages if language]
-    counts = collections.Counter(known)
+    # A text read only by its script ("Arab") counts with each language written in it ("ar", "fa").
+    counts = {language: sum(same_language(language, other) for other in known) for language in known}
     main = max(counts, key=lambda language: (counts[language], language == site_language, -known.index(language)))
     apart = tuple(
         (column, language_name(language))
         for column, language in zip(columns, synopsis.languages, strict=True)
-        if language and language != main
+        if language and not same_language(language, main)
     )
-    others = tuple(column for column, language in zip(columns, synopsis.languages, strict=True) if language == main)
+    others = tuple(
+        column
+        for column, language in zip(columns, synopsis.languages, strict=True)
+        if language and same_language(language, main)
+    )
     return LanguageGap(apart, language_name(main), others)
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def _row_view(
@@ -195,7 +189,17 @@ def _row_view(
     claims = tuple(dossier.claims[claim_id] for claim_id in claim_ids if claim_id in dossier.claims)
     is_marked = any(piece.mark == "own" for cell in cells if cell for piece in cell.pieces)
     is_uncompared = not row.links and set(row.articles) <= uncompared
-    return RowView(number, row.kind, tuple(cells), claims, row.quote, is_marked, is_uncompared)
+    return RowView(
+        number, row.kind, tuple(cells), claims, row.quote, is_marked, _is_word_for_word(cells), is_uncompared
+    )
+
+
+def _is_word_for_word(cells: list[Version | None]) -> bool:
+    told = [cell for cell in cells if cell]
+    if len(told) < 2:
+        return False
+    wordings = {tuple(WORDS.findall("".join(piece.text for piece in cell.pieces).lower())) for cell in told}
+    return len(wordings) == 1
 
 
 def _pieces(chunks: tuple[Chunk, ...], figures: list[tuple[int, int]]) -> tuple[Piece, ...]:

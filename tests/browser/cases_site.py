@@ -1,5 +1,5 @@
 """The comparison's shortfall cases (tests/compare_cases.py: figures that differ, another language, nothing
-matched) built and served on 127.0.0.1, for the browser tests that look at them."""
+matched) built with their search index and served on 127.0.0.1, for the browser tests that look at them."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from tests.compare_cases import write_cases
 @pytest.fixture(scope="session")
 def cases_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PublishedSite]:
     root = tmp_path_factory.mktemp("cases")
-    built = build_project(write_cases(root / "project", "base_url: /\n"), BuildOptions(output_dir=root / "www"))
+    project = write_cases(root / "project", "base_url: /\n", search=True)
+    built = build_project(project, BuildOptions(output_dir=root / "www"))
     assert built.output_dir is not None and not built.report.has_errors, built.report.sorted()
     handler = functools.partial(PagesHandler, directory=str(built.output_dir))  # quiet: it logs nothing
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

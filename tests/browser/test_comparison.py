@@ -13,9 +13,21 @@ from typing import Literal
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
+from dossier import urls
 from tests.browser.cases_site import cases_site
 from tests.browser.conftest import PAGE_TYPES, PublishedSite
-from tests.compare_cases import CLOSE_CONFLICT, CONFLICT, LANGUAGES, MANY, MANY_OUTLETS, OUTLETS, UNRELATED, page_of
+from tests.compare_cases import (
+    CHINESE,
+    CLOSE_CONFLICT,
+    CONFLICT,
+    LANGUAGES,
+    MANY,
+    MANY_OUTLETS,
+    OUTLETS,
+    RIGHT_TO_LEFT,
+    UNRELATED,
+    page_of,
+)
 
 pytestmark = pytest.mark.browser
 __all__ = ["cases_site"]  # a fixture the tests below use
@@ -267,6 +279,49 @@ def test_an_article_in_another_language_is_said_to_be_not_compared(case_page: Pa
     assert_nothing_scrolls_sideways(case_page)
 
 
+def test_arabic_runs_right_to_left_in_its_column_and_its_page_while_the_site_around_it_runs_left_to_right(
+    case_page: Page, cases_site: PublishedSite
+) -> None:
+    direction = "el => getComputedStyle(el).direction"
+    case_page.goto(cases_site.url_of(page_of(RIGHT_TO_LEFT)))
+    arabic = case_page.locator(".told[lang=ar]").first
+    expect(arabic).to_be_visible()
+    assert arabic.evaluate(direction) == "rtl"
+    assert case_page.locator(".told:not([lang])").first.evaluate(direction) == "ltr"
+    assert case_page.locator(".site-header").evaluate(direction) == "ltr"
+    assert_nothing_scrolls_sideways(case_page)
+    case_page.goto(cases_site.url_of(urls.article_path(RIGHT_TO_LEFT, f"{RIGHT_TO_LEFT}-akhbar")))
+    passage = case_page.locator(".passage-text").first
+    assert passage.evaluate(direction) == "rtl"
+    first_letter_from_the_right = passage.evaluate(
+        """el => { const text = el.querySelector("p").firstChild, range = document.createRange();
+        range.setStart(text, 0); range.setEnd(text, 1);
+        return el.getBoundingClientRect().right - range.getBoundingClientRect().right; }"""
+    )
+    assert 0 <= first_letter_from_the_right < 2  # the sentence starts at the right edge
+    assert case_page.locator("main .article-header .kicker").evaluate(direction) == "ltr"
+    assert_nothing_scrolls_sideways(case_page)
+
+
+@pytest.mark.parametrize(
+    ("word", "article"),
+    [("terremoto", f"{LANGUAGES}-diario"), ("الفلبين", f"{RIGHT_TO_LEFT}-akhbar")],
+    ids=["spanish", "arabic"],
+)
+def test_a_search_from_a_page_in_english_finds_articles_in_other_languages(
+    word: str, article: str, page: Page, cases_site: PublishedSite
+) -> None:
+    """Pagefind searches only the index of the page's `<html lang>`: article pages in their articles' languages
+    (the Arabic one's front matter says `ar`) were found only from pages in the same language."""
+    story = article.rsplit("-", 1)[0]
+    page.goto(cases_site.url_of(page_of(UNRELATED)))
+    page.get_by_role("search").locator("input").fill(word)
+    result = page.locator(".pagefind-ui__result-link").first
+    expect(result).to_be_visible(timeout=10_000)
+    href = result.get_attribute("href")
+    assert href is not None and href.rstrip("/").endswith(f"/{story}/{article}")
+
+
 def test_articles_that_share_no_passage_say_so(case_page: Page, cases_site: PublishedSite) -> None:
     case_page.goto(cases_site.url_of(page_of(UNRELATED)))
     notice = case_page.locator("#nothing-matched")
@@ -328,7 +383,7 @@ def test_ticking_as_few_outlets_as_fit_gives_them_a_column_each(browser: Browser
 
 def test_screenshots_of_the_cases(browser: Browser, cases_site: PublishedSite, screenshots: Path) -> None:
     """For people to look at (test-artifacts/screenshots/compare-case-*.png)."""
-    for story_id in (CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED, MANY):
+    for story_id in (CONFLICT, CLOSE_CONFLICT, LANGUAGES, RIGHT_TO_LEFT, CHINESE, UNRELATED, MANY):
         for name, (width, height) in (("desktop", DESKTOP), ("phone", PHONE)):
             for scheme in SCHEMES:
                 context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": height})

@@ -13,12 +13,19 @@ from playwright.sync_api import Page
 
 from tests.browser.cases_site import cases_site
 from tests.browser.conftest import PAGE_TYPES, PublishedSite
-from tests.compare_cases import CLOSE_CONFLICT, CONFLICT, LANGUAGES, UNRELATED, page_of
+from tests.compare_cases import CHINESE, CLOSE_CONFLICT, CONFLICT, LANGUAGES, RIGHT_TO_LEFT, UNRELATED, page_of
 
 pytestmark = pytest.mark.browser
 
 SERIOUS = ("serious", "critical")
-CASES = (CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED)  # comparison pages that show each way a comparison falls short
+CASES = (
+    CONFLICT,
+    CLOSE_CONFLICT,
+    LANGUAGES,
+    UNRELATED,
+    RIGHT_TO_LEFT,
+    CHINESE,
+)  # comparison pages that show each way a comparison falls short
 __all__ = ["cases_site"]  # a fixture the tests below use
 
 
