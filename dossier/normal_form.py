@@ -29,6 +29,20 @@ def is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_" or unicodedata.category(char).startswith("M")
 
 
+# The scripts written without spaces between words (Chinese characters, Japanese kana, Thai, Lao, Khmer, Burmese),
+# as a regex character class's ranges: a word of one may begin or end next to any letter.
+UNSPACED_SCRIPTS = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\U00020000-\U0002fa1f"
+)
+_UNSPACED = re.compile(f"[{UNSPACED_SCRIPTS}]")
+
+
+def is_unspaced(char: str) -> bool:
+    """A character of a script written without spaces between words."""
+    return _UNSPACED.match(char) is not None
+
+
 # Soft hyphen, zero-width space, bidi marks and controls, word joiner, BOM. Zero-width (non-)joiners stay:
 # they make one emoji of several, and change how Persian is written.
 INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")

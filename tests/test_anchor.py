@@ -523,6 +523,19 @@ def test_a_name_is_not_a_mention_inside_a_word_that_goes_on_with_marks() -> None
     assert find_mentions("रामा और राम", [person("ram", "राम")])[0][1] == len("रामा और ")
 
 
+def test_in_scripts_written_without_spaces_a_name_is_a_mention_wherever_it_stands() -> None:
+    """Chinese, Japanese and Thai put no space between words: "习近平指示" names 习近平, and a whole-word rule found
+    no mention in a Chinese article at all."""
+    people = [person("xi", "习近平", "习主席", "Xi Jinping"), person("li", "李明"), person("som", "สมชาย")]
+    assert mentioned("救援队伍已赶赴灾区。习近平指示全力救援。李明表示，学校将停课。", people) == [
+        ("xi", "习近平"), ("li", "李明")
+    ]  # fmt: skip
+    assert mentioned("习主席说", people) == [("xi", "习主席")]
+    assert mentioned("นายสมชายกล่าวว่า", people) == [("som", "สมชาย")]
+    assert mentioned("地震后Xi Jinping说", people) == [("xi", "Xi Jinping")]  # a spaced name beside them
+    assert mentioned("Xi Jinpingx and aXi Jinping", people) == []  # in the Latin script, words still end at spaces
+
+
 def test_names_match_nfd_text_and_offsets_stay_in_the_original() -> None:
     text = unicodedata.normalize("NFD", "Zoë Baird met Zoë.")
     found = find_mentions(text, [person("zoe-baird", "Zoë Baird", "Zoë")])

@@ -37,7 +37,7 @@ from dossier.compare import (
     stage,
 )
 from dossier.compare.align import NO_ATTRIBUTION, Attribution, describe_side, figures
-from dossier.compare.features import Attributed, find_expansions, find_quotations
+from dossier.compare.features import Attributed, find_expansions, find_names, find_quotations
 from dossier.compare.language import detect_language, same_language
 from dossier.compare.meaning import shipped_files, shipped_model
 from dossier.compare.score import PairScorer, Signals, combine_values, weigh_terms
@@ -1037,6 +1037,14 @@ def test_sentences_end_at_the_stops_of_other_scripts() -> None:
 def test_chinese_characters_are_a_token_each_and_a_number_glued_to_one_is_a_number() -> None:
     tokens = [match.group() for match in TOKEN.finditer("1月5日，6.1级地震。G7 ひらがな 1990s")]
     assert tokens == ["1", "月", "5", "日", "，", "6.1", "级", "地", "震", "。", "G7", "ひ", "ら", "が", "な", "1990s"]
+
+
+def test_the_comparison_finds_a_name_in_chinese_wherever_it_stands_and_in_english_only_as_a_word() -> None:
+    people = {"xi": ("习近平", "Xi Jinping"), "flynn": ("Flynn",)}
+    text = "救援队伍已赶赴灾区。习近平指示全力救援。Xi Jinpingx met Flynn's aide."
+    assert [(text[start:end], person) for start, end, person in find_names(text, people)] == [
+        ("习近平", "xi"), ("Flynn", "flynn")
+    ]  # fmt: skip
 
 
 def test_two_reports_in_chinese_pair_the_facts_they_share() -> None:

@@ -359,6 +359,19 @@ def test_two_reports_in_chinese_line_up_fact_by_fact(cases_site: Path) -> None:
     assert soup.select_one("#nothing-matched") is None and soup.select_one("#not-compared") is None
 
 
+def test_a_person_named_in_a_chinese_report_has_the_mention_on_their_page_marked_chinese(tmp_path: Path) -> None:
+    project = write_cases(tmp_path)
+    (project / "content" / "people.yaml").write_text("- id: li-ming\n  name: 李明\n", encoding="utf-8")
+    report = project / "content" / CHINESE / f"{CHINESE}-ribao.md"
+    report.write_text(report.read_text(encoding="utf-8").rstrip() + "李明表示，学校将停课。\n", encoding="utf-8")
+    built = build_project(project, BuildOptions(search=False))
+    assert built.output_dir is not None
+    person = BeautifulSoup((built.output_dir / urls.person_path("li-ming")).read_bytes(), "html.parser")
+    (snippet,) = person.select(".mentions .snippet")
+    assert (snippet["lang"], snippet.select_one("mark").get_text()) == ("zh", "李明")  # type: ignore[union-attr]
+    assert str(snippet["href"]).startswith(f"../../{urls.article_path(CHINESE, f'{CHINESE}-ribao')}#p")
+
+
 def test_versions_in_the_same_words_are_said_to_be_so(tmp_path: Path) -> None:
     project = write_cases(tmp_path)
     (project / "content" / LANGUAGES / "quake-diario.md").write_text(

@@ -8,11 +8,12 @@ from collections.abc import Iterable
 
 from dossier.anchor.normalise import normalised_view
 from dossier.model import Person
-from dossier.normal_form import is_word_char, normalise_text
+from dossier.normal_form import UNSPACED_SCRIPTS, is_unspaced, is_word_char, normalise_text
 
 
 def find_mentions(text: str, people: Iterable[Person]) -> list[tuple[str, int, int]]:
-    """(person_id, start, end) of every whole-word occurrence of a name or alias, sorted by start.
+    """(person_id, start, end) of every whole-word occurrence of a name or alias, sorted by start. In a script
+    written without spaces (Chinese, Japanese, Thai...) every occurrence is one.
 
     Longest name first and non-overlapping; case-sensitive; a possessive ("Flynn's") mentions the name alone;
     whitespace inside a name may be any run of whitespace. A name shared by two people belongs to the one
@@ -33,7 +34,15 @@ def find_mentions(text: str, people: Iterable[Person]) -> list[tuple[str, int, i
 
 def _is_inside_a_word(text: str, start: int, end: int) -> bool:
     # The regex's \w knows letters, not marks: in Devanagari "राम" is not a word of "रामा".
-    return (start > 0 and is_word_char(text[start - 1])) or (end < len(text) and is_word_char(text[end]))
+    return (start > 0 and _joins(text[start - 1], text[start])) or (
+        end < len(text) and _joins(text[end - 1], text[end])
+    )
+
+
+def _joins(before: str, after: str) -> bool:
+    """Whether two characters side by side are of one word: word characters, neither of a script written without
+    spaces (in Chinese "习近平指示" names 习近平, with no space to tell where the name ends)."""
+    return is_word_char(before) and is_word_char(after) and not (is_unspaced(before) or is_unspaced(after))
 
 
 @functools.lru_cache(maxsize=8)
@@ -52,7 +61,9 @@ def _owners_of(people: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str
 def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     # Never after a letter and an apostrophe ("O'Flynn" is not Flynn); a possessive's "'s" follows the name,
     # outside the span.
-    return re.compile(rf"(?<!\w)(?<!\w')(?:{_trie_pattern(names)})(?!\w)")
+    # A word character next to a name ends it only outside the scripts written without spaces; whether the name's
+    # own first or last character is of one is left to _is_inside_a_word.
+    return re.compile(rf"(?<![^\W{UNSPACED_SCRIPTS}])(?<!\w')(?:{_trie_pattern(names)})(?![^\W{UNSPACED_SCRIPTS}])")
 
 
 # The names as a trie ("Mi(?:chael(?: Flynn)?|ke)"), not one alternative per name: the regex engine would try

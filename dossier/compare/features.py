@@ -26,6 +26,7 @@ from dossier.compare.words import (
     number_terms,
     number_value,
 )
+from dossier.normal_form import UNSPACED_SCRIPTS
 from dossier.slotted import Slotted
 
 QUOTE_MARKS = f'"{LEFT_DOUBLE}{RIGHT_DOUBLE}{LEFT_SINGLE}{RIGHT_SINGLE}'
@@ -257,7 +258,8 @@ def _inside_any(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
 
 
 def find_names(text: str, people: Mapping[str, tuple[str, ...]]) -> list[Span]:
-    """Where each registered person is named: whole words, possessives included, longest name first."""
+    """Where each registered person is named: whole words (in a script written without spaces, wherever the name
+    stands), possessives included, longest name first."""
     pattern, ids_by_name = _names_pattern(tuple((person_id, tuple(names)) for person_id, names in people.items()))
     if pattern is None:
         return []
@@ -290,7 +292,9 @@ def _names_pattern(
         for first, names in by_first.items()
     )
     first_characters = "".join(map(re.escape, by_first))
-    return re.compile(rf"(?<!\w)(?=[{first_characters}])(?:{alternatives})(?!\w)"), ids_by_name
+    # A name ends at a word's end, or anywhere in a script written without spaces (dossier/anchor/mentions.py).
+    edge = rf"[^\W{UNSPACED_SCRIPTS}]"
+    return re.compile(rf"(?<!{edge})(?=[{first_characters}])(?:{alternatives})(?!{edge})"), ids_by_name
 
 
 _ACRONYM = r"[A-Z][A-Z0-9&]*[A-Z0-9](?:-[A-Z0-9]+)?"
