@@ -353,6 +353,18 @@ def test_mentions_close_together_share_one_snippet_and_far_apart_ones_do_not() -
     assert shared.before == "" and shared.after.startswith(" and Bob spoke.")
 
 
+def test_a_snippet_cut_inside_text_without_spaces_still_says_it_was_cut() -> None:
+    """Chinese puts no space between words: a snippet cut at the width began and ended mid-sentence, unmarked."""
+    text = (
+        "北京时间1月5日，一场里氏6.1级地震袭击了四川省雅安市。" * 4
+        + "李明表示，学校将停课。"
+        + "救援队伍已连夜赶赴灾区。" * 8
+    )
+    start = text.index("李明")
+    cut = spans_snippet(text, [(start, start + 2)], 30)
+    assert cut.before == "…" + text[start - 30 : start] and cut.after == text[start + 2 : start + 32] + "…"
+
+
 def test_a_claim_note_gives_the_claims_words_once_and_leads_to_its_page(
     example_build: Built, parse_page: Callable[[str], BeautifulSoup]
 ) -> None:

@@ -156,10 +156,11 @@ def spans_snippet(text: str, spans: Sequence[tuple[int, int]], width: int = CONT
     left = max(passage_start, start - width)
     right = min(passage_end, end + width)
     before, after = text[left:start], text[end:right]
-    if left > passage_start and " " in before:
-        before = "…" + before[before.index(" ") + 1 :]
-    if right < passage_end and " " in after:
-        after = after[: after.rindex(" ")] + "…"
+    # Cut at a space, where there is one; in a script written without spaces (Chinese) wherever the width ends.
+    if left > passage_start:
+        before = "…" + (before[before.index(" ") + 1 :] if " " in before else before)
+    if right < passage_end:
+        after = (after[: after.rindex(" ")] if " " in after else after) + "…"
     return Snippet(" ".join(before.split()) + (" " if before[-1:].isspace() else ""), matches, after)
 
 
