@@ -15,7 +15,7 @@ from dossier.cache import CacheStore, digest, fingerprint, version_key
 from dossier.diagnostics import Location, Report
 from dossier.kept_files import NotARegularFile, read_regular
 from dossier.model import Article, Claim, Config, Source, Story
-from dossier.yaml_reader import decode_text, parse_yaml, twin_yaml_problem, yaml_file
+from dossier.yaml_reader import decode_text, parse_yaml, twin_yaml_problem, unclosed_direction_problem, yaml_file
 
 PEOPLE_FILE = "people.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -250,16 +250,23 @@ def load_article(md_path: Path, project_dir: Path, report: Report, parse: YamlPa
     from dossier.text import markdown_budget_problem  # here: what a build that stops early reads imports no Markdown
 
     front, body, body_line = split_front_matter(text, shown, report, parse)
+    unclosed = unclosed_direction_problem(body)
+    if unclosed:
+        report.warning(_body_location(body, unclosed[0], shown, body_line), unclosed[1])
     too_much = markdown_budget_problem(body)
     if too_much:  # the article is left out, as an unreadable one is: reading it would take too long
         offset, problem = too_much
-        line_start = body.rfind("\n", 0, offset) + 1
-        report.error(Location(shown, body_line + body.count("\n", 0, offset), offset - line_start + 1), problem)
+        report.error(_body_location(body, offset, shown, body_line), problem)
         return None
     sidecar_file = find_yaml(md_path.parent, md_path.stem, project_dir, report)
     sidecar_shown = display_path(sidecar_file, project_dir)
     sidecar = read_yaml_file(sidecar_file, sidecar_shown, project_dir, report, parse) if sidecar_file.exists() else None
     return RawArticle(md_path.stem, shown, front, body, body_line, sidecar_shown, sidecar)
+
+
+def _body_location(body: str, offset: int, shown: str, body_line: int) -> Location:
+    line_start = body.rfind("\n", 0, offset) + 1
+    return Location(shown, body_line + body.count("\n", 0, offset), offset - line_start + 1)
 
 
 def load_story(story_dir: Path, project_dir: Path, report: Report, parse: YamlParser = parse_yaml) -> RawStory:

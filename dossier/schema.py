@@ -24,6 +24,7 @@ from dossier.yaml_reader import (
     LocatedList,
     WrittenNumber,
     control_character_problem,
+    unclosed_direction_problem,
 )
 
 Kind = Literal[
@@ -178,6 +179,9 @@ def _convert_text(value: Any, location: Location, kind: Kind, report: Report, wr
     if problem:
         report.error(location, problem[1])
         return None
+    unclosed = unclosed_direction_problem(value)
+    if unclosed:
+        report.warning(location, unclosed[1])
     return str(value)
 
 

@@ -59,6 +59,43 @@ def control_character_problem(text: str) -> tuple[int, str] | None:
     return found.start(), f"the text holds the control character U+{ord(found.group()):04X}; remove it"
 
 
+# Unicode's explicit direction formatting: embeddings and overrides (closed by PDF), isolates (closed by PDI, which
+# also closes the embeddings opened inside them). One left open goes on acting on the text after the string it is
+# in, up to the end of the paragraph: an override reverses it (the "Trojan Source" trick).
+OPENERS = {
+    "\u202a": "left-to-right embedding", "\u202b": "right-to-left embedding", "\u202d": "left-to-right override",
+    "\u202e": "right-to-left override", "\u2066": "left-to-right isolate", "\u2067": "right-to-left isolate",
+    "\u2068": "first-strong isolate",
+}  # fmt: skip
+POP_FORMATTING, POP_ISOLATE = "\u202c", "\u2069"
+DIRECTION_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def unclosed_direction_problem(text: str) -> tuple[int, str] | None:
+    """(offset, message) of the first direction control that a line of the text leaves open, or None."""
+    open_ones: list[int] = []  # offsets, innermost last
+    for found in DIRECTION_FORMATTING.finditer(text):
+        char, at = found.group(), found.start()
+        if open_ones and "\n" in text[open_ones[0] : at]:  # each line on its own: a paragraph ends them all
+            break
+        if char in OPENERS:
+            open_ones.append(at)
+        elif char == POP_FORMATTING and open_ones and text[open_ones[-1]] not in "\u2066\u2067\u2068":
+            open_ones.pop()
+        elif char == POP_ISOLATE:
+            while open_ones and text[open_ones.pop()] not in "\u2066\u2067\u2068":
+                pass
+    if not open_ones:
+        return None
+    first = open_ones[0]
+    name = OPENERS[text[first]]
+    closer = "U+2069" if text[first] in "\u2066\u2067\u2068" else "U+202C"
+    return first, (
+        f"the text opens a {name} (U+{ord(text[first]):04X}) that it does not close: on a page it would act on the "
+        f"words after it too, up to the end of their paragraph; close it ({closer}) or remove it"
+    )
+
+
 def decode_text(data: bytes, shown: str, report: Report) -> str | None:
     """A file's bytes as text: UTF-8 (a BOM is dropped), CRLF and CR made LF, no control characters.
 

@@ -118,6 +118,29 @@ def test_control_characters_raw_in_yaml_are_errors_where_they_stand(tmp_path: Pa
     ]
 
 
+RLO, PDF, RLI, PDI = "\u202e", "\u202c", "\u2067", "\u2069"
+UNCLOSED = (
+    "the text opens a right-to-left override (U+202E) that it does not close: on a page it would act on the words "
+    "after it too, up to the end of their paragraph; close it (U+202C) or remove it"
+)
+
+
+def test_a_direction_override_left_open_is_a_warning_where_it_stands(tmp_path: Path) -> None:
+    """The "Trojan Source" trick: an override left open reverses what follows it on the page (a title's, the outlet
+    named after it). Closed ones, and an isolate around right-to-left words, are how such text is written."""
+    body = f"First line.\n\nThe {RLO}gnirts{PDF} is closed, {RLI}كلمات{PDI} too.\nThis {RLO}one is not.\n"
+    people = PEOPLE.replace("name: Ada Lovelace", f"name: Ada {RLO}Lovelace")
+    front = FRONT.replace("title: The Analytical Engine", 'title: "The \\u202eAnalytical Engine"')
+    checked = check_project(small_project(tmp_path, body, people=people, front=front))
+    assert [str(d) for d in checked.report.sorted() if d.severity == "warning"] == [
+        f"{STORY_DIR}/article.md:2:8: warning: {UNCLOSED}",
+        f"{STORY_DIR}/article.md:8:6: warning: {UNCLOSED}",
+        f"content/people.yaml:2:9: warning: {UNCLOSED}",
+    ]
+    closed = check_project(small_project(tmp_path / "closed", body.replace("not.", f"not{PDF}.")))
+    assert not [d for d in closed.report.sorted() if d.severity == "warning"]
+
+
 def test_a_site_with_controls_refused_has_valid_feeds(tmp_path: Path) -> None:
     """What is let through (tab, DEL-free text, line and paragraph separators) keeps every XML output valid."""
     front = FRONT.replace("title: The Analytical Engine", 'title: "The\\tAnalytical\\u2028Engine\\u0085"')
