@@ -401,6 +401,10 @@ def test_a_site_in_arabic_runs_right_to_left_and_an_article_in_english_in_it_lef
     assert home.html is not None and (home.html["lang"], home.html["dir"]) == ("ar", "rtl")
     soup = case_page(built.output_dir, RIGHT_TO_LEFT)
     assert {(cell.get("lang"), cell.get("dir")) for cell in soup.select(".told")} == {(None, None), ("en", "ltr")}
+    # The site's language is the one the others are named against, though Al-Akhbar's text tells only its script.
+    assert " ".join(text_of(soup, "#not-compared", " ").split()).startswith(
+        "Not compared: The Gazette is in English, and Al-Akhbar in Arabic script."
+    )
     chinese = case_page(built.output_dir, CHINESE)
     assert {(cell.get("lang"), cell.get("dir")) for cell in chinese.select(".told")} == {("zh", "ltr")}
 

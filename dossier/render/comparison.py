@@ -145,7 +145,10 @@ def _language_gap(synopsis: Synopsis, columns: tuple[Column, ...], site_language
     known = [language for language in synopsis.languages if language]
     # A text read only by its script ("Arab") counts with each language written in it ("ar", "fa").
     counts = {language: sum(same_language(language, other) for other in known) for language in known}
-    main = max(counts, key=lambda language: (counts[language], language == site_language, -known.index(language)))
+    main = max(
+        counts,
+        key=lambda language: (counts[language], same_language(language, site_language), -known.index(language)),
+    )
     apart = tuple(
         (column, language_name(language))
         for column, language in zip(columns, synopsis.languages, strict=True)

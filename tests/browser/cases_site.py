@@ -7,6 +7,7 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -17,8 +18,17 @@ from tests.compare_cases import write_cases
 
 @pytest.fixture(scope="session")
 def cases_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PublishedSite]:
-    root = tmp_path_factory.mktemp("cases")
-    project = write_cases(root / "project", "base_url: /\n", search=True)
+    yield from _served(tmp_path_factory.mktemp("cases"), "base_url: /\n")
+
+
+@pytest.fixture(scope="session")
+def right_to_left_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PublishedSite]:
+    """The same cases in a site whose language is Arabic: its pages run right to left."""
+    yield from _served(tmp_path_factory.mktemp("cases-rtl"), "base_url: /\nlanguage: ar\n")
+
+
+def _served(root: Path, config: str) -> Iterator[PublishedSite]:
+    project = write_cases(root / "project", config, search=True)
     built = build_project(project, BuildOptions(output_dir=root / "www"))
     assert built.output_dir is not None and not built.report.has_errors, built.report.sorted()
     handler = functools.partial(PagesHandler, directory=str(built.output_dir))  # quiet: it logs nothing

@@ -11,9 +11,13 @@ from typing import Literal
 import pytest
 from playwright.sync_api import Page, expect
 
+from dossier import urls
+from tests.browser.cases_site import right_to_left_site
 from tests.browser.conftest import PAGE_TYPES, PublishedSite
+from tests.compare_cases import MANY, RIGHT_TO_LEFT, page_of
 
 pytestmark = pytest.mark.browser
+__all__ = ["right_to_left_site"]  # a fixture the tests below use
 
 # The comparison view is another piece of work (issue 16's comparison part), tested with it.
 READER_PAGES = {kind: path for kind, path in PAGE_TYPES.items() if kind != "compare"}
@@ -89,3 +93,37 @@ def test_the_timeline_spaces_dates_by_a_time_scale_and_breaks_long_gaps(
     breaks = page.locator(".timeline-picture .gap-label")
     expect(breaks).to_have_count(1)  # only the ten months are a break
     expect(breaks).to_have_text("10 months later")
+
+
+RIGHT_TO_LEFT_PAGES = {
+    "home": urls.HOME,
+    "article": urls.article_path(RIGHT_TO_LEFT, f"{RIGHT_TO_LEFT}-akhbar"),
+    "compare": page_of(RIGHT_TO_LEFT),
+    "compare, seven outlets": page_of(MANY),
+    "people": urls.PEOPLE_INDEX,
+}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind", RIGHT_TO_LEFT_PAGES)
+def test_a_site_in_a_right_to_left_language_is_laid_out_right_to_left_and_fits(
+    kind: str, width: int, page: Page, right_to_left_site: PublishedSite
+) -> None:
+    """The theme sets its sides by where a line starts, not by left and right: an Arabic site's pages mirror
+    (the skip link, set off the page's left, made them scroll sideways by a thousand pixels)."""
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(right_to_left_site.url_of(RIGHT_TO_LEFT_PAGES[kind]))
+    page.locator("#site-search input").wait_for()
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    assert page.evaluate(PROBLEMS, width) == []
+    title = page.locator(".site-title").bounding_box()
+    assert title is not None and title["x"] + title["width"] > width * 0.7  # the site's name starts at the right
+    if kind.startswith("compare"):
+        fact = page.locator(".synopsis-rows > .fact").first
+        sides = fact.evaluate("e => [getComputedStyle(e).borderRightWidth, getComputedStyle(e).borderLeftWidth]")
+        assert sides == ["5px", "0px"]  # the kind's bar where a line starts
+    if kind == "article" and width > 1000:
+        text, notes = page.locator(".passage-text").first.bounding_box(), page.locator(".highlight-key").bounding_box()
+        assert text is not None and notes is not None and notes["x"] < text["x"]  # the margin on the left
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_in_viewport()
