@@ -10,7 +10,7 @@ from typing import Literal
 from dossier.compare.features import Attributed, SentenceFeatures, Side, Vocabulary, describe_sentences
 from dossier.compare.language import base_language, detect_language, same_language
 from dossier.compare.match import BlockingKeys, Match, all_pairs, blocking_keys, candidate_pairs, choose_one_to_one
-from dossier.compare.meaning import Vectors, cosines, sentence_vectors
+from dossier.compare.meaning import Vectors, cosines, sentence_vectors, tells_sentences_apart
 from dossier.compare.score import (
     PairScore,
     PairScorer,
@@ -160,6 +160,8 @@ def describe_side(
     sentences = split_sentences(side.text)
     features = tuple(describe_sentences(side, sentences, _vocabulary(groups)))
     vectors = sentence_vectors([sentence.text for sentence in sentences], meaning)
+    if vectors is not None and not tells_sentences_apart(vectors):
+        vectors = None  # the model does not read this language: its cosines would pair any two sentences
     return DescribedSide(
         side, tuple(sentences), features, groups, count_terms(features), blocking_keys(features), meaning, vectors
     )

@@ -5,7 +5,9 @@ on its own. Inside a paragraph a sentence ends at `.`, `!`, `?` or `…` (or ano
 mark, the Urdu full stop, the Devanagari danda) with any closing quotes or brackets glued to it, when the next word
 starts like a sentence: a capital, a digit, an opening quote, or a letter of a script without capitals. A full stop
 that ends an abbreviation does not end the sentence. Chinese and Japanese full stops, exclamation and question
-marks end a sentence wherever they stand: those scripts put no space after them.
+marks end a sentence wherever they stand: those scripts put no space after them; so do the Burmese and Khmer full
+stops. Thai and Lao have no full stop: a space between two of their letters ends a sentence (or a clause), as
+their writers use it; a space beside a number or a Latin word does not.
 """
 
 from __future__ import annotations
@@ -94,7 +96,9 @@ PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n\s*")  # a blank line, spaces or \r a
 # to it, and the whitespace that must follow; or a Chinese or Japanese one (full stop, exclamation and question
 # marks, full width and half width) and its closing marks.
 CLOSING_MARKS = "\"'\u201d\u2019)\\]\u300d\u300f\uff09"  # quotes, brackets, corner brackets
-WIDE_STOPS = "\u3002\uff01\uff1f\uff61"
+WIDE_STOPS = "\u3002\uff01\uff1f\uff61\u104b\u17d4"  # and the Burmese and Khmer full stops
+UNPUNCTUATED = "\u0e00-\u0eff"  # Thai and Lao
+SPACE_BETWEEN_UNPUNCTUATED = re.compile(f"(?<=[{UNPUNCTUATED}]) +(?=[{UNPUNCTUATED}])")
 TERMINATOR = re.compile(
     f"[.!?\u2026\u061f\u06d4\u0964\u0965\u0589\u1362]+[{CLOSING_MARKS}]*(?=\\s)|[{WIDE_STOPS}]+[{CLOSING_MARKS}]*"
 )
@@ -161,9 +165,17 @@ def _sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]
     for match in TERMINATOR.finditer(paragraph):
         next_start = _skip_space(paragraph, match.end())
         if _ends_sentence(paragraph, match, next_start):
-            yield from _stripped(text, start + sentence_start, start + match.end())
+            yield from _unpunctuated_spans(text, start + sentence_start, start + match.end())
             sentence_start = next_start
-    yield from _stripped(text, start + sentence_start, end)
+    yield from _unpunctuated_spans(text, start + sentence_start, end)
+
+
+def _unpunctuated_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The span, cut where a space stands between two Thai or Lao letters."""
+    for space in SPACE_BETWEEN_UNPUNCTUATED.finditer(text, start, end):
+        yield from _stripped(text, start, space.start())
+        start = space.end()
+    yield from _stripped(text, start, end)
 
 
 def _skip_space(paragraph: str, position: int) -> int:
