@@ -242,7 +242,7 @@ def test_articles_in_other_languages_are_indexed_with_the_rest_of_the_site(tmp_p
     project = copy_example(tmp_path / "project")
     path = project / "content" / "flynn-kislyak" / "the-moscow-times.md"
     path.write_text(path.read_text(encoding="utf-8").replace("---\n", "---\nlanguage: de\n", 1), "utf-8")
-    site = build(project).output_dir
+    site = build(project, base_url=SITE).output_dir
     assert site is not None
     entry = json.loads((site / INDEX_FOLDER / ENTRY_FILE).read_text(encoding="utf-8"))
     assert list(entry["languages"]) == ["en"]
@@ -250,6 +250,9 @@ def test_articles_in_other_languages_are_indexed_with_the_rest_of_the_site(tmp_p
     page = BeautifulSoup((site / "stories/flynn-kislyak/the-moscow-times/index.html").read_bytes(), "html.parser")
     assert page.html is not None and page.html["lang"] == "en"
     assert {p["lang"] for p in page.select(".passage-text")} == {"de"} and page.select_one("h1 span[lang=de]")
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    marked = [(t.text, t.get(xml_lang)) for t in atom(site / "feed.xml").iter(f"{ATOM}title") if t.get(xml_lang)]
+    assert marked == [(page.h1.get_text(strip=True), "de")]  # type: ignore[union-attr]  # its title, and no other
 
 
 def test_the_search_index_of_a_site_in_several_languages_is_the_same_every_time(tmp_path: Path) -> None:
