@@ -401,12 +401,27 @@ def test_a_site_in_arabic_runs_right_to_left_and_an_article_in_english_in_it_lef
     assert home.html is not None and (home.html["lang"], home.html["dir"]) == ("ar", "rtl")
     soup = case_page(built.output_dir, RIGHT_TO_LEFT)
     assert {(cell.get("lang"), cell.get("dir")) for cell in soup.select(".told")} == {(None, None), ("en", "ltr")}
-    # The site's language is the one the others are named against, though Al-Akhbar's text tells only its script.
+    # The site's language is the one the others are named against: Al-Akhbar's text, which tells only its script,
+    # may be in it.
     assert " ".join(text_of(soup, "#not-compared", " ").split()).startswith(
-        "Not compared: The Gazette is in English, and Al-Akhbar in Arabic script."
+        "Not compared: The Gazette is in English, and Al-Akhbar in Arabic."
     )
     chinese = case_page(built.output_dir, CHINESE)
     assert {(cell.get("lang"), cell.get("dir")) for cell in chinese.select(".told")} == {("zh", "ltr")}
+
+
+def test_an_article_too_short_to_tell_its_language_does_not_blur_which_articles_stand_apart(tmp_path: Path) -> None:
+    """Its words tell only its script ("Latin script"), which Spanish is written in too: the others are named by a
+    language, English, and El Diario stands apart from it."""
+    project = write_cases(tmp_path)
+    short = "---\ntitle: Quake\noutlet: herald\n---\nA strong earthquake shook the Philippines.\n"
+    (project / "content" / LANGUAGES / "quake-herald.md").write_text(short, encoding="utf-8")
+    built = build_project(project, BuildOptions(search=False))
+    assert built.output_dir is not None
+    soup = case_page(built.output_dir, LANGUAGES)
+    assert " ".join(text_of(soup, "#not-compared", " ").split()).startswith(
+        "Not compared: El Diario is in Spanish, and the other outlets in English."
+    )
 
 
 def test_articles_that_share_no_passage_say_so_and_no_count_of_nothing(cases_site: Path) -> None:

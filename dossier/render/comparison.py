@@ -17,7 +17,7 @@ from typing import Literal
 from dossier import urls
 from dossier.compare.align import Figure
 from dossier.compare.diff import Chunk
-from dossier.compare.language import base_language, language_name, same_language
+from dossier.compare.language import base_language, is_script, language_name, same_language
 from dossier.compare.synopsis import Row, RowKind, Synopsis, row_differences
 from dossier.model import Annotation, Article, Claim, Dossier, Source, Story
 from dossier.text import ArticleText
@@ -143,11 +143,17 @@ def _language_gap(synopsis: Synopsis, columns: tuple[Column, ...], site_language
     if not synopsis.not_compared:
         return None
     known = [language for language in synopsis.languages if language]
-    # A text read only by its script ("Arab") counts with each language written in it ("ar", "fa").
-    counts = {language: sum(same_language(language, other) for other in known) for language in known}
+    # The main language is a language, never a script read from a text ("Latn" would take in English and Spanish
+    # alike): the articles' languages, and the site's where a script read from a text may be in it. A script
+    # counts with each language written in it.
+    candidates = [language for language in known if not is_script(language)]
+    if any(same_language(site_language, language) for language in known):
+        candidates.append(site_language)
+    candidates = list(dict.fromkeys(candidates)) or known
+    counts = {language: sum(same_language(language, other) for other in known) for language in candidates}
     main = max(
         counts,
-        key=lambda language: (counts[language], same_language(language, site_language), -known.index(language)),
+        key=lambda language: (counts[language], language == site_language, -candidates.index(language)),
     )
     apart = tuple(
         (column, language_name(language))
