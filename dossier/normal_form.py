@@ -30,10 +30,11 @@ def is_word_char(char: str) -> bool:
 
 
 # The scripts written without spaces between words (Chinese characters, Japanese kana, Thai, Lao, Khmer, Burmese),
-# as a regex character class's ranges: a word of one may begin or end next to any letter.
+# and Korean's, whose words take their particles without one (윤석열이), as a regex character class's ranges: a
+# word of one may begin or end next to any letter.
 UNSPACED_SCRIPTS = (
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\U00020000-\U0002fa1f"
+    "\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f"
 )
 _UNSPACED = re.compile(f"[{UNSPACED_SCRIPTS}]")
 

@@ -1,7 +1,7 @@
 """Reports in other scripts than the Latin one, written for the comparison's tests (tests/test_compare.py): for each
 language, two unrelated reports (a council's bridge, a painter's first show), which must pair no sentence, and, for
-the languages whose script the shipped sentence model does not read, two reports of one earthquake, whose shared
-facts must still pair (by their words)."""
+the languages whose script the shipped sentence model does not read (and Korean, whose words take their particles
+without a space), two reports of one earthquake, whose shared facts must still pair (by their words)."""
 
 from __future__ import annotations
 
@@ -62,6 +62,11 @@ RELATED_IN = {
         ),
     }.items()
 }
+RELATED_IN["ko"] = (
+    "화요일 필리핀 중부에서 강한 지진이 발생해 최소 93명이 숨졌다. 당국은 사망자 대부분이 보홀 섬에서 나왔으며 그곳에서 400년 넘은 교회들이 무너졌다고 밝혔다. 구조대는 밤새 생존자를 수색했다.",
+    "필리핀 중부를 강타한 강진으로 화요일 적어도 93명이 사망했다. 보홀 섬에서는 400년 이상 된 교회들이 붕괴했고 당국에 따르면 사망자 대부분이 이 섬에서 발생했다. 전문가들은 여진이 몇 주간 이어질 수 있다고 경고했다.",
+    [(0, 0), (1, 1)],
+)
 RELATED_IN["th"] = (
     "เกิดแผ่นดินไหวขนาด 7.2 ที่ฟิลิปปินส์ตอนกลางเมื่อวันอังคาร มีผู้เสียชีวิตอย่างน้อย 93 คน เจ้าหน้าที่ระบุว่าผู้เสียชีวิตส่วนใหญ่อยู่บนเกาะโบโฮล ซึ่งโบสถ์อายุกว่า 400 ปีพังถล่มลงมา ทีมกู้ภัยทำงานตลอดทั้งคืนเพื่อค้นหาผู้รอดชีวิต",
     "แผ่นดินไหวรุนแรงถล่มฟิลิปปินส์ตอนกลางวันอังคาร ยอดผู้เสียชีวิตอย่างน้อย 93 ราย โบสถ์เก่าแก่อายุกว่า 400 ปีบนเกาะโบโฮลพังเสียหาย ทางการเผยว่าผู้เสียชีวิตส่วนใหญ่อยู่บนเกาะนี้ ผู้เชี่ยวชาญเตือนว่าอาจเกิดอาฟเตอร์ช็อกอีกหลายสัปดาห์",

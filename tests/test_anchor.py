@@ -533,6 +533,8 @@ def test_in_scripts_written_without_spaces_a_name_is_a_mention_wherever_it_stand
     assert mentioned("习主席说", people) == [("xi", "习主席")]
     assert mentioned("นายสมชายกล่าวว่า", people) == [("som", "สมชาย")]
     assert mentioned("地震后Xi Jinping说", people) == [("xi", "Xi Jinping")]  # a spaced name beside them
+    # Korean spaces its words, but a name takes its particle without a space: 윤석열이 names 윤석열.
+    assert mentioned("윤석열이 말했다. 윤석열 대통령은", [person("yoon", "윤석열")]) == [("yoon", "윤석열")] * 2
     assert mentioned("Xi Jinpingx and aXi Jinping", people) == []  # in the Latin script, words still end at spaces
 
 

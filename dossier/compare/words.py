@@ -33,9 +33,13 @@ QUOTE_MARKS_ALIKE = str.maketrans(
 # F-16) or to another number (737-8: the model, not 737 and 8); times of day (11:59: one figure, not 11 and 59);
 # numbers (1,000.5); then words with inner apostrophes (couldn't, Flynn's). Codes glued to letters (G7, A320, 5G,
 # 1990s) are words.
-# Chinese characters and Japanese kana, written without spaces between words: each one is a token (a number
-# glued to one, as in "5日", is a number still).
-WORDS_UNSPACED = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+# Chinese characters and Japanese kana, written without spaces between words, and Korean syllables, whose words
+# take their particles without one (지진이, 지진으로): each is a token (a number glued to one, as in "5日", is a
+# number still).
+WORDS_UNSPACED = (
+    "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+    "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+)
 TIME_OF_DAY = re.compile(r"[0-2]?\d:[0-5]\d")
 TOKEN = re.compile(
     r"(?:[A-Za-z]\.){2,}"
