@@ -1,8 +1,8 @@
 """A small dossier of stories, one for each way a comparison can fall short of lining facts up: the same fact
 told with different figures (far apart in wording, and close: three outlets, two of them agreeing on the figure),
 an article in another language (Spanish, read from its words; Arabic, which its front matter gives and which runs
-right to left), two reports in Chinese, two articles that share no passage, and more outlets than a screen has
-room for side by side.
+right to left), two reports in Chinese, two in Hindi (which the sentence model does not read: compared by their
+words only), two articles that share no passage, and more outlets than a screen has room for side by side.
 The page tests (tests/test_compare_page.py) and the browser tests (tests/browser/) build it."""
 
 from __future__ import annotations
@@ -10,15 +10,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from dossier import urls
+from tests.script_cases import RELATED_IN
 
 OUTLETS = {
     "gazette": "The Gazette", "herald": "The <Herald>", "diario": "El Diario", "courier": "The Courier",
     "tribune": "The Tribune", "ledger": "The Ledger", "observer": "The Observer", "chronicle": "The Chronicle",
-    "akhbar": "Al-Akhbar", "ribao": "Ribao", "wanbao": "Wanbao",
+    "akhbar": "Al-Akhbar", "ribao": "Ribao", "wanbao": "Wanbao", "dainik": "Dainik", "samachar": "Samachar",
 }  # fmt: skip
 CONFLICT, CLOSE_CONFLICT, LANGUAGES, UNRELATED, MANY = "buried", "expelled", "quake", "unrelated", "many"
-RIGHT_TO_LEFT, CHINESE = "quake-arabic", "quake-chinese"
-LANGUAGE_OF = {"akhbar": "ar", "ribao": "zh", "wanbao": "zh"}  # the front matter's; the others take the site's
+RIGHT_TO_LEFT, CHINESE, BY_WORDS = "quake-arabic", "quake-chinese", "quake-hindi"
+LANGUAGE_OF = {
+    "akhbar": "ar",
+    "ribao": "zh",
+    "wanbao": "zh",
+    "dainik": "hi",
+    "samachar": "hi",
+}  # the front matter's; the others take the site's
 BURIED_GAZETTE = (
     "Rescuers said 18,645 people were buried under collapsed buildings in the old town of Antakya.\n\n"
     "The governor asked for more cranes."
@@ -79,6 +86,7 @@ STORIES = {
     LANGUAGES: ("An earthquake in the Philippines", {"gazette": QUAKE_ENGLISH, "diario": QUAKE_SPANISH}),
     RIGHT_TO_LEFT: ("The earthquake in Arabic", {"gazette": QUAKE_ENGLISH, "akhbar": QUAKE_ARABIC}),
     CHINESE: ("The earthquake in Chinese", {"ribao": QUAKE_RIBAO, "wanbao": QUAKE_WANBAO}),
+    BY_WORDS: ("The earthquake in Hindi", {"dainik": RELATED_IN["hi"][0], "samachar": RELATED_IN["hi"][1]}),
     UNRELATED: ("A bridge and a painter", {"gazette": UNRELATED_GAZETTE, "herald": UNRELATED_HERALD}),
     MANY: (
         "Seven outlets on the expulsions",

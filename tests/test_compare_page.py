@@ -15,6 +15,7 @@ from dossier.pipeline import BuildOptions, Built, build_project
 from tests.compare_cases import (
     BURIED_GAZETTE,
     BURIED_HERALD,
+    BY_WORDS,
     CHINESE,
     CLOSE_CONFLICT,
     CONFLICT,
@@ -385,6 +386,21 @@ def test_a_person_named_in_a_chinese_report_has_the_mention_on_their_page_marked
     assert str(snippet["href"]).startswith(f"../../{urls.article_path(CHINESE, f'{CHINESE}-ribao')}#p")
 
 
+def test_reports_in_a_language_the_sentence_model_does_not_read_are_said_to_be_compared_by_their_words(
+    cases_site: Path,
+) -> None:
+    """Two Hindi reports of one earthquake: their shared facts pair by their words, and the page says that a fact
+    told in other words could not be."""
+    soup = case_page(cases_site, BY_WORDS)
+    assert " ".join(text_of(soup, "#by-words", " ").split()) == (
+        "Compared by their words only: dossier's sentence model does not read the language of these articles, so "
+        "a fact told in other words than another outlet's is not paired."
+    )
+    assert len([row for row in rows(soup) if all(versions(row))]) == 2 and soup.select_one("#nothing-matched") is None
+    for story_id in (CONFLICT, CHINESE, LANGUAGES):
+        assert case_page(cases_site, story_id).select_one("#by-words") is None
+
+
 def test_versions_in_the_same_words_are_said_to_be_so(tmp_path: Path) -> None:
     project = write_cases(tmp_path)
     (project / "content" / LANGUAGES / "quake-diario.md").write_text(
@@ -482,3 +498,6 @@ def test_the_data_export_gives_each_rows_kind_and_figures_and_each_comparisons_l
     (row,) = [row for row in synopses[CONFLICT]["rows"] if row["kind"] == "conflict"]
     assert [[f["text"] for f in figures] for figures in row["figures"]] == [["18,645"], ["18,000"]]
     assert synopses[LANGUAGES]["not_compared"] == [[0, 1]]
+    assert synopses[BY_WORDS]["by_words"] == [True, True] and synopses[LANGUAGES]["by_words"] == [False, False]
+    hindi = comparisons[f"{BY_WORDS}-dainik"]
+    assert (hindi["left_by_words"], hindi["right_by_words"], spanish["left_by_words"]) == (True, True, False)

@@ -10,7 +10,7 @@ from typing import Literal
 from dossier.compare.features import Attributed, SentenceFeatures, Side, Vocabulary, describe_sentences
 from dossier.compare.language import base_language, detect_language, same_language
 from dossier.compare.match import BlockingKeys, Match, all_pairs, blocking_keys, candidate_pairs, choose_one_to_one
-from dossier.compare.meaning import Vectors, cosines, sentence_vectors, tells_sentences_apart
+from dossier.compare.meaning import OFF, Vectors, cosines, sentence_vectors, tells_sentences_apart
 from dossier.compare.score import (
     PairScore,
     PairScorer,
@@ -119,6 +119,9 @@ class Alignment(Slotted):
     left_language: str | None = None  # each article's language ("en"), None when it could not be told
     right_language: str | None = None
     not_compared: str | None = None  # why no sentence was compared ("different languages"), or None
+    # The sentence model does not read this side's text (meaning.tells_sentences_apart): paired by words only.
+    left_by_words: bool = False
+    right_by_words: bool = False
 
 
 DIFFERENT_LANGUAGES = "different languages"
@@ -150,7 +153,12 @@ class DescribedSide:
     term_counts: TermCounts  # for weighing terms over both sides
     blocking: BlockingKeys  # for finding the pairs to score
     meaning: str  # the sentence model (CompareSettings.meaning)
-    vectors: Vectors | None  # each sentence's, from that model; None with the signal off
+    vectors: Vectors | None  # each sentence's, from that model; None with the signal off or the text unread
+
+    @property
+    def is_by_words(self) -> bool:
+        """The model was asked for and does not read the text: its sentences are paired by their words only."""
+        return self.meaning != OFF and self.vectors is None
 
 
 def describe_side(
@@ -263,6 +271,8 @@ def compare_sides(
         scored_pairs=len(scores),
         left_language=languages[0],
         right_language=languages[1],
+        left_by_words=left_side.is_by_words,
+        right_by_words=right_side.is_by_words,
     )
 
 

@@ -84,12 +84,14 @@ class Synopsis:
     set_aside: tuple[Link, ...]  # matches that would have put two sentences of one article in a row
     languages: tuple[str | None, ...] = ()  # each article's language ("en"), None where it could not be told
     not_compared: tuple[tuple[int, int], ...] = ()  # the pairs of articles (positions) in different languages
+    by_words: tuple[bool, ...] = ()  # each article's: compared by its words only (the model does not read it)
 
 
 def synopsis_of(article_ids: Sequence[str], alignments: Mapping[tuple[str, str], Alignment]) -> Synopsis:
     """The synopsis of a story of two or more articles, from the alignment of each pair (keyed in story order)."""
     sentences: list[Sequence[Sentence] | None] = [None] * len(article_ids)
     languages: list[str | None] = [None] * len(article_ids)
+    by_words = [False] * len(article_ids)
     links, not_compared = [], []
     for (left, right), (left_id, right_id) in zip(
         itertools.combinations(range(len(article_ids)), 2), itertools.combinations(article_ids, 2), strict=True
@@ -98,6 +100,8 @@ def synopsis_of(article_ids: Sequence[str], alignments: Mapping[tuple[str, str],
         sentences[left], sentences[right] = alignment.left, alignment.right
         languages[left] = languages[left] or alignment.left_language
         languages[right] = languages[right] or alignment.right_language
+        by_words[left] = by_words[left] or alignment.left_by_words
+        by_words[right] = by_words[right] or alignment.right_by_words
         links += [Link((left, right), pair) for pair in alignment.pairs]
         if alignment.not_compared is not None:
             not_compared.append((left, right))
@@ -113,6 +117,7 @@ def synopsis_of(article_ids: Sequence[str], alignments: Mapping[tuple[str, str],
         tuple(set_aside),
         tuple(languages),
         tuple(not_compared),
+        tuple(by_words),
     )
 
 

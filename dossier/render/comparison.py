@@ -104,6 +104,7 @@ class SynopsisView:
     columns: tuple[Column, ...]
     rows: tuple[RowView, ...]
     language_gap: LanguageGap | None = None  # when some articles were not compared for their language
+    by_words: tuple[Column, ...] = ()  # the articles compared by their words only: the model does not read them
 
     @property
     def shared_rows(self) -> int:
@@ -127,7 +128,8 @@ def synopsis_view(synopsis: Synopsis, story: Story, dossier: Dossier, texts: dic
         for number, row in enumerate(synopsis.rows, start=1)
     )
     gap = _language_gap(synopsis, columns, base_language(dossier.config.language))
-    return SynopsisView(story, columns, rows, gap)
+    by_words = tuple(column for column, is_by_words in zip(columns, synopsis.by_words, strict=True) if is_by_words)
+    return SynopsisView(story, columns, rows, gap, by_words)
 
 
 def _uncompared_articles(synopsis: Synopsis) -> set[int]:

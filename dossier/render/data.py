@@ -83,6 +83,8 @@ def _alignment(alignment: Alignment) -> dict[str, Any]:
         "left_language": alignment.left_language,
         "right_language": alignment.right_language,
         "not_compared": alignment.not_compared,
+        "left_by_words": alignment.left_by_words,
+        "right_by_words": alignment.right_by_words,
     }  # fmt: skip
 
 
@@ -115,6 +117,7 @@ def _synopsis(story_id: str, synopsis: Synopsis) -> dict[str, Any]:
         ],
         "languages": list(synopsis.languages),
         "not_compared": [list(pair) for pair in synopsis.not_compared],
+        "by_words": list(synopsis.by_words),
         "set_aside": [
             {"articles": [synopsis.article_ids[a] for a in link.articles], "left": link.pair.left,
              "right": link.pair.right}

@@ -17,6 +17,7 @@ from dossier import urls
 from tests.browser.cases_site import cases_site
 from tests.browser.conftest import PAGE_TYPES, PublishedSite
 from tests.compare_cases import (
+    BY_WORDS,
     CHINESE,
     CLOSE_CONFLICT,
     CONFLICT,
@@ -383,7 +384,7 @@ def test_ticking_as_few_outlets_as_fit_gives_them_a_column_each(browser: Browser
 
 def test_screenshots_of_the_cases(browser: Browser, cases_site: PublishedSite, screenshots: Path) -> None:
     """For people to look at (test-artifacts/screenshots/compare-case-*.png)."""
-    for story_id in (CONFLICT, CLOSE_CONFLICT, LANGUAGES, RIGHT_TO_LEFT, CHINESE, UNRELATED, MANY):
+    for story_id in (CONFLICT, CLOSE_CONFLICT, LANGUAGES, RIGHT_TO_LEFT, CHINESE, BY_WORDS, UNRELATED, MANY):
         for name, (width, height) in (("desktop", DESKTOP), ("phone", PHONE)):
             for scheme in SCHEMES:
                 context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": height})

@@ -13,7 +13,16 @@ from playwright.sync_api import Page
 
 from tests.browser.cases_site import cases_site
 from tests.browser.conftest import PAGE_TYPES, PublishedSite
-from tests.compare_cases import CHINESE, CLOSE_CONFLICT, CONFLICT, LANGUAGES, RIGHT_TO_LEFT, UNRELATED, page_of
+from tests.compare_cases import (
+    BY_WORDS,
+    CHINESE,
+    CLOSE_CONFLICT,
+    CONFLICT,
+    LANGUAGES,
+    RIGHT_TO_LEFT,
+    UNRELATED,
+    page_of,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -25,6 +34,7 @@ CASES = (
     UNRELATED,
     RIGHT_TO_LEFT,
     CHINESE,
+    BY_WORDS,
 )  # comparison pages that show each way a comparison falls short
 __all__ = ["cases_site"]  # a fixture the tests below use
 
