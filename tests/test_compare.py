@@ -1048,6 +1048,13 @@ def test_the_comparison_finds_a_name_in_chinese_wherever_it_stands_and_in_englis
     ]  # fmt: skip
 
 
+def test_a_word_goes_on_through_the_marks_written_in_it() -> None:
+    """Devanagari's vowel signs and a decomposed accent are marks, which a regex's \\w does not take: "लोगों" was
+    four tokens, and the comparison marked pieces of words as one report's own."""
+    tokens = [match.group() for match in TOKEN.finditer("कम से कम 93 लोगों की मौत हो गई। Zoe\u0308 Baird's")]
+    assert tokens == ["कम", "से", "कम", "93", "लोगों", "की", "मौत", "हो", "गई", "।", "Zoe\u0308", "Baird's"]
+
+
 def test_two_reports_in_chinese_pair_the_facts_they_share() -> None:
     """Chinese puts no space between words: read as one word a sentence, the two reports shared nothing."""
     alignment = compare_sides(
