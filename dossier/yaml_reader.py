@@ -74,10 +74,12 @@ DIRECTION_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
 def unclosed_direction_problem(text: str) -> tuple[int, str] | None:
     """(offset, message) of the first direction control that a line of the text leaves open, or None."""
     open_ones: list[int] = []  # offsets, innermost last
+    scanned = 0  # the text before this has been looked at for line breaks: each character once
     for found in DIRECTION_FORMATTING.finditer(text):
         char, at = found.group(), found.start()
-        if open_ones and "\n" in text[open_ones[0] : at]:  # each line on its own: a paragraph ends them all
+        if open_ones and text.find("\n", scanned, at) >= 0:  # each line on its own: a paragraph ends them all
             break
+        scanned = at
         if char in OPENERS:
             open_ones.append(at)
         elif char == POP_FORMATTING and open_ones and text[open_ones[-1]] not in "\u2066\u2067\u2068":
