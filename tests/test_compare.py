@@ -1066,8 +1066,8 @@ def test_two_reports_in_chinese_pair_the_facts_they_share() -> None:
 
 @pytest.mark.parametrize("language", UNRELATED_IN)
 def test_unrelated_reports_in_other_scripts_pair_no_sentence(language: str) -> None:
-    """The shipped model spells Arabic, Greek, Devanagari and Thai a letter a token it never learnt: any two of
-    their sentences scored 0.83 to 0.96, and unrelated Hindi reports paired four sentences of four."""
+    """The shipped model spells Arabic, Greek, Devanagari and Thai a letter a token, whose vectors tell little
+    apart: any two of their sentences scored 0.83 to 0.96, and unrelated Hindi reports paired four of four."""
     left, right = UNRELATED_IN[language]
     assert compare_sides(Side("left", left), Side("right", right), SETTINGS).pairs == ()
 

@@ -207,9 +207,9 @@ def model_files(model_name: str) -> tuple[Path, Path]:
 
 
 # How alike an article's sentences may be, on average, for the model to be reading its language. Two sentences of
-# one English article average a cosine of 0.14 to 0.49 (the evaluation set's 32 articles); with the shipped
-# model, whose vocabulary spells Arabic, Greek and Devanagari a letter a token it never learnt, any two sentences
-# of an Arabic, Greek or Hindi article score 0.84 to 0.93, and unrelated articles paired sentence for sentence.
+# one English article average a cosine of 0.14 to 0.49 (the evaluation set's 32 articles); the shipped model spells
+# Arabic, Greek and Devanagari a letter a token, whose vectors tell little apart: any two sentences of an Arabic,
+# Greek or Hindi article score 0.84 to 0.93, and unrelated articles paired sentence for sentence.
 INDISTINCT = 0.7
 LEAST_SENTENCES = 3  # fewer, and an article's sentences are too few to tell what is usual for it
 
