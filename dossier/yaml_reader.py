@@ -73,6 +73,8 @@ DIRECTION_FORMATTING = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 def unclosed_direction_problem(text: str) -> tuple[int, str] | None:
     """(offset, message) of the first direction control that a line of the text leaves open, or None."""
+    if text.isascii():  # most strings: told without a search (every YAML string of a build is checked)
+        return None
     open_ones: list[int] = []  # offsets, innermost last
     scanned = 0  # the text before this has been looked at for line breaks: each character once
     for found in DIRECTION_FORMATTING.finditer(text):
