@@ -1,7 +1,8 @@
 """Reports in other scripts than the Latin one, written for the comparison's tests (tests/test_compare.py): for each
 language, two unrelated reports (a council's bridge, a painter's first show), which must pair no sentence, and, for
-the languages whose script the shipped sentence model does not read (and Korean, whose words take their particles
-without a space), two reports of one earthquake, whose shared facts must still pair (by their words)."""
+the languages whose script the shipped sentence model does not read (whose shared facts must pair by their words),
+for Korean, whose words take their particles without a space, and for Japanese, written without spaces, two
+reports of one earthquake, whose shared facts must pair."""
 
 from __future__ import annotations
 
@@ -62,6 +63,11 @@ RELATED_IN = {
         ),
     }.items()
 }
+RELATED_IN["ja"] = (
+    "火曜日、フィリピン中部で強い地震があり、少なくとも93人が死亡した。当局によると、死者の大半はボホール島で出ており、築400年以上の教会が倒壊した。救助隊は夜通し生存者を捜索した。",
+    "フィリピン中部を火曜日に襲った強い地震で、少なくとも93人が死亡した。ボホール島では築400年を超える教会が倒壊し、当局は死者の大半が同島で出たとしている。専門家は余震が数週間続く可能性があると警告した。",
+    [(0, 0), (1, 1)],
+)
 RELATED_IN["ko"] = (
     "화요일 필리핀 중부에서 강한 지진이 발생해 최소 93명이 숨졌다. 당국은 사망자 대부분이 보홀 섬에서 나왔으며 그곳에서 400년 넘은 교회들이 무너졌다고 밝혔다. 구조대는 밤새 생존자를 수색했다.",
     "필리핀 중부를 강타한 강진으로 화요일 적어도 93명이 사망했다. 보홀 섬에서는 400년 이상 된 교회들이 붕괴했고 당국에 따르면 사망자 대부분이 이 섬에서 발생했다. 전문가들은 여진이 몇 주간 이어질 수 있다고 경고했다.",

@@ -1073,7 +1073,7 @@ def test_unrelated_reports_in_other_scripts_pair_no_sentence(language: str) -> N
 
 
 @pytest.mark.parametrize("language", RELATED_IN)
-def test_reports_of_one_event_in_scripts_the_model_does_not_read_pair_their_shared_facts(language: str) -> None:
+def test_reports_of_one_event_in_other_scripts_pair_their_shared_facts(language: str) -> None:
     left, right, shared = RELATED_IN[language]
     alignment = compare_sides(Side("left", left), Side("right", right), SETTINGS)
     assert [(pair.left, pair.right) for pair in alignment.pairs] == shared
