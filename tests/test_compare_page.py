@@ -427,6 +427,9 @@ def test_a_site_in_arabic_runs_right_to_left_and_an_article_in_english_in_it_lef
         "site's language (Arabic), which its pages give browsers and screen readers; set `language: en` in its "
         "front matter"
     ) in [str(d) for d in built.report.sorted()]
+    # Al-Akhbar takes the site's language, which its text's script agrees with: it is named by it, not by the
+    # script alone ("Arabic script").
+    assert any(f"'{RIGHT_TO_LEFT}-akhbar' (Arabic) and" in str(d) for d in built.report.sorted())
     english.write_text(english.read_text(encoding="utf-8").replace("---\n", "---\nlanguage: en\n", 1), "utf-8")
     built = build_project(project, BuildOptions(search=False))
     assert built.output_dir is not None

@@ -50,8 +50,19 @@ def side_of(
         people=people if people is not None else {person.id: person.names for person in dossier.people.values()},
         claims=tuple(spans["claim"]),
         sources=tuple(spans["source"]),
-        # The site's language is every article's default: only one the front matter sets apart is taken as said.
-        language=article.language if article.language != dossier.config.language else None,
+        # The site's language is every article's default: only one the front matter sets apart is taken as said, or
+        # one whose text is in a script the site's language is written in (an Arabic text in a site in `ar`: the
+        # script alone would name it "Arabic script", and a Persian text in that site is marked `ar` on its page).
+        language=article.language
+        if article.language != dossier.config.language
+        else _site_language_of_its_script(text.text, dossier.config.language),
+    )
+
+
+def _site_language_of_its_script(text: str, site_language: str) -> str | None:
+    script = script_language(text)
+    return (
+        site_language if script and is_script(script) and same_language(script, base_language(site_language)) else None
     )
 
 
