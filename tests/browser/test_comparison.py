@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from dossier import urls
+from dossier.pipeline import BuildOptions, build_project
 from tests.browser.cases_site import cases_site
 from tests.browser.conftest import PAGE_TYPES, PublishedSite
 from tests.compare_cases import (
@@ -28,6 +29,7 @@ from tests.compare_cases import (
     RIGHT_TO_LEFT,
     UNRELATED,
     page_of,
+    write_cases,
 )
 
 pytestmark = pytest.mark.browser
@@ -302,6 +304,22 @@ def test_arabic_runs_right_to_left_in_its_column_and_its_page_while_the_site_aro
     assert 0 <= first_letter_from_the_right < 2  # the sentence starts at the right edge
     assert case_page.locator("main .article-header .kicker").evaluate(direction) == "ltr"
     assert_nothing_scrolls_sideways(case_page)
+
+
+def test_a_correction_to_arabic_words_reads_from_the_error_to_the_fix(page: Page, tmp_path: Path) -> None:
+    """Each side of "error → fix" runs right to left on its own; the arrow between them is the site's, pointing from
+    the error to the fix (the whole link set right to left put the fix first, the arrow pointing back at the error)."""
+    project = write_cases(tmp_path / "project")
+    sidecar = project / "content" / RIGHT_TO_LEFT / f"{RIGHT_TO_LEFT}-akhbar.yaml"
+    sidecar.write_text("corrections:\n  - quote: 93 شخصا\n    correct: 94 شخصا\n", encoding="utf-8")
+    built = build_project(project, BuildOptions(search=False))
+    assert built.output_dir is not None and not built.report.has_errors
+    for path in (urls.CORRECTIONS_INDEX, "sources/akhbar/index.html"):
+        page.goto((built.output_dir / path).as_uri())
+        link = page.locator("a", has=page.locator("del"))
+        assert link.evaluate("e => getComputedStyle(e).direction") == "ltr"
+        error, fix = link.locator("del[lang=ar][dir=rtl]").bounding_box(), link.locator("ins[lang=ar]").bounding_box()
+        assert error is not None and fix is not None and error["x"] + error["width"] <= fix["x"], path
 
 
 @pytest.mark.parametrize(
