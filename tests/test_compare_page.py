@@ -24,6 +24,8 @@ from tests.compare_cases import (
     EXPELLED_GAZETTE,
     EXPELLED_HERALD,
     LANGUAGES,
+    MANY,
+    MANY_OUTLETS,
     QUAKE_ARABIC,
     QUAKE_ENGLISH,
     QUAKE_RIBAO,
@@ -261,6 +263,21 @@ def test_figures_two_outlets_give_differently_are_a_row_of_their_own_marked_wher
     key = soup.select(".compare-key .tag")
     assert [tag.get_text() for tag in key] == ["Figures differ", "Only in one"]
     assert soup.select_one("#not-compared") is None and soup.select_one("#nothing-matched") is None
+
+
+def test_a_story_of_more_outlets_than_fit_side_by_side_is_built_without_blank_cells(cases_site: Path) -> None:
+    """Its blanks would be most of its page (one per outlet per row, at 30 outlets 300 KB of 790): compare.js
+    makes them once a reader ticks few enough outlets to stand side by side (tests/browser/test_comparison.py).
+    A story whose outlets fit keeps them, for readers without JavaScript."""
+    many, few = case_page(cases_site, MANY), case_page(cases_site, CONFLICT)
+    assert len(many.select(".outlet-choice input")) == len(MANY_OUTLETS) > 6
+    assert many.select(".synopsis-rows .versions > div") == many.select(".synopsis-rows .versions > .version")
+    assert [len(row.select(".versions > div")) for row in rows(many)] == [len(MANY_OUTLETS)] + [1] * len(MANY_OUTLETS)
+    synopsis = many.select_one(".synopsis")
+    assert synopsis is not None and synopsis["data-blanks-up-to"] == "6"
+    assert all(len(row.select(".versions > div")) == 2 for row in rows(few))
+    assert None in [cell for row in rows(few) for cell in versions(row)]
+    assert few.select_one(".synopsis[data-blanks-up-to]") is None
 
 
 def test_close_versions_mark_the_figure_over_their_own_words_and_outlets_that_agree_are_named_together(

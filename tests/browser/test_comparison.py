@@ -397,6 +397,19 @@ def test_ticking_as_few_outlets_as_fit_gives_them_a_column_each(browser: Browser
     assert len(head) == 2 and len(rows) == 3  # the shared fact and the two outlets' own
     assert all([cell["left"] for cell in row] == head for row in rows), "a row's cells are not under their outlets"
     assert not any(cell["named"] for row in rows for cell in row)  # the head names them
+    # The story is built without blanks (more outlets than fit): compare.js made one a row for the ticked outlet
+    # that does not report its fact, and takes them away when more are ticked than fit.
+    ticked_cells = page.evaluate(
+        """() => [...document.querySelectorAll('.synopsis-rows .versions')].map(row => [...row.children]
+        .filter(cell => !cell.classList.contains('is-unticked')).map(cell => cell.className.replace('version ', '')))"""
+    )
+    ticked = page.evaluate("() => [...document.querySelectorAll('.outlet-choice :checked')].map(b => b.id.slice(5))")
+    assert len(ticked) == 2 and ticked_cells == [ticked] * (len(MANY_OUTLETS) + 1)  # a cell each, in their order
+    blanks = page.locator(".synopsis-rows .versions > div:not(.version)")
+    for outlet in MANY_OUTLETS[2:]:
+        page.get_by_label(OUTLETS[outlet], exact=True).check()
+    expect(page.locator(".synopsis-head")).to_be_hidden()
+    expect(blanks).to_have_count(0)
     context.close()
 
 
