@@ -51,6 +51,28 @@ def test_an_initd_dossier_checks_clean_and_builds(project: Path) -> None:
     assert yaml.safe_load((project / "dossier.yaml").read_text(encoding="utf-8"))["title"] == "My dossier"
 
 
+def test_counts_of_one_are_singular(project: Path) -> None:
+    """The sample story has one article: the home page said "1 articles" on the first page a new user opens."""
+    story = project / "content" / "harbour-bridge"
+    (story / "eastmoor-herald.yaml").write_text(
+        "claims:\n  - claim: bridge-safe-today\n    quote: The bridge is safe today\n", encoding="utf-8"
+    )
+    text = (story / "story.yaml").read_text(encoding="utf-8")
+    one_claim = text[: text.index("\n  - id: repairs-cost-four-million")]
+    (story / "story.yaml").write_text(one_claim + "\n", encoding="utf-8")
+    built = build_project(project, BuildOptions(search=False))
+    site = built.output_dir
+    assert site is not None and not built.report.errors, built.report.sorted()
+
+    def counts(path: str) -> list[str]:
+        html = (site / path).read_text(encoding="utf-8")
+        return re.findall(r"\b\d+ (?:article|claim|annotation)s?\b", html)
+
+    assert counts("index.html") == ["1 article", "1 claim"]
+    assert counts("stories/harbour-bridge/index.html") == ["1 annotation"]
+    assert counts("stories/harbour-bridge/eastmoor-herald/index.html") == ["1 annotation"]
+
+
 def test_init_that_would_write_nothing_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
