@@ -328,7 +328,8 @@ class SchemasWritten:
     def lines(self) -> list[str]:
         shown = [f"wrote {display_path(path, self.project_dir)}" for path in self.written]
         if self.unchanged:
-            shown.append(f"{len(self.unchanged)} files were already up to date")
+            count = len(self.unchanged)
+            shown.append(f"{count} file{'s were' if count != 1 else ' was'} already up to date")
         return shown + self.notes
 
 

@@ -138,7 +138,13 @@ def init_project(folder: Path, title: str | None = None, force: bool = False) ->
             f"the new dossier's files are missing from this installation ({skeleton}); reinstall dossier"
         )
     if written.kept:
-        written.notes.append(f"{len(written.kept)} files were already there and were left as they were")
+        count = len(written.kept)
+        kept = (
+            "files were already there and were left as they were"
+            if count != 1
+            else "file was already there and was left as it was"
+        )
+        written.notes.append(f"{count} {kept}")
     where = "" if folder.resolve() == Path.cwd() else f"cd {folder} && "
     written.notes.append(f"next: {where}dossier serve")
     return written

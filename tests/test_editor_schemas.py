@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import random
+import re
 import subprocess
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from dossier.editor_schemas import (
     SCHEMA_SUFFIX,
     SCHEMAS_FOLDER,
     VSCODE_SETTINGS,
+    SchemasWritten,
     editor_settings,
     file_schemas,
     json_text,
@@ -366,7 +368,10 @@ def test_dossier_schemas_writes_only_what_changed_and_keeps_the_editors_settings
     assert ".vscode/settings.json was left as it is" in out and '"yaml.schemas"' in out
     assert (project / VSCODE_SETTINGS).read_text(encoding="utf-8") == '{"editor.tabSize": 2}\n'
     assert run("schemas", "-C", str(project)) == 0
-    assert "wrote" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "wrote" not in out and re.search(r"\b\d+ files were already up to date", out)
+    written = SchemasWritten(project, unchanged=[project / VSCODE_SETTINGS])
+    assert written.lines() == ["1 file was already up to date"]
     (project / VSCODE_SETTINGS).write_text(editor_settings("content")[VSCODE_SETTINGS], encoding="utf-8")
     assert run("schemas", "-C", str(project)) == 0
     assert "left as it is" not in capsys.readouterr().out

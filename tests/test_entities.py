@@ -15,6 +15,7 @@ from dossier.compare.score import Signals
 from dossier.model import Mention
 from dossier.pipeline import BuildOptions, Built, build_project, check_project
 from dossier.render.pages import MENTION_CONTEXT_CHARS, nearby_mentions, spans_snippet
+from dossier.render.pictures import network_picture
 from tests.conftest import copy_example
 from tests.data_export import read_export
 
@@ -198,6 +199,12 @@ def test_the_pictures_are_well_formed_svg_and_name_what_they_draw(example_build:
             assert "Nine current and former US officials" in desc.text and "The Washington Post" in desc.text
     people = {p.name for p in dossier.people.values()}
     assert people
+
+
+def test_a_persons_picture_says_one_mention_in_the_singular() -> None:
+    picture = network_picture("ana-ruiz", "Ana Ruiz", 1, [("tom-becker", "Tom Becker", 1)])
+    assert [node.detail for node in picture.nodes] == ["1 mention", "1"]
+    assert network_picture("ana-ruiz", "Ana Ruiz", 2, []).nodes[0].detail == "2 mentions"
 
 
 def test_a_reader_reaches_every_mention_from_the_person_and_back(

@@ -182,6 +182,7 @@ def test_init_with_force_adds_its_files_and_keeps_every_existing_one(tmp_path: P
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == "# My own readme\n"
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert written.kept == [tmp_path / "README.md"]
+    assert "1 file was already there and was left as it was" in written.notes
     assert (tmp_path / "dossier.yaml").is_file()
     assert_checks_clean(tmp_path)
 

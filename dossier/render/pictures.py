@@ -83,7 +83,7 @@ def network_picture(centre: Any, name: str, mentions: int, neighbours: list[tupl
         f"People named in the same passages as {name}",
         f"{name} is named in the same passages as {others}; the number is how many passages.",
     )
-    picture.nodes.append(Node(cx, cy, 24.0, name, centre, f"{mentions} mentions", is_centre=True))
+    picture.nodes.append(Node(cx, cy, 24.0, name, centre, f"{mentions} mention{'s' * (mentions != 1)}", is_centre=True))
     biggest = max((count for _, _, count in shown), default=1)
     for position, (entity, label, count) in enumerate(shown):
         angle = -math.pi / 2 + 2 * math.pi * position / max(len(shown), 1)
