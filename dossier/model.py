@@ -113,6 +113,7 @@ class Source:
     date: dt.date | None
     story_id: str | None  # None for the site-wide registry
     location: Location
+    archived: str | None = None  # a copy kept by a web archive, should the original change or go
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,7 @@ class Article:
     location: Location
     annotations: tuple[Annotation, ...] = ()
     mentions: tuple[Mention, ...] = ()  # given by link_entities, in reading order
+    archived: str | None = None  # a copy kept by a web archive (the Wayback Machine), should the original change or go
 
 
 @dataclass(frozen=True)

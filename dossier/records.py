@@ -28,6 +28,7 @@ SOURCE_FIELDS = {
     "via": Field("slug", refers=("source",)),
     "person": Field("slug", refers=("person",)),
     "url": Field("url"),
+    "archived": Field("url"),
     "date": Field("date"),
     "description": Field("markdown", default=""),
 }
@@ -63,6 +64,7 @@ FRONT_MATTER_FIELDS = {
     "title": Field("text", required=True),
     "outlet": Field("slug", required=True, refers=("outlet",)),
     "url": Field("url"),
+    "archived": Field("url"),
     "published": Field("date"),
     "updated": Field("date"),
     "authors": Field("texts", default=()),

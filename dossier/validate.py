@@ -152,7 +152,7 @@ def _read_source(record: Any, at: Location, story_id: str | None, ctx: _Context)
     _refer_to_ids(record, values, SOURCE_FIELDS, at, ctx)
     return Source(
         values["id"], values["name"], kind, values["description"], values["via"], values["person"],
-        values["url"], values["date"], story_id, at,
+        values["url"], values["date"], story_id, at, values["archived"],
     )  # fmt: skip
 
 
@@ -270,6 +270,7 @@ def _read_article(raw: RawArticle, story_id: str, ctx: _Context) -> Article | No
         title=values["title"],
         outlet=values["outlet"] or "",
         url=values["url"],
+        archived=values["archived"],
         published=values["published"],
         updated=values["updated"],
         authors=values["authors"],

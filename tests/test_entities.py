@@ -100,6 +100,66 @@ def test_claim_review_json_ld_parses_and_has_the_required_fields(
             assert item["appearance"] and all(w["url"] for w in item["appearance"])
 
 
+def test_an_archived_copy_is_linked_beside_the_original_and_named_in_the_data(tmp_path: Path) -> None:
+    """A web archive's copy of an article (of a document), should the page at its address change or go: linked on
+    its page, in dossier.json, as the ClaimReview appearance's archivedAt and the Web Annotations' TimeState."""
+    project = copy_example(tmp_path / "project")
+    copy = "https://web.archive.org/web/20170210000000/https://theweek.com/speedreads/flynn"  # made up for the test
+    letter = "https://web.archive.org/web/20170214000000/https://www.cnn.com/flynn-letter"
+    article = project / "content" / "flynn-kislyak" / "the-week.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("\noutlet:", f"\narchived: {copy}\noutlet:", 1))
+    sources = project / "content" / "sources.yaml"
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace(
+            "  kind: document\n  person: michael-flynn\n",
+            f"  kind: document\n  person: michael-flynn\n  archived: {letter}\n",
+        ),
+        encoding="utf-8",
+    )
+    built = build_project(project, BuildOptions(search=False))
+    site = built.output_dir
+    assert site is not None and not built.report.has_errors, built.report.sorted()
+
+    def page(path: str) -> BeautifulSoup:
+        return BeautifulSoup((site / path).read_text(encoding="utf-8"), "html.parser")
+
+    meta = page(urls.article_path("flynn-kislyak", "the-week")).select_one(".article-header > .meta")
+    assert meta is not None
+    link = meta.find("a", string="archived copy")
+    assert link is not None and link["href"] == copy and "external" in link["rel"]
+    other = page(urls.article_path("flynn-kislyak", "the-moscow-times"))
+    assert other.find("a", string="archived copy") is None
+    document = page(urls.source_path("flynn-resignation-letter")).find("a", string="Archived copy")
+    assert document is not None and document["href"] == letter
+
+    export = read_export(site)
+    articles = {a["id"]: a for a in export["articles"]}
+    assert articles["the-week"]["archived"] == copy and articles["the-moscow-times"]["archived"] is None
+    assert {s["id"]: s["archived"] for s in export["sources"]}["flynn-resignation-letter"] == letter
+    annotations = json.loads((site / urls.ANNOTATIONS_FILE).read_text(encoding="utf-8"))["first"]["items"]
+    states = {item["target"].get("state", {}).get("cached") for item in annotations}
+    assert states == {copy, None}
+    on_the_week = [item for item in annotations if item["target"].get("state")]
+    assert on_the_week and all("/the-week/" in item["id"] for item in on_the_week)
+    for claim_id in dossier_of(built).claims:
+        script = page(urls.claim_path(claim_id)).select_one('script[type="application/ld+json"]')
+        assert script is not None
+        for work in json.loads(script.get_text()).get("itemReviewed", {}).get("appearance", []):
+            assert work.get("archivedAt") == (copy if work["publisher"]["name"] == "The Week" else None)
+
+
+def test_an_archived_copy_must_be_a_web_address(tmp_path: Path) -> None:
+    project = copy_example(tmp_path / "project")
+    article = project / "content" / "flynn-kislyak" / "the-week.md"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace("\noutlet:", "\narchived: javascript:alert(1)\noutlet:", 1)
+    )
+    checked = check_project(project)
+    (error,) = [str(d) for d in checked.report.errors]
+    assert error.startswith("content/flynn-kislyak/the-week.md:3:11: ")
+    assert "expected an http(s):// or mailto: URL, found 'javascript:alert(1)'" in error
+
+
 def test_every_entity_is_in_the_json_export_and_has_a_page(example_build: Built, example_site: Path) -> None:
     dossier = dossier_of(example_build)
     data = json.loads((example_site / urls.DATA_FILE).read_text(encoding="utf-8"))

@@ -25,9 +25,11 @@ from bs4 import BeautifulSoup
 
 from dossier.cli import main
 from dossier.importer import FetchFailed, Imported, ImportFailed, ImportRequest, import_article
+from dossier.importer import command as command_module
 from dossier.importer.addresses import AddressGuard
+from dossier.importer.archives import wayback_capture
 from dossier.importer.command import default_slug
-from dossier.importer.fetch import _declared_length, describe_network_error, fetch_page
+from dossier.importer.fetch import Page, _declared_length, describe_network_error, fetch_page
 from dossier.importer.outlets import outlet_entry
 from dossier.importer.safe_markdown import check_markdown_is_safe
 from dossier.pipeline import build_project, check_project
@@ -610,6 +612,87 @@ def test_a_page_without_canonical_keeps_the_address_it_came_from(project: Path, 
     assert "débattu" in article_text(latin.article_path)  # decoded with the charset the server named
     untyped = do_import(project, f"{server}/untyped.html", slug="untyped", allow_private_addresses=True)
     assert "débattu" in article_text(untyped.article_path)
+
+
+def assert_checks_clean(project: Path) -> None:
+    checked = check_project(project)
+    assert not checked.report.has_errors, "\n".join(map(str, checked.report.sorted()))
+
+
+# --- web archives: a capture is imported as the page it copied, and kept as the article's archived copy -------
+
+CNN_ADDRESS = "https://www.cnn.com/2021/03/08/uk/meghan-harry-oprah-interview-recap-scli-gbr-intl/index.html"
+CNN_CAPTURE = f"https://web.archive.org/web/20210309010203/{CNN_ADDRESS}"
+# What the Wayback Machine puts around a page it shows (abridged): its toolbar, and its own address everywhere.
+WAYBACK_TOOLBAR = (
+    "<!-- BEGIN WAYBACK TOOLBAR INSERT --><div id='wm-ipp-base'><div id='wm-ipp'><a href='/web/'>The Wayback "
+    f"Machine</a> - {CNN_CAPTURE}<p>283 captures 08 Mar 2021 - 30 Nov 2026</p></div></div>"
+    "<!-- END WAYBACK TOOLBAR INSERT -->"
+)
+
+
+@pytest.mark.parametrize(
+    ("address", "original"),
+    [
+        (CNN_CAPTURE, CNN_ADDRESS),
+        (f"http://web.archive.org/web/20210309010203id_/{CNN_ADDRESS}", CNN_ADDRESS),  # the copy alone
+        ("https://web.archive.org/web/20210309/https:/www.cnn.com/a?b=1", "https://www.cnn.com/a?b=1"),
+        ("https://web.archive.org/web/20210309/www.cnn.com/a", "http://www.cnn.com/a"),
+        ("https://archive.org/web/20210309/https://www.cnn.com/a", "https://www.cnn.com/a"),
+        ("https://web.archive.org/web/2021*/https://www.cnn.com/a", None),  # a calendar of captures, not one
+        ("https://web.archive.org/web/20210309/javascript:alert(1)", None),
+        ("https://web.archive.org/web/20210309/mailto:a@b.org", None),
+        (CNN_ADDRESS, None),
+    ],
+)
+def test_a_wayback_machine_address_names_the_page_it_copied(address: str, original: str | None) -> None:
+    capture = wayback_capture(address)
+    assert (capture.original if capture else None) == original
+    if capture is not None:
+        stamp = address.split("/web/")[1].split("/")[0].removesuffix("id_")
+        assert capture.address == f"https://web.archive.org/web/{stamp}/{original}"
+        assert capture.raw == f"https://web.archive.org/web/{stamp}id_/{original}"
+
+
+def test_a_capture_is_downloaded_as_its_page_was_served_and_imported_as_that_page(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def fetch(address: str, timeout: float, **_: object) -> Page:
+        asked.append(address)
+        return Page(CNN_PAGE, address, address)
+
+    monkeypatch.setattr(command_module, "fetch_page", fetch)
+    result = do_import(project, CNN_CAPTURE)
+    assert asked == [CNN_CAPTURE.replace("/20210309010203/", "/20210309010203id_/")]  # no toolbar, own links
+    front, _ = split_article(result.article_path)
+    assert front["url"] == CNN_ADDRESS and front["archived"] == CNN_CAPTURE
+    assert front["outlet"] == "cnn"  # the outlet that published it, not the archive
+    assert "Harry also criticized" in article_text(result.article_path)
+    assert_checks_clean(project)
+
+
+def test_a_capture_saved_from_the_archive_is_imported_as_its_page_without_the_toolbar(
+    project: Path, tmp_path: Path
+) -> None:
+    page = CNN_PAGE.decode("utf-8").replace(f'href="{CNN_ADDRESS}"', f'href="{CNN_CAPTURE}"')
+    page = page.replace(f'content="{CNN_ADDRESS}"', f'content="{CNN_CAPTURE}"')
+    page = re.sub(r"(<body[^>]*>)", lambda body: body[1] + WAYBACK_TOOLBAR, page, count=1)
+    saved = tmp_path / "capture.html"
+    saved.write_text(page, encoding="utf-8")
+    result = do_import(project, saved)
+    front, body = split_article(result.article_path)
+    assert front["url"] == CNN_ADDRESS and front["archived"] == CNN_CAPTURE and front["outlet"] == "cnn"
+    assert "Wayback" not in body and "captures" not in body and "Harry also criticized" in body
+    assert_checks_clean(project)
+
+
+def test_a_page_of_its_own_gets_a_line_to_fill_in_for_its_archived_copy(project: Path, server: str) -> None:
+    result = do_import(project, f"{server}/cnn.html", allow_private_addresses=True)
+    front_matter = result.article_path.read_text(encoding="utf-8").split("\n---\n")[0]
+    assert "\n# archived: https://web.archive.org/web/" in front_matter
+    assert "archived" not in split_article(result.article_path)[0]
 
 
 @pytest.mark.parametrize(

@@ -231,9 +231,9 @@ def test_new_commands_write_files_that_check_without_errors(project: Path, capsy
     ferries = left("content/harbour-bridge/story.yaml:28:12", "'claim'", CLAIM)
     assert warnings(project) == [ferries]
     assert warnings(project, include_drafts=True) == [
-        left("content/city-budget/city-gazette.md:10:1", "the article's text", PASTE, "paste the article's text", True),
+        left("content/city-budget/city-gazette.md:11:1", "the article's text", PASTE, "paste the article's text", True),
         left("content/city-budget/second-look.md:2:8", "'title'", HEADLINE, draft=True),
-        left("content/city-budget/second-look.md:10:1", "the article's text", PASTE, "paste the article's text", True),
+        left("content/city-budget/second-look.md:11:1", "the article's text", PASTE, "paste the article's text", True),
         left("content/city-budget/story.yaml:4:10", "'summary'", SUMMARY, draft=True),
         left("content/city-budget/story.yaml:12:12", "'claim'", CLAIM, draft=True),
         ferries,

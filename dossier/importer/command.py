@@ -18,6 +18,7 @@ from pathlib import Path
 from dossier.atomic_write import write_atomically
 from dossier.diagnostics import Location, Report
 from dossier.importer.addresses import AddressGuard
+from dossier.importer.archives import first_capture, wayback_capture
 from dossier.importer.extract import Extracted, clean_field, drop_title_heading, extract_page, squash, with_dek
 from dossier.importer.failures import ImportFailed
 from dossier.importer.fetch import MAX_PAGE_BYTES, Page, decode_page, fetch_page, is_url, read_page_file
@@ -136,6 +137,10 @@ def _import(request: ImportRequest) -> Imported:
         check_id(request.slug, "--slug")
 
     page, found = _read_article(request)
+    # A capture in a web archive is imported as the page it copied, published at that page's address.
+    capture = first_capture((page.url if page else None, request.source, found.url))
+    if capture is not None and (found.url is None or wayback_capture(found.url)):
+        found.url = capture.original
     page_url = found.url or (page.url if page else None)
     title = clean_field(request.title) or found.title
     if not title:
@@ -151,7 +156,7 @@ def _import(request: ImportRequest) -> Imported:
     outlet = choose_outlet(request.outlet, found.sitename, page_url, project.sources, project.entity_ids)
     front = Front(
         title, outlet.id, found.url, found.published, found.updated, found.authors, found.language,
-        found.other_headlines,
+        found.other_headlines, capture.address if capture else None,
     )  # fmt: skip
     slug = _article_id(request, front, project)
     article_path = story_dir / f"{slug}.md"
@@ -205,12 +210,17 @@ def _read_article(request: ImportRequest) -> tuple[Page | None, Extracted]:
     page: Page | None = None
     found = Extracted()
     if request.source is not None:
+        capture = wayback_capture(request.source)
+        guard = AddressGuard(request.allow_private_addresses)
         page = (
-            fetch_page(request.source, request.timeout, guard=AddressGuard(request.allow_private_addresses))
+            fetch_page(capture.raw if capture else request.source, request.timeout, guard=guard)
             if is_url(request.source)
             else read_page_file(Path(request.source))
         )
-        found = extract_page(decode_page(page), page.url, with_body=request.from_text is None)
+        # A capture's links and metadata are its page's own: read them from where the page was published.
+        found = extract_page(
+            decode_page(page), capture.original if capture else page.url, with_body=request.from_text is None
+        )
     if request.from_text is not None:
         found.blocks = _pasted_blocks(request.from_text)
         found.parts = 1

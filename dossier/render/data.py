@@ -284,6 +284,8 @@ def _appearance(annotation: Annotation, dossier: Dossier) -> dict[str, Any]:
         or urls.absolute_url(dossier.config.site_url or dossier.config.base_url, urls.path_for(article)),
         "publisher": _party(article.outlet, dossier),
     }
+    if article.archived:
+        work["archivedAt"] = article.archived
     if article.published:
         work["datePublished"] = article.published.isoformat()
     if article.authors:
@@ -385,7 +387,9 @@ def annotation_items(article: Article, text: ArticleText, dossier: Dossier) -> l
                      "suffix": text_of[anchor.end : anchor.end + CONTEXT_CHARS]},
                     {"type": "TextPositionSelector", "start": anchor.start, "end": anchor.end},
                 ],
-            },
+            }
+            # Where the text annotated is kept, should the page at its address change or go (the model's TimeState).
+            | ({"state": {"type": "TimeState", "cached": article.archived}} if article.archived else {}),
         }  # fmt: skip
         items.append(item)
     return items
