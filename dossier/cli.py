@@ -124,6 +124,12 @@ def cmd_build(args: argparse.Namespace) -> int:
                 "path; to publish, build with the site's address (--base-url https://USER.github.io/REPO/, as the "
                 "Pages workflow does)",
             )
+        if config is not None:
+            from dossier.render.translations import untranslated_note
+
+            untranslated = untranslated_note(args.project, config.theme, config.language)
+            if untranslated:
+                _say(args, untranslated)
     return EXIT_OK
 
 

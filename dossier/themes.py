@@ -40,6 +40,11 @@ class Theme:
     def static(self) -> Path:
         return self.folder / "static"
 
+    @property
+    def catalogs(self) -> Path:
+        """Its words in other languages than English (render/translations.py)."""
+        return self.folder / "i18n"
+
 
 def builtin_themes_dir() -> Path:
     """The built-in themes: `dossier/builtin_themes/` inside an installed wheel, else the repository's themes/
@@ -127,6 +132,8 @@ def _environment(themes: tuple[Theme, ...], files: tuple[tuple[str, int, int], .
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The theme's words go through gettext (render/translations.py), installed for each build.
+        extensions=["jinja2.ext.i18n"],
         # The environment is made again when a template file changes (the cache key above): Jinja need not
         # check each template's file again at every page it renders (a stat per `get_template`).
         auto_reload=False,

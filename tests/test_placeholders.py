@@ -48,7 +48,7 @@ def test_what_new_leaves_is_a_warning_and_strict_fails_until_it_is_written(
     assert warnings(project) == [], "a new story is a draft: not published, not checked"
     assert warnings(project, include_drafts=True) == [
         left("content/budget/gazette.md:2:8", "'title'", HEADLINE, draft=True),
-        left("content/budget/gazette.md:10:1", "the article's text", PASTE, "paste the article's text", draft=True),
+        left("content/budget/gazette.md:11:1", "the article's text", PASTE, "paste the article's text", draft=True),
         left("content/budget/story.yaml:4:10", "'summary'", SUMMARY, draft=True),
         left("content/budget/story.yaml:12:12", "'claim'", CLAIM, draft=True),
     ]

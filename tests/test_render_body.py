@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup, Tag
 
 from dossier import urls
 from dossier.pipeline import BuildOptions, Built, build_project
-from dossier.render import long_date
+from dossier.render.translations import Translations
 from tests.conftest import REPO
 
 SITE = Path(__file__).resolve().parent / "sites" / "inline"
@@ -169,8 +169,13 @@ def test_links_work_under_a_sub_path_base_url(built: Built, soup: BeautifulSoup)
 
 
 def test_dates_are_written_the_same_on_every_platform_and_locale() -> None:
-    """One filter formats every date: strftime's '%-d' is glibc's only and '%B' follows the locale."""
-    assert long_date(dt.date(2017, 2, 4)) == "4 February 2017"
-    assert long_date(dt.date(2016, 12, 29)) == "29 December 2016"
+    """One filter formats every date, in the site's language: strftime's '%-d' is glibc's only and '%B' follows
+    the machine's locale."""
+    english, british, spanish = Translations("en"), Translations("en-GB"), Translations("es")
+    assert english.long_date(dt.date(2017, 2, 4)) == british.long_date(dt.date(2017, 2, 4)) == "4 February 2017"
+    assert english.long_date(dt.date(2016, 12, 29)) == "29 December 2016"
+    assert spanish.long_date(dt.date(2017, 2, 14)) == "14 de febrero de 2017"
+    assert Translations("de").long_date(dt.date(2017, 2, 14)) == "14. Februar 2017"
+    assert Translations("x-unknown").long_date(dt.date(2017, 2, 14)) == "14 February 2017"
     templates = (REPO / "themes" / "default" / "templates").rglob("*")
     assert not [t for t in templates if t.is_file() and "strftime" in t.read_text(encoding="utf-8")]

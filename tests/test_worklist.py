@@ -41,7 +41,7 @@ def test_the_worklist_goes_story_by_story_what_to_do_first_at_the_top(
     assert code == 0
     assert out.splitlines() == [
         "budget: Budget (draft)",
-        "  content/budget/gazette.md:10:1: warning: in a draft: the article's text still holds the placeholder "
+        "  content/budget/gazette.md:11:1: warning: in a draft: the article's text still holds the placeholder "
         f'"{PASTE}" {new}; paste the article\'s text in its place',
         f"  content/budget/story.yaml:4:10: warning: in a draft: 'summary' still holds the placeholder \"{SUMMARY}\" "
         f"{new}; "
@@ -75,7 +75,7 @@ def test_the_worklist_as_json(dossier_with_a_new_story: Path, capsys: pytest.Cap
         {"story": "harbour-bridge", "title": "The Harbour Bridge closure", "draft": False},
     ]
     assert [(t["kind"], t["story"], t["location"]) for t in worklist["tasks"]] == [
-        ("warning", "budget", "content/budget/gazette.md:10:1"),
+        ("warning", "budget", "content/budget/gazette.md:11:1"),
         ("warning", "budget", "content/budget/story.yaml:4:10"),
         ("warning", "budget", "content/budget/story.yaml:12:12"),
         ("article-without-annotations", "budget", "content/budget/gazette.md:1:1"),

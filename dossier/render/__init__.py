@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
     from dossier.render.data import ComparisonJson
     from dossier.render.incremental import PageCache
     from dossier.render.pages import Page
+    from dossier.render.translations import Translations
     from dossier.text import ArticleText
     from dossier.themes import Theme
 
@@ -34,7 +34,7 @@ STATIC_PREFIX = "static"
 NOT_FOUND_PAGE = "404.html"
 
 
-def _install_helpers(env: jinja2.Environment, dossier: Dossier, md: Any) -> None:
+def _install_helpers(env: jinja2.Environment, dossier: Dossier, md: Any, words: Translations) -> None:
     import jinja2
     from markupsafe import Markup
 
@@ -71,21 +71,19 @@ def _install_helpers(env: jinja2.Environment, dossier: Dossier, md: Any) -> None
         generator=f"dossier {__version__}",
         urls=urls,
         is_right_to_left=is_right_to_left,
+        language_name=words.language_name,
+        # A word of the model (a source's kind) in the site's language, escaped as text: `_()` gives its result
+        # as HTML, which is right for the theme's own words, not for a value from the content.
+        word=words.gettext,
     )
-    env.filters.update(markdown=markdown, markdown_inline=markdown_inline, long_date=long_date)
+    env.install_gettext_callables(words.gettext, words.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(markdown=markdown, markdown_inline=markdown_inline, long_date=words.long_date)
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # fmt: skip
-
-
-def long_date(day: dt.date) -> str:
-    """'14 February 2017', whatever the platform and locale (strftime's '%-d' is glibc's; '%B' follows LC_TIME,
-    so the same content would give other bytes on another machine)."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-HELPER_GLOBALS = ("url", "asset", "absolute_url", "verdict", "site", "dossier", "generator", "urls", "is_right_to_left")
+HELPER_GLOBALS = (
+    "url", "asset", "absolute_url", "verdict", "site", "dossier", "generator", "urls", "is_right_to_left",
+    "language_name", "word", "gettext", "ngettext", "pgettext", "npgettext",
+)  # fmt: skip
 HELPER_FILTERS = ("markdown", "markdown_inline", "long_date")
 
 
@@ -157,6 +155,7 @@ def render_site(
     from dossier.render.incremental import Fingerprints, Recorder, recorded, recording_views, render_pages
     from dossier.render.pages import SiteBuilder
     from dossier.render.site_files import site_files, story_feed_plan
+    from dossier.render.translations import load_translations
     from dossier.text import make_markdown
     from dossier.themes import make_environment, static_files
 
@@ -164,9 +163,10 @@ def render_site(
     env = make_environment(themes)
     recorder = Recorder()
     views = recording_views(dossier, index, texts, alignments, recorder)
-    _install_helpers(env, views.dossier, md)
+    words = load_translations(themes, dossier.config.language, report)
+    _install_helpers(env, views.dossier, md, words)
     try:
-        builder = SiteBuilder(views.dossier, views.texts, views.index, views.alignments, md)
+        builder = SiteBuilder(views.dossier, views.texts, views.index, views.alignments, md, words)
         if cache is not None:
             fingerprints = Fingerprints(
                 dossier, index, alignments, alignment_keys or {}, article_keys, views.dossier.articles, file_keys

@@ -17,7 +17,7 @@ from typing import Literal
 from dossier import urls
 from dossier.compare.align import Figure
 from dossier.compare.diff import Chunk
-from dossier.compare.language import base_language, is_script, language_name, same_language
+from dossier.compare.language import base_language, is_script, same_language
 from dossier.compare.synopsis import Row, RowKind, Synopsis, row_differences
 from dossier.model import Annotation, Article, Claim, Dossier, Source, Story
 from dossier.text import ArticleText
@@ -93,8 +93,8 @@ class RowView:
 class LanguageGap:
     """Articles not compared with the others because they are in another language (compare/language.py)."""
 
-    apart: tuple[tuple[Column, str], ...]  # each article in another language than most, with that language's name
-    language: str  # the language most of the story's articles are in, by name
+    apart: tuple[tuple[Column, str], ...]  # each article in another language than most, with that language's tag
+    language: str  # the language most of the story's articles are in (a tag: the page names it in its language)
     others: tuple[Column, ...]  # the articles in it
 
 
@@ -158,7 +158,7 @@ def _language_gap(synopsis: Synopsis, columns: tuple[Column, ...], site_language
         key=lambda language: (counts[language], language == site_language, -candidates.index(language)),
     )
     apart = tuple(
-        (column, language_name(language))
+        (column, language)
         for column, language in zip(columns, synopsis.languages, strict=True)
         if language and not same_language(language, main)
     )
@@ -167,7 +167,7 @@ def _language_gap(synopsis: Synopsis, columns: tuple[Column, ...], site_language
         for column, language in zip(columns, synopsis.languages, strict=True)
         if language and same_language(language, main)
     )
-    return LanguageGap(apart, language_name(main), others)
+    return LanguageGap(apart, main, others)
 
 
 def _row_view(

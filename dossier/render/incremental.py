@@ -612,14 +612,15 @@ def _on_disk(path: Path) -> tuple[int, int, int] | None:
 
 
 def templates_digest(themes: list[Theme]) -> str:
+    """Of every theme's templates and catalogs of its words (render/translations.py): what every page reads."""
     parts: list[bytes | str] = []
     for position, theme in enumerate(themes):
-        folder = theme.templates
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                parts += [str(position), path.relative_to(folder).as_posix(), path.read_bytes()]
+        for folder in (theme.templates, theme.catalogs):
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    parts += [str(position), folder.name, path.relative_to(folder).as_posix(), path.read_bytes()]
     return digest(*parts)
 
 

@@ -21,6 +21,7 @@ from dossier.render.body import RenderedPassage, Span, render_body
 from dossier.render.comparison import SynopsisView, synopsis_view
 from dossier.render.data import claim_review
 from dossier.render.pictures import Picture, chain_picture, network_picture, timeline_picture
+from dossier.render.translations import ENGLISH, Translations
 from dossier.text import ArticleText
 
 # How much text either side of a quote a keyword-in-context snippet shows. A person's page lists every mention,
@@ -42,7 +43,8 @@ class Page:
     context: dict[str, Any] = field(default_factory=dict)
 
 
-# What each kind of annotation is called where readers see it: on the control beside its highlight, in its note.
+# What each kind of annotation is called where readers see it: on the control beside its highlight, in its note
+# (in English: a catalog translates each, render/translations.py).
 KIND_WORDS = {"claim": "claim", "source": "source", "correction": "correction", "note": "editor's note",
               "mention": "person"}  # fmt: skip
 
@@ -57,25 +59,27 @@ class Note:
     verdict: Verdict | None
     source: Source | None
     person: Person | None
+    words: Translations = ENGLISH
 
     @property
     def kind_word(self) -> str:
-        return KIND_WORDS[self.annotation.kind]
+        return self.words.gettext(KIND_WORDS[self.annotation.kind])
 
     @property
     def control_text(self) -> str:
         """What the control at the start of the highlight says: its kind and number."""
-        return f"{self.kind_word} {self.number}"
+        return self.words.say("%(kind)s %(number)s", kind=self.kind_word, number=self.number)
 
     @property
     def control_name(self) -> str:
         """The control's accessible name: its visible words first (WCAG 2.5.3), then what the note holds."""
         if self.verdict:
-            return f"{self.control_text}, rated {self.verdict.label}"
-        if self.source:
-            return f"{self.control_text}: {self.source.name}"
-        if self.person:
-            return f"{self.control_text}: {self.person.name}"
+            return self.words.say(
+                "%(highlight)s, rated %(verdict)s", highlight=self.control_text, verdict=self.verdict.label
+            )
+        named = self.source.name if self.source else self.person.name if self.person else None
+        if named is not None:
+            return self.words.say("%(highlight)s: %(name)s", highlight=self.control_text, name=named)
         return self.control_text
 
 
@@ -197,12 +201,14 @@ class SiteBuilder:
         index: Index,
         alignments: Mapping[PairKey, Alignment],
         md: Any,
+        words: Translations = ENGLISH,
     ) -> None:
         self.dossier = dossier
         self.texts = texts
         self.index = index
         self.alignments = alignments
         self.md = md
+        self.words = words  # the theme's words in the site's language, for those made here
 
     # --- article bodies -------------------------------------------------------------------------
 
@@ -226,6 +232,7 @@ class SiteBuilder:
                     self.dossier.config.verdict(claim.verdict) if claim else None,
                     source,
                     self.dossier.people.get(target) if annotation.kind == "mention" else None,
+                    self.words,
                 )
             )
         return notes
@@ -376,7 +383,9 @@ class SiteBuilder:
         plan.append((urls.CORRECTIONS_INDEX, self.corrections_page))
         if dossier.config.site_url is not None:  # a feed needs absolute URLs: made only when the address is known
             plan.append((urls.CORRECTIONS_FEED, self.corrections_feed))
-        plan.append(("404.html", lambda: Page("404.html", "404.html", "Page not found", "not-found")))
+        plan.append(
+            ("404.html", lambda: Page("404.html", "404.html", self.words.gettext("Page not found"), "not-found"))
+        )
         return plan
 
     def sorted_stories(self) -> list[Story]:
@@ -394,14 +403,26 @@ class SiteBuilder:
     def people_page(self) -> Page:
         people = self.sorted_people()
         counts = {p.id: len(self.index.mentions.get(p.id, [])) for p in people}
-        return Page(urls.PEOPLE_INDEX, "people.html", "People", "people", {"people": people, "mention_counts": counts})
+        return Page(
+            urls.PEOPLE_INDEX,
+            "people.html",
+            self.words.gettext("People"),
+            "people",
+            {"people": people, "mention_counts": counts},
+        )
 
     def claims_page(self) -> Page:
         claims = list(self.dossier.claims.values())
-        return Page(urls.CLAIMS_INDEX, "claims.html", "Claims", "claims", {"claims": claims})
+        return Page(urls.CLAIMS_INDEX, "claims.html", self.words.gettext("Claims"), "claims", {"claims": claims})
 
     def sources_page(self) -> Page:
-        return Page(urls.SOURCES_INDEX, "sources.html", "Sources", "sources", {"sources": self.sorted_sources()})
+        return Page(
+            urls.SOURCES_INDEX,
+            "sources.html",
+            self.words.gettext("Sources"),
+            "sources",
+            {"sources": self.sorted_sources()},
+        )
 
     def story_page_of(self, story_id: str) -> Page:
         return self.story_page(self.dossier.stories[story_id])
@@ -447,7 +468,9 @@ class SiteBuilder:
                 totals[outlet_id] = len(found)
         feed_path = urls.CORRECTIONS_FEED if self.dossier.config.site_url is not None else None
         context = {"by_outlet": by_outlet, "totals": totals, "feed_path": feed_path}
-        return Page(urls.CORRECTIONS_INDEX, "corrections.html", "Corrections", "corrections", context)
+        return Page(
+            urls.CORRECTIONS_INDEX, "corrections.html", self.words.gettext("Corrections"), "corrections", context
+        )
 
     def corrections_feed(self) -> Page:
         """The newest CORRECTIONS_FEED_ENTRIES corrections of every outlet, as the site feed keeps its newest."""
@@ -459,8 +482,8 @@ class SiteBuilder:
             for c, place in self.newest_corrections(every, CORRECTIONS_FEED_ENTRIES)
         ]
         context = {"entries": entries, "feed_path": urls.CORRECTIONS_FEED, "updated": self.newest_date()}
-        return Page(urls.CORRECTIONS_FEED, "corrections.xml", f"Corrections · {self.dossier.config.title}", "feed",
-                    context)  # fmt: skip
+        title = self.words.say("Corrections · %(site)s", site=self.dossier.config.title)
+        return Page(urls.CORRECTIONS_FEED, "corrections.xml", title, "feed", context)
 
     def newest_date(self) -> str:
         """The newest date in the content: feeds are dated by their content, never by the clock."""
@@ -481,7 +504,7 @@ class SiteBuilder:
                 outlet = self.dossier.sources.get(article.outlet)
                 label = f"{outlet.name if outlet else article.outlet}: {article.title}"
                 rows.append((article.published, label, "article", False, article))
-        return timeline_picture(f"Timeline of {story.title}", rows)
+        return timeline_picture(self.words.say("Timeline of %(story)s", story=story.title), rows, self.words)
 
     def claim_matrix(self, story: Story) -> list[tuple[Claim, list[list[Annotation]]]]:
         """For each claim of the story, its appearances in each article (empty where the article lacks it)."""
@@ -507,10 +530,9 @@ class SiteBuilder:
         )  # fmt: skip
 
     def compare_page(self, story: Story) -> Page:
-        return Page(
-            urls.synopsis_path(story.id), "compare.html", f"Side by side: {story.title}", "compare",
-            {"story": story, "synopsis": self.synopsis(story)},
-        )  # fmt: skip
+        title = self.words.say("Side by side: %(story)s", story=story.title)
+        return Page(urls.synopsis_path(story.id), "compare.html", title, "compare",
+                    {"story": story, "synopsis": self.synopsis(story)})  # fmt: skip
 
     def article_page(self, article: Article, story: Story) -> Page:
         notes = self.notes_of(article)
@@ -534,7 +556,8 @@ class SiteBuilder:
         ]
         claims = self.dossier.claims
         co_mentions = [(self.dossier.people[p], n) for p, n in self.index.co_mentions.get(person.id, [])]
-        network = network_picture(person, person.name, len(mentions), [(p, p.name, n) for p, n in co_mentions])
+        neighbours = [(p, p.name, n) for p, n in co_mentions]
+        network = network_picture(person, person.name, len(mentions), neighbours, self.words)
         claims_by = [claims[c] for c in self.index.claims_by.get(person.id, [])]
         claims_about = [claims[c] for c in self.index.claims_about.get(person.id, [])]
         shown = [*claims_by, *claims_about, *(p for p, _ in co_mentions)]
@@ -587,7 +610,7 @@ class SiteBuilder:
             columns.append([(outlet.name, outlet) for outlet in reporters])
         if len(columns) < 2:
             return None
-        return chain_picture(f"How {source.name} reached readers", columns)
+        return chain_picture(self.words.say("How %(source)s reached readers", source=source.name), columns)
 
     def source_page(self, source: Source) -> Page:
         attributions = self.index.attributions.get(source.id, [])

@@ -11,6 +11,8 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
+from dossier.render.translations import ENGLISH, Translations
+
 MAX_NEIGHBOURS = 12
 
 
@@ -71,19 +73,23 @@ def _round(value: float) -> float:
     return round(value, 1)
 
 
-def network_picture(centre: Any, name: str, mentions: int, neighbours: list[tuple[Any, str, int]]) -> Picture:
+def network_picture(
+    centre: Any, name: str, mentions: int, neighbours: list[tuple[Any, str, int]], words: Translations = ENGLISH
+) -> Picture:
     """The person in the middle, the people named in the same passages around, lines as thick as the count."""
     shown = neighbours[:MAX_NEIGHBOURS]
     width, height, radius = 400, 340, 120.0  # narrow enough that a 390 px phone shows its text at 11 px or more
     cx, cy = width / 2, height / 2
-    others = ", ".join(f"{label} ({count})" for _, label, count in shown) or "nobody"
+    others = words.gettext(", ").join(f"{label} ({count})" for _, label, count in shown) or words.gettext("nobody")
     picture = Picture(
         width,
         height,
-        f"People named in the same passages as {name}",
-        f"{name} is named in the same passages as {others}; the number is how many passages.",
-    )
-    picture.nodes.append(Node(cx, cy, 24.0, name, centre, f"{mentions} mention{'s' * (mentions != 1)}", is_centre=True))
+        words.say("People named in the same passages as %(person)s", person=name),
+        words.say("%(person)s is named in the same passages as %(others)s; the number is how many passages.",
+                  person=name, others=others),
+    )  # fmt: skip
+    detail = words.say_count("%(num)s mention", "%(num)s mentions", mentions)
+    picture.nodes.append(Node(cx, cy, 24.0, name, centre, detail, is_centre=True))
     biggest = max((count for _, _, count in shown), default=1)
     for position, (entity, label, count) in enumerate(shown):
         angle = -math.pi / 2 + 2 * math.pi * position / max(len(shown), 1)
@@ -104,14 +110,15 @@ LONGEST_SCALED_GAP = 30  # ... days; a longer gap is a break in the axis, taller
 BREAK_HEIGHT = 84.0
 
 
-def _time_between(days: int) -> str:
+def _time_between(days: int, words: Translations) -> str:
     if days >= 60:
-        months = round(days / 30.44)
-        return f"{months} months later"
-    return f"{round(days / 7)} weeks later"
+        return words.say_count("%(num)s month later", "%(num)s months later", round(days / 30.44))
+    return words.say_count("%(num)s week later", "%(num)s weeks later", round(days / 7))
 
 
-def timeline_picture(title: str, rows: list[tuple[dt.date, str, str, bool, Any]]) -> Picture:
+def timeline_picture(
+    title: str, rows: list[tuple[dt.date, str, str, bool, Any]], words: Translations = ENGLISH
+) -> Picture:
     """Dated entries down a time line. The space between two dates follows a time scale (two days are closer than
     two weeks); a gap longer than a month is drawn as a break that says how long it is, instead of a page of
     empty axis."""
@@ -122,11 +129,11 @@ def timeline_picture(title: str, rows: list[tuple[dt.date, str, str, bool, Any]]
         if previous is not None:
             days = (date - previous).days
             if days > LONGEST_SCALED_GAP:
-                picture.breaks.append(TimelineBreak(_round(y), _round(y + BREAK_HEIGHT), _time_between(days)))
+                picture.breaks.append(TimelineBreak(_round(y), _round(y + BREAK_HEIGHT), _time_between(days, words)))
                 y += BREAK_HEIGHT
             else:
                 y += PX_PER_DAY * days
-        shown = f"{label} (the editor's inference)" if is_inference else label
+        shown = words.say("%(event)s (the editor's inference)", event=label) if is_inference else label
         lines = tuple(textwrap.wrap(shown, WRAP, break_long_words=True)) or ("",)
         picture.rows.append(TimelineRow(_round(y + 12), date, label, kind, is_inference, target, lines))
         y += 12 + LINE * len(lines) + 14  # the date line, the label, room before the next entry

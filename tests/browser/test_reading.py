@@ -127,6 +127,38 @@ def test_search_finds_michael_flynn_typed_as_a_person(
 
 
 @pytest.fixture(scope="module")
+def site_in_spanish(published_site: PublishedSite) -> Iterator[PublishedSite]:
+    """The example again, beside the published one, in a site whose language is Spanish (its articles English)."""
+    www = published_site.folder.parent
+    url = published_site.url.replace(SUB_PATH, "es/")
+    project = copy_example(www.parent / "project-es")
+    config = project / "dossier.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("\nlanguage: en\n", "\nlanguage: es\n"), "utf-8")
+    for article in (project / "content").rglob("*.md"):
+        text = article.read_text(encoding="utf-8")
+        article.write_text(text.replace("\noutlet:", "\nlanguage: en\noutlet:", 1), encoding="utf-8")
+    built = build_project(project, BuildOptions(output_dir=www / "es", base_url=url))
+    assert not built.report.has_errors and built.output_dir is not None
+    yield PublishedSite(built.output_dir, url)
+
+
+def test_a_site_in_spanish_searches_in_spanish(page: Page, problems: Problems, site_in_spanish: PublishedSite) -> None:
+    """The search box's label and placeholder, and the kind of each result, are the theme's words in the site's
+    language (dossier.js reads them off the page); Pagefind's own words follow the page's language."""
+    page.goto(site_in_spanish.url_of(PAGE_TYPES["claims"]))
+    box = page.get_by_label("Buscar en el dossier")
+    expect(box).to_have_attribute("placeholder", "Buscar en el dossier")
+    box.fill("Michael Flynn")
+    results = page.locator(".pagefind-ui__result-inner > .pagefind-ui__result-title > a")  # not a page's headings
+    expect(results.first).to_be_visible(timeout=10_000)
+    kinds = {text.split(":")[0] for text in results.all_inner_texts()}
+    assert kinds and kinds <= {"Historia", "Artículo", "Persona", "Afirmación", "Fuente"}, kinds
+    expect(page.locator(".pagefind-ui__message")).to_contain_text("resultados")  # Pagefind's own, in Spanish
+    expect(page.locator(".pagefind-ui__result-tag")).to_have_count(0)  # no "Type: person": the title says it
+    assert not problems, problems
+
+
+@pytest.fixture(scope="module")
 def site_in_bundles(published_site: PublishedSite) -> Iterator[PublishedSite]:
     """The example again, beside the published one, with its index in bundles of 2 pages (dossier/search.py)."""
     www = published_site.folder.parent
