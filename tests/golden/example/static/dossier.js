@@ -59,7 +59,9 @@
     search.remove();  // Pagefind loads its index with fetch and import(), which browsers refuse from file://
   } else if (search) {
     var scriptUrl = new URL(search.getAttribute("data-ui-script"), document.baseURI);
-    var typeLabels = { story: "Story", article: "Article", person: "Person", claim: "Claim", source: "Source" };
+    // The page's words for them, in the site's language (base.html).
+    var placeholder = search.getAttribute("data-placeholder") || "Search";
+    var typeLabel = function (type) { return /^[a-z]+$/.test(type || "") ? search.getAttribute("data-type-" + type) : null; };
     var style = document.createElement("link");
     style.rel = "stylesheet";
     style.href = new URL(search.getAttribute("data-ui-style"), document.baseURI).href;
@@ -93,10 +95,12 @@
         showImages: false,
         showSubResults: true,
         resetStyles: false,
-        translations: { placeholder: "Search the dossier" },
+        translations: { placeholder: placeholder },
         processResult: function (result) {
-          var label = typeLabels[result.meta && result.meta.type];
+          var label = typeLabel(result.meta && result.meta.type);
           if (label) { result.meta.title = label + ": " + (result.meta.title || ""); }
+          // Said in the title: Pagefind would list it again as a tag, "Type: person", in English whatever the page's.
+          if (result.meta) { delete result.meta.type; }
           return result;
         }
       });
@@ -111,7 +115,7 @@
       var label = document.createElement("label");
       label.className = "visually-hidden";
       label.htmlFor = input.id;
-      label.textContent = "Search the dossier";
+      label.textContent = placeholder;
       input.parentNode.insertBefore(label, input);
     };
     // The results drop down over the page: open while the search has focus, closed by Escape or a click outside.
