@@ -78,18 +78,24 @@ def test_the_catalogs_are_the_only_files_of_their_folder() -> None:
     assert CATALOGS and all(path.suffix == ".yaml" for path in (DEFAULT / "i18n").iterdir())
 
 
-@pytest.fixture(scope="module")
-def spanish_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    """The example in a site whose language is Spanish; its articles say they are in English."""
-    project = copy_example(tmp_path_factory.mktemp("es") / "project")
+def site_in(language: str, folder: Path) -> Built:
+    """The example in a site whose language is `language`; its articles say they are in English."""
+    project = copy_example(folder / "project")
     config = project / "dossier.yaml"
-    config.write_text(config.read_text(encoding="utf-8").replace("\nlanguage: en\n", "\nlanguage: es\n"), "utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("\nlanguage: en\n", f"\nlanguage: {language}\n"), "utf-8"
+    )
     for article in (project / "content").rglob("*.md"):
         text = article.read_text(encoding="utf-8")
         article.write_text(text.replace("\noutlet:", "\nlanguage: en\noutlet:", 1), encoding="utf-8")
     built = build_project(project, BuildOptions(search=False))
     assert built.output_dir is not None and not built.report.has_errors, built.report.sorted()
     return built
+
+
+@pytest.fixture(scope="module")
+def spanish_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return site_in("es", tmp_path_factory.mktemp("es"))
 
 
 def page_of(built: Built, path: str) -> BeautifulSoup:
@@ -121,17 +127,20 @@ def test_a_site_in_spanish_reads_in_spanish(spanish_site: Built) -> None:
     assert article.select_one(".article-header .meta .unknown").get_text() == "fecha no indicada"  # type: ignore[union-attr]
 
 
-def test_no_english_word_of_the_theme_is_left_on_a_spanish_page(spanish_site: Built) -> None:
+@pytest.mark.parametrize("catalog", CATALOGS, ids=lambda path: path.stem)
+def test_no_english_word_of_the_theme_is_left_on_a_page_in_the_language_of_a_shipped_catalog(
+    catalog: Path, tmp_path: Path
+) -> None:
     """The theme's English sentences (of three words or more, as the catalog lists them) appear on no page: every
     one went through it. The articles' own words are marked lang="en" and left out; the content is English too
     (the example's claims, names and notes), so short words would be found in it."""
-    assert spanish_site.output_dir is not None
-    catalog = yaml.safe_load((DEFAULT / "i18n" / "es.yaml").read_text(encoding="utf-8"))
-    english = [m for m in catalog if len(m.split()) >= 3 and "%" not in m]
-    for page in sorted(spanish_site.output_dir.rglob("*.html")):
+    site = site_in(catalog.stem, tmp_path).output_dir
+    assert site is not None
+    english = [m for m in yaml.safe_load(catalog.read_text(encoding="utf-8")) if len(m.split()) >= 3 and "%" not in m]
+    for page in sorted(site.rglob("*.html")):
         text = theme_text(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser"))
         left = [message for message in english if message in text]
-        assert left == [], f"{page.relative_to(spanish_site.output_dir)}: {left}"
+        assert left == [], f"{page.relative_to(site)}: {left}"
 
 
 def test_a_site_amends_the_shipped_catalog_and_a_language_without_one_keeps_the_english(
