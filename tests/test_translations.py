@@ -204,3 +204,25 @@ def test_plural_forms_follow_the_language() -> None:
     ]  # fmt: skip
     assert Translations("es").long_date(dt.date(2017, 2, 14)) == "14 de febrero de 2017"
     assert Translations("es").language_name("en") == "inglés" and Translations("en").language_name("es") == "Spanish"
+
+
+def test_the_templates_words_escape_their_values_as_jinjas_new_style_gettext_does() -> None:
+    import jinja2
+    from markupsafe import Markup
+
+    ours = Translations("es", {"Claims by %(person)s": "Afirmaciones de %(person)s"}).template_callables()
+    env = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda m: {"Claims by %(person)s": "Afirmaciones de %(person)s"}.get(m, m),
+        lambda s, p, n: s if n == 1 else p,
+        newstyle=True,
+    )
+    template = (
+        '{{ _("Claims by %(person)s", person=who) }}|{{ _("Claims by %(person)s", person=bold) }}|{{ _("100%%") }}|'
+        '{{ _("Stories") }}|{{ ngettext("%(num)s mention", "%(num)s mentions", n) }}'
+    )
+    values = {"who": "<Ana & Tom>", "bold": Markup("<b>Ana</b>"), "n": 2}
+    theirs = env.from_string(template).render(**values)
+    env.globals.update(ours)
+    assert env.from_string(template).render(**values) == theirs
+    assert theirs == "Afirmaciones de &lt;Ana &amp; Tom&gt;|Afirmaciones de <b>Ana</b>|100%|Stories|2 mentions"

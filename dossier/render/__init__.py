@@ -76,13 +76,13 @@ def _install_helpers(env: jinja2.Environment, dossier: Dossier, md: Any, words: 
         # as HTML, which is right for the theme's own words, not for a value from the content.
         word=words.gettext,
     )
-    env.install_gettext_callables(words.gettext, words.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(words.template_callables())
     env.filters.update(markdown=markdown, markdown_inline=markdown_inline, long_date=words.long_date)
 
 
 HELPER_GLOBALS = (
     "url", "asset", "absolute_url", "verdict", "site", "dossier", "generator", "urls", "is_right_to_left",
-    "language_name", "word", "gettext", "ngettext", "pgettext", "npgettext",
+    "language_name", "word", "_", "gettext", "ngettext",
 )  # fmt: skip
 HELPER_FILTERS = ("markdown", "markdown_inline", "long_date")
 

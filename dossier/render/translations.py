@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,7 @@ from dossier.yaml_reader import LocatedDict
 
 if TYPE_CHECKING:
     from babel import Locale
+    from markupsafe import Markup
 
     from dossier.themes import Theme
 
@@ -72,6 +73,26 @@ class Translations:
             form = _plural_form(self.language, count)
             return found.get(form) or found.get("other") or (singular if count == 1 else plural)
         return singular if count == 1 else plural
+
+    def template_callables(self) -> dict[str, Callable[..., Markup]]:
+        """`_`, `gettext` and `ngettext` for templates, as Jinja's new-style gettext gives them (the words as HTML,
+        their values escaped, `%%` a percent sign, `num` the count), without its cost: each word is looked up and
+        made Markup once per build, and a word without values is not formatted at all. Through Jinja's own
+        wrappers, the build at 1,000 articles rendered 1.1 s longer (a page holds a hundred words)."""
+        from markupsafe import Markup
+
+        made: dict[str, Markup] = {}
+
+        def gettext(message: str, **values: object) -> Markup:
+            found = made.get(message)
+            if found is None:
+                found = made[message] = Markup(self.gettext(message))
+            return found % values if "%" in found else found
+
+        def ngettext(singular: str, plural: str, count: int, **values: object) -> Markup:
+            return Markup(self.ngettext(singular, plural, count)) % {"num": count, **values}
+
+        return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
     def long_date(self, day: dt.date) -> str:
         """'14 February 2017' in English, whatever the platform and locale (strftime's '%-d' is glibc's; '%B'
