@@ -204,6 +204,21 @@ def test_no_output_file_holds_executable_markup(hostile_scan: Scan) -> None:
     assert hostile_scan.findings == []
 
 
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_no_output_file_holds_executable_markup_in_the_languages_the_theme_speaks(
+    tmp_path: Path, language: str, hostile_scan: Scan
+) -> None:
+    """The payloads put into the theme's words in another language (its catalogs' translations are HTML; the
+    values in them must be escaped as the English's are) make no executable markup either."""
+    project = hostile_copy(tmp_path / "hostile")
+    rewrite_yaml(project / "dossier.yaml", lambda data: {**data, "language": language})
+    built = build_project(project)
+    assert built.output_dir is not None and not built.report.has_errors
+    assert f'<html lang="{language}"' in (built.output_dir / "index.html").read_text(encoding="utf-8")
+    scan = scan_site(built.output_dir, BASE_URL_PAYLOAD)
+    assert scan.pages == hostile_scan.pages and scan.findings == []
+
+
 def test_no_element_or_attribute_appears_that_the_clean_site_does_not_have(
     hostile_scan: Scan, clean_scan: Scan
 ) -> None:
