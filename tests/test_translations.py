@@ -186,9 +186,9 @@ def test_a_catalog_with_mistakes_says_where(tmp_path: Path) -> None:
     words = load_translations([Theme("mine", theme), Theme("default", DEFAULT)], "es", report)
     errors = sorted(str(d) for d in report.errors)
     assert errors == [
-        "mine/i18n/es.yaml:2:1: error: 'single' is not a plural form; the forms are zero, one, two, few, many, "
+        "themes/mine/i18n/es.yaml:2:1: error: 'single' is not a plural form; the forms are zero, one, two, few, many, "
         "other (CLDR's)",
-        "mine/i18n/es.yaml:4:1: error: the translation of 'People' is not text, nor plural forms of it",
+        "themes/mine/i18n/es.yaml:4:1: error: the translation of 'People' is not text, nor plural forms of it",
     ]
     assert words.gettext("Stories") == "Notas" and words.gettext("People") == "Personas"  # the shipped one's
 

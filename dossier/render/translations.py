@@ -12,9 +12,9 @@ A site's own theme may bring a catalog for its language, or amend the built-in o
 path that gives a word wins, as it does for templates. The catalog for `es-MX` is `es-MX.yaml`, else `es.yaml`.
 A word the catalog lacks stays English. A site in a language no theme has a catalog for keeps the theme's
 English throughout, dates and the names of languages too (`dossier build` notes where a catalog goes: a note, not
-a warning, so that a strict check of a site in French does not fail for it): its pages read as they did before
-catalogs. Where there is one, dates are written as the language writes them, by
-Babel's CLDR data ("14 de febrero de 2017"; English keeps "14 February 2017"), and so are the names of languages.
+a warning, so that a strict check of a site in Polish does not fail for it): its pages read as they did before
+catalogs. Where there is one, dates are written as the language writes them, by Babel's CLDR data ("14 de febrero
+de 2017"; English keeps "14 February 2017"), and so are the names of languages.
 """
 
 from __future__ import annotations
@@ -29,13 +29,13 @@ from typing import TYPE_CHECKING, Any
 from dossier.compare.language import LANGUAGE_NAMES, base_language, is_script
 from dossier.diagnostics import Location, Report
 from dossier.load import read_yaml_file
+from dossier.themes import Theme, builtin_themes_dir
 from dossier.yaml_reader import LocatedDict
 
 if TYPE_CHECKING:
     from babel import Locale
     from markupsafe import Markup
 
-    from dossier.themes import Theme
 
 CATALOG_FOLDER = "i18n"
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")  # CLDR's plural categories
@@ -163,7 +163,9 @@ def _catalog_names(language: str) -> list[str]:
 
 
 def _read_catalog(path: Path, theme: Theme, report: Report) -> dict[str, Message]:
-    shown = f"{theme.name}/{CATALOG_FOLDER}/{path.name}"
+    # Named as the editor finds it: a site's theme under themes/, the built-in one as such.
+    folder = f"themes/{theme.name}" if theme.folder.parent != builtin_themes_dir() else f"built-in theme {theme.name}"
+    shown = f"{folder}/{CATALOG_FOLDER}/{path.name}"
     raw = read_yaml_file(path, shown, theme.folder, report)
     if raw is None:
         return {}
