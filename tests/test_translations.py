@@ -180,17 +180,28 @@ def test_a_catalog_with_mistakes_says_where(tmp_path: Path) -> None:
     theme = tmp_path / "mine"
     (theme / "i18n").mkdir(parents=True)
     (theme / "i18n" / "es.yaml").write_text(
-        '"Stories": Notas\n"%(num)s article":\n  single: uno\n"People": [a, list]\n', encoding="utf-8"
+        '"Stories": Notas\n"%(num)s article":\n  single: uno\n"People": [a, list]\n'
+        '"Claims by %(person)s": Afirmaciones de %(persona)s\n"Mentions": 100% menciones\n'
+        '"%(num)s claim":\n  one: "%(num)s afirmación"\n  other: "%(count)s afirmaciones"\n',
+        encoding="utf-8",
     )
     report = Report()
     words = load_translations([Theme("mine", theme), Theme("default", DEFAULT)], "es", report)
     errors = sorted(str(d) for d in report.errors)
+    at = "themes/mine/i18n/es.yaml"
     assert errors == [
-        "themes/mine/i18n/es.yaml:2:1: error: 'single' is not a plural form; the forms are zero, one, two, few, many, "
-        "other (CLDR's)",
-        "themes/mine/i18n/es.yaml:4:1: error: the translation of 'People' is not text, nor plural forms of it",
+        f"{at}:2:1: error: 'single' is not a plural form; the forms are zero, one, two, few, many, other (CLDR's)",
+        f"{at}:4:1: error: the translation of 'People' is not text, nor plural forms of it",
+        f"{at}:5:1: error: the translation of 'Claims by %(person)s' has %(persona)s, which it is not given (it has "
+        "%(person)s)",
+        f"{at}:6:1: error: the translation of 'Mentions' has a % on its own; write a percent sign as %%",
+        f"{at}:7:1: error: the translation of '%(num)s claim' has %(count)s, which it is not given (it has %(num)s)",
     ]
-    assert words.gettext("Stories") == "Notas" and words.gettext("People") == "Personas"  # the shipped one's
+    # Each mistaken word is the shipped catalog's, which would have broken its page where it was used.
+    assert words.gettext("Stories") == "Notas" and words.gettext("People") == "Personas"
+    assert words.say("Claims by %(person)s", person="Ana") == "Afirmaciones de Ana"
+    assert words.gettext("Mentions") == "Menciones"
+    assert words.say_count("%(num)s claim", "%(num)s claims", 2) == "2 afirmaciones"
 
 
 def test_plural_forms_follow_the_language() -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 
 CATALOG_FOLDER = "i18n"
+# In a word: a value, `%(name)s`, a percent sign, `%%`, or a percent sign that is neither (a mistake).
+PERCENT = re.compile(r"%(?:\((\w+)\)s|(%)|)")
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")  # CLDR's plural categories
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")  # fmt: skip
@@ -176,6 +179,8 @@ def _read_catalog(path: Path, theme: Theme, report: Report) -> dict[str, Message
     for key, value in raw.items():
         where = _location_of(raw, key, shown)
         if isinstance(value, str):
+            if _values_problem(str(key), value, where, report):
+                continue
             messages[str(key)] = value
         elif isinstance(value, Mapping) and value and all(isinstance(v, str) for v in value.values()):
             unknown = [form for form in value if form not in PLURAL_FORMS]
@@ -185,10 +190,27 @@ def _read_catalog(path: Path, theme: Theme, report: Report) -> dict[str, Message
                     f"'{unknown[0]}' is not a plural form; the forms are {', '.join(PLURAL_FORMS)} (CLDR's)",
                 )
                 continue
+            if any(_values_problem(str(key), str(text), where, report, plural=True) for text in value.values()):
+                continue
             messages[str(key)] = {str(form): str(text) for form, text in value.items()}
         else:
             report.error(where, f"the translation of '{key}' is not text, nor plural forms of it")
     return messages
+
+
+def _values_problem(key: str, translation: str, where: Location, report: Report, *, plural: bool = False) -> bool:
+    """Whether a translation would fail where it is used: a value the English does not give (`%(nmae)s`), or a
+    percent sign that is not `%%`. It is reported, and the English stands in for it."""
+    given = {name for name, _ in PERCENT.findall(key) if name} | ({"num"} if plural else set())
+    for name, percent in PERCENT.findall(translation):
+        if name and name not in given:
+            known = ", ".join(f"%({value})s" for value in sorted(given)) or "none"
+            report.error(where, f"the translation of '{key}' has %({name})s, which it is not given (it has {known})")
+            return True
+        if not name and not percent:
+            report.error(where, f"the translation of '{key}' has a % on its own; write a percent sign as %%")
+            return True
+    return False
 
 
 def _location_of(raw: Any, key: str, shown: str) -> Location:
