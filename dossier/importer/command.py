@@ -18,7 +18,7 @@ from pathlib import Path
 from dossier.atomic_write import write_atomically
 from dossier.diagnostics import Location, Report
 from dossier.importer.addresses import AddressGuard
-from dossier.importer.archives import first_capture, wayback_capture
+from dossier.importer.archives import Capture, first_capture, wayback_capture
 from dossier.importer.extract import Extracted, clean_field, drop_title_heading, extract_page, squash, with_dek
 from dossier.importer.failures import ImportFailed
 from dossier.importer.fetch import MAX_PAGE_BYTES, Page, decode_page, fetch_page, is_url, read_page_file
@@ -136,11 +136,7 @@ def _import(request: ImportRequest) -> Imported:
     if request.slug is not None:
         check_id(request.slug, "--slug")
 
-    page, found = _read_article(request)
-    # A capture in a web archive is imported as the page it copied, published at that page's address.
-    capture = first_capture((page.url if page else None, request.source, found.url))
-    if capture is not None and (found.url is None or wayback_capture(found.url)):
-        found.url = capture.original
+    page, found, capture = _read_article(request)
     page_url = found.url or (page.url if page else None)
     title = clean_field(request.title) or found.title
     if not title:
@@ -205,8 +201,10 @@ def annotations_skeleton(article_id: str) -> str:
     return string.Template(skeleton.read_text(encoding="utf-8")).substitute(article=article_id)
 
 
-def _read_article(request: ImportRequest) -> tuple[Page | None, Extracted]:
-    """The page (when there is one) and what it says; with --from-text, the text is the file's."""
+def _read_article(request: ImportRequest) -> tuple[Page | None, Extracted, Capture | None]:
+    """The page (when there is one), what it says, and the web archive's capture it is (archives.py); with
+    --from-text, the text is the file's. A capture is read as the page it copied, published at that page's
+    address."""
     page: Page | None = None
     found = Extracted()
     if request.source is not None:
@@ -221,12 +219,16 @@ def _read_article(request: ImportRequest) -> tuple[Page | None, Extracted]:
         found = extract_page(
             decode_page(page), capture.original if capture else page.url, with_body=request.from_text is None
         )
+    # The capture downloaded (after redirects, to the nearest one the archive holds), asked for, or saved.
+    capture = first_capture((page.url if page else None, request.source, found.url))
+    if capture is not None and (found.url is None or wayback_capture(found.url)):
+        found.url = capture.original
     if request.from_text is not None:
         found.blocks = _pasted_blocks(request.from_text)
         found.parts = 1
         if not found.title and found.blocks and found.blocks[0].kind == "heading":
             found.title = squash(found.blocks[0].text)
-    return page, found
+    return page, found, capture
 
 
 def _check_there_is_an_article(blocks: list[Block], words: int, request: ImportRequest) -> None:
